@@ -1,0 +1,188 @@
+//! `lint.toml`: where the migrations are, the target PostgreSQL version, and per-rule severities.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+use crate::rules::RULES;
+use crate::settings::Settings;
+
+pub const FILE_NAME: &str = "lint.toml";
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    migrations: Option<OneOrMany>,
+    postgres_version: Option<u32>,
+    #[serde(default)]
+    rules: HashMap<String, Level>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Level {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+/// A loaded configuration: settings plus the migrations paths (resolved against the config's folder).
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub path: Option<PathBuf>,
+    pub migrations: Vec<PathBuf>,
+    pub settings: Settings,
+}
+
+/// `lint.toml` in `start` or the nearest folder above it.
+pub fn find_config(start: &Path) -> Option<PathBuf> {
+    let start = start.canonicalize().ok()?;
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+pub fn load(path: &Path) -> Result<Config, String> {
+    let text =
+        fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    parse(&text, path)
+}
+
+pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
+    let file: ConfigFile = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let at = line.map(|l| format!(":{l}")).unwrap_or_default();
+        format!("{}{at}: {}", path.display(), e.message())
+    })?;
+    let mut severities = HashMap::new();
+    for (id, level) in &file.rules {
+        if !RULES.iter().any(|r| r.id == id) {
+            let hint = closest_rule(id)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            let line = line_of(text, id)
+                .map(|l| format!(":{l}"))
+                .unwrap_or_default();
+            return Err(format!(
+                "{}{line}: unknown rule `{id}` in [rules]{hint}",
+                path.display()
+            ));
+        }
+        let severity = match level {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Info => Some(Severity::Info),
+            Level::Off => None,
+        };
+        severities.insert(id.clone(), severity);
+    }
+    let base = path.parent().unwrap_or(Path::new("."));
+    let migrations = match file.migrations {
+        None => Vec::new(),
+        Some(OneOrMany::One(p)) => vec![base.join(p)],
+        Some(OneOrMany::Many(ps)) => ps.into_iter().map(|p| base.join(p)).collect(),
+    };
+    Ok(Config {
+        path: Some(path.to_path_buf()),
+        migrations,
+        settings: Settings {
+            postgres_version: file.postgres_version.unwrap_or(15),
+            severities,
+        },
+    })
+}
+
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.starts_with(key) || l.starts_with(&format!("\"{key}\""))
+        })
+        .map(|i| i + 1)
+}
+
+/// The registered rule id nearest to a misspelt one, if any is close.
+pub fn closest_rule(id: &str) -> Option<&'static str> {
+    RULES
+        .iter()
+        .map(|r| (edit_distance(id, r.id), r.id))
+        .filter(|(d, _)| *d <= 3.max(id.len() / 3))
+        .min()
+        .map(|(_, r)| r)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                previous
+            } else {
+                1 + previous.min(row[j]).min(row[j + 1])
+            };
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<Config, String> {
+        parse(text, Path::new("cfg/lint.toml"))
+    }
+
+    #[test]
+    fn full_config_resolves_paths_and_levels() {
+        let c = parse_str(
+            "migrations = \"prisma/migrations\"\npostgres_version = 11\n[rules]\ndrop-column = \"warning\"\nset-not-null = \"off\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.migrations, vec![PathBuf::from("cfg/prisma/migrations")]);
+        assert_eq!(c.settings.postgres_version, 11);
+        assert_eq!(
+            c.settings.severities.get("drop-column"),
+            Some(&Some(Severity::Warning))
+        );
+        assert_eq!(c.settings.severities.get("set-not-null"), Some(&None));
+    }
+
+    #[test]
+    fn unknown_key_names_key_file_and_line() {
+        let e = parse_str("postgres_version = 15\nmigratons = \"x\"\n").unwrap_err();
+        assert!(e.starts_with("cfg/lint.toml:2:"), "{e}");
+        assert!(e.contains("migratons"), "{e}");
+    }
+
+    #[test]
+    fn unknown_rule_suggests_the_nearest() {
+        let e = parse_str("[rules]\ndrop-colum = \"off\"\n").unwrap_err();
+        assert!(e.contains("cfg/lint.toml:2"), "{e}");
+        assert!(e.contains("did you mean `drop-column`"), "{e}");
+    }
+
+    #[test]
+    fn bad_level_is_an_error() {
+        assert!(parse_str("[rules]\ndrop-column = \"loud\"\n").is_err());
+    }
+}

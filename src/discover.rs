@@ -1,0 +1,232 @@
+//! Find migration histories: Prisma `migrations/` folders, single migrations, or folders of ordered `*.sql` files.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+/// One ordered history of migrations, replayed as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct History {
+    /// The migrations folder.
+    pub root: PathBuf,
+    /// Migrations in the order Prisma applies them (by folder name).
+    pub migrations: Vec<Migration>,
+    /// Only these files are reported; `None` reports every migration.
+    pub report_only: Option<Vec<PathBuf>>,
+    /// `provider` from `migration_lock.toml`, when there is one.
+    pub provider: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migration {
+    pub name: String,
+    pub sql: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoverError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// Folders never searched for migrations.
+const SKIPPED_DIRS: &[&str] = &["node_modules", ".git", "target"];
+
+/// Resolves user-given paths (files or folders) into histories.
+pub fn discover_paths(paths: &[PathBuf]) -> (Vec<History>, Vec<DiscoverError>) {
+    // Per migrations folder: was it named in full, and which single files were named.
+    let mut requested: BTreeMap<PathBuf, (bool, Vec<PathBuf>)> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        match classify(path) {
+            Ok(Target::Root(root)) => requested.entry(root).or_default().0 = true,
+            Ok(Target::Single { root, file }) => requested.entry(root).or_default().1.push(file),
+            Ok(Target::Search(dir)) => {
+                let roots = find_roots(&dir);
+                if roots.is_empty() {
+                    errors.push(DiscoverError {
+                        path: path.clone(),
+                        message: "no migrations found here (expected `migration_lock.toml`, \
+                                  `<name>/migration.sql` folders or `*.sql` files)"
+                            .into(),
+                    });
+                }
+                for root in roots {
+                    requested.entry(root).or_default().0 = true;
+                }
+            }
+            Err(message) => errors.push(DiscoverError {
+                path: path.clone(),
+                message,
+            }),
+        }
+    }
+    let mut histories = Vec::new();
+    for (root, (full, files)) in requested {
+        let mut history = match read_history(&root) {
+            Ok(h) => h,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        for file in &files {
+            if !history.migrations.iter().any(|m| same_file(&m.sql, file)) {
+                // Not part of the folder's history (e.g. `foo.txt` passed by hand): lint it after the history.
+                history.migrations.push(Migration {
+                    name: file_stem(file),
+                    sql: file.clone(),
+                });
+            }
+        }
+        if !full {
+            history.report_only = Some(files);
+        }
+        histories.push(history);
+    }
+    (histories, errors)
+}
+
+/// Every migrations folder below `dir`.
+pub fn find_roots(dir: &Path) -> Vec<PathBuf> {
+    let mut roots = Vec::new();
+    let mut walker = WalkDir::new(dir).follow_links(false).into_iter();
+    while let Some(entry) = walker.next() {
+        let Ok(entry) = entry else { continue };
+        if !entry.file_type().is_dir() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if entry.depth() > 0 && SKIPPED_DIRS.contains(&name.as_ref()) {
+            walker.skip_current_dir();
+            continue;
+        }
+        if is_migrations_root(entry.path()) {
+            roots.push(entry.path().to_path_buf());
+            walker.skip_current_dir();
+        }
+    }
+    roots
+}
+
+enum Target {
+    Root(PathBuf),
+    Single { root: PathBuf, file: PathBuf },
+    Search(PathBuf),
+}
+
+fn classify(path: &Path) -> Result<Target, String> {
+    let meta = fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.is_file() {
+        let parent = parent_of(path);
+        // `<root>/<name>/migration.sql` or `<root>/<file>.sql`.
+        let root = if is_prisma_migration_dir(&parent) && !is_flat_root(&parent) {
+            parent_of(&parent)
+        } else {
+            parent
+        };
+        return Ok(Target::Single {
+            root,
+            file: path.to_path_buf(),
+        });
+    }
+    if is_migrations_root(path) {
+        return Ok(Target::Root(path.to_path_buf()));
+    }
+    let sql = path.join("migration.sql");
+    if sql.is_file() {
+        return Ok(Target::Single {
+            root: parent_of(path),
+            file: sql,
+        });
+    }
+    Ok(Target::Search(path.to_path_buf()))
+}
+
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() && path != Path::new(".") => p.to_path_buf(),
+        // `migration.sql` or `.`: the parent is only known from the absolute path.
+        _ => path
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_else(|| PathBuf::from("..")),
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A Prisma migrations folder, or a folder of `*.sql` files.
+fn is_migrations_root(dir: &Path) -> bool {
+    dir.join("migration_lock.toml").is_file() || has_migration_children(dir) || is_flat_root(dir)
+}
+
+fn has_migration_children(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.path().join("migration.sql").is_file())
+    })
+}
+
+fn is_prisma_migration_dir(dir: &Path) -> bool {
+    dir.join("migration.sql").is_file()
+}
+
+/// A folder of ordered `*.sql` migrations (not a Prisma migration folder itself).
+fn is_flat_root(dir: &Path) -> bool {
+    !is_prisma_migration_dir(dir)
+        && fs::read_dir(dir).is_ok_and(|entries| {
+            entries.flatten().any(|e| {
+                let p = e.path();
+                p.is_file() && p.extension().is_some_and(|x| x == "sql")
+            })
+        })
+}
+
+fn read_history(root: &Path) -> Result<History, DiscoverError> {
+    let entries = fs::read_dir(root).map_err(|e| DiscoverError {
+        path: root.to_path_buf(),
+        message: format!("cannot read folder: {e}"),
+    })?;
+    let mut migrations = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let sql = path.join("migration.sql");
+        if sql.is_file() {
+            migrations.push(Migration { name, sql });
+        } else if path.is_file() && path.extension().is_some_and(|x| x == "sql") {
+            migrations.push(Migration {
+                name: file_stem(&path),
+                sql: path,
+            });
+        }
+        // Folders without migration.sql (e.g. TypeScript data migrations) are not SQL history.
+    }
+    // Prisma applies migrations in folder-name order.
+    migrations.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.sql.cmp(&b.sql)));
+    Ok(History {
+        root: root.to_path_buf(),
+        migrations,
+        report_only: None,
+        provider: read_provider(root),
+    })
+}
+
+fn read_provider(root: &Path) -> Option<String> {
+    let text = fs::read_to_string(root.join("migration_lock.toml")).ok()?;
+    let value: toml::Table = toml::from_str(&text).ok()?;
+    value.get("provider")?.as_str().map(str::to_string)
+}

@@ -1,0 +1,19 @@
+//! migrate-lint: a static linter for Prisma/PostgreSQL migrations.
+//!
+//! The pipeline reads top-down: [`discover`] finds histories, [`split`] cuts files into statements, [`parse`] parses
+//! each with sqlparser, [`ops`] lowers them to the operations that matter, [`catalog`] replays them in order,
+//! [`rules`] check each operation against the catalog before it, and [`report`] renders the findings.
+
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod lint;
+pub mod ops;
+pub mod parse;
+pub mod report;
+pub mod rules;
+pub mod settings;
+pub mod source;
+pub mod split;

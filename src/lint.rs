@@ -1,0 +1,203 @@
+//! The pipeline for one migration history: split → parse → lower → replay into the catalog → rules.
+
+use std::collections::HashSet;
+
+use crate::catalog::Catalog;
+use crate::diagnostic::{Diagnostic, Finding};
+use crate::ops::{lower_statement, ObjName, Op, OpKind};
+use crate::parse::{parse_statement, Statement};
+use crate::rules::{
+    Check, HistoryContext, MigrationContext, OpContext, ReplayedOp, StatementContext, RULES,
+};
+use crate::settings::Settings;
+use crate::source::SourceFile;
+use crate::split::split;
+
+#[derive(Debug, Default)]
+pub struct LintResult {
+    pub diagnostics: Vec<Diagnostic>,
+    pub statements: usize,
+    pub unparsed: usize,
+}
+
+/// A file after splitting, parsing and lowering: everything that does not depend on earlier migrations.
+pub struct AnalyzedFile {
+    pub statements: Vec<Statement>,
+    pub ops: Vec<Op>,
+}
+
+pub fn analyze(file: &SourceFile) -> AnalyzedFile {
+    let text = &file.text;
+    let statements: Vec<Statement> = split(text)
+        .statements
+        .into_iter()
+        .map(|raw| parse_statement(text, raw))
+        .collect();
+    let ops = statements
+        .iter()
+        .flat_map(|s| lower_statement(text, s))
+        .collect();
+    AnalyzedFile { statements, ops }
+}
+
+/// Lints a whole history, in order. Every file is replayed; findings are kept only for files where `report` is true.
+pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) -> LintResult {
+    let mut result = LintResult::default();
+    let mut catalog = Catalog::default();
+    let mut findings: Vec<(&'static crate::rules::Rule, Finding)> = Vec::new();
+    let active: Vec<_> = RULES
+        .iter()
+        .filter(|r| settings.severity_of(r).is_some())
+        .collect();
+
+    for (file_index, file) in files.iter().enumerate() {
+        let analyzed = analyze(file);
+        let reported = report.get(file_index).copied().unwrap_or(false);
+        if reported {
+            result.statements += analyzed.statements.len();
+            result.unparsed += analyzed
+                .statements
+                .iter()
+                .filter(|s| s.ast.is_err())
+                .count();
+        }
+        let catalog_before = reported.then(|| catalog.clone());
+        let mut created_here = HashSet::new();
+        let mut created_columns = HashSet::new();
+        let mut replayed = Vec::with_capacity(analyzed.ops.len());
+
+        for statement in analyzed.statements.iter().filter(|_| reported) {
+            let ctx = StatementContext {
+                statement,
+                file,
+                file_index,
+            };
+            for rule in &active {
+                for check in rule.checks {
+                    if let Check::Statement(f) = check {
+                        run(rule, &mut findings, |out| f(&ctx, out));
+                    }
+                }
+            }
+        }
+        for op in analyzed.ops {
+            if reported {
+                let ctx = OpContext {
+                    op: &op,
+                    file,
+                    file_index,
+                    catalog: &catalog,
+                    created_here: &created_here,
+                    settings,
+                };
+                for rule in &active {
+                    for check in rule.checks {
+                        if let Check::Op(f) = check {
+                            run(rule, &mut findings, |out| f(&ctx, out));
+                        }
+                    }
+                }
+            }
+            let table_key = op.kind.table().map(ObjName::key);
+            let new_table = table_key.as_ref().is_some_and(|t| created_here.contains(t));
+            let new_column = match (&table_key, op.kind.column()) {
+                (Some(t), Some(c)) => {
+                    new_table || created_columns.contains(&(t.clone(), c.to_string()))
+                }
+                _ => false,
+            };
+            track_created(&op.kind, &mut created_here, &mut created_columns);
+            catalog.apply(&op, file_index);
+            if reported {
+                replayed.push(ReplayedOp {
+                    op,
+                    new_table,
+                    new_column,
+                });
+            }
+        }
+        if let Some(catalog_before) = &catalog_before {
+            let ctx = MigrationContext {
+                file,
+                file_index,
+                ops: &replayed,
+                catalog_before,
+                settings,
+            };
+            for rule in &active {
+                for check in rule.checks {
+                    if let Check::Migration(f) = check {
+                        run(rule, &mut findings, |out| f(&ctx, out));
+                    }
+                }
+            }
+        }
+    }
+
+    let ctx = HistoryContext {
+        files,
+        catalog: &catalog,
+        settings,
+    };
+    for rule in &active {
+        for check in rule.checks {
+            if let Check::History(f) = check {
+                run(rule, &mut findings, |out| f(&ctx, out));
+            }
+        }
+    }
+
+    result.diagnostics = findings
+        .into_iter()
+        .filter(|(_, f)| report.get(f.file).copied().unwrap_or(false))
+        .filter_map(|(rule, f)| {
+            Some(Diagnostic {
+                rule: rule.id,
+                severity: settings.severity_of(rule)?,
+                file: f.file,
+                span: f.span,
+                message: f.message,
+                help: f.help,
+            })
+        })
+        .collect();
+    result
+        .diagnostics
+        .sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));
+    result
+}
+
+/// Records what this migration creates, following renames, so later rules know it holds no old data.
+fn track_created(
+    kind: &OpKind,
+    tables: &mut HashSet<String>,
+    columns: &mut HashSet<(String, String)>,
+) {
+    match kind {
+        OpKind::CreateTable { table, .. } => {
+            tables.insert(table.key());
+        }
+        OpKind::RenameTable { table, new_name } if tables.contains(&table.key()) => {
+            tables.insert(ObjName::new(table.schema.clone(), new_name.clone()).key());
+        }
+        OpKind::AddColumn { table, column } => {
+            columns.insert((table.key(), column.name.clone()));
+        }
+        OpKind::RenameColumn { table, old, new }
+            if columns.contains(&(table.key(), old.clone())) =>
+        {
+            columns.insert((table.key(), new.clone()));
+        }
+        _ => {}
+    }
+}
+
+fn run(
+    rule: &'static crate::rules::Rule,
+    findings: &mut Vec<(&'static crate::rules::Rule, Finding)>,
+    f: impl FnOnce(&mut Vec<Finding>),
+) {
+    let mut out = Vec::new();
+    f(&mut out);
+    findings.extend(out.into_iter().map(|finding| (rule, finding)));
+}

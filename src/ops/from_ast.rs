@@ -1,0 +1,466 @@
+//! Lowering from sqlparser's AST: the DDL the catalog and the rules care about.
+
+use std::ops::Range;
+
+use sqlparser::ast::{
+    self, AlterColumnOperation, AlterIndexOperation, AlterTableOperation, AlterTypeOperation,
+    ColumnOption, Expr, ObjectName, ObjectNamePart, ObjectType, RenameTableNameKind,
+    TableConstraint, UserDefinedTypeRepresentation,
+};
+
+use super::from_tokens::{alter_table_clauses, create_table_items, lower_simple, lower_tokens};
+use super::{
+    ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexSpec, ObjName, Op, OpKind, SqlType,
+};
+use crate::parse::Statement;
+use crate::split::{ident_value, Token};
+
+/// The operations one statement performs, in order.
+pub fn lower_statement(src: &str, stmt: &Statement) -> Vec<Op> {
+    if let Some(ops) = lower_simple(src, &stmt.tokens, &stmt.span) {
+        return ops;
+    }
+    match &stmt.ast {
+        Ok(ast) => lower_ast(src, stmt, ast),
+        Err(_) => lower_tokens(src, &stmt.tokens, &stmt.span),
+    }
+}
+
+fn lower_ast(src: &str, stmt: &Statement, ast: &ast::Statement) -> Vec<Op> {
+    let whole = stmt.span.clone();
+    let op = |kind| {
+        vec![Op {
+            span: whole.clone(),
+            kind,
+        }]
+    };
+    match ast {
+        ast::Statement::CreateTable(ct) => {
+            let items = create_table_items(&stmt.tokens, src);
+            let item_named = |name: &str| {
+                items
+                    .iter()
+                    .find(|r| first_ident_in(&stmt.tokens, src, r).as_deref() == Some(name))
+                    .cloned()
+            };
+            let table = obj_name(&ct.name);
+            let columns: Vec<ColumnSpec> = ct
+                .columns
+                .iter()
+                .map(|c| {
+                    let span = item_named(&ident(&c.name)).unwrap_or(whole.clone());
+                    column_spec(c, span)
+                })
+                .collect();
+            // Table-level constraints follow the columns in source order far more often than not.
+            let mut constraint_items = items
+                .iter()
+                .filter(|r| {
+                    let first = first_ident_in(&stmt.tokens, src, r);
+                    !columns.iter().any(|c| Some(&c.name) == first.as_ref())
+                })
+                .cloned();
+            let constraints = ct
+                .constraints
+                .iter()
+                .filter_map(|tc| {
+                    let span = constraint_items.next().unwrap_or(whole.clone());
+                    table_constraint(tc, span)
+                })
+                .collect();
+            op(OpKind::CreateTable {
+                table,
+                columns,
+                constraints,
+            })
+        }
+        ast::Statement::AlterTable(at) => {
+            let table = obj_name(&at.name);
+            let clauses = alter_table_clauses(&stmt.tokens, src);
+            // Clause spans line up with operations one to one; if not, point at the whole statement.
+            let aligned = clauses.len() == at.operations.len();
+            at.operations
+                .iter()
+                .enumerate()
+                .flat_map(|(i, operation)| {
+                    let span = if aligned {
+                        clauses[i].clone()
+                    } else {
+                        whole.clone()
+                    };
+                    alter_table_op(&table, operation, span)
+                })
+                .collect()
+        }
+        ast::Statement::CreateIndex(ci) => op(OpKind::CreateIndex(IndexSpec {
+            name: ci.name.as_ref().map(|n| obj_name(n).name),
+            table: obj_name(&ci.table_name),
+            columns: ci
+                .columns
+                .iter()
+                .map(|c| match &c.column.expr {
+                    Expr::Identifier(i) => Some(ident(i)),
+                    _ => None,
+                })
+                .collect(),
+            unique: ci.unique,
+            partial: ci.predicate.is_some(),
+            concurrently: ci.concurrently,
+        })),
+        ast::Statement::Drop {
+            object_type, names, ..
+        } => names
+            .iter()
+            .filter_map(|n| {
+                let name = obj_name(n);
+                let kind = match object_type {
+                    ObjectType::Table => OpKind::DropTable { table: name },
+                    ObjectType::Index => OpKind::DropIndex {
+                        index: name,
+                        concurrently: false,
+                    },
+                    ObjectType::Type => OpKind::DropType { name },
+                    _ => return None,
+                };
+                Some(Op {
+                    span: whole.clone(),
+                    kind,
+                })
+            })
+            .collect(),
+        ast::Statement::AlterIndex { name, operation } => match operation {
+            AlterIndexOperation::RenameIndex { index_name } => op(OpKind::RenameIndex {
+                index: obj_name(name),
+                new_name: obj_name(index_name).name,
+            }),
+        },
+        ast::Statement::CreateType {
+            name,
+            representation: Some(UserDefinedTypeRepresentation::Enum { labels }),
+        } => op(OpKind::CreateEnum {
+            name: obj_name(name),
+            labels: labels.iter().map(|l| l.value.clone()).collect(),
+        }),
+        ast::Statement::AlterType(at) => {
+            let name = obj_name(&at.name);
+            match &at.operation {
+                AlterTypeOperation::Rename(r) => op(OpKind::RenameType {
+                    name,
+                    new_name: ident(&r.new_name),
+                }),
+                AlterTypeOperation::AddValue(v) => op(OpKind::AddEnumValue {
+                    name,
+                    value: v.value.value.clone(),
+                }),
+                AlterTypeOperation::RenameValue(v) => op(OpKind::RenameEnumValue {
+                    name,
+                    old: v.from.value.clone(),
+                    new: v.to.value.clone(),
+                }),
+            }
+        }
+        // Everything else either has no catalog effect we model or is read from tokens.
+        _ => lower_tokens(src, &stmt.tokens, &stmt.span)
+            .into_iter()
+            .filter(|o| !matches!(o.kind, OpKind::CreateTable { .. }))
+            .collect(),
+    }
+}
+
+fn alter_table_op(table: &ObjName, operation: &AlterTableOperation, span: Range<usize>) -> Vec<Op> {
+    let table = table.clone();
+    let kind = match operation {
+        AlterTableOperation::AddColumn { column_def, .. } => OpKind::AddColumn {
+            table,
+            column: column_spec(column_def, span.clone()),
+        },
+        AlterTableOperation::DropColumn { column_names, .. } => {
+            return column_names
+                .iter()
+                .map(|c| Op {
+                    span: span.clone(),
+                    kind: OpKind::DropColumn {
+                        table: table.clone(),
+                        column: ident(c),
+                    },
+                })
+                .collect();
+        }
+        AlterTableOperation::RenameColumn {
+            old_column_name,
+            new_column_name,
+        } => OpKind::RenameColumn {
+            table,
+            old: ident(old_column_name),
+            new: ident(new_column_name),
+        },
+        AlterTableOperation::RenameTable { table_name } => {
+            let new = match table_name {
+                RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => obj_name(n),
+            };
+            OpKind::RenameTable {
+                table,
+                new_name: new.name,
+            }
+        }
+        AlterTableOperation::AddConstraint {
+            constraint,
+            not_valid,
+        } => match table_constraint(constraint, span.clone()) {
+            Some(constraint) => OpKind::AddConstraint {
+                table,
+                constraint,
+                not_valid: *not_valid,
+            },
+            None => return Vec::new(),
+        },
+        AlterTableOperation::DropConstraint { name, .. } => OpKind::DropConstraint {
+            table,
+            name: ident(name),
+        },
+        AlterTableOperation::DropPrimaryKey { .. } => OpKind::DropConstraint {
+            name: format!("{}_pkey", table.name),
+            table,
+        },
+        AlterTableOperation::ValidateConstraint { name } => OpKind::ValidateConstraint {
+            table,
+            name: ident(name),
+        },
+        AlterTableOperation::RenameConstraint { old_name, new_name } => OpKind::RenameConstraint {
+            table,
+            old: ident(old_name),
+            new: ident(new_name),
+        },
+        AlterTableOperation::AlterColumn { column_name, op } => {
+            let column = ident(column_name);
+            match op {
+                AlterColumnOperation::SetNotNull => OpKind::SetNotNull { table, column },
+                AlterColumnOperation::DropNotNull => OpKind::DropNotNull { table, column },
+                AlterColumnOperation::SetDefault { value } => OpKind::SetDefault {
+                    table,
+                    column,
+                    default: DefaultExpr::new(value.to_string()),
+                },
+                AlterColumnOperation::DropDefault => OpKind::DropDefault { table, column },
+                AlterColumnOperation::SetDataType {
+                    data_type, using, ..
+                } => OpKind::AlterColumnType {
+                    table,
+                    column,
+                    new_type: sql_type(data_type),
+                    using: using.as_ref().map(|u| u.to_string()),
+                },
+                _ => return Vec::new(),
+            }
+        }
+        _ => return Vec::new(),
+    };
+    vec![Op { span, kind }]
+}
+
+fn column_spec(c: &ast::ColumnDef, span: Range<usize>) -> ColumnSpec {
+    let name = ident(&c.name);
+    let ty = sql_type(&c.data_type);
+    let serial = matches!(
+        ty.text.as_str(),
+        "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2"
+    );
+    let mut spec = ColumnSpec {
+        name: name.clone(),
+        ty,
+        not_null: serial,
+        default: None,
+        constraints: Vec::new(),
+        generated: serial,
+    };
+    for option in &c.options {
+        let constraint_name = option.name.as_ref().map(ident);
+        let mut constrain = |kind| {
+            spec.constraints.push(Constraint {
+                name: constraint_name.clone(),
+                kind,
+                span: span.clone(),
+            })
+        };
+        match &option.option {
+            ColumnOption::NotNull => spec.not_null = true,
+            ColumnOption::Null => spec.not_null = false,
+            ColumnOption::Default(expr) => spec.default = Some(DefaultExpr::new(expr.to_string())),
+            ColumnOption::PrimaryKey(_) => {
+                constrain(ConstraintKind::PrimaryKey {
+                    columns: vec![name.clone()],
+                    using_index: None,
+                });
+                spec.not_null = true;
+            }
+            ColumnOption::Unique(_) => constrain(ConstraintKind::Unique {
+                columns: vec![name.clone()],
+                using_index: None,
+            }),
+            ColumnOption::ForeignKey(fk) => constrain(ConstraintKind::ForeignKey {
+                columns: vec![name.clone()],
+                ref_table: obj_name(&fk.foreign_table),
+                ref_columns: fk.referred_columns.iter().map(ident).collect(),
+            }),
+            ColumnOption::Check(check) => constrain(ConstraintKind::Check {
+                expr: check.expr.to_string(),
+            }),
+            ColumnOption::Generated { .. } => spec.generated = true,
+            _ => {}
+        }
+    }
+    spec
+}
+
+fn table_constraint(tc: &TableConstraint, span: Range<usize>) -> Option<Constraint> {
+    let columns = |cols: &[ast::IndexColumn]| -> Vec<String> {
+        cols.iter()
+            .map(|c| match &c.column.expr {
+                Expr::Identifier(i) => ident(i),
+                other => other.to_string(),
+            })
+            .collect()
+    };
+    let (name, kind) = match tc {
+        TableConstraint::PrimaryKey(pk) => (
+            pk.name.as_ref().map(ident),
+            ConstraintKind::PrimaryKey {
+                columns: columns(&pk.columns),
+                using_index: None,
+            },
+        ),
+        TableConstraint::Unique(u) => (
+            u.name.as_ref().map(ident),
+            ConstraintKind::Unique {
+                columns: columns(&u.columns),
+                using_index: None,
+            },
+        ),
+        TableConstraint::PrimaryKeyUsingIndex(u) => (
+            u.name.as_ref().map(ident),
+            ConstraintKind::PrimaryKey {
+                columns: Vec::new(),
+                using_index: Some(ident(&u.index_name)),
+            },
+        ),
+        TableConstraint::UniqueUsingIndex(u) => (
+            u.name.as_ref().map(ident),
+            ConstraintKind::Unique {
+                columns: Vec::new(),
+                using_index: Some(ident(&u.index_name)),
+            },
+        ),
+        TableConstraint::ForeignKey(fk) => (
+            fk.name.as_ref().map(ident),
+            ConstraintKind::ForeignKey {
+                columns: fk.columns.iter().map(ident).collect(),
+                ref_table: obj_name(&fk.foreign_table),
+                ref_columns: fk.referred_columns.iter().map(ident).collect(),
+            },
+        ),
+        TableConstraint::Check(c) => (
+            c.name.as_ref().map(ident),
+            ConstraintKind::Check {
+                expr: c.expr.to_string(),
+            },
+        ),
+        TableConstraint::Exclude(_) => (None, ConstraintKind::Other),
+        _ => return None,
+    };
+    Some(Constraint { name, kind, span })
+}
+
+/// PostgreSQL folds unquoted identifiers to lower case.
+fn ident(i: &ast::Ident) -> String {
+    match i.quote_style {
+        Some(_) => i.value.clone(),
+        None => i.value.to_ascii_lowercase(),
+    }
+}
+
+fn obj_name(n: &ObjectName) -> ObjName {
+    let mut parts: Vec<String> =
+        n.0.iter()
+            .filter_map(|p| match p {
+                ObjectNamePart::Identifier(i) => Some(ident(i)),
+                _ => None,
+            })
+            .collect();
+    let name = parts.pop().unwrap_or_default();
+    ObjName::new(parts.pop(), name)
+}
+
+fn sql_type(data_type: &ast::DataType) -> SqlType {
+    SqlType::new(normalize_type(&data_type.to_string()))
+}
+
+fn first_ident_in(tokens: &[Token], src: &str, span: &Range<usize>) -> Option<String> {
+    let first = tokens.iter().find(|t| t.span.start >= span.start)?;
+    ident_value(first, src)
+}
+
+/// One spelling per PostgreSQL type, so `INT` and `integer`, `VARCHAR` and `character varying` compare equal.
+pub(crate) fn normalize_type(text: &str) -> String {
+    // Lower-case everything outside double quotes (quoted user types keep their case).
+    let mut lowered = String::with_capacity(text.len());
+    let mut quoted = false;
+    for ch in text.chars() {
+        if ch == '"' {
+            quoted = !quoted;
+        }
+        lowered.push(if quoted { ch } else { ch.to_ascii_lowercase() });
+    }
+    let compact = lowered.split_whitespace().collect::<Vec<_>>().join(" ");
+    let compact = compact.replace(", ", ",").replace(" (", "(");
+    let (array, base) = match compact.strip_suffix("[]") {
+        Some(b) => ("[]", b.to_string()),
+        None => ("", compact),
+    };
+    let (head, args) = match base.find('(') {
+        Some(i) if !base.starts_with('"') => {
+            let close = base.rfind(')').unwrap_or(base.len().saturating_sub(1));
+            let args = base.get(i..=close).unwrap_or("").to_string();
+            let head = format!("{}{}", &base[..i], base.get(close + 1..).unwrap_or(""));
+            (head.trim().to_string(), args)
+        }
+        _ => (base.clone(), String::new()),
+    };
+    let head = head.strip_prefix("public.").unwrap_or(&head).to_string();
+    let canonical = match head.as_str() {
+        "int" | "int4" | "integer" => "integer",
+        "int8" | "bigint" => "bigint",
+        "int2" | "smallint" => "smallint",
+        "bool" | "boolean" => "boolean",
+        "varchar" | "character varying" => "varchar",
+        "char" | "character" | "bpchar" => "char",
+        "decimal" | "numeric" => "numeric",
+        "float8" | "double precision" | "float" => "double precision",
+        "float4" | "real" => "real",
+        "timestamp" | "timestamp without time zone" => "timestamp",
+        "timestamptz" | "timestamp with time zone" => "timestamptz",
+        "time" | "time without time zone" => "time",
+        "timetz" | "time with time zone" => "timetz",
+        other => other,
+    };
+    format!("{canonical}{args}{array}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_spellings_normalise() {
+        assert_eq!(normalize_type("INT"), "integer");
+        assert_eq!(normalize_type("CHARACTER VARYING(255)"), "varchar(255)");
+        assert_eq!(normalize_type("TIMESTAMP(3)"), "timestamp(3)");
+        assert_eq!(
+            normalize_type("TIMESTAMP(3) WITH TIME ZONE"),
+            "timestamptz(3)"
+        );
+        assert_eq!(normalize_type("DECIMAL(65, 30)"), "numeric(65,30)");
+        assert_eq!(normalize_type("\"Role\""), "\"Role\"");
+        assert_eq!(normalize_type("\"Role\"[]"), "\"Role\"[]");
+        assert_eq!(normalize_type("TEXT[]"), "text[]");
+    }
+}

@@ -1,0 +1,348 @@
+//! Lowering from tokens: statements whose lint-relevant facts are simpler to read from tokens than from the AST,
+//! and the fallback for valid PostgreSQL that sqlparser cannot parse (e.g. `DROP INDEX CONCURRENTLY`).
+
+use std::ops::Range;
+
+use super::{DmlKind, IndexSpec, ObjName, Op, OpKind, TransactionControl};
+use crate::split::{ident_value, Token, TokenKind};
+
+/// A forward-only reader over a statement's tokens.
+pub(super) struct Cursor<'a> {
+    src: &'a str,
+    tokens: &'a [Token],
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub(super) fn new(src: &'a str, tokens: &'a [Token]) -> Self {
+        Cursor {
+            src,
+            tokens,
+            pos: 0,
+        }
+    }
+
+    fn peek(&self) -> Option<&'a Token> {
+        self.tokens.get(self.pos)
+    }
+
+    pub(super) fn is(&self, kw: &str) -> bool {
+        self.peek().is_some_and(|t| t.is_word(self.src, kw))
+    }
+
+    /// Consumes the keyword if it is next.
+    pub(super) fn eat(&mut self, kw: &str) -> bool {
+        let hit = self.is(kw);
+        if hit {
+            self.pos += 1;
+        }
+        hit
+    }
+
+    /// Consumes the whole keyword sequence, or nothing.
+    pub(super) fn eat_all(&mut self, kws: &[&str]) -> bool {
+        let hit = kws.iter().enumerate().all(|(i, kw)| {
+            self.tokens
+                .get(self.pos + i)
+                .is_some_and(|t| t.is_word(self.src, kw))
+        });
+        if hit {
+            self.pos += kws.len();
+        }
+        hit
+    }
+
+    fn eat_punct(&mut self, p: &str) -> bool {
+        let hit = self
+            .peek()
+            .is_some_and(|t| t.kind == TokenKind::Punct && t.text(self.src) == p);
+        if hit {
+            self.pos += 1;
+        }
+        hit
+    }
+
+    fn ident(&mut self) -> Option<String> {
+        let value = ident_value(self.peek()?, self.src)?;
+        self.pos += 1;
+        Some(value)
+    }
+
+    /// `a`, `"A"`, `s.a`: a possibly schema-qualified name.
+    pub(super) fn name(&mut self) -> Option<ObjName> {
+        let first = self.ident()?;
+        if self.eat_punct(".") {
+            let second = self.ident()?;
+            return Some(ObjName::new(Some(first), second));
+        }
+        Some(ObjName::bare(first))
+    }
+
+    /// Comma-separated names up to the end or a keyword that is not a name.
+    fn names(&mut self) -> Vec<ObjName> {
+        let mut names = Vec::new();
+        while let Some(n) = self.name() {
+            names.push(n);
+            if !self.eat_punct(",") {
+                break;
+            }
+        }
+        names
+    }
+
+    pub(super) fn rest(&self) -> &'a [Token] {
+        self.tokens.get(self.pos..).unwrap_or(&[])
+    }
+}
+
+fn is_punct(t: &Token, src: &str, p: &str) -> bool {
+    t.kind == TokenKind::Punct && t.text(src) == p
+}
+
+/// Splits tokens at commas outside parentheses, returning the byte span of each part.
+pub(super) fn split_top_level(tokens: &[Token], src: &str) -> Vec<Range<usize>> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut start: Option<usize> = None;
+    let mut end = 0;
+    for t in tokens {
+        if is_punct(t, src, "(") || is_punct(t, src, "[") {
+            depth += 1;
+        } else if is_punct(t, src, ")") || is_punct(t, src, "]") {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && is_punct(t, src, ",") {
+            if let Some(s) = start.take() {
+                parts.push(s..end);
+            }
+            continue;
+        }
+        start.get_or_insert(t.span.start);
+        end = t.span.end;
+    }
+    if let Some(s) = start {
+        parts.push(s..end);
+    }
+    parts
+}
+
+/// The operation clauses of `ALTER TABLE [IF EXISTS] [ONLY] name [*] op, op, ...`, one span per clause.
+pub(super) fn alter_table_clauses(tokens: &[Token], src: &str) -> Vec<Range<usize>> {
+    let mut c = Cursor::new(src, tokens);
+    if !c.eat_all(&["alter", "table"]) {
+        return Vec::new();
+    }
+    c.eat_all(&["if", "exists"]);
+    c.eat("only");
+    if c.name().is_none() {
+        return Vec::new();
+    }
+    c.eat_punct("*");
+    split_top_level(c.rest(), src)
+}
+
+/// The items inside the outermost parentheses of `CREATE TABLE name ( item, item, ... )`.
+pub(super) fn create_table_items(tokens: &[Token], src: &str) -> Vec<Range<usize>> {
+    let Some(open) = tokens.iter().position(|t| is_punct(t, src, "(")) else {
+        return Vec::new();
+    };
+    let mut depth = 0usize;
+    let mut close = tokens.len();
+    for (i, t) in tokens.iter().enumerate().skip(open) {
+        if is_punct(t, src, "(") {
+            depth += 1;
+        } else if is_punct(t, src, ")") {
+            depth -= 1;
+            if depth == 0 {
+                close = i;
+                break;
+            }
+        }
+    }
+    split_top_level(tokens.get(open + 1..close).unwrap_or(&[]), src)
+}
+
+/// Statements lowered from tokens whether or not sqlparser understood them.
+pub(super) fn lower_simple(src: &str, tokens: &[Token], span: &Range<usize>) -> Option<Vec<Op>> {
+    let mut c = Cursor::new(src, tokens);
+    let op = |kind| {
+        Some(vec![Op {
+            span: span.clone(),
+            kind,
+        }])
+    };
+    if c.eat("begin") || c.eat_all(&["start", "transaction"]) {
+        return op(OpKind::Transaction(TransactionControl::Begin));
+    }
+    if c.eat("commit") || c.eat("end") {
+        return op(OpKind::Transaction(TransactionControl::Commit));
+    }
+    if c.eat("rollback") || c.eat("abort") {
+        return op(OpKind::Transaction(TransactionControl::Rollback));
+    }
+    if c.eat("set") {
+        c.eat("local");
+        c.eat("session");
+        let name = c.ident()?;
+        if !(c.eat_punct("=") || c.eat("to")) {
+            return op(OpKind::Opaque { what: "SET".into() });
+        }
+        let value = c
+            .rest()
+            .iter()
+            .map(|t| t.text(src).trim_matches('\''))
+            .collect::<Vec<_>>()
+            .join(" ");
+        return op(OpKind::Set { name, value });
+    }
+    if c.is("with") {
+        // A CTE can hide any DML; we do not model it.
+        return op(OpKind::Opaque {
+            what: "WITH".into(),
+        });
+    }
+    if c.eat("update") {
+        c.eat("only");
+        let table = c.name()?;
+        let bounded = has_top_level_word(c.rest(), src, "where");
+        return op(OpKind::Dml {
+            kind: DmlKind::Update,
+            table,
+            bounded,
+        });
+    }
+    if c.eat_all(&["delete", "from"]) {
+        c.eat("only");
+        let table = c.name()?;
+        let bounded = has_top_level_word(c.rest(), src, "where");
+        return op(OpKind::Dml {
+            kind: DmlKind::Delete,
+            table,
+            bounded,
+        });
+    }
+    if c.eat_all(&["insert", "into"]) {
+        let table = c.name()?;
+        let bounded = !has_top_level_word(c.rest(), src, "select");
+        return op(OpKind::Dml {
+            kind: DmlKind::Insert,
+            table,
+            bounded,
+        });
+    }
+    if c.eat("truncate") {
+        c.eat("table");
+        c.eat("only");
+        let tables = c.names();
+        return op(OpKind::Truncate { tables });
+    }
+    None
+}
+
+fn has_top_level_word(tokens: &[Token], src: &str, kw: &str) -> bool {
+    let mut depth = 0usize;
+    tokens.iter().any(|t| {
+        if is_punct(t, src, "(") {
+            depth += 1;
+        } else if is_punct(t, src, ")") {
+            depth = depth.saturating_sub(1);
+        }
+        depth == 0 && t.is_word(src, kw)
+    })
+}
+
+/// What we can still tell from the tokens of a statement sqlparser rejected.
+pub fn lower_tokens(src: &str, tokens: &[Token], span: &Range<usize>) -> Vec<Op> {
+    let mut c = Cursor::new(src, tokens);
+    let op = |kind| {
+        vec![Op {
+            span: span.clone(),
+            kind,
+        }]
+    };
+    if c.eat_all(&["drop", "index"]) {
+        let concurrently = c.eat("concurrently");
+        c.eat_all(&["if", "exists"]);
+        return c
+            .names()
+            .into_iter()
+            .map(|index| Op {
+                span: span.clone(),
+                kind: OpKind::DropIndex {
+                    index,
+                    concurrently,
+                },
+            })
+            .collect();
+    }
+    if c.eat("create") {
+        let unique = c.eat("unique");
+        if c.eat("index") {
+            return create_index_from_tokens(&mut c, src, unique)
+                .map(|spec| op(OpKind::CreateIndex(spec)))
+                .unwrap_or_default();
+        }
+        c.eat("unlogged");
+        if c.eat("table") {
+            c.eat_all(&["if", "not", "exists"]);
+            if let Some(table) = c.name() {
+                // Columns are unknown, but knowing the table exists keeps later rules from guessing.
+                return op(OpKind::CreateTable {
+                    table,
+                    columns: Vec::new(),
+                    constraints: Vec::new(),
+                });
+            }
+        }
+    }
+    let what = tokens
+        .iter()
+        .take(2)
+        .map(|t| t.text(src).to_ascii_uppercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    op(OpKind::Opaque { what })
+}
+
+fn create_index_from_tokens(c: &mut Cursor<'_>, src: &str, unique: bool) -> Option<IndexSpec> {
+    let concurrently = c.eat("concurrently");
+    c.eat_all(&["if", "not", "exists"]);
+    let name = if c.is("on") { None } else { c.ident() };
+    if !c.eat("on") {
+        return None;
+    }
+    c.eat("only");
+    let table = c.name()?;
+    if c.eat("using") {
+        c.ident();
+    }
+    let rest = c.rest();
+    let items = create_table_items(rest, src);
+    let columns = items
+        .iter()
+        .map(|r| {
+            let inside: Vec<&Token> = rest
+                .iter()
+                .filter(|t| t.span.start >= r.start && t.span.end <= r.end)
+                .collect();
+            // `"a" DESC NULLS LAST`, `"a" text_pattern_ops` are the column a; `lower("a")` is an expression.
+            match inside.split_first() {
+                Some((first, rest))
+                    if rest
+                        .iter()
+                        .all(|t| matches!(t.kind, TokenKind::Word | TokenKind::QuotedIdent)) =>
+                {
+                    ident_value(first, src)
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    Some(IndexSpec {
+        name,
+        table,
+        columns,
+        unique,
+        partial: has_top_level_word(rest, src, "where"),
+        concurrently,
+    })
+}

@@ -1,0 +1,340 @@
+//! The lint-relevant meaning of a statement, independent of how it was recognised.
+//!
+//! sqlparser's AST is large and changes between releases, and some real statements only parse with our token
+//! fallback. Both paths lower into these few operations, which the catalog replays and the rules inspect.
+
+mod from_ast;
+mod from_tokens;
+mod names;
+
+pub use from_ast::lower_statement;
+pub use from_tokens::lower_tokens;
+pub use names::{display_ident, quote_ident, ObjName};
+
+use std::ops::Range;
+
+/// One operation with the byte span of the clause that performs it (e.g. the `ADD COLUMN` line).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Op {
+    pub span: Range<usize>,
+    pub kind: OpKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpKind {
+    CreateTable {
+        table: ObjName,
+        columns: Vec<ColumnSpec>,
+        constraints: Vec<Constraint>,
+    },
+    DropTable {
+        table: ObjName,
+    },
+    RenameTable {
+        table: ObjName,
+        new_name: String,
+    },
+    AddColumn {
+        table: ObjName,
+        column: ColumnSpec,
+    },
+    DropColumn {
+        table: ObjName,
+        column: String,
+    },
+    RenameColumn {
+        table: ObjName,
+        old: String,
+        new: String,
+    },
+    AlterColumnType {
+        table: ObjName,
+        column: String,
+        new_type: SqlType,
+        using: Option<String>,
+    },
+    SetNotNull {
+        table: ObjName,
+        column: String,
+    },
+    DropNotNull {
+        table: ObjName,
+        column: String,
+    },
+    SetDefault {
+        table: ObjName,
+        column: String,
+        default: DefaultExpr,
+    },
+    DropDefault {
+        table: ObjName,
+        column: String,
+    },
+    AddConstraint {
+        table: ObjName,
+        constraint: Constraint,
+        not_valid: bool,
+    },
+    DropConstraint {
+        table: ObjName,
+        name: String,
+    },
+    ValidateConstraint {
+        table: ObjName,
+        name: String,
+    },
+    RenameConstraint {
+        table: ObjName,
+        old: String,
+        new: String,
+    },
+    CreateIndex(IndexSpec),
+    DropIndex {
+        index: ObjName,
+        concurrently: bool,
+    },
+    RenameIndex {
+        index: ObjName,
+        new_name: String,
+    },
+    CreateEnum {
+        name: ObjName,
+        labels: Vec<String>,
+    },
+    AddEnumValue {
+        name: ObjName,
+        value: String,
+    },
+    RenameEnumValue {
+        name: ObjName,
+        old: String,
+        new: String,
+    },
+    RenameType {
+        name: ObjName,
+        new_name: String,
+    },
+    DropType {
+        name: ObjName,
+    },
+    Transaction(TransactionControl),
+    /// `SET [LOCAL] name = value`.
+    Set {
+        name: String,
+        value: String,
+    },
+    Dml {
+        kind: DmlKind,
+        table: ObjName,
+        /// UPDATE/DELETE with a WHERE clause, or INSERT with VALUES (not a SELECT).
+        bounded: bool,
+    },
+    Truncate {
+        tables: Vec<ObjName>,
+    },
+    /// A statement whose effects we do not model (functions, triggers, `DO` blocks, grants, ...).
+    Opaque {
+        what: String,
+    },
+}
+
+impl OpKind {
+    /// The table this operation changes, if it changes exactly one.
+    pub fn table(&self) -> Option<&ObjName> {
+        match self {
+            OpKind::CreateTable { table, .. }
+            | OpKind::DropTable { table }
+            | OpKind::RenameTable { table, .. }
+            | OpKind::AddColumn { table, .. }
+            | OpKind::DropColumn { table, .. }
+            | OpKind::RenameColumn { table, .. }
+            | OpKind::AlterColumnType { table, .. }
+            | OpKind::SetNotNull { table, .. }
+            | OpKind::DropNotNull { table, .. }
+            | OpKind::SetDefault { table, .. }
+            | OpKind::DropDefault { table, .. }
+            | OpKind::AddConstraint { table, .. }
+            | OpKind::DropConstraint { table, .. }
+            | OpKind::ValidateConstraint { table, .. }
+            | OpKind::RenameConstraint { table, .. }
+            | OpKind::Dml { table, .. } => Some(table),
+            OpKind::CreateIndex(spec) => Some(&spec.table),
+            _ => None,
+        }
+    }
+}
+
+impl OpKind {
+    /// The existing column this operation changes, if any.
+    pub fn column(&self) -> Option<&str> {
+        match self {
+            OpKind::DropColumn { column, .. }
+            | OpKind::AlterColumnType { column, .. }
+            | OpKind::SetNotNull { column, .. }
+            | OpKind::DropNotNull { column, .. }
+            | OpKind::SetDefault { column, .. }
+            | OpKind::DropDefault { column, .. } => Some(column),
+            OpKind::RenameColumn { old, .. } => Some(old),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransactionControl {
+    Begin,
+    Commit,
+    Rollback,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DmlKind {
+    Insert,
+    Update,
+    Delete,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnSpec {
+    pub name: String,
+    pub ty: SqlType,
+    pub not_null: bool,
+    pub default: Option<DefaultExpr>,
+    /// Inline PRIMARY KEY / UNIQUE / REFERENCES / CHECK, already turned into table constraints on this column.
+    pub constraints: Vec<Constraint>,
+    /// `GENERATED ALWAYS AS (...) STORED`, identity, or a serial type: values are computed for every row.
+    pub generated: bool,
+}
+
+/// A column type as written, normalised to lower case with quoted user types kept as they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlType {
+    /// Display form, e.g. `varchar(255)`, `timestamp(3)`, `"Role"`, `text[]`.
+    pub text: String,
+}
+
+impl SqlType {
+    pub fn new(text: impl Into<String>) -> Self {
+        SqlType { text: text.into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefaultExpr {
+    pub text: String,
+    /// Calls a volatile function, so PostgreSQL must evaluate it for every existing row.
+    pub volatile: bool,
+}
+
+impl DefaultExpr {
+    pub fn new(text: impl Into<String>) -> Self {
+        let text = text.into();
+        let volatile = is_volatile_expr(&text);
+        DefaultExpr { text, volatile }
+    }
+}
+
+/// Functions whose value differs per row, so a DEFAULT using them cannot be stored once in the catalog.
+const VOLATILE_FUNCTIONS: &[&str] = &[
+    "random",
+    "gen_random_uuid",
+    "uuid_generate_v1",
+    "uuid_generate_v1mc",
+    "uuid_generate_v4",
+    "clock_timestamp",
+    "timeofday",
+    "nextval",
+    "gen_random_bytes",
+    "uuidv7",
+    "uuidv4",
+];
+
+fn is_volatile_expr(text: &str) -> bool {
+    let lower = strip_string_literals(&text.to_ascii_lowercase());
+    VOLATILE_FUNCTIONS.iter().any(|f| {
+        lower.match_indices(f).any(|(i, _)| {
+            let before_ok = lower[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+            let after = lower[i + f.len()..].trim_start();
+            before_ok && after.starts_with('(')
+        })
+    })
+}
+
+/// Blanks out `'...'` literals so their contents are not mistaken for calls.
+fn strip_string_literals(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_string = false;
+    for c in text.chars() {
+        if c == '\'' {
+            in_string = !in_string;
+            out.push(c);
+        } else if in_string {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Constraint {
+    pub name: Option<String>,
+    pub kind: ConstraintKind,
+    /// Where the constraint is written (its clause or column definition).
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConstraintKind {
+    PrimaryKey {
+        columns: Vec<String>,
+        using_index: Option<String>,
+    },
+    Unique {
+        columns: Vec<String>,
+        using_index: Option<String>,
+    },
+    ForeignKey {
+        columns: Vec<String>,
+        ref_table: ObjName,
+        ref_columns: Vec<String>,
+    },
+    Check {
+        expr: String,
+    },
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexSpec {
+    pub name: Option<String>,
+    pub table: ObjName,
+    /// Key columns in order; `None` for an expression key.
+    pub columns: Vec<Option<String>>,
+    pub unique: bool,
+    pub partial: bool,
+    pub concurrently: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn volatile_defaults_are_recognised_by_function_call() {
+        assert!(DefaultExpr::new("gen_random_uuid()").volatile);
+        assert!(DefaultExpr::new("(random() * 10)").volatile);
+        assert!(DefaultExpr::new("nextval('a_id_seq'::regclass)").volatile);
+        assert!(!DefaultExpr::new("now()").volatile);
+        assert!(!DefaultExpr::new("CURRENT_TIMESTAMP").volatile);
+        assert!(
+            !DefaultExpr::new("'random()'").volatile,
+            "text inside a string literal is not a call"
+        );
+        assert!(!DefaultExpr::new("my_random(1)").volatile);
+    }
+}

@@ -1,0 +1,74 @@
+//! Object names as PostgreSQL resolves them: unquoted identifiers fold to lower case, `public.` is the default schema.
+
+use std::fmt;
+
+/// A possibly schema-qualified name, with identifier values already folded/unquoted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ObjName {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+impl ObjName {
+    pub fn new(schema: Option<String>, name: impl Into<String>) -> Self {
+        // `public.x` and `x` are the same object for a Prisma migration (search_path is the schema).
+        let schema = schema.filter(|s| s != "public");
+        ObjName {
+            schema,
+            name: name.into(),
+        }
+    }
+
+    pub fn bare(name: impl Into<String>) -> Self {
+        ObjName::new(None, name)
+    }
+
+    /// The catalog key: exact name, prefixed by its schema unless it is the default one.
+    pub fn key(&self) -> String {
+        match &self.schema {
+            Some(s) => format!("{s}.{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+impl fmt::Display for ObjName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(s) = &self.schema {
+            write!(f, "{}.", quote_ident(s))?;
+        }
+        write!(f, "{}", quote_ident(&self.name))
+    }
+}
+
+/// SQL spelling of an identifier: double-quoted, as Prisma writes them, so case and keywords are safe.
+pub fn quote_ident(value: &str) -> String {
+    format!("\"{}\"", value.replace('"', "\"\""))
+}
+
+/// Spelling for prose: quoted, like in the migration.
+pub fn display_ident(value: &str) -> String {
+    quote_ident(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_schema_is_the_default() {
+        assert_eq!(
+            ObjName::new(Some("public".into()), "User").key(),
+            ObjName::bare("User").key()
+        );
+        assert_eq!(ObjName::new(Some("audit".into()), "log").key(), "audit.log");
+    }
+
+    #[test]
+    fn display_quotes_and_escapes() {
+        assert_eq!(
+            ObjName::new(Some("a".into()), "we\"ird").to_string(),
+            "\"a\".\"we\"\"ird\""
+        );
+    }
+}

@@ -1,0 +1,152 @@
+//! Parse each split statement on its own with sqlparser, so one unsupported statement never hides the rest.
+
+use std::ops::Range;
+
+use sqlparser::ast;
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::{Parser, ParserError};
+
+use crate::split::{RawStatement, Token};
+
+/// One statement of a migration file, with its parse result.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// Byte span in the file, up to and including the terminating `;`.
+    pub span: Range<usize>,
+    pub tokens: Vec<Token>,
+    pub ast: Result<ast::Statement, ParseFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseFailure {
+    /// The parser's message without its own (statement-relative) position.
+    pub message: String,
+    /// Byte offset in the file where the parser stopped.
+    pub offset: usize,
+}
+
+// sqlparser recurses per nesting level; its own limit turns deep input into an error instead of a stack overflow.
+const RECURSION_LIMIT: usize = 64;
+
+pub fn parse_statement(file_text: &str, raw: RawStatement) -> Statement {
+    let text = file_text.get(raw.span.clone()).unwrap_or("");
+    let ast = match raw.unterminated {
+        Some((at, what)) => Err(ParseFailure {
+            message: what.to_string(),
+            offset: at,
+        }),
+        None => parse_one(text).map_err(|e| failure(text, raw.span.start, e)),
+    };
+    Statement {
+        span: raw.span,
+        tokens: raw.tokens,
+        ast,
+    }
+}
+
+fn parse_one(text: &str) -> Result<ast::Statement, ParserError> {
+    let dialect = PostgreSqlDialect {};
+    let mut statements = Parser::new(&dialect)
+        .with_recursion_limit(RECURSION_LIMIT)
+        .try_with_sql(text)?
+        .parse_statements()?;
+    match statements.len() {
+        1 => Ok(statements.remove(0)),
+        n => Err(ParserError::ParserError(format!(
+            "expected one statement, found {n}"
+        ))),
+    }
+}
+
+fn failure(text: &str, start: usize, error: ParserError) -> ParseFailure {
+    let raw = match error {
+        ParserError::TokenizerError(m) | ParserError::ParserError(m) => m,
+        ParserError::RecursionLimitExceeded => "statement is nested too deeply to analyse".into(),
+    };
+    let (message, offset) = match raw.rfind(" at Line: ") {
+        Some(i) => {
+            let position = statement_offset(text, &raw[i + " at Line: ".len()..]);
+            (raw[..i].to_string(), position)
+        }
+        None => (raw, 0),
+    };
+    ParseFailure {
+        message: message.trim().to_string(),
+        offset: start + offset,
+    }
+}
+
+/// Turns sqlparser's `N, Column: M` (1-based, relative to the statement) into a byte offset in the statement.
+fn statement_offset(text: &str, position: &str) -> usize {
+    let mut parts = position.split(", Column: ");
+    let line: usize = parts
+        .next()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or(1);
+    let column: usize = parts
+        .next()
+        .and_then(|c| c.trim().parse().ok())
+        .unwrap_or(1);
+    let mut offset = 0;
+    for (n, l) in text.split_inclusive('\n').enumerate() {
+        if n + 1 == line {
+            let within = l
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(l.trim_end().len(), |(i, _)| i);
+            return offset + within;
+        }
+        offset += l.len();
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::split::split;
+
+    fn parse_all(text: &str) -> Vec<Statement> {
+        split(text)
+            .statements
+            .into_iter()
+            .map(|raw| parse_statement(text, raw))
+            .collect()
+    }
+
+    #[test]
+    fn each_statement_parses_on_its_own() {
+        let text = "CREATE TABLE a (id int);\nDO $$ BEGIN END $$;\nDROP TABLE a;";
+        let statements = parse_all(text);
+        assert_eq!(statements.len(), 3);
+        assert!(statements[0].ast.is_ok());
+        assert!(
+            statements[2].ast.is_ok(),
+            "a failure does not stop the next one"
+        );
+    }
+
+    #[test]
+    fn failure_offset_points_into_the_file() {
+        let text = "SELECT 1;\nCREATE TABLE a (\n  id int\n  name text\n);";
+        let statements = parse_all(text);
+        let failure = statements[1].ast.as_ref().unwrap_err();
+        assert!(!failure.message.contains("Line:"), "{}", failure.message);
+        assert_eq!(&text[failure.offset..failure.offset + 4], "name");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = format!("SELECT {}1{};", "(".repeat(100_000), ")".repeat(100_000));
+        let statements = parse_all(&text);
+        assert!(statements[0].ast.is_err());
+    }
+
+    #[test]
+    fn unterminated_input_is_reported_where_it_starts() {
+        let text = "SELECT 1;\nSELECT 'abc";
+        let statements = parse_all(text);
+        let failure = statements[1].ast.as_ref().unwrap_err();
+        assert_eq!(failure.offset, text.find('\'').unwrap());
+    }
+}

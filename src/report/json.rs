@@ -1,0 +1,72 @@
+//! One JSON object for machines: diagnostics with 1-based positions, and a summary.
+
+use serde::Serialize;
+
+use super::Report;
+use crate::diagnostic::Severity;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: Summary,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    input_errors: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'a str,
+    severity: Severity,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    statements: usize,
+    unparsed: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+pub fn render_json(report: &Report) -> String {
+    let diagnostics = report
+        .diagnostics
+        .iter()
+        .filter_map(|d| {
+            let file = report.files.get(d.file)?;
+            let (line, column) = file.line_col(d.span.start);
+            let (end_line, end_column) = file.line_col(d.span.end);
+            Some(JsonDiagnostic {
+                rule: d.rule,
+                severity: d.severity,
+                path: &file.display,
+                line,
+                column,
+                end_line,
+                end_column,
+                message: &d.message,
+                help: d.help.as_deref(),
+            })
+        })
+        .collect();
+    let out = JsonReport {
+        diagnostics,
+        summary: Summary {
+            files: report.reported_files,
+            statements: report.statements,
+            unparsed: report.unparsed,
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
+        },
+        input_errors: report.input_errors,
+    };
+    serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}

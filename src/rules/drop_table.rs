@@ -1,0 +1,41 @@
+//! Dropping a table that running application instances still use.
+
+use super::shared::table_rename_pairs;
+use super::{Category, Check, MigrationContext, Rule};
+use crate::diagnostic::{Finding, Severity};
+use crate::ops::OpKind;
+
+pub const RULE: Rule = Rule {
+    id: "drop-table",
+    default_severity: Severity::Error,
+    category: Category::Correctness,
+    summary: "DROP TABLE loses the data and breaks every running Prisma Client that queries it",
+    doc: include_str!("../../rules/drop-table.md"),
+    checks: &[Check::Migration(check)],
+};
+
+fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
+    // A drop that pairs with a create of the same shape is reported once, by rename-without-map.
+    let renames = table_rename_pairs(ctx);
+    for replayed in ctx.ops.iter().filter(|r| !r.new_table) {
+        let OpKind::DropTable { table } = &replayed.op.kind else {
+            continue;
+        };
+        if renames.iter().any(|p| std::ptr::eq(p.dropped, replayed)) {
+            continue;
+        }
+        out.push(ctx.finding(
+            &replayed.op,
+            format!(
+                "dropping {table} deletes all its rows for good, and every running instance of the current \
+                 Prisma Client that queries {table} fails from this moment until the new code is deployed \
+                 everywhere"
+            ),
+            Some(
+                "expand and contract: first deploy code that no longer uses the model (or mark it `@@ignore`), \
+                 then drop the table in a later migration"
+                    .to_string(),
+            ),
+        ));
+    }
+}

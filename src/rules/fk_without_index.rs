@@ -1,0 +1,64 @@
+//! Foreign keys whose referencing columns have no index.
+
+use super::{Category, Check, HistoryContext, Rule};
+use crate::catalog::{Catalog, Table};
+use crate::diagnostic::{Finding, Severity};
+use crate::ops::{display_ident, ConstraintKind};
+
+pub const RULE: Rule = Rule {
+    id: "fk-without-index",
+    default_severity: Severity::Warning,
+    category: Category::Locking,
+    summary: "a foreign key without an index on its columns makes deletes and joins scan the table",
+    doc: include_str!("../../rules/fk-without-index.md"),
+    checks: &[Check::History(check)],
+};
+
+fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
+    for table in ctx.catalog.tables() {
+        for constraint in &table.constraints {
+            let ConstraintKind::ForeignKey {
+                columns, ref_table, ..
+            } = &constraint.kind
+            else {
+                continue;
+            };
+            if columns.is_empty() || is_covered(ctx.catalog, table, columns) {
+                continue;
+            }
+            let cols = columns
+                .iter()
+                .map(|c| display_ident(c))
+                .collect::<Vec<_>>()
+                .join(", ");
+            out.push(Finding {
+                file: constraint.origin.file,
+                span: constraint.origin.span.clone(),
+                message: format!(
+                    "foreign key {} on {} ({cols}) has no index on those columns: every DELETE or key update \
+                     on {ref_table} scans {} to check references, holding its locks meanwhile, and joins on \
+                     the relation scan too",
+                    display_ident(&constraint.name),
+                    table.name,
+                    table.name
+                ),
+                help: Some(format!(
+                    "add `@@index([{}])` to the model (Prisma does not index relation fields on PostgreSQL), \
+                     which creates the index in a new migration",
+                    columns.join(", ")
+                )),
+            });
+        }
+    }
+}
+
+/// Some complete, non-partial index (or primary key / unique constraint) starts with exactly these columns.
+fn is_covered(catalog: &Catalog, table: &Table, columns: &[String]) -> bool {
+    catalog.indexes_of(&table.name).any(|index| {
+        !index.partial
+            && index.columns.len() >= columns.len()
+            && index.columns[..columns.len()]
+                .iter()
+                .all(|c| c.as_ref().is_some_and(|c| columns.contains(c)))
+    })
+}

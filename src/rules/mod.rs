@@ -1,0 +1,159 @@
+//! The rule registry and the contexts rules see.
+//!
+//! Each rule lives in its own file with a `RULE` constant and a page in `rules/<id>.md`; adding a rule is that file,
+//! that page, and one line in the `registry!` list below.
+
+use std::collections::HashSet;
+
+use crate::catalog::Catalog;
+use crate::diagnostic::{Finding, Severity};
+use crate::ops::{ObjName, Op};
+use crate::parse::Statement;
+use crate::settings::Settings;
+use crate::source::SourceFile;
+
+mod shared;
+
+macro_rules! registry {
+    ($($rule:ident),* $(,)?) => {
+        $(mod $rule;)*
+        /// Every rule, in the order they are documented.
+        pub static RULES: &[Rule] = &[$($rule::RULE),*];
+    };
+}
+
+registry! {
+    not_null_without_default,
+    set_not_null,
+    drop_column,
+    drop_table,
+    rename_without_map,
+    fk_without_index,
+    unparsed_statement,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    /// The migration fails, or loses data, or breaks running application instances.
+    Correctness,
+    /// The migration holds locks that stall production traffic.
+    Locking,
+    /// The linter could not fully understand the input.
+    Analysis,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Correctness => "correctness",
+            Category::Locking => "locking",
+            Category::Analysis => "analysis",
+        }
+    }
+}
+
+pub struct Rule {
+    /// Stable id: used in config, suppressions and output.
+    pub id: &'static str,
+    pub default_severity: Severity,
+    pub category: Category,
+    /// One line for `migrate-lint rules`.
+    pub summary: &'static str,
+    /// The rule's page, `rules/<id>.md`.
+    pub doc: &'static str,
+    pub checks: &'static [Check],
+}
+
+/// When a rule runs, and what it sees.
+pub enum Check {
+    /// Once per statement (e.g. to report what could not be parsed).
+    Statement(fn(&StatementContext, &mut Vec<Finding>)),
+    /// Once per operation, with the catalog as it was just before the operation.
+    Op(fn(&OpContext, &mut Vec<Finding>)),
+    /// Once per migration file, after it was replayed.
+    Migration(fn(&MigrationContext, &mut Vec<Finding>)),
+    /// Once, with the catalog at the end of the linted history.
+    History(fn(&HistoryContext, &mut Vec<Finding>)),
+}
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+pub struct StatementContext<'a> {
+    pub statement: &'a Statement,
+    pub file: &'a SourceFile,
+    pub file_index: usize,
+}
+
+pub struct OpContext<'a> {
+    pub op: &'a Op,
+    pub file: &'a SourceFile,
+    pub file_index: usize,
+    /// The schema just before this operation.
+    pub catalog: &'a Catalog,
+    /// Keys of tables created earlier in this migration: locks and rewrites on them hurt no one.
+    pub created_here: &'a HashSet<String>,
+    pub settings: &'a Settings,
+}
+
+impl OpContext<'_> {
+    /// A table that already held data before this migration (or that we cannot prove is new).
+    pub fn is_preexisting(&self, table: &ObjName) -> bool {
+        !self.created_here.contains(&table.key())
+    }
+
+    pub fn finding(&self, message: String, help: Option<String>) -> Finding {
+        Finding {
+            file: self.file_index,
+            span: self.op.span.clone(),
+            message,
+            help,
+        }
+    }
+}
+
+/// An operation as replayed, with what was known about its table at that moment.
+#[derive(Debug, Clone)]
+pub struct ReplayedOp {
+    pub op: Op,
+    /// The operation's table was created earlier in the same migration.
+    pub new_table: bool,
+    /// The operation's column was added earlier in the same migration (on a new or an existing table).
+    pub new_column: bool,
+}
+
+impl ReplayedOp {
+    /// The operation touches only objects this migration created, so no running client or stored row is affected.
+    pub fn only_new_objects(&self) -> bool {
+        self.new_table || self.new_column
+    }
+}
+
+pub struct MigrationContext<'a> {
+    pub file: &'a SourceFile,
+    pub file_index: usize,
+    /// The operations of this migration, in order.
+    pub ops: &'a [ReplayedOp],
+    /// The schema before this migration started.
+    pub catalog_before: &'a Catalog,
+    pub settings: &'a Settings,
+}
+
+impl MigrationContext<'_> {
+    pub fn finding(&self, op: &Op, message: String, help: Option<String>) -> Finding {
+        Finding {
+            file: self.file_index,
+            span: op.span.clone(),
+            message,
+            help,
+        }
+    }
+}
+
+pub struct HistoryContext<'a> {
+    pub files: &'a [SourceFile],
+    /// The schema after the last migration.
+    pub catalog: &'a Catalog,
+    pub settings: &'a Settings,
+}

@@ -1,0 +1,85 @@
+//! Renames that break running clients, including Prisma's DROP + ADD "rename" that loses the data.
+
+use super::shared::{column_rename_pairs, table_rename_pairs};
+use super::{Category, Check, MigrationContext, Rule};
+use crate::diagnostic::{Finding, Severity};
+use crate::ops::{display_ident, OpKind};
+
+pub const RULE: Rule = Rule {
+    id: "rename-without-map",
+    default_severity: Severity::Error,
+    category: Category::Correctness,
+    summary: "renaming a column or table (or DROP + ADD of the same shape) breaks running clients; use @map/@@map",
+    doc: include_str!("../../rules/rename-without-map.md"),
+    checks: &[Check::Migration(check)],
+};
+
+fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
+    for replayed in ctx.ops.iter().filter(|r| !r.only_new_objects()) {
+        match &replayed.op.kind {
+            OpKind::RenameColumn { table, old, new } => out.push(ctx.finding(
+                &replayed.op,
+                format!(
+                    "renaming {table}.{} to {} breaks every running instance of the current Prisma Client: \
+                     they still select {} by name and fail until the new code is deployed everywhere",
+                    display_ident(old),
+                    display_ident(new),
+                    display_ident(old)
+                ),
+                Some(format!(
+                    "keep the column and rename only the Prisma field: `{new} <Type> @map(\"{old}\")`"
+                )),
+            )),
+            OpKind::RenameTable { table, new_name } => out.push(ctx.finding(
+                &replayed.op,
+                format!(
+                    "renaming {table} to {} breaks every running instance of the current Prisma Client: they \
+                     still query {table} and fail until the new code is deployed everywhere",
+                    display_ident(new_name)
+                ),
+                Some(format!(
+                    "keep the table and rename only the Prisma model, with `@@map(\"{}\")`",
+                    table.name
+                )),
+            )),
+            _ => {}
+        }
+    }
+    for pair in column_rename_pairs(ctx) {
+        out.push(ctx.finding(
+            &pair.dropped.op,
+            format!(
+                "this drops {table}.{old} and adds {table}.{new} of the same type ({ty}): that is how Prisma \
+                 writes a field rename without `@map`, and it deletes every value of {old} instead of keeping \
+                 it; running clients that select {old} fail as well",
+                table = pair.table,
+                old = display_ident(pair.dropped_column),
+                new = display_ident(pair.added_column),
+                ty = pair.ty,
+            ),
+            Some(format!(
+                "if this is a rename, keep the column: write `{new} <Type> @map(\"{old}\")` in schema.prisma \
+                 and remove the DROP/ADD from this migration",
+                new = pair.added_column,
+                old = pair.dropped_column
+            )),
+        ));
+    }
+    for pair in table_rename_pairs(ctx) {
+        out.push(ctx.finding(
+            &pair.dropped.op,
+            format!(
+                "this drops {old} and creates {new} with the same columns: that is how Prisma writes a model \
+                 rename without `@@map`, and it deletes every row of {old}; running clients that query {old} \
+                 fail as well",
+                old = pair.old,
+                new = pair.new,
+            ),
+            Some(format!(
+                "if this is a rename, keep the table: add `@@map(\"{}\")` to the renamed model and remove the \
+                 DROP/CREATE from this migration",
+                pair.old.name
+            )),
+        ));
+    }
+}

@@ -1,0 +1,96 @@
+//! Analyses more than one rule needs.
+
+use super::{MigrationContext, ReplayedOp};
+use crate::ops::{ObjName, OpKind};
+
+/// A DROP COLUMN and an ADD COLUMN of the same type on the same table in one migration: what Prisma generates when a
+/// field is renamed without `@map`.
+pub struct ColumnRenamePair<'a> {
+    pub table: &'a ObjName,
+    pub dropped: &'a ReplayedOp,
+    pub dropped_column: &'a str,
+    pub added_column: &'a str,
+    pub ty: String,
+}
+
+/// A DROP TABLE and a CREATE TABLE with the same columns in one migration: a model renamed without `@@map`.
+pub struct TableRenamePair<'a> {
+    pub dropped: &'a ReplayedOp,
+    pub old: &'a ObjName,
+    pub new: &'a ObjName,
+}
+
+pub fn column_rename_pairs<'a>(ctx: &'a MigrationContext<'a>) -> Vec<ColumnRenamePair<'a>> {
+    let mut pairs = Vec::new();
+    let mut used = vec![false; ctx.ops.len()];
+    for dropped in ctx.ops.iter().filter(|r| !r.only_new_objects()) {
+        let OpKind::DropColumn { table, column } = &dropped.op.kind else {
+            continue;
+        };
+        let Some(old) = ctx
+            .catalog_before
+            .table(table)
+            .and_then(|t| t.column(column))
+        else {
+            continue;
+        };
+        let existed_before = |name: &str| {
+            ctx.catalog_before
+                .table(table)
+                .is_some_and(|t| t.column(name).is_some())
+        };
+        let candidate = ctx.ops.iter().enumerate().find(|(i, added)| {
+            !used[*i]
+                && matches!(&added.op.kind, OpKind::AddColumn { table: t, column: c }
+                    if t == table && c.ty == old.ty && c.name != *column && !existed_before(&c.name))
+        });
+        if let Some((i, added)) = candidate {
+            used[i] = true;
+            if let OpKind::AddColumn { column: c, .. } = &added.op.kind {
+                pairs.push(ColumnRenamePair {
+                    table,
+                    dropped,
+                    dropped_column: column,
+                    added_column: &c.name,
+                    ty: old.ty.text.clone(),
+                });
+            }
+        }
+    }
+    pairs
+}
+
+pub fn table_rename_pairs<'a>(ctx: &'a MigrationContext<'a>) -> Vec<TableRenamePair<'a>> {
+    let mut pairs = Vec::new();
+    for dropped in ctx.ops.iter().filter(|r| !r.new_table) {
+        let OpKind::DropTable { table: old } = &dropped.op.kind else {
+            continue;
+        };
+        let Some(before) = ctx.catalog_before.table(old) else {
+            continue;
+        };
+        let mut old_columns: Vec<(&str, &str)> = before
+            .columns
+            .iter()
+            .map(|c| (c.name.as_str(), c.ty.text.as_str()))
+            .collect();
+        old_columns.sort_unstable();
+        let created = ctx.ops.iter().find(|r| match &r.op.kind {
+            OpKind::CreateTable { table, columns, .. } if table != old && !columns.is_empty() => {
+                let mut new_columns: Vec<(&str, &str)> = columns
+                    .iter()
+                    .map(|c| (c.name.as_str(), c.ty.text.as_str()))
+                    .collect();
+                new_columns.sort_unstable();
+                new_columns == old_columns
+            }
+            _ => false,
+        });
+        if let Some(created) = created {
+            if let OpKind::CreateTable { table: new, .. } = &created.op.kind {
+                pairs.push(TableRenamePair { dropped, old, new });
+            }
+        }
+    }
+    pairs
+}

@@ -1,0 +1,34 @@
+//! Statements the SQL parser could not read: reported so nobody mistakes silence for safety.
+
+use super::{Category, Check, Rule, StatementContext};
+use crate::diagnostic::{Finding, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "unparsed-statement",
+    default_severity: Severity::Info,
+    category: Category::Analysis,
+    summary: "a statement the SQL parser could not read is only checked for a few known forms",
+    doc: include_str!("../../rules/unparsed-statement.md"),
+    checks: &[Check::Statement(check)],
+};
+
+fn check(ctx: &StatementContext, out: &mut Vec<Finding>) {
+    let Err(failure) = &ctx.statement.ast else {
+        return;
+    };
+    let (line, column) = ctx.file.line_col(failure.offset);
+    out.push(Finding {
+        file: ctx.file_index,
+        span: ctx.statement.span.clone(),
+        message: format!(
+            "the SQL parser could not read this statement ({} at {line}:{column}), so only its known forms \
+             (DROP/CREATE INDEX, CREATE TABLE, DML) are checked",
+            failure.message
+        ),
+        help: Some(
+            "if the SQL is valid PostgreSQL, review it by hand; if it is a typo, PostgreSQL will reject the \
+             migration too"
+                .to_string(),
+        ),
+    });
+}

@@ -1,0 +1,80 @@
+//! Every rule's page runs: its bad example must produce exactly that rule's finding, its good example none.
+
+use migrate_lint::diagnostic::Severity;
+use migrate_lint::lint::lint_history;
+use migrate_lint::rules::RULES;
+use migrate_lint::settings::Settings;
+use migrate_lint::source::SourceFile;
+
+/// The `sql setup` (earlier migration) and `sql` (migration under test) blocks of one section of a page.
+fn example(doc: &str, section: &str) -> (String, String) {
+    let start = doc
+        .find(&format!("## {section}\n"))
+        .unwrap_or_else(|| panic!("no `## {section}` section"));
+    let body = &doc[start + section.len() + 4..];
+    let body = &body[..body.find("\n## ").unwrap_or(body.len())];
+    let (mut setup, mut migration) = (String::new(), String::new());
+    let mut rest = body;
+    while let Some(open) = rest.find("```sql") {
+        let after = &rest[open + 6..];
+        let (info, code) = after.split_once('\n').expect("code block");
+        let end = code.find("```").expect("closed code block");
+        match info.trim() {
+            "setup" => setup.push_str(&code[..end]),
+            "" => migration.push_str(&code[..end]),
+            other => panic!("unknown code block tag `{other}`"),
+        }
+        rest = &code[end + 3..];
+    }
+    assert!(!migration.is_empty(), "`## {section}` has no ```sql block");
+    (setup, migration)
+}
+
+fn lint(setup: &str, migration: &str) -> Vec<(&'static str, Severity)> {
+    let file = |name: &str, text: &str| {
+        SourceFile::new(name.into(), name.into(), name.into(), text.to_string())
+    };
+    let files = [file("0_setup", setup), file("1_example", migration)];
+    lint_history(&files, &[false, true], &Settings::default())
+        .diagnostics
+        .into_iter()
+        .map(|d| (d.rule, d.severity))
+        .collect()
+}
+
+#[test]
+fn every_rule_has_a_page_titled_with_its_id_and_severity() {
+    for rule in RULES {
+        assert!(
+            rule.doc.starts_with(&format!("# {}\n", rule.id)),
+            "rules/{}.md must start with its id",
+            rule.id
+        );
+        let severity = format!("**Severity:** {}", rule.default_severity);
+        assert!(rule.doc.contains(&severity), "{}: page says another severity", rule.id);
+        for section in ["## What it does", "## Bad", "## Good", "## Fix"] {
+            assert!(rule.doc.contains(section), "{}: missing {section}", rule.id);
+        }
+    }
+}
+
+#[test]
+fn bad_examples_produce_exactly_their_rule() {
+    for rule in RULES {
+        let (setup, migration) = example(rule.doc, "Bad");
+        let found = lint(&setup, &migration);
+        assert!(!found.is_empty(), "{}: bad example produced nothing", rule.id);
+        for (id, _) in &found {
+            assert_eq!(*id, rule.id, "{}: bad example also produced {id}", rule.id);
+        }
+    }
+}
+
+#[test]
+fn good_examples_produce_nothing() {
+    for rule in RULES {
+        let (setup, migration) = example(rule.doc, "Good");
+        let found = lint(&setup, &migration);
+        assert!(found.is_empty(), "{}: good example produced {found:?}", rule.id);
+    }
+}
