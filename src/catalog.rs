@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::ops::{
     ColumnSpec, Constraint, ConstraintKind, DefaultExpr, ObjName, Op, OpKind, SqlType,
@@ -14,11 +15,12 @@ pub struct Origin {
     pub span: Range<usize>,
 }
 
+/// Objects are shared behind `Arc` and copied on write, so the snapshot taken before each migration is cheap.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    tables: BTreeMap<String, Table>,
-    indexes: HashMap<String, Index>,
-    enums: HashMap<String, Vec<String>>,
+    tables: BTreeMap<Arc<str>, Arc<Table>>,
+    indexes: HashMap<Arc<str>, Arc<Index>>,
+    enums: HashMap<Arc<str>, Arc<Vec<String>>>,
 }
 
 #[derive(Debug, Clone)]
@@ -69,25 +71,28 @@ impl Table {
 
 impl Catalog {
     pub fn table(&self, name: &ObjName) -> Option<&Table> {
-        self.tables.get(&name.key())
+        self.tables.get(name.key().as_str()).map(|t| &**t)
     }
 
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
-        self.tables.values()
+        self.tables.values().map(|t| &**t)
     }
 
     pub fn index(&self, name: &ObjName) -> Option<&Index> {
-        self.indexes.get(&name.key())
+        self.indexes.get(name.key().as_str()).map(|i| &**i)
     }
 
     /// Indexes of a table, including those backing its primary key and unique constraints.
     pub fn indexes_of<'a>(&'a self, table: &'a ObjName) -> impl Iterator<Item = &'a Index> + 'a {
         let key = table.key();
-        self.indexes.values().filter(move |i| i.table == key)
+        self.indexes
+            .values()
+            .map(|i| &**i)
+            .filter(move |i| i.table == key)
     }
 
     pub fn enum_labels(&self, name: &ObjName) -> Option<&[String]> {
-        self.enums.get(&name.key()).map(Vec::as_slice)
+        self.enums.get(name.key().as_str()).map(|l| l.as_slice())
     }
 
     /// Applies one operation. Operations on unknown objects are ignored: the history may be partial.
@@ -104,13 +109,13 @@ impl Catalog {
             } => {
                 self.drop_table(table);
                 self.tables.insert(
-                    table.key(),
-                    Table {
+                    table.key().into(),
+                    Arc::new(Table {
                         name: table.clone(),
                         columns: columns.iter().map(column_from_spec).collect(),
                         constraints: Vec::new(),
                         origin: origin(&op.span),
-                    },
+                    }),
                 );
                 let inline = columns.iter().flat_map(|c| c.constraints.iter());
                 for constraint in inline.chain(constraints) {
@@ -120,7 +125,7 @@ impl Catalog {
             OpKind::DropTable { table } => self.drop_table(table),
             OpKind::RenameTable { table, new_name } => self.rename_table(table, new_name),
             OpKind::AddColumn { table, column } => {
-                let Some(t) = self.tables.get_mut(&table.key()) else {
+                let Some(t) = self.table_mut(&table.key()) else {
                     return;
                 };
                 if t.column(&column.name).is_none() {
@@ -158,21 +163,24 @@ impl Catalog {
                 not_valid,
             } => self.add_constraint(table, constraint, *not_valid, file),
             OpKind::DropConstraint { table, name } => {
-                if let Some(t) = self.tables.get_mut(&table.key()) {
+                if let Some(t) = self.table_mut(&table.key()) {
                     t.constraints.retain(|c| &c.name != name);
                 }
-                self.indexes
-                    .remove(&ObjName::new(table.schema.clone(), name.clone()).key());
+                self.indexes.remove(
+                    ObjName::new(table.schema.clone(), name.clone())
+                        .key()
+                        .as_str(),
+                );
             }
             OpKind::ValidateConstraint { table, name } => {
-                if let Some(t) = self.tables.get_mut(&table.key()) {
+                if let Some(t) = self.table_mut(&table.key()) {
                     for c in t.constraints.iter_mut().filter(|c| &c.name == name) {
                         c.not_valid = false;
                     }
                 }
             }
             OpKind::RenameConstraint { table, old, new } => {
-                if let Some(t) = self.tables.get_mut(&table.key()) {
+                if let Some(t) = self.table_mut(&table.key()) {
                     for c in t.constraints.iter_mut().filter(|c| &c.name == old) {
                         c.name = new.clone();
                     }
@@ -204,34 +212,35 @@ impl Catalog {
                 );
             }
             OpKind::DropIndex { index, .. } => {
-                self.indexes.remove(&index.key());
+                self.indexes.remove(index.key().as_str());
             }
             OpKind::RenameIndex { index, new_name } => self.rename_index(index, new_name),
             OpKind::CreateEnum { name, labels } => {
-                self.enums.insert(name.key(), labels.clone());
+                self.enums
+                    .insert(name.key().into(), Arc::new(labels.clone()));
             }
             OpKind::AddEnumValue { name, value } => {
-                if let Some(labels) = self.enums.get_mut(&name.key()) {
+                if let Some(labels) = self.enums.get_mut(name.key().as_str()).map(Arc::make_mut) {
                     if !labels.contains(value) {
                         labels.push(value.clone());
                     }
                 }
             }
             OpKind::RenameEnumValue { name, old, new } => {
-                if let Some(labels) = self.enums.get_mut(&name.key()) {
+                if let Some(labels) = self.enums.get_mut(name.key().as_str()).map(Arc::make_mut) {
                     for l in labels.iter_mut().filter(|l| *l == old) {
                         *l = new.clone();
                     }
                 }
             }
             OpKind::RenameType { name, new_name } => {
-                if let Some(labels) = self.enums.remove(&name.key()) {
+                if let Some(labels) = self.enums.remove(name.key().as_str()) {
                     let renamed = ObjName::new(name.schema.clone(), new_name.clone());
-                    self.enums.insert(renamed.key(), labels);
+                    self.enums.insert(renamed.key().into(), labels);
                 }
             }
             OpKind::DropType { name } => {
-                self.enums.remove(&name.key());
+                self.enums.remove(name.key().as_str());
             }
             OpKind::Transaction(_)
             | OpKind::Set { .. }
@@ -241,10 +250,14 @@ impl Catalog {
         }
     }
 
+    /// Copy-on-write access to a table.
+    fn table_mut(&mut self, key: &str) -> Option<&mut Table> {
+        self.tables.get_mut(key).map(Arc::make_mut)
+    }
+
     fn with_column(&mut self, table: &ObjName, column: &str, f: impl FnOnce(&mut Column)) {
         if let Some(c) = self
-            .tables
-            .get_mut(&table.key())
+            .table_mut(&table.key())
             .and_then(|t| t.column_mut(column))
         {
             f(c);
@@ -262,15 +275,15 @@ impl Catalog {
     ) {
         let key = ObjName::new(table.schema.clone(), name.clone()).key();
         self.indexes.insert(
-            key,
-            Index {
+            key.into(),
+            Arc::new(Index {
                 name,
                 table: table.key(),
                 columns,
                 unique,
                 partial,
                 origin,
-            },
+            }),
         );
     }
 
@@ -281,7 +294,7 @@ impl Catalog {
         not_valid: bool,
         file: usize,
     ) {
-        if !self.tables.contains_key(&table.key()) {
+        if !self.tables.contains_key(table.key().as_str()) {
             return;
         }
         let mut kind = constraint.kind.clone();
@@ -305,7 +318,7 @@ impl Catalog {
             } => {
                 if let Some(index_name) = using_index {
                     let index_key = ObjName::new(table.schema.clone(), index_name.clone()).key();
-                    if let Some(index) = self.indexes.remove(&index_key) {
+                    if let Some(index) = self.indexes.remove(index_key.as_str()) {
                         *columns = index.columns.iter().flatten().cloned().collect();
                     }
                 }
@@ -314,7 +327,7 @@ impl Catalog {
             }
             _ => {}
         }
-        if let Some(t) = self.tables.get_mut(&table.key()) {
+        if let Some(t) = self.table_mut(&table.key()) {
             t.constraints.retain(|c| c.name != name);
             t.constraints.push(ConstraintInfo {
                 name,
@@ -327,26 +340,31 @@ impl Catalog {
 
     fn drop_table(&mut self, table: &ObjName) {
         let key = table.key();
-        if self.tables.remove(&key).is_some() {
+        if self.tables.remove(key.as_str()).is_some() {
             self.indexes.retain(|_, i| i.table != key);
         }
     }
 
     fn rename_table(&mut self, table: &ObjName, new_name: &str) {
         let old_key = table.key();
-        let Some(mut t) = self.tables.remove(&old_key) else {
+        let Some(mut t) = self.tables.remove(old_key.as_str()) else {
             return;
         };
         let renamed = ObjName::new(table.schema.clone(), new_name.to_string());
         let new_key = renamed.key();
-        t.name = renamed.clone();
-        self.tables.insert(new_key.clone(), t);
+        Arc::make_mut(&mut t).name = renamed.clone();
+        self.tables.insert(new_key.as_str().into(), t);
         for index in self.indexes.values_mut().filter(|i| i.table == old_key) {
-            index.table = new_key.clone();
+            Arc::make_mut(index).table = new_key.clone();
         }
         // Foreign keys point at the table itself, not its name.
-        for t in self.tables.values_mut() {
-            for c in &mut t.constraints {
+        let references_old = |t: &Table| {
+            t.constraints.iter().any(|c| {
+                matches!(&c.kind, ConstraintKind::ForeignKey { ref_table, .. } if ref_table.key() == old_key)
+            })
+        };
+        for t in self.tables.values_mut().filter(|t| references_old(t)) {
+            for c in &mut Arc::make_mut(t).constraints {
                 if let ConstraintKind::ForeignKey { ref_table, .. } = &mut c.kind {
                     if ref_table.key() == old_key {
                         *ref_table = renamed.clone();
@@ -358,7 +376,7 @@ impl Catalog {
 
     fn drop_column(&mut self, table: &ObjName, column: &str) {
         let key = table.key();
-        let Some(t) = self.tables.get_mut(&key) else {
+        let Some(t) = self.table_mut(&key) else {
             return;
         };
         t.columns.retain(|c| c.name != column);
@@ -372,7 +390,7 @@ impl Catalog {
 
     fn rename_column(&mut self, table: &ObjName, old: &str, new: &str) {
         let key = table.key();
-        let Some(t) = self.tables.get_mut(&key) else {
+        let Some(t) = self.table_mut(&key) else {
             return;
         };
         if let Some(c) = t.column_mut(old) {
@@ -392,22 +410,24 @@ impl Catalog {
             }
         }
         for i in self.indexes.values_mut().filter(|i| i.table == key) {
-            i.columns.iter_mut().flatten().for_each(rename);
+            Arc::make_mut(i)
+                .columns
+                .iter_mut()
+                .flatten()
+                .for_each(rename);
         }
     }
 
     fn rename_index(&mut self, index: &ObjName, new_name: &str) {
-        let Some(mut i) = self.indexes.remove(&index.key()) else {
+        let Some(mut i) = self.indexes.remove(index.key().as_str()) else {
             return;
         };
-        let old_name = std::mem::replace(&mut i.name, new_name.to_string());
+        let old_name = std::mem::replace(&mut Arc::make_mut(&mut i).name, new_name.to_string());
         let table_key = i.table.clone();
-        self.indexes.insert(
-            ObjName::new(index.schema.clone(), new_name.to_string()).key(),
-            i,
-        );
+        let new_key = ObjName::new(index.schema.clone(), new_name.to_string()).key();
+        self.indexes.insert(new_key.into(), i);
         // Renaming a constraint's index renames the constraint.
-        if let Some(t) = self.tables.get_mut(&table_key) {
+        if let Some(t) = self.table_mut(&table_key) {
             for c in t.constraints.iter_mut().filter(|c| c.name == old_name) {
                 c.name = new_name.to_string();
             }
