@@ -464,3 +464,157 @@ fn default_constraint_name(table: &str, kind: &ConstraintKind) -> String {
         ConstraintKind::Other => format!("{table}_excl"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::lower_statement;
+    use crate::parse::parse_statement;
+    use crate::split::split;
+
+    fn replay(files: &[&str]) -> Catalog {
+        let mut catalog = Catalog::default();
+        for (i, text) in files.iter().enumerate() {
+            for raw in split(text).statements {
+                let statement = parse_statement(text, raw);
+                for op in lower_statement(text, &statement) {
+                    catalog.apply(&op, i);
+                }
+            }
+        }
+        catalog
+    }
+
+    fn t(name: &str) -> ObjName {
+        ObjName::bare(name)
+    }
+
+    #[test]
+    fn quoted_unquoted_and_public_names_meet() {
+        let c = replay(&[
+            "CREATE TABLE public.accounts (id int PRIMARY KEY);",
+            "ALTER TABLE \"accounts\" ADD COLUMN a text; ALTER TABLE Accounts ADD COLUMN B int NOT NULL DEFAULT 0;",
+        ]);
+        let table = c.table(&t("accounts")).expect("table");
+        let names: Vec<_> = table.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["id", "a", "b"]);
+        assert!(table.column("b").unwrap().not_null);
+        assert!(
+            c.table(&t("Accounts")).is_none(),
+            "quoted names keep their case"
+        );
+    }
+
+    #[test]
+    fn columns_track_type_nullability_and_default() {
+        let c = replay(&[
+            "CREATE TABLE \"U\" (\"e\" VARCHAR(10), \"n\" TEXT NOT NULL DEFAULT 'x');",
+            "ALTER TABLE \"U\" ALTER COLUMN \"e\" SET DATA TYPE TEXT, ALTER COLUMN \"e\" SET NOT NULL, ALTER COLUMN \"n\" DROP NOT NULL, ALTER COLUMN \"n\" DROP DEFAULT;",
+        ]);
+        let u = c.table(&t("U")).unwrap();
+        let e = u.column("e").unwrap();
+        assert_eq!((e.ty.text.as_str(), e.not_null), ("text", true));
+        let n = u.column("n").unwrap();
+        assert!(!n.not_null && n.default.is_none());
+    }
+
+    #[test]
+    fn renames_follow_through_constraints_and_indexes() {
+        let c = replay(&[
+            "CREATE TABLE \"A\" (\"id\" TEXT PRIMARY KEY); CREATE TABLE \"B\" (\"aId\" TEXT, CONSTRAINT \"B_aId_fkey\" FOREIGN KEY (\"aId\") REFERENCES \"A\"(\"id\"));",
+            "CREATE INDEX \"B_aId_idx\" ON \"B\"(\"aId\");",
+            "ALTER TABLE \"A\" RENAME TO \"Z\"; ALTER TABLE \"B\" RENAME COLUMN \"aId\" TO \"zId\"; ALTER INDEX \"B_aId_idx\" RENAME TO \"B_zId_idx\";",
+        ]);
+        let b = c.table(&t("B")).unwrap();
+        let ConstraintKind::ForeignKey {
+            columns, ref_table, ..
+        } = &b.constraints[0].kind
+        else {
+            panic!("fk expected");
+        };
+        assert_eq!(
+            (columns.as_slice(), ref_table.name.as_str()),
+            (&["zId".to_string()][..], "Z")
+        );
+        let index = c.index(&t("B_zId_idx")).expect("renamed index");
+        assert_eq!(index.columns, [Some("zId".to_string())]);
+        assert!(c.index(&t("B_aId_idx")).is_none());
+        assert_eq!(c.index(&t("A_pkey")).map(|i| i.table.as_str()), Some("Z"));
+    }
+
+    #[test]
+    fn dropping_a_column_drops_its_indexes_and_constraints() {
+        let c = replay(&[
+            "CREATE TABLE \"P\" (\"id\" TEXT, \"uId\" TEXT, CONSTRAINT \"P_u\" FOREIGN KEY (\"uId\") REFERENCES \"U\"(\"id\"));\nCREATE UNIQUE INDEX \"P_uId_key\" ON \"P\"(\"uId\");",
+            "ALTER TABLE \"P\" DROP COLUMN \"uId\";",
+        ]);
+        assert!(c.table(&t("P")).unwrap().constraints.is_empty());
+        assert!(c.index(&t("P_uId_key")).is_none());
+    }
+
+    #[test]
+    fn primary_key_and_unique_constraints_are_indexes_and_drop_with_the_constraint() {
+        let c = replay(&[
+            "CREATE TABLE \"T\" (\"a\" INT, \"b\" INT, CONSTRAINT \"T_pkey\" PRIMARY KEY (\"a\", \"b\"));",
+            "CREATE UNIQUE INDEX \"T_b_idx\" ON \"T\"(\"b\"); ALTER TABLE \"T\" ADD CONSTRAINT \"T_b_key\" UNIQUE USING INDEX \"T_b_idx\";",
+        ]);
+        let pkey = c.index(&t("T_pkey")).unwrap();
+        assert_eq!(pkey.columns.len(), 2);
+        assert!(pkey.unique);
+        assert!(
+            c.index(&t("T_b_idx")).is_none(),
+            "USING INDEX adopts and renames"
+        );
+        assert_eq!(
+            c.index(&t("T_b_key")).map(|i| i.columns.clone()),
+            Some(vec![Some("b".to_string())])
+        );
+        let c2 = replay(&[
+            "CREATE TABLE \"T\" (\"a\" INT, CONSTRAINT \"T_pkey\" PRIMARY KEY (\"a\"));",
+            "ALTER TABLE \"T\" DROP CONSTRAINT \"T_pkey\";",
+        ]);
+        assert!(c2.index(&t("T_pkey")).is_none());
+    }
+
+    #[test]
+    fn enums_and_not_valid_constraints() {
+        let c = replay(&[
+            "CREATE TYPE \"Role\" AS ENUM ('USER', 'ADMIN');",
+            "ALTER TYPE \"Role\" ADD VALUE 'OWNER'; ALTER TYPE \"Role\" RENAME VALUE 'USER' TO 'MEMBER';",
+            "CREATE TABLE \"U\" (\"id\" INT); ALTER TABLE \"U\" ADD CONSTRAINT \"c\" CHECK (\"id\" > 0) NOT VALID;",
+        ]);
+        assert_eq!(
+            c.enum_labels(&t("Role")).unwrap(),
+            ["MEMBER", "ADMIN", "OWNER"]
+        );
+        assert!(c.table(&t("U")).unwrap().constraints[0].not_valid);
+        let validated = replay(&[
+            "CREATE TABLE \"U\" (\"id\" INT); ALTER TABLE \"U\" ADD CONSTRAINT \"c\" CHECK (\"id\" > 0) NOT VALID;",
+            "ALTER TABLE \"U\" VALIDATE CONSTRAINT \"c\";",
+        ]);
+        assert!(!validated.table(&t("U")).unwrap().constraints[0].not_valid);
+    }
+
+    #[test]
+    fn drop_index_concurrently_is_understood_from_tokens() {
+        let c = replay(&[
+            "CREATE TABLE \"T\" (\"a\" INT); CREATE INDEX \"T_a_idx\" ON \"T\"(\"a\");",
+            "DROP INDEX CONCURRENTLY IF EXISTS \"T_a_idx\";",
+        ]);
+        assert!(c.index(&t("T_a_idx")).is_none());
+    }
+
+    #[test]
+    fn snapshots_do_not_see_later_changes() {
+        let mut c = replay(&["CREATE TABLE \"T\" (\"a\" INT);"]);
+        let before = c.clone();
+        let text = "ALTER TABLE \"T\" ADD COLUMN \"b\" INT;";
+        for raw in split(text).statements {
+            for op in lower_statement(text, &parse_statement(text, raw)) {
+                c.apply(&op, 1);
+            }
+        }
+        assert_eq!(before.table(&t("T")).unwrap().columns.len(), 1);
+        assert_eq!(c.table(&t("T")).unwrap().columns.len(), 2);
+    }
+}

@@ -45,13 +45,24 @@ pub struct Config {
     pub settings: Settings,
 }
 
-/// `lint.toml` in `start` or the nearest folder above it.
+/// `lint.toml` in `start` or the nearest folder above it, as a path relative to `start` (`../lint.toml`), so that
+/// paths configured in it are shown relative to where the user runs the linter.
 pub fn find_config(start: &Path) -> Option<PathBuf> {
-    let start = start.canonicalize().ok()?;
-    start
-        .ancestors()
-        .map(|dir| dir.join(FILE_NAME))
-        .find(|candidate| candidate.is_file())
+    let depth = start.canonicalize().ok()?.ancestors().count();
+    let mut dir = start.to_path_buf();
+    for _ in 0..depth {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(
+                candidate
+                    .strip_prefix("./")
+                    .map(Path::to_path_buf)
+                    .unwrap_or(candidate),
+            );
+        }
+        dir = dir.join("..");
+    }
+    None
 }
 
 pub fn load(path: &Path) -> Result<Config, String> {

@@ -35,7 +35,8 @@ impl SourceFile {
         let start = self.line_starts[line];
         let col = self.text[start..offset]
             .chars()
-            .filter(|&c| c != '\r')
+            // A carriage return or byte-order mark takes no column in an editor.
+            .filter(|&c| c != '\r' && c != '\u{feff}')
             .count();
         (line + 1, col + 1)
     }
