@@ -8,6 +8,7 @@ use sqlparser::ast::{
     TableConstraint, UserDefinedTypeRepresentation,
 };
 
+use super::do_block::lower_do_block;
 use super::from_tokens::{alter_table_clauses, create_table_items, lower_simple, lower_tokens};
 use super::{
     ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexSpec, ObjName, Op, OpKind, SqlType,
@@ -18,6 +19,9 @@ use crate::split::{ident_value, Token};
 /// The operations one statement performs, in order.
 pub fn lower_statement(src: &str, stmt: &Statement) -> Vec<Op> {
     if let Some(ops) = lower_simple(src, &stmt.tokens, &stmt.span) {
+        return ops;
+    }
+    if let Some(ops) = lower_do_block(src, &stmt.tokens) {
         return ops;
     }
     match &stmt.ast {

@@ -3,6 +3,7 @@
 //! sqlparser's AST is large and changes between releases, and some real statements only parse with our token
 //! fallback. Both paths lower into these few operations, which the catalog replays and the rules inspect.
 
+mod do_block;
 mod from_ast;
 mod from_tokens;
 mod names;
