@@ -163,6 +163,9 @@ fn load_config(cli: &Cli) -> Result<Config, String> {
     }
 }
 
+/// Larger files are refused rather than read whole into memory: no real migration comes near this.
+const MAX_FILE_BYTES: u64 = 64 << 20;
+
 /// Reads every migration of a history; unreadable or non-UTF-8 files are reported and linted as far as possible.
 fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) {
     let mut sources = Vec::new();
@@ -170,6 +173,17 @@ fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) 
     let mut errors = Vec::new();
     for migration in &history.migrations {
         let display = display_path(&migration.sql);
+        if let Ok(meta) = std::fs::metadata(&migration.sql) {
+            if meta.len() > MAX_FILE_BYTES {
+                errors.push(format!(
+                    "{display}: {} MiB is larger than the {} MiB a migration may have here; not linted \
+                     (is it a data dump?)",
+                    meta.len() >> 20,
+                    MAX_FILE_BYTES >> 20
+                ));
+                continue;
+            }
+        }
         let text = match std::fs::read(&migration.sql) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Finding};
-use crate::ops::{lower_statement, ObjName, Op, OpKind};
+use crate::ops::{fully_recognized, lower_statement, ObjName, Op, OpKind};
 use crate::parse::{parse_statement, Statement};
 use crate::rules::{
     Check, HistoryContext, MigrationContext, OpContext, ReplayedOp, StatementContext, RULES,
@@ -23,6 +23,8 @@ pub struct LintResult {
 /// A file after splitting, parsing and lowering: everything that does not depend on earlier migrations.
 pub struct AnalyzedFile {
     pub statements: Vec<Statement>,
+    /// Per statement: rejected by sqlparser but fully read from tokens.
+    pub recognized_by_tokens: Vec<bool>,
     pub ops: Vec<Op>,
 }
 
@@ -37,7 +39,15 @@ pub fn analyze(file: &SourceFile) -> AnalyzedFile {
         .iter()
         .flat_map(|s| lower_statement(text, s))
         .collect();
-    AnalyzedFile { statements, ops }
+    let recognized_by_tokens = statements
+        .iter()
+        .map(|s| s.ast.is_err() && fully_recognized(text, &s.tokens))
+        .collect();
+    AnalyzedFile {
+        statements,
+        recognized_by_tokens,
+        ops,
+    }
 }
 
 /// Lints a whole history, in order. Every file is replayed; findings are kept only for files where `report` is true.
@@ -58,7 +68,8 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
             result.unparsed += analyzed
                 .statements
                 .iter()
-                .filter(|s| s.ast.is_err())
+                .zip(&analyzed.recognized_by_tokens)
+                .filter(|(s, recognized)| s.ast.is_err() && !**recognized)
                 .count();
         }
         let catalog_before = reported.then(|| catalog.clone());
@@ -66,9 +77,14 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
         let mut created_columns = HashSet::new();
         let mut replayed = Vec::with_capacity(analyzed.ops.len());
 
-        for statement in analyzed.statements.iter().filter(|_| reported) {
+        let statements = analyzed
+            .statements
+            .iter()
+            .zip(&analyzed.recognized_by_tokens);
+        for (statement, recognized) in statements.filter(|_| reported) {
             let ctx = StatementContext {
                 statement,
+                recognized_by_tokens: *recognized,
                 file,
                 file_index,
             };

@@ -250,6 +250,22 @@ fn has_top_level_word(tokens: &[Token], src: &str, kw: &str) -> bool {
     })
 }
 
+/// Valid PostgreSQL that sqlparser rejects but whose whole grammar we read from tokens, so nothing is lost:
+/// `DROP INDEX [CONCURRENTLY] [IF EXISTS] name [, ...] [CASCADE | RESTRICT]`.
+pub fn fully_recognized(src: &str, tokens: &[Token]) -> bool {
+    let mut c = Cursor::new(src, tokens);
+    if !c.eat_all(&["drop", "index"]) {
+        return false;
+    }
+    c.eat("concurrently");
+    c.eat_all(&["if", "exists"]);
+    if c.names().is_empty() {
+        return false;
+    }
+    let _ = c.eat("cascade") || c.eat("restrict");
+    c.rest().is_empty()
+}
+
 /// What we can still tell from the tokens of a statement sqlparser rejected.
 pub fn lower_tokens(src: &str, tokens: &[Token], span: &Range<usize>) -> Vec<Op> {
     let mut c = Cursor::new(src, tokens);
@@ -345,4 +361,26 @@ fn create_index_from_tokens(c: &mut Cursor<'_>, src: &str, unique: bool) -> Opti
         partial: has_top_level_word(rest, src, "where"),
         concurrently,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::split::split;
+
+    fn recognized(text: &str) -> bool {
+        let raw = split(text).statements.remove(0);
+        fully_recognized(text, &raw.tokens)
+    }
+
+    #[test]
+    fn drop_index_forms_are_fully_recognized() {
+        assert!(recognized(
+            "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"a_idx\";"
+        ));
+        assert!(recognized("drop index concurrently a, b cascade"));
+        assert!(!recognized("DROP INDEX CONCURRENTLY a WHERE x;"));
+        assert!(!recognized("DROP INDEX;"));
+        assert!(!recognized("DROP TABLE a;"));
+    }
 }

@@ -9,7 +9,7 @@ mod from_tokens;
 mod names;
 
 pub use from_ast::lower_statement;
-pub use from_tokens::lower_tokens;
+pub use from_tokens::{fully_recognized, lower_tokens};
 pub use names::{display_ident, quote_ident, ObjName};
 
 use std::ops::Range;

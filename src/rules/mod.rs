@@ -82,6 +82,8 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 
 pub struct StatementContext<'a> {
     pub statement: &'a Statement,
+    /// sqlparser rejected the statement, but its whole grammar was read from tokens (e.g. `DROP INDEX CONCURRENTLY`).
+    pub recognized_by_tokens: bool,
     pub file: &'a SourceFile,
     pub file_index: usize,
 }

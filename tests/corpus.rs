@@ -1,0 +1,98 @@
+//! The real migration histories in ../shared/corpus: no crash, exit 0 or 1, every unparsed statement listed with
+//! its location, and the number of unparsed statements per corpus never goes up.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn corpus_root() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if root.is_dir() {
+        return Some(root);
+    }
+    // CI always has the corpus beside the clone; elsewhere it is optional.
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "../shared/corpus is missing on CI"
+    );
+    eprintln!("skipped: no ../shared/corpus beside this checkout");
+    None
+}
+
+fn baseline() -> Vec<(String, u64)> {
+    include_str!("corpus_unparsed.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let (path, count) = l.rsplit_once(' ').expect("`<path> <count>`");
+            (path.to_string(), count.parse().expect("a count"))
+        })
+        .collect()
+}
+
+#[test]
+fn every_corpus_lints_cleanly_and_unparsed_counts_never_grow() {
+    let Some(root) = corpus_root() else { return };
+    let expected = baseline();
+    for (history, allowed) in &expected {
+        let dir = root.join(history);
+        assert!(
+            dir.is_dir(),
+            "{history} listed in corpus_unparsed.txt but missing"
+        );
+        let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+            .args(["--format", "json"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        let code = out.status.code();
+        assert!(
+            matches!(code, Some(0 | 1)),
+            "{history}: exit {code:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let unparsed: Vec<&Value> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "unparsed-statement")
+            .collect();
+        assert_eq!(
+            unparsed.len() as u64,
+            report["summary"]["unparsed"].as_u64().unwrap()
+        );
+        for d in &unparsed {
+            assert!(d["path"].as_str().unwrap().ends_with(".sql"));
+            assert!(
+                d["line"].as_u64().unwrap() >= 1 && d["end_line"].as_u64() >= d["line"].as_u64()
+            );
+        }
+        let count = unparsed.len() as u64;
+        println!("{history}: {count} unparsed (baseline {allowed})");
+        assert!(
+            count <= *allowed,
+            "{history}: {count} unparsed statements, baseline {allowed}"
+        );
+    }
+    let listed = |p: &str| expected.iter().any(|(h, _)| h == p);
+    for entry in std::fs::read_dir(&root).unwrap().flatten() {
+        for history in [entry.path().join("migrations")].into_iter().chain(
+            std::fs::read_dir(entry.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path().join("migrations")),
+        ) {
+            if history.is_dir() {
+                let rel = history
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                assert!(listed(&rel), "{rel} is not in tests/corpus_unparsed.txt");
+            }
+        }
+    }
+}

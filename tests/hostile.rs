@@ -1,0 +1,184 @@
+//! Hostile input: each case gives a clear message naming the file (exit 2) or a finding, never a crash, and the
+//! other files of the history are still linted.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+struct Outcome {
+    code: i32,
+    stderr: String,
+    report: Value,
+}
+
+fn lint(path: &Path) -> Outcome {
+    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        .args(["--format", "json"])
+        .arg(path)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run migrate-lint");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    Outcome {
+        code: out.status.code().expect("exited, not killed by a signal"),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        report: serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("bad JSON ({e}): {stdout}")),
+    }
+}
+
+/// A history whose second migration drops a column: the finding that must survive any hostile neighbour.
+fn history_with(hostile_name: &str, hostile: &[u8]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |name: &str, bytes: &[u8]| {
+        fs::create_dir_all(root.join(name)).unwrap();
+        fs::write(root.join(name).join("migration.sql"), bytes).unwrap();
+    };
+    write(
+        "20240101000000_init",
+        b"CREATE TABLE \"User\" (\"id\" TEXT NOT NULL, \"old\" TEXT);\n",
+    );
+    write(
+        "20240102000000_drop",
+        b"ALTER TABLE \"User\" DROP COLUMN \"old\";\n",
+    );
+    write(hostile_name, hostile);
+    dir
+}
+
+fn rules(report: &Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn assert_drop_still_found(o: &Outcome) {
+    assert!(
+        rules(&o.report).iter().any(|r| r == "drop-column"),
+        "the other files must still be linted: {}",
+        o.report
+    );
+}
+
+#[test]
+fn file_over_the_size_limit_is_refused_by_name() {
+    let dir = history_with("20240103000000_huge", b"");
+    let huge = dir.path().join("20240103000000_huge/migration.sql");
+    // A sparse 100 MB file: cheap to make, and the linter must not read it whole.
+    fs::File::create(&huge).unwrap().set_len(100 << 20).unwrap();
+    let o = lint(dir.path());
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("20240103000000_huge/migration.sql"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("larger than"), "{}", o.stderr);
+    assert_drop_still_found(&o);
+}
+
+#[test]
+fn deeply_nested_parentheses_are_an_unparsed_statement() {
+    let sql = format!("SELECT {}1{};\n", "(".repeat(100_000), ")".repeat(100_000));
+    let dir = history_with("20240103000000_nested", sql.as_bytes());
+    let o = lint(dir.path());
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(rules(&o.report).iter().any(|r| r == "unparsed-statement"));
+    assert_drop_still_found(&o);
+}
+
+#[test]
+fn deeply_nested_block_comments_are_one_comment() {
+    let sql = format!(
+        "{}x{}\nALTER TABLE \"User\" ADD COLUMN \"n\" TEXT;",
+        "/*".repeat(100_000),
+        "*/".repeat(100_000)
+    );
+    let dir = history_with("20240103000000_comments", sql.as_bytes());
+    let o = lint(dir.path());
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(o.report["summary"]["unparsed"], 0, "{}", o.report);
+    assert_drop_still_found(&o);
+}
+
+#[test]
+fn a_one_megabyte_statement_is_linted() {
+    let rows: Vec<String> = (0..40_000)
+        .map(|i| format!("('id-{i}', 'value {i}')"))
+        .collect();
+    let sql = format!(
+        "CREATE TABLE \"Big\" (\"id\" TEXT, \"v\" TEXT);\nINSERT INTO \"Big\" VALUES {};\n",
+        rows.join(", ")
+    );
+    assert!(sql.len() > 1 << 20);
+    let dir = history_with("20240103000000_big", sql.as_bytes());
+    let o = lint(dir.path());
+    assert_eq!(o.code, 1);
+    assert_eq!(o.report["summary"]["unparsed"], 0, "{}", o.report);
+    assert_drop_still_found(&o);
+}
+
+#[test]
+fn binary_garbage_is_an_input_error_naming_the_file_and_line() {
+    let mut bytes = b"SELECT 1;\nSELECT 2;\n".to_vec();
+    bytes.extend((0u32..4096).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    let dir = history_with("20240103000000_binary", &bytes);
+    let o = lint(dir.path());
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr
+            .contains("20240103000000_binary/migration.sql:3: not valid UTF-8"),
+        "{}",
+        o.stderr
+    );
+    assert_drop_still_found(&o);
+}
+
+#[test]
+fn nul_bytes_in_valid_utf8_do_not_crash() {
+    let dir = history_with("20240103000000_nul", b"\0\0ALTER\0TABLE;\0");
+    let o = lint(dir.path());
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_drop_still_found(&o);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_not_followed() {
+    let dir = history_with("20240103000000_ok", b"SELECT 1;");
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+    std::os::unix::fs::symlink("self", dir.path().join("self")).unwrap();
+    let o = lint(dir.path());
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(o.report["summary"]["files"], 3, "{}", o.report);
+    assert_drop_still_found(&o);
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_named() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = history_with("20240103000000_secret", b"SELECT 1;");
+    let secret = dir.path().join("20240103000000_secret/migration.sql");
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&secret).is_ok() {
+        // Running as root: permissions do not stop reading, so there is nothing to observe here.
+        eprintln!("skipped: this user can read a mode-000 file");
+        return;
+    }
+    let o = lint(dir.path());
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr
+            .contains("20240103000000_secret/migration.sql: cannot read"),
+        "{}",
+        o.stderr
+    );
+    assert_drop_still_found(&o);
+}
