@@ -2,6 +2,8 @@
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
+
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::ops::{fully_recognized, lower_statement, ObjName, Op, OpKind};
@@ -19,6 +21,9 @@ pub struct LintResult {
     pub statements: usize,
     pub unparsed: usize,
 }
+
+/// Files analysed in parallel before their replay.
+const PARALLEL_BATCH: usize = 64;
 
 /// A file after splitting, parsing and lowering: everything that does not depend on earlier migrations.
 pub struct AnalyzedFile {
@@ -60,8 +65,20 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
         .filter(|r| settings.severity_of(r).is_some())
         .collect();
 
-    for (file_index, file) in files.iter().enumerate() {
-        let analyzed = analyze(file);
+    // Splitting, parsing and lowering need no history, so files go through them in parallel, a batch at a time to
+    // bound the memory held by parsed statements; the replay stays in order.
+    let batches = files
+        .chunks(PARALLEL_BATCH)
+        .enumerate()
+        .flat_map(|(b, batch)| {
+            let analyzed: Vec<AnalyzedFile> = batch.par_iter().map(analyze).collect();
+            batch
+                .iter()
+                .zip(analyzed)
+                .enumerate()
+                .map(move |(i, pair)| (b * PARALLEL_BATCH + i, pair))
+        });
+    for (file_index, (file, analyzed)) in batches {
         let reported = report.get(file_index).copied().unwrap_or(false);
         if reported {
             result.statements += analyzed.statements.len();
