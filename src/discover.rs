@@ -103,7 +103,8 @@ pub fn find_roots(dir: &Path) -> Vec<PathBuf> {
             walker.skip_current_dir();
             continue;
         }
-        if is_migrations_root(entry.path()) {
+        // Searching finds Prisma folders only: a stray `seed.sql` does not make a folder a migration history.
+        if is_prisma_root(entry.path()) {
             roots.push(entry.path().to_path_buf());
             walker.skip_current_dir();
         }
@@ -169,7 +170,11 @@ fn file_stem(path: &Path) -> String {
 
 /// A Prisma migrations folder, or a folder of `*.sql` files.
 fn is_migrations_root(dir: &Path) -> bool {
-    dir.join("migration_lock.toml").is_file() || has_migration_children(dir) || is_flat_root(dir)
+    is_prisma_root(dir) || is_flat_root(dir)
+}
+
+fn is_prisma_root(dir: &Path) -> bool {
+    dir.join("migration_lock.toml").is_file() || has_migration_children(dir)
 }
 
 fn has_migration_children(dir: &Path) -> bool {
@@ -229,4 +234,77 @@ fn read_provider(root: &Path) -> Option<String> {
     let text = fs::read_to_string(root.join("migration_lock.toml")).ok()?;
     let value: toml::Table = toml::from_str(&text).ok()?;
     value.get("provider")?.as_str().map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(path: &Path) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, "SELECT 1;").unwrap();
+    }
+
+    #[test]
+    fn search_finds_prisma_folders_and_skips_dependencies_and_stray_sql() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(&root.join("app/prisma/migrations/20240101_init/migration.sql"));
+        touch(&root.join("svc/db/migration/01_init/migration.sql"));
+        touch(&root.join("node_modules/pkg/prisma/migrations/1_x/migration.sql"));
+        touch(&root.join("scripts/seed.sql"));
+        let mut found = find_roots(root);
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                root.join("app/prisma/migrations"),
+                root.join("svc/db/migration")
+            ]
+        );
+    }
+
+    #[test]
+    fn history_is_ordered_by_folder_name_and_skips_folders_without_sql() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(&root.join("20240102_b/migration.sql"));
+        touch(&root.join("01_init/migration.sql"));
+        touch(&root.join("20240101_a copy/migration.sql"));
+        fs::create_dir_all(root.join("20240103_data")).unwrap();
+        fs::write(root.join("20240103_data/migration.ts"), "").unwrap();
+        let history = read_history(root).unwrap();
+        let names: Vec<_> = history.migrations.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["01_init", "20240101_a copy", "20240102_b"]);
+    }
+
+    #[test]
+    fn a_named_file_reports_only_itself_within_its_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("migrations");
+        touch(&root.join("1_a/migration.sql"));
+        touch(&root.join("2_b/migration.sql"));
+        let file = root.join("2_b/migration.sql");
+        let (histories, errors) = discover_paths(std::slice::from_ref(&file));
+        assert!(errors.is_empty());
+        assert_eq!(histories.len(), 1);
+        assert_eq!(histories[0].root, root);
+        assert_eq!(histories[0].migrations.len(), 2);
+        assert_eq!(histories[0].report_only, Some(vec![file]));
+    }
+
+    #[test]
+    fn an_explicit_flat_folder_is_a_history() {
+        let dir = tempfile::tempdir().unwrap();
+        touch(&dir.path().join("002_b.sql"));
+        touch(&dir.path().join("001_a.sql"));
+        let (histories, errors) = discover_paths(&[dir.path().to_path_buf()]);
+        assert!(errors.is_empty());
+        let names: Vec<_> = histories[0]
+            .migrations
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
+        assert_eq!(names, ["001_a", "002_b"]);
+    }
 }
