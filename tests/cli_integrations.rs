@@ -643,6 +643,33 @@ fn changed_since_reports_new_and_modified_migrations_only() {
 }
 
 #[test]
+fn changed_since_with_named_files_reports_only_those_both_named_and_changed() {
+    let repo = demo_repo();
+    // M3 is new, M1 is not: naming both reports M3 only.
+    let r = run_in(
+        repo.path(),
+        &["--format", "json", "--changed-since", "main", M1, M3],
+    );
+    assert_eq!(
+        findings(&r.stdout),
+        pairs(&[("rename-without-map", M3), ("not-null-without-default", M3)])
+    );
+}
+
+#[test]
+fn github_format_annotates_input_errors() {
+    let r = run_in(&demo(), &["--format", "github", M1, "missing.sql"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with("::error title=migrate-lint::missing.sql: cannot read")),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
 fn changed_since_with_an_unknown_ref_or_no_repository_is_a_usage_error() {
     let repo = demo_repo();
     let r = run_in(repo.path(), &["--changed-since", "no-such-branch"]);

@@ -29,6 +29,9 @@ pub fn render_github(report: &Report) -> String {
             escape_data(&message),
         ));
     }
+    for e in report.input_errors {
+        out.push_str(&format!("::error title=migrate-lint::{}\n", escape_data(e)));
+    }
     // The commands themselves are hidden in the job log: leave one readable line there.
     out.push_str(&format!(
         "migrate-lint: {} error(s), {} warning(s), {} info in {} file(s)\n",
