@@ -6,11 +6,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::commands;
 use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{discover_paths, History};
 use crate::lint::lint_history;
-use crate::report::{render_human, render_json, Format, Report};
+use crate::report::{
+    fails, render_github, render_gitlab, render_human, render_json, render_sarif,
+    render_statistics, Format, Report,
+};
 use crate::rules::RULES;
 use crate::source::SourceFile;
 
@@ -39,12 +43,53 @@ pub struct Cli {
     /// Major version of the target PostgreSQL (overrides lint.toml; default 15).
     #[arg(long, value_name = "N")]
     postgres_version: Option<u32>,
+
+    /// Report only migrations added or modified since this git ref (against its merge base with HEAD, plus
+    /// untracked files); earlier migrations are still replayed for context.
+    #[arg(long, value_name = "GIT_REF")]
+    changed_since: Option<String>,
+
+    /// Print only error-severity findings (the summary still counts all).
+    #[arg(long, short)]
+    quiet: bool,
+
+    /// After the output, count the findings per rule (on stderr for machine formats).
+    #[arg(long)]
+    statistics: bool,
+
+    /// The lowest severity that fails the run with exit code 1.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = Threshold::Error)]
+    severity_threshold: Threshold,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Threshold {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Threshold {
+    fn severity(self) -> Severity {
+        match self {
+            Threshold::Error => Severity::Error,
+            Threshold::Warning => Severity::Warning,
+            Threshold::Info => Severity::Info,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// List every rule with its id, default severity and summary.
     Rules,
+    /// Print a rule's page: what it checks, why it matters, bad and good examples, the fix.
+    Explain {
+        /// A rule id, as `migrate-lint rules` lists them.
+        rule: String,
+    },
+    /// Write a commented lint.toml into the current folder (never over an existing one).
+    Init,
 }
 
 pub fn main() -> ExitCode {
@@ -54,6 +99,26 @@ pub fn main() -> ExitCode {
             print_rules();
             ExitCode::SUCCESS
         }
+        Some(Command::Explain { rule }) => match commands::explain(&rule) {
+            Ok(page) => {
+                print!("{page}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Some(Command::Init) => match commands::init(Path::new(".")) {
+            Ok(path) => {
+                println!("wrote {}", display_path(&path));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
         None => ExitCode::from(run(&cli)),
     }
 }
@@ -70,7 +135,7 @@ fn print_rules() {
     }
 }
 
-/// Exit codes: 0 clean, 1 an error-severity finding, 2 a usage, configuration or input error.
+/// Exit codes: 0 clean, 1 a finding at or above the severity threshold, 2 a usage, configuration or input error.
 fn run(cli: &Cli) -> u8 {
     let mut config = match load_config(cli) {
         Ok(c) => c,
@@ -90,7 +155,13 @@ fn run(cli: &Cli) -> u8 {
         vec![PathBuf::from(".")]
     };
 
-    let (histories, discover_errors) = discover_paths(&paths);
+    let (mut histories, discover_errors) = discover_paths(&paths);
+    if let Some(git_ref) = &cli.changed_since {
+        if let Err(e) = crate::git::restrict_to_changed(&mut histories, git_ref) {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    }
     let mut input_errors: Vec<String> = discover_errors
         .iter()
         .map(|e| format!("{}: {}", display_path(&e.path), e.message))
@@ -132,9 +203,17 @@ fn run(cli: &Cli) -> u8 {
         unparsed,
         reported_files,
         input_errors: &input_errors,
+        min_shown: if cli.quiet {
+            Severity::Error
+        } else {
+            Severity::Info
+        },
     };
     match cli.format {
         Format::Json => println!("{}", render_json(&report)),
+        Format::Sarif => println!("{}", render_sarif(&report)),
+        Format::Gitlab => println!("{}", render_gitlab(&report)),
+        Format::Github => print!("{}", render_github(&report)),
         Format::Human => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             if let Err(e) = render_human(&report, color) {
@@ -143,9 +222,16 @@ fn run(cli: &Cli) -> u8 {
             }
         }
     }
+    if cli.statistics {
+        // Machine formats keep stdout parseable.
+        match cli.format {
+            Format::Human | Format::Github => print!("{}", render_statistics(&report)),
+            _ => eprint!("{}", render_statistics(&report)),
+        }
+    }
     if !input_errors.is_empty() {
         2
-    } else if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+    } else if fails(&diagnostics, cli.severity_threshold.severity()) {
         1
     } else {
         0
@@ -221,8 +307,12 @@ fn same_file(a: &Path, b: &Path) -> bool {
     a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
-/// Paths as the user gave them, without a leading `./`.
+/// Paths as the user gave them, without a leading `./`; absolute ones (e.g. from lint.toml) relative to the working
+/// directory when inside it, so CI annotations and SARIF URIs point at repository files.
 fn display_path(path: &Path) -> String {
-    let shown = path.to_string_lossy();
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd.canonicalize().ok()?).ok());
+    let shown = relative.unwrap_or(path).to_string_lossy();
     shown.strip_prefix("./").unwrap_or(&shown).to_string()
 }

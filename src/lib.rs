@@ -6,9 +6,11 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod git;
 pub mod lint;
 pub mod ops;
 pub mod parse;

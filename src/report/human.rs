@@ -24,7 +24,7 @@ pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
         termcolor::ColorChoice::Never
     };
     let mut stdout = termcolor::StandardStream::stdout(choice);
-    for d in report.diagnostics {
+    for d in report.shown() {
         let Some(&file_id) = ids.get(d.file) else {
             continue;
         };

@@ -38,8 +38,7 @@ struct Summary {
 
 pub fn render_json(report: &Report) -> String {
     let diagnostics = report
-        .diagnostics
-        .iter()
+        .shown()
         .filter_map(|d| {
             let file = report.files.get(d.file)?;
             let (line, column) = file.line_col(d.span.start);

@@ -1,10 +1,19 @@
-//! Rendering of lint results: human (codespan-reporting) and JSON.
+//! Rendering of lint results: human (codespan-reporting), JSON, SARIF, GitHub workflow commands, GitLab Code
+//! Quality.
 
+mod github;
+mod gitlab;
 mod human;
 mod json;
+mod sarif;
 
+pub use github::render_github;
+pub use gitlab::render_gitlab;
 pub use human::render_human;
 pub use json::render_json;
+pub use sarif::render_sarif;
+
+use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceFile;
@@ -19,6 +28,8 @@ pub struct Report<'a> {
     pub reported_files: usize,
     /// Input problems (unreadable files, bad config), each already naming its file.
     pub input_errors: &'a [String],
+    /// Diagnostics below this severity are counted in summaries but not printed (`--quiet` sets `Error`).
+    pub min_shown: Severity,
 }
 
 impl Report<'_> {
@@ -28,10 +39,164 @@ impl Report<'_> {
             .filter(|d| d.severity == severity)
             .count()
     }
+
+    /// The diagnostics to print.
+    pub fn shown(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(move |d| d.severity >= self.min_shown)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request diff.
+    Github,
+    /// GitLab Code Quality report (a JSON array).
+    Gitlab,
+}
+
+/// Per-rule counts of all findings (not only the shown ones), most frequent first, for `--statistics`.
+pub fn render_statistics(report: &Report) -> String {
+    let mut counts: Vec<(&str, Severity, usize)> = Vec::new();
+    for d in report.diagnostics {
+        match counts.iter_mut().find(|(rule, _, _)| *rule == d.rule) {
+            Some(entry) => {
+                entry.1 = entry.1.max(d.severity);
+                entry.2 += 1;
+            }
+            None => counts.push((d.rule, d.severity, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    let mut out = String::new();
+    for (rule, severity, n) in counts {
+        out.push_str(&format!("{n:>5}  {rule:<26} {severity}\n"));
+    }
+    out
+}
+
+/// A fingerprint per diagnostic (same order) that survives unrelated edits: it hashes the rule, the path, the
+/// offending clause with its whitespace normalised, and how many identical clauses came before it, but never a
+/// line number.
+pub fn fingerprints(report: &Report) -> Vec<String> {
+    let mut seen: Vec<[u8; 32]> = Vec::new();
+    report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let (path, clause) = match report.files.get(d.file) {
+                Some(file) => (uri_path(&file.display), normalise(file.slice(&d.span))),
+                None => (String::new(), String::new()),
+            };
+            let mut base = Sha256::new();
+            for part in [d.rule, path.as_str(), clause.as_str()] {
+                base.update(part.as_bytes());
+                base.update([0]);
+            }
+            let base: [u8; 32] = base.finalize().into();
+            let occurrence = seen.iter().filter(|b| **b == base).count();
+            seen.push(base);
+            let mut full = Sha256::new();
+            full.update(base);
+            full.update(occurrence.to_string().as_bytes());
+            full.finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        })
+        .collect()
+}
+
+fn normalise(clause: &str) -> String {
+    clause.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A path with forward slashes, as CI systems expect.
+pub(crate) fn uri_path(display: &str) -> String {
+    display.replace('\\', "/")
+}
+
+/// The exit code's question: does any finding reach `threshold` (`--severity-threshold`)?
+pub fn fails(diagnostics: &[Diagnostic], threshold: Severity) -> bool {
+    diagnostics.iter().any(|d| d.severity >= threshold)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diag(rule: &'static str, span: std::ops::Range<usize>) -> Diagnostic {
+        Diagnostic {
+            rule,
+            severity: Severity::Error,
+            file: 0,
+            span,
+            message: "m".into(),
+            help: None,
+        }
+    }
+
+    fn prints(files: &[SourceFile], diagnostics: &[Diagnostic]) -> Vec<String> {
+        fingerprints(&Report {
+            files,
+            diagnostics,
+            statements: 0,
+            unparsed: 0,
+            reported_files: 1,
+            input_errors: &[],
+            min_shown: Severity::Info,
+        })
+    }
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(
+            "m.sql".into(),
+            "m/migration.sql".into(),
+            "m".into(),
+            text.into(),
+        )
+    }
+
+    #[test]
+    fn fingerprint_ignores_line_shifts_and_whitespace_but_not_the_clause() {
+        let a = "DROP TABLE \"A\";\n";
+        let shifted = "\n\n-- note\nDROP  TABLE\n\"A\";\n";
+        let start = shifted.find("DROP").unwrap();
+        let one = prints(&[file(a)], &[diag("drop-table", 0..14)]);
+        let two = prints(
+            &[file(shifted)],
+            &[diag("drop-table", start..shifted.find(';').unwrap())],
+        );
+        assert_eq!(one, two);
+        let other = prints(&[file("DROP TABLE \"B\";")], &[diag("drop-table", 0..14)]);
+        assert_ne!(one, other);
+        let other_rule = prints(&[file(a)], &[diag("drop-column", 0..14)]);
+        assert_ne!(one, other_rule);
+    }
+
+    #[test]
+    fn identical_clauses_get_distinct_fingerprints() {
+        let text = "DROP TABLE \"A\";\nDROP TABLE \"A\";\n";
+        let f = prints(
+            &[file(text)],
+            &[diag("drop-table", 0..14), diag("drop-table", 16..30)],
+        );
+        assert_ne!(f[0], f[1]);
+        assert_eq!(f[0].len(), 64);
+    }
+
+    #[test]
+    fn threshold_picks_what_fails() {
+        let mut warning = diag("set-not-null", 0..1);
+        warning.severity = Severity::Warning;
+        let ds = [warning];
+        assert!(!fails(&ds, Severity::Error));
+        assert!(fails(&ds, Severity::Warning));
+        assert!(fails(&ds, Severity::Info));
+    }
 }

@@ -1,0 +1,180 @@
+//! SARIF 2.1.0 (the format GitHub code scanning uploads): one run whose driver lists every rule, and one result per
+//! finding with a 1-based region. Columns count Unicode code points, as the run declares.
+
+use serde_json::{json, Value};
+
+use super::{fingerprints, uri_path, Report};
+use crate::diagnostic::Severity;
+use crate::rules::{Rule, RULES};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// Where the project lives (Cargo.toml `repository`); rule help links point at `rules/<id>.md` in it.
+const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+pub fn help_uri(rule_id: &str) -> String {
+    format!("{REPOSITORY}/blob/main/rules/{rule_id}.md")
+}
+
+pub fn render_sarif(report: &Report) -> String {
+    let rules: Vec<Value> = RULES.iter().map(rule_descriptor).collect();
+    let prints = fingerprints(report);
+    let results: Vec<Value> = report
+        .diagnostics
+        .iter()
+        .zip(prints)
+        .filter(|(d, _)| d.severity >= report.min_shown)
+        .filter_map(|(d, fingerprint)| {
+            let file = report.files.get(d.file)?;
+            let rule_index = RULES.iter().position(|r| r.id == d.rule)?;
+            let (start_line, start_column) = file.line_col(d.span.start);
+            let (end_line, end_column) = file.line_col(d.span.end);
+            let text = match &d.help {
+                Some(help) => format!("{}\nhelp: {help}", d.message),
+                None => d.message.clone(),
+            };
+            Some(json!({
+                "ruleId": d.rule,
+                "ruleIndex": rule_index,
+                "level": level(d.severity),
+                "message": { "text": text },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": artifact_uri(&file.display) },
+                        "region": {
+                            "startLine": start_line,
+                            "startColumn": start_column,
+                            "endLine": end_line,
+                            "endColumn": end_column,
+                        }
+                    }
+                }],
+                "partialFingerprints": { "migrateLintClause/v1": fingerprint },
+            }))
+        })
+        .collect();
+    let notifications: Vec<Value> = report
+        .input_errors
+        .iter()
+        .map(|e| json!({ "level": "error", "message": { "text": e } }))
+        .collect();
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "migrate-lint",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "informationUri": REPOSITORY,
+                    "rules": rules,
+                }
+            },
+            "invocations": [{
+                "executionSuccessful": report.input_errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".to_string())
+}
+
+fn rule_descriptor(rule: &Rule) -> Value {
+    json!({
+        "id": rule.id,
+        "name": camel_case(rule.id),
+        "shortDescription": { "text": rule.summary },
+        "fullDescription": { "text": what_it_does(rule.doc) },
+        "helpUri": help_uri(rule.id),
+        "help": { "text": rule.summary, "markdown": rule.doc },
+        "defaultConfiguration": { "level": level(rule.default_severity) },
+        "properties": { "tags": [rule.category.as_str()] },
+    })
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// The "What it does" section of a rule page, as one paragraph.
+pub fn what_it_does(doc: &str) -> String {
+    let Some(start) = doc.find("## What it does\n") else {
+        return String::new();
+    };
+    let body = &doc[start + "## What it does\n".len()..];
+    let body = &body[..body.find("\n## ").unwrap_or(body.len())];
+    body.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// SARIF's `name` is a readable identifier: `drop-column` → `DropColumn`.
+fn camel_case(id: &str) -> String {
+    id.split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// A relative path becomes a relative URI reference (forward slashes, percent-encoded); an absolute one a `file:`
+/// URI.
+fn artifact_uri(display: &str) -> String {
+    let path = uri_path(display);
+    let mut out = String::new();
+    if path.starts_with('/') {
+        out.push_str("file://");
+    } else if path.as_bytes().get(1) == Some(&b':') {
+        out.push_str("file:///");
+    }
+    for byte in path.bytes() {
+        let keep = byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte);
+        if keep {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_encoded_and_forward_slashed() {
+        assert_eq!(
+            artifact_uri("prisma\\migrations\\1_new models copy\\migration.sql"),
+            "prisma/migrations/1_new%20models%20copy/migration.sql"
+        );
+        assert_eq!(
+            artifact_uri("/srv/app/m#1/x.sql"),
+            "file:///srv/app/m%231/x.sql"
+        );
+        assert_eq!(artifact_uri("db/é.sql"), "db/%C3%A9.sql");
+    }
+
+    #[test]
+    fn full_description_is_the_what_it_does_section() {
+        let doc = "# x\n\n## What it does\nFinds a\nthing.\n\n## Why\nno\n";
+        assert_eq!(what_it_does(doc), "Finds a thing.");
+        for rule in RULES {
+            assert!(!what_it_does(rule.doc).is_empty(), "{}", rule.id);
+        }
+    }
+
+    #[test]
+    fn names_are_camel_case() {
+        assert_eq!(camel_case("fk-without-index"), "FkWithoutIndex");
+    }
+}
