@@ -109,6 +109,7 @@ impl OpContext<'_> {
             span: self.op.span.clone(),
             message,
             help,
+            suggestion: None,
         }
     }
 }
@@ -147,6 +148,7 @@ impl MigrationContext<'_> {
             span: op.span.clone(),
             message,
             help,
+            suggestion: None,
         }
     }
 }

@@ -3,7 +3,8 @@
 use super::{Category, Check, OpContext, Rule};
 use crate::catalog::Table;
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::{display_ident, ConstraintKind, OpKind};
+use crate::ops::{display_ident, quote_ident, ConstraintKind, ObjName, OpKind};
+use crate::suggestion::{object_name, Placement, Suggestion, LOCK_TIMEOUT};
 
 pub const RULE: Rule = Rule {
     id: "set-not-null",
@@ -47,7 +48,45 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             display_ident(column)
         ),
         Some(help),
-    ));
+    )
+    .with_suggestion(suggest(table, column, ctx.settings.postgres_version)));
+}
+
+fn suggest(table: &ObjName, column: &str, postgres_version: u32) -> Suggestion {
+    let col = quote_ident(column);
+    let set_not_null = format!("ALTER TABLE {table} ALTER COLUMN {col} SET NOT NULL;");
+    let pre_12 = "before PostgreSQL 12, SET NOT NULL scans the table even with a validated check: run it in a \
+                  quiet window, with a short lock_timeout and retries";
+    if postgres_version < 12 {
+        return Suggestion::new(
+            "no scan-free way before PostgreSQL 12: fail fast instead of queueing traffic",
+            Placement::Replace,
+            vec![vec![LOCK_TIMEOUT.to_string(), set_not_null]],
+        )
+        .note(pre_12);
+    }
+    let check = quote_ident(&object_name(&table.name, &[column], "not_null"));
+    Suggestion::new(
+        format!("prove {col} has no NULLs with a validated check, so SET NOT NULL skips its scan"),
+        Placement::Replace,
+        vec![
+            vec![
+                LOCK_TIMEOUT.to_string(),
+                format!("ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID;"),
+            ],
+            vec![format!("ALTER TABLE {table} VALIDATE CONSTRAINT {check};")],
+            vec![
+                LOCK_TIMEOUT.to_string(),
+                set_not_null,
+                format!("ALTER TABLE {table} DROP CONSTRAINT {check};"),
+            ],
+        ],
+    )
+    .note(
+        "VALIDATE CONSTRAINT scans under SHARE UPDATE EXCLUSIVE, so reads and writes continue; it fails if a row \
+         is still NULL: backfill first. schema.prisma needs no change",
+    )
+    .note(pre_12)
 }
 
 fn has_validated_not_null_check(table: &Table, column: &str) -> bool {
