@@ -10,6 +10,7 @@ use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{discover_paths, History};
 use crate::lint::lint_history;
+use crate::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::report::{render_human, render_json, Format, Report};
 use crate::rules::RULES;
 use crate::source::SourceFile;
@@ -39,6 +40,10 @@ pub struct Cli {
     /// Major version of the target PostgreSQL (overrides lint.toml; default 15).
     #[arg(long, value_name = "N")]
     postgres_version: Option<u32>,
+
+    /// Show, for each finding, the safe SQL (split into migrations) and the schema.prisma edit.
+    #[arg(long)]
+    fix_suggestions: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,7 +115,10 @@ fn run(cli: &Cli) -> u8 {
         }
         let (sources, report, read_errors) = read_history(history);
         input_errors.extend(read_errors);
-        let result = lint_history(&sources, &report, &config.settings);
+        let mut result = lint_history(&sources, &report, &config.settings);
+        if cli.fix_suggestions {
+            resolve_suggestions(history, &mut result.diagnostics, &mut input_errors);
+        }
         let offset = files.len();
         diagnostics.extend(result.diagnostics.into_iter().map(|d| Diagnostic {
             file: d.file + offset,
@@ -132,6 +140,7 @@ fn run(cli: &Cli) -> u8 {
         unparsed,
         reported_files,
         input_errors: &input_errors,
+        suggestions: cli.fix_suggestions,
     };
     match cli.format {
         Format::Json => println!("{}", render_json(&report)),
@@ -149,6 +158,27 @@ fn run(cli: &Cli) -> u8 {
         1
     } else {
         0
+    }
+}
+
+/// Resolves the schema edits of the suggestions against the schema.prisma beside the migrations folder, if any.
+fn resolve_suggestions(
+    history: &History,
+    diagnostics: &mut [Diagnostic],
+    errors: &mut Vec<String>,
+) {
+    let schema = find_schema_for_migrations(&history.root).and_then(|path| {
+        Schema::load(&path)
+            .map_err(|e| {
+                errors.push(format!(
+                    "{}: cannot read the Prisma schema: {e}",
+                    display_path(&path)
+                ))
+            })
+            .ok()
+    });
+    for suggestion in diagnostics.iter_mut().filter_map(|d| d.suggestion.as_mut()) {
+        suggestion.resolve_schema(schema.as_ref(), &display_path);
     }
 }
 

@@ -188,18 +188,49 @@ impl Suggestion {
         if let Some(intent) = &self.schema_intent {
             let edit = resolve(intent, schema, file_display);
             if !edit.resolved {
-                let why = if schema.is_some() {
-                    "the model or field was not found in schema.prisma, so the edit uses the SQL names"
-                } else {
-                    "no schema.prisma was found beside the migrations folder, so the model could not be resolved \
-                     and the edit uses the SQL names"
-                };
-                self.notes.push(why.to_string());
+                self.notes.push(unresolved_reason(intent, schema));
             }
             self.schema = Some(edit);
         }
         if let Some(alternative) = &mut self.alternative {
             alternative.resolve_schema(schema, file_display);
+        }
+    }
+}
+
+/// Why an edit kept the SQL names, and what the user does about it.
+fn unresolved_reason(intent: &SchemaIntent, schema: Option<&Schema>) -> String {
+    let Some(schema) = schema else {
+        return "no schema.prisma was found beside the migrations folder, so the model could not be resolved: \
+                the edit uses the SQL table and column names"
+            .to_string();
+    };
+    let table = intent.table_name();
+    match schema.model_for_table(table) {
+        None => format!(
+            "no model in schema.prisma maps to the table {}: the edit uses the SQL name; if the model was \
+             deleted, put it back first (`prisma db pull` writes it)",
+            quote_ident(table)
+        ),
+        Some(model) => format!(
+            "model `{}` has no field for this column, so the edit names the field after the column: add it \
+             back as shown",
+            model.name
+        ),
+    }
+}
+
+impl SchemaIntent {
+    /// The SQL table whose model the edit goes to.
+    pub fn table_name(&self) -> &str {
+        match self {
+            SchemaIntent::SetDefault { table, .. }
+            | SchemaIntent::MakeOptional { table, .. }
+            | SchemaIntent::IgnoreField { table, .. }
+            | SchemaIntent::IgnoreModel { table }
+            | SchemaIntent::MapField { table, .. }
+            | SchemaIntent::AddIndex { table, .. } => &table.name,
+            SchemaIntent::MapModel { new_table, .. } => new_table,
         }
     }
 }

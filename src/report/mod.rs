@@ -3,7 +3,7 @@
 mod human;
 mod json;
 
-pub use human::render_human;
+pub use human::{render_human, render_suggestion};
 pub use json::render_json;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -19,6 +19,8 @@ pub struct Report<'a> {
     pub reported_files: usize,
     /// Input problems (unreadable files, bad config), each already naming its file.
     pub input_errors: &'a [String],
+    /// Show each diagnostic's fix suggestion (`--fix-suggestions`).
+    pub suggestions: bool,
 }
 
 impl Report<'_> {
