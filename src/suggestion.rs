@@ -578,7 +578,7 @@ model Account {
         assert_eq!(e.field.as_deref(), Some("fullName"));
         assert_eq!(e.text, "fullName String? @map(\"name\")");
         assert_eq!(e.action, EditAction::Change);
-        assert_eq!(e.line, Some(11));
+        assert_eq!(e.line, Some(10));
         assert!(e.resolved);
     }
 
