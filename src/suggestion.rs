@@ -60,7 +60,8 @@ pub struct SchemaEdit {
     pub model: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    /// For `change`: the field's line. For `add`: the line of the model's closing `}` (insert above it).
+    /// For a field `change`: the field's line. For a model `change` (its `@@map`): the model's first line. For
+    /// `add`: the line of the model's closing `}` (insert above it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
     pub action: EditAction,
@@ -352,7 +353,17 @@ fn resolve(
         SchemaIntent::MapModel {
             old_table,
             new_table,
-        } => block_edit(new_table, format!("@@map({})", prisma_string(old_table))),
+        } => {
+            let text = format!("@@map({})", prisma_string(old_table));
+            match model_of(new_table) {
+                // The model already maps to the new table: that `@@map` changes instead of a second one.
+                Some(model) if model.db_name != model.name => SchemaEdit {
+                    line: Some(model.line),
+                    ..on_model(model, None, EditAction::Change, text)
+                },
+                _ => block_edit(new_table, text),
+            }
+        }
         SchemaIntent::AddIndex { table, columns } => {
             let model = model_of(&table.name);
             let fields: Option<Vec<String>> = model.and_then(|m| {
@@ -633,6 +644,21 @@ model Account {
         assert_eq!(e.text, "nickname String? @ignore");
         assert_eq!(e.action, EditAction::Add);
         assert!(!e.resolved);
+    }
+
+    #[test]
+    fn model_rename_changes_an_existing_map() {
+        let e = edit(
+            SchemaIntent::MapModel {
+                old_table: "account".into(),
+                new_table: "accounts".into(),
+            },
+            Some(&schema()),
+        );
+        assert_eq!(
+            (e.action, e.model.as_str(), e.text.as_str(), e.line),
+            (EditAction::Change, "Account", "@@map(\"account\")", Some(8))
+        );
     }
 
     #[test]

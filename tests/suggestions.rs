@@ -11,7 +11,7 @@ use migrate_lint::rules::RULES;
 use migrate_lint::settings::Settings;
 use migrate_lint::source::SourceFile;
 use migrate_lint::split::split;
-use migrate_lint::suggestion::{Placement, Suggestion};
+use migrate_lint::suggestion::{Placement, SchemaIntent, Suggestion};
 
 /// Rules that cannot know a fix: everything else must ship a suggestion.
 const WITHOUT_SUGGESTION: &[&str] = &["unparsed-statement"];
@@ -302,4 +302,19 @@ fn drop_keeps_the_drop_for_a_later_release() {
         "nothing to relax first: {:?}",
         nullable.sql
     );
+
+    // The field put back with `@ignore` is optional unless the column is required with a default.
+    let optional = |s: &Suggestion| match &s.schema_intent {
+        Some(SchemaIntent::IgnoreField { optional, .. }) => *optional,
+        other => panic!("expected an @ignore edit, got {other:?}"),
+    };
+    assert!(optional(&s));
+    assert!(optional(&nullable));
+    let with_default = only_suggestion(
+        "drop-column",
+        r#"CREATE TABLE "T" ("id" TEXT NOT NULL, "n" INTEGER NOT NULL DEFAULT 0);"#,
+        r#"ALTER TABLE "T" DROP COLUMN "n";"#,
+    );
+    assert!(!optional(&with_default));
+    assert_eq!(with_default.sql.len(), 1);
 }

@@ -112,6 +112,7 @@ pub fn render_suggestion(s: &Suggestion, label: &str) -> String {
                     edit.model
                 )
             }
+            (EditAction::Change, None) => format!("change the @@map of model `{}`", edit.model),
             (action, None) => format!("{} in model `{}`", action.as_str(), edit.model),
         };
         out.push_str(&format!(

@@ -73,7 +73,8 @@ fn suggest(table: &ObjName, column: &str, before: Option<&Column>) -> Suggestion
         table: table.clone(),
         column: column.to_string(),
         sql_type: before.map_or_else(|| SqlType::new("text"), |c| c.ty.clone()),
-        optional: must_relax,
+        // The field the user puts back must accept what the column holds: NULLs, or none from the new client.
+        optional: before.is_none_or(|c| !c.not_null || c.default.is_none()),
     })
     .note(format!(
         "the last migration ships in a later release, once no running instance selects {col}; then remove the \
