@@ -174,6 +174,14 @@ impl Suggestion {
         self
     }
 
+    pub fn notes_if(self, condition: bool, note: &str) -> Self {
+        if condition {
+            self.note(note)
+        } else {
+            self
+        }
+    }
+
     pub fn alternative(mut self, other: Suggestion) -> Self {
         self.alternative = Some(Box::new(other));
         self

@@ -181,6 +181,27 @@ fn suggestions_hold_beyond_the_page_examples() {
             "{rule}: {bad}"
         );
     }
+    // A NOT VALID check from an earlier migration is validated, not added a second time.
+    let with_check = format!(
+        "{USERS}ALTER TABLE \"User\" ADD CONSTRAINT \"name_nn\" CHECK (\"name\" IS NOT NULL) NOT VALID;"
+    );
+    let set = r#"ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;"#;
+    assert_eq!(assert_suggestions_hold("set-not-null", &with_check, set), 1);
+    let s = only_suggestion("set-not-null", &with_check, set);
+    assert_eq!(
+        s.sql[0],
+        vec![r#"ALTER TABLE "User" VALIDATE CONSTRAINT "name_nn";"#]
+    );
+    // Inline constraints are not silently lost.
+    let inline = only_suggestion(
+        "not-null-without-default",
+        USERS,
+        r#"ALTER TABLE "User" ADD COLUMN "handle" TEXT NOT NULL UNIQUE;"#,
+    );
+    assert!(inline
+        .notes
+        .iter()
+        .any(|n| n.contains("inline constraints")));
 }
 
 fn only_suggestion(rule: &str, setup: &str, bad: &str) -> Suggestion {

@@ -92,6 +92,11 @@ fn suggest(table: &ObjName, column: &ColumnSpec, catalog: &Catalog) -> Suggestio
          again in schema.prisma: Prisma then sees no difference to migrate",
     );
 
+    let nullable = if column.constraints.is_empty() {
+        nullable
+    } else {
+        nullable.note(INLINE_CONSTRAINTS)
+    };
     let Some((value, prisma_default)) = typed_default else {
         return nullable;
     };
@@ -109,7 +114,11 @@ fn suggest(table: &ObjName, column: &ColumnSpec, catalog: &Catalog) -> Suggestio
         default: prisma_default,
     })
     .alternative(nullable)
+    .notes_if(!column.constraints.is_empty(), INLINE_CONSTRAINTS)
 }
+
+const INLINE_CONSTRAINTS: &str = "the column's inline constraints (PRIMARY KEY, UNIQUE, REFERENCES, CHECK) are not \
+                                  repeated above: add them back as in the original statement";
 
 /// The one-column primary key, to batch by; `None` falls back to `ctid`.
 fn single_column_key(catalog: &Catalog, table: &ObjName) -> Option<String> {
