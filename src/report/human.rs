@@ -76,7 +76,7 @@ pub fn render_suggestion(s: &Suggestion, label: &str) -> String {
     let mut out = format!("help: {label}: {}", s.summary);
     if !s.sql.is_empty() {
         out.push_str(match s.placement {
-            Placement::Replace => "\n  in place of this statement, write these migrations:",
+            Placement::Replace => "\n  instead of the highlighted SQL, write these migrations:",
             Placement::After => "\n  keep this migration and add after it:",
         });
     }
