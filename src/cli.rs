@@ -15,6 +15,7 @@ use crate::report::{
     fails, render_github, render_gitlab, render_human, render_json, render_sarif,
     render_statistics, Format, Report,
 };
+use crate::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::rules::RULES;
 use crate::source::SourceFile;
 
@@ -60,6 +61,10 @@ pub struct Cli {
     /// The lowest severity that fails the run with exit code 1.
     #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = Threshold::Error)]
     severity_threshold: Threshold,
+
+    /// Show, for each finding, the safe SQL (split into migrations) and the schema.prisma edit.
+    #[arg(long)]
+    fix_suggestions: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -181,7 +186,10 @@ fn run(cli: &Cli) -> u8 {
         }
         let (sources, report, read_errors) = read_history(history);
         input_errors.extend(read_errors);
-        let result = lint_history(&sources, &report, &config.settings);
+        let mut result = lint_history(&sources, &report, &config.settings);
+        if cli.fix_suggestions {
+            resolve_suggestions(history, &mut result.diagnostics, &mut input_errors);
+        }
         let offset = files.len();
         diagnostics.extend(result.diagnostics.into_iter().map(|d| Diagnostic {
             file: d.file + offset,
@@ -208,6 +216,7 @@ fn run(cli: &Cli) -> u8 {
         } else {
             Severity::Info
         },
+        suggestions: cli.fix_suggestions,
     };
     match cli.format {
         Format::Json => println!("{}", render_json(&report)),
@@ -235,6 +244,27 @@ fn run(cli: &Cli) -> u8 {
         1
     } else {
         0
+    }
+}
+
+/// Resolves the schema edits of the suggestions against the schema.prisma beside the migrations folder, if any.
+fn resolve_suggestions(
+    history: &History,
+    diagnostics: &mut [Diagnostic],
+    errors: &mut Vec<String>,
+) {
+    let schema = find_schema_for_migrations(&history.root).and_then(|path| {
+        Schema::load(&path)
+            .map_err(|e| {
+                errors.push(format!(
+                    "{}: cannot read the Prisma schema: {e}",
+                    display_path(&path)
+                ))
+            })
+            .ok()
+    });
+    for suggestion in diagnostics.iter_mut().filter_map(|d| d.suggestion.as_mut()) {
+        suggestion.resolve_schema(schema.as_ref(), &display_path);
     }
 }
 

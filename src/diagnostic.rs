@@ -5,6 +5,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::suggestion::Suggestion;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -38,6 +40,15 @@ pub struct Finding {
     pub span: Range<usize>,
     pub message: String,
     pub help: Option<String>,
+    /// The safe SQL and schema edit (shown with `--fix-suggestions`).
+    pub suggestion: Option<Suggestion>,
+}
+
+impl Finding {
+    pub fn with_suggestion(mut self, suggestion: Suggestion) -> Self {
+        self.suggestion = Some(suggestion);
+        self
+    }
 }
 
 /// A finding with its rule and effective severity.
@@ -49,4 +60,5 @@ pub struct Diagnostic {
     pub span: Range<usize>,
     pub message: String,
     pub help: Option<String>,
+    pub suggestion: Option<Suggestion>,
 }

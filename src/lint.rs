@@ -191,6 +191,7 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
                 span: f.span,
                 message: f.message,
                 help: f.help,
+                suggestion: f.suggestion,
             })
         })
         .collect();

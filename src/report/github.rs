@@ -86,6 +86,7 @@ mod tests {
                 span: 12..27,
                 message: "drops 50% of\nthe data".into(),
                 help: Some("don't".into()),
+                suggestion: None,
             },
             Diagnostic {
                 rule: "unparsed-statement",
@@ -94,6 +95,7 @@ mod tests {
                 span: 0..8,
                 message: "m".into(),
                 help: None,
+                suggestion: None,
             },
         ];
         let report = Report {
@@ -104,6 +106,7 @@ mod tests {
             reported_files: 1,
             input_errors: &[],
             min_shown: Severity::Info,
+            suggestions: false,
         };
         assert_eq!(
             render_github(&report),

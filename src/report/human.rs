@@ -8,6 +8,7 @@ use codespan_reporting::term::{self, termcolor};
 
 use super::Report;
 use crate::diagnostic::Severity;
+use crate::suggestion::{EditAction, Placement, Suggestion};
 
 /// Writes the report; colour only when `color` is true (the caller checks for a terminal and NO_COLOR).
 pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
@@ -37,9 +38,17 @@ pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
             .with_code(d.rule)
             .with_message(&d.message)
             .with_labels(vec![Label::primary(file_id, d.span.clone())]);
+        let mut notes = Vec::new();
         if let Some(help) = &d.help {
-            diagnostic = diagnostic.with_notes(vec![format!("help: {help}")]);
+            notes.push(format!("help: {help}"));
         }
+        if let Some(suggestion) = d.suggestion.as_ref().filter(|_| report.suggestions) {
+            notes.push(render_suggestion(suggestion, "suggested fix"));
+            if let Some(other) = &suggestion.alternative {
+                notes.push(render_suggestion(other, "or"));
+            }
+        }
+        diagnostic = diagnostic.with_notes(notes);
         term::emit_to_write_style(&mut stdout, &config, &files, &diagnostic)
             .map_err(|e| io::Error::other(e.to_string()))?;
     }
@@ -60,6 +69,61 @@ pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
         report.unparsed,
     )?;
     stdout.flush()
+}
+
+/// A suggestion as one `help:` note: each migration headed and fenced, then the schema edit, then the notes.
+pub fn render_suggestion(s: &Suggestion, label: &str) -> String {
+    let mut out = format!("help: {label}: {}", s.summary);
+    if !s.sql.is_empty() {
+        out.push_str(match s.placement {
+            Placement::Replace => "\n  instead of the highlighted SQL, write these migrations:",
+            Placement::After => "\n  keep this migration and add after it:",
+        });
+    }
+    for (i, statements) in s.sql.iter().enumerate() {
+        let when = match s.later_from {
+            Some(later) if i >= later => {
+                " (a later release, once the code without it is deployed everywhere)"
+            }
+            _ => "",
+        };
+        out.push_str(&format!("\n  migration {}{when}:\n    ```sql", i + 1));
+        for statement in statements {
+            out.push_str(&format!("\n    {statement}"));
+        }
+        out.push_str("\n    ```");
+    }
+    if let Some(edit) = &s.schema {
+        let file = edit.file.as_deref().unwrap_or("schema.prisma");
+        let place = match (edit.action, edit.line) {
+            (EditAction::Add, Some(line)) => format!(" ({file}:{line}, above the closing brace)"),
+            (_, Some(line)) => format!(" ({file}:{line})"),
+            (_, None) => String::new(),
+        };
+        let what = match (edit.action, &edit.field) {
+            (EditAction::Add, Some(field)) => {
+                format!("add field `{field}` to model `{}`", edit.model)
+            }
+            (EditAction::Add, None) => format!("add to model `{}`", edit.model),
+            (action, Some(field)) => {
+                format!(
+                    "{} field `{field}` of model `{}`",
+                    action.as_str(),
+                    edit.model
+                )
+            }
+            (EditAction::Change, None) => format!("change the @@map of model `{}`", edit.model),
+            (action, None) => format!("{} in model `{}`", action.as_str(), edit.model),
+        };
+        out.push_str(&format!(
+            "\n  schema.prisma: {what}{place}:\n    ```prisma\n    {}\n    ```",
+            edit.text
+        ));
+    }
+    for note in &s.notes {
+        out.push_str(&format!("\n  note: {note}"));
+    }
+    out
 }
 
 fn plural(n: usize) -> &'static str {

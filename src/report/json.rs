@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::Report;
 use crate::diagnostic::Severity;
+use crate::suggestion::Suggestion;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -25,6 +26,8 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggestion: Option<&'a Suggestion>,
 }
 
 #[derive(Serialize)]
@@ -53,6 +56,7 @@ pub fn render_json(report: &Report) -> String {
                 end_column,
                 message: &d.message,
                 help: d.help.as_deref(),
+                suggestion: d.suggestion.as_ref().filter(|_| report.suggestions),
             })
         })
         .collect();

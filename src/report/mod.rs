@@ -9,7 +9,7 @@ mod sarif;
 
 pub use github::render_github;
 pub use gitlab::render_gitlab;
-pub use human::render_human;
+pub use human::{render_human, render_suggestion};
 pub use json::render_json;
 pub use sarif::render_sarif;
 
@@ -30,6 +30,8 @@ pub struct Report<'a> {
     pub input_errors: &'a [String],
     /// Diagnostics below this severity are counted in summaries but not printed (`--quiet` sets `Error`).
     pub min_shown: Severity,
+    /// Show each diagnostic's fix suggestion (`--fix-suggestions`).
+    pub suggestions: bool,
 }
 
 impl Report<'_> {
@@ -138,6 +140,7 @@ mod tests {
             span,
             message: "m".into(),
             help: None,
+            suggestion: None,
         }
     }
 
@@ -150,6 +153,7 @@ mod tests {
             reported_files: 1,
             input_errors: &[],
             min_shown: Severity::Info,
+            suggestions: false,
         })
     }
 

@@ -3,7 +3,9 @@
 use super::shared::column_rename_pairs;
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::{display_ident, OpKind};
+use crate::catalog::Column;
+use crate::ops::{display_ident, quote_ident, ObjName, OpKind, SqlType};
+use crate::suggestion::{Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT};
 
 pub const RULE: Rule = Rule {
     id: "drop-column",
@@ -24,6 +26,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         if renames.iter().any(|p| std::ptr::eq(p.dropped, replayed)) {
             continue;
         }
+        let before = ctx.catalog_before.table(table).and_then(|t| t.column(column));
         out.push(ctx.finding(
             &replayed.op,
             format!(
@@ -37,6 +40,44 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                  the column in a later migration"
                     .to_string(),
             ),
-        ));
+        )
+        .with_suggestion(suggest(table, column, before)));
     }
+}
+
+/// Expand and contract: hide the field (`@ignore`) and deploy; drop the column in a later release.
+fn suggest(table: &ObjName, column: &str, before: Option<&Column>) -> Suggestion {
+    let col = quote_ident(column);
+    // Rows inserted by the new client omit an ignored field, so a required column without default must accept NULL.
+    let must_relax = before.is_some_and(|c| c.not_null && c.default.is_none());
+    let mut sql = Vec::new();
+    if must_relax {
+        sql.push(vec![format!(
+            "ALTER TABLE {table} ALTER COLUMN {col} DROP NOT NULL;"
+        )]);
+    }
+    let later = sql.len();
+    sql.push(vec![
+        LOCK_TIMEOUT.to_string(),
+        format!("ALTER TABLE {table} DROP COLUMN {col};"),
+    ]);
+    Suggestion::new(
+        format!(
+            "keep {col} for now: mark the field `@ignore` and deploy, then drop the column in a later release"
+        ),
+        Placement::Replace,
+        sql,
+    )
+    .later_from(later)
+    .schema(SchemaIntent::IgnoreField {
+        table: table.clone(),
+        column: column.to_string(),
+        sql_type: before.map_or_else(|| SqlType::new("text"), |c| c.ty.clone()),
+        // The field the user puts back must accept what the column holds: NULLs, or none from the new client.
+        optional: before.is_none_or(|c| !c.not_null || c.default.is_none()),
+    })
+    .note(format!(
+        "the last migration ships in a later release, once no running instance selects {col}; then remove the \
+         field from schema.prisma in that same change"
+    ))
 }

@@ -3,7 +3,8 @@
 use super::shared::table_rename_pairs;
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::OpKind;
+use crate::ops::{ObjName, OpKind};
+use crate::suggestion::{Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT};
 
 pub const RULE: Rule = Rule {
     id: "drop-table",
@@ -36,6 +37,24 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                  then drop the table in a later migration"
                     .to_string(),
             ),
-        ));
+        )
+        .with_suggestion(suggest(table)));
     }
+}
+
+/// Expand and contract: hide the model (`@@ignore`) and deploy; drop the table in a later release.
+fn suggest(table: &ObjName) -> Suggestion {
+    Suggestion::new(
+        format!("keep {table} for now: mark the model `@@ignore` and deploy, then drop the table in a later release"),
+        Placement::Replace,
+        vec![vec![LOCK_TIMEOUT.to_string(), format!("DROP TABLE {table};")]],
+    )
+    .later_from(0)
+    .schema(SchemaIntent::IgnoreModel {
+        table: table.clone(),
+    })
+    .note(format!(
+        "remove the DROP TABLE from this migration; the DROP ships in a later release, once no running instance \
+         queries {table}, together with removing the model from schema.prisma"
+    ))
 }

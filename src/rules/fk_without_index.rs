@@ -3,7 +3,8 @@
 use super::{Category, Check, HistoryContext, Rule};
 use crate::catalog::{Catalog, Table};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::{display_ident, ConstraintKind};
+use crate::ops::{display_ident, quote_ident, ConstraintKind};
+use crate::suggestion::{column_list, object_name, Placement, SchemaIntent, Suggestion};
 
 pub const RULE: Rule = Rule {
     id: "fk-without-index",
@@ -47,9 +48,34 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
                      which creates the index in a new migration",
                     columns.join(", ")
                 )),
+                suggestion: Some(suggest(table, columns)),
             });
         }
     }
+}
+
+/// `CREATE INDEX CONCURRENTLY` named the way Prisma names `@@index`, alone in its migration (it cannot run inside
+/// the transaction a multi-statement migration is).
+fn suggest(table: &Table, columns: &[String]) -> Suggestion {
+    let parts: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let index = quote_ident(&object_name(&table.name.name, &parts, "idx"));
+    Suggestion::new(
+        format!("index {} ({}) without blocking writes", table.name, column_list(columns)),
+        Placement::After,
+        vec![vec![format!(
+            "CREATE INDEX CONCURRENTLY {index} ON {}({});",
+            table.name,
+            column_list(columns)
+        )]],
+    )
+    .schema(SchemaIntent::AddIndex {
+        table: table.name.clone(),
+        columns: columns.to_vec(),
+    })
+    .note(
+        "put the CREATE INDEX CONCURRENTLY alone in a new migration file, and add the @@index in the same \
+         change so Prisma sees no difference",
+    )
 }
 
 /// Some complete, non-partial index (or primary key / unique constraint) starts with exactly these columns.

@@ -111,6 +111,7 @@ impl OpContext<'_> {
             span: self.op.span.clone(),
             message,
             help,
+            suggestion: None,
         }
     }
 }
@@ -149,6 +150,7 @@ impl MigrationContext<'_> {
             span: op.span.clone(),
             message,
             help,
+            suggestion: None,
         }
     }
 }

@@ -2,7 +2,11 @@
 
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::{display_ident, OpKind};
+use crate::catalog::Catalog;
+use crate::ops::{display_ident, quote_ident, ColumnSpec, ConstraintKind, ObjName, OpKind};
+use crate::suggestion::{
+    default_for_type, object_name, Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT,
+};
 
 pub const RULE: Rule = Rule {
     id: "not-null-without-default",
@@ -31,5 +35,95 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             "give the column a default (`@default(...)` in schema.prisma, `DEFAULT ...` here), or add it as \
              nullable, backfill {table} in batches, then make it NOT NULL in a later migration"
         )),
-    ));
+    ).with_suggestion(suggest(table, column, ctx.catalog)));
+}
+
+/// A constant default when the type has an obvious one, else (and as the alternative) nullable → backfill →
+/// validated check → SET NOT NULL.
+fn suggest(table: &ObjName, column: &ColumnSpec, catalog: &Catalog) -> Suggestion {
+    let col = quote_ident(&column.name);
+    let ty = &column.ty.text;
+    let typed_default = default_for_type(&column.ty, catalog);
+    let check = quote_ident(&object_name(&table.name, &[&column.name], "not_null"));
+
+    let mut staged = vec![vec![format!("ALTER TABLE {table} ADD COLUMN {col} {ty};")]];
+    let fill_note = match &typed_default {
+        Some((value, _)) => {
+            // Batches keep each UPDATE's row locks and WAL burst short.
+            let key = single_column_key(catalog, table).map_or("ctid".to_string(), |k| quote_ident(&k));
+            staged.push(vec![format!(
+                "UPDATE {table} SET {col} = {value} WHERE {key} IN (SELECT {key} FROM {table} WHERE {col} IS NULL \
+                 LIMIT 1000);"
+            )]);
+            "migration 2 fills one batch of 1000 rows: run its statement repeatedly (from a script or psql) until \
+             it updates no rows before applying migration 3, and use the real value each row needs instead of the \
+             placeholder default where there is one"
+                .to_string()
+        }
+        None => format!(
+            "fill {col} for every existing row of {table}, in batches (e.g. 1000 rows per UPDATE until none is \
+             NULL), between migration 1 and migration 2"
+        ),
+    };
+    staged.push(vec![
+        LOCK_TIMEOUT.to_string(),
+        format!("ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID;"),
+    ]);
+    staged.push(vec![format!("ALTER TABLE {table} VALIDATE CONSTRAINT {check};")]);
+    staged.push(vec![
+        LOCK_TIMEOUT.to_string(),
+        format!("ALTER TABLE {table} ALTER COLUMN {col} SET NOT NULL;"),
+        format!("ALTER TABLE {table} DROP CONSTRAINT {check};"),
+    ]);
+    let nullable = Suggestion::new(
+        format!("add {col} as nullable, backfill it in batches, then make it NOT NULL behind a validated check"),
+        Placement::Replace,
+        staged,
+    )
+    .schema(SchemaIntent::MakeOptional {
+        table: table.clone(),
+        column: column.name.clone(),
+        sql_type: column.ty.clone(),
+    })
+    .note(fill_note)
+    .note(
+        "VALIDATE CONSTRAINT scans under SHARE UPDATE EXCLUSIVE (reads and writes continue); SET NOT NULL then \
+         skips its scan (PostgreSQL 12 and later). Once the last migration is applied, make the field required \
+         again in schema.prisma: Prisma then sees no difference to migrate",
+    );
+
+    let nullable = if column.constraints.is_empty() {
+        nullable
+    } else {
+        nullable.note(INLINE_CONSTRAINTS)
+    };
+    let Some((value, prisma_default)) = typed_default else {
+        return nullable;
+    };
+    Suggestion::new(
+        format!("add {col} with the constant default {value}: stored once in the catalog, no table rewrite"),
+        Placement::Replace,
+        vec![vec![format!(
+            "ALTER TABLE {table} ADD COLUMN {col} {ty} NOT NULL DEFAULT {value};"
+        )]],
+    )
+    .schema(SchemaIntent::SetDefault {
+        table: table.clone(),
+        column: column.name.clone(),
+        sql_type: column.ty.clone(),
+        default: prisma_default,
+    })
+    .alternative(nullable)
+    .notes_if(!column.constraints.is_empty(), INLINE_CONSTRAINTS)
+}
+
+const INLINE_CONSTRAINTS: &str = "the column's inline constraints (PRIMARY KEY, UNIQUE, REFERENCES, CHECK) are not \
+                                  repeated above: add them back as in the original statement";
+
+/// The one-column primary key, to batch by; `None` falls back to `ctid`.
+fn single_column_key(catalog: &Catalog, table: &ObjName) -> Option<String> {
+    catalog.table(table)?.constraints.iter().find_map(|c| match &c.kind {
+        ConstraintKind::PrimaryKey { columns, .. } if columns.len() == 1 => Some(columns[0].clone()),
+        _ => None,
+    })
 }

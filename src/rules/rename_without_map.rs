@@ -3,7 +3,8 @@
 use super::shared::{column_rename_pairs, table_rename_pairs};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::{display_ident, OpKind};
+use crate::ops::{display_ident, ObjName, OpKind, SqlType};
+use crate::suggestion::{Placement, SchemaIntent, Suggestion};
 
 pub const RULE: Rule = Rule {
     id: "rename-without-map",
@@ -29,7 +30,18 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 Some(format!(
                     "keep the column and rename only the Prisma field: `{new} <Type> @map(\"{old}\")`"
                 )),
-            )),
+            )
+            .with_suggestion({
+                let before = ctx.catalog_before.table(table).and_then(|t| t.column(old));
+                map_field(
+                    table,
+                    old,
+                    new,
+                    before.map_or_else(|| SqlType::new("text"), |c| c.ty.clone()),
+                    before.is_none_or(|c| !c.not_null),
+                    "remove the RENAME COLUMN from this migration",
+                )
+            })),
             OpKind::RenameTable { table, new_name } => out.push(ctx.finding(
                 &replayed.op,
                 format!(
@@ -41,7 +53,12 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                     "keep the table and rename only the Prisma model, with `@@map(\"{}\")`",
                     table.name
                 )),
-            )),
+            )
+            .with_suggestion(map_model(
+                &table.name,
+                new_name,
+                "remove the RENAME TO from this migration",
+            ))),
             _ => {}
         }
     }
@@ -63,7 +80,16 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 new = pair.added_column,
                 old = pair.dropped_column
             )),
-        ));
+        )
+        .with_suggestion(map_field(
+            pair.table,
+            pair.dropped_column,
+            pair.added_column,
+            SqlType::new(pair.ty.clone()),
+            !pair.added_not_null,
+            "remove the DROP COLUMN and the ADD COLUMN from this migration (delete the migration if nothing else is \
+             left in it)",
+        )));
     }
     for pair in table_rename_pairs(ctx) {
         out.push(ctx.finding(
@@ -80,6 +106,50 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                  DROP/CREATE from this migration",
                 pair.old.name
             )),
-        ));
+        )
+        .with_suggestion(map_model(
+            &pair.old.name,
+            &pair.new.name,
+            "remove the DROP TABLE and the CREATE TABLE (with its indexes and constraints) from this migration \
+             (delete the migration if nothing else is left in it)",
+        )));
     }
+}
+
+/// A field rename done only in Prisma: no SQL at all.
+fn map_field(
+    table: &ObjName,
+    old: &str,
+    new: &str,
+    sql_type: SqlType,
+    optional: bool,
+    remove: &str,
+) -> Suggestion {
+    Suggestion::new(
+        format!("keep the column {}: rename only the Prisma field, mapped to the old column", display_ident(old)),
+        Placement::Replace,
+        Vec::new(),
+    )
+    .schema(SchemaIntent::MapField {
+        table: table.clone(),
+        old_column: old.to_string(),
+        new_column: new.to_string(),
+        sql_type,
+        optional,
+    })
+    .note(remove)
+}
+
+/// A model rename done only in Prisma: no SQL at all.
+fn map_model(old: &str, new: &str, remove: &str) -> Suggestion {
+    Suggestion::new(
+        format!("keep the table {}: rename only the Prisma model, mapped to the old table", display_ident(old)),
+        Placement::Replace,
+        Vec::new(),
+    )
+    .schema(SchemaIntent::MapModel {
+        old_table: old.to_string(),
+        new_table: new.to_string(),
+    })
+    .note(remove)
 }

@@ -10,6 +10,7 @@ pub struct ColumnRenamePair<'a> {
     pub dropped: &'a ReplayedOp,
     pub dropped_column: &'a str,
     pub added_column: &'a str,
+    pub added_not_null: bool,
     pub ty: String,
 }
 
@@ -52,6 +53,7 @@ pub fn column_rename_pairs<'a>(ctx: &'a MigrationContext<'a>) -> Vec<ColumnRenam
                     dropped,
                     dropped_column: column,
                     added_column: &c.name,
+                    added_not_null: c.not_null,
                     ty: old.ty.text.clone(),
                 });
             }

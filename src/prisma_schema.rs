@@ -1,0 +1,1251 @@
+//! Tolerant reader of Prisma schema files.
+//!
+//! Only what the linter needs is extracted: models (and views), their fields,
+//! ids, uniques, indexes and name mappings, plus enums. Anything that does not
+//! look like Prisma is skipped; parsing never fails and never panics.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Schema {
+    pub models: Vec<Model>,
+    pub enums: Vec<EnumDef>,
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Model {
+    /// Prisma model name.
+    pub name: String,
+    /// `@@map("x")` value, else the model name.
+    pub db_name: String,
+    pub file: PathBuf,
+    /// 1-based line of `model X {`.
+    pub line: usize,
+    /// 1-based line of the closing `}` (last line of the file if unclosed).
+    pub end_line: usize,
+    pub fields: Vec<Field>,
+    /// `@@id([a, b])` field names, or the field(s) marked `@id`.
+    pub id: Vec<String>,
+    /// `@@unique([..])` and field-level `@unique`, in source order.
+    pub uniques: Vec<Vec<String>>,
+    /// `@@index([..])` field names with per-field arguments stripped.
+    pub indexes: Vec<Vec<String>>,
+    /// `@@ignore`.
+    pub ignored: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub name: String,
+    /// `@map("x")` value, else the field name.
+    pub db_name: String,
+    /// Type without `?` / `[]`; `Unsupported("x")` is kept whole.
+    pub type_name: String,
+    pub optional: bool,
+    pub list: bool,
+    /// 1-based line.
+    pub line: usize,
+    /// Raw attribute texts as written, e.g. `@id`, `@default(now())`.
+    pub attributes: Vec<String>,
+    /// Names from `@relation(fields: [...])`.
+    pub relation_fields: Vec<String>,
+    pub is_id: bool,
+    pub is_unique: bool,
+    /// Inner text of `@default(...)`, trimmed.
+    pub default: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumDef {
+    pub name: String,
+    pub db_name: String,
+    /// (Prisma name, database name from `@map` or the name).
+    pub values: Vec<(String, String)>,
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+impl Schema {
+    /// Parse one file's text (`file` is only recorded for locations).
+    pub fn parse_str(text: &str, file: &Path) -> Schema {
+        Parser::new(file).run(text)
+    }
+
+    /// Load a `.prisma` file, or every `*.prisma` below a folder (recursive,
+    /// sorted by path, skipping `node_modules`), merged into one schema.
+    pub fn load(path: &Path) -> io::Result<Schema> {
+        let files = if fs::metadata(path)?.is_dir() {
+            let mut files = Vec::new();
+            collect_prisma_files(path, &mut files, true)?;
+            files.sort();
+            files
+        } else {
+            vec![path.to_path_buf()]
+        };
+        let mut schema = Schema::default();
+        for file in files {
+            let bytes = fs::read(&file)?;
+            // Lossy so a stray non-UTF-8 byte does not hide the whole file.
+            let text = String::from_utf8_lossy(&bytes);
+            let part = Schema::parse_str(&text, &file);
+            schema.models.extend(part.models);
+            schema.enums.extend(part.enums);
+            schema.files.extend(part.files);
+        }
+        Ok(schema)
+    }
+
+    /// Model whose `db_name` matches the SQL table name: exact first, then
+    /// ASCII-case-insensitive.
+    pub fn model_for_table(&self, table: &str) -> Option<&Model> {
+        self.models.iter().find(|m| m.db_name == table).or_else(|| {
+            self.models
+                .iter()
+                .find(|m| m.db_name.eq_ignore_ascii_case(table))
+        })
+    }
+
+    /// Enum whose `db_name` matches a Postgres type name: exact first, then
+    /// ASCII-case-insensitive.
+    pub fn enum_for_type(&self, db_type: &str) -> Option<&EnumDef> {
+        self.enums
+            .iter()
+            .find(|e| e.db_name == db_type)
+            .or_else(|| {
+                self.enums
+                    .iter()
+                    .find(|e| e.db_name.eq_ignore_ascii_case(db_type))
+            })
+    }
+}
+
+impl Model {
+    /// Field whose `db_name` matches the column: exact, then case-insensitive.
+    pub fn field_for_column(&self, column: &str) -> Option<&Field> {
+        self.fields
+            .iter()
+            .find(|f| f.db_name == column)
+            .or_else(|| {
+                self.fields
+                    .iter()
+                    .find(|f| f.db_name.eq_ignore_ascii_case(column))
+            })
+    }
+
+    /// Is there an id, unique or index whose leading fields are exactly
+    /// `fields`, in order? An empty `fields` never matches.
+    pub fn has_index_leading(&self, fields: &[String]) -> bool {
+        if fields.is_empty() {
+            return false;
+        }
+        let leads =
+            |cols: &Vec<String>| cols.len() >= fields.len() && cols[..fields.len()] == *fields;
+        leads(&self.id) || self.uniques.iter().any(leads) || self.indexes.iter().any(leads)
+    }
+}
+
+/// Find the schema for a migrations folder the way Prisma projects lay it out.
+///
+/// Looks beside the migrations folder for, in order: `schema.prisma` (the
+/// whole folder if a `models/` folder with `.prisma` files sits next to it),
+/// a `schema/` folder holding `.prisma` files, then any `*.prisma` files (the
+/// one file, or the folder when there are several).
+pub fn find_schema_for_migrations(migrations_dir: &Path) -> Option<PathBuf> {
+    let parent = match migrations_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        // `migrations` or `migrations/` relative to the cwd.
+        Some(_) => PathBuf::from("."),
+        None => migrations_dir.join(".."),
+    };
+    let has_models_dir = !direct_prisma_files(&parent.join("models")).is_empty();
+
+    let main = parent.join("schema.prisma");
+    if main.is_file() {
+        return Some(if has_models_dir { parent } else { main });
+    }
+
+    let folder = parent.join("schema");
+    if folder.is_dir() {
+        let mut files = Vec::new();
+        if collect_prisma_files(&folder, &mut files, true).is_ok() && !files.is_empty() {
+            return Some(folder);
+        }
+    }
+
+    let siblings = direct_prisma_files(&parent);
+    match siblings.len() {
+        0 => None,
+        1 if !has_models_dir => siblings.into_iter().next(),
+        _ => Some(parent),
+    }
+}
+
+fn is_prisma_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "prisma") && path.is_file()
+}
+
+fn direct_prisma_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| is_prisma_file(p))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Errors below the top folder are ignored so one unreadable subfolder does
+/// not make the whole schema unreadable.
+fn collect_prisma_files(dir: &Path, out: &mut Vec<PathBuf>, top: bool) -> io::Result<()> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if top => return Err(e),
+        Err(_) => return Ok(()),
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        // Symlinked folders are not followed, so loops cannot recurse forever.
+        if kind.is_dir() {
+            if entry.file_name() != "node_modules" {
+                collect_prisma_files(&path, out, false)?;
+            }
+        } else if is_prisma_file(&path) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Lexing helpers. Everything works on chars, never on raw byte offsets.
+
+fn is_ident(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn collect(chars: &[char], from: usize, to: usize) -> String {
+    chars.get(from..to).unwrap_or(&[]).iter().collect()
+}
+
+/// Remove `//` and `/* */` comments, one output line per input line so line
+/// numbers stay valid. Strings never span lines in Prisma, so an unclosed
+/// quote ends at the line end instead of swallowing the file.
+fn strip_comments(text: &str) -> Vec<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for raw in text.lines() {
+        let mut line = String::new();
+        let mut in_str = false;
+        let mut chars = raw.chars().peekable();
+        while let Some(c) = chars.next() {
+            if in_block {
+                if c == '*' && chars.peek() == Some(&'/') {
+                    chars.next();
+                    in_block = false;
+                    line.push(' ');
+                }
+                continue;
+            }
+            if in_str {
+                line.push(c);
+                if c == '\\' {
+                    if let Some(n) = chars.next() {
+                        line.push(n);
+                    }
+                } else if c == '"' {
+                    in_str = false;
+                }
+                continue;
+            }
+            match c {
+                '"' => {
+                    in_str = true;
+                    line.push(c);
+                }
+                '/' if chars.peek() == Some(&'/') => break,
+                '/' if chars.peek() == Some(&'*') => {
+                    chars.next();
+                    in_block = true;
+                }
+                _ => line.push(c),
+            }
+        }
+        out.push(line);
+    }
+    out
+}
+
+/// Net bracket depth change of a comment-free line, ignoring strings, and
+/// whether a string is left open.
+fn bracket_delta(line: &str) -> (i64, bool) {
+    let mut depth = 0i64;
+    let mut in_str = false;
+    let mut escaped = false;
+    for c in line.chars() {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => in_str = true,
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            _ => {}
+        }
+    }
+    (depth, in_str)
+}
+
+/// A line that starts a new field (`name Type`) or block attribute cannot be
+/// the continuation of an argument list.
+fn starts_declaration(line: &str) -> bool {
+    if line.starts_with("@@") {
+        return true;
+    }
+    let name_end = line.find(|c: char| !is_ident(c)).unwrap_or(line.len());
+    let (name, rest) = line.split_at(name_end);
+    let after = rest.trim_start();
+    !name.is_empty()
+        && after.len() < rest.len()
+        && after.starts_with(|c: char| c.is_alphabetic() || c == '_')
+}
+
+struct LogicalLine {
+    line: usize,
+    text: String,
+}
+
+/// Join physical lines while brackets stay open, so attribute arguments
+/// written over several lines read as one. A closing `}` or a block header
+/// stops the join so one unclosed `(` cannot eat the following blocks.
+fn logical_lines(lines: &[String]) -> Vec<LogicalLine> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let start = i;
+        let mut text = lines[i].clone();
+        let (mut depth, mut open_string) = bracket_delta(&text);
+        // An open string means a broken line (strings never span lines).
+        while depth > 0 && !open_string && i + 1 < lines.len() {
+            let next = lines[i + 1].trim();
+            if next.starts_with('}') || parse_header(next).is_some() || starts_declaration(next) {
+                break;
+            }
+            text.push(' ');
+            text.push_str(next);
+            let (delta, open) = bracket_delta(next);
+            depth += delta;
+            open_string = open;
+            i += 1;
+        }
+        if !text.trim().is_empty() {
+            out.push(LogicalLine {
+                line: start + 1,
+                text,
+            });
+        }
+        i += 1;
+    }
+    out
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BlockKind {
+    Model,
+    Enum,
+    Other,
+}
+
+struct Header {
+    kind: BlockKind,
+    name: String,
+    /// `model A {}` on one line.
+    closed: bool,
+}
+
+/// Recognise `keyword Name {`; strict enough that a field called `type` or
+/// `model` is never mistaken for a header.
+fn parse_header(line: &str) -> Option<Header> {
+    let (keyword, rest) = line.trim().split_once(char::is_whitespace)?;
+    let kind = match keyword {
+        "model" | "view" => BlockKind::Model,
+        "enum" => BlockKind::Enum,
+        "type" | "datasource" | "generator" => BlockKind::Other,
+        _ => return None,
+    };
+    let rest = rest.trim_start();
+    let name_end = rest.find(|c: char| !is_ident(c)).unwrap_or(rest.len());
+    let (name, after) = rest.split_at(name_end);
+    if name.is_empty() {
+        return None;
+    }
+    let body = after.trim_start().strip_prefix('{')?;
+    Some(Header {
+        kind,
+        name: name.to_string(),
+        closed: body.contains('}'),
+    })
+}
+
+/// Index just past the bracket that closes the one at `open`, and the index
+/// of that closing bracket; the end of input if it is never closed.
+fn match_bracket(chars: &[char], open: usize) -> (usize, usize) {
+    let mut depth = 0i64;
+    let mut in_str = false;
+    let mut i = open;
+    while i < chars.len() {
+        let c = chars[i];
+        if in_str {
+            if c == '\\' {
+                i += 1;
+            } else if c == '"' {
+                in_str = false;
+            }
+        } else {
+            match c {
+                '"' => in_str = true,
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => {
+                    depth -= 1;
+                    if depth <= 0 {
+                        return (i, i + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    (chars.len(), chars.len())
+}
+
+fn skip_string(chars: &[char], open: usize) -> usize {
+    let mut i = open + 1;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 2,
+            '"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    chars.len()
+}
+
+struct Attr {
+    block: bool,
+    name: String,
+    args: Option<String>,
+    raw: String,
+}
+
+/// Every `@name(...)` / `@@name(...)` from `start` on, with balanced args.
+fn scan_attributes(chars: &[char], start: usize) -> Vec<Attr> {
+    let mut out = Vec::new();
+    let mut i = start;
+    while i < chars.len() {
+        match chars[i] {
+            '"' => {
+                i = skip_string(chars, i);
+                continue;
+            }
+            '@' => {}
+            _ => {
+                i += 1;
+                continue;
+            }
+        }
+        let begin = i;
+        i += 1;
+        let block = chars.get(i) == Some(&'@');
+        if block {
+            i += 1;
+        }
+        let name_start = i;
+        while i < chars.len() && (is_ident(chars[i]) || chars[i] == '.') {
+            i += 1;
+        }
+        let name = collect(chars, name_start, i);
+        if name.is_empty() {
+            continue;
+        }
+        let mut j = i;
+        while j < chars.len() && chars[j].is_whitespace() {
+            j += 1;
+        }
+        let mut args = None;
+        if chars.get(j) == Some(&'(') {
+            let (close, after) = match_bracket(chars, j);
+            args = Some(collect(chars, j + 1, close));
+            i = after;
+        }
+        out.push(Attr {
+            block,
+            name,
+            args,
+            raw: collect(chars, begin, i).trim_end().to_string(),
+        });
+    }
+    out
+}
+
+/// Split on top-level commas (outside strings and brackets).
+fn split_top(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut parts = Vec::new();
+    let mut depth = 0i64;
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '"' => {
+                i = skip_string(&chars, i);
+                continue;
+            }
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            ',' if depth <= 0 => {
+                parts.push(collect(&chars, start, i));
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(collect(&chars, start, chars.len()));
+    parts
+        .into_iter()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Arguments as (name for `name: value`, value).
+fn parse_args(args: &str) -> Vec<(Option<String>, String)> {
+    split_top(args)
+        .into_iter()
+        .map(|arg| {
+            let name_end = arg.find(|c: char| !is_ident(c)).unwrap_or(arg.len());
+            let (name, rest) = arg.split_at(name_end);
+            match rest.trim_start().strip_prefix(':') {
+                Some(value) if !name.is_empty() => {
+                    (Some(name.to_string()), value.trim().to_string())
+                }
+                _ => (None, arg.clone()),
+            }
+        })
+        .collect()
+}
+
+/// The named argument, else (when `positional`) the first unnamed one.
+fn arg_value<'a>(
+    args: &'a [(Option<String>, String)],
+    name: &str,
+    positional: bool,
+) -> Option<&'a str> {
+    args.iter()
+        .find(|(n, _)| n.as_deref() == Some(name))
+        .or_else(|| {
+            if positional {
+                args.iter().find(|(n, _)| n.is_none())
+            } else {
+                None
+            }
+        })
+        .map(|(_, v)| v.as_str())
+}
+
+/// Unquote a Prisma string literal; an unterminated one keeps what it has.
+fn parse_string(value: &str) -> Option<String> {
+    let mut chars = value.trim().chars();
+    if chars.next() != Some('"') {
+        return None;
+    }
+    let mut out = String::new();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(out),
+            '\\' => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('r') => out.push('\r'),
+                Some(other) => out.push(other),
+                None => break,
+            },
+            _ => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// `[a, b(sort: Desc)]` → `["a", "b"]`; a bare `a` is accepted too.
+fn parse_field_list(value: &str) -> Vec<String> {
+    let value = value.trim();
+    let inner = value.strip_prefix('[').unwrap_or(value);
+    let inner = inner.strip_suffix(']').unwrap_or(inner);
+    split_top(inner)
+        .into_iter()
+        .filter_map(|item| {
+            let name: String = item
+                .chars()
+                .take_while(|&c| is_ident(c) || c == '.')
+                .collect();
+            (!name.is_empty()).then_some(name)
+        })
+        .collect()
+}
+
+fn attr_args(attr: &Attr) -> Vec<(Option<String>, String)> {
+    attr.args.as_deref().map(parse_args).unwrap_or_default()
+}
+
+fn mapped_name(attr: &Attr) -> Option<String> {
+    arg_value(&attr_args(attr), "name", true).and_then(parse_string)
+}
+
+fn fields_arg(attr: &Attr) -> Vec<String> {
+    arg_value(&attr_args(attr), "fields", true)
+        .map(parse_field_list)
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------
+// Block parser.
+
+enum Block {
+    None,
+    Model(Model),
+    Enum(EnumDef),
+    Other,
+}
+
+struct Parser {
+    file: PathBuf,
+    schema: Schema,
+    current: Block,
+}
+
+impl Parser {
+    fn new(file: &Path) -> Self {
+        Parser {
+            file: file.to_path_buf(),
+            schema: Schema {
+                files: vec![file.to_path_buf()],
+                ..Schema::default()
+            },
+            current: Block::None,
+        }
+    }
+
+    fn run(mut self, text: &str) -> Schema {
+        let physical = strip_comments(text);
+        let last_line = physical.len().max(1);
+        for ll in logical_lines(&physical) {
+            let trimmed = ll.text.trim();
+            if let Some(header) = parse_header(trimmed) {
+                // A header inside a block means the previous block was never
+                // closed: end it just before this line.
+                self.finish(ll.line.saturating_sub(1).max(1));
+                let closed = header.closed;
+                self.start(header, ll.line);
+                if closed {
+                    self.finish(ll.line);
+                }
+            } else if trimmed.starts_with('}') {
+                self.finish(ll.line);
+            } else {
+                self.body_line(trimmed, ll.line);
+            }
+        }
+        self.finish(last_line);
+        self.schema
+    }
+
+    fn start(&mut self, header: Header, line: usize) {
+        self.current = match header.kind {
+            BlockKind::Model => Block::Model(Model {
+                db_name: header.name.clone(),
+                name: header.name,
+                file: self.file.clone(),
+                line,
+                end_line: line,
+                fields: Vec::new(),
+                id: Vec::new(),
+                uniques: Vec::new(),
+                indexes: Vec::new(),
+                ignored: false,
+            }),
+            BlockKind::Enum => Block::Enum(EnumDef {
+                db_name: header.name.clone(),
+                name: header.name,
+                values: Vec::new(),
+                file: self.file.clone(),
+                line,
+            }),
+            BlockKind::Other => Block::Other,
+        };
+    }
+
+    fn finish(&mut self, end_line: usize) {
+        match std::mem::replace(&mut self.current, Block::None) {
+            Block::Model(mut m) => {
+                m.end_line = end_line.max(m.line);
+                if m.id.is_empty() {
+                    m.id = m
+                        .fields
+                        .iter()
+                        .filter(|f| f.is_id)
+                        .map(|f| f.name.clone())
+                        .collect();
+                }
+                self.schema.models.push(m);
+            }
+            Block::Enum(e) => self.schema.enums.push(e),
+            Block::None | Block::Other => {}
+        }
+    }
+
+    fn body_line(&mut self, text: &str, line: usize) {
+        match &mut self.current {
+            Block::Model(m) => model_line(m, text, line),
+            Block::Enum(e) => enum_line(e, text),
+            Block::None | Block::Other => {}
+        }
+    }
+}
+
+fn model_line(model: &mut Model, text: &str, line: usize) {
+    let chars: Vec<char> = text.chars().collect();
+    if text.starts_with("@@") {
+        for attr in scan_attributes(&chars, 0).iter().filter(|a| a.block) {
+            match attr.name.as_str() {
+                "map" => {
+                    if let Some(name) = mapped_name(attr) {
+                        model.db_name = name;
+                    }
+                }
+                "id" => model.id = fields_arg(attr),
+                "unique" => {
+                    let cols = fields_arg(attr);
+                    if !cols.is_empty() {
+                        model.uniques.push(cols);
+                    }
+                }
+                "index" => {
+                    let cols = fields_arg(attr);
+                    if !cols.is_empty() {
+                        model.indexes.push(cols);
+                    }
+                }
+                "ignore" => model.ignored = true,
+                _ => {}
+            }
+        }
+        return;
+    }
+    if let Some(field) = parse_field(&chars, line) {
+        if field.is_unique {
+            model.uniques.push(vec![field.name.clone()]);
+        }
+        model.fields.push(field);
+    }
+}
+
+fn parse_field(chars: &[char], line: usize) -> Option<Field> {
+    let first = *chars.first()?;
+    if !(first.is_alphabetic() || first == '_') {
+        return None;
+    }
+    let mut i = 0;
+    while i < chars.len() && is_ident(chars[i]) {
+        i += 1;
+    }
+    let name = collect(chars, 0, i);
+    let ws_start = i;
+    while i < chars.len() && chars[i].is_whitespace() {
+        i += 1;
+    }
+    // `name Type` needs a gap and a type that starts like an identifier.
+    if i == ws_start || !chars.get(i).is_some_and(|&c| c.is_alphabetic() || c == '_') {
+        return None;
+    }
+    let type_start = i;
+    while i < chars.len() && (is_ident(chars[i]) || chars[i] == '.') {
+        i += 1;
+    }
+    if chars.get(i) == Some(&'(') {
+        // Unsupported("...") carries its database type in the parentheses.
+        i = match_bracket(chars, i).1;
+    }
+    let type_name = collect(chars, type_start, i);
+    let mut optional = false;
+    let mut list = false;
+    loop {
+        match chars.get(i) {
+            Some('?') => {
+                optional = true;
+                i += 1;
+            }
+            Some('[') if chars.get(i + 1) == Some(&']') => {
+                list = true;
+                i += 2;
+            }
+            _ => break,
+        }
+    }
+
+    let mut field = Field {
+        db_name: name.clone(),
+        name,
+        type_name,
+        optional,
+        list,
+        line,
+        attributes: Vec::new(),
+        relation_fields: Vec::new(),
+        is_id: false,
+        is_unique: false,
+        default: None,
+    };
+    for attr in scan_attributes(chars, i) {
+        if !attr.block {
+            match attr.name.as_str() {
+                "id" => field.is_id = true,
+                "unique" => field.is_unique = true,
+                "map" => {
+                    if let Some(db) = mapped_name(&attr) {
+                        field.db_name = db;
+                    }
+                }
+                "default" => field.default = attr.args.as_deref().map(|a| a.trim().to_string()),
+                "relation" => {
+                    field.relation_fields = arg_value(&attr_args(&attr), "fields", false)
+                        .map(parse_field_list)
+                        .unwrap_or_default();
+                }
+                _ => {}
+            }
+        }
+        field.attributes.push(attr.raw);
+    }
+    Some(field)
+}
+
+fn enum_line(def: &mut EnumDef, text: &str) {
+    let chars: Vec<char> = text.chars().collect();
+    if text.starts_with("@@") {
+        for attr in scan_attributes(&chars, 0) {
+            if attr.block && attr.name == "map" {
+                if let Some(name) = mapped_name(&attr) {
+                    def.db_name = name;
+                }
+            }
+        }
+        return;
+    }
+    if !chars
+        .first()
+        .is_some_and(|&c| c.is_alphabetic() || c == '_')
+    {
+        return;
+    }
+    let end = chars
+        .iter()
+        .position(|&c| !is_ident(c))
+        .unwrap_or(chars.len());
+    let name = collect(&chars, 0, end);
+    let db_name = scan_attributes(&chars, end)
+        .iter()
+        .find(|a| !a.block && a.name == "map")
+        .and_then(mapped_name)
+        .unwrap_or_else(|| name.clone());
+    def.values.push((name, db_name));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BLOG: &str = r#"// Blog schema
+datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+generator client {
+  provider = "prisma-client-js"
+}
+
+/// A user of the blog.
+model User {
+  id        Int      @id @default(autoincrement())
+  email     String   @unique @db.VarChar(255)
+  fullName  String?  @map("full_name") // trailing comment
+  role      Role     @default(USER)
+  bio       String   @default("say \"hi\" // not a comment")
+  posts     Post[]
+  createdAt DateTime @default(now()) @map(name: "created_at")
+
+  @@map("users")
+}
+
+model Post {
+  id       Int      @id @default(autoincrement())
+  title    String
+  author   User     @relation("Authored", fields: [authorId], references: [id], onDelete: Cascade)
+  authorId Int      @map("author_id")
+  search   Unsupported("tsvector")?
+  tags     String[]
+
+  @@index([authorId])
+  @@index([title, id(sort: Desc)], map: "post_title_idx")
+  @@map(name: "posts")
+}
+
+model PostTag {
+  postId Int
+  tagId  Int
+  note   String @default("a,b")
+
+  @@id([postId, tagId])
+  @@unique(fields: [tagId, postId], name: "tag_post")
+  @@ignore
+}
+
+enum Role {
+  USER  @map("user")
+  ADMIN
+  @@map("role_kind")
+}
+
+type Address {
+  street String
+}
+
+view PostStats {
+  postId Int @unique
+  count  Int
+}
+"#;
+
+    fn parse(text: &str) -> Schema {
+        Schema::parse_str(text, Path::new("schema.prisma"))
+    }
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn reads_models_fields_and_attributes() {
+        let s = parse(BLOG);
+        let model_names: Vec<&str> = s.models.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(model_names, ["User", "Post", "PostTag", "PostStats"]);
+
+        let user = s.model_for_table("users").unwrap();
+        assert_eq!(user.name, "User");
+        assert_eq!((user.line, user.end_line), (12, 22));
+        assert_eq!(user.id, names(&["id"]));
+        assert_eq!(user.uniques, vec![names(&["email"])]);
+
+        let email = user.field_for_column("email").unwrap();
+        assert!(email.is_unique);
+        assert_eq!(email.attributes, ["@unique", "@db.VarChar(255)"]);
+        assert_eq!(email.line, 14);
+
+        let full = user.field_for_column("full_name").unwrap();
+        assert_eq!((full.name.as_str(), full.optional), ("fullName", true));
+        assert_eq!(full.type_name, "String");
+
+        let bio = user.field_for_column("bio").unwrap();
+        assert_eq!(
+            bio.default.as_deref(),
+            Some(r#""say \"hi\" // not a comment""#)
+        );
+
+        let created = user.field_for_column("created_at").unwrap();
+        assert_eq!(created.default.as_deref(), Some("now()"));
+        assert_eq!(
+            created.attributes,
+            ["@default(now())", r#"@map(name: "created_at")"#]
+        );
+
+        let posts = user.fields.iter().find(|f| f.name == "posts").unwrap();
+        assert!(posts.list && !posts.optional);
+        assert_eq!(posts.type_name, "Post");
+    }
+
+    #[test]
+    fn reads_relations_indexes_and_composite_keys() {
+        let s = parse(BLOG);
+        let post = s.model_for_table("posts").unwrap();
+        let author = post.fields.iter().find(|f| f.name == "author").unwrap();
+        assert_eq!(author.relation_fields, names(&["authorId"]));
+        assert_eq!(post.field_for_column("author_id").unwrap().name, "authorId");
+        assert_eq!(
+            post.indexes,
+            vec![names(&["authorId"]), names(&["title", "id"])]
+        );
+
+        let search = post.fields.iter().find(|f| f.name == "search").unwrap();
+        assert_eq!(search.type_name, r#"Unsupported("tsvector")"#);
+        assert!(search.optional);
+
+        assert!(post.has_index_leading(&names(&["authorId"])));
+        assert!(post.has_index_leading(&names(&["title"])));
+        assert!(post.has_index_leading(&names(&["id"])));
+        assert!(!post.has_index_leading(&names(&["title", "authorId"])));
+        assert!(!post.has_index_leading(&[]));
+
+        let tag = s.model_for_table("posttag").unwrap();
+        assert_eq!(tag.name, "PostTag");
+        assert!(tag.ignored);
+        assert_eq!(tag.id, names(&["postId", "tagId"]));
+        assert_eq!(tag.uniques, vec![names(&["tagId", "postId"])]);
+        assert!(tag.has_index_leading(&names(&["postId"])));
+        assert!(tag.has_index_leading(&names(&["tagId", "postId"])));
+        assert_eq!(tag.fields.len(), 3);
+
+        let view = s.model_for_table("PostStats").unwrap();
+        assert_eq!(view.uniques, vec![names(&["postId"])]);
+    }
+
+    #[test]
+    fn reads_enums_and_skips_other_blocks() {
+        let s = parse(BLOG);
+        assert_eq!(s.enums.len(), 1);
+        let role = s.enum_for_type("role_kind").unwrap();
+        assert_eq!(role.name, "Role");
+        assert_eq!(role.line, 47);
+        assert_eq!(
+            role.values,
+            vec![
+                ("USER".to_string(), "user".to_string()),
+                ("ADMIN".to_string(), "ADMIN".to_string())
+            ]
+        );
+        assert!(s.enum_for_type("ROLE_KIND").is_some());
+        assert!(s.enum_for_type("Role").is_none());
+        assert!(s.model_for_table("Address").is_none());
+        assert!(s.model_for_table("db").is_none());
+    }
+
+    #[test]
+    fn exact_match_wins_over_case_insensitive() {
+        let s = parse("model A {\n id Int @id\n @@map(\"Item\")\n}\nmodel B {\n id Int @id\n @@map(\"item\")\n}\n");
+        assert_eq!(s.model_for_table("item").unwrap().name, "B");
+        assert_eq!(s.model_for_table("Item").unwrap().name, "A");
+        assert_eq!(s.model_for_table("ITEM").unwrap().name, "A");
+        assert!(s.model_for_table("items").is_none());
+    }
+
+    #[test]
+    fn tolerates_crlf_bom_tabs_comments_and_unicode() {
+        let text = "\u{feff}model Ünïcode {\r\n\tid\tInt\t@id /* block\r\n comment */\r\n\tnäme String @map(\"nämé\") // ü\r\n\t@@index([\r\n\t  näme,\r\n\t  id\r\n\t])\r\n}\r\n";
+        let s = parse(text);
+        let m = s.model_for_table("Ünïcode").unwrap();
+        assert_eq!((m.line, m.end_line), (1, 9));
+        assert_eq!(m.fields.len(), 2);
+        assert_eq!(m.field_for_column("nämé").unwrap().name, "näme");
+        assert_eq!(m.field_for_column("nämé").unwrap().line, 4);
+        assert_eq!(m.indexes, vec![names(&["näme", "id"])]);
+        assert_eq!(m.id, names(&["id"]));
+    }
+
+    #[test]
+    fn broken_syntax_is_skipped() {
+        let text = "garbage here {{\nmodel A {\n  id Int @id\n  ??? nonsense\n  x String @default(\nmodel B {\n  id Int @id @default(\"unterminated)\n  y Int\n";
+        let s = parse(text);
+        assert_eq!(s.models.len(), 2);
+        let a = &s.models[0];
+        assert_eq!((a.name.as_str(), a.end_line), ("A", 5));
+        assert_eq!(a.fields.len(), 2);
+        let b = &s.models[1];
+        assert_eq!((b.line, b.end_line), (6, 8));
+        assert_eq!(b.fields.len(), 2);
+        assert_eq!(b.id, names(&["id"]));
+
+        // Fields named like block keywords are still fields.
+        let s = parse("model T {\n  type String\n  model Int @default(1)\n}\n");
+        assert_eq!(s.models[0].fields.len(), 2);
+        let s = parse("model Empty {}\nenum E { }\n");
+        assert_eq!((s.models[0].line, s.models[0].end_line), (1, 1));
+        assert_eq!(s.enums.len(), 1);
+    }
+
+    #[test]
+    fn joins_attribute_arguments_over_lines() {
+        let text = "model Post {\n  author User @relation(\n    fields: [authorId, tenantId],\n    references: [id, tenantId]\n  )\n  authorId Int\n  @@unique(\n    [authorId]\n  )\n}\n";
+        let post = &parse(text).models[0];
+        assert_eq!(post.fields.len(), 2);
+        assert_eq!(
+            post.fields[0].relation_fields,
+            names(&["authorId", "tenantId"])
+        );
+        assert_eq!(post.fields[1].line, 6);
+        assert_eq!(post.uniques, vec![names(&["authorId"])]);
+        assert_eq!(post.end_line, 10);
+    }
+
+    fn write(path: &Path, text: &str) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn loads_multi_file_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("prisma/schema");
+        write(
+            &root.join("schema.prisma"),
+            "datasource db {\n provider = \"postgresql\"\n}\n",
+        );
+        write(
+            &root.join("user.prisma"),
+            "model User {\n id Int @id\n @@map(\"users\")\n}\n",
+        );
+        write(
+            &root.join("blog/post.prisma"),
+            "model Post {\n id Int @id\n authorId Int\n}\n",
+        );
+        write(
+            &root.join("node_modules/x/bad.prisma"),
+            "model Bad {\n id Int @id\n}\n",
+        );
+        write(&root.join("notes.txt"), "model Txt {\n}\n");
+        fs::write(root.join("latin1.prisma"), b"model L {\n n\xe9 Int\n}\n").unwrap();
+
+        let s = Schema::load(&root).unwrap();
+        let models: Vec<&str> = s.models.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(models, ["Post", "L", "User"]);
+        assert_eq!(s.files.len(), 4);
+        assert_eq!(
+            s.model_for_table("users").unwrap().file,
+            root.join("user.prisma")
+        );
+
+        let single = Schema::load(&root.join("user.prisma")).unwrap();
+        assert_eq!(single.models.len(), 1);
+        assert!(Schema::load(&root.join("missing.prisma")).is_err());
+    }
+
+    #[test]
+    fn finds_schema_beside_migrations() {
+        let dir = tempfile::tempdir().unwrap();
+
+        let single = dir.path().join("a/prisma");
+        write(&single.join("schema.prisma"), "model A {\n id Int @id\n}\n");
+        fs::create_dir_all(single.join("migrations")).unwrap();
+        assert_eq!(
+            find_schema_for_migrations(&single.join("migrations")),
+            Some(single.join("schema.prisma"))
+        );
+
+        let multi = dir.path().join("b/prisma");
+        write(
+            &multi.join("schema/main.prisma"),
+            "model A {\n id Int @id\n}\n",
+        );
+        write(
+            &multi.join("schema/other.prisma"),
+            "model B {\n id Int @id\n}\n",
+        );
+        assert_eq!(
+            find_schema_for_migrations(&multi.join("migrations")),
+            Some(multi.join("schema"))
+        );
+
+        // Prisma 6 multi-file layout keeps migrations inside the schema folder.
+        let inside = dir.path().join("c/prisma/schema");
+        write(&inside.join("a.prisma"), "model A {\n id Int @id\n}\n");
+        write(&inside.join("b.prisma"), "model B {\n id Int @id\n}\n");
+        assert_eq!(
+            find_schema_for_migrations(&inside.join("migrations")),
+            Some(inside.clone())
+        );
+
+        let custom = dir.path().join("d/db");
+        write(&custom.join("app.prisma"), "model A {\n id Int @id\n}\n");
+        assert_eq!(
+            find_schema_for_migrations(&custom.join("migrations")),
+            Some(custom.join("app.prisma"))
+        );
+
+        let models = dir.path().join("e/prisma");
+        write(&models.join("schema.prisma"), "datasource db {\n}\n");
+        write(
+            &models.join("models/user.prisma"),
+            "model User {\n id Int @id\n}\n",
+        );
+        let found = find_schema_for_migrations(&models.join("migrations")).unwrap();
+        assert_eq!(found, models);
+        assert_eq!(Schema::load(&found).unwrap().models.len(), 1);
+
+        let none = dir.path().join("f/prisma");
+        fs::create_dir_all(none.join("migrations")).unwrap();
+        fs::create_dir_all(none.join("schema")).unwrap();
+        assert_eq!(find_schema_for_migrations(&none.join("migrations")), None);
+    }
+
+    /// Tiny LCG so the mutilation test needs no dependencies.
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            self.0 >> 33
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+    }
+
+    fn exercise(text: &str) {
+        let s = parse(text);
+        for m in &s.models {
+            let _ = m.field_for_column("id");
+            let _ = m.has_index_leading(&m.id);
+        }
+        let _ = s.model_for_table("users");
+    }
+
+    #[test]
+    fn never_panics_on_mutilated_input() {
+        let source = format!("{BLOG}\r\nmodel Ünï {{\n  näme String @map(\"ñ\") /* x */\n}}\n");
+        for (i, _) in source.char_indices() {
+            exercise(&source[..i]);
+            exercise(&source[i..]);
+        }
+        let noise: Vec<char> = "{}()[]\"\\@/*\n\r ,:?é€𝄞".chars().collect();
+        let mut rng = Lcg(0x5eed);
+        for _ in 0..3000 {
+            let mut chars: Vec<char> = source.chars().collect();
+            for _ in 0..1 + rng.below(8) {
+                let at = rng.below(chars.len());
+                if rng.below(2) == 0 && !chars.is_empty() {
+                    chars.remove(at);
+                } else {
+                    chars.insert(at, noise[rng.below(noise.len())]);
+                }
+            }
+            exercise(&chars.into_iter().collect::<String>());
+        }
+    }
+}

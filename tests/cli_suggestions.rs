@@ -1,0 +1,183 @@
+//! `--fix-suggestions` end to end on fixtures/suggest, whose schema.prisma renames tables and columns with
+//! `@@map` / `@map`: the schema edits must name the models and fields, not the SQL names.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/suggest")
+}
+
+fn run(dir: &Path, args: &[&str]) -> (String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run migrate-lint");
+    assert!(
+        out.stderr.is_empty(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8(out.stdout).expect("utf-8"),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn json(dir: &Path, args: &[&str]) -> Value {
+    let (out, _) = run(dir, args);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+fn diagnostic<'a>(report: &'a Value, rule: &str) -> &'a Value {
+    let all = report["diagnostics"].as_array().expect("diagnostics");
+    let found: Vec<&Value> = all.iter().filter(|d| d["rule"] == rule).collect();
+    assert_eq!(found.len(), 1, "{rule}: {found:?}");
+    found[0]
+}
+
+#[test]
+fn json_schema_edits_name_models_and_fields_through_map() {
+    let report = json(
+        &fixture(),
+        &["--fix-suggestions", "--format", "json", "prisma/migrations"],
+    );
+    let schema = |rule: &str| diagnostic(&report, rule)["suggestion"]["schema"].clone();
+
+    assert_eq!(
+        schema("rename-without-map"),
+        serde_json::json!({
+            "file": "prisma/schema.prisma", "model": "User", "field": "fullName", "line": 16,
+            "action": "change", "text": "fullName String? @map(\"name\")", "resolved": true
+        })
+    );
+    assert_eq!(
+        schema("fk-without-index"),
+        serde_json::json!({
+            "file": "prisma/schema.prisma", "model": "Post", "line": 29,
+            "action": "add", "text": "@@index([authorId])", "resolved": true
+        })
+    );
+    assert_eq!(
+        schema("not-null-without-default"),
+        serde_json::json!({
+            "file": "prisma/schema.prisma", "model": "User", "field": "role", "line": 17,
+            "action": "change", "text": "role Role @map(\"role\") @default(MEMBER)", "resolved": true
+        })
+    );
+    let nullable = &diagnostic(&report, "not-null-without-default")["suggestion"]["alternative"];
+    assert_eq!(nullable["schema"]["text"], "role Role? @map(\"role\")");
+    assert_eq!(nullable["sql"].as_array().map(Vec::len), Some(5));
+
+    // The field is already gone from schema.prisma: add it back, hidden from the client, in its model.
+    let drop = &diagnostic(&report, "drop-column")["suggestion"];
+    assert_eq!(drop["schema"]["model"], "User");
+    assert_eq!(drop["schema"]["text"], "nickname String? @ignore");
+    assert_eq!(drop["schema"]["resolved"], false);
+    assert_eq!(drop["later_from"], 1);
+    assert_eq!(
+        drop["sql"],
+        serde_json::json!([
+            ["ALTER TABLE \"users\" ALTER COLUMN \"nickname\" DROP NOT NULL;"],
+            [
+                "SET lock_timeout = '5s';",
+                "ALTER TABLE \"users\" DROP COLUMN \"nickname\";"
+            ]
+        ])
+    );
+
+    let fk_sql = &diagnostic(&report, "fk-without-index")["suggestion"]["sql"];
+    assert_eq!(
+        fk_sql,
+        &serde_json::json!([[
+            "CREATE INDEX CONCURRENTLY \"posts_author_id_idx\" ON \"posts\"(\"author_id\");"
+        ]])
+    );
+    // set-not-null needs no schema change.
+    assert!(diagnostic(&report, "set-not-null")["suggestion"]
+        .get("schema")
+        .is_none());
+}
+
+#[test]
+fn human_output_shows_help_notes_with_numbered_migrations_and_fenced_snippets() {
+    let (out, code) = run(&fixture(), &["--fix-suggestions", "prisma/migrations"]);
+    assert_eq!(code, 1);
+    let expected_rename = "\
+  = help: suggested fix: keep the column \"name\": rename only the Prisma field, mapped to the old column
+      schema.prisma: change field `fullName` of model `User` (prisma/schema.prisma:16):
+        ```prisma
+        fullName String? @map(\"name\")
+        ```
+";
+    assert!(out.contains(expected_rename), "{out}");
+    let expected_index = "\
+       keep this migration and add after it:
+       migration 1:
+         ```sql
+         CREATE INDEX CONCURRENTLY \"posts_author_id_idx\" ON \"posts\"(\"author_id\");
+         ```
+       schema.prisma: add to model `Post` (prisma/schema.prisma:29, above the closing brace):
+         ```prisma
+         @@index([authorId])
+         ```
+";
+    assert!(out.contains(expected_index), "{out}");
+    assert!(out.contains(
+        "      migration 3:\n        ```sql\n        SET lock_timeout = '5s';\n        ALTER TABLE \"users\" \
+         ALTER COLUMN \"email_address\" SET NOT NULL;"
+    ));
+    assert!(out.contains(
+        "migration 2 (a later release, once the code without it is deployed everywhere):"
+    ));
+}
+
+#[test]
+fn suggestions_are_shown_only_with_the_flag() {
+    let (human, _) = run(&fixture(), &["prisma/migrations"]);
+    assert!(!human.contains("suggested fix"), "{human}");
+    assert!(!human.contains("```"), "{human}");
+    let report = json(&fixture(), &["--format", "json", "prisma/migrations"]);
+    for d in report["diagnostics"].as_array().unwrap() {
+        assert!(d.get("suggestion").is_none(), "{d}");
+    }
+}
+
+#[test]
+fn without_a_schema_the_edit_uses_sql_names_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("db/migrations");
+    copy_dir(&fixture().join("prisma/migrations"), &migrations);
+    let report = json(
+        dir.path(),
+        &["--fix-suggestions", "--format", "json", "db/migrations"],
+    );
+    let fk = &diagnostic(&report, "fk-without-index")["suggestion"];
+    assert_eq!(
+        fk["schema"],
+        serde_json::json!({
+            "model": "posts", "action": "add", "text": "@@index([author_id])", "resolved": false
+        })
+    );
+    let notes = fk["notes"].to_string();
+    assert!(notes.contains("no schema.prisma was found"), "{notes}");
+    let rename = &diagnostic(&report, "rename-without-map")["suggestion"]["schema"];
+    assert_eq!(rename["text"], "full_name String? @map(\"name\")");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

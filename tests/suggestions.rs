@@ -1,0 +1,341 @@
+//! Fix suggestions hold up: every suggested statement parses, and applying the suggested migrations in place of the
+//! bad one does not bring the finding back.
+
+mod common;
+
+use common::example;
+use migrate_lint::diagnostic::Diagnostic;
+use migrate_lint::lint::lint_history;
+use migrate_lint::parse::parse_statement;
+use migrate_lint::rules::RULES;
+use migrate_lint::settings::Settings;
+use migrate_lint::source::SourceFile;
+use migrate_lint::split::split;
+use migrate_lint::suggestion::{Placement, SchemaIntent, Suggestion};
+
+/// Rules that cannot know a fix: everything else must ship a suggestion.
+const WITHOUT_SUGGESTION: &[&str] = &["unparsed-statement"];
+
+fn file(name: &str, text: &str) -> SourceFile {
+    SourceFile::new(name.into(), name.into(), name.into(), text.to_string())
+}
+
+fn lint_bad(setup: &str, bad: &str) -> Vec<Diagnostic> {
+    let files = [file("0_setup", setup), file("1_bad", bad)];
+    lint_history(&files, &[false, true], &Settings::default()).diagnostics
+}
+
+fn assert_parses(statement: &str, context: &str) {
+    let parts = split(statement).statements;
+    assert_eq!(
+        parts.len(),
+        1,
+        "{context}: `{statement}` is not exactly one statement"
+    );
+    let parsed = parse_statement(statement, parts.into_iter().next().unwrap());
+    if let Err(e) = &parsed.ast {
+        panic!("{context}: `{statement}` does not parse: {}", e.message);
+    }
+}
+
+/// Replays setup, (the bad migration when the suggestion follows it), then each suggested migration as its own file,
+/// and returns the diagnostics of every file but the setup, with the index of the first suggested file.
+fn apply(setup: &str, bad: &str, suggestion: &Suggestion, upto: usize) -> (Vec<Diagnostic>, usize) {
+    let mut files = vec![file("0_setup", setup)];
+    if suggestion.placement == Placement::After {
+        files.push(file("1_bad", bad));
+    }
+    let first_suggested = files.len();
+    for (i, statements) in suggestion.sql[..upto].iter().enumerate() {
+        files.push(file(
+            &format!("{}_suggested", i + 2),
+            &statements.join("\n"),
+        ));
+    }
+    let mut report = vec![true; files.len()];
+    report[0] = false;
+    let diagnostics = lint_history(&files, &report, &Settings::default()).diagnostics;
+    (diagnostics, first_suggested)
+}
+
+/// The acceptance for one bad migration: each finding of `rule` has a suggestion (and alternative) whose statements
+/// parse, whose migrations before any later release produce no finding at all, and whose later-release migrations
+/// bring back nothing but the deliberate contract step of the same rule.
+fn assert_suggestions_hold(rule: &str, setup: &str, bad: &str) -> usize {
+    let findings: Vec<Diagnostic> = lint_bad(setup, bad)
+        .into_iter()
+        .filter(|d| d.rule == rule)
+        .collect();
+    assert!(
+        !findings.is_empty(),
+        "{rule}: the bad migration produced no finding"
+    );
+    let mut checked = 0;
+    for finding in &findings {
+        let Some(first) = &finding.suggestion else {
+            assert!(
+                WITHOUT_SUGGESTION.contains(&rule),
+                "{rule}: finding without a suggestion: {}",
+                finding.message
+            );
+            continue;
+        };
+        let mut next = Some(first);
+        while let Some(suggestion) = next {
+            let context = format!("{rule} ({})", suggestion.summary);
+            for statement in suggestion.sql.iter().flatten() {
+                assert_parses(statement, &context);
+            }
+            let now = suggestion.later_from.unwrap_or(suggestion.sql.len());
+            let (immediate, _) = apply(setup, bad, suggestion, now);
+            assert!(
+                immediate.is_empty(),
+                "{context}: the suggested migrations produce {:?}",
+                immediate
+                    .iter()
+                    .map(|d| (d.rule, &d.message))
+                    .collect::<Vec<_>>()
+            );
+            let (all, first_suggested) = apply(setup, bad, suggestion, suggestion.sql.len());
+            for d in &all {
+                assert!(
+                    d.rule == rule && d.file >= first_suggested + now,
+                    "{context}: applying every migration produces {} in file {}: {}",
+                    d.rule,
+                    d.file,
+                    d.message
+                );
+            }
+            checked += 1;
+            next = suggestion.alternative.as_deref();
+        }
+    }
+    checked
+}
+
+#[test]
+fn every_rule_pages_bad_example_gets_a_suggestion_that_fixes_it() {
+    for rule in RULES {
+        let (setup, bad) = example(rule.doc, "Bad");
+        let checked = assert_suggestions_hold(rule.id, &setup, &bad);
+        if !WITHOUT_SUGGESTION.contains(&rule.id) {
+            assert!(checked > 0, "{}: no suggestion checked", rule.id);
+        }
+    }
+}
+
+const USERS: &str = r#"CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');
+CREATE TABLE "User" ("id" TEXT NOT NULL, "email" TEXT, "name" TEXT, "age" INTEGER NOT NULL,
+  CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "Post" ("id" TEXT NOT NULL, "authorId" TEXT NOT NULL, "editorId" TEXT NOT NULL,
+  CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));
+CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");
+ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");
+"#;
+
+#[test]
+fn suggestions_hold_beyond_the_page_examples() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "not-null-without-default",
+            r#"ALTER TABLE "User" ADD COLUMN "role" "Role" NOT NULL;"#,
+        ),
+        (
+            "not-null-without-default",
+            r#"ALTER TABLE "User" ADD COLUMN "seenAt" TIMESTAMP(3) NOT NULL;"#,
+        ),
+        (
+            "not-null-without-default",
+            r#"ALTER TABLE "User" ADD COLUMN "active" BOOLEAN NOT NULL, ADD COLUMN "score" BIGINT NOT NULL;"#,
+        ),
+        (
+            "not-null-without-default",
+            r#"ALTER TABLE "User" ADD COLUMN "token" UUID NOT NULL;"#,
+        ),
+        (
+            "not-null-without-default",
+            r#"ALTER TABLE "User" ADD COLUMN "tags" TEXT[] NOT NULL;"#,
+        ),
+        (
+            "set-not-null",
+            r#"ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;"#,
+        ),
+        ("drop-column", r#"ALTER TABLE "User" DROP COLUMN "age";"#),
+        ("drop-table", r#"DROP TABLE "Post";"#),
+        (
+            "rename-without-map",
+            r#"ALTER TABLE "User" RENAME COLUMN "email" TO "mail";"#,
+        ),
+        (
+            "rename-without-map",
+            r#"ALTER TABLE "User" RENAME TO "Member";"#,
+        ),
+        (
+            "fk-without-index",
+            r#"ALTER TABLE "Post" ADD CONSTRAINT "Post_editorId_fkey" FOREIGN KEY ("editorId") REFERENCES "User"("id");"#,
+        ),
+    ];
+    for (rule, bad) in cases {
+        assert!(
+            assert_suggestions_hold(rule, USERS, bad) > 0,
+            "{rule}: {bad}"
+        );
+    }
+    // A NOT VALID check from an earlier migration is validated, not added a second time.
+    let with_check = format!(
+        "{USERS}ALTER TABLE \"User\" ADD CONSTRAINT \"name_nn\" CHECK (\"name\" IS NOT NULL) NOT VALID;"
+    );
+    let set = r#"ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;"#;
+    assert_eq!(assert_suggestions_hold("set-not-null", &with_check, set), 1);
+    let s = only_suggestion("set-not-null", &with_check, set);
+    assert_eq!(
+        s.sql[0],
+        vec![r#"ALTER TABLE "User" VALIDATE CONSTRAINT "name_nn";"#]
+    );
+    // Inline constraints are not silently lost.
+    let inline = only_suggestion(
+        "not-null-without-default",
+        USERS,
+        r#"ALTER TABLE "User" ADD COLUMN "handle" TEXT NOT NULL UNIQUE;"#,
+    );
+    assert!(inline
+        .notes
+        .iter()
+        .any(|n| n.contains("inline constraints")));
+}
+
+fn only_suggestion(rule: &str, setup: &str, bad: &str) -> Suggestion {
+    let found: Vec<Diagnostic> = lint_bad(setup, bad)
+        .into_iter()
+        .filter(|d| d.rule == rule)
+        .collect();
+    assert_eq!(found.len(), 1, "{rule}: {found:?}");
+    found[0].suggestion.clone().expect("a suggestion")
+}
+
+#[test]
+fn not_null_default_is_picked_by_type_and_the_nullable_path_is_offered() {
+    let enum_column = only_suggestion(
+        "not-null-without-default",
+        USERS,
+        r#"ALTER TABLE "User" ADD COLUMN "role" "Role" NOT NULL;"#,
+    );
+    assert_eq!(
+        enum_column.sql,
+        vec![vec![
+            r#"ALTER TABLE "User" ADD COLUMN "role" "Role" NOT NULL DEFAULT 'USER';"#.to_string()
+        ]]
+    );
+    let nullable = enum_column.alternative.expect("the nullable path");
+    assert_eq!(nullable.sql.len(), 5, "{:?}", nullable.sql);
+    assert_eq!(
+        nullable.sql[1],
+        vec![
+            r#"UPDATE "User" SET "role" = 'USER' WHERE "id" IN (SELECT "id" FROM "User" WHERE "role" IS NULL LIMIT 1000);"#
+        ]
+    );
+    for strong in [&nullable.sql[2], &nullable.sql[4]] {
+        assert_eq!(strong[0], "SET lock_timeout = '5s';");
+    }
+
+    let timestamp = only_suggestion(
+        "not-null-without-default",
+        USERS,
+        r#"ALTER TABLE "User" ADD COLUMN "seenAt" TIMESTAMP(3) NOT NULL;"#,
+    );
+    assert!(timestamp.sql[0][0].ends_with("NOT NULL DEFAULT CURRENT_TIMESTAMP;"));
+
+    // No constant fits a uuid: only the nullable path, without a made-up backfill value.
+    let uuid = only_suggestion(
+        "not-null-without-default",
+        USERS,
+        r#"ALTER TABLE "User" ADD COLUMN "token" UUID NOT NULL;"#,
+    );
+    assert!(uuid.alternative.is_none());
+    assert_eq!(uuid.sql.len(), 4);
+    assert!(uuid.sql.iter().flatten().all(|s| !s.starts_with("UPDATE")));
+}
+
+#[test]
+fn fk_index_is_alone_in_its_migration_and_named_like_prisma() {
+    let s = only_suggestion(
+        "fk-without-index",
+        USERS,
+        r#"ALTER TABLE "Post" ADD CONSTRAINT "Post_editorId_fkey" FOREIGN KEY ("editorId") REFERENCES "User"("id");"#,
+    );
+    assert_eq!(s.placement, Placement::After);
+    assert_eq!(
+        s.sql,
+        vec![vec![
+            r#"CREATE INDEX CONCURRENTLY "Post_editorId_idx" ON "Post"("editorId");"#.to_string()
+        ]]
+    );
+}
+
+#[test]
+fn set_not_null_before_postgres_12_says_there_is_no_shortcut() {
+    let files = [
+        file("0_setup", USERS),
+        file(
+            "1_bad",
+            r#"ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;"#,
+        ),
+    ];
+    let settings = Settings {
+        postgres_version: 11,
+        ..Settings::default()
+    };
+    let d = lint_history(&files, &[false, true], &settings).diagnostics;
+    let s = d[0].suggestion.as_ref().expect("a suggestion");
+    assert_eq!(
+        s.sql,
+        vec![vec![
+            "SET lock_timeout = '5s';".to_string(),
+            r#"ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;"#.to_string()
+        ]]
+    );
+    assert!(s.notes.iter().any(|n| n.contains("before PostgreSQL 12")));
+}
+
+#[test]
+fn drop_keeps_the_drop_for_a_later_release() {
+    let s = only_suggestion(
+        "drop-column",
+        USERS,
+        r#"ALTER TABLE "User" DROP COLUMN "age";"#,
+    );
+    // "age" is required without default: rows the new client inserts must be allowed to omit it.
+    assert_eq!(
+        s.sql[0],
+        vec![r#"ALTER TABLE "User" ALTER COLUMN "age" DROP NOT NULL;"#]
+    );
+    assert_eq!(s.later_from, Some(1));
+    assert_eq!(s.sql[1][1], r#"ALTER TABLE "User" DROP COLUMN "age";"#);
+
+    let nullable = only_suggestion(
+        "drop-column",
+        USERS,
+        r#"ALTER TABLE "User" DROP COLUMN "name";"#,
+    );
+    assert_eq!(
+        nullable.later_from,
+        Some(0),
+        "nothing to relax first: {:?}",
+        nullable.sql
+    );
+
+    // The field put back with `@ignore` is optional unless the column is required with a default.
+    let optional = |s: &Suggestion| match &s.schema_intent {
+        Some(SchemaIntent::IgnoreField { optional, .. }) => *optional,
+        other => panic!("expected an @ignore edit, got {other:?}"),
+    };
+    assert!(optional(&s));
+    assert!(optional(&nullable));
+    let with_default = only_suggestion(
+        "drop-column",
+        r#"CREATE TABLE "T" ("id" TEXT NOT NULL, "n" INTEGER NOT NULL DEFAULT 0);"#,
+        r#"ALTER TABLE "T" DROP COLUMN "n";"#,
+    );
+    assert!(!optional(&with_default));
+    assert_eq!(with_default.sql.len(), 1);
+}
