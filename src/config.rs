@@ -102,6 +102,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
         settings: Settings {
             postgres_version: file.postgres_version.unwrap_or(15),
             severities,
+            ..Settings::default()
         },
     })
 }

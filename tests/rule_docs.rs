@@ -51,7 +51,11 @@ fn every_rule_has_a_page_titled_with_its_id_and_severity() {
             rule.id
         );
         let severity = format!("**Severity:** {}", rule.default_severity);
-        assert!(rule.doc.contains(&severity), "{}: page says another severity", rule.id);
+        assert!(
+            rule.doc.contains(&severity),
+            "{}: page says another severity",
+            rule.id
+        );
         for section in ["## What it does", "## Bad", "## Good", "## Fix"] {
             assert!(rule.doc.contains(section), "{}: missing {section}", rule.id);
         }
@@ -63,7 +67,11 @@ fn bad_examples_produce_exactly_their_rule() {
     for rule in RULES {
         let (setup, migration) = example(rule.doc, "Bad");
         let found = lint(&setup, &migration);
-        assert!(!found.is_empty(), "{}: bad example produced nothing", rule.id);
+        assert!(
+            !found.is_empty(),
+            "{}: bad example produced nothing",
+            rule.id
+        );
         for (id, _) in &found {
             assert_eq!(*id, rule.id, "{}: bad example also produced {id}", rule.id);
         }
@@ -75,6 +83,10 @@ fn good_examples_produce_nothing() {
     for rule in RULES {
         let (setup, migration) = example(rule.doc, "Good");
         let found = lint(&setup, &migration);
-        assert!(found.is_empty(), "{}: good example produced {found:?}", rule.id);
+        assert!(
+            found.is_empty(),
+            "{}: good example produced {found:?}",
+            rule.id
+        );
     }
 }
