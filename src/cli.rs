@@ -3,9 +3,11 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
+use crate::applied::{self, database, AppliedSet};
 use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{discover_paths, History};
@@ -39,6 +41,20 @@ pub struct Cli {
     /// Major version of the target PostgreSQL (overrides lint.toml; default 15).
     #[arg(long, value_name = "N")]
     postgres_version: Option<u32>,
+
+    /// Git ref whose migrations count as applied, e.g. `origin/main`, or `HEAD` in a pre-commit hook (overrides
+    /// `base` in lint.toml). Enables edited-applied-migration and migration-out-of-order.
+    #[arg(long, value_name = "GIT_REF")]
+    base: Option<String>,
+
+    /// Read applied migrations from this database's `_prisma_migrations` table (read-only). Without a value, the
+    /// URL comes from DATABASE_URL.
+    #[arg(long, value_name = "URL", num_args = 0..=1)]
+    database_url: Option<Option<String>>,
+
+    /// Print notes to stderr, e.g. which checks were skipped and why.
+    #[arg(long)]
+    verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,7 +98,10 @@ fn run(cli: &Cli) -> u8 {
     if let Some(v) = cli.postgres_version {
         config.settings.postgres_version = v;
     }
-    let paths = if !cli.paths.is_empty() {
+    let (database_url, swallowed_path) = database_url_arg(cli);
+    let paths = if let Some(path) = swallowed_path {
+        cli.paths.iter().cloned().chain([path]).collect()
+    } else if !cli.paths.is_empty() {
         cli.paths.clone()
     } else if !config.migrations.is_empty() {
         config.migrations.clone()
@@ -95,6 +114,20 @@ fn run(cli: &Cli) -> u8 {
         .iter()
         .map(|e| format!("{}: {}", display_path(&e.path), e.message))
         .collect();
+    let base = cli.base.clone().or(config.base.clone());
+    let database = match database_rows(database_url.as_ref(), histories.len()) {
+        Ok(rows) => rows,
+        Err(e) => {
+            input_errors.push(e);
+            None
+        }
+    };
+    if cli.verbose && base.is_none() && database.is_none() {
+        eprintln!(
+            "note: edited-applied-migration, migration-out-of-order, failed-migration: no --base or \
+             --database-url given; skipped"
+        );
+    }
 
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
@@ -108,9 +141,26 @@ fn run(cli: &Cli) -> u8 {
             ));
             continue;
         }
-        let (sources, report, read_errors) = read_history(history);
+        let (mut sources, mut report, read_errors) = read_history(history);
         input_errors.extend(read_errors);
-        let result = lint_history(&sources, &report, &config.settings);
+        let mut settings = config.settings.clone();
+        if base.is_some() || database.is_some() {
+            let (set, errors) = applied::collect(&history.root, base.as_deref(), database.as_ref());
+            input_errors.extend(errors);
+            if cli.verbose {
+                for source in &set.sources {
+                    eprintln!(
+                        "note: {}: {} applied migration(s) per {}",
+                        display_path(&history.root),
+                        source.migrations.len(),
+                        source.label
+                    );
+                }
+            }
+            add_missing_placeholders(history, &set, &mut sources, &mut report);
+            settings.applied = Some(Arc::new(set));
+        }
+        let result = lint_history(&sources, &report, &settings);
         let offset = files.len();
         diagnostics.extend(result.diagnostics.into_iter().map(|d| Diagnostic {
             file: d.file + offset,
@@ -118,7 +168,11 @@ fn run(cli: &Cli) -> u8 {
         }));
         statements += result.statements;
         unparsed += result.unparsed;
-        reported_files += report.iter().filter(|r| **r).count();
+        reported_files += report
+            .iter()
+            .zip(&sources)
+            .filter(|(r, f)| **r && !f.missing)
+            .count();
         files.extend(sources);
     }
 
@@ -150,6 +204,71 @@ fn run(cli: &Cli) -> u8 {
     } else {
         0
     }
+}
+
+/// The `_prisma_migrations` rows of `--database-url` (or DATABASE_URL), with the redacted URL for messages.
+fn database_rows(
+    database_url: Option<&Option<String>>,
+    histories: usize,
+) -> Result<Option<(String, Vec<database::MigrationRow>)>, String> {
+    let Some(given) = database_url else {
+        return Ok(None);
+    };
+    let url = match given {
+        Some(url) => url.clone(),
+        None => std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+            .ok_or("--database-url was given without a URL and DATABASE_URL is not set")?,
+    };
+    if histories != 1 {
+        return Err(format!(
+            "--database-url describes one migrations folder, but {histories} were found; name the one the database \
+             belongs to"
+        ));
+    }
+    let rows = database::read_applied(&url)?;
+    Ok(Some((database::redact_url(&url), rows)))
+}
+
+/// `--database-url` without a value followed by a path takes the path as its value: give it back to the paths.
+fn database_url_arg(cli: &Cli) -> (Option<Option<String>>, Option<PathBuf>) {
+    match &cli.database_url {
+        Some(Some(value)) if !value.contains("://") && Path::new(value).exists() => {
+            (Some(None), Some(PathBuf::from(value)))
+        }
+        other => (other.clone(), None),
+    }
+}
+
+/// Applied migrations with no file on disk get an empty placeholder, so findings about them have a path.
+fn add_missing_placeholders(
+    history: &History,
+    set: &AppliedSet,
+    sources: &mut Vec<SourceFile>,
+    report: &mut Vec<bool>,
+) {
+    let local: Vec<&str> = sources.iter().map(|s| s.migration.as_str()).collect();
+    let flat = !history.migrations.is_empty()
+        && history
+            .migrations
+            .iter()
+            .all(|m| m.sql.file_name().is_none_or(|n| n != "migration.sql"));
+    let mut placeholders = Vec::new();
+    for name in set.missing_locally(&local) {
+        let path = if flat {
+            history.root.join(format!("{name}.sql"))
+        } else {
+            history.root.join(name).join("migration.sql")
+        };
+        placeholders.push(SourceFile::missing(
+            path.clone(),
+            display_path(&path),
+            name.to_string(),
+        ));
+    }
+    report.extend(placeholders.iter().map(|_| true));
+    sources.extend(placeholders);
 }
 
 fn load_config(cli: &Cli) -> Result<Config, String> {

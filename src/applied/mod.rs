@@ -100,6 +100,33 @@ impl AppliedSet {
     }
 }
 
+/// Everything known as applied for the migrations folder `root`: the files at the git ref `base`, and the rows read
+/// from a database (`(redacted URL, rows)`). Problems are returned as messages; the sources that worked still count.
+pub fn collect(
+    root: &std::path::Path,
+    base: Option<&str>,
+    database: Option<&(String, Vec<database::MigrationRow>)>,
+) -> (AppliedSet, Vec<String>) {
+    let mut set = AppliedSet::default();
+    let mut errors = Vec::new();
+    if let Some(git_ref) = base {
+        match git::migrations_at(root, git_ref) {
+            Ok(texts) => set.sources.push(AppliedSource::from_texts(
+                format!("git ref {git_ref}"),
+                texts,
+            )),
+            Err(e) => errors.push(format!("--base {git_ref}: {e}")),
+        }
+    }
+    if let Some((url, rows)) = database {
+        set.sources.push(AppliedSource::from_rows(
+            format!("database {url}"),
+            rows.clone(),
+        ));
+    }
+    (set, errors)
+}
+
 #[cfg(test)]
 mod tests {
     use super::database::MigrationRow;
