@@ -2,6 +2,7 @@
 
 use super::{Category, Check, HistoryContext, Rule};
 use crate::applied::checksum::checksum_matches;
+use crate::applied::AppliedState;
 use crate::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
@@ -19,15 +20,25 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     };
     for (index, file) in ctx.files.iter().enumerate().filter(|(_, f)| !f.missing) {
         let late = applied.sources.iter().find_map(|source| {
-            let known = source.migrations.iter().any(|m| m.name == file.migration);
+            if source.migrations.iter().any(|m| m.name == file.migration) {
+                return None;
+            }
+            // A failed migration is not applied: once resolved it runs again, in folder order with the new one.
+            let newest = source
+                .migrations
+                .iter()
+                .filter(|m| m.state == AppliedState::Applied)
+                .map(|m| m.name.as_str())
+                .max()?;
+            if file.migration.as_str() >= newest {
+                return None;
+            }
             // Same content as an applied migration that is gone: a rename, which edited-applied-migration reports.
             let renamed = source.migrations.iter().any(|m| {
-                checksum_matches(&m.checksum, file.text.as_bytes())
-                    && !ctx.files.iter().any(|f| !f.missing && f.migration == m.name)
+                !ctx.files.iter().any(|f| !f.missing && f.migration == m.name)
+                    && checksum_matches(&m.checksum, file.text.as_bytes())
             });
-            let newest = source.migrations.iter().map(|m| m.name.as_str()).max()?;
-            (!known && !renamed && file.migration.as_str() < newest)
-                .then_some((newest, source.label.as_str()))
+            (!renamed).then_some((newest, source.label.as_str()))
         });
         let Some((newest, label)) = late else {
             continue;

@@ -68,7 +68,7 @@ impl TestPg {
         match try_start() {
             Ok(pg) => pg,
             Err(StartError::NoBinaries(m)) => panic!(
-                "{m}\nInstall PostgreSQL (see ci-install-postgres.sh) or set {SKIP_ENV}=1 to skip."
+                "{m}\nInstall PostgreSQL (see .ci/install-postgres.sh) or set {SKIP_ENV}=1 to skip."
             ),
             Err(StartError::Failed(m)) => panic!("{m}"),
         }
@@ -84,7 +84,7 @@ impl TestPg {
                 None
             }
             Err(StartError::NoBinaries(m)) => panic!(
-                "{m}\nInstall PostgreSQL (see ci-install-postgres.sh) or set {SKIP_ENV}=1 to skip."
+                "{m}\nInstall PostgreSQL (see .ci/install-postgres.sh) or set {SKIP_ENV}=1 to skip."
             ),
             Err(StartError::Failed(m)) => panic!("{m}"),
         }
