@@ -15,7 +15,8 @@ pub struct Settings {
     /// Per-rule severity overrides; `None` turns the rule off.
     pub severities: HashMap<String, Option<Severity>>,
     /// What is already applied (`--base`, `--database-url`), for one migrations folder; `None` when no source was
-    /// given, and the rules about applied history do nothing.
+    /// given, and the rules about applied history do nothing. Applied migrations not on disk are reported on a
+    /// `SourceFile::missing` placeholder that the caller adds for each of `AppliedSet::missing_locally`.
     pub applied: Option<Arc<AppliedSet>>,
 }
 

@@ -69,7 +69,7 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
                 first.checksum,
                 checksum_hex(file.text.as_bytes()),
             ),
-            help: Some(help(&file.migration)),
+            help: Some(help(&file.migration, &file.display, &labels)),
         });
     }
 
@@ -132,11 +132,81 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     }
 }
 
-fn help(name: &str) -> String {
+fn help(name: &str, path: &str, sources: &[&str]) -> String {
+    let base = sources
+        .iter()
+        .find_map(|s| s.strip_prefix("git ref "))
+        .unwrap_or("<base>");
     format!(
-        "restore the applied content (e.g. `git checkout <base> -- <file>`) and write a new migration for the change \
+        "restore the applied content (`git checkout {base} -- {path}`) and write a new migration for the change \
          instead: databases that already ran `{name}` never see the edit, and `prisma migrate dev` asks to reset the \
-         development database. If the edit only matches what the database already has, record that with \
-         `prisma migrate resolve` (or update the stored checksum) so every environment agrees"
+         development database. If every database already has the edited effect, make the record agree with \
+         `prisma migrate resolve` (or update the stored checksum) so every environment matches"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::applied::{AppliedSet, AppliedSource};
+    use crate::catalog::Catalog;
+    use crate::settings::Settings;
+
+    fn file(name: &str, text: &str) -> SourceFile {
+        SourceFile::new(name.into(), format!("{name}.sql"), name.into(), text.into())
+    }
+
+    fn run(files: &[SourceFile], sources: Vec<AppliedSource>) -> Vec<Finding> {
+        let settings = Settings {
+            applied: Some(Arc::new(AppliedSet { sources })),
+            ..Settings::default()
+        };
+        let catalog = Catalog::default();
+        let ctx = HistoryContext {
+            files,
+            catalog: &catalog,
+            settings: &settings,
+        };
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        out
+    }
+
+    #[test]
+    fn an_edit_seen_by_two_sources_is_one_finding_naming_both() {
+        let git = AppliedSource::from_texts("git ref main".into(), vec![("1_a".into(), "SELECT 1;\n".into())]);
+        let db = AppliedSource {
+            label: "database db".into(),
+            ..git.clone()
+        };
+        let found = run(&[file("1_a", "SELECT 2;\n")], vec![git, db]);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("(git ref main, database db)"), "{}", found[0].message);
+        assert!(found[0].help.as_deref().unwrap().contains("git checkout main -- 1_a.sql"));
+    }
+
+    #[test]
+    fn a_failed_migration_may_be_edited() {
+        let mut db = AppliedSource::from_texts("database db".into(), vec![("1_a".into(), "SELECT 1;\n".into())]);
+        db.migrations[0].state = AppliedState::Failed {
+            started_at: "now".into(),
+        };
+        assert_eq!(run(&[file("1_a", "SELECT 2;\n")], vec![db]), vec![]);
+    }
+
+    #[test]
+    fn a_deletion_is_reported_on_its_placeholder_only() {
+        let git = AppliedSource::from_texts(
+            "git ref main".into(),
+            vec![("1_a".into(), "SELECT 1;\n".into()), ("2_b".into(), "SELECT 2;\n".into())],
+        );
+        let missing = SourceFile::missing("2_b".into(), "2_b.sql".into(), "2_b".into());
+        let found = run(&[file("1_a", "SELECT 1;\n"), missing], vec![git.clone()]);
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].file, found[0].span.clone()), (1, 0..0));
+        assert!(found[0].message.contains("`2_b` was deleted"));
+        assert_eq!(run(&[file("1_a", "SELECT 1;\n")], vec![git]), vec![]);
+    }
 }
