@@ -327,3 +327,31 @@ fn without_a_source_the_rules_are_silent_and_verbose_says_so() {
     let (_, _, quiet) = repo.lint(&[]);
     assert!(!quiet.contains("skipped"), "{quiet}");
 }
+
+#[test]
+fn folder_names_with_spaces_are_read_at_the_ref() {
+    let repo = Repo::new();
+    let copy = "prisma/migrations/20240301000000_new_models copy/migration.sql";
+    repo.write(copy, "CREATE TABLE \"Copy\" (\"id\" INT);\n");
+    repo.commit();
+    assert_eq!(found(&repo.lint(&["--base", "HEAD"]).1), vec![]);
+    repo.write(copy, "CREATE TABLE \"Copy\" (\"id\" BIGINT);\n");
+    assert_eq!(
+        found(&repo.lint(&["--base", "HEAD"]).1),
+        vec![("edited-applied-migration".into(), copy.into(), Some(1))]
+    );
+}
+
+#[test]
+fn missing_git_is_a_clear_error() {
+    let repo = Repo::new();
+    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        .current_dir(repo.dir.path())
+        .env("PATH", "")
+        .args(["--base", "HEAD", "prisma/migrations"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`git` was not found on PATH"), "{stderr}");
+}
