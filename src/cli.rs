@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
-use crate::applied::{self, database, AppliedSet};
+use crate::applied;
 use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{discover_paths, History};
@@ -115,7 +115,7 @@ fn run(cli: &Cli) -> u8 {
         .map(|e| format!("{}: {}", display_path(&e.path), e.message))
         .collect();
     let base = cli.base.clone().or(config.base.clone());
-    let database = match database_rows(database_url.as_ref(), histories.len()) {
+    let database = match applied::read_database(database_url.as_ref(), histories.len()) {
         Ok(rows) => rows,
         Err(e) => {
             input_errors.push(e);
@@ -157,7 +157,9 @@ fn run(cli: &Cli) -> u8 {
                     );
                 }
             }
-            add_missing_placeholders(history, &set, &mut sources, &mut report);
+            let placeholders = applied::missing_placeholders(history, &set, &sources);
+            report.extend(placeholders.iter().map(|_| true));
+            sources.extend(placeholders);
             settings.applied = Some(Arc::new(set));
         }
         let result = lint_history(&sources, &report, &settings);
@@ -206,31 +208,6 @@ fn run(cli: &Cli) -> u8 {
     }
 }
 
-/// The `_prisma_migrations` rows of `--database-url` (or DATABASE_URL), with the redacted URL for messages.
-fn database_rows(
-    database_url: Option<&Option<String>>,
-    histories: usize,
-) -> Result<Option<(String, Vec<database::MigrationRow>)>, String> {
-    let Some(given) = database_url else {
-        return Ok(None);
-    };
-    let url = match given {
-        Some(url) => url.clone(),
-        None => std::env::var("DATABASE_URL")
-            .ok()
-            .filter(|u| !u.is_empty())
-            .ok_or("--database-url was given without a URL and DATABASE_URL is not set")?,
-    };
-    if histories != 1 {
-        return Err(format!(
-            "--database-url describes one migrations folder, but {histories} were found; name the one the database \
-             belongs to"
-        ));
-    }
-    let rows = database::read_applied(&url)?;
-    Ok(Some((database::redact_url(&url), rows)))
-}
-
 /// `--database-url` without a value followed by a path takes the path as its value: give it back to the paths.
 fn database_url_arg(cli: &Cli) -> (Option<Option<String>>, Option<PathBuf>) {
     match &cli.database_url {
@@ -239,36 +216,6 @@ fn database_url_arg(cli: &Cli) -> (Option<Option<String>>, Option<PathBuf>) {
         }
         other => (other.clone(), None),
     }
-}
-
-/// Applied migrations with no file on disk get an empty placeholder, so findings about them have a path.
-fn add_missing_placeholders(
-    history: &History,
-    set: &AppliedSet,
-    sources: &mut Vec<SourceFile>,
-    report: &mut Vec<bool>,
-) {
-    let local: Vec<&str> = sources.iter().map(|s| s.migration.as_str()).collect();
-    let flat = !history.migrations.is_empty()
-        && history
-            .migrations
-            .iter()
-            .all(|m| m.sql.file_name().is_none_or(|n| n != "migration.sql"));
-    let mut placeholders = Vec::new();
-    for name in set.missing_locally(&local) {
-        let path = if flat {
-            history.root.join(format!("{name}.sql"))
-        } else {
-            history.root.join(name).join("migration.sql")
-        };
-        placeholders.push(SourceFile::missing(
-            path.clone(),
-            display_path(&path),
-            name.to_string(),
-        ));
-    }
-    report.extend(placeholders.iter().map(|_| true));
-    sources.extend(placeholders);
 }
 
 fn load_config(cli: &Cli) -> Result<Config, String> {

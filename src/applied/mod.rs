@@ -1,6 +1,9 @@
 //! Which migrations are already applied, and with which content: from a git ref (`--base`) or from a live database's
 //! `_prisma_migrations` table (`--database-url`). Rules compare this list with the local files.
 
+use crate::discover::History;
+use crate::source::SourceFile;
+
 pub mod checksum;
 pub mod database;
 pub mod diff;
@@ -125,6 +128,60 @@ pub fn collect(
         ));
     }
     (set, errors)
+}
+
+/// The `_prisma_migrations` rows for `--database-url` (`Some(None)`: the flag without a value, so DATABASE_URL), with
+/// the redacted URL for messages. `histories` is how many migrations folders are linted: a database belongs to one.
+pub fn read_database(
+    database_url: Option<&Option<String>>,
+    histories: usize,
+) -> Result<Option<(String, Vec<database::MigrationRow>)>, String> {
+    let Some(given) = database_url else {
+        return Ok(None);
+    };
+    let url = match given {
+        Some(url) => url.clone(),
+        None => std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+            .ok_or("--database-url was given without a URL and DATABASE_URL is not set")?,
+    };
+    if histories != 1 {
+        return Err(format!(
+            "--database-url describes one migrations folder, but {histories} were found; name the one the database \
+             belongs to"
+        ));
+    }
+    let rows = database::read_applied(&url)?;
+    Ok(Some((database::redact_url(&url), rows)))
+}
+
+/// An empty placeholder for each applied migration with no file on disk, so findings about it have a path (where the
+/// file was).
+pub fn missing_placeholders(
+    history: &History,
+    set: &AppliedSet,
+    local: &[SourceFile],
+) -> Vec<SourceFile> {
+    let local: Vec<&str> = local.iter().map(|s| s.migration.as_str()).collect();
+    let flat = !history.migrations.is_empty()
+        && history
+            .migrations
+            .iter()
+            .all(|m| m.sql.file_name().is_none_or(|n| n != "migration.sql"));
+    set.missing_locally(&local)
+        .into_iter()
+        .map(|name| {
+            let path = if flat {
+                history.root.join(format!("{name}.sql"))
+            } else {
+                history.root.join(name).join("migration.sql")
+            };
+            let shown = path.to_string_lossy();
+            let display = shown.strip_prefix("./").unwrap_or(&shown).to_string();
+            SourceFile::missing(path, display, name.to_string())
+        })
+        .collect()
 }
 
 #[cfg(test)]
