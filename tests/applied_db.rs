@@ -1,3 +1,5 @@
+//! The `_prisma_migrations` reader against a real PostgreSQL: rows, schemas, read-only session, passwords, TLS.
+
 mod support;
 
 use migrate_lint::applied::checksum::{checksum_hex, checksum_matches};
