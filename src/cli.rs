@@ -3,19 +3,21 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
+use crate::applied;
 use crate::commands;
 use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{discover_paths, History};
 use crate::lint::lint_history;
+use crate::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::report::{
     fails, render_github, render_gitlab, render_human, render_json, render_sarif,
     render_statistics, Format, Report,
 };
-use crate::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::rules::RULES;
 use crate::source::SourceFile;
 
@@ -65,6 +67,20 @@ pub struct Cli {
     /// Show, for each finding, the safe SQL (split into migrations) and the schema.prisma edit.
     #[arg(long)]
     fix_suggestions: bool,
+
+    /// Git ref whose migrations count as applied, e.g. `origin/main`, or `HEAD` in a pre-commit hook (overrides
+    /// `base` in lint.toml). Enables edited-applied-migration and migration-out-of-order.
+    #[arg(long, value_name = "GIT_REF")]
+    base: Option<String>,
+
+    /// Read applied migrations from this database's `_prisma_migrations` table (read-only). Without a value, the
+    /// URL comes from DATABASE_URL.
+    #[arg(long, value_name = "URL", num_args = 0..=1)]
+    database_url: Option<Option<String>>,
+
+    /// Print notes to stderr, e.g. which checks were skipped and why.
+    #[arg(long)]
+    verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -152,7 +168,10 @@ fn run(cli: &Cli) -> u8 {
     if let Some(v) = cli.postgres_version {
         config.settings.postgres_version = v;
     }
-    let paths = if !cli.paths.is_empty() {
+    let (database_url, swallowed_path) = database_url_arg(cli);
+    let paths = if let Some(path) = swallowed_path {
+        cli.paths.iter().cloned().chain([path]).collect()
+    } else if !cli.paths.is_empty() {
         cli.paths.clone()
     } else if !config.migrations.is_empty() {
         config.migrations.clone()
@@ -171,6 +190,20 @@ fn run(cli: &Cli) -> u8 {
         .iter()
         .map(|e| format!("{}: {}", display_path(&e.path), e.message))
         .collect();
+    let base = cli.base.clone().or(config.base.clone());
+    let database = match applied::read_database(database_url.as_ref(), histories.len()) {
+        Ok(rows) => rows,
+        Err(e) => {
+            input_errors.push(e);
+            None
+        }
+    };
+    if cli.verbose && base.is_none() && database.is_none() {
+        eprintln!(
+            "note: edited-applied-migration, migration-out-of-order, failed-migration: no --base or \
+             --database-url given; skipped"
+        );
+    }
 
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
@@ -184,9 +217,28 @@ fn run(cli: &Cli) -> u8 {
             ));
             continue;
         }
-        let (sources, report, read_errors) = read_history(history);
+        let (mut sources, mut report, read_errors) = read_history(history);
         input_errors.extend(read_errors);
-        let mut result = lint_history(&sources, &report, &config.settings);
+        let mut settings = config.settings.clone();
+        if base.is_some() || database.is_some() {
+            let (set, errors) = applied::collect(&history.root, base.as_deref(), database.as_ref());
+            input_errors.extend(errors);
+            if cli.verbose {
+                for source in &set.sources {
+                    eprintln!(
+                        "note: {}: {} applied migration(s) per {}",
+                        display_path(&history.root),
+                        source.migrations.len(),
+                        source.label
+                    );
+                }
+            }
+            let placeholders = applied::missing_placeholders(history, &set, &sources);
+            report.extend(placeholders.iter().map(|_| true));
+            sources.extend(placeholders);
+            settings.applied = Some(Arc::new(set));
+        }
+        let mut result = lint_history(&sources, &report, &settings);
         if cli.fix_suggestions {
             resolve_suggestions(history, &mut result.diagnostics, &mut input_errors);
         }
@@ -197,7 +249,11 @@ fn run(cli: &Cli) -> u8 {
         }));
         statements += result.statements;
         unparsed += result.unparsed;
-        reported_files += report.iter().filter(|r| **r).count();
+        reported_files += report
+            .iter()
+            .zip(&sources)
+            .filter(|(r, f)| **r && !f.missing)
+            .count();
         files.extend(sources);
     }
 
@@ -265,6 +321,16 @@ fn resolve_suggestions(
     });
     for suggestion in diagnostics.iter_mut().filter_map(|d| d.suggestion.as_mut()) {
         suggestion.resolve_schema(schema.as_ref(), &display_path);
+    }
+}
+
+/// `--database-url` without a value followed by a path takes the path as its value: give it back to the paths.
+fn database_url_arg(cli: &Cli) -> (Option<Option<String>>, Option<PathBuf>) {
+    match &cli.database_url {
+        Some(Some(value)) if !value.contains("://") && Path::new(value).exists() => {
+            (Some(None), Some(PathBuf::from(value)))
+        }
+        other => (other.clone(), None),
     }
 }
 

@@ -79,6 +79,10 @@ pub fn init_template(dir: &Path) -> String {
 # Major version of the PostgreSQL you deploy to. Some verdicts changed in 11 and 12. Default: 15.
 postgres_version = 15
 
+# Git ref whose migrations count as applied, for edited-applied-migration and migration-out-of-order
+# (`--base REF` overrides it). Unset: those rules need `--base` or `--database-url` to run.
+# base = \"origin/main\"
+
 # Per-rule severity: \"error\" (fails the run), \"warning\", \"info\" or \"off\".
 # Each line below shows a rule's default; uncomment and change it to override.
 # `migrate-lint explain <rule>` tells what a rule checks and why.

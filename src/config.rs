@@ -1,4 +1,4 @@
-//! `lint.toml`: where the migrations are, the target PostgreSQL version, and per-rule severities.
+//! `lint.toml`: where the migrations are, the target PostgreSQL version, the git base, and per-rule severities.
 
 use std::collections::HashMap;
 use std::fs;
@@ -17,6 +17,7 @@ pub const FILE_NAME: &str = "lint.toml";
 struct ConfigFile {
     migrations: Option<OneOrMany>,
     postgres_version: Option<u32>,
+    base: Option<String>,
     #[serde(default)]
     rules: HashMap<String, Level>,
 }
@@ -42,6 +43,8 @@ enum Level {
 pub struct Config {
     pub path: Option<PathBuf>,
     pub migrations: Vec<PathBuf>,
+    /// Git ref whose migrations count as applied (`--base` overrides it).
+    pub base: Option<String>,
     pub settings: Settings,
 }
 
@@ -110,9 +113,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
     Ok(Config {
         path: Some(path.to_path_buf()),
         migrations,
+        base: file.base,
         settings: Settings {
             postgres_version: file.postgres_version.unwrap_or(15),
             severities,
+            ..Settings::default()
         },
     })
 }
@@ -190,6 +195,13 @@ mod tests {
         let e = parse_str("[rules]\ndrop-colum = \"off\"\n").unwrap_err();
         assert!(e.contains("cfg/lint.toml:2"), "{e}");
         assert!(e.contains("did you mean `drop-column`"), "{e}");
+    }
+
+    #[test]
+    fn base_ref_is_read() {
+        let c = parse_str("base = \"origin/main\"\n").unwrap();
+        assert_eq!(c.base.as_deref(), Some("origin/main"));
+        assert_eq!(parse_str("").unwrap().base, None);
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //!
 //! The pipeline reads top-down: [`discover`] finds histories, [`split`] cuts files into statements, [`parse`] parses
 //! each with sqlparser, [`ops`] lowers them to the operations that matter, [`catalog`] replays them in order,
-//! [`rules`] check each operation against the catalog before it, and [`report`] renders the findings.
+//! [`rules`] check each operation against the catalog before it, and [`report`] renders the findings. [`applied`]
+//! reads which migrations are already applied (a git ref, a database) for the rules about applied history.
 
+pub mod applied;
 pub mod catalog;
 pub mod cli;
 pub mod commands;

@@ -1,6 +1,9 @@
 //! The resolved settings rules and the engine consult (from lint.toml and the command line).
 
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::applied::AppliedSet;
 
 use crate::diagnostic::Severity;
 use crate::rules::Rule;
@@ -11,6 +14,10 @@ pub struct Settings {
     pub postgres_version: u32,
     /// Per-rule severity overrides; `None` turns the rule off.
     pub severities: HashMap<String, Option<Severity>>,
+    /// What is already applied (`--base`, `--database-url`), for one migrations folder; `None` when no source was
+    /// given, and the rules about applied history do nothing. Applied migrations not on disk are reported on a
+    /// `SourceFile::missing` placeholder that the caller adds for each of `AppliedSet::missing_locally`.
+    pub applied: Option<Arc<AppliedSet>>,
 }
 
 impl Default for Settings {
@@ -18,6 +25,7 @@ impl Default for Settings {
         Settings {
             postgres_version: 15,
             severities: HashMap::new(),
+            applied: None,
         }
     }
 }

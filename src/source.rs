@@ -11,6 +11,9 @@ pub struct SourceFile {
     /// The migration's name (its folder name, or the file stem for flat `*.sql` folders).
     pub migration: String,
     pub text: String,
+    /// A migration that a source of applied migrations knows but that is not on disk (deleted or renamed): it has no
+    /// text, and findings on it have no line.
+    pub missing: bool,
     line_starts: Vec<usize>,
 }
 
@@ -24,8 +27,32 @@ impl SourceFile {
             display,
             migration,
             text,
+            missing: false,
             line_starts,
         }
+    }
+
+    /// A placeholder for an applied migration that is not on disk, so findings about it have a file to point at.
+    pub fn missing(path: PathBuf, display: String, migration: String) -> Self {
+        SourceFile {
+            missing: true,
+            ..SourceFile::new(path, display, migration, String::new())
+        }
+    }
+
+    /// Byte span of a 1-based line, without its line break (clamped to the last line).
+    pub fn line_span(&self, line: usize) -> std::ops::Range<usize> {
+        let index = line.clamp(1, self.line_starts.len()) - 1;
+        let start = self.line_starts[index];
+        let end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
+        let end = if self.text[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        start..end
     }
 
     /// 1-based line and column (in characters) of a byte offset; offsets past the end clamp to the end.
@@ -63,6 +90,16 @@ mod tests {
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new("m.sql".into(), "m.sql".into(), "m".into(), text.into())
+    }
+
+    #[test]
+    fn line_span_excludes_the_line_break() {
+        let f = file("ab\r\ncd\nef");
+        assert_eq!(f.slice(&f.line_span(1)), "ab");
+        assert_eq!(f.slice(&f.line_span(2)), "cd");
+        assert_eq!(f.slice(&f.line_span(3)), "ef");
+        assert_eq!(f.slice(&f.line_span(9)), "ef");
+        assert_eq!(file("").line_span(1), 0..0);
     }
 
     #[test]

@@ -16,6 +16,14 @@ use migrate_lint::suggestion::{Placement, SchemaIntent, Suggestion};
 /// Rules that cannot know a fix: everything else must ship a suggestion.
 const WITHOUT_SUGGESTION: &[&str] = &["unparsed-statement"];
 
+/// Rules about the applied history: their findings need an applied set, and their fix restores a file rather than
+/// rewriting SQL, so their suggestions are checked in tests/applied_git.rs.
+const APPLIED_HISTORY_RULES: &[&str] = &[
+    "edited-applied-migration",
+    "migration-out-of-order",
+    "failed-migration",
+];
+
 fn file(name: &str, text: &str) -> SourceFile {
     SourceFile::new(name.into(), name.into(), name.into(), text.to_string())
 }
@@ -115,9 +123,12 @@ fn assert_suggestions_hold(rule: &str, setup: &str, bad: &str) -> usize {
 
 #[test]
 fn every_rule_pages_bad_example_gets_a_suggestion_that_fixes_it() {
-    for rule in RULES {
-        let (setup, bad) = example(rule.doc, "Bad");
-        let checked = assert_suggestions_hold(rule.id, &setup, &bad);
+    for rule in RULES
+        .iter()
+        .filter(|r| !APPLIED_HISTORY_RULES.contains(&r.id))
+    {
+        let ex = example(rule.doc, "Bad");
+        let checked = assert_suggestions_hold(rule.id, &ex.setup, &ex.migration);
         if !WITHOUT_SUGGESTION.contains(&rule.id) {
             assert!(checked > 0, "{}: no suggestion checked", rule.id);
         }

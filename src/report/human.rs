@@ -34,11 +34,15 @@ pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
             Severity::Warning => CsDiagnostic::warning(),
             Severity::Info => CsDiagnostic::note(),
         };
-        let mut diagnostic = base
-            .with_code(d.rule)
-            .with_message(&d.message)
-            .with_labels(vec![Label::primary(file_id, d.span.clone())]);
+        let file = &report.files[d.file];
         let mut notes = Vec::new();
+        let mut diagnostic = base.with_code(d.rule).with_message(&d.message);
+        if file.missing {
+            // Nothing on disk to show a snippet of: name the path instead.
+            notes.push(format!("at {} (not on disk)", file.display));
+        } else {
+            diagnostic = diagnostic.with_labels(vec![Label::primary(file_id, d.span.clone())]);
+        }
         if let Some(help) = &d.help {
             notes.push(format!("help: {help}"));
         }

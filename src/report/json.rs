@@ -19,10 +19,11 @@ struct JsonDiagnostic<'a> {
     rule: &'a str,
     severity: Severity,
     path: &'a str,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
+    /// Positions are null for a file that is not on disk (an applied migration that was deleted).
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
@@ -44,8 +45,9 @@ pub fn render_json(report: &Report) -> String {
         .shown()
         .filter_map(|d| {
             let file = report.files.get(d.file)?;
-            let (line, column) = file.line_col(d.span.start);
-            let (end_line, end_column) = file.line_col(d.span.end);
+            let position = |offset| (!file.missing).then(|| file.line_col(offset));
+            let (line, column) = position(d.span.start).unzip();
+            let (end_line, end_column) = position(d.span.end).unzip();
             Some(JsonDiagnostic {
                 rule: d.rule,
                 severity: d.severity,

@@ -30,6 +30,9 @@ registry! {
     rename_without_map,
     fk_without_index,
     unparsed_statement,
+    edited_applied_migration,
+    migration_out_of_order,
+    failed_migration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

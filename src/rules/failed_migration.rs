@@ -1,0 +1,46 @@
+//! A migration that failed in the database and was never resolved.
+
+use super::{Category, Check, HistoryContext, Rule};
+use crate::applied::AppliedState;
+use crate::diagnostic::{Finding, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "failed-migration",
+    default_severity: Severity::Error,
+    category: Category::Correctness,
+    summary: "the database records a failed migration: `prisma migrate deploy` refuses to run (P3009)",
+    doc: include_str!("../../rules/failed-migration.md"),
+    checks: &[Check::History(check)],
+};
+
+fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
+    let Some(applied) = ctx.settings.applied.as_deref() else {
+        return;
+    };
+    for source in &applied.sources {
+        for m in &source.migrations {
+            let AppliedState::Failed { started_at } = &m.state else {
+                continue;
+            };
+            let Some(index) = ctx.files.iter().position(|f| f.migration == m.name) else {
+                continue;
+            };
+            out.push(Finding {
+                suggestion: None,
+                file: index,
+                span: ctx.files[index].line_span(1),
+                message: format!(
+                    "migration `{}` failed ({}, started {started_at}) and was neither finished nor rolled back: \
+                     `prisma migrate deploy` stops with P3009 until it is resolved",
+                    m.name, source.label
+                ),
+                help: Some(format!(
+                    "check how far it got and repair the database by hand, then run `prisma migrate resolve \
+                     --rolled-back {0}` to run the (fixed) file again, or `prisma migrate resolve --applied {0}` if \
+                     you completed it by hand",
+                    m.name
+                )),
+            });
+        }
+    }
+}
