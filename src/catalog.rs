@@ -237,6 +237,8 @@ impl Catalog {
             | OpKind::Set { .. }
             | OpKind::Dml { .. }
             | OpKind::Truncate { .. }
+            | OpKind::Maintenance { .. }
+            | OpKind::DropContainer { .. }
             | OpKind::Opaque { .. } => {}
         }
     }

@@ -11,7 +11,8 @@ use crate::rules::{
 };
 use crate::settings::Settings;
 use crate::source::SourceFile;
-use crate::split::split;
+use crate::split::{split, Comment};
+use crate::suppress::{apply as apply_suppressions, directives, FileSuppressions};
 
 #[derive(Debug, Default)]
 pub struct LintResult {
@@ -24,11 +25,13 @@ pub struct LintResult {
 pub struct AnalyzedFile {
     pub statements: Vec<Statement>,
     pub ops: Vec<Op>,
+    pub comments: Vec<Comment>,
 }
 
 pub fn analyze(file: &SourceFile) -> AnalyzedFile {
     let text = &file.text;
-    let statements: Vec<Statement> = split(text)
+    let split = split(text);
+    let statements: Vec<Statement> = split
         .statements
         .into_iter()
         .map(|raw| parse_statement(text, raw))
@@ -37,7 +40,11 @@ pub fn analyze(file: &SourceFile) -> AnalyzedFile {
         .iter()
         .flat_map(|s| lower_statement(text, s))
         .collect();
-    AnalyzedFile { statements, ops }
+    AnalyzedFile {
+        statements,
+        ops,
+        comments: split.comments,
+    }
 }
 
 /// Lints a whole history, in order. Every file is replayed; findings are kept only for files where `report` is true.
@@ -45,6 +52,7 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
     let mut result = LintResult::default();
     let mut catalog = Catalog::default();
     let mut findings: Vec<(&'static crate::rules::Rule, Finding)> = Vec::new();
+    let mut suppressions = Vec::new();
     let active: Vec<_> = RULES
         .iter()
         .filter(|r| settings.severity_of(r).is_some())
@@ -60,6 +68,13 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
                 .iter()
                 .filter(|s| s.ast.is_err())
                 .count();
+        }
+        if reported {
+            let spans: Vec<_> = analyzed.statements.iter().map(|s| s.span.clone()).collect();
+            suppressions.push(FileSuppressions {
+                file: file_index,
+                directives: directives(&file.text, &analyzed.comments, &spans),
+            });
         }
         let catalog_before = reported.then(|| catalog.clone());
         let mut created_here = HashSet::new();
@@ -121,6 +136,7 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
                 file,
                 file_index,
                 ops: &replayed,
+                statements: &analyzed.statements,
                 catalog_before,
                 settings,
             };
@@ -161,6 +177,7 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
             })
         })
         .collect();
+    apply_suppressions(&mut result.diagnostics, files, &suppressions, settings);
     result
         .diagnostics
         .sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));

@@ -3,7 +3,9 @@
 
 use std::ops::Range;
 
-use super::{DmlKind, IndexSpec, ObjName, Op, OpKind, TransactionControl};
+use super::{
+    ContainerKind, DmlKind, IndexSpec, MaintenanceCommand, ObjName, Op, OpKind, TransactionControl,
+};
 use crate::split::{ident_value, Token, TokenKind};
 
 /// A forward-only reader over a statement's tokens.
@@ -228,6 +230,82 @@ pub(super) fn lower_simple(src: &str, tokens: &[Token], span: &Range<usize>) -> 
             table,
             bounded,
         });
+    }
+    if c.eat("vacuum") {
+        // `VACUUM (FULL, ...) t` or the old `VACUUM FULL [FREEZE] [VERBOSE] [ANALYZE] t`.
+        let full = if c.eat_punct("(") {
+            let options_end = c
+                .rest()
+                .iter()
+                .position(|t| is_punct(t, src, ")"))
+                .unwrap_or(0);
+            let options = &c.rest()[..options_end];
+            let full = options.iter().any(|t| t.is_word(src, "full"))
+                && !options
+                    .iter()
+                    .any(|t| t.is_word(src, "false") || t.is_word(src, "off"));
+            c.pos += options_end + 1;
+            full
+        } else {
+            let full = c.eat("full");
+            while c.eat("freeze") || c.eat("verbose") || c.eat("analyze") || c.eat("analyse") {}
+            full
+        };
+        if !full {
+            return op(OpKind::Opaque {
+                what: "VACUUM".into(),
+            });
+        }
+        let target = c.name();
+        return op(OpKind::Maintenance {
+            command: MaintenanceCommand::VacuumFull,
+            target,
+        });
+    }
+    if c.eat("cluster") {
+        c.eat("verbose");
+        let target = c.name();
+        return op(OpKind::Maintenance {
+            command: MaintenanceCommand::Cluster,
+            target,
+        });
+    }
+    if c.eat("reindex") {
+        let mut concurrently = false;
+        if c.eat_punct("(") {
+            let options_end = c
+                .rest()
+                .iter()
+                .position(|t| is_punct(t, src, ")"))
+                .unwrap_or(0);
+            concurrently = c.rest()[..options_end]
+                .iter()
+                .any(|t| t.is_word(src, "concurrently"));
+            c.pos += options_end + 1;
+        }
+        let _ = c.eat("index")
+            || c.eat("table")
+            || c.eat("schema")
+            || c.eat("database")
+            || c.eat("system");
+        concurrently |= c.eat("concurrently");
+        let target = c.name();
+        return op(OpKind::Maintenance {
+            command: MaintenanceCommand::Reindex { concurrently },
+            target,
+        });
+    }
+    if c.eat("drop") {
+        let kind = if c.eat("schema") {
+            ContainerKind::Schema
+        } else if c.eat("database") {
+            ContainerKind::Database
+        } else {
+            return None;
+        };
+        c.eat_all(&["if", "exists"]);
+        let names = c.names();
+        return op(OpKind::DropContainer { kind, names });
     }
     if c.eat("truncate") {
         c.eat("table");
