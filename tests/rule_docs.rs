@@ -2,7 +2,7 @@
 
 use migrate_lint::diagnostic::Severity;
 use migrate_lint::lint::lint_history;
-use migrate_lint::rules::{Rule, RULES};
+use migrate_lint::rules::{Category, Rule, RULES};
 use migrate_lint::settings::Settings;
 use migrate_lint::source::SourceFile;
 
@@ -32,6 +32,17 @@ fn example(doc: &str, section: &str) -> (String, String) {
 
 /// Lints with the default settings plus `rule` turned on (opt-in rules are off by default).
 fn lint(rule: &Rule, setup: &str, migration: &str) -> Vec<(&'static str, Severity)> {
+    lint_messages(rule, setup, migration)
+        .into_iter()
+        .map(|(id, severity, _)| (id, severity))
+        .collect()
+}
+
+fn lint_messages(
+    rule: &Rule,
+    setup: &str,
+    migration: &str,
+) -> Vec<(&'static str, Severity, String)> {
     let file = |name: &str, text: &str| {
         SourceFile::new(name.into(), name.into(), name.into(), text.to_string())
     };
@@ -43,7 +54,7 @@ fn lint(rule: &Rule, setup: &str, migration: &str) -> Vec<(&'static str, Severit
     lint_history(&files, &[false, true], &settings)
         .diagnostics
         .into_iter()
-        .map(|d| (d.rule, d.severity))
+        .map(|d| (d.rule, d.severity, d.message))
         .collect()
 }
 
@@ -96,4 +107,24 @@ fn good_examples_produce_nothing() {
         })
         .collect();
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Lock rules say which lock, on which table, and what it blocks (`LockMode::describe`). The two core lock rules
+/// predate that wording and spell it out in their own words.
+#[test]
+fn lock_rule_messages_name_mode_table_and_what_is_blocked() {
+    for rule in RULES
+        .iter()
+        .filter(|r| r.category == Category::Locking)
+        .filter(|r| !["set-not-null", "fk-without-index"].contains(&r.id))
+    {
+        let (setup, migration) = example(rule.doc, "Bad");
+        for (_, _, message) in lint_messages(rule, &setup, &migration) {
+            assert!(
+                message.contains(" lock on \"") && message.contains("(it blocks "),
+                "{}: {message}",
+                rule.id
+            );
+        }
+    }
 }

@@ -19,7 +19,10 @@ pub const RULE: Rule = Rule {
 
 /// Prisma's way to remove enum values: rename the type to `X_old`, create `X`, convert columns, drop `X_old`.
 struct EnumSwap {
+    /// The type the columns are converted to (`X` or `X_new`).
     name: ObjName,
+    /// The enum being replaced, as named before the migration.
+    old: ObjName,
     removed: Vec<String>,
 }
 
@@ -87,7 +90,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 "Prisma's enum swap for {} (rename the type to \"..._old\", create it again, convert the columns, \
                  drop the old type) rewrites {} holding an {} lock on each table, which blocks all reads and \
                  writes until every row is converted; {removed}",
-                swap.name,
+                swap.old,
                 columns.join(", "),
                 LockMode::AccessExclusive.name()
             ),
@@ -122,7 +125,7 @@ fn rewrite_finding(
     ctx.finding(
         &replayed.op,
         format!(
-            "changing {table}.{} {from}to {new} rewrites the whole table and rebuilds its indexes while holding an \
+            "changing {table}.{} {from}to {new} rewrites the whole table and rebuilds its indexes while holding \
              {}{}",
             display_ident(column),
             LockMode::AccessExclusive.describe(table),
@@ -138,28 +141,36 @@ fn rewrite_finding(
 
 fn enum_swaps(ctx: &MigrationContext) -> Vec<EnumSwap> {
     let mut swaps = Vec::new();
-    for (i, replayed) in ctx.ops.iter().enumerate() {
-        let OpKind::RenameType { name, .. } = &replayed.op.kind else {
+    for (j, replayed) in ctx.ops.iter().enumerate() {
+        let OpKind::CreateEnum { name, labels } = &replayed.op.kind else {
             continue;
         };
-        let recreated = ctx.ops[i + 1..].iter().find_map(|r| match &r.op.kind {
-            OpKind::CreateEnum { name: n, labels } if n == name => Some(labels),
+        // Older Prisma: `RENAME TO "X_old"` first, then `CREATE TYPE "X"`. Newer: `CREATE TYPE "X_new"`, convert,
+        // then `RENAME "X" TO "X_old"` and `RENAME "X_new" TO "X"`.
+        let renamed_before = ctx.ops[..j]
+            .iter()
+            .any(|r| matches!(&r.op.kind, OpKind::RenameType { name: n, .. } if n == name))
+            .then(|| name.clone());
+        let renamed_after = ctx.ops[j + 1..].iter().find_map(|r| match &r.op.kind {
+            OpKind::RenameType { name: n, new_name } if n == name => {
+                Some(ObjName::new(name.schema.clone(), new_name.clone()))
+            }
             _ => None,
         });
-        let Some(new_labels) = recreated else {
+        let Some(old) = renamed_before.or(renamed_after) else {
             continue;
         };
-        let removed = ctx
-            .catalog_before
-            .enum_labels(name)
-            .unwrap_or_default()
-            .iter()
-            .filter(|l| !new_labels.contains(l))
-            .cloned()
-            .collect();
+        let Some(old_labels) = ctx.catalog_before.enum_labels(&old) else {
+            continue;
+        };
         swaps.push(EnumSwap {
             name: name.clone(),
-            removed,
+            old,
+            removed: old_labels
+                .iter()
+                .filter(|l| !labels.contains(l))
+                .cloned()
+                .collect(),
         });
     }
     swaps

@@ -34,10 +34,8 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                         if ref_table == table {
                             LockMode::ShareRowExclusive.describe(table)
                         } else {
-                            format!(
-                                "{} and on {ref_table}",
-                                LockMode::ShareRowExclusive.describe(table)
-                            )
+                            LockMode::ShareRowExclusive
+                                .describe_on(&format!("{table} and {ref_table}"))
                         },
                     ),
                     ConstraintKind::Check { .. } => (
@@ -66,7 +64,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                     out.push(ctx.finding(
                         &replayed.op,
                         format!(
-                            "adding {what}{name} to {table} checks every existing row while holding a {locked}"
+                            "adding {what}{name} to {table} checks every existing row while holding {locked}"
                         ),
                         Some(format!(
                             "add it with NOT VALID (instant; new rows are still checked), then run `ALTER TABLE \
@@ -85,7 +83,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                         &replayed.op,
                         format!(
                             "VALIDATE CONSTRAINT {} runs in the same transaction that added it NOT VALID, so the \
-                             {} taken by the ADD is still held while every row is checked: NOT VALID gains nothing",
+                             lock taken by the ADD, {}, is still held while every row is checked: NOT VALID gains nothing",
                             display_ident(name),
                             lock.describe(table)
                         ),

@@ -29,7 +29,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
         .unwrap_or_default();
     out.push(ctx.finding(
         format!(
-            "CREATE {}INDEX {name}takes a {} until the index is built, which takes as long as reading the whole \
+            "CREATE {}INDEX {name}takes {} until the index is built, which takes as long as reading the whole \
              table",
             if spec.unique { "UNIQUE " } else { "" },
             LockMode::Share.describe(&spec.table),

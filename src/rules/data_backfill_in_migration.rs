@@ -34,10 +34,10 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
     };
     out.push(ctx.finding(
         format!(
-            "{what} {table} in one transaction: the {} lock and the row locks of every touched row are held until \
-             the migration ends, blocking concurrent updates and deletes of those rows (and schema changes), \
-             and a large change bloats the table and its WAL",
-            LockMode::RowExclusive.name()
+            "{what} {table} in one transaction: it holds {} and locks every touched row until the migration \
+             ends, blocking concurrent updates and deletes of those rows, and a large change bloats the table and \
+             its WAL",
+            LockMode::RowExclusive.describe(table)
         ),
         Some(
             "run the backfill outside the migration, in batches (e.g. by primary key ranges) from a script or job; \

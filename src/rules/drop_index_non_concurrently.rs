@@ -29,15 +29,11 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             if !is_new {
                 let lock = match &table {
                     Some(t) => LockMode::AccessExclusive.describe(t),
-                    None => format!(
-                        "{} lock on the index's table, which blocks {}",
-                        LockMode::AccessExclusive.name(),
-                        LockMode::AccessExclusive.blocks()
-                    ),
+                    None => LockMode::AccessExclusive.describe_on("the index's table"),
                 };
                 out.push(ctx.finding(
                     &replayed.op,
-                    format!("DROP INDEX {index} takes an {lock}; it waits for every running query on the table first, and everything queues behind it"),
+                    format!("DROP INDEX {index} takes {lock}; it waits for every running query on the table first, and everything queues behind it"),
                     Some(
                         "use DROP INDEX CONCURRENTLY, alone in its own migration file (CONCURRENTLY fails inside a \
                          transaction, and a multi-statement file runs as one)"

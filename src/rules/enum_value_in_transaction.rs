@@ -50,6 +50,15 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                     .filter(|(_, t)| t.id == tx.id)
                     .map(|(r, _)| &r.op)
                     .filter(|op| op.span.start >= replayed.op.span.end)
+                    // Another enum's DDL may spell the same label without using this one.
+                    .filter(|op| {
+                        !matches!(
+                            op.kind,
+                            OpKind::AddEnumValue { .. }
+                                | OpKind::CreateEnum { .. }
+                                | OpKind::RenameEnumValue { .. }
+                        )
+                    })
                     .find_map(|op| {
                         let statement = ctx
                             .statements

@@ -35,11 +35,9 @@ impl LockMode {
         match self {
             LockMode::RowExclusive => "other schema changes",
             LockMode::ShareUpdateExclusive => {
-                "other schema changes and VACUUM (reads and writes continue)"
+                "other schema changes and VACUUM, not reads or writes"
             }
-            LockMode::Share | LockMode::ShareRowExclusive => {
-                "all writes (INSERT, UPDATE, DELETE; reads continue)"
-            }
+            LockMode::Share | LockMode::ShareRowExclusive => "all writes, not reads",
             LockMode::AccessExclusive => "all reads and writes",
         }
     }
@@ -49,10 +47,20 @@ impl LockMode {
         self >= LockMode::Share
     }
 
-    /// `ACCESS EXCLUSIVE lock on "T", which blocks all reads and writes`.
+    /// `an ACCESS EXCLUSIVE lock on "T" (it blocks all reads and writes)`.
     pub fn describe(self, table: &ObjName) -> String {
+        self.describe_on(&table.to_string())
+    }
+
+    /// Like [`LockMode::describe`], for a target spelt out by the caller.
+    pub fn describe_on(self, target: &str) -> String {
+        let article = if self == LockMode::AccessExclusive {
+            "an"
+        } else {
+            "a"
+        };
         format!(
-            "{} lock on {table}, which blocks {}",
+            "{article} {} lock on {target} (it blocks {})",
             self.name(),
             self.blocks()
         )

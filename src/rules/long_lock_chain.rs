@@ -36,7 +36,12 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 .map(|c| c.ty.text.as_str()),
             _ => None,
         };
-        if !slow_on.is_empty() && is_slow(kind, old_type, ctx.settings.postgres_version) {
+        // Work on a table created in this migration is quick: the table is empty.
+        let own_table_is_new = kind.table().is_some_and(|t| new.has_table(t));
+        if !slow_on.is_empty()
+            && !own_table_is_new
+            && is_slow(kind, old_type, ctx.settings.postgres_version)
+        {
             // Locks on other tables are the chain; a lock on the same table is this statement's own rule's business.
             let chained = held
                 .iter()
@@ -45,8 +50,8 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 out.push(ctx.finding(
                     &replayed.op,
                     format!(
-                        "this slow statement runs while the {} taken on line {line} is still held (the whole \
-                         migration is one transaction), so {table} stays blocked for as long as this statement takes",
+                        "this slow statement runs while {}, taken on line {line}, is still held (the statements \
+                         share one transaction), so {table} stays blocked for as long as this statement takes",
                         LockMode::AccessExclusive.describe(table)
                     ),
                     Some(
@@ -59,7 +64,9 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             }
         }
         for (mode, table) in locks {
-            if mode == LockMode::AccessExclusive && tx.in_block && !held.iter().any(|(t, _, _)| *t == table) {
+            // A dropped table's queries fail after the commit anyway; its lock is not what hurts.
+            let dropped = matches!(kind, OpKind::DropTable { .. });
+            if mode == LockMode::AccessExclusive && !dropped && tx.in_block && !held.iter().any(|(t, _, _)| *t == table) {
                 let (line, _) = ctx.file.line_col(replayed.op.span.start);
                 held.push((table, tx.id, line));
             }

@@ -33,7 +33,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             out.push(ctx.finding(
                 &replayed.op,
                 format!(
-                    "this statement needs an {} but no lock_timeout is set: if any transaction holds a lock on \
+                    "this statement needs {}, and no lock_timeout is set: if any transaction holds a lock on \
                      {table} (even a long SELECT), the migration waits for it, and every query on {table} queues \
                      behind the migration meanwhile",
                     mode.describe(table)

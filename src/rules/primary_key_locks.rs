@@ -36,7 +36,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
     out.push(ctx.finding(
         format!(
             "ADD PRIMARY KEY ({cols}) builds a unique index on {table} (and checks the columns for NULLs) while \
-             holding an {} until the build ends",
+             holding {} until the build ends",
             LockMode::AccessExclusive.describe(table)
         ),
         Some(format!(

@@ -52,10 +52,10 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
     };
     let lock = match target {
         Some(t) => lock.describe(t),
-        None => format!("{} lock, which blocks {}", lock.name(), lock.blocks()),
+        None => lock.describe_on("each table"),
     };
     out.push(ctx.finding(
-        format!("{what} {on} while holding an {lock}, for as long as the rebuild takes"),
+        format!("{what} {on} while holding {lock}, for as long as the rebuild takes"),
         Some(help),
     ));
 }

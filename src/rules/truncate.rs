@@ -22,7 +22,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
     for table in tables.iter().filter(|t| ctx.is_preexisting(t)) {
         out.push(ctx.finding(
             format!(
-                "TRUNCATE deletes every row of {table} for good, and takes an {} while doing so",
+                "TRUNCATE deletes every row of {table} for good, and takes {} while doing so",
                 LockMode::AccessExclusive.describe(table)
             ),
             Some(

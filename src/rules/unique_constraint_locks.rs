@@ -35,7 +35,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
     let cols = columns.iter().map(|c| display_ident(c)).collect::<Vec<_>>().join(", ");
     out.push(ctx.finding(
         format!(
-            "ADD UNIQUE ({cols}) builds a unique index on {table} while holding an {} until the build ends",
+            "ADD UNIQUE ({cols}) builds a unique index on {table} while holding {} until the build ends",
             LockMode::AccessExclusive.describe(table)
         ),
         Some(format!(

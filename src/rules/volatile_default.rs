@@ -37,7 +37,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
     };
     out.push(ctx.finding(
         format!(
-            "adding {table}.{} rewrites the whole table: {why}, while holding an {}",
+            "adding {table}.{} rewrites the whole table: {why}, while holding {}",
             display_ident(&column.name),
             LockMode::AccessExclusive.describe(table)
         ),
