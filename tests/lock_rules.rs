@@ -428,3 +428,25 @@ fn config_ignores_drop_findings_of_one_migration_and_rule() {
     assert_eq!(rules(&found), vec!["drop-table"]);
     assert!(found[0].message.contains("\"User\""));
 }
+
+#[test]
+fn foreign_key_to_a_new_table_names_only_the_existing_table() {
+    let found = lint(
+        USERS,
+        "SET lock_timeout = '5s';\nCREATE TABLE \"Team\" (\"id\" TEXT NOT NULL, CONSTRAINT \"Team_pkey\" PRIMARY KEY (\"id\"));\nALTER TABLE \"User\" ADD COLUMN \"teamId\" TEXT;\nCREATE INDEX \"User_teamId_idx\" ON \"User\"(\"teamId\");\nALTER TABLE \"User\" ADD CONSTRAINT \"User_teamId_fkey\" FOREIGN KEY (\"teamId\") REFERENCES \"Team\"(\"id\");\n",
+    );
+    let fk = found
+        .iter()
+        .find(|f| f.rule == "constraint-not-valid")
+        .expect("finding");
+    assert!(
+        fk.message.contains("lock on \"User\" (it blocks"),
+        "{}",
+        fk.message
+    );
+    assert!(
+        !fk.message.contains("lock on \"User\" and \"Team\""),
+        "{}",
+        fk.message
+    );
+}

@@ -31,7 +31,8 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 let (lock, locked) = match &constraint.kind {
                     ConstraintKind::ForeignKey { ref_table, .. } => (
                         LockMode::ShareRowExclusive,
-                        if ref_table == table {
+                        // A referenced table created in this migration is empty and unused: its lock hurts no one.
+                        if ref_table == table || new.has_table(ref_table) {
                             LockMode::ShareRowExclusive.describe(table)
                         } else {
                             LockMode::ShareRowExclusive
