@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::baseline;
 use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{discover_paths, History};
@@ -39,6 +40,23 @@ pub struct Cli {
     /// Major version of the target PostgreSQL (overrides lint.toml; default 15).
     #[arg(long, value_name = "N")]
     postgres_version: Option<u32>,
+
+    /// Prisma version that applies the migrations, e.g. 6.1.0 (overrides lint.toml; before 7.4 a multi-statement
+    /// file runs as one transaction, which is also assumed when unset).
+    #[arg(long, value_name = "X.Y.Z", value_parser = parse_prisma_version)]
+    prisma_version: Option<(u32, u32, u32)>,
+
+    /// Report only findings that are not in this baseline file (see --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+
+    /// Write every current finding to FILE as the accepted baseline, and exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+}
+
+fn parse_prisma_version(text: &str) -> Result<(u32, u32, u32), String> {
+    config::parse_version(text).ok_or_else(|| format!("`{text}` is not a version like 6.1.0"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -61,9 +79,14 @@ pub fn main() -> ExitCode {
 fn print_rules() {
     for rule in RULES {
         println!(
-            "{:<26} {:<8} {:<12} {}",
+            "{:<30} {:<8} {:<12} {}",
             rule.id,
-            rule.default_severity.as_str(),
+            // Opt-in rules are off until lint.toml gives them a severity.
+            if rule.enabled_by_default {
+                rule.default_severity.as_str()
+            } else {
+                "off"
+            },
             rule.category.as_str(),
             rule.summary
         );
@@ -82,6 +105,16 @@ fn run(cli: &Cli) -> u8 {
     if let Some(v) = cli.postgres_version {
         config.settings.postgres_version = v;
     }
+    if let Some(v) = cli.prisma_version {
+        config.settings.prisma_version = Some(v);
+    }
+    let mut baseline = match cli.baseline.as_deref().map(baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let paths = if !cli.paths.is_empty() {
         cli.paths.clone()
     } else if !config.migrations.is_empty() {
@@ -124,6 +157,21 @@ fn run(cli: &Cli) -> u8 {
 
     for e in &input_errors {
         eprintln!("error: {e}");
+    }
+    if let Some(path) = &cli.write_baseline {
+        return match baseline::write(path, &diagnostics, &files) {
+            Ok(n) => {
+                eprintln!("wrote {n} accepted findings to {}", display_path(path));
+                0
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                2
+            }
+        };
+    }
+    if let Some(baseline) = &mut baseline {
+        baseline.filter(&mut diagnostics, &files);
     }
     let report = Report {
         files: &files,

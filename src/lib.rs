@@ -4,6 +4,7 @@
 //! each with sqlparser, [`ops`] lowers them to the operations that matter, [`catalog`] replays them in order,
 //! [`rules`] check each operation against the catalog before it, and [`report`] renders the findings.
 
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;
