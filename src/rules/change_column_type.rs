@@ -29,7 +29,7 @@ struct EnumSwap {
 fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
     let swaps = enum_swaps(ctx);
     // Per swap: the converted columns of existing tables, and the first such conversion.
-    let mut swap_columns: Vec<(Vec<String>, Option<&ReplayedOp>)> = swaps.iter().map(|_| (Vec::new(), None)).collect();
+    let mut swap_columns: Vec<(Vec<String>, Vec<String>, Option<&ReplayedOp>)> = swaps.iter().map(|_| (Vec::new(), Vec::new(), None)).collect();
     let mut types: HashMap<(String, String), String> = HashMap::new();
     let mut new = NewObjects::default();
     for replayed in ctx.ops {
@@ -54,8 +54,11 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 .and_then(|n| swaps.iter().position(|s| s.name == n));
             match swap {
                 Some(i) if existing => {
-                    let (columns, first) = &mut swap_columns[i];
+                    let (columns, tables, first) = &mut swap_columns[i];
                     columns.push(format!("{table}.{}", display_ident(column)));
+                    if !tables.contains(&table.to_string()) {
+                        tables.push(table.to_string());
+                    }
                     first.get_or_insert(replayed);
                 }
                 Some(_) => {}
@@ -71,7 +74,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         }
         new.record(kind);
     }
-    for (swap, (columns, first)) in swaps.iter().zip(swap_columns) {
+    for (swap, (columns, tables, first)) in swaps.iter().zip(swap_columns) {
         let Some(first) = first else {
             continue;
         };
@@ -87,12 +90,11 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         out.push(ctx.finding(
             &first.op,
             format!(
-                "Prisma's enum swap for {} (rename the type to \"..._old\", create it again, convert the columns, \
-                 drop the old type) rewrites {} holding an {} lock on each table, which blocks all reads and \
-                 writes until every row is converted; {removed}",
+                "Prisma's enum swap for {} (create the new type, convert the columns with USING, drop the old type) \
+                 rewrites {} while holding {} until every row is converted; {removed}",
                 swap.old,
                 columns.join(", "),
-                LockMode::AccessExclusive.name()
+                LockMode::AccessExclusive.describe_on(&tables.join(" and "))
             ),
             Some(
                 "first deploy code that no longer uses the removed values and update the rows that hold them (in \
