@@ -81,6 +81,10 @@ fn statement_for(
 ) -> Option<Range<usize>> {
     let next = statements.partition_point(|s| s.start < comment.end);
     if let Some(previous) = next.checked_sub(1).and_then(|i| statements.get(i)) {
+        // Inside a multi-line statement: it is about that statement.
+        if comment.end <= previous.end {
+            return Some(previous.clone());
+        }
         let between = text.get(previous.end..comment.start).unwrap_or("\n");
         if previous.end <= comment.start && !between.contains('\n') {
             return Some(previous.clone());
@@ -225,6 +229,13 @@ mod tests {
         let text = "DROP TABLE \"a\"; -- migrate-lint-ignore drop-table: gone\nSELECT 1;\n";
         let d = parse(text);
         assert_eq!(&text[d[0].scope.clone().unwrap()], "DROP TABLE \"a\";");
+    }
+
+    #[test]
+    fn comment_inside_a_statement_applies_to_it() {
+        let text = "ALTER TABLE \"a\"\n  -- migrate-lint-ignore drop-column: unused\n  DROP COLUMN \"b\";\nSELECT 1;\n";
+        let d = parse(text);
+        assert!(text[d[0].scope.clone().unwrap()].starts_with("ALTER TABLE"));
     }
 
     #[test]

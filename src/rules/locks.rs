@@ -263,6 +263,8 @@ pub fn transactions(ctx: &MigrationContext) -> Vec<TxPos> {
 
 /// PostgreSQL can change `old` to `new` without rewriting the table or scanning it (a binary-coercible change, or a
 /// typmod change its support functions accept). Only proven cases are listed; anything else counts as a rewrite.
+/// Each case was checked on PostgreSQL 15 (the relfilenode stays the same); `char(n)` → `text` does rewrite (its
+/// cast strips trailing spaces), so it is not listed.
 pub fn is_binary_coercible(old: &str, new: &str) -> bool {
     if old == new {
         return true;

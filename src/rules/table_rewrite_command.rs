@@ -55,7 +55,14 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
         None => lock.describe_on("each table"),
     };
     out.push(ctx.finding(
-        format!("{what} {on} while holding {lock}, for as long as the rebuild takes"),
+        format!(
+            "{what} {on} while holding {lock}{}, for as long as the rebuild takes",
+            if matches!(command, MaintenanceCommand::Reindex { .. }) {
+                ", and queries that would read through an index being rebuilt wait too"
+            } else {
+                ""
+            }
+        ),
         Some(help),
     ));
 }
