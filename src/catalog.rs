@@ -246,6 +246,8 @@ impl Catalog {
             | OpKind::Set { .. }
             | OpKind::Dml { .. }
             | OpKind::Truncate { .. }
+            | OpKind::Maintenance { .. }
+            | OpKind::DropContainer { .. }
             | OpKind::Opaque { .. } => {}
         }
     }

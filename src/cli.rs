@@ -8,6 +8,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use crate::applied;
+use crate::baseline;
 use crate::commands;
 use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -81,6 +82,19 @@ pub struct Cli {
     /// Print notes to stderr, e.g. which checks were skipped and why.
     #[arg(long)]
     verbose: bool,
+
+    /// Prisma version that applies the migrations, e.g. 6.1.0 (overrides lint.toml; before 7.4 a multi-statement
+    /// file runs as one transaction, which is also assumed when unset).
+    #[arg(long, value_name = "X.Y.Z", value_parser = parse_prisma_version)]
+    prisma_version: Option<(u32, u32, u32)>,
+
+    /// Report only findings that are not in this baseline file (see --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+
+    /// Write every current finding to FILE as the accepted baseline, and exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -98,6 +112,10 @@ impl Threshold {
             Threshold::Info => Severity::Info,
         }
     }
+}
+
+fn parse_prisma_version(text: &str) -> Result<(u32, u32, u32), String> {
+    config::parse_version(text).ok_or_else(|| format!("`{text}` is not a version like 6.1.0"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -147,9 +165,14 @@ pub fn main() -> ExitCode {
 fn print_rules() {
     for rule in RULES {
         println!(
-            "{:<26} {:<8} {:<12} {}",
+            "{:<30} {:<8} {:<12} {}",
             rule.id,
-            rule.default_severity.as_str(),
+            // Opt-in rules are off until lint.toml gives them a severity.
+            if rule.enabled_by_default {
+                rule.default_severity.as_str()
+            } else {
+                "off"
+            },
             rule.category.as_str(),
             rule.summary
         );
@@ -168,6 +191,16 @@ fn run(cli: &Cli) -> u8 {
     if let Some(v) = cli.postgres_version {
         config.settings.postgres_version = v;
     }
+    if let Some(v) = cli.prisma_version {
+        config.settings.prisma_version = Some(v);
+    }
+    let mut baseline = match cli.baseline.as_deref().map(baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let (database_url, swallowed_path) = database_url_arg(cli);
     let paths = if let Some(path) = swallowed_path {
         cli.paths.iter().cloned().chain([path]).collect()
@@ -259,6 +292,21 @@ fn run(cli: &Cli) -> u8 {
 
     for e in &input_errors {
         eprintln!("error: {e}");
+    }
+    if let Some(path) = &cli.write_baseline {
+        return match baseline::write(path, &diagnostics, &files) {
+            Ok(n) => {
+                eprintln!("wrote {n} accepted findings to {}", display_path(path));
+                0
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                2
+            }
+        };
+    }
+    if let Some(baseline) = &mut baseline {
+        baseline.filter(&mut diagnostics, &files);
     }
     let report = Report {
         files: &files,

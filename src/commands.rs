@@ -83,6 +83,11 @@ postgres_version = 15
 # (`--base REF` overrides it). Unset: those rules need `--base` or `--database-url` to run.
 # base = \"origin/main\"
 
+# The Prisma version that applies the migrations. Before 7.4 Prisma sends a multi-statement migration.sql as one
+# transaction, so CONCURRENTLY fails there and locks are held until the file ends. Without it, migrate-lint assumes
+# that older behaviour. `--prisma-version` overrides it.
+# prisma_version = \"6.1.0\"
+
 # Per-rule severity: \"error\" (fails the run), \"warning\", \"info\" or \"off\".
 # Each line below shows a rule's default; uncomment and change it to override.
 # `migrate-lint explain <rule>` tells what a rule checks and why.

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::Severity;
 use crate::rules::RULES;
-use crate::settings::Settings;
+use crate::settings::{IgnoreEntry, Settings};
 
 pub const FILE_NAME: &str = "lint.toml";
 
@@ -18,8 +18,20 @@ struct ConfigFile {
     migrations: Option<OneOrMany>,
     postgres_version: Option<u32>,
     base: Option<String>,
+    /// `"6.1.0"`: decides whether a multi-statement file runs as one transaction.
+    prisma_version: Option<String>,
     #[serde(default)]
     rules: HashMap<String, Level>,
+    #[serde(default)]
+    ignore: Vec<IgnoreFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IgnoreFile {
+    migration: String,
+    rule: String,
+    reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,6 +116,48 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
         };
         severities.insert(id.clone(), severity);
     }
+    let prisma_version = match &file.prisma_version {
+        None => None,
+        Some(v) => Some(parse_version(v).ok_or_else(|| {
+            let line = line_of(text, "prisma_version")
+                .map(|l| format!(":{l}"))
+                .unwrap_or_default();
+            format!(
+                "{}{line}: prisma_version `{v}` is not a version like \"6.1.0\"",
+                path.display()
+            )
+        })?),
+    };
+    let mut ignores = Vec::new();
+    for entry in &file.ignore {
+        let at = line_of(text, &format!("migration = \"{}\"", entry.migration))
+            .map(|l| format!(":{l}"))
+            .unwrap_or_default();
+        if !RULES.iter().any(|r| r.id == entry.rule) {
+            let hint = closest_rule(&entry.rule)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(format!(
+                "{}{at}: unknown rule `{}` in [[ignore]]{hint}",
+                path.display(),
+                entry.rule
+            ));
+        }
+        let reason = entry.reason.as_deref().map(str::trim).unwrap_or("");
+        if reason.is_empty() {
+            return Err(format!(
+                "{}{at}: [[ignore]] for `{}` in {} needs a `reason`: say why the finding is accepted",
+                path.display(),
+                entry.rule,
+                entry.migration
+            ));
+        }
+        ignores.push(IgnoreEntry {
+            migration: entry.migration.clone(),
+            rule: entry.rule.clone(),
+            reason: reason.to_string(),
+        });
+    }
     let base = path.parent().unwrap_or(Path::new("."));
     let migrations = match file.migrations {
         None => Vec::new(),
@@ -117,9 +171,21 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
         settings: Settings {
             postgres_version: file.postgres_version.unwrap_or(15),
             severities,
+            prisma_version,
+            ignores,
             ..Settings::default()
         },
     })
+}
+
+/// `7`, `7.4`, `7.4.1` (a pre-release suffix such as `-dev.3` is ignored).
+pub fn parse_version(text: &str) -> Option<(u32, u32, u32)> {
+    let core = text.trim().split(['-', '+']).next()?;
+    let mut parts = core.split('.').map(|p| p.parse::<u32>());
+    let major = parts.next()?.ok()?;
+    let minor = parts.next().transpose().ok()?.unwrap_or(0);
+    let patch = parts.next().transpose().ok()?.unwrap_or(0);
+    parts.next().is_none().then_some((major, minor, patch))
 }
 
 fn line_of(text: &str, key: &str) -> Option<usize> {
@@ -202,6 +268,39 @@ mod tests {
         let c = parse_str("base = \"origin/main\"\n").unwrap();
         assert_eq!(c.base.as_deref(), Some("origin/main"));
         assert_eq!(parse_str("").unwrap().base, None);
+    }
+
+    #[test]
+    fn prisma_version_and_ignores_are_read() {
+        let c = parse_str(
+            "prisma_version = \"6.1.0\"\n[[ignore]]\nmigration = \"20240101_init\"\nrule = \"drop-table\"\nreason = \"table was empty\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.settings.prisma_version, Some((6, 1, 0)));
+        assert!(c.settings.file_is_one_transaction());
+        assert_eq!(c.settings.ignores.len(), 1);
+        assert_eq!(c.settings.ignores[0].migration, "20240101_init");
+        let newer = parse_str("prisma_version = \"7.4\"\n").unwrap();
+        assert!(!newer.settings.file_is_one_transaction());
+    }
+
+    #[test]
+    fn ignore_without_reason_or_with_unknown_rule_is_an_error() {
+        let e = parse_str("[[ignore]]\nmigration = \"m1\"\nrule = \"drop-table\"\n").unwrap_err();
+        assert!(e.contains("cfg/lint.toml:2") && e.contains("reason"), "{e}");
+        let e =
+            parse_str("[[ignore]]\nmigration = \"m1\"\nrule = \"drop-tabel\"\nreason = \"x\"\n")
+                .unwrap_err();
+        assert!(e.contains("did you mean `drop-table`"), "{e}");
+        assert!(parse_str("prisma_version = \"six\"\n").is_err());
+    }
+
+    #[test]
+    fn versions_parse() {
+        assert_eq!(parse_version("7"), Some((7, 0, 0)));
+        assert_eq!(parse_version("7.4.0-dev.12"), Some((7, 4, 0)));
+        assert_eq!(parse_version("x.1"), None);
+        assert_eq!(parse_version("1.2.3.4"), None);
     }
 
     #[test]

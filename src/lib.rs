@@ -6,6 +6,7 @@
 //! reads which migrations are already applied (a git ref, a database) for the rules about applied history.
 
 pub mod applied;
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
@@ -23,3 +24,4 @@ pub mod settings;
 pub mod source;
 pub mod split;
 pub mod suggestion;
+pub mod suppress;

@@ -13,7 +13,8 @@ use crate::rules::{
 };
 use crate::settings::Settings;
 use crate::source::SourceFile;
-use crate::split::split;
+use crate::split::{split, Comment};
+use crate::suppress::{apply as apply_suppressions, directives, FileSuppressions};
 
 #[derive(Debug, Default)]
 pub struct LintResult {
@@ -31,11 +32,13 @@ pub struct AnalyzedFile {
     /// Per statement: rejected by sqlparser but fully read from tokens.
     pub recognized_by_tokens: Vec<bool>,
     pub ops: Vec<Op>,
+    pub comments: Vec<Comment>,
 }
 
 pub fn analyze(file: &SourceFile) -> AnalyzedFile {
     let text = &file.text;
-    let statements: Vec<Statement> = split(text)
+    let split = split(text);
+    let statements: Vec<Statement> = split
         .statements
         .into_iter()
         .map(|raw| parse_statement(text, raw))
@@ -52,6 +55,7 @@ pub fn analyze(file: &SourceFile) -> AnalyzedFile {
         statements,
         recognized_by_tokens,
         ops,
+        comments: split.comments,
     }
 }
 
@@ -60,6 +64,7 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
     let mut result = LintResult::default();
     let mut catalog = Catalog::default();
     let mut findings: Vec<(&'static crate::rules::Rule, Finding)> = Vec::new();
+    let mut suppressions = Vec::new();
     let active: Vec<_> = RULES
         .iter()
         .filter(|r| settings.severity_of(r).is_some())
@@ -88,6 +93,13 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
                 .zip(&analyzed.recognized_by_tokens)
                 .filter(|(s, recognized)| s.ast.is_err() && !**recognized)
                 .count();
+        }
+        if reported {
+            let spans: Vec<_> = analyzed.statements.iter().map(|s| s.span.clone()).collect();
+            suppressions.push(FileSuppressions {
+                file: file_index,
+                directives: directives(&file.text, &analyzed.comments, &spans),
+            });
         }
         let catalog_before = reported.then(|| catalog.clone());
         let mut created_here = HashSet::new();
@@ -154,6 +166,7 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
                 file,
                 file_index,
                 ops: &replayed,
+                statements: &analyzed.statements,
                 catalog_before,
                 settings,
             };
@@ -195,6 +208,7 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
             })
         })
         .collect();
+    apply_suppressions(&mut result.diagnostics, files, &suppressions, settings);
     result
         .diagnostics
         .sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));

@@ -18,6 +18,18 @@ pub struct Settings {
     /// given, and the rules about applied history do nothing. Applied migrations not on disk are reported on a
     /// `SourceFile::missing` placeholder that the caller adds for each of `AppliedSet::missing_locally`.
     pub applied: Option<Arc<AppliedSet>>,
+    /// The Prisma version that applies the migrations (`major.minor.patch`), when configured.
+    pub prisma_version: Option<(u32, u32, u32)>,
+    /// `[[ignore]]` entries: findings of a rule in one migration, accepted with a reason.
+    pub ignores: Vec<IgnoreEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoreEntry {
+    /// The migration's folder name.
+    pub migration: String,
+    pub rule: String,
+    pub reason: String,
 }
 
 impl Default for Settings {
@@ -26,6 +38,8 @@ impl Default for Settings {
             postgres_version: 15,
             severities: HashMap::new(),
             applied: None,
+            prisma_version: None,
+            ignores: Vec::new(),
         }
     }
 }
@@ -35,7 +49,13 @@ impl Settings {
     pub fn severity_of(&self, rule: &Rule) -> Option<Severity> {
         match self.severities.get(rule.id) {
             Some(level) => *level,
-            None => Some(rule.default_severity),
+            None => rule.enabled_by_default.then_some(rule.default_severity),
         }
+    }
+
+    /// Whether Prisma sends a multi-statement migration file as one implicit transaction. Prisma before 7.4 always
+    /// does; with no configured version we assume it does, since that is the version that breaks.
+    pub fn file_is_one_transaction(&self) -> bool {
+        self.prisma_version.is_none_or(|v| v < (7, 4, 0))
     }
 }

@@ -205,7 +205,7 @@ fn failed_row_blocks_deploy_and_rolled_back_rows_are_not_applied() {
     let dir = project(&[
         ("1_init", INIT),
         ("2_post", POST),
-        ("3_index", "CREATE INDEX \"i\" ON \"Post\"(\"id\");\n"),
+        ("3_index", "CREATE TABLE \"Tag\" (\"id\" TEXT);\n"),
     ]);
     let (code, json, _) = lint(dir.path(), &["--database-url", &url], &[]);
     assert_eq!(

@@ -121,7 +121,7 @@ fn unchanged_history_and_a_new_migration_are_clean() {
     let repo = Repo::new();
     repo.write(
         "prisma/migrations/20240301000000_more/migration.sql",
-        "ALTER TABLE \"Post\" ADD COLUMN \"body\" TEXT;\n",
+        "SET lock_timeout = '5s';\nALTER TABLE \"Post\" ADD COLUMN \"body\" TEXT;\n",
     );
     let (code, json, stderr) = repo.lint(&["--base", "HEAD"]);
     assert_eq!(found(&json), vec![], "{stderr}");

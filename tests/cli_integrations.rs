@@ -212,7 +212,7 @@ fn sarif_output_is_valid_and_describes_rules_and_results() {
         .map(|r| r["level"].as_str().unwrap())
         .collect();
     assert_eq!(levels, ["warning", "warning", "note", "error", "error"]);
-    // `ALTER TABLE "User" DROP COLUMN "nickname",` on line 9: the clause starts at column 20.
+    // `ALTER TABLE "User" DROP COLUMN "nickname",` on line 10: the clause starts at column 20.
     let region = &results[3]["locations"][0]["physicalLocation"]["region"];
     assert_eq!(
         (
@@ -222,9 +222,9 @@ fn sarif_output_is_valid_and_describes_rules_and_results() {
             &region["endColumn"]
         ),
         (
-            &Value::from(9),
+            &Value::from(10),
             &Value::from(20),
-            &Value::from(9),
+            &Value::from(10),
             &Value::from(42)
         )
     );
@@ -279,9 +279,9 @@ fn github_format_writes_one_annotation_per_finding() {
         "::warning file={M1},line=24,col=20,endLine=24,endColumn="
     )));
     assert!(lines[0].contains(",title=fk-without-index::foreign key"));
-    assert!(lines[2].starts_with(&format!("::notice file={M2},line=8,col=1,")));
+    assert!(lines[2].starts_with(&format!("::notice file={M2},line=9,col=1,")));
     assert!(lines[3].starts_with(&format!(
-        "::error file={M3},line=9,col=20,endLine=9,endColumn=42,title=rename-without-map::this drops"
+        "::error file={M3},line=10,col=20,endLine=10,endColumn=42,title=rename-without-map::this drops"
     )));
     assert!(
         lines[3].contains("%0Ahelp: "),
@@ -325,7 +325,7 @@ fn gitlab_format_is_code_quality_json() {
         assert!(issue["description"].as_str().unwrap().len() > 20);
         assert_eq!(issue["fingerprint"].as_str().unwrap().len(), 64);
     }
-    assert_eq!(issues[3]["location"]["lines"]["begin"], 9);
+    assert_eq!(issues[3]["location"]["lines"]["begin"], 10);
     let mut prints: Vec<&str> = issues
         .iter()
         .map(|i| i["fingerprint"].as_str().unwrap())
@@ -353,7 +353,7 @@ fn gitlab_fingerprints_are_stable_across_runs_and_line_shifts() {
         );
     }
     assert_eq!(
-        after[3]["location"]["lines"]["begin"], 11,
+        after[3]["location"]["lines"]["begin"], 12,
         "the line did move"
     );
 

@@ -3,7 +3,9 @@
 
 use std::ops::Range;
 
-use super::{DmlKind, IndexSpec, ObjName, Op, OpKind, TransactionControl};
+use super::{
+    ContainerKind, DmlKind, IndexSpec, MaintenanceCommand, ObjName, Op, OpKind, TransactionControl,
+};
 use crate::split::{ident_value, Token, TokenKind};
 
 /// A forward-only reader over a statement's tokens.
@@ -229,6 +231,82 @@ pub(super) fn lower_simple(src: &str, tokens: &[Token], span: &Range<usize>) -> 
             bounded,
         });
     }
+    if c.eat("vacuum") {
+        // `VACUUM (FULL, ...) t` or the old `VACUUM FULL [FREEZE] [VERBOSE] [ANALYZE] t`.
+        let full = if c.eat_punct("(") {
+            let options_end = c
+                .rest()
+                .iter()
+                .position(|t| is_punct(t, src, ")"))
+                .unwrap_or(0);
+            let options = &c.rest()[..options_end];
+            let full = options.iter().any(|t| t.is_word(src, "full"))
+                && !options
+                    .iter()
+                    .any(|t| t.is_word(src, "false") || t.is_word(src, "off"));
+            c.pos += options_end + 1;
+            full
+        } else {
+            let full = c.eat("full");
+            while c.eat("freeze") || c.eat("verbose") || c.eat("analyze") || c.eat("analyse") {}
+            full
+        };
+        if !full {
+            return op(OpKind::Opaque {
+                what: "VACUUM".into(),
+            });
+        }
+        let target = c.name();
+        return op(OpKind::Maintenance {
+            command: MaintenanceCommand::VacuumFull,
+            target,
+        });
+    }
+    if c.eat("cluster") {
+        c.eat("verbose");
+        let target = c.name();
+        return op(OpKind::Maintenance {
+            command: MaintenanceCommand::Cluster,
+            target,
+        });
+    }
+    if c.eat("reindex") {
+        let mut concurrently = false;
+        if c.eat_punct("(") {
+            let options_end = c
+                .rest()
+                .iter()
+                .position(|t| is_punct(t, src, ")"))
+                .unwrap_or(0);
+            concurrently = c.rest()[..options_end]
+                .iter()
+                .any(|t| t.is_word(src, "concurrently"));
+            c.pos += options_end + 1;
+        }
+        let _ = c.eat("index")
+            || c.eat("table")
+            || c.eat("schema")
+            || c.eat("database")
+            || c.eat("system");
+        concurrently |= c.eat("concurrently");
+        let target = c.name();
+        return op(OpKind::Maintenance {
+            command: MaintenanceCommand::Reindex { concurrently },
+            target,
+        });
+    }
+    if c.eat("drop") {
+        let kind = if c.eat("schema") {
+            ContainerKind::Schema
+        } else if c.eat("database") {
+            ContainerKind::Database
+        } else {
+            return None;
+        };
+        c.eat_all(&["if", "exists"]);
+        let names = c.names();
+        return op(OpKind::DropContainer { kind, names });
+    }
     if c.eat("truncate") {
         c.eat("table");
         c.eat("only");
@@ -250,10 +328,19 @@ fn has_top_level_word(tokens: &[Token], src: &str, kw: &str) -> bool {
     })
 }
 
-/// Valid PostgreSQL that sqlparser rejects but whose whole grammar we read from tokens, so nothing is lost:
-/// `DROP INDEX [CONCURRENTLY] [IF EXISTS] name [, ...] [CASCADE | RESTRICT]`.
+/// Valid PostgreSQL that sqlparser rejects but whose lint-relevant facts we read in full from tokens, so nothing is
+/// lost: `DROP INDEX [CONCURRENTLY] [IF EXISTS] name [, ...] [CASCADE | RESTRICT]`, and the maintenance and
+/// `DROP SCHEMA / DATABASE` commands that `lower_simple` always reads from tokens.
 pub fn fully_recognized(src: &str, tokens: &[Token]) -> bool {
     let mut c = Cursor::new(src, tokens);
+    if c.is("vacuum")
+        || c.is("cluster")
+        || c.is("reindex")
+        || c.eat_all(&["drop", "schema"])
+        || c.eat_all(&["drop", "database"])
+    {
+        return true;
+    }
     if !c.eat_all(&["drop", "index"]) {
         return false;
     }
@@ -382,5 +469,8 @@ mod tests {
         assert!(!recognized("DROP INDEX CONCURRENTLY a WHERE x;"));
         assert!(!recognized("DROP INDEX;"));
         assert!(!recognized("DROP TABLE a;"));
+        assert!(recognized("REINDEX TABLE CONCURRENTLY \"User\";"));
+        assert!(recognized("VACUUM (FULL) \"User\";"));
+        assert!(recognized("DROP SCHEMA IF EXISTS audit CASCADE;"));
     }
 }

@@ -133,6 +133,17 @@ pub enum OpKind {
     Truncate {
         tables: Vec<ObjName>,
     },
+    /// `VACUUM FULL`, `CLUSTER`, `REINDEX`: maintenance commands that rebuild a table or its indexes.
+    Maintenance {
+        command: MaintenanceCommand,
+        /// The table (or index, for `REINDEX INDEX`) named, if one is.
+        target: Option<ObjName>,
+    },
+    /// `DROP SCHEMA` / `DROP DATABASE`.
+    DropContainer {
+        kind: ContainerKind,
+        names: Vec<ObjName>,
+    },
     /// A statement whose effects we do not model (functions, triggers, `DO` blocks, grants, ...).
     Opaque {
         what: String,
@@ -186,6 +197,19 @@ pub enum TransactionControl {
     Begin,
     Commit,
     Rollback,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaintenanceCommand {
+    VacuumFull,
+    Cluster,
+    Reindex { concurrently: bool },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContainerKind {
+    Schema,
+    Database,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -54,6 +54,7 @@ pub fn render_gitlab(report: &Report) -> String {
                 categories: [match category {
                     Some(Category::Locking) => "Performance",
                     Some(Category::Analysis) => "Clarity",
+                    Some(Category::Style) => "Style",
                     Some(Category::Correctness) | None => "Bug Risk",
                 }],
                 location: Location {

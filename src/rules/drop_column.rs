@@ -10,6 +10,7 @@ use crate::suggestion::{Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT};
 pub const RULE: Rule = Rule {
     id: "drop-column",
     default_severity: Severity::Error,
+    enabled_by_default: true,
     category: Category::Correctness,
     summary: "DROP COLUMN loses the data and breaks every running Prisma Client that still selects it",
     doc: include_str!("../../rules/drop-column.md"),

@@ -9,6 +9,7 @@ use crate::suggestion::{Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT};
 pub const RULE: Rule = Rule {
     id: "drop-table",
     default_severity: Severity::Error,
+    enabled_by_default: true,
     category: Category::Correctness,
     summary: "DROP TABLE loses the data and breaks every running Prisma Client that queries it",
     doc: include_str!("../../rules/drop-table.md"),

@@ -8,6 +8,7 @@ use crate::diagnostic::{Finding, Severity};
 use crate::source::SourceFile;
 
 pub const RULE: Rule = Rule {
+    enabled_by_default: true,
     id: "edited-applied-migration",
     default_severity: Severity::Error,
     category: Category::Correctness,

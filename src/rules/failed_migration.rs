@@ -5,6 +5,7 @@ use crate::applied::AppliedState;
 use crate::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
+    enabled_by_default: true,
     id: "failed-migration",
     default_severity: Severity::Error,
     category: Category::Correctness,

@@ -9,6 +9,7 @@ use crate::suggestion::{column_list, object_name, Placement, SchemaIntent, Sugge
 pub const RULE: Rule = Rule {
     id: "fk-without-index",
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     category: Category::Locking,
     summary: "a foreign key without an index on its columns makes deletes and joins scan the table",
     doc: include_str!("../../rules/fk-without-index.md"),

@@ -6,6 +6,7 @@ use crate::applied::AppliedState;
 use crate::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
+    enabled_by_default: true,
     id: "migration-out-of-order",
     default_severity: Severity::Warning,
     category: Category::Correctness,

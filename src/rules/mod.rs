@@ -12,6 +12,7 @@ use crate::parse::Statement;
 use crate::settings::Settings;
 use crate::source::SourceFile;
 
+pub(crate) mod locks;
 mod shared;
 
 macro_rules! registry {
@@ -29,10 +30,33 @@ registry! {
     drop_table,
     rename_without_map,
     fk_without_index,
+    create_index_non_concurrently,
+    drop_index_non_concurrently,
+    concurrently_in_transaction,
+    constraint_not_valid,
+    unique_constraint_locks,
+    primary_key_locks,
+    change_column_type,
+    volatile_default,
+    enum_value_in_transaction,
+    missing_lock_timeout,
+    long_lock_chain,
+    data_backfill_in_migration,
+    truncate,
+    drop_schema_or_database,
+    table_rewrite_command,
+    identifier_too_long,
+    rename_enum_value,
+    prefer_timestamptz,
+    prefer_bigint,
+    prefer_text,
+    ban_char,
     unparsed_statement,
     edited_applied_migration,
     migration_out_of_order,
     failed_migration,
+    ignore_without_reason,
+    unused_ignore,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +65,10 @@ pub enum Category {
     Correctness,
     /// The migration holds locks that stall production traffic.
     Locking,
-    /// The linter could not fully understand the input.
+    /// The linter could not fully understand the input, or a suppression comment is wrong.
     Analysis,
+    /// Conventions a team may opt into; off by default.
+    Style,
 }
 
 impl Category {
@@ -51,6 +77,7 @@ impl Category {
             Category::Correctness => "correctness",
             Category::Locking => "locking",
             Category::Analysis => "analysis",
+            Category::Style => "style",
         }
     }
 }
@@ -59,6 +86,8 @@ pub struct Rule {
     /// Stable id: used in config, suppressions and output.
     pub id: &'static str,
     pub default_severity: Severity,
+    /// Off unless lint.toml sets a severity for it (opt-in style rules).
+    pub enabled_by_default: bool,
     pub category: Category,
     /// One line for `migrate-lint rules`.
     pub summary: &'static str,
@@ -141,6 +170,8 @@ pub struct MigrationContext<'a> {
     pub file_index: usize,
     /// The operations of this migration, in order.
     pub ops: &'a [ReplayedOp],
+    /// The statements of this migration, in order (the operations come from them).
+    pub statements: &'a [Statement],
     /// The schema before this migration started.
     pub catalog_before: &'a Catalog,
     pub settings: &'a Settings,

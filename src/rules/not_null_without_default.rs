@@ -11,6 +11,7 @@ use crate::suggestion::{
 pub const RULE: Rule = Rule {
     id: "not-null-without-default",
     default_severity: Severity::Error,
+    enabled_by_default: true,
     category: Category::Correctness,
     summary: "ADD COLUMN ... NOT NULL without DEFAULT on an existing table fails once the table has rows",
     doc: include_str!("../../rules/not-null-without-default.md"),

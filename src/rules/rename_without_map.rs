@@ -9,6 +9,7 @@ use crate::suggestion::{Placement, SchemaIntent, Suggestion};
 pub const RULE: Rule = Rule {
     id: "rename-without-map",
     default_severity: Severity::Error,
+    enabled_by_default: true,
     category: Category::Correctness,
     summary: "renaming a column or table (or DROP + ADD of the same shape) breaks running clients; use @map/@@map",
     doc: include_str!("../../rules/rename-without-map.md"),

@@ -9,6 +9,7 @@ use crate::suggestion::{object_name, Placement, Suggestion, LOCK_TIMEOUT};
 pub const RULE: Rule = Rule {
     id: "set-not-null",
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     category: Category::Locking,
     summary: "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock",
     doc: include_str!("../../rules/set-not-null.md"),

@@ -96,3 +96,29 @@ pub fn table_rename_pairs<'a>(ctx: &'a MigrationContext<'a>) -> Vec<TableRenameP
     }
     pairs
 }
+
+/// The column types an operation declares: every column of CREATE TABLE, an added column, a new column type.
+pub fn declared_types(kind: &OpKind) -> Vec<(&ObjName, &str, &str)> {
+    match kind {
+        OpKind::CreateTable { table, columns, .. } => columns
+            .iter()
+            .map(|c| (table, c.name.as_str(), c.ty.text.as_str()))
+            .collect(),
+        OpKind::AddColumn { table, column } => {
+            vec![(table, column.name.as_str(), column.ty.text.as_str())]
+        }
+        OpKind::AlterColumnType {
+            table,
+            column,
+            new_type,
+            ..
+        } => vec![(table, column.as_str(), new_type.text.as_str())],
+        _ => Vec::new(),
+    }
+}
+
+/// A type without its array suffix and modifiers: `varchar(20)[]` → `varchar`.
+pub fn base_type(ty: &str) -> &str {
+    let ty = ty.trim_end_matches("[]");
+    ty.split('(').next().unwrap_or(ty)
+}

@@ -6,6 +6,7 @@ use crate::diagnostic::{Finding, Severity};
 pub const RULE: Rule = Rule {
     id: "unparsed-statement",
     default_severity: Severity::Info,
+    enabled_by_default: true,
     category: Category::Analysis,
     summary: "a statement the SQL parser could not read is only checked for a few known forms",
     doc: include_str!("../../rules/unparsed-statement.md"),

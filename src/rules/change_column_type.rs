@@ -1,0 +1,198 @@
+//! `ALTER COLUMN ... TYPE` that rewrites a table with data, judged against the column's type before the change.
+
+use std::collections::HashMap;
+
+use super::locks::{is_binary_coercible, LockMode, NewObjects};
+use super::{Category, Check, MigrationContext, ReplayedOp, Rule};
+use crate::diagnostic::{Finding, Severity};
+use crate::ops::{display_ident, ObjName, OpKind};
+
+pub const RULE: Rule = Rule {
+    id: "change-column-type",
+    default_severity: Severity::Warning,
+    enabled_by_default: true,
+    category: Category::Locking,
+    summary: "ALTER COLUMN TYPE rewrites the table under ACCESS EXCLUSIVE unless the change is binary-coercible",
+    doc: include_str!("../../rules/change-column-type.md"),
+    checks: &[Check::Migration(check)],
+};
+
+/// Prisma's way to remove enum values: rename the type to `X_old`, create `X`, convert columns, drop `X_old`.
+struct EnumSwap {
+    /// The type the columns are converted to (`X` or `X_new`).
+    name: ObjName,
+    /// The enum being replaced, as named before the migration.
+    old: ObjName,
+    removed: Vec<String>,
+}
+
+fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
+    let swaps = enum_swaps(ctx);
+    // Per swap: the converted columns of existing tables, and the first such conversion.
+    let mut swap_columns: Vec<(Vec<String>, Vec<String>, Option<&ReplayedOp>)> = swaps.iter().map(|_| (Vec::new(), Vec::new(), None)).collect();
+    let mut types: HashMap<(String, String), String> = HashMap::new();
+    let mut new = NewObjects::default();
+    for replayed in ctx.ops {
+        let kind = &replayed.op.kind;
+        if let OpKind::AlterColumnType {
+            table,
+            column,
+            new_type,
+            using,
+        } = kind
+        {
+            let key = (table.key(), column.clone());
+            let old = types.get(&key).cloned().or_else(|| {
+                ctx.catalog_before
+                    .table(table)
+                    .and_then(|t| t.column(column))
+                    .map(|c| c.ty.text.clone())
+            });
+            types.insert(key, new_type.text.clone());
+            let existing = !new.has_table(table) && !replayed.only_new_objects();
+            let swap = type_name(&new_type.text)
+                .and_then(|n| swaps.iter().position(|s| s.name == n));
+            match swap {
+                Some(i) if existing => {
+                    let (columns, tables, first) = &mut swap_columns[i];
+                    columns.push(format!("{table}.{}", display_ident(column)));
+                    if !tables.contains(&table.to_string()) {
+                        tables.push(table.to_string());
+                    }
+                    first.get_or_insert(replayed);
+                }
+                Some(_) => {}
+                None if existing => {
+                    let coercible = using.is_none()
+                        && old.as_deref().is_some_and(|o| is_binary_coercible(o, &new_type.text));
+                    if !coercible {
+                        out.push(rewrite_finding(ctx, replayed, table, column, old.as_deref(), &new_type.text));
+                    }
+                }
+                None => {}
+            }
+        }
+        new.record(kind);
+    }
+    for (swap, (columns, tables, first)) in swaps.iter().zip(swap_columns) {
+        let Some(first) = first else {
+            continue;
+        };
+        let removed = if swap.removed.is_empty() {
+            "no values are removed".to_string()
+        } else {
+            let values = swap.removed.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ");
+            format!(
+                "it removes {values}: the conversion fails if any row still holds one, and running clients that \
+                 still write them get errors"
+            )
+        };
+        out.push(ctx.finding(
+            &first.op,
+            format!(
+                "Prisma's enum swap for {} (create the new type, convert the columns with USING, drop the old type) \
+                 rewrites {} while holding {} until every row is converted; {removed}",
+                swap.old,
+                columns.join(", "),
+                LockMode::AccessExclusive.describe_on(&tables.join(" and "))
+            ),
+            Some(
+                "first deploy code that no longer uses the removed values and update the rows that hold them (in \
+                 batches), then run the swap in a quiet window with a short lock_timeout"
+                    .to_string(),
+            ),
+        ));
+    }
+}
+
+fn rewrite_finding(
+    ctx: &MigrationContext,
+    replayed: &ReplayedOp,
+    table: &ObjName,
+    column: &str,
+    old: Option<&str>,
+    new: &str,
+) -> Finding {
+    let from = match old {
+        Some(old) => format!("from {old} "),
+        None => String::new(),
+    };
+    let mut help = "expand and contract: add a column of the new type, backfill it in batches, switch the code \
+                    to it, then drop the old column. Changes PostgreSQL does without a rewrite: varchar(n) to a \
+                    longer varchar or text, numeric(p,s) to a larger p with the same s"
+        .to_string();
+    if old.is_some_and(|o| o.starts_with("timestamp(") || o == "timestamp") && new.starts_with("timestamptz") {
+        help.push_str("; timestamp to timestamptz skips the rewrite on PostgreSQL 12+ only when the session TimeZone is UTC");
+    }
+    ctx.finding(
+        &replayed.op,
+        format!(
+            "changing {table}.{} {from}to {new} rewrites the whole table and rebuilds its indexes while holding \
+             {}{}",
+            display_ident(column),
+            LockMode::AccessExclusive.describe(table),
+            if old.is_none() {
+                " (the old type is unknown to migrate-lint, so the change cannot be proven binary-coercible)"
+            } else {
+                ""
+            }
+        ),
+        Some(help),
+    )
+}
+
+fn enum_swaps(ctx: &MigrationContext) -> Vec<EnumSwap> {
+    let mut swaps = Vec::new();
+    for (j, replayed) in ctx.ops.iter().enumerate() {
+        let OpKind::CreateEnum { name, labels } = &replayed.op.kind else {
+            continue;
+        };
+        // Older Prisma: `RENAME TO "X_old"` first, then `CREATE TYPE "X"`. Newer: `CREATE TYPE "X_new"`, convert,
+        // then `RENAME "X" TO "X_old"` and `RENAME "X_new" TO "X"`.
+        let renamed_before = ctx.ops[..j]
+            .iter()
+            .any(|r| matches!(&r.op.kind, OpKind::RenameType { name: n, .. } if n == name))
+            .then(|| name.clone());
+        let renamed_after = ctx.ops[j + 1..].iter().find_map(|r| match &r.op.kind {
+            OpKind::RenameType { name: n, new_name } if n == name => {
+                Some(ObjName::new(name.schema.clone(), new_name.clone()))
+            }
+            _ => None,
+        });
+        let Some(old) = renamed_before.or(renamed_after) else {
+            continue;
+        };
+        let Some(old_labels) = ctx.catalog_before.enum_labels(&old) else {
+            continue;
+        };
+        swaps.push(EnumSwap {
+            name: name.clone(),
+            old,
+            removed: old_labels
+                .iter()
+                .filter(|l| !labels.contains(l))
+                .cloned()
+                .collect(),
+        });
+    }
+    swaps
+}
+
+/// `"Role"`, `role`, `"s"."Role"` as a type name; None for built-in types with modifiers or arrays.
+fn type_name(text: &str) -> Option<ObjName> {
+    if text.contains('(') || text.ends_with("[]") {
+        return None;
+    }
+    let parts: Vec<String> = text
+        .split('.')
+        .map(|p| match p.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
+            Some(q) => q.replace("\"\"", "\""),
+            None => p.to_ascii_lowercase(),
+        })
+        .collect();
+    match parts.as_slice() {
+        [name] => Some(ObjName::bare(name.clone())),
+        [schema, name] => Some(ObjName::new(Some(schema.clone()), name.clone())),
+        _ => None,
+    }
+}

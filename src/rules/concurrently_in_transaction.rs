@@ -1,0 +1,59 @@
+//! `CONCURRENTLY` where PostgreSQL refuses it: inside a transaction block.
+
+use super::locks::transactions;
+use super::{Category, Check, MigrationContext, Rule};
+use crate::diagnostic::{Finding, Severity};
+use crate::ops::{MaintenanceCommand, OpKind};
+
+pub const RULE: Rule = Rule {
+    id: "concurrently-in-transaction",
+    default_severity: Severity::Error,
+    enabled_by_default: true,
+    category: Category::Correctness,
+    summary: "CREATE/DROP INDEX CONCURRENTLY inside a transaction (or a multi-statement Prisma migration) fails",
+    doc: include_str!("../../rules/concurrently-in-transaction.md"),
+    checks: &[Check::Migration(check)],
+};
+
+fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
+    let txs = transactions(ctx);
+    let implicit = ctx.settings.file_is_one_transaction() && ctx.statements.len() > 1;
+    for (replayed, tx) in ctx.ops.iter().zip(&txs) {
+        let what = match &replayed.op.kind {
+            OpKind::CreateIndex(spec) if spec.concurrently => "CREATE INDEX CONCURRENTLY",
+            OpKind::DropIndex {
+                concurrently: true, ..
+            } => "DROP INDEX CONCURRENTLY",
+            OpKind::Maintenance {
+                command: MaintenanceCommand::Reindex { concurrently: true },
+                ..
+            } => "REINDEX CONCURRENTLY",
+            _ => continue,
+        };
+        if !tx.in_block {
+            continue;
+        }
+        let why = if implicit {
+            let version = match ctx.settings.prisma_version {
+                Some((a, b, c)) => format!("Prisma {a}.{b}.{c}"),
+                None => "Prisma before 7.4 (set `prisma_version` in lint.toml if yours is newer)".to_string(),
+            };
+            format!(
+                "this file has {} statements and {version} sends it as one transaction",
+                ctx.statements.len()
+            )
+        } else {
+            "it runs inside BEGIN ... COMMIT".to_string()
+        };
+        out.push(ctx.finding(
+            &replayed.op,
+            format!(
+                "{what} cannot run inside a transaction block and {why}: the migration fails with \"cannot run \
+                 inside a transaction block\" (SQLSTATE 25001) and is left marked as failed"
+            ),
+            Some(format!(
+                "move the {what} statement into a migration file of its own, with nothing else in it"
+            )),
+        ));
+    }
+}

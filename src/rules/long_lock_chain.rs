@@ -1,0 +1,76 @@
+//! Slow statements that run while an earlier ACCESS EXCLUSIVE lock of the same transaction is still held.
+
+use super::locks::{is_slow, transactions, LockMode, NewObjects};
+use super::{Category, Check, MigrationContext, Rule};
+use crate::diagnostic::{Finding, Severity};
+use crate::ops::{ObjName, OpKind};
+
+pub const RULE: Rule = Rule {
+    id: "long-lock-chain",
+    default_severity: Severity::Warning,
+    enabled_by_default: true,
+    category: Category::Locking,
+    summary: "an ACCESS EXCLUSIVE lock stays held while later slow statements of the same migration run",
+    doc: include_str!("../../rules/long-lock-chain.md"),
+    checks: &[Check::Migration(check)],
+};
+
+fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
+    let txs = transactions(ctx);
+    let mut new = NewObjects::default();
+    // ACCESS EXCLUSIVE locks held so far: (table, transaction id, line of the statement that took it).
+    let mut held: Vec<(ObjName, usize, usize)> = Vec::new();
+    for (replayed, tx) in ctx.ops.iter().zip(&txs) {
+        let kind = &replayed.op.kind;
+        let locks = new.existing_locks(kind, ctx.catalog_before);
+        let slow_on: Vec<&ObjName> = locks
+            .iter()
+            .filter(|(m, _)| *m != LockMode::RowExclusive || matches!(kind, OpKind::Dml { .. }))
+            .map(|(_, t)| t)
+            .collect();
+        let old_type = match kind {
+            OpKind::AlterColumnType { table, column, .. } => ctx
+                .catalog_before
+                .table(table)
+                .and_then(|t| t.column(column))
+                .map(|c| c.ty.text.as_str()),
+            _ => None,
+        };
+        // Work on a table created in this migration is quick: the table is empty.
+        let own_table_is_new = kind.table().is_some_and(|t| new.has_table(t));
+        if !slow_on.is_empty()
+            && !own_table_is_new
+            && is_slow(kind, old_type, ctx.settings.postgres_version)
+        {
+            // Locks on other tables are the chain; a lock on the same table is this statement's own rule's business.
+            let chained = held
+                .iter()
+                .find(|(t, id, _)| *id == tx.id && !slow_on.contains(&t));
+            if let Some((table, _, line)) = chained {
+                out.push(ctx.finding(
+                    &replayed.op,
+                    format!(
+                        "this slow statement runs while {}, taken on line {line}, is still held (the statements \
+                         share one transaction), so {table} stays blocked for as long as this statement takes",
+                        LockMode::AccessExclusive.describe(table)
+                    ),
+                    Some(
+                        "split the migration: put the slow statement in its own migration file, so the quick \
+                         ACCESS EXCLUSIVE change commits first and releases its lock"
+                            .to_string(),
+                    ),
+                ));
+                return;
+            }
+        }
+        for (mode, table) in locks {
+            // A dropped table's queries fail after the commit anyway; its lock is not what hurts.
+            let dropped = matches!(kind, OpKind::DropTable { .. });
+            if mode == LockMode::AccessExclusive && !dropped && tx.in_block && !held.iter().any(|(t, _, _)| *t == table) {
+                let (line, _) = ctx.file.line_col(replayed.op.span.start);
+                held.push((table, tx.id, line));
+            }
+        }
+        new.record(kind);
+    }
+}

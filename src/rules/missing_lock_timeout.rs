@@ -1,0 +1,56 @@
+//! A migration that queues for a traffic-blocking lock with no `lock_timeout`.
+
+use super::locks::NewObjects;
+use super::{Category, Check, MigrationContext, Rule};
+use crate::diagnostic::{Finding, Severity};
+use crate::ops::OpKind;
+
+pub const RULE: Rule = Rule {
+    id: "missing-lock-timeout",
+    default_severity: Severity::Warning,
+    enabled_by_default: true,
+    category: Category::Locking,
+    summary: "a blocking lock on an existing table without an earlier SET lock_timeout",
+    doc: include_str!("../../rules/missing-lock-timeout.md"),
+    checks: &[Check::Migration(check)],
+};
+
+fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
+    let mut new = NewObjects::default();
+    for replayed in ctx.ops {
+        let kind = &replayed.op.kind;
+        if let OpKind::Set { name, value } = kind {
+            if name == "lock_timeout" {
+                // `0` disables the timeout again.
+                if is_zero(value) {
+                    continue;
+                }
+                return;
+            }
+        }
+        let locks = new.existing_locks(kind, ctx.catalog_before);
+        if let Some((mode, table)) = locks.iter().filter(|(m, _)| m.blocks_traffic()).max_by_key(|(m, _)| *m) {
+            out.push(ctx.finding(
+                &replayed.op,
+                format!(
+                    "this statement needs {}, and no lock_timeout is set: if any transaction holds a lock on \
+                     {table} (even a long SELECT), the migration waits for it, and every query on {table} queues \
+                     behind the migration meanwhile",
+                    mode.describe(table)
+                ),
+                Some(
+                    "start the migration with `SET lock_timeout = '5s';` so it fails fast instead of stalling \
+                     traffic, and retry it later (Prisma sets no lock_timeout)"
+                        .to_string(),
+                ),
+            ));
+            return;
+        }
+        new.record(kind);
+    }
+}
+
+fn is_zero(value: &str) -> bool {
+    let v = value.trim().trim_matches('\'').trim();
+    v.trim_end_matches(|c: char| c.is_ascii_alphabetic()).trim() == "0"
+}

@@ -1,0 +1,154 @@
+//! `--write-baseline` / `--baseline` through the command line, on real files.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+fn write(path: &Path, text: &str) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn baseline_accepts_current_findings_and_survives_line_shifts() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("lint.toml"), "");
+    let m = root.join("migrations");
+    write(
+        &m.join("20240101000000_init/migration.sql"),
+        "CREATE TABLE \"A\" (\"id\" TEXT);\nCREATE TABLE \"B\" (\"id\" TEXT);\n",
+    );
+    let drop_a = m.join("20240201000000_drop_a/migration.sql");
+    write(&drop_a, "DROP TABLE \"A\";\n");
+
+    let (code, _, _) = run(root, &["migrations"]);
+    assert_eq!(code, 1, "drop-table is an error");
+
+    let (code, _, stderr) = run(root, &["--write-baseline", "baseline.json", "migrations"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json = fs::read_to_string(root.join("baseline.json")).unwrap();
+    assert!(
+        json.contains("\"migration\": \"20240201000000_drop_a\""),
+        "{json}"
+    );
+    assert!(json.contains("\"rule\": \"drop-table\""), "{json}");
+
+    let (code, stdout, _) = run(
+        root,
+        &[
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "json",
+            "migrations",
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}");
+    assert!(!stdout.contains("drop-table"), "{stdout}");
+
+    // A comment above the statement moves it down two lines: still the same finding.
+    write(
+        &drop_a,
+        "-- We checked: nothing reads \"A\" any more.\n\nDROP TABLE \"A\";\n",
+    );
+    let (code, stdout, _) = run(
+        root,
+        &[
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "json",
+            "migrations",
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}");
+
+    // A new finding is reported.
+    write(
+        &m.join("20240301000000_drop_b/migration.sql"),
+        "DROP TABLE \"B\";\n",
+    );
+    let (code, stdout, _) = run(
+        root,
+        &[
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "json",
+            "migrations",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(stdout.contains("20240301000000_drop_b"), "{stdout}");
+    assert!(!stdout.contains("20240201000000_drop_a"), "{stdout}");
+
+    // Changing the statement itself is a new finding too.
+    write(&drop_a, "DROP TABLE IF EXISTS \"A\";\n");
+    let (_, stdout, _) = run(
+        root,
+        &[
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "json",
+            "migrations",
+        ],
+    );
+    assert!(stdout.contains("20240201000000_drop_a"), "{stdout}");
+}
+
+#[test]
+fn unreadable_baseline_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("lint.toml"), "");
+    write(&dir.path().join("bad.json"), "[1, 2]");
+    let (code, _, stderr) = run(dir.path(), &["--baseline", "bad.json", "."]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("bad.json:1:"), "{stderr}");
+    let (code, _, stderr) = run(dir.path(), &["--baseline", "missing.json", "."]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("missing.json"), "{stderr}");
+}
+
+#[test]
+fn config_ignore_entries_apply_through_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let m = root.join("migrations");
+    write(
+        &m.join("20240101000000_init/migration.sql"),
+        "CREATE TABLE \"A\" (\"id\" TEXT);\n",
+    );
+    write(
+        &m.join("20240201000000_drop_a/migration.sql"),
+        "SET lock_timeout = '5s';\nDROP TABLE \"A\";\n",
+    );
+    write(
+        &root.join("lint.toml"),
+        "[[ignore]]\nmigration = \"20240201000000_drop_a\"\nrule = \"drop-table\"\nreason = \"A was never used\"\n",
+    );
+    let (code, stdout, stderr) = run(root, &["--format", "json", "migrations"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(!stdout.contains("drop-table"), "{stdout}");
+    write(
+        &root.join("lint.toml"),
+        "[[ignore]]\nmigration = \"x\"\nrule = \"drop-table\"\n",
+    );
+    let (code, _, stderr) = run(root, &["migrations"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("reason"), "{stderr}");
+}
