@@ -30,13 +30,14 @@ echo "building release binary..." >&2
 (cd "$ROOT" && cargo build --release --quiet)
 
 # Runs the linter once and fails loudly on exit 2 (an input error would make the timing meaningless).
-# Sets CASE_RUNS: RUNS, or 3 when one run takes over a second (so a slow case cannot take many minutes).
+# Sets CASE_RUNS to RUNS and WARMUP to 2, or to 3 and 0 when one run takes over a second (so that a slow case
+# cannot take many minutes; this check run then counts as the warm-up).
 check_run() {
     local rc=0 t0
     t0=$(date +%s%N)
     "$BIN" --format json "$@" >"$WORK/out.json" 2>"$WORK/err.txt" || rc=$?
-    CASE_RUNS=$RUNS
-    if [ $(($(date +%s%N) - t0)) -gt 1000000000 ] && [ "$RUNS" -gt 3 ]; then CASE_RUNS=3; fi
+    CASE_RUNS=$RUNS WARMUP=2
+    if [ $(($(date +%s%N) - t0)) -gt 1000000000 ]; then WARMUP=0; [ "$RUNS" -gt 3 ] && CASE_RUNS=3; fi
     if [ "$rc" -gt 1 ]; then
         echo "error: migrate-lint exited $rc on: $*" >&2
         head -5 "$WORK/err.txt" >&2
@@ -55,24 +56,24 @@ time_ms() {
         local cmd
         cmd=$(printf '%q ' "$BIN" --format json "$@")
         # -N: no intermediate shell; -i: exit 1 (error findings) is the normal result here.
-        hyperfine -N -i --style none --warmup 1 --runs "$CASE_RUNS" --export-json "$WORK/h.json" -- "$cmd" >/dev/null 2>&1
+        hyperfine -N -i --style none --warmup "$WARMUP" --runs "$CASE_RUNS" --export-json "$WORK/h.json" -- "$cmd" >/dev/null 2>&1
         python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f %.1f" % (r["median"]*1e3, r["min"]*1e3))' "$WORK/h.json"
     else
         local i t0 t1
-        for ((i = 0; i < CASE_RUNS + 1; i++)); do
+        for ((i = 0; i < WARMUP + CASE_RUNS; i++)); do
             t0=$(date +%s%N)
             "$BIN" --format json "$@" >/dev/null 2>&1 || true
             t1=$(date +%s%N)
-            [ "$i" -gt 0 ] && echo $(((t1 - t0) / 1000))  # the first run is a warm-up
+            [ "$i" -ge "$WARMUP" ] && echo $(((t1 - t0) / 1000))
         done | sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f %.1f\n", m / 1000, v[1] / 1000 }'
     fi
 }
 
-# Prints the peak resident memory in MB (the largest of 3 runs).
+# Prints the peak resident memory in MB (the largest of 3 runs, or of 1 for a slow case).
 peak_mb() {
     if [ "$HAVE_TIME" = 0 ]; then echo "n/a"; return; fi
     local i kb max=0
-    for i in 1 2 3; do
+    for ((i = 0; i < WARMUP + 1; i++)); do
         /usr/bin/time -f %M -o "$WORK/rss" "$BIN" --format json "$@" >/dev/null 2>&1 || true
         kb=$(tail -1 "$WORK/rss")
         [ "$kb" -gt "$max" ] && max=$kb
