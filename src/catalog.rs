@@ -1,8 +1,9 @@
 //! A model of the database schema, built by replaying every migration's operations in order.
 
-use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
+
+use imbl::{HashMap, OrdMap};
 
 use crate::ops::{
     ColumnSpec, Constraint, ConstraintKind, DefaultExpr, ObjName, Op, OpKind, SqlType,
@@ -15,10 +16,11 @@ pub struct Origin {
     pub span: Range<usize>,
 }
 
-/// Objects are shared behind `Arc` and copied on write, so the snapshot taken before each migration is cheap.
+/// Persistent maps of objects shared behind `Arc` and copied on write: the snapshot taken before each migration costs
+/// O(1), and every change costs O(log n) plus the size of the one table it touches.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    tables: BTreeMap<Arc<str>, Arc<Table>>,
+    tables: OrdMap<Arc<str>, Arc<Table>>,
     indexes: HashMap<Arc<str>, Arc<Index>>,
     enums: HashMap<Arc<str>, Arc<Vec<String>>>,
 }
@@ -29,6 +31,8 @@ pub struct Table {
     pub columns: Vec<Column>,
     pub constraints: Vec<ConstraintInfo>,
     pub origin: Origin,
+    /// Catalog keys of this table's indexes, so per-table work never scans every index.
+    index_keys: Vec<Arc<str>>,
 }
 
 #[derive(Debug, Clone)]
@@ -84,11 +88,16 @@ impl Catalog {
 
     /// Indexes of a table, including those backing its primary key and unique constraints.
     pub fn indexes_of<'a>(&'a self, table: &'a ObjName) -> impl Iterator<Item = &'a Index> + 'a {
-        let key = table.key();
-        self.indexes
-            .values()
-            .map(|i| &**i)
-            .filter(move |i| i.table == key)
+        self.table(table)
+            .into_iter()
+            .flat_map(|t| t.index_keys.iter())
+            .filter_map(|key| self.indexes.get(key).map(|i| &**i))
+    }
+
+    /// The table an index belongs to.
+    pub fn table_of_index(&self, index: &ObjName) -> Option<&Table> {
+        let key = &self.index(index)?.table;
+        self.tables.get(key.as_str()).map(|t| &**t)
     }
 
     pub fn enum_labels(&self, name: &ObjName) -> Option<&[String]> {
@@ -115,6 +124,7 @@ impl Catalog {
                         columns: columns.iter().map(column_from_spec).collect(),
                         constraints: Vec::new(),
                         origin: origin(&op.span),
+                        index_keys: Vec::new(),
                     }),
                 );
                 let inline = columns.iter().flat_map(|c| c.constraints.iter());
@@ -166,11 +176,7 @@ impl Catalog {
                 if let Some(t) = self.table_mut(&table.key()) {
                     t.constraints.retain(|c| &c.name != name);
                 }
-                self.indexes.remove(
-                    ObjName::new(table.schema.clone(), name.clone())
-                        .key()
-                        .as_str(),
-                );
+                self.remove_index(&ObjName::new(table.schema.clone(), name.clone()).key());
             }
             OpKind::ValidateConstraint { table, name } => {
                 if let Some(t) = self.table_mut(&table.key()) {
@@ -212,7 +218,7 @@ impl Catalog {
                 );
             }
             OpKind::DropIndex { index, .. } => {
-                self.indexes.remove(index.key().as_str());
+                self.remove_index(&index.key());
             }
             OpKind::RenameIndex { index, new_name } => self.rename_index(index, new_name),
             OpKind::CreateEnum { name, labels } => {
@@ -252,6 +258,15 @@ impl Catalog {
         }
     }
 
+    /// Removes an index from the catalog and from its table's list.
+    fn remove_index(&mut self, key: &str) -> Option<Arc<Index>> {
+        let index = self.indexes.remove(key)?;
+        if let Some(t) = self.table_mut(&index.table) {
+            t.index_keys.retain(|k| &**k != key);
+        }
+        Some(index)
+    }
+
     /// Copy-on-write access to a table.
     fn table_mut(&mut self, key: &str) -> Option<&mut Table> {
         self.tables.get_mut(key).map(Arc::make_mut)
@@ -275,9 +290,15 @@ impl Catalog {
         partial: bool,
         origin: Origin,
     ) {
-        let key = ObjName::new(table.schema.clone(), name.clone()).key();
+        let key: Arc<str> = ObjName::new(table.schema.clone(), name.clone())
+            .key()
+            .into();
+        self.remove_index(&key);
+        if let Some(t) = self.table_mut(&table.key()) {
+            t.index_keys.push(key.clone());
+        }
         self.indexes.insert(
-            key.into(),
+            key,
             Arc::new(Index {
                 name,
                 table: table.key(),
@@ -320,7 +341,7 @@ impl Catalog {
             } => {
                 if let Some(index_name) = using_index {
                     let index_key = ObjName::new(table.schema.clone(), index_name.clone()).key();
-                    if let Some(index) = self.indexes.remove(index_key.as_str()) {
+                    if let Some(index) = self.remove_index(&index_key) {
                         *columns = index.columns.iter().flatten().cloned().collect();
                     }
                 }
@@ -341,9 +362,10 @@ impl Catalog {
     }
 
     fn drop_table(&mut self, table: &ObjName) {
-        let key = table.key();
-        if self.tables.remove(key.as_str()).is_some() {
-            self.indexes.retain(|_, i| i.table != key);
+        if let Some(t) = self.tables.remove(table.key().as_str()) {
+            for key in &t.index_keys {
+                self.indexes.remove(key);
+            }
         }
     }
 
@@ -355,18 +377,29 @@ impl Catalog {
         let renamed = ObjName::new(table.schema.clone(), new_name.to_string());
         let new_key = renamed.key();
         Arc::make_mut(&mut t).name = renamed.clone();
-        self.tables.insert(new_key.as_str().into(), t);
-        for index in self.indexes.values_mut().filter(|i| i.table == old_key) {
-            Arc::make_mut(index).table = new_key.clone();
+        for key in &t.index_keys {
+            if let Some(index) = self.indexes.get_mut(key) {
+                Arc::make_mut(index).table = new_key.clone();
+            }
         }
+        self.tables.insert(new_key.as_str().into(), t);
         // Foreign keys point at the table itself, not its name.
         let references_old = |t: &Table| {
             t.constraints.iter().any(|c| {
                 matches!(&c.kind, ConstraintKind::ForeignKey { ref_table, .. } if ref_table.key() == old_key)
             })
         };
-        for t in self.tables.values_mut().filter(|t| references_old(t)) {
-            for c in &mut Arc::make_mut(t).constraints {
+        let referencing: Vec<Arc<str>> = self
+            .tables
+            .iter()
+            .filter(|(_, t)| references_old(t))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in referencing {
+            let Some(t) = self.table_mut(&key) else {
+                continue;
+            };
+            for c in &mut t.constraints {
                 if let ConstraintKind::ForeignKey { ref_table, .. } = &mut c.kind {
                     if ref_table.key() == old_key {
                         *ref_table = renamed.clone();
@@ -385,9 +418,16 @@ impl Catalog {
         // PostgreSQL drops indexes and constraints that use the column.
         t.constraints
             .retain(|c| !constraint_columns(&c.kind).iter().any(|c| c == column));
-        self.indexes.retain(|_, i| {
-            i.table != key || !i.columns.iter().any(|c| c.as_deref() == Some(column))
-        });
+        let keys = t.index_keys.clone();
+        for key in keys {
+            let uses_column = self
+                .indexes
+                .get(&key)
+                .is_some_and(|i| i.columns.iter().any(|c| c.as_deref() == Some(column)));
+            if uses_column {
+                self.remove_index(&key);
+            }
+        }
     }
 
     fn rename_column(&mut self, table: &ObjName, old: &str, new: &str) {
@@ -411,23 +451,30 @@ impl Catalog {
                 _ => {}
             }
         }
-        for i in self.indexes.values_mut().filter(|i| i.table == key) {
-            Arc::make_mut(i)
-                .columns
-                .iter_mut()
-                .flatten()
-                .for_each(rename);
+        for index_key in t.index_keys.clone() {
+            if let Some(i) = self.indexes.get_mut(&index_key) {
+                Arc::make_mut(i)
+                    .columns
+                    .iter_mut()
+                    .flatten()
+                    .for_each(rename);
+            }
         }
     }
 
     fn rename_index(&mut self, index: &ObjName, new_name: &str) {
-        let Some(mut i) = self.indexes.remove(index.key().as_str()) else {
+        let Some(mut i) = self.remove_index(&index.key()) else {
             return;
         };
         let old_name = std::mem::replace(&mut Arc::make_mut(&mut i).name, new_name.to_string());
         let table_key = i.table.clone();
-        let new_key = ObjName::new(index.schema.clone(), new_name.to_string()).key();
-        self.indexes.insert(new_key.into(), i);
+        let new_key: Arc<str> = ObjName::new(index.schema.clone(), new_name.to_string())
+            .key()
+            .into();
+        if let Some(t) = self.table_mut(&table_key) {
+            t.index_keys.push(new_key.clone());
+        }
+        self.indexes.insert(new_key, i);
         // Renaming a constraint's index renames the constraint.
         if let Some(t) = self.table_mut(&table_key) {
             for c in t.constraints.iter_mut().filter(|c| c.name == old_name) {

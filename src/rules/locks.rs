@@ -149,11 +149,7 @@ pub fn locks_taken(kind: &OpKind, catalog: &Catalog) -> Vec<(LockMode, ObjName)>
 
 /// The table an index belongs to, if the catalog knows the index.
 pub fn index_table(catalog: &Catalog, index: &ObjName) -> Option<ObjName> {
-    let key = &catalog.index(index)?.table;
-    catalog
-        .tables()
-        .find(|t| &t.name.key() == key)
-        .map(|t| t.name.clone())
+    catalog.table_of_index(index).map(|t| t.name.clone())
 }
 
 /// Tables and indexes created so far in the migration being walked: locks on them hurt no one.
