@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::catalog::Catalog;
-use crate::ops::{quote_ident, ObjName, SqlType};
+use crate::ops::{quote_ident, ConstraintKind, ObjName, SqlType};
 use crate::prisma_schema::{Field, Model, Schema};
 
 /// What suggested migrations start with wherever a strong lock remains: fail fast instead of queueing traffic.
@@ -157,6 +157,11 @@ impl Suggestion {
             notes: Vec::new(),
             alternative: None,
         }
+    }
+
+    /// No SQL can fix this: the notes say what to do (commands, files to restore). The migration stays as it is.
+    pub fn notes_only(summary: impl Into<String>) -> Self {
+        Suggestion::new(summary, Placement::After, Vec::new())
     }
 
     pub fn later_from(mut self, index: usize) -> Self {
@@ -538,6 +543,75 @@ pub fn object_name(table: &str, parts: &[&str], suffix: &str) -> String {
         base.truncate(cut);
     }
     format!("{base}_{suffix}")
+}
+
+/// A migration that takes a strong lock on an existing table: `SET lock_timeout` first, so it fails fast instead
+/// of queueing traffic behind it.
+pub fn locked(statements: impl IntoIterator<Item = String>) -> Vec<String> {
+    std::iter::once(LOCK_TIMEOUT.to_string())
+        .chain(statements)
+        .collect()
+}
+
+/// `CREATE [UNIQUE] INDEX ...` (or `REINDEX TABLE|INDEX ...`) as written, with CONCURRENTLY after the `INDEX` /
+/// `TABLE` keyword and one final `;`. `None` when the statement is not spelt that way.
+pub fn with_concurrently(statement: &str) -> Option<String> {
+    let text = statement.trim().trim_end_matches(';').trim_end();
+    let words: Vec<(usize, &str)> = text
+        .split_whitespace()
+        .scan(0, |pos, w| {
+            let at = text[*pos..].find(w).map(|i| i + *pos)?;
+            *pos = at + w.len();
+            Some((at, w))
+        })
+        .take(4)
+        .collect();
+    let lower: Vec<String> = words.iter().map(|(_, w)| w.to_ascii_lowercase()).collect();
+    let keyword = match lower.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["create", "index", ..] | ["reindex", "table" | "index", ..] => 1,
+        ["create", "unique", "index", ..] => 2,
+        _ => return None,
+    };
+    if lower.get(keyword + 1).is_some_and(|w| w == "concurrently") {
+        return Some(format!("{text};"));
+    }
+    let (at, word) = words[keyword];
+    let cut = at + word.len();
+    Some(format!("{} CONCURRENTLY{};", &text[..cut], &text[cut..]))
+}
+
+/// Builds a unique index without blocking writes, then attaches it as a constraint (instant): `kind` is `UNIQUE`
+/// or `PRIMARY KEY`. PostgreSQL renames the index to the constraint's name, so both get `name`.
+pub fn index_then_constraint(table: &ObjName, name: &str, columns: &[String], kind: &str) -> Vec<Vec<String>> {
+    let name = quote_ident(name);
+    vec![
+        vec![format!(
+            "CREATE UNIQUE INDEX CONCURRENTLY {name} ON {table}({});",
+            column_list(columns)
+        )],
+        locked([format!(
+            "ALTER TABLE {table} ADD CONSTRAINT {name} {kind} USING INDEX {name};"
+        )]),
+    ]
+}
+
+/// One batch of a backfill: `UPDATE` the first `LIMIT` rows still matching `pending`, by `key`. Run it until it
+/// updates no rows.
+pub fn batched_update(table: &ObjName, key: &str, set: &str, pending: &str) -> String {
+    format!(
+        "UPDATE {table} SET {set} WHERE {key} IN (SELECT {key} FROM {table} WHERE {pending} LIMIT 1000);"
+    )
+}
+
+/// The column to batch a backfill by: the one-column primary key, else `ctid`.
+pub fn batch_key(catalog: &Catalog, table: &ObjName) -> String {
+    let key = catalog.table(table).and_then(|t| {
+        t.constraints.iter().find_map(|c| match &c.kind {
+            ConstraintKind::PrimaryKey { columns, .. } if columns.len() == 1 => Some(columns[0].clone()),
+            _ => None,
+        })
+    });
+    key.map_or_else(|| "ctid".to_string(), |k| quote_ident(&k))
 }
 
 /// `"a", "b"` for a column list.

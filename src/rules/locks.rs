@@ -4,6 +4,8 @@
 use std::collections::HashSet;
 
 use super::MigrationContext;
+use crate::parse::Statement;
+use crate::suggestion::locked;
 use crate::catalog::Catalog;
 use crate::ops::{
     ConstraintKind, DmlKind, MaintenanceCommand, ObjName, OpKind, TransactionControl,
@@ -258,6 +260,55 @@ pub fn transactions(ctx: &MigrationContext) -> Vec<TxPos> {
             }
         }
     }
+    out
+}
+
+/// The migration's statements regrouped into migrations: each statement `isolate` picks becomes the migration it
+/// returns, the others stay together in their order, each group starting with `SET lock_timeout` unless it sets one.
+/// BEGIN / COMMIT go: every migration file is its own transaction.
+pub fn split_migration(
+    ctx: &MigrationContext,
+    isolate: &dyn Fn(&Statement, &str) -> Option<Vec<String>>,
+) -> Vec<Vec<String>> {
+    let has_op = |s: &Statement, pick: &dyn Fn(&OpKind) -> bool| {
+        ctx.ops
+            .iter()
+            .any(|r| s.span.contains(&r.op.span.start) && pick(&r.op.kind))
+    };
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut group: Vec<String> = Vec::new();
+    let mut group_sets_timeout = false;
+    let flush = |group: &mut Vec<String>, sets_timeout: &mut bool, out: &mut Vec<Vec<String>>| {
+        if !group.is_empty() {
+            let statements = std::mem::take(group);
+            out.push(if *sets_timeout {
+                statements
+            } else {
+                locked(statements)
+            });
+        }
+        *sets_timeout = false;
+    };
+    for statement in ctx.statements {
+        let text = format!(
+            "{};",
+            ctx.file.slice(&statement.span).trim().trim_end_matches(';').trim_end()
+        );
+        if has_op(statement, &|k| matches!(k, OpKind::Transaction(_))) {
+            continue;
+        }
+        if let Some(alone) = isolate(statement, &text) {
+            flush(&mut group, &mut group_sets_timeout, &mut out);
+            out.push(alone);
+            continue;
+        }
+        group_sets_timeout |=
+            has_op(statement, &|k| matches!(k, OpKind::Set { name, .. } if name == "lock_timeout"));
+        group.push(text);
+    }
+    flush(&mut group, &mut group_sets_timeout, &mut out);
+    // A group left with nothing but settings changes nothing.
+    out.retain(|m| !m.iter().all(|s| s.to_ascii_uppercase().starts_with("SET ")));
     out
 }
 
