@@ -1,9 +1,8 @@
 //! `CONCURRENTLY` where PostgreSQL refuses it: inside a transaction block.
 
-use super::locks::{split_migration, transactions};
+use super::locks::{alone_if_concurrent, concurrent_kind, split_migration, transactions};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::{MaintenanceCommand, OpKind};
 use crate::suggestion::{Placement, Suggestion};
 
 pub const RULE: Rule = Rule {
@@ -54,28 +53,9 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
     }
 }
 
-fn concurrent_kind(kind: &OpKind) -> Option<&'static str> {
-    match kind {
-        OpKind::CreateIndex(spec) if spec.concurrently => Some("CREATE INDEX CONCURRENTLY"),
-        OpKind::DropIndex {
-            concurrently: true, ..
-        } => Some("DROP INDEX CONCURRENTLY"),
-        OpKind::Maintenance {
-            command: MaintenanceCommand::Reindex { concurrently: true },
-            ..
-        } => Some("REINDEX CONCURRENTLY"),
-        _ => None,
-    }
-}
-
 /// One migration per CONCURRENTLY statement, the other statements around them in order.
 fn suggest(ctx: &MigrationContext) -> Suggestion {
-    let split = split_migration(ctx, &|statement, text| {
-        let concurrent = ctx.ops.iter().any(|r| {
-            statement.span.contains(&r.op.span.start) && concurrent_kind(&r.op.kind).is_some()
-        });
-        concurrent.then(|| vec![text.to_string()])
-    });
+    let split = split_migration(ctx, &|statement, text| alone_if_concurrent(ctx, statement, text));
     Suggestion::new(
         "split the file: each CONCURRENTLY statement alone in a migration of its own, the rest around it in order",
         Placement::Replace,

@@ -1,6 +1,7 @@
 //! `ALTER TYPE ... ADD VALUE` where PostgreSQL refuses it, or followed by a use of the value in the same transaction.
 
-use super::locks::transactions;
+use super::locks::{split_migration, transactions};
+use crate::suggestion::{Placement, Suggestion};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::OpKind;
@@ -36,7 +37,8 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                         Some(
                             "put the ADD VALUE statement alone in its own migration file".to_string(),
                         ),
-                    ));
+                    )
+                    .with_suggestion(suggest(ctx, &replayed.op.span)));
                     continue;
                 }
                 if !tx.in_block {
@@ -82,10 +84,24 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                             "move ADD VALUE into its own migration file, before the migration that uses the value"
                                 .to_string(),
                         ),
-                    ));
+                    )
+                    .with_suggestion(suggest(ctx, &replayed.op.span)));
                 }
             }
             _ => {}
         }
     }
+}
+
+/// ADD VALUE committed in a migration of its own, before the statements that use the value.
+fn suggest(ctx: &MigrationContext, add_value: &std::ops::Range<usize>) -> Suggestion {
+    let split = split_migration(ctx, &|statement, text| {
+        statement.span.contains(&add_value.start).then(|| vec![text.to_string()])
+    });
+    Suggestion::new(
+        "commit ADD VALUE in a migration of its own, before the migration that uses the new value",
+        Placement::Replace,
+        split,
+    )
+    .note("each migration below is a migration folder of its own, named to sort in this order")
 }

@@ -263,6 +263,29 @@ pub fn transactions(ctx: &MigrationContext) -> Vec<TxPos> {
     out
 }
 
+/// `CREATE INDEX CONCURRENTLY` and the like: statements that fail inside a transaction block.
+pub fn concurrent_kind(kind: &OpKind) -> Option<&'static str> {
+    match kind {
+        OpKind::CreateIndex(spec) if spec.concurrently => Some("CREATE INDEX CONCURRENTLY"),
+        OpKind::DropIndex {
+            concurrently: true, ..
+        } => Some("DROP INDEX CONCURRENTLY"),
+        OpKind::Maintenance {
+            command: MaintenanceCommand::Reindex { concurrently: true },
+            ..
+        } => Some("REINDEX CONCURRENTLY"),
+        _ => None,
+    }
+}
+
+/// Statement text isolated by `isolate`: the CONCURRENTLY statements, alone.
+pub fn alone_if_concurrent(ctx: &MigrationContext, statement: &Statement, text: &str) -> Option<Vec<String>> {
+    ctx.ops
+        .iter()
+        .any(|r| statement.span.contains(&r.op.span.start) && concurrent_kind(&r.op.kind).is_some())
+        .then(|| vec![text.to_string()])
+}
+
 /// The migration's statements regrouped into migrations: each statement `isolate` picks becomes the migration it
 /// returns, the others stay together in their order, each group starting with `SET lock_timeout` unless it sets one.
 /// BEGIN / COMMIT go: every migration file is its own transaction.

@@ -1,6 +1,7 @@
 //! Slow statements that run while an earlier ACCESS EXCLUSIVE lock of the same transaction is still held.
 
-use super::locks::{is_slow, transactions, LockMode, NewObjects};
+use super::locks::{alone_if_concurrent, is_slow, split_migration, transactions, LockMode, NewObjects};
+use crate::suggestion::{locked, with_concurrently, Placement, Suggestion};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::{ObjName, OpKind};
@@ -59,7 +60,8 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                          ACCESS EXCLUSIVE change commits first and releases its lock"
                             .to_string(),
                     ),
-                ));
+                )
+                .with_suggestion(suggest(ctx, &replayed.op.span)));
                 return;
             }
         }
@@ -73,4 +75,27 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         }
         new.record(kind);
     }
+}
+
+/// The migration split at the slow statement, which gets a migration of its own (an index build CONCURRENTLY).
+fn suggest(ctx: &MigrationContext, slow: &std::ops::Range<usize>) -> Suggestion {
+    let split = split_migration(ctx, &|statement, text| {
+        if !statement.span.contains(&slow.start) {
+            return alone_if_concurrent(ctx, statement, text);
+        }
+        let index_build = ctx.ops.iter().any(|r| {
+            statement.span.contains(&r.op.span.start) && matches!(&r.op.kind, OpKind::CreateIndex(_))
+        });
+        Some(match with_concurrently(text).filter(|_| index_build) {
+            Some(concurrent) => vec![concurrent],
+            None => locked([text.to_string()]),
+        })
+    });
+    Suggestion::new(
+        "split the migration at the slow statement, so the ACCESS EXCLUSIVE change commits and releases its lock \
+         first",
+        Placement::Replace,
+        split,
+    )
+    .note("each migration below is a migration folder of its own, named to sort in this order")
 }

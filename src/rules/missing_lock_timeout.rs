@@ -1,6 +1,7 @@
 //! A migration that queues for a traffic-blocking lock with no `lock_timeout`.
 
-use super::locks::NewObjects;
+use super::locks::{alone_if_concurrent, split_migration, NewObjects};
+use crate::suggestion::{Placement, Suggestion};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::OpKind;
@@ -42,6 +43,17 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                     "start the migration with `SET lock_timeout = '5s';` so it fails fast instead of stalling \
                      traffic, and retry it later (Prisma sets no lock_timeout)"
                         .to_string(),
+                ),
+            )
+            .with_suggestion(
+                Suggestion::new(
+                    "start the migration with SET lock_timeout",
+                    Placement::Replace,
+                    split_migration(ctx, &|statement, text| alone_if_concurrent(ctx, statement, text)),
+                )
+                .note(
+                    "if the lock is not granted within 5s the migration fails instead of stalling traffic: run \
+                     `prisma migrate resolve --rolled-back <name>` and deploy again at a quieter moment",
                 ),
             ));
             return;
