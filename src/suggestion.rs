@@ -527,6 +527,15 @@ pub fn default_for_type(sql_type: &SqlType, catalog: &Catalog) -> Option<(String
     }
 }
 
+/// The first 63 bytes of a name (on a character boundary): what PostgreSQL keeps of a longer identifier.
+pub fn truncate_identifier(name: &str) -> &str {
+    let mut cut = MAX_IDENT_BYTES.min(name.len());
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &name[..cut]
+}
+
 /// `<table>_<parts>_<suffix>`, cut to PostgreSQL's identifier length the way Prisma names things.
 pub fn object_name(table: &str, parts: &[&str], suffix: &str) -> String {
     let mut base = table.to_string();

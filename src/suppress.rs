@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use crate::suggestion::Suggestion;
 use crate::config::closest_rule;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{self, Rule};
@@ -131,12 +132,23 @@ pub fn apply(
                      accepted"
                         .to_string(),
                     "write the reason after a colon: `-- migrate-lint-ignore <rule>: <why this is safe>`",
+                    format!(
+                        "write the comment as `-- migrate-lint-ignore {}: <why this is safe>`",
+                        directive.rules.join(", ")
+                    ),
                 );
             }
             for (rule, used) in directive.rules.iter().zip(used) {
                 if used {
                     continue;
                 }
+                let reason = directive.reason.as_deref().unwrap_or("<why this is safe>");
+                let fix = match closest_rule(rule).filter(|_| rules::find(rule).is_none()) {
+                    Some(id) => format!("write the rule id as `{id}`: `-- migrate-lint-ignore {id}: {reason}`"),
+                    None => "delete the comment, or move it to the line directly above the statement whose \
+                             finding it accepts"
+                        .to_string(),
+                };
                 let message = match rules::find(rule) {
                     None => {
                         let hint = closest_rule(rule)
@@ -162,6 +174,7 @@ pub fn apply(
                     directive,
                     message,
                     "remove the comment, fix the rule id, or move it to the line directly above the statement",
+                    fix,
                 );
             }
         }
@@ -185,6 +198,7 @@ fn push_meta(
     directive: &Directive,
     message: String,
     help: &str,
+    fix: String,
 ) {
     let Some(rule) = rule else {
         return;
@@ -193,7 +207,7 @@ fn push_meta(
         return;
     };
     out.push(Diagnostic {
-        suggestion: None,
+        suggestion: Some(Suggestion::notes_only("correct the migrate-lint-ignore comment").note(fix)),
         rule: rule.id,
         severity,
         file,
