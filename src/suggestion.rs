@@ -576,7 +576,12 @@ pub fn with_concurrently(statement: &str) -> Option<String> {
         .take(4)
         .collect();
     let lower: Vec<String> = words.iter().map(|(_, w)| w.to_ascii_lowercase()).collect();
-    let keyword = match lower.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let keyword = match lower
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["create", "index", ..] | ["reindex", "table" | "index", ..] => 1,
         ["create", "unique", "index", ..] => 2,
         _ => return None,
@@ -591,7 +596,12 @@ pub fn with_concurrently(statement: &str) -> Option<String> {
 
 /// Builds a unique index without blocking writes, then attaches it as a constraint (instant): `kind` is `UNIQUE`
 /// or `PRIMARY KEY`. PostgreSQL renames the index to the constraint's name, so both get `name`.
-pub fn index_then_constraint(table: &ObjName, name: &str, columns: &[String], kind: &str) -> Vec<Vec<String>> {
+pub fn index_then_constraint(
+    table: &ObjName,
+    name: &str,
+    columns: &[String],
+    kind: &str,
+) -> Vec<Vec<String>> {
     let name = quote_ident(name);
     vec![
         vec![format!(
@@ -616,7 +626,9 @@ pub fn batched_update(table: &ObjName, key: &str, set: &str, pending: &str) -> S
 pub fn batch_key(catalog: &Catalog, table: &ObjName) -> String {
     let key = catalog.table(table).and_then(|t| {
         t.constraints.iter().find_map(|c| match &c.kind {
-            ConstraintKind::PrimaryKey { columns, .. } if columns.len() == 1 => Some(columns[0].clone()),
+            ConstraintKind::PrimaryKey { columns, .. } if columns.len() == 1 => {
+                Some(columns[0].clone())
+            }
             _ => None,
         })
     });

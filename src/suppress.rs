@@ -3,13 +3,13 @@
 
 use std::ops::Range;
 
-use crate::suggestion::Suggestion;
 use crate::config::closest_rule;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{self, Rule};
 use crate::settings::Settings;
 use crate::source::SourceFile;
 use crate::split::Comment;
+use crate::suggestion::Suggestion;
 
 const STATEMENT_DIRECTIVE: &str = "migrate-lint-ignore";
 const FILE_DIRECTIVE: &str = "migrate-lint-ignore-file";
@@ -207,7 +207,9 @@ fn push_meta(
         return;
     };
     out.push(Diagnostic {
-        suggestion: Some(Suggestion::notes_only("correct the migrate-lint-ignore comment").note(fix)),
+        suggestion: Some(
+            Suggestion::notes_only("correct the migrate-lint-ignore comment").note(fix),
+        ),
         rule: rule.id,
         severity,
         file,

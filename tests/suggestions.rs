@@ -94,7 +94,13 @@ fn apply(
     }
     let mut report = vec![true; files.len()];
     report[0] = false;
-    let diagnostics = lint_history(&files, &report, &settings_with(rule)).diagnostics;
+    // A migration the suggestion follows keeps its other findings (each has a suggestion of its own); only `rule`
+    // must be gone from it.
+    let diagnostics = lint_history(&files, &report, &settings_with(rule))
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.file >= first_suggested || d.rule == rule)
+        .collect();
     (diagnostics, first_suggested)
 }
 
@@ -176,6 +182,7 @@ fn every_rule_pages_bad_example_gets_a_suggestion_that_fixes_it() {
 }
 
 const USERS: &str = r#"CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');
+CREATE TABLE "Member" ("id" TEXT NOT NULL, "role" "Role" NOT NULL, CONSTRAINT "Member_pkey" PRIMARY KEY ("id"));
 CREATE TABLE "User" ("id" TEXT NOT NULL, "email" TEXT, "name" TEXT, "age" INTEGER NOT NULL,
   CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
 CREATE TABLE "Post" ("id" TEXT NOT NULL, "authorId" TEXT NOT NULL, "editorId" TEXT NOT NULL,
@@ -224,6 +231,90 @@ fn suggestions_hold_beyond_the_page_examples() {
         (
             "fk-without-index",
             r#"ALTER TABLE "Post" ADD CONSTRAINT "Post_editorId_fkey" FOREIGN KEY ("editorId") REFERENCES "User"("id");"#,
+        ),
+        // Lock rules: the branches their pages do not show.
+        (
+            "create-index-non-concurrently",
+            r#"CREATE UNIQUE INDEX "User_email_key" ON "User"("email") WHERE "email" IS NOT NULL;"#,
+        ),
+        (
+            "concurrently-in-transaction",
+            "SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\n\
+             CREATE INDEX CONCURRENTLY \"User_name_idx\" ON \"User\"(\"name\");\n\
+             ALTER TABLE \"Post\" ADD COLUMN \"title\" TEXT;",
+        ),
+        (
+            "concurrently-in-transaction",
+            "BEGIN;\nDROP INDEX CONCURRENTLY \"Post_authorId_idx\";\nCOMMIT;",
+        ),
+        (
+            "constraint-not-valid",
+            r#"ALTER TABLE "User" ADD CHECK ("age" >= 0);"#,
+        ),
+        (
+            "constraint-not-valid",
+            "SET lock_timeout = '5s';\n\
+             ALTER TABLE \"User\" ADD CONSTRAINT \"User_age_check\" CHECK (\"age\" >= 0) NOT VALID;\n\
+             ALTER TABLE \"User\" VALIDATE CONSTRAINT \"User_age_check\";",
+        ),
+        (
+            "unique-constraint-locks",
+            r#"ALTER TABLE "User" ADD UNIQUE ("email");"#,
+        ),
+        (
+            "change-column-type",
+            r#"ALTER TABLE "User" ALTER COLUMN "age" TYPE BIGINT USING "age"::bigint;"#,
+        ),
+        (
+            "change-column-type",
+            "CREATE TYPE \"Role_new\" AS ENUM ('USER', 'ADMIN', 'EDITOR');\n\
+             ALTER TABLE \"Member\" ALTER COLUMN \"role\" TYPE \"Role_new\" USING (\"role\"::text::\"Role_new\");\n\
+             ALTER TYPE \"Role\" RENAME TO \"Role_old\";\n\
+             ALTER TYPE \"Role_new\" RENAME TO \"Role\";\n\
+             DROP TYPE \"Role_old\";",
+        ),
+        (
+            "volatile-default",
+            r#"ALTER TABLE "User" ADD COLUMN "seq" SERIAL;"#,
+        ),
+        (
+            "enum-value-in-transaction",
+            "BEGIN;\nALTER TYPE \"Role\" ADD VALUE 'EDITOR';\n\
+             UPDATE \"Member\" SET \"role\" = 'EDITOR' WHERE \"id\" = 'm1';\nCOMMIT;",
+        ),
+        (
+            "missing-lock-timeout",
+            "ALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\n\
+             CREATE INDEX CONCURRENTLY \"User_name_idx\" ON \"User\"(\"name\");",
+        ),
+        (
+            "long-lock-chain",
+            "SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\n\
+             ALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_authorId_fkey\";",
+        ),
+        (
+            "data-backfill-in-migration",
+            r#"DELETE FROM "Post";"#,
+        ),
+        (
+            "truncate",
+            r#"TRUNCATE "Post", "User";"#,
+        ),
+        (
+            "table-rewrite-command",
+            r#"REINDEX TABLE "User";"#,
+        ),
+        (
+            "table-rewrite-command",
+            r#"CLUSTER "User" USING "User_pkey";"#,
+        ),
+        (
+            "identifier-too-long",
+            r#"CREATE INDEX CONCURRENTLY "User_name_email_and_a_very_long_suffix_that_goes_past_the_limit_idx" ON "User"("name", "email");"#,
+        ),
+        (
+            "prefer-text",
+            r#"ALTER TABLE "User" ADD COLUMN "bio" VARCHAR(280);"#,
         ),
     ];
     for (rule, bad) in cases {
@@ -338,7 +429,11 @@ fn set_not_null_before_postgres_12_says_there_is_no_shortcut() {
         ..Settings::default()
     };
     let d = lint_history(&files, &[false, true], &settings).diagnostics;
-    let s = d[0].suggestion.as_ref().expect("a suggestion");
+    let set_not_null = d
+        .iter()
+        .find(|d| d.rule == "set-not-null")
+        .expect("set-not-null");
+    let s = set_not_null.suggestion.as_ref().expect("a suggestion");
     assert_eq!(
         s.sql,
         vec![vec![
@@ -393,4 +488,91 @@ fn drop_keeps_the_drop_for_a_later_release() {
     );
     assert!(!optional(&with_default));
     assert_eq!(with_default.sql.len(), 1);
+}
+
+/// The lock suggestions keep what the statement says (names, WHERE, other statements) and change only what locks.
+#[test]
+fn lock_suggestions_rewrite_the_real_statements() {
+    let sql = |rule: &str, bad: &str| only_suggestion(rule, USERS, bad).sql;
+    assert_eq!(
+        sql(
+            "create-index-non-concurrently",
+            r#"CREATE UNIQUE INDEX "User_email_key" ON "User"("email") WHERE "email" IS NOT NULL;"#
+        ),
+        vec![vec![
+            r#"CREATE UNIQUE INDEX CONCURRENTLY "User_email_key" ON "User"("email") WHERE "email" IS NOT NULL;"#
+        ]]
+    );
+    // The statements around the CONCURRENTLY one keep their order and get a lock_timeout of their own.
+    assert_eq!(
+        sql(
+            "concurrently-in-transaction",
+            "SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\n\
+             CREATE INDEX CONCURRENTLY \"User_name_idx\" ON \"User\"(\"name\");\n\
+             ALTER TABLE \"Post\" ADD COLUMN \"title\" TEXT;"
+        ),
+        vec![
+            vec![
+                "SET lock_timeout = '5s';",
+                r#"ALTER TABLE "User" ADD COLUMN "bio" TEXT;"#
+            ],
+            vec![r#"CREATE INDEX CONCURRENTLY "User_name_idx" ON "User"("name");"#],
+            vec![
+                "SET lock_timeout = '5s';",
+                r#"ALTER TABLE "Post" ADD COLUMN "title" TEXT;"#
+            ],
+        ]
+    );
+    // An unnamed constraint gets a name, so the next migration can validate it.
+    assert_eq!(
+        sql(
+            "constraint-not-valid",
+            r#"ALTER TABLE "User" ADD CHECK ("age" >= 0);"#
+        ),
+        vec![
+            vec![
+                "SET lock_timeout = '5s';",
+                r#"ALTER TABLE "User" ADD CONSTRAINT "User_check" CHECK ("age" >= 0) NOT VALID;"#
+            ],
+            vec![r#"ALTER TABLE "User" VALIDATE CONSTRAINT "User_check";"#],
+        ]
+    );
+    assert_eq!(
+        sql(
+            "unique-constraint-locks",
+            r#"ALTER TABLE "User" ADD UNIQUE ("email");"#
+        ),
+        vec![
+            vec![r#"CREATE UNIQUE INDEX CONCURRENTLY "User_email_key" ON "User"("email");"#],
+            vec![
+                "SET lock_timeout = '5s';",
+                r#"ALTER TABLE "User" ADD CONSTRAINT "User_email_key" UNIQUE USING INDEX "User_email_key";"#
+            ],
+        ]
+    );
+    // Prisma's enum swap that only adds a value becomes ADD VALUE: nothing is rewritten.
+    assert_eq!(
+        sql(
+            "change-column-type",
+            "CREATE TYPE \"Role_new\" AS ENUM ('USER', 'ADMIN', 'EDITOR');\n\
+             ALTER TABLE \"Member\" ALTER COLUMN \"role\" TYPE \"Role_new\" USING (\"role\"::text::\"Role_new\");\n\
+             ALTER TYPE \"Role\" RENAME TO \"Role_old\";\nALTER TYPE \"Role_new\" RENAME TO \"Role\";\n\
+             DROP TYPE \"Role_old\";"
+        ),
+        vec![vec![r#"ALTER TYPE "Role" ADD VALUE 'EDITOR';"#]]
+    );
+    assert_eq!(
+        sql("table-rewrite-command", r#"REINDEX TABLE "User";"#),
+        vec![vec![r#"REINDEX TABLE CONCURRENTLY "User";"#]]
+    );
+    assert_eq!(
+        sql(
+            "prefer-text",
+            r#"ALTER TABLE "User" ADD COLUMN "bio" VARCHAR(280);"#
+        ),
+        vec![vec![
+            "SET lock_timeout = '5s';",
+            r#"ALTER TABLE "User" ADD COLUMN "bio" TEXT;"#
+        ]]
+    );
 }

@@ -236,10 +236,10 @@ fn suggest_expand(
             )],
         ],
     )
-    .note(
+    .note(format!(
         "migration 2 converts one batch of 1000 rows: run it until it updates no rows. Meanwhile the application \
-         writes both columns (or a trigger copies {col} into the new column), so no row is missed",
-    )
+         writes both columns (or a trigger copies {col} into {new_col}), so no row is missed"
+    ))
     .note(format!(
         "then switch: point the field at the new column (`@map(\"{column}_new\")` with the new `@db` type), deploy, \
          and drop {col} in a later release the way drop-column suggests"

@@ -4,12 +4,12 @@
 use std::collections::HashSet;
 
 use super::MigrationContext;
-use crate::parse::Statement;
-use crate::suggestion::locked;
 use crate::catalog::Catalog;
 use crate::ops::{
     ConstraintKind, DmlKind, MaintenanceCommand, ObjName, OpKind, TransactionControl,
 };
+use crate::parse::Statement;
+use crate::suggestion::locked;
 
 /// The PostgreSQL table lock modes migrations take, weakest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -279,7 +279,11 @@ pub fn concurrent_kind(kind: &OpKind) -> Option<&'static str> {
 }
 
 /// Statement text isolated by `isolate`: the CONCURRENTLY statements, alone.
-pub fn alone_if_concurrent(ctx: &MigrationContext, statement: &Statement, text: &str) -> Option<Vec<String>> {
+pub fn alone_if_concurrent(
+    ctx: &MigrationContext,
+    statement: &Statement,
+    text: &str,
+) -> Option<Vec<String>> {
     ctx.ops
         .iter()
         .any(|r| statement.span.contains(&r.op.span.start) && concurrent_kind(&r.op.kind).is_some())
@@ -315,7 +319,11 @@ pub fn split_migration(
     for statement in ctx.statements {
         let text = format!(
             "{};",
-            ctx.file.slice(&statement.span).trim().trim_end_matches(';').trim_end()
+            ctx.file
+                .slice(&statement.span)
+                .trim()
+                .trim_end_matches(';')
+                .trim_end()
         );
         if has_op(statement, &|k| matches!(k, OpKind::Transaction(_))) {
             continue;
@@ -325,8 +333,10 @@ pub fn split_migration(
             out.push(alone);
             continue;
         }
-        group_sets_timeout |=
-            has_op(statement, &|k| matches!(k, OpKind::Set { name, .. } if name == "lock_timeout"));
+        group_sets_timeout |= has_op(
+            statement,
+            &|k| matches!(k, OpKind::Set { name, .. } if name == "lock_timeout"),
+        );
         group.push(text);
     }
     flush(&mut group, &mut group_sets_timeout, &mut out);

@@ -3,8 +3,8 @@
 use super::{MigrationContext, OpContext, ReplayedOp};
 use crate::diagnostic::Finding;
 use crate::ops::quote_ident;
-use crate::suggestion::{Placement, Suggestion};
 use crate::ops::{ObjName, OpKind};
+use crate::suggestion::{locked, Placement, Suggestion};
 
 /// A DROP COLUMN and an ADD COLUMN of the same type on the same table in one migration: what Prisma generates when a
 /// field is renamed without `@map`.
@@ -128,9 +128,21 @@ pub fn base_type(ty: &str) -> &str {
 
 /// The declaring statement with `column`'s type `old` written as `new` (for style rules: the type is still free to
 /// choose where the column is declared), plus the schema.prisma change that makes Prisma generate it.
-pub fn retyped(ctx: &OpContext, table: &ObjName, column: &str, old: &str, new: &str, schema_note: String) -> Suggestion {
+pub fn retyped(
+    ctx: &OpContext,
+    table: &ObjName,
+    column: &str,
+    old: &str,
+    new: &str,
+    schema_note: String,
+) -> Suggestion {
     let old = old.trim_end_matches("[]");
-    let text = ctx.file.slice(&ctx.op.span).trim().trim_end_matches(';').trim_end();
+    let text = ctx
+        .file
+        .slice(&ctx.op.span)
+        .trim()
+        .trim_end_matches(';')
+        .trim_end();
     let lower = text.to_ascii_lowercase();
     let statement = if lower.starts_with("create") || lower.starts_with("alter") {
         text.to_string()
@@ -142,7 +154,8 @@ pub fn retyped(ctx: &OpContext, table: &ObjName, column: &str, old: &str, new: &
         .find(&quote_ident(column))
         .and_then(|c| lower[c..].find(old).map(|t| c + t));
     let Some(at) = at else {
-        return Suggestion::notes_only(format!("declare {} as {new}", quote_ident(column))).note(schema_note);
+        return Suggestion::notes_only(format!("declare {} as {new}", quote_ident(column)))
+            .note(schema_note);
     };
     let written = &statement[at..at + old.len()];
     let new = if written.chars().any(|c| c.is_ascii_uppercase()) {
@@ -150,10 +163,17 @@ pub fn retyped(ctx: &OpContext, table: &ObjName, column: &str, old: &str, new: &
     } else {
         new.to_string()
     };
+    let retyped = format!("{}{new}{};", &statement[..at], &statement[at + old.len()..]);
+    // A table created here holds no rows; an ALTER works on one that may be in use.
+    let migration = if lower.starts_with("create") {
+        vec![retyped]
+    } else {
+        locked([retyped])
+    };
     Suggestion::new(
         format!("declare {} as {new}", quote_ident(column)),
         Placement::Replace,
-        vec![vec![format!("{}{new}{};", &statement[..at], &statement[at + old.len()..])]],
+        vec![migration],
     )
     .note(schema_note)
 }

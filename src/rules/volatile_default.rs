@@ -60,12 +60,21 @@ fn suggest(ctx: &OpContext, table: &ObjName, column: &ColumnSpec) -> Suggestion 
     let col = quote_ident(&column.name);
     let ty = &column.ty.text;
     let Some(default) = column.default.as_ref().filter(|_| !column.generated) else {
-        return Suggestion::notes_only("compute the column's values outside the migration")
-            .note(format!(
-                "add {col} as a plain nullable {ty} column, fill it in batches from a script, and have the \
-                 application (or a trigger) set it for new rows; serial, identity and GENERATED columns cannot be \
-                 added to a table with rows without rewriting it"
-            ));
+        let plain = match ty.as_str() {
+            "serial" | "serial4" => "integer",
+            "bigserial" | "serial8" => "bigint",
+            "smallserial" | "serial2" => "smallint",
+            other => other,
+        };
+        return Suggestion::new(
+            format!("add {col} as a plain nullable {plain} column and fill it outside the migration"),
+            Placement::Replace,
+            vec![locked([format!("ALTER TABLE {table} ADD COLUMN {col} {plain};")])],
+        )
+        .note(
+            "serial, identity and GENERATED columns are computed for every existing row when added: fill the \
+             column in batches from a script instead, and have the application (or a trigger) set it for new rows",
+        );
     };
     let value = &default.text;
     Suggestion::new(
