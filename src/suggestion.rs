@@ -47,6 +47,8 @@ pub struct Suggestion {
 pub enum Placement {
     /// The offending statement goes; these migrations take its place.
     Replace,
+    /// The whole migration with the finding goes (it is split or rewritten); these migrations take its place.
+    ReplaceMigration,
     /// The offending migration stays; these migrations follow it.
     After,
 }

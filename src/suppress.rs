@@ -126,8 +126,7 @@ pub fn apply(
                     &mut meta,
                     &rules::find("ignore-without-reason"),
                     settings,
-                    fs.file,
-                    directive,
+                    (fs.file, directive),
                     "this migrate-lint-ignore comment gives no reason, so nobody can review why the finding is \
                      accepted"
                         .to_string(),
@@ -145,6 +144,18 @@ pub fn apply(
                 let reason = directive.reason.as_deref().unwrap_or("<why this is safe>");
                 let fix = match closest_rule(rule).filter(|_| rules::find(rule).is_none()) {
                     Some(id) => format!("write the rule id as `{id}`: `-- migrate-lint-ignore {id}: {reason}`"),
+                    None if directive.rules.len() > 1 => {
+                        let others: Vec<&str> = directive
+                            .rules
+                            .iter()
+                            .filter(|r| *r != rule)
+                            .map(String::as_str)
+                            .collect();
+                        format!(
+                            "drop `{rule}` from the comment: `-- migrate-lint-ignore {}: {reason}`",
+                            others.join(", ")
+                        )
+                    }
                     None => "delete the comment, or move it to the line directly above the statement whose \
                              finding it accepts"
                         .to_string(),
@@ -170,8 +181,7 @@ pub fn apply(
                     &mut meta,
                     &rules::find("unused-ignore"),
                     settings,
-                    fs.file,
-                    directive,
+                    (fs.file, directive),
                     message,
                     "remove the comment, fix the rule id, or move it to the line directly above the statement",
                     fix,
@@ -194,8 +204,7 @@ fn push_meta(
     out: &mut Vec<Diagnostic>,
     rule: &Option<&'static Rule>,
     settings: &Settings,
-    file: usize,
-    directive: &Directive,
+    (file, directive): (usize, &Directive),
     message: String,
     help: &str,
     fix: String,

@@ -24,6 +24,6 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             format!("{table}.{} is {ty}: char(n) pads every value with spaces to n characters, which surprises comparisons and wastes space", display_ident(column)),
             Some("use text (or varchar(n) if a limit is really needed)".to_string()),
         )
-        .with_suggestion(retyped(ctx, table, column, ty, &"text".to_string(), format!("in schema.prisma remove `@db.Char(...)` from the String field {}: text is Prisma's default for String", display_ident(column)))));
+        .with_suggestion(retyped(ctx, table, column, ty, "text", format!("in schema.prisma remove `@db.Char(...)` from the String field {}: text is Prisma's default for String", display_ident(column)))));
     }
 }

@@ -58,7 +58,7 @@ fn suggest(ctx: &MigrationContext) -> Suggestion {
     let split = split_migration(ctx, &|statement, text| alone_if_concurrent(ctx, statement, text));
     Suggestion::new(
         "split the file: each CONCURRENTLY statement alone in a migration of its own, the rest around it in order",
-        Placement::Replace,
+        Placement::ReplaceMigration,
         split,
     )
     .note(

@@ -151,7 +151,7 @@ fn suggest_later_validate(ctx: &MigrationContext, validate: &std::ops::Range<usi
     });
     Suggestion::new(
         "commit the NOT VALID constraint first: VALIDATE CONSTRAINT in a migration of its own",
-        Placement::Replace,
+        Placement::ReplaceMigration,
         split,
     )
 }

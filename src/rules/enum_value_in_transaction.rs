@@ -100,7 +100,7 @@ fn suggest(ctx: &MigrationContext, add_value: &std::ops::Range<usize>) -> Sugges
     });
     Suggestion::new(
         "commit ADD VALUE in a migration of its own, before the migration that uses the new value",
-        Placement::Replace,
+        Placement::ReplaceMigration,
         split,
     )
     .note("each migration below is a migration folder of its own, named to sort in this order")

@@ -94,7 +94,7 @@ fn suggest(ctx: &MigrationContext, slow: &std::ops::Range<usize>) -> Suggestion 
     Suggestion::new(
         "split the migration at the slow statement, so the ACCESS EXCLUSIVE change commits and releases its lock \
          first",
-        Placement::Replace,
+        Placement::ReplaceMigration,
         split,
     )
     .note("each migration below is a migration folder of its own, named to sort in this order")

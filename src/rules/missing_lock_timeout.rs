@@ -48,13 +48,14 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             .with_suggestion(
                 Suggestion::new(
                     "start the migration with SET lock_timeout",
-                    Placement::Replace,
+                    Placement::ReplaceMigration,
                     split_migration(ctx, &|statement, text| alone_if_concurrent(ctx, statement, text)),
                 )
-                .note(
+                .note(format!(
                     "if the lock is not granted within 5s the migration fails instead of stalling traffic: run \
-                     `prisma migrate resolve --rolled-back <name>` and deploy again at a quieter moment",
-                ),
+                     `prisma migrate resolve --rolled-back {}` and deploy again at a quieter moment",
+                    ctx.file.migration
+                )),
             ));
             return;
         }

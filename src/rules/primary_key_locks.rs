@@ -53,7 +53,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             .clone()
             .unwrap_or_else(|| object_name(&table.name, &parts, "pkey"));
         Suggestion::new(
-            format!("build the primary key index CONCURRENTLY, then attach it as the constraint (instant)"),
+            "build the primary key index CONCURRENTLY, then attach it as the constraint (instant)",
             Placement::Replace,
             index_then_constraint(table, &name, columns, "PRIMARY KEY"),
         )

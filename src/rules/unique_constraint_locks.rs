@@ -51,7 +51,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             .clone()
             .unwrap_or_else(|| object_name(&table.name, &parts, "key"));
         Suggestion::new(
-            format!("build the unique index CONCURRENTLY, then attach it as the constraint (instant)"),
+            "build the unique index CONCURRENTLY, then attach it as the constraint (instant)",
             Placement::Replace,
             index_then_constraint(table, &name, columns, "UNIQUE"),
         )
