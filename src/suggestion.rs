@@ -596,24 +596,43 @@ pub fn with_concurrently(statement: &str) -> Option<String> {
     Some(format!("{} CONCURRENTLY{};", &text[..cut], &text[cut..]))
 }
 
-/// Builds a unique index without blocking writes, then attaches it as a constraint (instant): `kind` is `UNIQUE`
-/// or `PRIMARY KEY`. PostgreSQL renames the index to the constraint's name, so both get `name`.
+/// `ADD UNIQUE` / `ADD PRIMARY KEY` without the long lock: build the unique index CONCURRENTLY, then attach it as
+/// the constraint (instant). PostgreSQL renames the index to the constraint's name, so both get the constraint's
+/// name, or the one Prisma would give it.
 pub fn index_then_constraint(
     table: &ObjName,
-    name: &str,
+    name: Option<&str>,
     columns: &[String],
-    kind: &str,
-) -> Vec<Vec<String>> {
-    let name = quote_ident(name);
-    vec![
-        vec![format!(
-            "CREATE UNIQUE INDEX CONCURRENTLY {name} ON {table}({});",
-            column_list(columns)
-        )],
-        locked([format!(
-            "ALTER TABLE {table} ADD CONSTRAINT {name} {kind} USING INDEX {name};"
-        )]),
-    ]
+    primary: bool,
+) -> Suggestion {
+    let (kind, suffix, what) = if primary {
+        ("PRIMARY KEY", "pkey", "primary key")
+    } else {
+        ("UNIQUE", "key", "unique")
+    };
+    let parts: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let name =
+        quote_ident(&name.map_or_else(|| object_name(&table.name, &parts, suffix), str::to_string));
+    Suggestion::new(
+        format!("build the {what} index CONCURRENTLY, then attach it as the constraint (instant)"),
+        Placement::Replace,
+        vec![
+            vec![format!(
+                "CREATE UNIQUE INDEX CONCURRENTLY {name} ON {table}({});",
+                column_list(columns)
+            )],
+            locked([format!("ALTER TABLE {table} ADD CONSTRAINT {name} {kind} USING INDEX {name};")]),
+        ],
+    )
+    .note(
+        "CREATE UNIQUE INDEX CONCURRENTLY must be alone in its migration.sql; ADD CONSTRAINT ... USING INDEX renames \
+         the index to the constraint's name and takes its lock only for an instant",
+    )
+    .notes_if(
+        primary,
+        "ADD PRIMARY KEY USING INDEX needs every column NOT NULL already, or it scans the table to set it: make them \
+         NOT NULL first, the scan-free way set-not-null suggests",
+    )
 }
 
 /// One batch of a backfill: `UPDATE` the first `LIMIT` rows still matching `pending`, by `key`. Run it until it

@@ -1,9 +1,9 @@
 //! `CONCURRENTLY` where PostgreSQL refuses it: inside a transaction block.
 
-use super::locks::{alone_if_concurrent, concurrent_kind, split_migration, transactions};
+use super::locks::{alone_if_concurrent, concurrent_kind, split_suggestion, transactions};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::suggestion::{Placement, Suggestion};
+use crate::suggestion::Suggestion;
 
 pub const RULE: Rule = Rule {
     id: "concurrently-in-transaction",
@@ -55,11 +55,10 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
 
 /// One migration per CONCURRENTLY statement, the other statements around them in order.
 fn suggest(ctx: &MigrationContext) -> Suggestion {
-    let split = split_migration(ctx, &|statement, text| alone_if_concurrent(ctx, statement, text));
-    Suggestion::new(
+    split_suggestion(
+        ctx,
         "split the file: each CONCURRENTLY statement alone in a migration of its own, the rest around it in order",
-        Placement::ReplaceMigration,
-        split,
+        &|statement, text| alone_if_concurrent(ctx, statement, text),
     )
     .note(
         "each migration below is a migration folder of its own, named to sort in this order; if this migration \

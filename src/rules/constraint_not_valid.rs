@@ -5,7 +5,7 @@ use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::{display_ident, quote_ident, Constraint, ConstraintKind, ObjName, OpKind};
 use crate::suggestion::{locked, object_name, Placement, Suggestion};
-use super::locks::split_migration;
+use super::locks::{alone_at, split_suggestion};
 
 pub const RULE: Rule = Rule {
     id: "constraint-not-valid",
@@ -146,12 +146,9 @@ fn suggest_not_valid(clause: &str, table: &ObjName, constraint: &Constraint) -> 
 
 /// The same migration with the VALIDATE moved into a migration of its own, after the one that adds it.
 fn suggest_later_validate(ctx: &MigrationContext, validate: &std::ops::Range<usize>) -> Suggestion {
-    let split = split_migration(ctx, &|statement, text| {
-        statement.span.contains(&validate.start).then(|| vec![text.to_string()])
-    });
-    Suggestion::new(
+    split_suggestion(
+        ctx,
         "commit the NOT VALID constraint first: VALIDATE CONSTRAINT in a migration of its own",
-        Placement::ReplaceMigration,
-        split,
+        &alone_at(validate.start),
     )
 }

@@ -1,7 +1,7 @@
 //! `ALTER TYPE ... ADD VALUE` where PostgreSQL refuses it, or followed by a use of the value in the same transaction.
 
-use super::locks::{split_migration, transactions};
-use crate::suggestion::{Placement, Suggestion};
+use super::locks::{alone_at, split_suggestion, transactions};
+use crate::suggestion::Suggestion;
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::OpKind;
@@ -95,13 +95,9 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
 
 /// ADD VALUE committed in a migration of its own, before the statements that use the value.
 fn suggest(ctx: &MigrationContext, add_value: &std::ops::Range<usize>) -> Suggestion {
-    let split = split_migration(ctx, &|statement, text| {
-        statement.span.contains(&add_value.start).then(|| vec![text.to_string()])
-    });
-    Suggestion::new(
+    split_suggestion(
+        ctx,
         "commit ADD VALUE in a migration of its own, before the migration that uses the new value",
-        Placement::ReplaceMigration,
-        split,
+        &alone_at(add_value.start),
     )
-    .note("each migration below is a migration folder of its own, named to sort in this order")
 }

@@ -9,7 +9,7 @@ use crate::ops::{
     ConstraintKind, DmlKind, MaintenanceCommand, ObjName, OpKind, TransactionControl,
 };
 use crate::parse::Statement;
-use crate::suggestion::locked;
+use crate::suggestion::{locked, Placement, Suggestion};
 
 /// The PostgreSQL table lock modes migrations take, weakest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -290,10 +290,29 @@ pub fn alone_if_concurrent(
         .then(|| vec![text.to_string()])
 }
 
+/// A suggestion that replaces the whole migration with [`split_migration`]'s migrations.
+pub fn split_suggestion(
+    ctx: &MigrationContext,
+    summary: &str,
+    isolate: &dyn Fn(&Statement, &str) -> Option<Vec<String>>,
+) -> Suggestion {
+    let split = split_migration(ctx, isolate);
+    let several = split.len() > 1;
+    Suggestion::new(summary, Placement::ReplaceMigration, split).notes_if(
+        several,
+        "each migration below is a migration folder of its own, named to sort in this order",
+    )
+}
+
+/// For [`split_suggestion`]: the statement holding byte `at` goes alone into a migration of its own.
+pub fn alone_at(at: usize) -> impl Fn(&Statement, &str) -> Option<Vec<String>> {
+    move |statement, text| statement.span.contains(&at).then(|| vec![text.to_string()])
+}
+
 /// The migration's statements regrouped into migrations: each statement `isolate` picks becomes the migration it
 /// returns, the others stay together in their order, each group starting with `SET lock_timeout` unless it sets one.
 /// BEGIN / COMMIT go: every migration file is its own transaction.
-pub fn split_migration(
+fn split_migration(
     ctx: &MigrationContext,
     isolate: &dyn Fn(&Statement, &str) -> Option<Vec<String>>,
 ) -> Vec<Vec<String>> {

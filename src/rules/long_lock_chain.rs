@@ -1,7 +1,8 @@
 //! Slow statements that run while an earlier ACCESS EXCLUSIVE lock of the same transaction is still held.
 
-use super::locks::{alone_if_concurrent, is_slow, split_migration, transactions, LockMode, NewObjects};
-use crate::suggestion::{locked, with_concurrently, Placement, Suggestion};
+use super::locks::{alone_if_concurrent, is_slow, split_suggestion, transactions, LockMode, NewObjects};
+use crate::parse::Statement;
+use crate::suggestion::{locked, with_concurrently, Suggestion};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::{ObjName, OpKind};
@@ -79,7 +80,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
 
 /// The migration split at the slow statement, which gets a migration of its own (an index build CONCURRENTLY).
 fn suggest(ctx: &MigrationContext, slow: &std::ops::Range<usize>) -> Suggestion {
-    let split = split_migration(ctx, &|statement, text| {
+    let isolate = |statement: &Statement, text: &str| {
         if !statement.span.contains(&slow.start) {
             return alone_if_concurrent(ctx, statement, text);
         }
@@ -90,12 +91,11 @@ fn suggest(ctx: &MigrationContext, slow: &std::ops::Range<usize>) -> Suggestion 
             Some(concurrent) => vec![concurrent],
             None => locked([text.to_string()]),
         })
-    });
-    Suggestion::new(
+    };
+    split_suggestion(
+        ctx,
         "split the migration at the slow statement, so the ACCESS EXCLUSIVE change commits and releases its lock \
          first",
-        Placement::ReplaceMigration,
-        split,
+        &isolate,
     )
-    .note("each migration below is a migration folder of its own, named to sort in this order")
 }

@@ -1,7 +1,6 @@
 //! A migration that queues for a traffic-blocking lock with no `lock_timeout`.
 
-use super::locks::{alone_if_concurrent, split_migration, NewObjects};
-use crate::suggestion::{Placement, Suggestion};
+use super::locks::{alone_if_concurrent, split_suggestion, NewObjects};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::OpKind;
@@ -46,11 +45,9 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 ),
             )
             .with_suggestion(
-                Suggestion::new(
-                    "start the migration with SET lock_timeout",
-                    Placement::ReplaceMigration,
-                    split_migration(ctx, &|statement, text| alone_if_concurrent(ctx, statement, text)),
-                )
+                split_suggestion(ctx, "start the migration with SET lock_timeout", &|statement, text| {
+                    alone_if_concurrent(ctx, statement, text)
+                })
                 .note(format!(
                     "if the lock is not granted within 5s the migration fails instead of stalling traffic: run \
                      `prisma migrate resolve --rolled-back {}` and deploy again at a quieter moment",

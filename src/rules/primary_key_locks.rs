@@ -4,7 +4,7 @@ use super::locks::LockMode;
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::{display_ident, ConstraintKind, OpKind};
-use crate::suggestion::{index_then_constraint, object_name, Placement, Suggestion};
+use crate::suggestion::index_then_constraint;
 
 pub const RULE: Rule = Rule {
     id: "primary-key-locks",
@@ -46,24 +46,10 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
              must already be NOT NULL)"
         )),
     )
-    .with_suggestion({
-        let parts: Vec<&str> = columns.iter().map(String::as_str).collect();
-        let name = constraint
-            .name
-            .clone()
-            .unwrap_or_else(|| object_name(&table.name, &parts, "pkey"));
-        Suggestion::new(
-            "build the primary key index CONCURRENTLY, then attach it as the constraint (instant)",
-            Placement::Replace,
-            index_then_constraint(table, &name, columns, "PRIMARY KEY"),
-        )
-        .note(
-            "CREATE UNIQUE INDEX CONCURRENTLY must be alone in its migration.sql; ADD CONSTRAINT ... USING INDEX \
-             renames the index to the constraint's name and takes its lock only for an instant"
-        )
-    .note(format!(
-        "ADD PRIMARY KEY USING INDEX needs every column NOT NULL already, or it scans the table to set it: make \
-         {cols} NOT NULL first, the scan-free way set-not-null suggests"
-    ))
-    }));
+    .with_suggestion(index_then_constraint(
+        table,
+        constraint.name.as_deref(),
+        columns,
+        true,
+    )));
 }

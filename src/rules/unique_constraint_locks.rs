@@ -4,7 +4,7 @@ use super::locks::LockMode;
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::{display_ident, ConstraintKind, OpKind};
-use crate::suggestion::{index_then_constraint, object_name, Placement, Suggestion};
+use crate::suggestion::index_then_constraint;
 
 pub const RULE: Rule = Rule {
     id: "unique-constraint-locks",
@@ -44,20 +44,10 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
              in the next: `ALTER TABLE {table} ADD CONSTRAINT ... UNIQUE USING INDEX \"idx\";` (instant)"
         )),
     )
-    .with_suggestion({
-        let parts: Vec<&str> = columns.iter().map(String::as_str).collect();
-        let name = constraint
-            .name
-            .clone()
-            .unwrap_or_else(|| object_name(&table.name, &parts, "key"));
-        Suggestion::new(
-            "build the unique index CONCURRENTLY, then attach it as the constraint (instant)",
-            Placement::Replace,
-            index_then_constraint(table, &name, columns, "UNIQUE"),
-        )
-        .note(
-            "CREATE UNIQUE INDEX CONCURRENTLY must be alone in its migration.sql; ADD CONSTRAINT ... USING INDEX \
-             renames the index to the constraint's name and takes its lock only for an instant"
-        )
-    }));
+    .with_suggestion(index_then_constraint(
+        table,
+        constraint.name.as_deref(),
+        columns,
+        false,
+    )));
 }
