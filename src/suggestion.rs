@@ -786,6 +786,26 @@ model Account {
     }
 
     #[test]
+    fn concurrently_goes_after_the_index_keyword_as_written() {
+        assert_eq!(
+            with_concurrently("create unique index \"a\" on \"T\"(\"x\") where \"x\" > 0;\n")
+                .as_deref(),
+            Some("create unique index CONCURRENTLY \"a\" on \"T\"(\"x\") where \"x\" > 0;")
+        );
+        assert_eq!(
+            with_concurrently("REINDEX  INDEX \"a\"").as_deref(),
+            Some("REINDEX  INDEX CONCURRENTLY \"a\";")
+        );
+        assert_eq!(
+            with_concurrently("CREATE INDEX CONCURRENTLY \"a\" ON \"T\"(\"x\");").as_deref(),
+            Some("CREATE INDEX CONCURRENTLY \"a\" ON \"T\"(\"x\");"),
+            "already concurrent: unchanged"
+        );
+        assert_eq!(with_concurrently("REINDEX (VERBOSE) TABLE \"T\";"), None);
+        assert_eq!(with_concurrently("DROP INDEX \"a\";"), None);
+    }
+
+    #[test]
     fn names_are_cut_to_63_bytes() {
         let long = "t".repeat(70);
         let name = object_name(&long, &["c"], "idx");
