@@ -279,6 +279,11 @@ fn suggestions_hold_beyond_the_page_examples() {
         ),
         (
             "enum-value-in-transaction",
+            "ALTER TYPE \"Role\" ADD VALUE 'EDITOR';\nALTER TYPE \"Role\" ADD VALUE 'OWNER';\n\
+             UPDATE \"Member\" SET \"role\" = 'OWNER' WHERE \"role\" = 'EDITOR';",
+        ),
+        (
+            "enum-value-in-transaction",
             "BEGIN;\nALTER TYPE \"Role\" ADD VALUE 'EDITOR';\n\
              UPDATE \"Member\" SET \"role\" = 'EDITOR' WHERE \"id\" = 'm1';\nCOMMIT;",
         ),

@@ -81,7 +81,8 @@ fn suggest(ctx: &StatementContext) -> Suggestion {
         suggestion = suggestion.note(format!(
             "in schema.prisma name it explicitly so Prisma generates the same name: `map: \"{short}\"` on the \
              @@index / @@unique / @relation, or `@map(\"{short}\")` / `@@map(\"{short}\")` on a field or model \
-             (it was {long}); a shorter, readable name of your own works the same way"
+             (it was {}); a shorter, readable name of your own works the same way",
+            display_ident(long)
         ));
     }
     suggestion
