@@ -129,6 +129,14 @@ pub enum SchemaIntent {
         old_table: String,
         new_table: String,
     },
+    /// The column's field gets the Prisma type and native type (`@db.…`) of `sql_type`: `native` replaces any
+    /// `@db.` attribute (`None`: the type is Prisma's default for the field type, no attribute).
+    NativeType {
+        table: ObjName,
+        column: String,
+        sql_type: SqlType,
+        native: Option<String>,
+    },
     /// An index on these columns.
     AddIndex {
         table: ObjName,
@@ -245,6 +253,7 @@ impl SchemaIntent {
             | SchemaIntent::IgnoreField { table, .. }
             | SchemaIntent::IgnoreModel { table }
             | SchemaIntent::MapField { table, .. }
+            | SchemaIntent::NativeType { table, .. }
             | SchemaIntent::AddIndex { table, .. } => &table.name,
             SchemaIntent::MapModel { new_table, .. } => new_table,
         }
@@ -363,6 +372,17 @@ fn resolve(
                 line.optional = *optional && !line.list;
             }
             line.set_attribute("@map(", format!("@map({})", prisma_string(old_column)));
+            line
+        }),
+        SchemaIntent::NativeType {
+            table,
+            column,
+            sql_type,
+            native,
+        } => field_edit(table, column, sql_type, &|mut line| {
+            line.type_name = prisma_type(sql_type, schema).0;
+            line.attributes.retain(|a| !a.starts_with("@db."));
+            line.attributes.extend(native.clone());
             line
         }),
         SchemaIntent::MapModel {
@@ -768,6 +788,31 @@ model Account {
         assert_eq!(e.text, "nickname String? @ignore");
         assert_eq!(e.action, EditAction::Add);
         assert!(!e.resolved);
+    }
+
+    #[test]
+    fn native_type_edit_replaces_the_db_attribute_and_the_prisma_type() {
+        let schema = Schema::parse_str(
+            "model Event {\n  id Int @id @db.SmallInt\n  at DateTime @default(now()) @db.Timestamp(3)\n}\n",
+            Path::new("schema.prisma"),
+        );
+        let edit_of = |column: &str, ty: &str, native: Option<&str>| {
+            edit(
+                SchemaIntent::NativeType {
+                    table: ObjName::bare("Event"),
+                    column: column.into(),
+                    sql_type: SqlType::new(ty),
+                    native: native.map(str::to_string),
+                },
+                Some(&schema),
+            )
+            .text
+        };
+        assert_eq!(edit_of("id", "bigint", None), "id BigInt @id");
+        assert_eq!(
+            edit_of("at", "timestamptz(3)", Some("@db.Timestamptz(3)")),
+            "at DateTime @default(now()) @db.Timestamptz(3)"
+        );
     }
 
     #[test]

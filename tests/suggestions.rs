@@ -570,6 +570,23 @@ fn lock_suggestions_rewrite_the_real_statements() {
         sql("table-rewrite-command", r#"REINDEX TABLE "User";"#),
         vec![vec![r#"REINDEX TABLE CONCURRENTLY "User";"#]]
     );
+    // Style rules: the type as written, and the field's native type in schema.prisma.
+    let timestamptz = only_suggestion(
+        "prefer-timestamptz",
+        USERS,
+        r#"CREATE TABLE "Log" ("id" TEXT NOT NULL, "at" TIMESTAMP(3) NOT NULL);"#,
+    );
+    assert_eq!(
+        timestamptz.sql,
+        vec![vec![
+            r#"CREATE TABLE "Log" ("id" TEXT NOT NULL, "at" TIMESTAMPTZ(3) NOT NULL);"#
+        ]]
+    );
+    assert!(
+        matches!(&timestamptz.schema_intent, Some(SchemaIntent::NativeType { native: Some(n), .. }) if n == "@db.Timestamptz(3)"),
+        "{:?}",
+        timestamptz.schema_intent
+    );
     assert_eq!(
         sql(
             "prefer-text",

@@ -24,6 +24,14 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             format!("{table}.{} is {ty}: char(n) pads every value with spaces to n characters, which surprises comparisons and wastes space", display_ident(column)),
             Some("use text (or varchar(n) if a limit is really needed)".to_string()),
         )
-        .with_suggestion(retyped(ctx, table, column, ty, "text", format!("in schema.prisma remove `@db.Char(...)` from the String field {}: text is Prisma's default for String", display_ident(column)))));
+        .with_suggestion(retyped(
+            ctx,
+            table,
+            column,
+            ty,
+            "text",
+            None,
+            "text is what a String field is without `@db.Char`; values are no longer padded with spaces".to_string(),
+        )));
     }
 }

@@ -24,6 +24,21 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             format!("{table}.{} is {ty}: a 32-bit (or 16-bit) integer runs out at 2,147,483,647 (32,767), and widening it later rewrites the table under an ACCESS EXCLUSIVE lock", display_ident(column)),
             Some("use bigint: `BigInt` in Prisma (`@default(autoincrement())` gives bigserial)".to_string()),
         )
-        .with_suggestion(retyped(ctx, table, column, ty, if base_type(ty).contains("serial") { "bigserial" } else { "bigint" }, format!("in schema.prisma make the field {} a `BigInt` (with `@default(autoincrement())` for a serial), and every field referencing it too", display_ident(column)))));
+        .with_suggestion(retyped(
+            ctx,
+            table,
+            column,
+            ty,
+            if base_type(ty).contains("serial") {
+                "bigserial"
+            } else {
+                "bigint"
+            },
+            None,
+            format!(
+                "fields that reference {} (relation scalars) become BigInt too, so the foreign keys match",
+                display_ident(column)
+            ),
+        )));
     }
 }

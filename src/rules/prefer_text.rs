@@ -24,6 +24,16 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             format!("{table}.{} is {ty}: raising a varchar limit is cheap, but lowering it rewrites the table, and the limit is usually arbitrary", display_ident(column)),
             Some("use text (`String` without `@db.VarChar(n)`), and validate lengths in the application or with a CHECK constraint".to_string()),
         )
-        .with_suggestion(retyped(ctx, table, column, ty, "text", format!("in schema.prisma remove `@db.VarChar(...)` from the String field {}: text is Prisma's default for String", display_ident(column)))));
+        .with_suggestion(retyped(
+            ctx,
+            table,
+            column,
+            ty,
+            "text",
+            None,
+            "text is what a String field is without `@db.VarChar`; check lengths in the application or with a CHECK \
+             constraint"
+                .to_string(),
+        )));
     }
 }

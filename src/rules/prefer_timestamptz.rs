@@ -24,6 +24,18 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             format!("{table}.{} is {ty}: a timestamp without time zone stores wall-clock time with no offset, so values written from servers or sessions in different time zones cannot be compared", display_ident(column)),
             Some("use timestamptz: `@db.Timestamptz(3)` on the DateTime field".to_string()),
         )
-        .with_suggestion(retyped(ctx, table, column, ty, &ty.trim_end_matches("[]").replacen("timestamp", "timestamptz", 1), format!("in schema.prisma add `@db.Timestamptz({})` to the DateTime field {}", ty.split(['(', ')']).nth(1).unwrap_or("6"), display_ident(column)))));
+        .with_suggestion({
+            let new = ty.trim_end_matches("[]").replacen("timestamp", "timestamptz", 1);
+            let precision = new.strip_prefix("timestamptz").unwrap_or_default();
+            retyped(
+                ctx,
+                table,
+                column,
+                ty,
+                &new,
+                Some(format!("@db.Timestamptz{precision}")),
+                "timestamptz stores an instant: existing code keeps reading and writing JavaScript Dates".to_string(),
+            )
+        }));
     }
 }

@@ -2,9 +2,9 @@
 
 use super::{MigrationContext, OpContext, ReplayedOp};
 use crate::diagnostic::Finding;
-use crate::ops::quote_ident;
+use crate::ops::{quote_ident, SqlType};
 use crate::ops::{ObjName, OpKind};
-use crate::suggestion::{locked, Placement, Suggestion};
+use crate::suggestion::{locked, Placement, SchemaIntent, Suggestion};
 
 /// A DROP COLUMN and an ADD COLUMN of the same type on the same table in one migration: what Prisma generates when a
 /// field is renamed without `@map`.
@@ -134,8 +134,18 @@ pub fn retyped(
     column: &str,
     old: &str,
     new: &str,
+    native: Option<String>,
     schema_note: String,
 ) -> Suggestion {
+    let intent = SchemaIntent::NativeType {
+        table: table.clone(),
+        column: column.to_string(),
+        sql_type: SqlType::new(format!(
+            "{new}{}",
+            if old.ends_with("[]") { "[]" } else { "" }
+        )),
+        native,
+    };
     let old = old.trim_end_matches("[]");
     let text = ctx
         .file
@@ -155,6 +165,7 @@ pub fn retyped(
         .and_then(|c| lower[c..].find(old).map(|t| c + t));
     let Some(at) = at else {
         return Suggestion::notes_only(format!("declare {} as {new}", quote_ident(column)))
+            .schema(intent)
             .note(schema_note);
     };
     let written = &statement[at..at + old.len()];
@@ -175,6 +186,7 @@ pub fn retyped(
         Placement::Replace,
         vec![migration],
     )
+    .schema(intent)
     .note(schema_note)
 }
 
