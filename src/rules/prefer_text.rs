@@ -1,6 +1,6 @@
 //! varchar(n) limits are costly to change; prefer text (an opt-in style rule).
 
-use super::shared::{base_type, declared_types, retyped};
+use super::shared::{base_type, declared_types, retyped_as_text};
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::display_ident;
@@ -24,16 +24,6 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             format!("{table}.{} is {ty}: raising a varchar limit is cheap, but lowering it rewrites the table, and the limit is usually arbitrary", display_ident(column)),
             Some("use text (`String` without `@db.VarChar(n)`), and validate lengths in the application or with a CHECK constraint".to_string()),
         )
-        .with_suggestion(retyped(
-            ctx,
-            table,
-            column,
-            ty,
-            "text",
-            None,
-            "text is what a String field is without `@db.VarChar`; check lengths in the application or with a CHECK \
-             constraint"
-                .to_string(),
-        )));
+        .with_suggestion(retyped_as_text(ctx, table, column, ty, "@db.VarChar", "check lengths in the application or with a CHECK constraint")));
     }
 }

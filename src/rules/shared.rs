@@ -201,3 +201,16 @@ pub fn steps_from_help(findings: &mut [Finding], summary: &str) {
         finding.suggestion = Some(suggestion);
     }
 }
+
+/// [`retyped`] to text, which a String field is without its `@db.…` attribute.
+pub fn retyped_as_text(
+    ctx: &OpContext,
+    table: &ObjName,
+    column: &str,
+    old: &str,
+    attribute: &str,
+    why: &str,
+) -> Suggestion {
+    let note = format!("text is what a String field is without `{attribute}`: {why}");
+    retyped(ctx, table, column, old, "text", None, note)
+}
