@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::catalog::Catalog;
-use crate::ops::{quote_ident, ObjName, SqlType};
+use crate::ops::{quote_ident, ConstraintKind, ObjName, SqlType};
 use crate::prisma_schema::{Field, Model, Schema};
 
 /// What suggested migrations start with wherever a strong lock remains: fail fast instead of queueing traffic.
@@ -47,6 +47,8 @@ pub struct Suggestion {
 pub enum Placement {
     /// The offending statement goes; these migrations take its place.
     Replace,
+    /// The whole migration with the finding goes (it is split or rewritten); these migrations take its place.
+    ReplaceMigration,
     /// The offending migration stays; these migrations follow it.
     After,
 }
@@ -127,6 +129,14 @@ pub enum SchemaIntent {
         old_table: String,
         new_table: String,
     },
+    /// The column's field gets the Prisma type and native type (`@db.…`) of `sql_type`: `native` replaces any
+    /// `@db.` attribute (`None`: the type is Prisma's default for the field type, no attribute).
+    NativeType {
+        table: ObjName,
+        column: String,
+        sql_type: SqlType,
+        native: Option<String>,
+    },
     /// An index on these columns.
     AddIndex {
         table: ObjName,
@@ -157,6 +167,11 @@ impl Suggestion {
             notes: Vec::new(),
             alternative: None,
         }
+    }
+
+    /// No SQL can fix this: the notes say what to do (commands, files to restore). The migration stays as it is.
+    pub fn notes_only(summary: impl Into<String>) -> Self {
+        Suggestion::new(summary, Placement::After, Vec::new())
     }
 
     pub fn later_from(mut self, index: usize) -> Self {
@@ -238,6 +253,7 @@ impl SchemaIntent {
             | SchemaIntent::IgnoreField { table, .. }
             | SchemaIntent::IgnoreModel { table }
             | SchemaIntent::MapField { table, .. }
+            | SchemaIntent::NativeType { table, .. }
             | SchemaIntent::AddIndex { table, .. } => &table.name,
             SchemaIntent::MapModel { new_table, .. } => new_table,
         }
@@ -356,6 +372,17 @@ fn resolve(
                 line.optional = *optional && !line.list;
             }
             line.set_attribute("@map(", format!("@map({})", prisma_string(old_column)));
+            line
+        }),
+        SchemaIntent::NativeType {
+            table,
+            column,
+            sql_type,
+            native,
+        } => field_edit(table, column, sql_type, &|mut line| {
+            line.type_name = prisma_type(sql_type, schema).0;
+            line.attributes.retain(|a| !a.starts_with("@db."));
+            line.attributes.extend(native.clone());
             line
         }),
         SchemaIntent::MapModel {
@@ -522,6 +549,15 @@ pub fn default_for_type(sql_type: &SqlType, catalog: &Catalog) -> Option<(String
     }
 }
 
+/// The first 63 bytes of a name (on a character boundary): what PostgreSQL keeps of a longer identifier.
+pub fn truncate_identifier(name: &str) -> &str {
+    let mut cut = MAX_IDENT_BYTES.min(name.len());
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &name[..cut]
+}
+
 /// `<table>_<parts>_<suffix>`, cut to PostgreSQL's identifier length the way Prisma names things.
 pub fn object_name(table: &str, parts: &[&str], suffix: &str) -> String {
     let mut base = table.to_string();
@@ -538,6 +574,106 @@ pub fn object_name(table: &str, parts: &[&str], suffix: &str) -> String {
         base.truncate(cut);
     }
     format!("{base}_{suffix}")
+}
+
+/// A migration that takes a strong lock on an existing table: `SET lock_timeout` first, so it fails fast instead
+/// of queueing traffic behind it.
+pub fn locked(statements: impl IntoIterator<Item = String>) -> Vec<String> {
+    std::iter::once(LOCK_TIMEOUT.to_string())
+        .chain(statements)
+        .collect()
+}
+
+/// `CREATE [UNIQUE] INDEX ...` (or `REINDEX TABLE|INDEX ...`) as written, with CONCURRENTLY after the `INDEX` /
+/// `TABLE` keyword and one final `;`. `None` when the statement is not spelt that way.
+pub fn with_concurrently(statement: &str) -> Option<String> {
+    let text = statement.trim().trim_end_matches(';').trim_end();
+    let words: Vec<(usize, &str)> = text
+        .split_whitespace()
+        .scan(0, |pos, w| {
+            let at = text[*pos..].find(w).map(|i| i + *pos)?;
+            *pos = at + w.len();
+            Some((at, w))
+        })
+        .take(4)
+        .collect();
+    let lower: Vec<String> = words.iter().map(|(_, w)| w.to_ascii_lowercase()).collect();
+    let keyword = match lower
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["create", "index", ..] | ["reindex", "table" | "index", ..] => 1,
+        ["create", "unique", "index", ..] => 2,
+        _ => return None,
+    };
+    if lower.get(keyword + 1).is_some_and(|w| w == "concurrently") {
+        return Some(format!("{text};"));
+    }
+    let (at, word) = words[keyword];
+    let cut = at + word.len();
+    Some(format!("{} CONCURRENTLY{};", &text[..cut], &text[cut..]))
+}
+
+/// `ADD UNIQUE` / `ADD PRIMARY KEY` without the long lock: build the unique index CONCURRENTLY, then attach it as
+/// the constraint (instant). PostgreSQL renames the index to the constraint's name, so both get the constraint's
+/// name, or the one Prisma would give it.
+pub fn index_then_constraint(
+    table: &ObjName,
+    name: Option<&str>,
+    columns: &[String],
+    primary: bool,
+) -> Suggestion {
+    let (kind, suffix, what) = if primary {
+        ("PRIMARY KEY", "pkey", "primary key")
+    } else {
+        ("UNIQUE", "key", "unique")
+    };
+    let parts: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let name =
+        quote_ident(&name.map_or_else(|| object_name(&table.name, &parts, suffix), str::to_string));
+    Suggestion::new(
+        format!("build the {what} index CONCURRENTLY, then attach it as the constraint (instant)"),
+        Placement::Replace,
+        vec![
+            vec![format!(
+                "CREATE UNIQUE INDEX CONCURRENTLY {name} ON {table}({});",
+                column_list(columns)
+            )],
+            locked([format!("ALTER TABLE {table} ADD CONSTRAINT {name} {kind} USING INDEX {name};")]),
+        ],
+    )
+    .note(
+        "CREATE UNIQUE INDEX CONCURRENTLY must be alone in its migration.sql; ADD CONSTRAINT ... USING INDEX renames \
+         the index to the constraint's name and takes its lock only for an instant",
+    )
+    .notes_if(
+        primary,
+        "ADD PRIMARY KEY USING INDEX needs every column NOT NULL already, or it scans the table to set it: make them \
+         NOT NULL first, the scan-free way set-not-null suggests",
+    )
+}
+
+/// One batch of a backfill: `UPDATE` the first `LIMIT` rows still matching `pending`, by `key`. Run it until it
+/// updates no rows.
+pub fn batched_update(table: &ObjName, key: &str, set: &str, pending: &str) -> String {
+    format!(
+        "UPDATE {table} SET {set} WHERE {key} IN (SELECT {key} FROM {table} WHERE {pending} LIMIT 1000);"
+    )
+}
+
+/// The column to batch a backfill by: the one-column primary key, else `ctid`.
+pub fn batch_key(catalog: &Catalog, table: &ObjName) -> String {
+    let key = catalog.table(table).and_then(|t| {
+        t.constraints.iter().find_map(|c| match &c.kind {
+            ConstraintKind::PrimaryKey { columns, .. } if columns.len() == 1 => {
+                Some(columns[0].clone())
+            }
+            _ => None,
+        })
+    });
+    key.map_or_else(|| "ctid".to_string(), |k| quote_ident(&k))
 }
 
 /// `"a", "b"` for a column list.
@@ -655,6 +791,31 @@ model Account {
     }
 
     #[test]
+    fn native_type_edit_replaces_the_db_attribute_and_the_prisma_type() {
+        let schema = Schema::parse_str(
+            "model Event {\n  id Int @id @db.SmallInt\n  at DateTime @default(now()) @db.Timestamp(3)\n}\n",
+            Path::new("schema.prisma"),
+        );
+        let edit_of = |column: &str, ty: &str, native: Option<&str>| {
+            edit(
+                SchemaIntent::NativeType {
+                    table: ObjName::bare("Event"),
+                    column: column.into(),
+                    sql_type: SqlType::new(ty),
+                    native: native.map(str::to_string),
+                },
+                Some(&schema),
+            )
+            .text
+        };
+        assert_eq!(edit_of("id", "bigint", None), "id BigInt @id");
+        assert_eq!(
+            edit_of("at", "timestamptz(3)", Some("@db.Timestamptz(3)")),
+            "at DateTime @default(now()) @db.Timestamptz(3)"
+        );
+    }
+
+    #[test]
     fn model_rename_changes_an_existing_map() {
         let e = edit(
             SchemaIntent::MapModel {
@@ -667,6 +828,26 @@ model Account {
             (e.action, e.model.as_str(), e.text.as_str(), e.line),
             (EditAction::Change, "Account", "@@map(\"account\")", Some(8))
         );
+    }
+
+    #[test]
+    fn concurrently_goes_after_the_index_keyword_as_written() {
+        assert_eq!(
+            with_concurrently("create unique index \"a\" on \"T\"(\"x\") where \"x\" > 0;\n")
+                .as_deref(),
+            Some("create unique index CONCURRENTLY \"a\" on \"T\"(\"x\") where \"x\" > 0;")
+        );
+        assert_eq!(
+            with_concurrently("REINDEX  INDEX \"a\"").as_deref(),
+            Some("REINDEX  INDEX CONCURRENTLY \"a\";")
+        );
+        assert_eq!(
+            with_concurrently("CREATE INDEX CONCURRENTLY \"a\" ON \"T\"(\"x\");").as_deref(),
+            Some("CREATE INDEX CONCURRENTLY \"a\" ON \"T\"(\"x\");"),
+            "already concurrent: unchanged"
+        );
+        assert_eq!(with_concurrently("REINDEX (VERBOSE) TABLE \"T\";"), None);
+        assert_eq!(with_concurrently("DROP INDEX \"a\";"), None);
     }
 
     #[test]

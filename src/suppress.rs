@@ -9,6 +9,7 @@ use crate::rules::{self, Rule};
 use crate::settings::Settings;
 use crate::source::SourceFile;
 use crate::split::Comment;
+use crate::suggestion::Suggestion;
 
 const STATEMENT_DIRECTIVE: &str = "migrate-lint-ignore";
 const FILE_DIRECTIVE: &str = "migrate-lint-ignore-file";
@@ -125,18 +126,40 @@ pub fn apply(
                     &mut meta,
                     &rules::find("ignore-without-reason"),
                     settings,
-                    fs.file,
-                    directive,
+                    (fs.file, directive),
                     "this migrate-lint-ignore comment gives no reason, so nobody can review why the finding is \
                      accepted"
                         .to_string(),
                     "write the reason after a colon: `-- migrate-lint-ignore <rule>: <why this is safe>`",
+                    format!(
+                        "write the comment as `-- migrate-lint-ignore {}: <why this is safe>`",
+                        directive.rules.join(", ")
+                    ),
                 );
             }
             for (rule, used) in directive.rules.iter().zip(used) {
                 if used {
                     continue;
                 }
+                let reason = directive.reason.as_deref().unwrap_or("<why this is safe>");
+                let fix = match closest_rule(rule).filter(|_| rules::find(rule).is_none()) {
+                    Some(id) => format!("write the rule id as `{id}`: `-- migrate-lint-ignore {id}: {reason}`"),
+                    None if directive.rules.len() > 1 => {
+                        let others: Vec<&str> = directive
+                            .rules
+                            .iter()
+                            .filter(|r| *r != rule)
+                            .map(String::as_str)
+                            .collect();
+                        format!(
+                            "drop `{rule}` from the comment: `-- migrate-lint-ignore {}: {reason}`",
+                            others.join(", ")
+                        )
+                    }
+                    None => "delete the comment, or move it to the line directly above the statement whose \
+                             finding it accepts"
+                        .to_string(),
+                };
                 let message = match rules::find(rule) {
                     None => {
                         let hint = closest_rule(rule)
@@ -158,10 +181,10 @@ pub fn apply(
                     &mut meta,
                     &rules::find("unused-ignore"),
                     settings,
-                    fs.file,
-                    directive,
+                    (fs.file, directive),
                     message,
                     "remove the comment, fix the rule id, or move it to the line directly above the statement",
+                    fix,
                 );
             }
         }
@@ -181,10 +204,10 @@ fn push_meta(
     out: &mut Vec<Diagnostic>,
     rule: &Option<&'static Rule>,
     settings: &Settings,
-    file: usize,
-    directive: &Directive,
+    (file, directive): (usize, &Directive),
     message: String,
     help: &str,
+    fix: String,
 ) {
     let Some(rule) = rule else {
         return;
@@ -193,7 +216,9 @@ fn push_meta(
         return;
     };
     out.push(Diagnostic {
-        suggestion: None,
+        suggestion: Some(
+            Suggestion::notes_only("correct the migrate-lint-ignore comment").note(fix),
+        ),
         rule: rule.id,
         severity,
         file,

@@ -222,6 +222,16 @@ fn failed_row_blocks_deploy_and_rolled_back_rows_are_not_applied() {
         "{help}"
     );
     assert_eq!(code, 1);
+    let (_, json, _) = lint(
+        dir.path(),
+        &["--database-url", &url, "--fix-suggestions"],
+        &[],
+    );
+    let notes = json["diagnostics"][0]["suggestion"]["notes"].to_string();
+    assert!(
+        notes.contains("prisma migrate resolve --applied 3_index"),
+        "{notes}"
+    );
 }
 
 #[test]

@@ -152,6 +152,15 @@ fn edit_points_at_the_first_changed_line_with_both_checksums() {
         help.contains("prisma migrate resolve") && help.contains("new migration"),
         "{help}"
     );
+    // No SQL can undo an edit: the suggestion is the command that restores the applied file.
+    let (_, json, _) = repo.lint(&["--base", "HEAD", "--fix-suggestions"]);
+    let suggestion = &json["diagnostics"][0]["suggestion"];
+    assert_eq!(suggestion["sql"], serde_json::json!([]));
+    let notes = suggestion["notes"].to_string();
+    assert!(
+        notes.contains(&format!("git checkout HEAD -- {POST_PATH}")),
+        "{notes}"
+    );
 }
 
 #[test]
@@ -254,6 +263,12 @@ fn new_migration_sorting_before_an_applied_one_is_out_of_order() {
     );
     assert!(message(&json, "migration-out-of-order").contains("20240201000000_post"));
     assert_eq!(code, 0, "a warning does not fail the run");
+    let (_, json, _) = repo.lint(&["--base", "HEAD", "--fix-suggestions"]);
+    let notes = json["diagnostics"][0]["suggestion"]["notes"].to_string();
+    assert!(
+        notes.contains("rename the folder so it sorts after `20240201000000_post`"),
+        "{notes}"
+    );
 }
 
 #[test]

@@ -82,7 +82,10 @@ fn json_schema_edits_name_models_and_fields_through_map() {
     assert_eq!(
         drop["sql"],
         serde_json::json!([
-            ["ALTER TABLE \"users\" ALTER COLUMN \"nickname\" DROP NOT NULL;"],
+            [
+                "SET lock_timeout = '5s';",
+                "ALTER TABLE \"users\" ALTER COLUMN \"nickname\" DROP NOT NULL;"
+            ],
             [
                 "SET lock_timeout = '5s';",
                 "ALTER TABLE \"users\" DROP COLUMN \"nickname\";"
@@ -180,4 +183,24 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// A whole-migration rewrite says so, and every line of a multi-line statement stays inside its fence.
+#[test]
+fn human_output_keeps_multi_line_statements_inside_the_fence() {
+    let blog = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/blog");
+    let (out, _) = run(&blog, &["--fix-suggestions", "prisma/migrations"]);
+    let expected = "\
+       instead of this whole migration, write these migrations:
+       migration 1:
+         ```sql
+         SET lock_timeout = '5s';
+         CREATE TABLE \"Comment\" (
+             \"id\" SERIAL NOT NULL,
+";
+    assert!(out.contains(expected), "{out}");
+    assert!(
+        out.contains("`prisma migrate resolve --rolled-back 20240108093000_add_comments`"),
+        "{out}"
+    );
 }

@@ -6,6 +6,7 @@ mod common;
 use common::example;
 use migrate_lint::diagnostic::Diagnostic;
 use migrate_lint::lint::lint_history;
+use migrate_lint::ops::fully_recognized;
 use migrate_lint::parse::parse_statement;
 use migrate_lint::rules::RULES;
 use migrate_lint::settings::Settings;
@@ -16,8 +17,17 @@ use migrate_lint::suggestion::{Placement, SchemaIntent, Suggestion};
 /// Rules that cannot know a fix: everything else must ship a suggestion.
 const WITHOUT_SUGGESTION: &[&str] = &["unparsed-statement"];
 
-/// Rules about the applied history: their findings need an applied set, and their fix restores a file rather than
-/// rewriting SQL, so their suggestions are checked in tests/applied_git.rs.
+/// Rules whose fix is no SQL: their suggestion is notes only (the commands to run, the comment to write), so the
+/// migration stays as it is and the finding stays until the user acts on the notes.
+const NOTES_ONLY: &[&str] = &[
+    // The comment is not SQL: the notes give the corrected comment.
+    "ignore-without-reason",
+    "unused-ignore",
+];
+
+/// Rules about the applied history: their findings need an applied set, and their fix restores a file or runs
+/// `prisma migrate resolve` rather than rewriting SQL, so their notes-only suggestions are checked in
+/// tests/applied_git.rs and tests/applied_db.rs.
 const APPLIED_HISTORY_RULES: &[&str] = &[
     "edited-applied-migration",
     "migration-out-of-order",
@@ -28,9 +38,20 @@ fn file(name: &str, text: &str) -> SourceFile {
     SourceFile::new(name.into(), name.into(), name.into(), text.to_string())
 }
 
-fn lint_bad(setup: &str, bad: &str) -> Vec<Diagnostic> {
+/// Every rule on by default plus `rule` (opt-in rules are off by default), as tests/rule_docs.rs lints the pages.
+fn settings_with(rule: &str) -> Settings {
+    let mut settings = Settings::default();
+    if let Some(r) = migrate_lint::rules::find(rule) {
+        settings
+            .severities
+            .insert(r.id.to_string(), Some(r.default_severity));
+    }
+    settings
+}
+
+fn lint_bad(rule: &str, setup: &str, bad: &str) -> Vec<Diagnostic> {
     let files = [file("0_setup", setup), file("1_bad", bad)];
-    lint_history(&files, &[false, true], &Settings::default()).diagnostics
+    lint_history(&files, &[false, true], &settings_with(rule)).diagnostics
 }
 
 fn assert_parses(statement: &str, context: &str) {
@@ -41,14 +62,25 @@ fn assert_parses(statement: &str, context: &str) {
         "{context}: `{statement}` is not exactly one statement"
     );
     let parsed = parse_statement(statement, parts.into_iter().next().unwrap());
+    // What sqlparser lacks (`DROP INDEX CONCURRENTLY`, REINDEX) the linter reads in full from tokens.
     if let Err(e) = &parsed.ast {
-        panic!("{context}: `{statement}` does not parse: {}", e.message);
+        assert!(
+            fully_recognized(statement, &parsed.tokens),
+            "{context}: `{statement}` does not parse: {}",
+            e.message
+        );
     }
 }
 
 /// Replays setup, (the bad migration when the suggestion follows it), then each suggested migration as its own file,
 /// and returns the diagnostics of every file but the setup, with the index of the first suggested file.
-fn apply(setup: &str, bad: &str, suggestion: &Suggestion, upto: usize) -> (Vec<Diagnostic>, usize) {
+fn apply(
+    rule: &str,
+    setup: &str,
+    bad: &str,
+    suggestion: &Suggestion,
+    upto: usize,
+) -> (Vec<Diagnostic>, usize) {
     let mut files = vec![file("0_setup", setup)];
     if suggestion.placement == Placement::After {
         files.push(file("1_bad", bad));
@@ -62,7 +94,13 @@ fn apply(setup: &str, bad: &str, suggestion: &Suggestion, upto: usize) -> (Vec<D
     }
     let mut report = vec![true; files.len()];
     report[0] = false;
-    let diagnostics = lint_history(&files, &report, &Settings::default()).diagnostics;
+    // A migration the suggestion follows keeps its other findings (each has a suggestion of its own); only `rule`
+    // must be gone from it.
+    let diagnostics = lint_history(&files, &report, &settings_with(rule))
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.file >= first_suggested || d.rule == rule)
+        .collect();
     (diagnostics, first_suggested)
 }
 
@@ -70,7 +108,7 @@ fn apply(setup: &str, bad: &str, suggestion: &Suggestion, upto: usize) -> (Vec<D
 /// parse, whose migrations before any later release produce no finding at all, and whose later-release migrations
 /// bring back nothing but the deliberate contract step of the same rule.
 fn assert_suggestions_hold(rule: &str, setup: &str, bad: &str) -> usize {
-    let findings: Vec<Diagnostic> = lint_bad(setup, bad)
+    let findings: Vec<Diagnostic> = lint_bad(rule, setup, bad)
         .into_iter()
         .filter(|d| d.rule == rule)
         .collect();
@@ -88,6 +126,14 @@ fn assert_suggestions_hold(rule: &str, setup: &str, bad: &str) -> usize {
             );
             continue;
         };
+        if NOTES_ONLY.contains(&rule) {
+            assert!(
+                first.sql.is_empty() && !first.notes.is_empty(),
+                "{rule}: expected a notes-only suggestion, got {first:?}"
+            );
+            checked += 1;
+            continue;
+        }
         let mut next = Some(first);
         while let Some(suggestion) = next {
             let context = format!("{rule} ({})", suggestion.summary);
@@ -95,7 +141,7 @@ fn assert_suggestions_hold(rule: &str, setup: &str, bad: &str) -> usize {
                 assert_parses(statement, &context);
             }
             let now = suggestion.later_from.unwrap_or(suggestion.sql.len());
-            let (immediate, _) = apply(setup, bad, suggestion, now);
+            let (immediate, _) = apply(rule, setup, bad, suggestion, now);
             assert!(
                 immediate.is_empty(),
                 "{context}: the suggested migrations produce {:?}",
@@ -104,7 +150,7 @@ fn assert_suggestions_hold(rule: &str, setup: &str, bad: &str) -> usize {
                     .map(|d| (d.rule, &d.message))
                     .collect::<Vec<_>>()
             );
-            let (all, first_suggested) = apply(setup, bad, suggestion, suggestion.sql.len());
+            let (all, first_suggested) = apply(rule, setup, bad, suggestion, suggestion.sql.len());
             for d in &all {
                 assert!(
                     d.rule == rule && d.file >= first_suggested + now,
@@ -122,7 +168,6 @@ fn assert_suggestions_hold(rule: &str, setup: &str, bad: &str) -> usize {
 }
 
 #[test]
-#[ignore = "lock-safety rules merged without suggestions yet; re-enabled by the next commit"]
 fn every_rule_pages_bad_example_gets_a_suggestion_that_fixes_it() {
     for rule in RULES
         .iter()
@@ -137,6 +182,7 @@ fn every_rule_pages_bad_example_gets_a_suggestion_that_fixes_it() {
 }
 
 const USERS: &str = r#"CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');
+CREATE TABLE "Member" ("id" TEXT NOT NULL, "role" "Role" NOT NULL, CONSTRAINT "Member_pkey" PRIMARY KEY ("id"));
 CREATE TABLE "User" ("id" TEXT NOT NULL, "email" TEXT, "name" TEXT, "age" INTEGER NOT NULL,
   CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
 CREATE TABLE "Post" ("id" TEXT NOT NULL, "authorId" TEXT NOT NULL, "editorId" TEXT NOT NULL,
@@ -146,7 +192,6 @@ ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") 
 "#;
 
 #[test]
-#[ignore = "lock-safety rules merged without suggestions yet; re-enabled by the next commit"]
 fn suggestions_hold_beyond_the_page_examples() {
     let cases: &[(&str, &str)] = &[
         (
@@ -187,6 +232,95 @@ fn suggestions_hold_beyond_the_page_examples() {
             "fk-without-index",
             r#"ALTER TABLE "Post" ADD CONSTRAINT "Post_editorId_fkey" FOREIGN KEY ("editorId") REFERENCES "User"("id");"#,
         ),
+        // Lock rules: the branches their pages do not show.
+        (
+            "create-index-non-concurrently",
+            r#"CREATE UNIQUE INDEX "User_email_key" ON "User"("email") WHERE "email" IS NOT NULL;"#,
+        ),
+        (
+            "concurrently-in-transaction",
+            "SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\n\
+             CREATE INDEX CONCURRENTLY \"User_name_idx\" ON \"User\"(\"name\");\n\
+             ALTER TABLE \"Post\" ADD COLUMN \"title\" TEXT;",
+        ),
+        (
+            "concurrently-in-transaction",
+            "BEGIN;\nDROP INDEX CONCURRENTLY \"Post_authorId_idx\";\nCOMMIT;",
+        ),
+        (
+            "constraint-not-valid",
+            r#"ALTER TABLE "User" ADD CHECK ("age" >= 0);"#,
+        ),
+        (
+            "constraint-not-valid",
+            "SET lock_timeout = '5s';\n\
+             ALTER TABLE \"User\" ADD CONSTRAINT \"User_age_check\" CHECK (\"age\" >= 0) NOT VALID;\n\
+             ALTER TABLE \"User\" VALIDATE CONSTRAINT \"User_age_check\";",
+        ),
+        (
+            "unique-constraint-locks",
+            r#"ALTER TABLE "User" ADD UNIQUE ("email");"#,
+        ),
+        (
+            "change-column-type",
+            r#"ALTER TABLE "User" ALTER COLUMN "age" TYPE BIGINT USING "age"::bigint;"#,
+        ),
+        (
+            "change-column-type",
+            "CREATE TYPE \"Role_new\" AS ENUM ('USER', 'ADMIN', 'EDITOR');\n\
+             ALTER TABLE \"Member\" ALTER COLUMN \"role\" TYPE \"Role_new\" USING (\"role\"::text::\"Role_new\");\n\
+             ALTER TYPE \"Role\" RENAME TO \"Role_old\";\n\
+             ALTER TYPE \"Role_new\" RENAME TO \"Role\";\n\
+             DROP TYPE \"Role_old\";",
+        ),
+        (
+            "volatile-default",
+            r#"ALTER TABLE "User" ADD COLUMN "seq" SERIAL;"#,
+        ),
+        (
+            "enum-value-in-transaction",
+            "ALTER TYPE \"Role\" ADD VALUE 'EDITOR';\nALTER TYPE \"Role\" ADD VALUE 'OWNER';\n\
+             UPDATE \"Member\" SET \"role\" = 'OWNER' WHERE \"role\" = 'EDITOR';",
+        ),
+        (
+            "enum-value-in-transaction",
+            "BEGIN;\nALTER TYPE \"Role\" ADD VALUE 'EDITOR';\n\
+             UPDATE \"Member\" SET \"role\" = 'EDITOR' WHERE \"id\" = 'm1';\nCOMMIT;",
+        ),
+        (
+            "missing-lock-timeout",
+            "ALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\n\
+             CREATE INDEX CONCURRENTLY \"User_name_idx\" ON \"User\"(\"name\");",
+        ),
+        (
+            "long-lock-chain",
+            "SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\n\
+             ALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_authorId_fkey\";",
+        ),
+        (
+            "data-backfill-in-migration",
+            r#"DELETE FROM "Post";"#,
+        ),
+        (
+            "truncate",
+            r#"TRUNCATE "Post", "User";"#,
+        ),
+        (
+            "table-rewrite-command",
+            r#"REINDEX TABLE "User";"#,
+        ),
+        (
+            "table-rewrite-command",
+            r#"CLUSTER "User" USING "User_pkey";"#,
+        ),
+        (
+            "identifier-too-long",
+            r#"CREATE INDEX CONCURRENTLY "User_name_email_and_a_very_long_suffix_that_goes_past_the_limit_idx" ON "User"("name", "email");"#,
+        ),
+        (
+            "prefer-text",
+            r#"ALTER TABLE "User" ADD COLUMN "bio" VARCHAR(280);"#,
+        ),
     ];
     for (rule, bad) in cases {
         assert!(
@@ -218,7 +352,7 @@ fn suggestions_hold_beyond_the_page_examples() {
 }
 
 fn only_suggestion(rule: &str, setup: &str, bad: &str) -> Suggestion {
-    let found: Vec<Diagnostic> = lint_bad(setup, bad)
+    let found: Vec<Diagnostic> = lint_bad(rule, setup, bad)
         .into_iter()
         .filter(|d| d.rule == rule)
         .collect();
@@ -236,6 +370,7 @@ fn not_null_default_is_picked_by_type_and_the_nullable_path_is_offered() {
     assert_eq!(
         enum_column.sql,
         vec![vec![
+            "SET lock_timeout = '5s';".to_string(),
             r#"ALTER TABLE "User" ADD COLUMN "role" "Role" NOT NULL DEFAULT 'USER';"#.to_string()
         ]]
     );
@@ -256,7 +391,7 @@ fn not_null_default_is_picked_by_type_and_the_nullable_path_is_offered() {
         USERS,
         r#"ALTER TABLE "User" ADD COLUMN "seenAt" TIMESTAMP(3) NOT NULL;"#,
     );
-    assert!(timestamp.sql[0][0].ends_with("NOT NULL DEFAULT CURRENT_TIMESTAMP;"));
+    assert!(timestamp.sql[0][1].ends_with("NOT NULL DEFAULT CURRENT_TIMESTAMP;"));
 
     // No constant fits a uuid: only the nullable path, without a made-up backfill value.
     let uuid = only_suggestion(
@@ -286,7 +421,6 @@ fn fk_index_is_alone_in_its_migration_and_named_like_prisma() {
 }
 
 #[test]
-#[ignore = "lock-safety rules merged without suggestions yet; re-enabled by the next commit"]
 fn set_not_null_before_postgres_12_says_there_is_no_shortcut() {
     let files = [
         file("0_setup", USERS),
@@ -300,7 +434,11 @@ fn set_not_null_before_postgres_12_says_there_is_no_shortcut() {
         ..Settings::default()
     };
     let d = lint_history(&files, &[false, true], &settings).diagnostics;
-    let s = d[0].suggestion.as_ref().expect("a suggestion");
+    let set_not_null = d
+        .iter()
+        .find(|d| d.rule == "set-not-null")
+        .expect("set-not-null");
+    let s = set_not_null.suggestion.as_ref().expect("a suggestion");
     assert_eq!(
         s.sql,
         vec![vec![
@@ -321,7 +459,10 @@ fn drop_keeps_the_drop_for_a_later_release() {
     // "age" is required without default: rows the new client inserts must be allowed to omit it.
     assert_eq!(
         s.sql[0],
-        vec![r#"ALTER TABLE "User" ALTER COLUMN "age" DROP NOT NULL;"#]
+        vec![
+            "SET lock_timeout = '5s';",
+            r#"ALTER TABLE "User" ALTER COLUMN "age" DROP NOT NULL;"#
+        ]
     );
     assert_eq!(s.later_from, Some(1));
     assert_eq!(s.sql[1][1], r#"ALTER TABLE "User" DROP COLUMN "age";"#);
@@ -352,4 +493,108 @@ fn drop_keeps_the_drop_for_a_later_release() {
     );
     assert!(!optional(&with_default));
     assert_eq!(with_default.sql.len(), 1);
+}
+
+/// The lock suggestions keep what the statement says (names, WHERE, other statements) and change only what locks.
+#[test]
+fn lock_suggestions_rewrite_the_real_statements() {
+    let sql = |rule: &str, bad: &str| only_suggestion(rule, USERS, bad).sql;
+    assert_eq!(
+        sql(
+            "create-index-non-concurrently",
+            r#"CREATE UNIQUE INDEX "User_email_key" ON "User"("email") WHERE "email" IS NOT NULL;"#
+        ),
+        vec![vec![
+            r#"CREATE UNIQUE INDEX CONCURRENTLY "User_email_key" ON "User"("email") WHERE "email" IS NOT NULL;"#
+        ]]
+    );
+    // The statements around the CONCURRENTLY one keep their order and get a lock_timeout of their own.
+    assert_eq!(
+        sql(
+            "concurrently-in-transaction",
+            "SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\n\
+             CREATE INDEX CONCURRENTLY \"User_name_idx\" ON \"User\"(\"name\");\n\
+             ALTER TABLE \"Post\" ADD COLUMN \"title\" TEXT;"
+        ),
+        vec![
+            vec![
+                "SET lock_timeout = '5s';",
+                r#"ALTER TABLE "User" ADD COLUMN "bio" TEXT;"#
+            ],
+            vec![r#"CREATE INDEX CONCURRENTLY "User_name_idx" ON "User"("name");"#],
+            vec![
+                "SET lock_timeout = '5s';",
+                r#"ALTER TABLE "Post" ADD COLUMN "title" TEXT;"#
+            ],
+        ]
+    );
+    // An unnamed constraint gets a name, so the next migration can validate it.
+    assert_eq!(
+        sql(
+            "constraint-not-valid",
+            r#"ALTER TABLE "User" ADD CHECK ("age" >= 0);"#
+        ),
+        vec![
+            vec![
+                "SET lock_timeout = '5s';",
+                r#"ALTER TABLE "User" ADD CONSTRAINT "User_check" CHECK ("age" >= 0) NOT VALID;"#
+            ],
+            vec![r#"ALTER TABLE "User" VALIDATE CONSTRAINT "User_check";"#],
+        ]
+    );
+    assert_eq!(
+        sql(
+            "unique-constraint-locks",
+            r#"ALTER TABLE "User" ADD UNIQUE ("email");"#
+        ),
+        vec![
+            vec![r#"CREATE UNIQUE INDEX CONCURRENTLY "User_email_key" ON "User"("email");"#],
+            vec![
+                "SET lock_timeout = '5s';",
+                r#"ALTER TABLE "User" ADD CONSTRAINT "User_email_key" UNIQUE USING INDEX "User_email_key";"#
+            ],
+        ]
+    );
+    // Prisma's enum swap that only adds a value becomes ADD VALUE: nothing is rewritten.
+    assert_eq!(
+        sql(
+            "change-column-type",
+            "CREATE TYPE \"Role_new\" AS ENUM ('USER', 'ADMIN', 'EDITOR');\n\
+             ALTER TABLE \"Member\" ALTER COLUMN \"role\" TYPE \"Role_new\" USING (\"role\"::text::\"Role_new\");\n\
+             ALTER TYPE \"Role\" RENAME TO \"Role_old\";\nALTER TYPE \"Role_new\" RENAME TO \"Role\";\n\
+             DROP TYPE \"Role_old\";"
+        ),
+        vec![vec![r#"ALTER TYPE "Role" ADD VALUE 'EDITOR';"#]]
+    );
+    assert_eq!(
+        sql("table-rewrite-command", r#"REINDEX TABLE "User";"#),
+        vec![vec![r#"REINDEX TABLE CONCURRENTLY "User";"#]]
+    );
+    // Style rules: the type as written, and the field's native type in schema.prisma.
+    let timestamptz = only_suggestion(
+        "prefer-timestamptz",
+        USERS,
+        r#"CREATE TABLE "Log" ("id" TEXT NOT NULL, "at" TIMESTAMP(3) NOT NULL);"#,
+    );
+    assert_eq!(
+        timestamptz.sql,
+        vec![vec![
+            r#"CREATE TABLE "Log" ("id" TEXT NOT NULL, "at" TIMESTAMPTZ(3) NOT NULL);"#
+        ]]
+    );
+    assert!(
+        matches!(&timestamptz.schema_intent, Some(SchemaIntent::NativeType { native: Some(n), .. }) if n == "@db.Timestamptz(3)"),
+        "{:?}",
+        timestamptz.schema_intent
+    );
+    assert_eq!(
+        sql(
+            "prefer-text",
+            r#"ALTER TABLE "User" ADD COLUMN "bio" VARCHAR(280);"#
+        ),
+        vec![vec![
+            "SET lock_timeout = '5s';",
+            r#"ALTER TABLE "User" ADD COLUMN "bio" TEXT;"#
+        ]]
+    );
 }

@@ -81,6 +81,9 @@ pub fn render_suggestion(s: &Suggestion, label: &str) -> String {
     if !s.sql.is_empty() {
         out.push_str(match s.placement {
             Placement::Replace => "\n  instead of the highlighted SQL, write these migrations:",
+            Placement::ReplaceMigration => {
+                "\n  instead of this whole migration, write these migrations:"
+            }
             Placement::After => "\n  keep this migration and add after it:",
         });
     }
@@ -93,7 +96,14 @@ pub fn render_suggestion(s: &Suggestion, label: &str) -> String {
         };
         out.push_str(&format!("\n  migration {}{when}:\n    ```sql", i + 1));
         for statement in statements {
-            out.push_str(&format!("\n    {statement}"));
+            // Every line of a multi-line statement stays inside the fence.
+            for line in statement.lines() {
+                out.push('\n');
+                if !line.trim().is_empty() {
+                    out.push_str("    ");
+                    out.push_str(line);
+                }
+            }
         }
         out.push_str("\n    ```");
     }

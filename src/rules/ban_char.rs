@@ -1,6 +1,6 @@
 //! char(n) pads values with spaces; use text or varchar (an opt-in style rule).
 
-use super::shared::{base_type, declared_types};
+use super::shared::{base_type, declared_types, retyped_as_text};
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::display_ident;
@@ -23,6 +23,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
         out.push(ctx.finding(
             format!("{table}.{} is {ty}: char(n) pads every value with spaces to n characters, which surprises comparisons and wastes space", display_ident(column)),
             Some("use text (or varchar(n) if a limit is really needed)".to_string()),
-        ));
+        )
+        .with_suggestion(retyped_as_text(ctx, table, column, ty, "@db.Char", "values are no longer padded with spaces")));
     }
 }

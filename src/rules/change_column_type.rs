@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use super::locks::{is_binary_coercible, LockMode, NewObjects};
 use super::{Category, Check, MigrationContext, ReplayedOp, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::{display_ident, ObjName, OpKind};
+use crate::ops::{display_ident, quote_ident, ObjName, OpKind};
+use crate::suggestion::{batch_key, batched_update, locked, Placement, Suggestion};
 
 pub const RULE: Rule = Rule {
     id: "change-column-type",
@@ -24,6 +25,8 @@ struct EnumSwap {
     /// The enum being replaced, as named before the migration.
     old: ObjName,
     removed: Vec<String>,
+    /// Labels the new type has and the old one lacks.
+    added: Vec<String>,
 }
 
 fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
@@ -101,7 +104,8 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                  batches), then run the swap in a quiet window with a short lock_timeout"
                     .to_string(),
             ),
-        ));
+        )
+        .with_suggestion(suggest_enum(swap)));
     }
 }
 
@@ -139,6 +143,7 @@ fn rewrite_finding(
         ),
         Some(help),
     )
+    .with_suggestion(suggest_expand(ctx, replayed, table, column, new))
 }
 
 fn enum_swaps(ctx: &MigrationContext) -> Vec<EnumSwap> {
@@ -173,6 +178,11 @@ fn enum_swaps(ctx: &MigrationContext) -> Vec<EnumSwap> {
                 .filter(|l| !labels.contains(l))
                 .cloned()
                 .collect(),
+            added: labels
+                .iter()
+                .filter(|l| !old_labels.contains(l))
+                .cloned()
+                .collect(),
         });
     }
     swaps
@@ -195,4 +205,74 @@ fn type_name(text: &str) -> Option<ObjName> {
         [schema, name] => Some(ObjName::new(Some(schema.clone()), name.clone())),
         _ => None,
     }
+}
+
+/// Expand and contract: a new column of the new type, filled in batches; the switch and the drop come later.
+fn suggest_expand(
+    ctx: &MigrationContext,
+    replayed: &ReplayedOp,
+    table: &ObjName,
+    column: &str,
+    new_type: &str,
+) -> Suggestion {
+    let col = quote_ident(column);
+    let new_col = quote_ident(&format!("{column}_new"));
+    let value = match &replayed.op.kind {
+        OpKind::AlterColumnType {
+            using: Some(using), ..
+        } => using.clone(),
+        _ => format!("CAST({col} AS {new_type})"),
+    };
+    Suggestion::new(
+        format!("expand and contract: add {new_col} as {new_type}, backfill it in batches, switch, drop {col} later"),
+        Placement::Replace,
+        vec![
+            locked([format!("ALTER TABLE {table} ADD COLUMN {new_col} {new_type};")]),
+            vec![batched_update(
+                table,
+                &batch_key(ctx.catalog_before, table),
+                &format!("{new_col} = {value}"),
+                &format!("{new_col} IS NULL AND {col} IS NOT NULL"),
+            )],
+        ],
+    )
+    .note(format!(
+        "migration 2 converts one batch of 1000 rows: run it until it updates no rows. Meanwhile the application \
+         writes both columns (or a trigger copies {col} into {new_col}), so no row is missed"
+    ))
+    .note(format!(
+        "then switch: point the field at the new column (`@map(\"{column}_new\")` with the new `@db` type), deploy, \
+         and drop {col} in a later release the way drop-column suggests"
+    ))
+}
+
+/// Prisma's enum swap when it only adds values: ADD VALUE does the same without rewriting anything.
+fn suggest_enum(swap: &EnumSwap) -> Suggestion {
+    let old = &swap.old;
+    if !swap.removed.is_empty() {
+        return Suggestion::notes_only("remove the values in steps, then run the swap at a quiet moment")
+            .note(format!(
+                "1. deploy code that no longer writes or expects {}; 2. update the rows that hold them, in \
+                 batches; 3. run the swap in its own migration starting with `SET lock_timeout = '5s';`, and retry \
+                 on timeout",
+                swap.removed
+                    .iter()
+                    .map(|v| format!("'{v}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+    }
+    Suggestion::new(
+        format!("add the new values to {old} with ADD VALUE: no column is converted, no table rewritten"),
+        Placement::Replace,
+        vec![swap
+            .added
+            .iter()
+            .map(|v| format!("ALTER TYPE {old} ADD VALUE '{}';", v.replace('\'', "''")))
+            .collect()],
+    )
+    .note(
+        "ADD VALUE appends the value (use `BEFORE '...'` to keep another order); commit it before any migration \
+         that uses the new value. schema.prisma stays as you edited it",
+    )
 }

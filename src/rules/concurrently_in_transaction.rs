@@ -1,9 +1,9 @@
 //! `CONCURRENTLY` where PostgreSQL refuses it: inside a transaction block.
 
-use super::locks::transactions;
+use super::locks::{alone_if_concurrent, concurrent_kind, split_suggestion, transactions};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::{MaintenanceCommand, OpKind};
+use crate::suggestion::Suggestion;
 
 pub const RULE: Rule = Rule {
     id: "concurrently-in-transaction",
@@ -19,16 +19,8 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
     let txs = transactions(ctx);
     let implicit = ctx.settings.file_is_one_transaction() && ctx.statements.len() > 1;
     for (replayed, tx) in ctx.ops.iter().zip(&txs) {
-        let what = match &replayed.op.kind {
-            OpKind::CreateIndex(spec) if spec.concurrently => "CREATE INDEX CONCURRENTLY",
-            OpKind::DropIndex {
-                concurrently: true, ..
-            } => "DROP INDEX CONCURRENTLY",
-            OpKind::Maintenance {
-                command: MaintenanceCommand::Reindex { concurrently: true },
-                ..
-            } => "REINDEX CONCURRENTLY",
-            _ => continue,
+        let Some(what) = concurrent_kind(&replayed.op.kind) else {
+            continue;
         };
         if !tx.in_block {
             continue;
@@ -45,15 +37,31 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         } else {
             "it runs inside BEGIN ... COMMIT".to_string()
         };
-        out.push(ctx.finding(
-            &replayed.op,
-            format!(
-                "{what} cannot run inside a transaction block and {why}: the migration fails with \"cannot run \
-                 inside a transaction block\" (SQLSTATE 25001) and is left marked as failed"
-            ),
-            Some(format!(
-                "move the {what} statement into a migration file of its own, with nothing else in it"
-            )),
-        ));
+        out.push(
+            ctx.finding(
+                &replayed.op,
+                format!(
+                    "{what} cannot run inside a transaction block and {why}: the migration fails with \"cannot run \
+                     inside a transaction block\" (SQLSTATE 25001) and is left marked as failed"
+                ),
+                Some(format!(
+                    "move the {what} statement into a migration file of its own, with nothing else in it"
+                )),
+            )
+            .with_suggestion(suggest(ctx)),
+        );
     }
+}
+
+/// One migration per CONCURRENTLY statement, the other statements around them in order.
+fn suggest(ctx: &MigrationContext) -> Suggestion {
+    split_suggestion(
+        ctx,
+        "split the file: each CONCURRENTLY statement alone in a migration of its own, the rest around it in order",
+        &|statement, text| alone_if_concurrent(ctx, statement, text),
+    )
+    .note(
+        "each migration below is a migration folder of its own, named to sort in this order; if this migration \
+         already failed somewhere, run `prisma migrate resolve --rolled-back <name>` there before deploying the split",
+    )
 }

@@ -3,7 +3,9 @@
 use super::locks::{transactions, LockMode, NewObjects};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::{display_ident, ConstraintKind, OpKind};
+use crate::ops::{display_ident, quote_ident, Constraint, ConstraintKind, ObjName, OpKind};
+use crate::suggestion::{locked, object_name, Placement, Suggestion};
+use super::locks::{alone_at, split_suggestion};
 
 pub const RULE: Rule = Rule {
     id: "constraint-not-valid",
@@ -72,7 +74,8 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                              {table} VALIDATE CONSTRAINT ...` in a later migration: validation only takes {}",
                             LockMode::ShareUpdateExclusive.name()
                         )),
-                    ));
+                    )
+                    .with_suggestion(suggest_not_valid(ctx.file.slice(&replayed.op.span), table, constraint)));
                 }
             }
             OpKind::ValidateConstraint { table, name } => {
@@ -93,11 +96,59 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                              under SHARE UPDATE EXCLUSIVE only"
                                 .to_string(),
                         ),
-                    ));
+                    )
+                    .with_suggestion(suggest_later_validate(ctx, &replayed.op.span)));
                 }
             }
             _ => {}
         }
         new.record(kind);
     }
+}
+
+/// ADD ... NOT VALID (quick), then VALIDATE CONSTRAINT in the next migration (SHARE UPDATE EXCLUSIVE only).
+fn suggest_not_valid(clause: &str, table: &ObjName, constraint: &Constraint) -> Suggestion {
+    let clause = clause.trim().trim_end_matches(';').trim_end();
+    let mut statement = if clause.to_ascii_lowercase().starts_with("alter") {
+        clause.to_string()
+    } else {
+        format!("ALTER TABLE {table} {clause}")
+    };
+    let name = match &constraint.name {
+        Some(name) => name.clone(),
+        None => {
+            let (columns, suffix) = match &constraint.kind {
+                ConstraintKind::ForeignKey { columns, .. } => (columns.clone(), "fkey"),
+                _ => (Vec::new(), "check"),
+            };
+            let parts: Vec<&str> = columns.iter().map(String::as_str).collect();
+            let name = object_name(&table.name, &parts, suffix);
+            // Name it, so the next migration can validate it by name.
+            if let Some(at) = statement.to_ascii_lowercase().find("add ") {
+                statement.insert_str(at + 4, &format!("CONSTRAINT {} ", quote_ident(&name)));
+            }
+            name
+        }
+    };
+    Suggestion::new(
+        format!("add {} NOT VALID, then validate it in the next migration", display_ident(&name)),
+        Placement::Replace,
+        vec![
+            locked([format!("{statement} NOT VALID;")]),
+            vec![format!("ALTER TABLE {table} VALIDATE CONSTRAINT {};", quote_ident(&name))],
+        ],
+    )
+    .note(
+        "NOT VALID is instant and new rows are checked at once; VALIDATE CONSTRAINT then checks the existing rows \
+         under SHARE UPDATE EXCLUSIVE, so reads and writes continue. schema.prisma needs no change",
+    )
+}
+
+/// The same migration with the VALIDATE moved into a migration of its own, after the one that adds it.
+fn suggest_later_validate(ctx: &MigrationContext, validate: &std::ops::Range<usize>) -> Suggestion {
+    split_suggestion(
+        ctx,
+        "commit the NOT VALID constraint first: VALIDATE CONSTRAINT in a migration of its own",
+        &alone_at(validate.start),
+    )
 }

@@ -3,7 +3,8 @@
 use super::locks::LockMode;
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::{display_ident, OpKind};
+use crate::ops::{display_ident, OpKind, quote_ident, IndexSpec};
+use crate::suggestion::{column_list, with_concurrently, Placement, Suggestion};
 
 pub const RULE: Rule = Rule {
     id: "create-index-non-concurrently",
@@ -39,5 +40,29 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
              transaction, where CONCURRENTLY fails); the index and the schema still match, so Prisma is satisfied"
                 .to_string(),
         ),
-    ));
+    )
+    .with_suggestion(suggest(ctx.file.slice(&ctx.op.span), spec)));
+}
+
+/// The same index, built CONCURRENTLY, alone in its migration.
+fn suggest(statement: &str, spec: &IndexSpec) -> Suggestion {
+    let concurrent = with_concurrently(statement).unwrap_or_else(|| {
+        let columns: Vec<String> = spec.columns.iter().flatten().cloned().collect();
+        format!(
+            "CREATE {}INDEX CONCURRENTLY {}ON {}({});",
+            if spec.unique { "UNIQUE " } else { "" },
+            spec.name.as_deref().map(|n| format!("{} ", quote_ident(n))).unwrap_or_default(),
+            spec.table,
+            column_list(&columns)
+        )
+    });
+    Suggestion::new(
+        format!("build the index on {} CONCURRENTLY, in a migration of its own", spec.table),
+        Placement::Replace,
+        vec![vec![concurrent]],
+    )
+    .note(
+        "the statement must be the only one in its migration.sql (a multi-statement file runs as one transaction, \
+         where CONCURRENTLY fails); if the build fails it leaves an INVALID index: drop it and run the migration again",
+    )
 }

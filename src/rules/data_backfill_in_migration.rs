@@ -3,7 +3,8 @@
 use super::locks::LockMode;
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::{DmlKind, OpKind};
+use crate::ops::{DmlKind, ObjName, OpKind};
+use crate::suggestion::{batch_key, Placement, Suggestion};
 
 pub const RULE: Rule = Rule {
     id: "data-backfill-in-migration",
@@ -44,5 +45,29 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
              keep the migration to schema changes"
                 .to_string(),
         ),
-    ));
+    )
+    .with_suggestion(suggest(ctx, *kind, table)));
+}
+
+/// The statement leaves the migration; the notes give its batched form to run from a script.
+fn suggest(ctx: &OpContext, kind: DmlKind, table: &ObjName) -> Suggestion {
+    let key = batch_key(ctx.catalog, table);
+    let statement = ctx.file.slice(&ctx.op.span).trim().trim_end_matches(';').trim_end();
+    let batch = match kind {
+        DmlKind::Delete => format!("DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table} LIMIT 1000);"),
+        DmlKind::Update => format!(
+            "{statement} WHERE {key} IN (SELECT {key} FROM {table} WHERE <rows not yet updated> LIMIT 1000);"
+        ),
+        DmlKind::Insert => format!("{statement} ORDER BY <key> LIMIT 1000 OFFSET <rows copied so far>;"),
+    };
+    Suggestion::new(
+        format!("take the data change on {table} out of the migration and run it in batches"),
+        Placement::Replace,
+        Vec::new(),
+    )
+    .note(format!(
+        "run it from a script or job after deploying, one short transaction per batch, until a batch touches no \
+         rows: `{batch}`"
+    ))
+    .note("keep the migration to schema changes: it replays on every environment, including a fresh database")
 }

@@ -5,7 +5,7 @@ use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::catalog::Column;
 use crate::ops::{display_ident, quote_ident, ObjName, OpKind, SqlType};
-use crate::suggestion::{Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT};
+use crate::suggestion::{locked, Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT};
 
 pub const RULE: Rule = Rule {
     id: "drop-column",
@@ -53,9 +53,9 @@ fn suggest(table: &ObjName, column: &str, before: Option<&Column>) -> Suggestion
     let must_relax = before.is_some_and(|c| c.not_null && c.default.is_none());
     let mut sql = Vec::new();
     if must_relax {
-        sql.push(vec![format!(
+        sql.push(locked([format!(
             "ALTER TABLE {table} ALTER COLUMN {col} DROP NOT NULL;"
-        )]);
+        )]));
     }
     let later = sql.len();
     sql.push(vec![

@@ -2,6 +2,7 @@
 
 use super::locks::{index_table, LockMode, NewObjects};
 use super::{Category, Check, MigrationContext, Rule};
+use crate::suggestion::{Placement, Suggestion};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::OpKind;
 
@@ -38,6 +39,17 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                         "use DROP INDEX CONCURRENTLY, alone in its own migration file (CONCURRENTLY fails inside a \
                          transaction, and a multi-statement file runs as one)"
                             .to_string(),
+                    ),
+                )
+                .with_suggestion(
+                    Suggestion::new(
+                        format!("drop {index} CONCURRENTLY, in a migration of its own"),
+                        Placement::Replace,
+                        vec![vec![format!("DROP INDEX CONCURRENTLY {index};")]],
+                    )
+                    .note(
+                        "the statement must be the only one in its migration.sql: CONCURRENTLY fails inside the \
+                         transaction a multi-statement file runs as",
                     ),
                 ));
             }

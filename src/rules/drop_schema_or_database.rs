@@ -3,6 +3,7 @@
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::{ContainerKind, OpKind};
+use crate::suggestion::{Placement, Suggestion};
 
 pub const RULE: Rule = Rule {
     id: "drop-schema-or-database",
@@ -33,6 +34,20 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
                  by one after a backup, where each drop is reviewed"
                     .to_string(),
             ),
-        ));
+        )
+    .with_suggestion(suggest(what, name)));
     }
+}
+
+/// The DROP leaves the migration; what really is unused goes object by object.
+fn suggest(what: &str, name: &dyn std::fmt::Display) -> Suggestion {
+    Suggestion::new(
+        format!("remove the {what} {name} from the migration"),
+        Placement::Replace,
+        Vec::new(),
+    )
+    .note(
+        "expand and contract: first remove every model of it from schema.prisma and deploy; then, after a backup, \
+         let Prisma generate the DROP TABLE of each unused table (each reviewed, see drop-table)",
+    )
 }

@@ -1,5 +1,6 @@
 //! A migration that is already applied was edited, deleted or renamed.
 
+use super::shared::steps_from_help;
 use super::{Category, Check, HistoryContext, Rule};
 use crate::applied::checksum::{checksum_hex, checksum_matches};
 use crate::applied::diff::line_diff;
@@ -18,6 +19,12 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
+    let first = out.len();
+    find(ctx, out);
+    steps_from_help(&mut out[first..], "put the applied migration back as it was applied; make the change in a new migration");
+}
+
+fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     let Some(applied) = ctx.settings.applied.as_deref() else {
         return;
     };

@@ -1,6 +1,8 @@
 //! `ALTER TYPE ... ADD VALUE` where PostgreSQL refuses it, or followed by a use of the value in the same transaction.
 
-use super::locks::transactions;
+use super::locks::{split_suggestion, transactions};
+use crate::parse::Statement;
+use crate::suggestion::Suggestion;
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::OpKind;
@@ -36,7 +38,8 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                         Some(
                             "put the ADD VALUE statement alone in its own migration file".to_string(),
                         ),
-                    ));
+                    )
+                    .with_suggestion(suggest(ctx)));
                     continue;
                 }
                 if !tx.in_block {
@@ -82,10 +85,30 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                             "move ADD VALUE into its own migration file, before the migration that uses the value"
                                 .to_string(),
                         ),
-                    ));
+                    )
+                    .with_suggestion(suggest(ctx)));
                 }
             }
             _ => {}
         }
     }
+}
+
+/// ADD VALUE committed in a migration of its own, before the statements that use the value.
+fn suggest(ctx: &MigrationContext) -> Suggestion {
+    // Every ADD VALUE of the file, so no other new value is left to be used in its own transaction.
+    let isolate = |statement: &Statement, text: &str| {
+        ctx.ops
+            .iter()
+            .any(|r| {
+                statement.span.contains(&r.op.span.start)
+                    && matches!(r.op.kind, OpKind::AddEnumValue { .. })
+            })
+            .then(|| vec![text.to_string()])
+    };
+    split_suggestion(
+        ctx,
+        "commit ADD VALUE in a migration of its own, before the migration that uses the new value",
+        &isolate,
+    )
 }

@@ -1,5 +1,6 @@
 //! A migration that failed in the database and was never resolved.
 
+use super::shared::steps_from_help;
 use super::{Category, Check, HistoryContext, Rule};
 use crate::applied::AppliedState;
 use crate::diagnostic::{Finding, Severity};
@@ -15,6 +16,12 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
+    let first = out.len();
+    find(ctx, out);
+    steps_from_help(&mut out[first..], "repair the database, then record how the failed migration ended");
+}
+
+fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     let Some(applied) = ctx.settings.applied.as_deref() else {
         return;
     };

@@ -2,7 +2,8 @@
 
 use super::{Category, Check, Rule, StatementContext};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::display_ident;
+use crate::ops::{display_ident, quote_ident};
+use crate::suggestion::{truncate_identifier, Placement, Suggestion};
 use crate::split::ident_value;
 
 pub const RULE: Rule = Rule {
@@ -28,12 +29,9 @@ fn check(ctx: &StatementContext, out: &mut Vec<Finding>) {
         if value.len() <= MAX_BYTES || seen.contains(&value) {
             continue;
         }
-        let mut cut = MAX_BYTES;
-        while !value.is_char_boundary(cut) {
-            cut -= 1;
-        }
+        let truncated = truncate_identifier(&value);
         out.push(Finding {
-            suggestion: None,
+            suggestion: Some(suggest(ctx)),
             file: ctx.file_index,
             span: token.span.clone(),
             message: format!(
@@ -41,7 +39,7 @@ fn check(ctx: &StatementContext, out: &mut Vec<Finding>) {
                  another name than the one written, two long names can collide, and Prisma sees drift",
                 display_ident(&value),
                 value.len(),
-                display_ident(&value[..cut])
+                display_ident(truncated)
             ),
             help: Some(
                 "give the object a shorter name (`map: \"...\"` on the index, constraint or relation in \
@@ -51,4 +49,41 @@ fn check(ctx: &StatementContext, out: &mut Vec<Finding>) {
         });
         seen.push(value);
     }
+}
+
+/// The statement with every long identifier spelt as PostgreSQL stores it: the same objects, names that match.
+fn suggest(ctx: &StatementContext) -> Suggestion {
+    let src = &ctx.file.text;
+    let span = &ctx.statement.span;
+    let mut text = String::new();
+    let mut at = span.start;
+    let mut renamed = Vec::new();
+    for token in &ctx.statement.tokens {
+        let Some(value) = ident_value(token, src).filter(|v| v.len() > MAX_BYTES) else {
+            continue;
+        };
+        let short = truncate_identifier(&value).to_string();
+        text.push_str(&src[at..token.span.start]);
+        text.push_str(&quote_ident(&short));
+        at = token.span.end;
+        if !renamed.iter().any(|(v, _)| *v == value) {
+            renamed.push((value, short));
+        }
+    }
+    text.push_str(&src[at..span.end]);
+    let text = format!("{};", text.trim().trim_end_matches(';').trim_end());
+    let mut suggestion = Suggestion::new(
+        "write the names as PostgreSQL stores them (63 bytes), or choose shorter ones",
+        Placement::Replace,
+        vec![vec![text]],
+    );
+    for (long, short) in &renamed {
+        suggestion = suggestion.note(format!(
+            "in schema.prisma name it explicitly so Prisma generates the same name: `map: \"{short}\"` on the \
+             @@index / @@unique / @relation, or `@map(\"{short}\")` / `@@map(\"{short}\")` on a field or model \
+             (it was {}); a shorter, readable name of your own works the same way",
+            display_ident(long)
+        ));
+    }
+    suggestion
 }

@@ -8,6 +8,8 @@ use crate::catalog::Catalog;
 use crate::ops::{
     ConstraintKind, DmlKind, MaintenanceCommand, ObjName, OpKind, TransactionControl,
 };
+use crate::parse::Statement;
+use crate::suggestion::{locked, Placement, Suggestion};
 
 /// The PostgreSQL table lock modes migrations take, weakest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -254,6 +256,107 @@ pub fn transactions(ctx: &MigrationContext) -> Vec<TxPos> {
             }
         }
     }
+    out
+}
+
+/// `CREATE INDEX CONCURRENTLY` and the like: statements that fail inside a transaction block.
+pub fn concurrent_kind(kind: &OpKind) -> Option<&'static str> {
+    match kind {
+        OpKind::CreateIndex(spec) if spec.concurrently => Some("CREATE INDEX CONCURRENTLY"),
+        OpKind::DropIndex {
+            concurrently: true, ..
+        } => Some("DROP INDEX CONCURRENTLY"),
+        OpKind::Maintenance {
+            command: MaintenanceCommand::Reindex { concurrently: true },
+            ..
+        } => Some("REINDEX CONCURRENTLY"),
+        _ => None,
+    }
+}
+
+/// Statement text isolated by `isolate`: the CONCURRENTLY statements, alone.
+pub fn alone_if_concurrent(
+    ctx: &MigrationContext,
+    statement: &Statement,
+    text: &str,
+) -> Option<Vec<String>> {
+    ctx.ops
+        .iter()
+        .any(|r| statement.span.contains(&r.op.span.start) && concurrent_kind(&r.op.kind).is_some())
+        .then(|| vec![text.to_string()])
+}
+
+/// A suggestion that replaces the whole migration with [`split_migration`]'s migrations.
+pub fn split_suggestion(
+    ctx: &MigrationContext,
+    summary: &str,
+    isolate: &dyn Fn(&Statement, &str) -> Option<Vec<String>>,
+) -> Suggestion {
+    let split = split_migration(ctx, isolate);
+    let several = split.len() > 1;
+    Suggestion::new(summary, Placement::ReplaceMigration, split).notes_if(
+        several,
+        "each migration below is a migration folder of its own, named to sort in this order",
+    )
+}
+
+/// For [`split_suggestion`]: the statement holding byte `at` goes alone into a migration of its own.
+pub fn alone_at(at: usize) -> impl Fn(&Statement, &str) -> Option<Vec<String>> {
+    move |statement, text| statement.span.contains(&at).then(|| vec![text.to_string()])
+}
+
+/// The migration's statements regrouped into migrations: each statement `isolate` picks becomes the migration it
+/// returns, the others stay together in their order, each group starting with `SET lock_timeout` unless it sets one.
+/// BEGIN / COMMIT go: every migration file is its own transaction.
+fn split_migration(
+    ctx: &MigrationContext,
+    isolate: &dyn Fn(&Statement, &str) -> Option<Vec<String>>,
+) -> Vec<Vec<String>> {
+    let has_op = |s: &Statement, pick: &dyn Fn(&OpKind) -> bool| {
+        ctx.ops
+            .iter()
+            .any(|r| s.span.contains(&r.op.span.start) && pick(&r.op.kind))
+    };
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut group: Vec<String> = Vec::new();
+    let mut group_sets_timeout = false;
+    let flush = |group: &mut Vec<String>, sets_timeout: &mut bool, out: &mut Vec<Vec<String>>| {
+        if !group.is_empty() {
+            let statements = std::mem::take(group);
+            out.push(if *sets_timeout {
+                statements
+            } else {
+                locked(statements)
+            });
+        }
+        *sets_timeout = false;
+    };
+    for statement in ctx.statements {
+        let text = format!(
+            "{};",
+            ctx.file
+                .slice(&statement.span)
+                .trim()
+                .trim_end_matches(';')
+                .trim_end()
+        );
+        if has_op(statement, &|k| matches!(k, OpKind::Transaction(_))) {
+            continue;
+        }
+        if let Some(alone) = isolate(statement, &text) {
+            flush(&mut group, &mut group_sets_timeout, &mut out);
+            out.push(alone);
+            continue;
+        }
+        group_sets_timeout |= has_op(
+            statement,
+            &|k| matches!(k, OpKind::Set { name, .. } if name == "lock_timeout"),
+        );
+        group.push(text);
+    }
+    flush(&mut group, &mut group_sets_timeout, &mut out);
+    // A group left with nothing but settings changes nothing.
+    out.retain(|m| !m.iter().all(|s| s.to_ascii_uppercase().starts_with("SET ")));
     out
 }
 

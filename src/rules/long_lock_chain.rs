@@ -1,6 +1,8 @@
 //! Slow statements that run while an earlier ACCESS EXCLUSIVE lock of the same transaction is still held.
 
-use super::locks::{is_slow, transactions, LockMode, NewObjects};
+use super::locks::{alone_if_concurrent, is_slow, split_suggestion, transactions, LockMode, NewObjects};
+use crate::parse::Statement;
+use crate::suggestion::{locked, with_concurrently, Suggestion};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::{ObjName, OpKind};
@@ -59,7 +61,8 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                          ACCESS EXCLUSIVE change commits first and releases its lock"
                             .to_string(),
                     ),
-                ));
+                )
+                .with_suggestion(suggest(ctx, &replayed.op.span)));
                 return;
             }
         }
@@ -73,4 +76,26 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         }
         new.record(kind);
     }
+}
+
+/// The migration split at the slow statement, which gets a migration of its own (an index build CONCURRENTLY).
+fn suggest(ctx: &MigrationContext, slow: &std::ops::Range<usize>) -> Suggestion {
+    let isolate = |statement: &Statement, text: &str| {
+        if !statement.span.contains(&slow.start) {
+            return alone_if_concurrent(ctx, statement, text);
+        }
+        let index_build = ctx.ops.iter().any(|r| {
+            statement.span.contains(&r.op.span.start) && matches!(&r.op.kind, OpKind::CreateIndex(_))
+        });
+        Some(match with_concurrently(text).filter(|_| index_build) {
+            Some(concurrent) => vec![concurrent],
+            None => locked([text.to_string()]),
+        })
+    };
+    split_suggestion(
+        ctx,
+        "split the migration at the slow statement, so the ACCESS EXCLUSIVE change commits and releases its lock \
+         first",
+        &isolate,
+    )
 }

@@ -1,5 +1,6 @@
 //! A new migration whose folder sorts before the newest applied one.
 
+use super::shared::steps_from_help;
 use super::{Category, Check, HistoryContext, Rule};
 use crate::applied::checksum::checksum_matches;
 use crate::applied::AppliedState;
@@ -16,6 +17,12 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
+    let first = out.len();
+    find(ctx, out);
+    steps_from_help(&mut out[first..], "rename the migration so it sorts after every applied one");
+}
+
+fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     let Some(applied) = ctx.settings.applied.as_deref() else {
         return;
     };

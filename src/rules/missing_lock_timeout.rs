@@ -1,6 +1,6 @@
 //! A migration that queues for a traffic-blocking lock with no `lock_timeout`.
 
-use super::locks::NewObjects;
+use super::locks::{alone_if_concurrent, split_suggestion, NewObjects};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::OpKind;
@@ -43,6 +43,16 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                      traffic, and retry it later (Prisma sets no lock_timeout)"
                         .to_string(),
                 ),
+            )
+            .with_suggestion(
+                split_suggestion(ctx, "start the migration with SET lock_timeout", &|statement, text| {
+                    alone_if_concurrent(ctx, statement, text)
+                })
+                .note(format!(
+                    "if the lock is not granted within 5s the migration fails instead of stalling traffic: run \
+                     `prisma migrate resolve --rolled-back {}` and deploy again at a quieter moment",
+                    ctx.file.migration
+                )),
             ));
             return;
         }

@@ -3,9 +3,9 @@
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::catalog::Catalog;
-use crate::ops::{display_ident, quote_ident, ColumnSpec, ConstraintKind, ObjName, OpKind};
+use crate::ops::{display_ident, quote_ident, ColumnSpec, ObjName, OpKind};
 use crate::suggestion::{
-    default_for_type, object_name, Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT,
+    batch_key, batched_update, default_for_type, locked, object_name, Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT,
 };
 
 pub const RULE: Rule = Rule {
@@ -47,14 +47,15 @@ fn suggest(table: &ObjName, column: &ColumnSpec, catalog: &Catalog) -> Suggestio
     let typed_default = default_for_type(&column.ty, catalog);
     let check = quote_ident(&object_name(&table.name, &[&column.name], "not_null"));
 
-    let mut staged = vec![vec![format!("ALTER TABLE {table} ADD COLUMN {col} {ty};")]];
+    let mut staged = vec![locked([format!("ALTER TABLE {table} ADD COLUMN {col} {ty};")])];
     let fill_note = match &typed_default {
         Some((value, _)) => {
             // Batches keep each UPDATE's row locks and WAL burst short.
-            let key = single_column_key(catalog, table).map_or("ctid".to_string(), |k| quote_ident(&k));
-            staged.push(vec![format!(
-                "UPDATE {table} SET {col} = {value} WHERE {key} IN (SELECT {key} FROM {table} WHERE {col} IS NULL \
-                 LIMIT 1000);"
+            staged.push(vec![batched_update(
+                table,
+                &batch_key(catalog, table),
+                &format!("{col} = {value}"),
+                &format!("{col} IS NULL"),
             )]);
             "migration 2 fills one batch of 1000 rows: run its statement repeatedly (from a script or psql) until \
              it updates no rows before applying migration 3, and use the real value each row needs instead of the \
@@ -104,9 +105,9 @@ fn suggest(table: &ObjName, column: &ColumnSpec, catalog: &Catalog) -> Suggestio
     Suggestion::new(
         format!("add {col} with the constant default {value}: stored once in the catalog, no table rewrite"),
         Placement::Replace,
-        vec![vec![format!(
+        vec![locked([format!(
             "ALTER TABLE {table} ADD COLUMN {col} {ty} NOT NULL DEFAULT {value};"
-        )]],
+        )])],
     )
     .schema(SchemaIntent::SetDefault {
         table: table.clone(),
@@ -120,11 +121,3 @@ fn suggest(table: &ObjName, column: &ColumnSpec, catalog: &Catalog) -> Suggestio
 
 const INLINE_CONSTRAINTS: &str = "the column's inline constraints (PRIMARY KEY, UNIQUE, REFERENCES, CHECK) are not \
                                   repeated above: add them back as in the original statement";
-
-/// The one-column primary key, to batch by; `None` falls back to `ctid`.
-fn single_column_key(catalog: &Catalog, table: &ObjName) -> Option<String> {
-    catalog.table(table)?.constraints.iter().find_map(|c| match &c.kind {
-        ConstraintKind::PrimaryKey { columns, .. } if columns.len() == 1 => Some(columns[0].clone()),
-        _ => None,
-    })
-}

@@ -1,6 +1,6 @@
 //! 32-bit integer columns can run out of values; prefer bigint (an opt-in style rule).
 
-use super::shared::{base_type, declared_types};
+use super::shared::{base_type, declared_types, retyped};
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::display_ident;
@@ -23,6 +23,22 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
         out.push(ctx.finding(
             format!("{table}.{} is {ty}: a 32-bit (or 16-bit) integer runs out at 2,147,483,647 (32,767), and widening it later rewrites the table under an ACCESS EXCLUSIVE lock", display_ident(column)),
             Some("use bigint: `BigInt` in Prisma (`@default(autoincrement())` gives bigserial)".to_string()),
-        ));
+        )
+        .with_suggestion(retyped(
+            ctx,
+            table,
+            column,
+            ty,
+            if base_type(ty).contains("serial") {
+                "bigserial"
+            } else {
+                "bigint"
+            },
+            None,
+            format!(
+                "fields that reference {} (relation scalars) become BigInt too, so the foreign keys match",
+                display_ident(column)
+            ),
+        )));
     }
 }

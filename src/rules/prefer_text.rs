@@ -1,6 +1,6 @@
 //! varchar(n) limits are costly to change; prefer text (an opt-in style rule).
 
-use super::shared::{base_type, declared_types};
+use super::shared::{base_type, declared_types, retyped_as_text};
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::display_ident;
@@ -23,6 +23,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
         out.push(ctx.finding(
             format!("{table}.{} is {ty}: raising a varchar limit is cheap, but lowering it rewrites the table, and the limit is usually arbitrary", display_ident(column)),
             Some("use text (`String` without `@db.VarChar(n)`), and validate lengths in the application or with a CHECK constraint".to_string()),
-        ));
+        )
+        .with_suggestion(retyped_as_text(ctx, table, column, ty, "@db.VarChar", "check lengths in the application or with a CHECK constraint")));
     }
 }

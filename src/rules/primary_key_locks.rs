@@ -4,6 +4,7 @@ use super::locks::LockMode;
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::{display_ident, ConstraintKind, OpKind};
+use crate::suggestion::index_then_constraint;
 
 pub const RULE: Rule = Rule {
     id: "primary-key-locks",
@@ -44,5 +45,11 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
              in the next: `ALTER TABLE {table} ADD CONSTRAINT ... PRIMARY KEY USING INDEX \"idx\";` (the columns \
              must already be NOT NULL)"
         )),
-    ));
+    )
+    .with_suggestion(index_then_constraint(
+        table,
+        constraint.name.as_deref(),
+        columns,
+        true,
+    )));
 }

@@ -2,7 +2,8 @@
 
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::OpKind;
+use crate::ops::{ObjName, OpKind};
+use crate::suggestion::{Placement, Suggestion};
 
 pub const RULE: Rule = Rule {
     id: "rename-enum-value",
@@ -32,9 +33,35 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                          reads both, migrate the rows, then remove '{old}' later; or keep the database value and \
                          rename only in Prisma with `@map(\"{old}\")`"
                     )),
-                ));
+                )
+                .with_suggestion(suggest(name, old, new)));
             }
             _ => {}
         }
     }
+}
+
+
+/// Expand and contract: the new value next to the old one; or no database change at all, with `@map`.
+fn suggest(name: &ObjName, old: &str, new: &str) -> Suggestion {
+    let quoted = |v: &str| format!("'{}'", v.replace('\'', "''"));
+    Suggestion::new(
+        format!("add {} next to {} and move the rows over in a later step", quoted(new), quoted(old)),
+        Placement::Replace,
+        vec![vec![format!("ALTER TYPE {name} ADD VALUE {};", quoted(new))]],
+    )
+    .note(format!(
+        "then deploy code that writes {new} and reads both, update the rows holding {old} in batches (each column \
+         of type {name}), and once nothing uses {old} remove it with Prisma's enum swap at a quiet moment",
+        new = quoted(new),
+        old = quoted(old)
+    ))
+    .alternative(
+        Suggestion::new(
+            "keep the database value: rename only the Prisma enum value",
+            Placement::Replace,
+            Vec::new(),
+        )
+        .note(format!("in schema.prisma write the value as `{new} @map(\"{old}\")`: no migration at all")),
+    )
 }

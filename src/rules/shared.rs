@@ -1,7 +1,10 @@
 //! Analyses more than one rule needs.
 
-use super::{MigrationContext, ReplayedOp};
+use super::{MigrationContext, OpContext, ReplayedOp};
+use crate::diagnostic::Finding;
+use crate::ops::{quote_ident, SqlType};
 use crate::ops::{ObjName, OpKind};
+use crate::suggestion::{locked, Placement, SchemaIntent, Suggestion};
 
 /// A DROP COLUMN and an ADD COLUMN of the same type on the same table in one migration: what Prisma generates when a
 /// field is renamed without `@map`.
@@ -121,4 +124,93 @@ pub fn declared_types(kind: &OpKind) -> Vec<(&ObjName, &str, &str)> {
 pub fn base_type(ty: &str) -> &str {
     let ty = ty.trim_end_matches("[]");
     ty.split('(').next().unwrap_or(ty)
+}
+
+/// The declaring statement with `column`'s type `old` written as `new` (for style rules: the type is still free to
+/// choose where the column is declared), plus the schema.prisma change that makes Prisma generate it.
+pub fn retyped(
+    ctx: &OpContext,
+    table: &ObjName,
+    column: &str,
+    old: &str,
+    new: &str,
+    native: Option<String>,
+    schema_note: String,
+) -> Suggestion {
+    let intent = SchemaIntent::NativeType {
+        table: table.clone(),
+        column: column.to_string(),
+        sql_type: SqlType::new(format!(
+            "{new}{}",
+            if old.ends_with("[]") { "[]" } else { "" }
+        )),
+        native,
+    };
+    let old = old.trim_end_matches("[]");
+    let text = ctx
+        .file
+        .slice(&ctx.op.span)
+        .trim()
+        .trim_end_matches(';')
+        .trim_end();
+    let lower = text.to_ascii_lowercase();
+    let statement = if lower.starts_with("create") || lower.starts_with("alter") {
+        text.to_string()
+    } else {
+        format!("ALTER TABLE {table} {text}")
+    };
+    let lower = statement.to_ascii_lowercase();
+    let at = statement
+        .find(&quote_ident(column))
+        .and_then(|c| lower[c..].find(old).map(|t| c + t));
+    let Some(at) = at else {
+        return Suggestion::notes_only(format!("declare {} as {new}", quote_ident(column)))
+            .schema(intent)
+            .note(schema_note);
+    };
+    let written = &statement[at..at + old.len()];
+    let new = if written.chars().any(|c| c.is_ascii_uppercase()) {
+        new.to_ascii_uppercase()
+    } else {
+        new.to_string()
+    };
+    let retyped = format!("{}{new}{};", &statement[..at], &statement[at + old.len()..]);
+    // A table created here holds no rows; an ALTER works on one that may be in use.
+    let migration = if lower.starts_with("create") {
+        vec![retyped]
+    } else {
+        locked([retyped])
+    };
+    Suggestion::new(
+        format!("declare {} as {new}", quote_ident(column)),
+        Placement::Replace,
+        vec![migration],
+    )
+    .schema(intent)
+    .note(schema_note)
+}
+
+/// For findings whose fix is commands, not SQL (the applied history): a notes-only suggestion whose note is the
+/// finding's help, which names the exact commands.
+pub fn steps_from_help(findings: &mut [Finding], summary: &str) {
+    for finding in findings {
+        let mut suggestion = Suggestion::notes_only(summary);
+        if let Some(help) = &finding.help {
+            suggestion = suggestion.note(help.clone());
+        }
+        finding.suggestion = Some(suggestion);
+    }
+}
+
+/// [`retyped`] to text, which a String field is without its `@db.…` attribute.
+pub fn retyped_as_text(
+    ctx: &OpContext,
+    table: &ObjName,
+    column: &str,
+    old: &str,
+    attribute: &str,
+    why: &str,
+) -> Suggestion {
+    let note = format!("text is what a String field is without `{attribute}`: {why}");
+    retyped(ctx, table, column, old, "text", None, note)
 }

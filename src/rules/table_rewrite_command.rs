@@ -3,7 +3,8 @@
 use super::locks::LockMode;
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::{MaintenanceCommand, OpKind};
+use crate::ops::{MaintenanceCommand, ObjName, OpKind};
+use crate::suggestion::{with_concurrently, Placement, Suggestion};
 
 pub const RULE: Rule = Rule {
     id: "table-rewrite-command",
@@ -64,5 +65,40 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             }
         ),
         Some(help),
-    ));
+    )
+    .with_suggestion(suggest(ctx, *command, target.as_ref())));
+}
+
+/// REINDEX CONCURRENTLY alone in its migration; VACUUM FULL and CLUSTER leave the migration for pg_repack.
+fn suggest(ctx: &OpContext, command: MaintenanceCommand, target: Option<&ObjName>) -> Suggestion {
+    let on = target.map_or_else(|| "the table".to_string(), |t| t.to_string());
+    let concurrent = with_concurrently(ctx.file.slice(&ctx.op.span));
+    match (command, concurrent) {
+        (MaintenanceCommand::Reindex { .. }, Some(statement)) if ctx.settings.postgres_version >= 12 => {
+            Suggestion::new(
+                format!("rebuild the indexes of {on} CONCURRENTLY, in a migration of its own"),
+                Placement::Replace,
+                vec![vec![statement]],
+            )
+            .note("REINDEX CONCURRENTLY cannot run in a transaction: keep it the only statement of its migration.sql")
+        }
+        (MaintenanceCommand::Reindex { .. }, _) => Suggestion::new(
+            "rebuild the index without blocking writes",
+            Placement::Replace,
+            Vec::new(),
+        )
+        .note(
+            "CREATE INDEX CONCURRENTLY a copy under a new name, DROP INDEX CONCURRENTLY the old one, then ALTER INDEX \
+             ... RENAME TO the old name: three migrations, each of one statement",
+        ),
+        _ => Suggestion::new(
+            format!("take the rewrite of {on} out of the migration"),
+            Placement::Replace,
+            Vec::new(),
+        )
+        .note(format!(
+            "plain VACUUM (outside a migration; autovacuum usually suffices) reclaims space for reuse without \
+             blocking traffic; to compact or reorder {on} online, use pg_repack (`pg_repack --table=...`)"
+        )),
+    }
 }

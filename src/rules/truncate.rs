@@ -3,7 +3,8 @@
 use super::locks::LockMode;
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::OpKind;
+use crate::ops::{ObjName, OpKind};
+use crate::suggestion::{batch_key, Placement, Suggestion};
 
 pub const RULE: Rule = Rule {
     id: "truncate",
@@ -30,6 +31,21 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
                  on every environment, including production"
                     .to_string(),
             ),
-        ));
+        )
+    .with_suggestion(suggest(ctx, table)));
     }
+}
+
+/// The TRUNCATE leaves the migration; deleting the rows becomes a reviewed one-off job.
+fn suggest(ctx: &OpContext, table: &ObjName) -> Suggestion {
+    let key = batch_key(ctx.catalog, table);
+    Suggestion::new(
+        format!("keep {table}'s rows out of the migration: delete them from a one-off job if they must go"),
+        Placement::Replace,
+        Vec::new(),
+    )
+    .note(format!(
+        "after a backup, run from a script until it deletes nothing: `DELETE FROM {table} WHERE {key} IN (SELECT \
+         {key} FROM {table} LIMIT 1000);` (row locks only, reads and writes go on)"
+    ))
 }

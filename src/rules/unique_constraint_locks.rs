@@ -4,6 +4,7 @@ use super::locks::LockMode;
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::{display_ident, ConstraintKind, OpKind};
+use crate::suggestion::index_then_constraint;
 
 pub const RULE: Rule = Rule {
     id: "unique-constraint-locks",
@@ -42,5 +43,11 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             "in one migration file of its own: `CREATE UNIQUE INDEX CONCURRENTLY \"idx\" ON {table} ({cols});` then \
              in the next: `ALTER TABLE {table} ADD CONSTRAINT ... UNIQUE USING INDEX \"idx\";` (instant)"
         )),
-    ));
+    )
+    .with_suggestion(index_then_constraint(
+        table,
+        constraint.name.as_deref(),
+        columns,
+        false,
+    )));
 }

@@ -3,7 +3,8 @@
 use super::locks::LockMode;
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::{display_ident, OpKind};
+use crate::ops::{display_ident, quote_ident, ColumnSpec, ObjName, OpKind};
+use crate::suggestion::{batch_key, batched_update, locked, Placement, Suggestion};
 
 pub const RULE: Rule = Rule {
     id: "volatile-default",
@@ -50,5 +51,55 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
              new rows use it, and backfill existing rows in batches from the application"
                 .to_string()
         }),
-    ));
+    )
+    .with_suggestion(suggest(ctx, table, column)));
+}
+
+/// Add the column plain, set the default for new rows, and backfill the existing rows in batches.
+fn suggest(ctx: &OpContext, table: &ObjName, column: &ColumnSpec) -> Suggestion {
+    let col = quote_ident(&column.name);
+    let ty = &column.ty.text;
+    let Some(default) = column.default.as_ref().filter(|_| !column.generated) else {
+        let plain = match ty.as_str() {
+            "serial" | "serial4" => "integer",
+            "bigserial" | "serial8" => "bigint",
+            "smallserial" | "serial2" => "smallint",
+            other => other,
+        };
+        return Suggestion::new(
+            format!("add {col} as a plain nullable {plain} column and fill it outside the migration"),
+            Placement::Replace,
+            vec![locked([format!("ALTER TABLE {table} ADD COLUMN {col} {plain};")])],
+        )
+        .note(
+            "serial, identity and GENERATED columns are computed for every existing row when added: fill the \
+             column in batches from a script instead, and have the application (or a trigger) set it for new rows",
+        );
+    };
+    let value = &default.text;
+    Suggestion::new(
+        format!("add {col} without a default, default new rows to {value}, backfill the rest in batches"),
+        Placement::Replace,
+        vec![
+            locked([
+                format!("ALTER TABLE {table} ADD COLUMN {col} {ty};"),
+                format!("ALTER TABLE {table} ALTER COLUMN {col} SET DEFAULT {value};"),
+            ]),
+            vec![batched_update(
+                table,
+                &batch_key(ctx.catalog, table),
+                &format!("{col} = {value}"),
+                &format!("{col} IS NULL"),
+            )],
+        ],
+    )
+    .note(
+        "migration 2 fills one batch of 1000 rows: run it until it updates no rows. SET DEFAULT only applies to rows \
+         inserted later, so it rewrites nothing",
+    )
+    .notes_if(
+        column.not_null,
+        "the column was NOT NULL: once the backfill is done, add that the scan-free way not-null-without-default \
+         suggests (CHECK ... NOT VALID, VALIDATE CONSTRAINT, SET NOT NULL)",
+    )
 }
