@@ -85,7 +85,7 @@ ALTER TABLE "Tag" ADD CONSTRAINT "Tag_n_check" CHECK ("n" > 0);
 INSERT INTO "Tag" SELECT "id", NULL, 1, gen_random_uuid() FROM "User";
 UPDATE "Tag" SET "n" = 2;
 TRUNCATE "Tag";
-VACUUM FULL "Tag";
+CLUSTER "Tag" USING "Tag_pkey";
 DROP INDEX "Tag_label_idx";
 "#,
     );
@@ -322,11 +322,10 @@ fn backfill_rewrite_schema_and_identifier_rules() {
     assert!(lint(USERS, "VACUUM \"User\";\n").is_empty());
     let analyze = lint(USERS, "VACUUM (ANALYZE) \"User\";\n");
     assert!(!rules(&analyze).contains(&"table-rewrite-command"));
-    let found = lint(
-        USERS,
-        "SET lock_timeout = '5s';\nVACUUM (FULL, ANALYZE) \"User\";\n",
-    );
-    assert_eq!(rules(&found), vec!["table-rewrite-command"]);
+    // Alone in its file: VACUUM refuses any transaction block, so a `SET lock_timeout` beside it would fail the file.
+    let found = lint(USERS, "VACUUM (FULL, ANALYZE) \"User\";\n");
+    assert!(rules(&found).contains(&"table-rewrite-command"));
+    assert!(!rules(&found).contains(&"concurrently-in-transaction"));
     let found = lint(USERS, "SET lock_timeout = '5s';\nREINDEX TABLE \"User\";\n");
     assert_eq!(rules(&found), vec!["table-rewrite-command"]);
     assert!(lint(USERS, "CLUSTER \"User\";\n")
@@ -449,4 +448,26 @@ fn foreign_key_to_a_new_table_names_only_the_existing_table() {
         "{}",
         fk.message
     );
+}
+
+/// PostgreSQL refuses VACUUM (FULL or not) in a transaction block, and a multi-statement file is one (proven in
+/// tests/truth.rs).
+#[test]
+fn vacuum_in_a_multi_statement_file_or_a_block_fails() {
+    for migration in [
+        "SET lock_timeout = '5s';\nVACUUM FULL \"User\";\n",
+        "SET lock_timeout = '5s';\nVACUUM \"User\";\n",
+        "BEGIN;\nVACUUM (ANALYZE) \"User\";\nCOMMIT;\n",
+    ] {
+        assert!(
+            rules(&lint(USERS, migration)).contains(&"concurrently-in-transaction"),
+            "{migration}"
+        );
+    }
+    for alone in ["VACUUM \"User\";\n", "VACUUM FULL \"User\";\n"] {
+        assert!(
+            !rules(&lint(USERS, alone)).contains(&"concurrently-in-transaction"),
+            "{alone}"
+        );
+    }
 }

@@ -107,7 +107,7 @@ const CLAIMS: &[Claim] = &[
         lock: "",
         blocks: "",
         rewrite: "no",
-        hazard: "fails with 25001 in a multi-statement file",
+        hazard: "CONCURRENTLY or VACUUM fails with 25001 in a multi-statement file",
         test: "concurrently_in_transaction_fails_in_one_batch",
     },
     Claim {
@@ -203,8 +203,8 @@ const CLAIMS: &[Claim] = &[
         lock: "ACCESS EXCLUSIVE",
         blocks: "reads and writes",
         rewrite: "yes",
-        hazard: "VACUUM FULL rewrites under ACCESS EXCLUSIVE",
-        test: "vacuum_full_rewrites_under_access_exclusive",
+        hazard: "CLUSTER and VACUUM FULL rewrite under ACCESS EXCLUSIVE",
+        test: "rewrite_commands_rewrite_under_access_exclusive",
     },
     Claim {
         rule: "identifier-too-long",
@@ -917,6 +917,17 @@ fn concurrently_in_transaction_fails_in_one_batch() {
         "{message}"
     );
     run(&mut c, &good(rule).migration);
+
+    // VACUUM (FULL or not) is refused the same way, and the rule says so.
+    for vacuum in [
+        "SET lock_timeout = '5s';\nVACUUM FULL \"Post\";",
+        "SELECT 1;\nVACUUM \"Post\";",
+    ] {
+        let findings = lint_rule(rule, &ex.setup, vacuum);
+        assert_eq!(findings.len(), 1, "{rule} misses {vacuum}");
+        assert_says(rule, &findings[0].message, &["25001", "VACUUM"]);
+        assert_eq!(failure(&mut c, vacuum).0, "25001", "{vacuum}");
+    }
 }
 
 #[test]
@@ -1191,7 +1202,7 @@ fn drop_schema_deletes_its_tables() {
 }
 
 #[test]
-fn vacuum_full_rewrites_under_access_exclusive() {
+fn rewrite_commands_rewrite_under_access_exclusive() {
     let rule = "table-rewrite-command";
     let (ex, finding) = bad(rule);
     assert_says(rule, &finding.message, &["rewrites \"Event\""]);
@@ -1199,22 +1210,25 @@ fn vacuum_full_rewrites_under_access_exclusive() {
     db.run(&ex.setup);
     let mut c = db.client();
     fill(&mut c, "\"Event\"", ROWS);
+    // The page's CLUSTER runs in a transaction block, so its lock is held open.
+    assert_lock_claim(&db, rule, &ex.migration, &finding.message, &["Event"]).rollback();
+
+    // VACUUM FULL refuses a transaction block (alone in its file it runs), so its lock is observed while it waits
+    // behind a reader.
+    let vacuum = "VACUUM FULL \"Event\";";
+    let vacuum_finding = lint_rule(rule, &ex.setup, vacuum);
+    assert_eq!(vacuum_finding.len(), 1, "{rule} misses VACUUM FULL");
+    let message = &vacuum_finding[0].message;
     let before = filenode(&mut c, "Event");
-    // VACUUM cannot run in a transaction block, so its lock is observed while it waits behind a reader.
-    let vacuum = ex
-        .migration
-        .lines()
-        .find(|l| l.starts_with("VACUUM"))
-        .expect("a VACUUM line");
     let mut reader = db.client();
     run(&mut reader, "BEGIN; SELECT count(*) FROM \"Event\";");
     let (pid, migration) = spawn_batch(&db, vacuum);
     let mode = waiting_lock(&db, pid, "Event");
     assert_eq!(mode, claim(rule).lock);
-    assert_says(rule, &finding.message, &[&mode]);
+    assert_says(rule, message, &[&mode, "rewrites \"Event\""]);
     // Queued behind the reader, the request already blocks new traffic the way the granted lock will.
     let (read_ok, write_ok) = probe(&db, "Event");
-    assert_blocks(rule, &finding.message, read_ok, write_ok);
+    assert_blocks(rule, message, read_ok, write_ok);
     run(&mut reader, "COMMIT");
     migration.join().unwrap().expect("VACUUM FULL completes");
     assert_ne!(
