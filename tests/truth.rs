@@ -34,7 +34,7 @@ struct Claim {
     rewrite: &'static str,
     /// The observed hazard, in a few words.
     hazard: &'static str,
-    test: &'static str,
+    tests: &'static [&'static str],
 }
 
 const CLAIMS: &[Claim] = &[
@@ -44,7 +44,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "reads and writes",
         rewrite: "no",
         hazard: "fails with 23502 on a non-empty table",
-        test: "not_null_without_default_fails_on_a_non_empty_table",
+        tests: &["not_null_without_default_fails_on_a_non_empty_table"],
     },
     Claim {
         rule: "set-not-null",
@@ -52,7 +52,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "reads and writes",
         rewrite: "no (full scan)",
         hazard: "scans every row; fails with 23502 on a NULL",
-        test: "set_not_null_scans_under_access_exclusive",
+        tests: &["set_not_null_scans_under_access_exclusive"],
     },
     Claim {
         rule: "drop-column",
@@ -60,7 +60,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "reads and writes",
         rewrite: "no",
         hazard: "running clients' queries fail with 42703",
-        test: "drop_column_breaks_running_clients",
+        tests: &["drop_column_breaks_running_clients"],
     },
     Claim {
         rule: "drop-table",
@@ -68,7 +68,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "reads and writes",
         rewrite: "no",
         hazard: "rows gone; running clients fail with 42P01",
-        test: "drop_table_breaks_running_clients",
+        tests: &["drop_table_breaks_running_clients"],
     },
     Claim {
         rule: "rename-without-map",
@@ -76,7 +76,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "reads and writes",
         rewrite: "no",
         hazard: "old values gone; old column fails with 42703",
-        test: "rename_without_map_loses_the_values",
+        tests: &["rename_without_map_loses_the_values"],
     },
     Claim {
         rule: "fk-without-index",
@@ -84,7 +84,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "",
         rewrite: "no",
         hazard: "each parent DELETE seq-scans the child",
-        test: "fk_without_index_scans_the_child_on_parent_delete",
+        tests: &["fk_without_index_scans_the_child_on_parent_delete"],
     },
     Claim {
         rule: "create-index-non-concurrently",
@@ -92,7 +92,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "writes",
         rewrite: "no (full scan)",
         hazard: "INSERT waits for the whole build",
-        test: "create_index_non_concurrently_blocks_writes",
+        tests: &["create_index_non_concurrently_blocks_writes"],
     },
     Claim {
         rule: "drop-index-non-concurrently",
@@ -100,7 +100,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "reads and writes",
         rewrite: "no",
         hazard: "reads and writes wait",
-        test: "drop_index_non_concurrently_blocks_reads_and_writes",
+        tests: &["drop_index_non_concurrently_blocks_reads_and_writes"],
     },
     Claim {
         rule: "concurrently-in-transaction",
@@ -108,7 +108,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "",
         rewrite: "no",
         hazard: "CONCURRENTLY or VACUUM fails with 25001 in a multi-statement file",
-        test: "concurrently_in_transaction_fails_in_one_batch",
+        tests: &["concurrently_in_transaction_fails_in_one_batch"],
     },
     Claim {
         rule: "constraint-not-valid",
@@ -116,7 +116,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "writes (both tables)",
         rewrite: "no (full scan)",
         hazard: "validates every row; NOT VALID + VALIDATE takes SHARE UPDATE EXCLUSIVE",
-        test: "constraint_not_valid_locks_both_tables_and_scans",
+        tests: &["constraint_not_valid_locks_both_tables_and_scans"],
     },
     Claim {
         rule: "unique-constraint-locks",
@@ -124,7 +124,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "reads and writes",
         rewrite: "no (index build)",
         hazard: "index built under ACCESS EXCLUSIVE",
-        test: "unique_constraint_builds_its_index_under_access_exclusive",
+        tests: &["unique_constraint_builds_its_index_under_access_exclusive"],
     },
     Claim {
         rule: "primary-key-locks",
@@ -132,23 +132,29 @@ const CLAIMS: &[Claim] = &[
         blocks: "reads and writes",
         rewrite: "no (index build)",
         hazard: "index built under ACCESS EXCLUSIVE",
-        test: "primary_key_builds_its_index_under_access_exclusive",
+        tests: &["primary_key_builds_its_index_under_access_exclusive"],
     },
     Claim {
         rule: "change-column-type",
         lock: "ACCESS EXCLUSIVE",
         blocks: "reads and writes",
         rewrite: "yes, unless binary-coercible",
-        hazard: "int→bigint rewrites; varchar(n)→varchar(m>n)/text does not",
-        test: "change_column_type_rewrites_unless_binary_coercible",
+        hazard: "int→bigint rewrites; varchar(n)→varchar(m>n)/text, numeric precision up, varbit(n)→varbit(m>n) do not",
+        tests: &[
+            "change_column_type_rewrites_unless_binary_coercible",
+            "change_column_type_flags_exactly_the_rewriting_changes",
+        ],
     },
     Claim {
         rule: "volatile-default",
         lock: "ACCESS EXCLUSIVE",
         blocks: "reads and writes",
         rewrite: "yes",
-        hazard: "volatile default rewrites; a constant does not",
-        test: "volatile_default_rewrites_the_table",
+        hazard: "volatile default, serial, identity, stored generated rewrite; a constant or now() does not",
+        tests: &[
+            "volatile_default_rewrites_the_table",
+            "volatile_default_flags_exactly_the_rewriting_columns",
+        ],
     },
     Claim {
         rule: "enum-value-in-transaction",
@@ -156,7 +162,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "",
         rewrite: "no",
         hazard: "fails with 55P04 (unsafe use of new value)",
-        test: "enum_value_used_in_the_same_batch_fails",
+        tests: &["enum_value_used_in_the_same_batch_fails"],
     },
     Claim {
         rule: "missing-lock-timeout",
@@ -164,7 +170,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "reads and writes (queued)",
         rewrite: "no",
         hazard: "waits behind a reader while every query queues behind it",
-        test: "missing_lock_timeout_queues_traffic_behind_the_migration",
+        tests: &["missing_lock_timeout_queues_traffic_behind_the_migration"],
     },
     Claim {
         rule: "long-lock-chain",
@@ -172,7 +178,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "reads and writes",
         rewrite: "no",
         hazard: "first lock held until the batch ends",
-        test: "long_lock_chain_holds_the_first_lock_until_the_batch_ends",
+        tests: &["long_lock_chain_holds_the_first_lock_until_the_batch_ends"],
     },
     Claim {
         rule: "data-backfill-in-migration",
@@ -180,7 +186,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "schema changes; updates of touched rows",
         rewrite: "no",
         hazard: "every row locked until the migration ends",
-        test: "data_backfill_locks_every_row",
+        tests: &["data_backfill_locks_every_row"],
     },
     Claim {
         rule: "truncate",
@@ -188,7 +194,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "reads and writes",
         rewrite: "yes (new empty file)",
         hazard: "all rows gone",
-        test: "truncate_deletes_every_row_under_access_exclusive",
+        tests: &["truncate_deletes_every_row_under_access_exclusive"],
     },
     Claim {
         rule: "drop-schema-or-database",
@@ -196,7 +202,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "reads and writes",
         rewrite: "no",
         hazard: "every table in it gone (42P01)",
-        test: "drop_schema_deletes_its_tables",
+        tests: &["drop_schema_deletes_its_tables"],
     },
     Claim {
         rule: "table-rewrite-command",
@@ -204,7 +210,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "reads and writes",
         rewrite: "yes",
         hazard: "CLUSTER and VACUUM FULL rewrite under ACCESS EXCLUSIVE",
-        test: "rewrite_commands_rewrite_under_access_exclusive",
+        tests: &["rewrite_commands_rewrite_under_access_exclusive"],
     },
     Claim {
         rule: "identifier-too-long",
@@ -212,7 +218,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "",
         rewrite: "no",
         hazard: "name silently truncated to 63 bytes",
-        test: "long_identifier_is_truncated",
+        tests: &["long_identifier_is_truncated"],
     },
     Claim {
         rule: "rename-enum-value",
@@ -220,7 +226,7 @@ const CLAIMS: &[Claim] = &[
         blocks: "",
         rewrite: "no",
         hazard: "old label rejected with 22P02",
-        test: "renamed_enum_value_rejects_the_old_label",
+        tests: &["renamed_enum_value_rejects_the_old_label"],
     },
 ];
 
@@ -844,6 +850,116 @@ fn change_column_type_rewrites_unless_binary_coercible() {
             "{migration} rewrote the table"
         );
     }
+}
+
+/// The linter flags exactly the type changes that rewrite: each pair is run on PostgreSQL and compared.
+#[test]
+fn change_column_type_flags_exactly_the_rewriting_changes() {
+    let rule = "change-column-type";
+    let cases = [
+        ("INTEGER", "BIGINT"),
+        ("INTEGER", "TEXT"),
+        ("VARCHAR(100)", "VARCHAR(500)"),
+        ("VARCHAR(100)", "TEXT"),
+        ("VARCHAR(100)", "VARCHAR(50)"),
+        ("TEXT", "VARCHAR(10)"),
+        ("TEXT", "VARCHAR"),
+        ("DECIMAL(10,2)", "DECIMAL(12,2)"),
+        ("DECIMAL(10,2)", "DECIMAL(12,4)"),
+        ("DECIMAL(10,2)", "DECIMAL"),
+        ("DECIMAL", "DECIMAL(10,2)"),
+        ("TIMESTAMP(3)", "TIMESTAMP(6)"),
+        ("TIMESTAMP(6)", "TIMESTAMP(3)"),
+        ("TIMESTAMP(3)", "TIMESTAMPTZ(3)"),
+        ("VARCHAR(20)", "CHAR(20)"),
+        ("CHAR(20)", "VARCHAR(20)"),
+        ("BIT VARYING(8)", "BIT VARYING(16)"),
+        ("VARBIT(16)", "VARBIT(8)"),
+        ("VARBIT(8)", "VARBIT"),
+    ];
+    let Some(_) = TestPg::shared_or_skip() else {
+        return;
+    };
+    let mut mismatches = Vec::new();
+    for (i, (from, to)) in cases.iter().enumerate() {
+        let setup = format!(
+            "CREATE TABLE \"T\" (\"id\" TEXT NOT NULL, \"c\" {from}, CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"));"
+        );
+        let migration = format!(
+            "SET lock_timeout = '5s';\nALTER TABLE \"T\" ALTER COLUMN \"c\" SET DATA TYPE {to};"
+        );
+        let flagged = !lint_rule(rule, &setup, &migration).is_empty();
+        let db = db_or_skip!(&format!("truth_cct_{i}"));
+        let mut c = db.client();
+        run(&mut c, &setup);
+        run(
+            &mut c,
+            "INSERT INTO \"T\" SELECT g::text, NULL FROM generate_series(1, 100) g",
+        );
+        let before = filenode(&mut c, "T");
+        // timestamp -> timestamptz skips the rewrite only when the session's zone is UTC (PostgreSQL 12+); the
+        // linter cannot see the zone a deploy runs in, so the check uses one that is not UTC.
+        run(&mut c, "SET TimeZone = 'America/New_York'");
+        run(&mut c, &migration);
+        let rewrote = filenode(&mut c, "T") != before;
+        if flagged != rewrote {
+            mismatches.push(format!(
+                "{from} -> {to}: flagged {flagged}, rewrote {rewrote}"
+            ));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{rule} disagrees with PostgreSQL:\n{}",
+        mismatches.join("\n")
+    );
+}
+
+/// The linter flags exactly the added columns that rewrite the table.
+#[test]
+fn volatile_default_flags_exactly_the_rewriting_columns() {
+    let rule = "volatile-default";
+    let columns = [
+        "\"a\" UUID NOT NULL DEFAULT gen_random_uuid()",
+        "\"a\" TIMESTAMP(3) NOT NULL DEFAULT clock_timestamp()",
+        "\"a\" DOUBLE PRECISION DEFAULT random()",
+        "\"a\" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP",
+        "\"a\" TIMESTAMP(3) NOT NULL DEFAULT now()",
+        "\"a\" TEXT NOT NULL DEFAULT 'x'",
+        "\"a\" INTEGER NOT NULL DEFAULT 0",
+        "\"a\" SERIAL",
+        "\"a\" BIGSERIAL",
+        "\"a\" INTEGER GENERATED ALWAYS AS IDENTITY",
+        "\"a\" INTEGER GENERATED ALWAYS AS (\"n\" * 2) STORED",
+        "\"a\" TEXT",
+    ];
+    let Some(_) = TestPg::shared_or_skip() else {
+        return;
+    };
+    let setup = "CREATE TABLE \"T\" (\"id\" TEXT NOT NULL, \"n\" INTEGER, CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"));";
+    let mut mismatches = Vec::new();
+    for (i, column) in columns.iter().enumerate() {
+        let migration = format!("SET lock_timeout = '5s';\nALTER TABLE \"T\" ADD COLUMN {column};");
+        let flagged = !lint_rule(rule, setup, &migration).is_empty();
+        let db = db_or_skip!(&format!("truth_vdc_{i}"));
+        let mut c = db.client();
+        run(&mut c, setup);
+        run(
+            &mut c,
+            "INSERT INTO \"T\" SELECT g::text, g FROM generate_series(1, 100) g",
+        );
+        let before = filenode(&mut c, "T");
+        run(&mut c, &migration);
+        let rewrote = filenode(&mut c, "T") != before;
+        if flagged != rewrote {
+            mismatches.push(format!("{column}: flagged {flagged}, rewrote {rewrote}"));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{rule} disagrees with PostgreSQL:\n{}",
+        mismatches.join("\n")
+    );
 }
 
 #[test]
@@ -1550,12 +1666,13 @@ fn every_runtime_claim_has_a_truth_test() {
     }
     for c in CLAIMS {
         assert!(find(c.rule).is_some(), "claim for unknown rule {}", c.rule);
-        assert!(
-            source.contains(&format!("#[test]\nfn {}()", c.test)),
-            "{}: no test named {}",
-            c.rule,
-            c.test
-        );
+        for test in c.tests {
+            assert!(
+                source.contains(&format!("#[test]\nfn {test}()")),
+                "{}: no test named {test}",
+                c.rule
+            );
+        }
     }
 }
 
@@ -1588,14 +1705,18 @@ fn rules_readme() -> String {
             }
         };
         out.push_str(&format!(
-            "| [`{}`]({}.md) | {} | {} | {} | {} | `{}` |\n",
+            "| [`{}`]({}.md) | {} | {} | {} | {} | {} |\n",
             c.rule,
             c.rule,
             or_dash(c.lock),
             or_dash(c.blocks),
             c.rewrite,
             c.hazard,
-            c.test
+            c.tests
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     out

@@ -437,6 +437,7 @@ pub(crate) fn normalize_type(text: &str) -> String {
         "bool" | "boolean" => "boolean",
         "varchar" | "character varying" => "varchar",
         "char" | "character" | "bpchar" => "char",
+        "varbit" | "bit varying" => "varbit",
         "decimal" | "numeric" => "numeric",
         "float8" | "double precision" | "float" => "double precision",
         "float4" | "real" => "real",
@@ -458,6 +459,7 @@ mod tests {
         assert_eq!(normalize_type("INT"), "integer");
         assert_eq!(normalize_type("CHARACTER VARYING(255)"), "varchar(255)");
         assert_eq!(normalize_type("TIMESTAMP(3)"), "timestamp(3)");
+        assert_eq!(normalize_type("BIT VARYING(8)"), "varbit(8)");
         assert_eq!(
             normalize_type("TIMESTAMP(3) WITH TIME ZONE"),
             "timestamptz(3)"

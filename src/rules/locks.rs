@@ -280,6 +280,12 @@ pub fn is_binary_coercible(old: &str, new: &str) -> bool {
         },
         ("varchar", "text") => true,
         ("text", "varchar") => new_args.is_empty(),
+        // Same as varchar: a longer or no length limit (tests/truth.rs checks it on PostgreSQL).
+        ("varbit", "varbit") => match (old_args.as_slice(), new_args.as_slice()) {
+            (_, []) => true,
+            ([n], [m]) => m >= n,
+            _ => false,
+        },
         // Same scale and no lower precision; or no limit at all.
         ("numeric", "numeric") => match (old_args.as_slice(), new_args.as_slice()) {
             (_, []) => true,
@@ -373,5 +379,8 @@ mod tests {
         assert!(!is_binary_coercible("timestamp(6)", "timestamp(3)"));
         assert!(!is_binary_coercible("char(10)", "text"));
         assert!(!is_binary_coercible("varchar(10)[]", "varchar(20)[]"));
+        assert!(is_binary_coercible("varbit(8)", "varbit(16)"));
+        assert!(is_binary_coercible("varbit(8)", "varbit"));
+        assert!(!is_binary_coercible("varbit(16)", "varbit(8)"));
     }
 }
