@@ -471,3 +471,29 @@ fn vacuum_in_a_multi_statement_file_or_a_block_fails() {
         );
     }
 }
+
+/// CREATE TRIGGER takes SHARE ROW EXCLUSIVE on its table (proven in tests/truth.rs), whatever its form.
+#[test]
+fn create_trigger_needs_a_lock_timeout_on_an_existing_table() {
+    for trigger in [
+        r#"CREATE TRIGGER "User_touch" BEFORE UPDATE ON "User" FOR EACH ROW EXECUTE FUNCTION touch();"#,
+        r#"CREATE OR REPLACE TRIGGER t AFTER INSERT OR UPDATE OF "name" ON public."User" FOR EACH ROW EXECUTE PROCEDURE touch('a');"#,
+        r#"CREATE CONSTRAINT TRIGGER t AFTER INSERT ON "User" DEFERRABLE FOR EACH ROW EXECUTE FUNCTION touch();"#,
+    ] {
+        let found = lint(USERS, &format!("{trigger}\n"));
+        let timeout: Vec<_> = found
+            .iter()
+            .filter(|f| f.rule == "missing-lock-timeout")
+            .collect();
+        assert_eq!(timeout.len(), 1, "{trigger}: {:?}", rules(&found));
+        assert!(
+            timeout[0]
+                .message
+                .contains("SHARE ROW EXCLUSIVE lock on \"User\""),
+            "{}",
+            timeout[0].message
+        );
+    }
+    let new_table = "CREATE TABLE \"Log\" (\"id\" TEXT);\nCREATE TRIGGER t AFTER INSERT ON \"Log\" FOR EACH ROW EXECUTE FUNCTION touch();\n";
+    assert!(lint(USERS, new_table).is_empty());
+}

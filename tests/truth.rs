@@ -170,7 +170,10 @@ const CLAIMS: &[Claim] = &[
         blocks: "reads and writes (queued)",
         rewrite: "no",
         hazard: "waits behind a reader while every query queues behind it",
-        tests: &["missing_lock_timeout_queues_traffic_behind_the_migration"],
+        tests: &[
+            "missing_lock_timeout_queues_traffic_behind_the_migration",
+            "lock_modes_named_by_the_linter_are_the_ones_postgres_takes",
+        ],
     },
     Claim {
         rule: "long-lock-chain",
@@ -1183,6 +1186,104 @@ fn fk_without_index_scans_the_child_on_parent_delete() {
         "the suggested index is not used by the check"
     );
     held.rollback();
+}
+
+/// The lock `missing-lock-timeout` names for a statement, parsed from `needs a(n) MODE lock on "T"`.
+fn claimed_lock(message: &str) -> Option<(String, String)> {
+    let rest = message.split_once("needs ")?.1;
+    let rest = rest
+        .strip_prefix("an ")
+        .or_else(|| rest.strip_prefix("a "))?;
+    let (mode, rest) = rest.split_once(" lock on ")?;
+    let table = rest.split(' ').next()?.trim_matches('"').to_string();
+    Some((mode.to_string(), table))
+}
+
+/// For each statement, the strongest lock `missing-lock-timeout` says it needs is the one PostgreSQL takes, on that
+/// table, and a statement it says nothing about takes no lock that blocks traffic.
+#[test]
+fn lock_modes_named_by_the_linter_are_the_ones_postgres_takes() {
+    let rule = "missing-lock-timeout";
+    let setup = r#"CREATE TABLE "User" ("id" TEXT NOT NULL, "n" INTEGER, "req" TEXT NOT NULL DEFAULT '', CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "Post" ("id" TEXT NOT NULL, "authorId" TEXT, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));
+CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");
+CREATE UNIQUE INDEX "User_n_key" ON "User"("n");
+ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") NOT VALID;
+ALTER TABLE "User" ADD CONSTRAINT "User_n_check" CHECK ("n" > 0) NOT VALID;
+CREATE FUNCTION "touch"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+"#;
+    let statements = [
+        r#"ALTER TABLE "User" ADD COLUMN "bio" TEXT;"#,
+        r#"ALTER TABLE "User" DROP COLUMN "req";"#,
+        r#"ALTER TABLE "User" RENAME COLUMN "req" TO "required";"#,
+        r#"ALTER TABLE "User" RENAME TO "Person";"#,
+        r#"ALTER TABLE "User" ALTER COLUMN "n" SET DEFAULT 1;"#,
+        r#"ALTER TABLE "User" ALTER COLUMN "req" DROP DEFAULT;"#,
+        r#"ALTER TABLE "User" ALTER COLUMN "req" DROP NOT NULL;"#,
+        r#"ALTER TABLE "User" ALTER COLUMN "n" SET NOT NULL;"#,
+        r#"ALTER TABLE "User" ALTER COLUMN "n" SET DATA TYPE BIGINT;"#,
+        r#"ALTER TABLE "Post" ADD CONSTRAINT "Post_author2_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") NOT VALID;"#,
+        r#"ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";"#,
+        r#"ALTER TABLE "User" VALIDATE CONSTRAINT "User_n_check";"#,
+        r#"ALTER TABLE "User" ADD CONSTRAINT "User_req_check" CHECK ("req" <> 'x') NOT VALID;"#,
+        r#"ALTER TABLE "User" ADD CONSTRAINT "User_n_unique" UNIQUE USING INDEX "User_n_key";"#,
+        r#"ALTER TABLE "User" DROP CONSTRAINT "User_n_check";"#,
+        r#"ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey";"#,
+        r#"ALTER TABLE "User" RENAME CONSTRAINT "User_n_check" TO "User_n_positive";"#,
+        r#"CREATE INDEX "User_req_idx" ON "User"("req");"#,
+        r#"DROP INDEX "Post_authorId_idx";"#,
+        r#"REINDEX TABLE "Post";"#,
+        r#"CLUSTER "Post" USING "Post_pkey";"#,
+        r#"TRUNCATE TABLE "Post";"#,
+        r#"DROP TABLE "Post";"#,
+        r#"UPDATE "User" SET "n" = 100000 WHERE "id" = 'v1';"#,
+        r#"INSERT INTO "User" ("id") VALUES ('new');"#,
+        r#"DELETE FROM "Post" WHERE "id" = 'v1';"#,
+        r#"CREATE TABLE "Comment" ("id" TEXT NOT NULL, "postId" TEXT NOT NULL REFERENCES "Post"("id"));"#,
+        r#"CREATE TRIGGER "User_touch" BEFORE UPDATE ON "User" FOR EACH ROW EXECUTE FUNCTION "touch"();"#,
+        r#"ALTER TABLE "User" SET (fillfactor = 70);"#,
+        r#"COMMENT ON TABLE "User" IS 'people';"#,
+    ];
+    let db = db_or_skip!("truth_locks");
+    let mut c = db.client();
+    run(&mut c, setup);
+    fill(&mut c, "\"User\"", 1000);
+    fill(&mut c, "\"Post\"", 1000);
+    let mut mismatches = Vec::new();
+    for statement in statements {
+        let claimed = lint_rule(rule, setup, statement)
+            .first()
+            .map(|f| claimed_lock(&f.message).expect("a lock in the message"));
+        let held = Held::start(&db, statement);
+        let observed: Vec<(String, String)> = ["User", "Post"]
+            .iter()
+            .filter_map(|t| held.lock(&db, t).map(|m| (m, t.to_string())))
+            .collect();
+        held.rollback();
+        let blocking: Vec<&(String, String)> = observed
+            .iter()
+            .filter(|(m, _)| mode_rank(m) >= mode_rank("SHARE"))
+            .collect();
+        let agrees = match &claimed {
+            None => blocking.is_empty(),
+            Some((mode, table)) => {
+                observed.iter().any(|(m, t)| m == mode && t == table)
+                    && observed
+                        .iter()
+                        .all(|(m, _)| mode_rank(m) <= mode_rank(mode))
+            }
+        };
+        if !agrees {
+            mismatches.push(format!(
+                "{statement}\n    linter: {claimed:?}\n    PostgreSQL: {observed:?}"
+            ));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{rule} names other locks than PostgreSQL takes:\n{}",
+        mismatches.join("\n")
+    );
 }
 
 #[test]

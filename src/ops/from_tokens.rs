@@ -378,6 +378,9 @@ pub fn lower_tokens(src: &str, tokens: &[Token], span: &Range<usize>) -> Vec<Op>
             .collect();
     }
     if c.eat("create") {
+        if let Some(table) = trigger_table(&mut c) {
+            return op(OpKind::CreateTrigger { table });
+        }
         let unique = c.eat("unique");
         if c.eat("index") {
             return create_index_from_tokens(&mut c, src, unique)
@@ -404,6 +407,21 @@ pub fn lower_tokens(src: &str, tokens: &[Token], span: &Range<usize>) -> Vec<Op>
         .collect::<Vec<_>>()
         .join(" ");
     op(OpKind::Opaque { what })
+}
+
+/// `[OR REPLACE] [CONSTRAINT] TRIGGER name ... ON table`, after CREATE: the trigger's table.
+fn trigger_table(c: &mut Cursor<'_>) -> Option<ObjName> {
+    let start = c.pos;
+    c.eat_all(&["or", "replace"]);
+    c.eat("constraint");
+    if !c.eat("trigger") {
+        c.pos = start;
+        return None;
+    }
+    while c.peek().is_some() && !c.eat("on") {
+        c.pos += 1;
+    }
+    c.name()
 }
 
 fn create_index_from_tokens(c: &mut Cursor<'_>, src: &str, unique: bool) -> Option<IndexSpec> {

@@ -144,7 +144,11 @@ pub enum OpKind {
         kind: ContainerKind,
         names: Vec<ObjName>,
     },
-    /// A statement whose effects we do not model (functions, triggers, `DO` blocks, grants, ...).
+    /// `CREATE TRIGGER ... ON table`: no catalog effect we model, but a SHARE ROW EXCLUSIVE lock on the table.
+    CreateTrigger {
+        table: ObjName,
+    },
+    /// A statement whose effects we do not model (functions, `DO` blocks, grants, ...).
     Opaque {
         what: String,
     },

@@ -143,6 +143,7 @@ pub fn locks_taken(kind: &OpKind, catalog: &Catalog) -> Vec<(LockMode, ObjName)>
             }
         }
         OpKind::Dml { table, .. } => on(RowExclusive, table),
+        OpKind::CreateTrigger { table } => on(ShareRowExclusive, table),
         _ => Vec::new(),
     }
 }
