@@ -248,7 +248,7 @@ impl Catalog {
             | OpKind::Truncate { .. }
             | OpKind::Maintenance { .. }
             | OpKind::DropContainer { .. }
-            | OpKind::CreateTrigger { .. }
+            | OpKind::OtherTableChange { .. }
             | OpKind::Opaque { .. } => {}
         }
     }

@@ -1211,6 +1211,7 @@ CREATE UNIQUE INDEX "User_n_key" ON "User"("n");
 ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") NOT VALID;
 ALTER TABLE "User" ADD CONSTRAINT "User_n_check" CHECK ("n" > 0) NOT VALID;
 CREATE FUNCTION "touch"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE POLICY "p" ON "User" USING (true);
 "#;
     let statements = [
         r#"ALTER TABLE "User" ADD COLUMN "bio" TEXT;"#,
@@ -1243,6 +1244,18 @@ CREATE FUNCTION "touch"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NE
         r#"CREATE TRIGGER "User_touch" BEFORE UPDATE ON "User" FOR EACH ROW EXECUTE FUNCTION "touch"();"#,
         r#"ALTER TABLE "User" SET (fillfactor = 70);"#,
         r#"COMMENT ON TABLE "User" IS 'people';"#,
+        r#"ALTER TABLE "User" DISABLE TRIGGER ALL;"#,
+        r#"ALTER TABLE "User" ENABLE ROW LEVEL SECURITY;"#,
+        r#"CREATE POLICY "own" ON "User" USING (true);"#,
+        r#"ALTER TABLE "User" REPLICA IDENTITY FULL;"#,
+        r#"GRANT SELECT ON "User" TO PUBLIC;"#,
+        r#"ALTER TABLE "User" ALTER COLUMN "id" SET STATISTICS 100;"#,
+        r#"ALTER TABLE "User" OWNER TO CURRENT_USER;"#,
+        r#"ANALYZE "User";"#,
+        r#"ALTER TABLE "User" SET (fillfactor = 70), ENABLE TRIGGER ALL;"#,
+        r#"ALTER TABLE "User" ALTER COLUMN "n" SET STORAGE PLAIN;"#,
+        r#"ALTER TABLE "User" SET SCHEMA public;"#,
+        r#"ALTER POLICY "p" ON "User" USING (false);"#,
     ];
     let db = db_or_skip!("truth_locks");
     let mut c = db.client();

@@ -144,9 +144,11 @@ pub enum OpKind {
         kind: ContainerKind,
         names: Vec<ObjName>,
     },
-    /// `CREATE TRIGGER ... ON table`: no catalog effect we model, but a SHARE ROW EXCLUSIVE lock on the table.
-    CreateTrigger {
+    /// A change to a table that matters only for its lock (`CREATE TRIGGER`, `ENABLE ROW LEVEL SECURITY`,
+    /// `OWNER TO`, ...): `what` is the clause's leading words, upper-cased, for rules/locks.rs to map to a lock mode.
+    OtherTableChange {
         table: ObjName,
+        what: String,
     },
     /// A statement whose effects we do not model (functions, `DO` blocks, grants, ...).
     Opaque {
