@@ -497,3 +497,53 @@ fn create_trigger_needs_a_lock_timeout_on_an_existing_table() {
     let new_table = "CREATE TABLE \"Log\" (\"id\" TEXT);\nCREATE TRIGGER t AFTER INSERT ON \"Log\" FOR EACH ROW EXECUTE FUNCTION touch();\n";
     assert!(lint(USERS, new_table).is_empty());
 }
+
+/// ALTER TABLE clauses and policies modelled only by their lock still need a lock_timeout when that lock blocks
+/// traffic, and not when it does not (each mode checked against pg_locks in tests/truth.rs).
+#[test]
+fn unmodelled_table_changes_are_judged_by_their_lock() {
+    for (statement, mode) in [
+        (
+            r#"ALTER TABLE "User" ENABLE ROW LEVEL SECURITY;"#,
+            Some("ACCESS EXCLUSIVE"),
+        ),
+        (
+            r#"ALTER TABLE "User" DISABLE TRIGGER ALL;"#,
+            Some("SHARE ROW EXCLUSIVE"),
+        ),
+        (
+            r#"ALTER TABLE "User" ALTER COLUMN "n" SET STORAGE PLAIN;"#,
+            Some("ACCESS EXCLUSIVE"),
+        ),
+        (
+            r#"CREATE POLICY "own" ON "User" USING (true);"#,
+            Some("ACCESS EXCLUSIVE"),
+        ),
+        (
+            r#"DROP POLICY IF EXISTS "own" ON "User";"#,
+            Some("ACCESS EXCLUSIVE"),
+        ),
+        (
+            r#"ALTER TABLE "User" ALTER COLUMN "n" SET STATISTICS 100;"#,
+            None,
+        ),
+        (r#"ALTER TABLE "User" SET (fillfactor = 70);"#, None),
+    ] {
+        let found = lint(USERS, &format!("{statement}\n"));
+        let timeout: Vec<_> = found
+            .iter()
+            .filter(|f| f.rule == "missing-lock-timeout")
+            .collect();
+        match mode {
+            Some(mode) => assert!(
+                timeout.len() == 1
+                    && timeout[0]
+                        .message
+                        .contains(&format!("{mode} lock on \"User\"")),
+                "{statement}: {:?}",
+                found.iter().map(|f| &f.message).collect::<Vec<_>>()
+            ),
+            None => assert!(timeout.is_empty(), "{statement}: {:?}", rules(&found)),
+        }
+    }
+}

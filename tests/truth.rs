@@ -99,7 +99,7 @@ const CLAIMS: &[Claim] = &[
         lock: "ACCESS EXCLUSIVE",
         blocks: "reads and writes",
         rewrite: "no",
-        hazard: "reads and writes wait",
+        hazard: "waits behind running queries; new ones queue behind it",
         tests: &["drop_index_non_concurrently_blocks_reads_and_writes"],
     },
     Claim {
@@ -115,7 +115,7 @@ const CLAIMS: &[Claim] = &[
         lock: "SHARE ROW EXCLUSIVE",
         blocks: "writes (both tables)",
         rewrite: "no (full scan)",
-        hazard: "validates every row; NOT VALID + VALIDATE takes SHARE UPDATE EXCLUSIVE",
+        hazard: "validates every row (a CHECK under ACCESS EXCLUSIVE); NOT VALID + VALIDATE takes SHARE UPDATE EXCLUSIVE",
         tests: &["constraint_not_valid_locks_both_tables_and_scans"],
     },
     Claim {
@@ -727,6 +727,29 @@ fn drop_index_non_concurrently_blocks_reads_and_writes() {
     db.run(&ex.setup);
     fill(&mut db.client(), "\"Post\"", ROWS);
     assert_lock_claim(&db, rule, &ex.migration, &finding.message, &["Post"]).rollback();
+
+    // "It waits for every running query on the table first, and everything queues behind it."
+    assert_says(
+        rule,
+        &finding.message,
+        &["waits for every running query", "queues behind it"],
+    );
+    let mut reader = db.client();
+    run(&mut reader, "BEGIN; SELECT count(*) FROM \"Post\";");
+    let (pid, drop) = spawn_batch(&db, &ex.migration);
+    assert_eq!(waiting_lock(&db, pid, "Post"), claim(rule).lock);
+    assert_eq!(
+        probe(&db, "Post"),
+        (false, false),
+        "new queries did not queue behind DROP INDEX"
+    );
+    run(&mut reader, "COMMIT");
+    drop.join()
+        .unwrap()
+        .expect("DROP INDEX completes once the reader ends");
+
+    // CONCURRENTLY alone in its batch runs outside a transaction block.
+    db.run("CREATE INDEX \"Post_slug_idx\" ON \"Post\"(\"slug\");");
     db.run(&good(rule).migration);
 }
 
@@ -777,6 +800,32 @@ fn constraint_not_valid_locks_both_tables_and_scans() {
         probe(&db, "User"),
         (true, true),
         "VALIDATE blocked traffic on User"
+    );
+    held.rollback();
+
+    // A CHECK constraint validates under ACCESS EXCLUSIVE, as the message for it says.
+    let check = "SET lock_timeout = '5s';\nALTER TABLE \"Post\" ADD CONSTRAINT \"Post_authorId_check\" CHECK (\"authorId\" <> '');";
+    let findings = lint_rule(rule, &ex.setup, check);
+    assert_eq!(findings.len(), 1, "{rule} misses a CHECK");
+    let mut held = Held::start(&db, check);
+    assert_eq!(held.lock(&db, "Post").as_deref(), Some("ACCESS EXCLUSIVE"));
+    assert!(
+        held.seq_scans("Post") > 0,
+        "adding the CHECK did not scan Post"
+    );
+    assert_says(
+        rule,
+        &findings[0].message,
+        &[
+            "ACCESS EXCLUSIVE lock on \"Post\"",
+            "checks every existing row",
+        ],
+    );
+    assert_blocks(
+        rule,
+        &findings[0].message,
+        probe(&db, "Post").0,
+        probe(&db, "Post").1,
     );
     held.rollback();
 }
