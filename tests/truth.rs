@@ -736,7 +736,8 @@ fn drop_index_non_concurrently_blocks_reads_and_writes() {
     );
     let mut reader = db.client();
     run(&mut reader, "BEGIN; SELECT count(*) FROM \"Post\";");
-    let (pid, drop) = spawn_batch(&db, &ex.migration);
+    // A longer lock_timeout, so a slow machine cannot time out the wait this test causes on purpose.
+    let (pid, drop) = spawn_batch(&db, &ex.migration.replace("'5s'", "'60s'"));
     assert_eq!(waiting_lock(&db, pid, "Post"), claim(rule).lock);
     assert_eq!(
         probe(&db, "Post"),
@@ -1402,7 +1403,8 @@ fn long_lock_chain_holds_the_first_lock_until_the_batch_ends() {
     // An open write on Post keeps the second statement (CREATE INDEX) waiting, standing in for a slow build.
     let mut writer = db.client();
     run(&mut writer, "BEGIN; DELETE FROM \"Post\" WHERE false;");
-    let (pid, migration) = spawn_batch(&db, &ex.migration);
+    // A longer lock_timeout, so a slow machine cannot time out the wait this test causes on purpose.
+    let (pid, migration) = spawn_batch(&db, &ex.migration.replace("'5s'", "'60s'"));
     assert_eq!(waiting_lock(&db, pid, "Post"), "SHARE");
     // Meanwhile the first statement's lock on User is still held: User traffic is blocked.
     let held = strongest_lock(&mut db.client(), pid, "User", true);
