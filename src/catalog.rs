@@ -254,6 +254,7 @@ impl Catalog {
             | OpKind::Truncate { .. }
             | OpKind::Maintenance { .. }
             | OpKind::DropContainer { .. }
+            | OpKind::OtherTableChange { .. }
             | OpKind::Opaque { .. } => {}
         }
     }

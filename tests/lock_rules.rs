@@ -85,7 +85,7 @@ ALTER TABLE "Tag" ADD CONSTRAINT "Tag_n_check" CHECK ("n" > 0);
 INSERT INTO "Tag" SELECT "id", NULL, 1, gen_random_uuid() FROM "User";
 UPDATE "Tag" SET "n" = 2;
 TRUNCATE "Tag";
-VACUUM FULL "Tag";
+CLUSTER "Tag" USING "Tag_pkey";
 DROP INDEX "Tag_label_idx";
 "#,
     );
@@ -322,11 +322,10 @@ fn backfill_rewrite_schema_and_identifier_rules() {
     assert!(lint(USERS, "VACUUM \"User\";\n").is_empty());
     let analyze = lint(USERS, "VACUUM (ANALYZE) \"User\";\n");
     assert!(!rules(&analyze).contains(&"table-rewrite-command"));
-    let found = lint(
-        USERS,
-        "SET lock_timeout = '5s';\nVACUUM (FULL, ANALYZE) \"User\";\n",
-    );
-    assert_eq!(rules(&found), vec!["table-rewrite-command"]);
+    // Alone in its file: VACUUM refuses any transaction block, so a `SET lock_timeout` beside it would fail the file.
+    let found = lint(USERS, "VACUUM (FULL, ANALYZE) \"User\";\n");
+    assert!(rules(&found).contains(&"table-rewrite-command"));
+    assert!(!rules(&found).contains(&"concurrently-in-transaction"));
     let found = lint(USERS, "SET lock_timeout = '5s';\nREINDEX TABLE \"User\";\n");
     assert_eq!(rules(&found), vec!["table-rewrite-command"]);
     assert!(lint(USERS, "CLUSTER \"User\";\n")
@@ -449,4 +448,102 @@ fn foreign_key_to_a_new_table_names_only_the_existing_table() {
         "{}",
         fk.message
     );
+}
+
+/// PostgreSQL refuses VACUUM (FULL or not) in a transaction block, and a multi-statement file is one (proven in
+/// tests/truth.rs).
+#[test]
+fn vacuum_in_a_multi_statement_file_or_a_block_fails() {
+    for migration in [
+        "SET lock_timeout = '5s';\nVACUUM FULL \"User\";\n",
+        "SET lock_timeout = '5s';\nVACUUM \"User\";\n",
+        "BEGIN;\nVACUUM (ANALYZE) \"User\";\nCOMMIT;\n",
+    ] {
+        assert!(
+            rules(&lint(USERS, migration)).contains(&"concurrently-in-transaction"),
+            "{migration}"
+        );
+    }
+    for alone in ["VACUUM \"User\";\n", "VACUUM FULL \"User\";\n"] {
+        assert!(
+            !rules(&lint(USERS, alone)).contains(&"concurrently-in-transaction"),
+            "{alone}"
+        );
+    }
+}
+
+/// CREATE TRIGGER takes SHARE ROW EXCLUSIVE on its table (proven in tests/truth.rs), whatever its form.
+#[test]
+fn create_trigger_needs_a_lock_timeout_on_an_existing_table() {
+    for trigger in [
+        r#"CREATE TRIGGER "User_touch" BEFORE UPDATE ON "User" FOR EACH ROW EXECUTE FUNCTION touch();"#,
+        r#"CREATE OR REPLACE TRIGGER t AFTER INSERT OR UPDATE OF "name" ON public."User" FOR EACH ROW EXECUTE PROCEDURE touch('a');"#,
+        r#"CREATE CONSTRAINT TRIGGER t AFTER INSERT ON "User" DEFERRABLE FOR EACH ROW EXECUTE FUNCTION touch();"#,
+    ] {
+        let found = lint(USERS, &format!("{trigger}\n"));
+        let timeout: Vec<_> = found
+            .iter()
+            .filter(|f| f.rule == "missing-lock-timeout")
+            .collect();
+        assert_eq!(timeout.len(), 1, "{trigger}: {:?}", rules(&found));
+        assert!(
+            timeout[0]
+                .message
+                .contains("SHARE ROW EXCLUSIVE lock on \"User\""),
+            "{}",
+            timeout[0].message
+        );
+    }
+    let new_table = "CREATE TABLE \"Log\" (\"id\" TEXT);\nCREATE TRIGGER t AFTER INSERT ON \"Log\" FOR EACH ROW EXECUTE FUNCTION touch();\n";
+    assert!(lint(USERS, new_table).is_empty());
+}
+
+/// ALTER TABLE clauses and policies modelled only by their lock still need a lock_timeout when that lock blocks
+/// traffic, and not when it does not (each mode checked against pg_locks in tests/truth.rs).
+#[test]
+fn unmodelled_table_changes_are_judged_by_their_lock() {
+    for (statement, mode) in [
+        (
+            r#"ALTER TABLE "User" ENABLE ROW LEVEL SECURITY;"#,
+            Some("ACCESS EXCLUSIVE"),
+        ),
+        (
+            r#"ALTER TABLE "User" DISABLE TRIGGER ALL;"#,
+            Some("SHARE ROW EXCLUSIVE"),
+        ),
+        (
+            r#"ALTER TABLE "User" ALTER COLUMN "n" SET STORAGE PLAIN;"#,
+            Some("ACCESS EXCLUSIVE"),
+        ),
+        (
+            r#"CREATE POLICY "own" ON "User" USING (true);"#,
+            Some("ACCESS EXCLUSIVE"),
+        ),
+        (
+            r#"DROP POLICY IF EXISTS "own" ON "User";"#,
+            Some("ACCESS EXCLUSIVE"),
+        ),
+        (
+            r#"ALTER TABLE "User" ALTER COLUMN "n" SET STATISTICS 100;"#,
+            None,
+        ),
+        (r#"ALTER TABLE "User" SET (fillfactor = 70);"#, None),
+    ] {
+        let found = lint(USERS, &format!("{statement}\n"));
+        let timeout: Vec<_> = found
+            .iter()
+            .filter(|f| f.rule == "missing-lock-timeout")
+            .collect();
+        match mode {
+            Some(mode) => assert!(
+                timeout.len() == 1
+                    && timeout[0]
+                        .message
+                        .contains(&format!("{mode} lock on \"User\"")),
+                "{statement}: {:?}",
+                found.iter().map(|f| &f.message).collect::<Vec<_>>()
+            ),
+            None => assert!(timeout.is_empty(), "{statement}: {:?}", rules(&found)),
+        }
+    }
 }

@@ -9,7 +9,9 @@ use sqlparser::ast::{
 };
 
 use super::do_block::lower_do_block;
-use super::from_tokens::{alter_table_clauses, create_table_items, lower_simple, lower_tokens};
+use super::from_tokens::{
+    alter_table_clauses, clause_words, create_table_items, lower_simple, lower_tokens,
+};
 use super::{
     ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexSpec, ObjName, Op, OpKind, SqlType,
 };
@@ -254,12 +256,20 @@ fn alter_table_op(table: &ObjName, operation: &AlterTableOperation, span: Range<
                     new_type: sql_type(data_type),
                     using: using.as_ref().map(|u| u.to_string()),
                 },
-                _ => return Vec::new(),
+                _ => other_change(table, &format!("ALTER COLUMN {op}")),
             }
         }
-        _ => return Vec::new(),
+        _ => other_change(table, &operation.to_string()),
     };
     vec![Op { span, kind }]
+}
+
+/// An ALTER TABLE clause we model only by its lock, named by its leading keywords.
+fn other_change(table: ObjName, clause: &str) -> OpKind {
+    OpKind::OtherTableChange {
+        table,
+        what: clause_words(clause),
+    }
 }
 
 fn column_spec(c: &ast::ColumnDef, span: Range<usize>) -> ColumnSpec {
@@ -437,6 +447,7 @@ pub(crate) fn normalize_type(text: &str) -> String {
         "bool" | "boolean" => "boolean",
         "varchar" | "character varying" => "varchar",
         "char" | "character" | "bpchar" => "char",
+        "varbit" | "bit varying" => "varbit",
         "decimal" | "numeric" => "numeric",
         "float8" | "double precision" | "float" => "double precision",
         "float4" | "real" => "real",
@@ -458,6 +469,7 @@ mod tests {
         assert_eq!(normalize_type("INT"), "integer");
         assert_eq!(normalize_type("CHARACTER VARYING(255)"), "varchar(255)");
         assert_eq!(normalize_type("TIMESTAMP(3)"), "timestamp(3)");
+        assert_eq!(normalize_type("BIT VARYING(8)"), "varbit(8)");
         assert_eq!(
             normalize_type("TIMESTAMP(3) WITH TIME ZONE"),
             "timestamptz(3)"

@@ -142,6 +142,21 @@ pub(super) fn alter_table_clauses(tokens: &[Token], src: &str) -> Vec<Range<usiz
     split_top_level(c.rest(), src)
 }
 
+/// The leading words of a clause, upper-cased, skipping quoted names, up to the first value or punctuation.
+pub(super) fn clause_words(clause: &str) -> String {
+    let mut words = Vec::new();
+    for w in clause.split_whitespace() {
+        if w.starts_with('"') {
+            continue;
+        }
+        if !w.chars().all(|c| c.is_ascii_alphabetic()) {
+            break;
+        }
+        words.push(w.to_ascii_uppercase());
+    }
+    words.join(" ")
+}
+
 /// The items inside the outermost parentheses of `CREATE TABLE name ( item, item, ... )`.
 pub(super) fn create_table_items(tokens: &[Token], src: &str) -> Vec<Range<usize>> {
     let Some(open) = tokens.iter().position(|t| is_punct(t, src, "(")) else {
@@ -378,6 +393,9 @@ pub fn lower_tokens(src: &str, tokens: &[Token], span: &Range<usize>) -> Vec<Op>
             .collect();
     }
     if c.eat("create") {
+        if let Some((what, table)) = trigger_or_policy_table(&mut c) {
+            return op(OpKind::OtherTableChange { table, what });
+        }
         let unique = c.eat("unique");
         if c.eat("index") {
             return create_index_from_tokens(&mut c, src, unique)
@@ -397,6 +415,37 @@ pub fn lower_tokens(src: &str, tokens: &[Token], span: &Range<usize>) -> Vec<Op>
             }
         }
     }
+    // ALTER TABLE forms sqlparser rejects (SET STORAGE, SET SCHEMA, ...) still lock the table.
+    let mut alter = Cursor::new(src, tokens);
+    if alter.eat_all(&["alter", "table"]) {
+        alter.eat_all(&["if", "exists"]);
+        alter.eat("only");
+        if let Some(table) = alter.name() {
+            return alter_table_clauses(tokens, src)
+                .into_iter()
+                .map(|clause| Op {
+                    span: clause.clone(),
+                    kind: OpKind::OtherTableChange {
+                        table: table.clone(),
+                        what: clause_words(&src[clause]),
+                    },
+                })
+                .collect();
+        }
+    }
+    // ALTER / DROP POLICY name ON table.
+    let mut policy = Cursor::new(src, tokens);
+    if policy.eat_all(&["alter", "policy"]) || policy.eat_all(&["drop", "policy"]) {
+        while policy.peek().is_some() && !policy.eat("on") {
+            policy.pos += 1;
+        }
+        if let Some(table) = policy.name() {
+            return op(OpKind::OtherTableChange {
+                table,
+                what: "POLICY".into(),
+            });
+        }
+    }
     let what = tokens
         .iter()
         .take(2)
@@ -404,6 +453,25 @@ pub fn lower_tokens(src: &str, tokens: &[Token], span: &Range<usize>) -> Vec<Op>
         .collect::<Vec<_>>()
         .join(" ");
     op(OpKind::Opaque { what })
+}
+
+/// After CREATE: `[OR REPLACE] [CONSTRAINT] TRIGGER name ... ON table` or `POLICY name ON table`, with its table.
+fn trigger_or_policy_table(c: &mut Cursor<'_>) -> Option<(String, ObjName)> {
+    let start = c.pos;
+    c.eat_all(&["or", "replace"]);
+    c.eat("constraint");
+    let what = if c.eat("trigger") {
+        "CREATE TRIGGER"
+    } else if c.eat("policy") {
+        "CREATE POLICY"
+    } else {
+        c.pos = start;
+        return None;
+    };
+    while c.peek().is_some() && !c.eat("on") {
+        c.pos += 1;
+    }
+    Some((what.to_string(), c.name()?))
 }
 
 fn create_index_from_tokens(c: &mut Cursor<'_>, src: &str, unique: bool) -> Option<IndexSpec> {

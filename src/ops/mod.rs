@@ -144,7 +144,13 @@ pub enum OpKind {
         kind: ContainerKind,
         names: Vec<ObjName>,
     },
-    /// A statement whose effects we do not model (functions, triggers, `DO` blocks, grants, ...).
+    /// A change to a table that matters only for its lock (`CREATE TRIGGER`, `ENABLE ROW LEVEL SECURITY`,
+    /// `OWNER TO`, ...): `what` is the clause's leading words, upper-cased, for rules/locks.rs to map to a lock mode.
+    OtherTableChange {
+        table: ObjName,
+        what: String,
+    },
+    /// A statement whose effects we do not model (functions, `DO` blocks, grants, ...).
     Opaque {
         what: String,
     },

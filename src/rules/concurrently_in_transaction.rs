@@ -1,4 +1,4 @@
-//! `CONCURRENTLY` where PostgreSQL refuses it: inside a transaction block.
+//! `CONCURRENTLY` (and `VACUUM`) where PostgreSQL refuses it: inside a transaction block.
 
 use super::locks::{alone_if_concurrent, concurrent_kind, split_suggestion, transactions};
 use super::{Category, Check, MigrationContext, Rule};
@@ -10,7 +10,7 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Error,
     enabled_by_default: true,
     category: Category::Correctness,
-    summary: "CREATE/DROP INDEX CONCURRENTLY inside a transaction (or a multi-statement Prisma migration) fails",
+    summary: "CONCURRENTLY or VACUUM inside a transaction (or a multi-statement Prisma migration) fails",
     doc: include_str!("../../rules/concurrently-in-transaction.md"),
     checks: &[Check::Migration(check)],
 };

@@ -145,7 +145,31 @@ pub fn locks_taken(kind: &OpKind, catalog: &Catalog) -> Vec<(LockMode, ObjName)>
             }
         }
         OpKind::Dml { table, .. } => on(RowExclusive, table),
+        OpKind::OtherTableChange { table, what } => on(other_change_lock(what), table),
         _ => Vec::new(),
+    }
+}
+
+/// The lock of a table change modelled only by its leading words (PostgreSQL's ALTER TABLE and CREATE TRIGGER /
+/// POLICY pages; tests/truth.rs checks them against pg_locks). Anything not listed takes ACCESS EXCLUSIVE, the
+/// default for ALTER TABLE.
+fn other_change_lock(what: &str) -> LockMode {
+    let words: Vec<&str> = what.split(' ').collect();
+    let has = |w: &str| words.contains(&w);
+    if has("TRIGGER") {
+        // CREATE TRIGGER, ENABLE / DISABLE [ALWAYS | REPLICA] TRIGGER.
+        LockMode::ShareRowExclusive
+    } else if has("STATISTICS")
+        // `SET ( storage_parameter = ... )` / `RESET ( ... )`: the words stop at the parenthesis.
+        || what == "SET"
+        || what == "RESET"
+        || what.starts_with("CLUSTER ON")
+        || what.starts_with("SET WITHOUT CLUSTER")
+        || what.starts_with("ATTACH PARTITION")
+    {
+        LockMode::ShareUpdateExclusive
+    } else {
+        LockMode::AccessExclusive
     }
 }
 
@@ -259,7 +283,7 @@ pub fn transactions(ctx: &MigrationContext) -> Vec<TxPos> {
     out
 }
 
-/// `CREATE INDEX CONCURRENTLY` and the like: statements that fail inside a transaction block.
+/// `CREATE INDEX CONCURRENTLY`, `VACUUM` and the like: statements that fail inside a transaction block.
 pub fn concurrent_kind(kind: &OpKind) -> Option<&'static str> {
     match kind {
         OpKind::CreateIndex(spec) if spec.concurrently => Some("CREATE INDEX CONCURRENTLY"),
@@ -270,6 +294,12 @@ pub fn concurrent_kind(kind: &OpKind) -> Option<&'static str> {
             command: MaintenanceCommand::Reindex { concurrently: true },
             ..
         } => Some("REINDEX CONCURRENTLY"),
+        // VACUUM in any form refuses a transaction block too (verified on PostgreSQL 15 in tests/truth.rs).
+        OpKind::Maintenance {
+            command: MaintenanceCommand::VacuumFull,
+            ..
+        } => Some("VACUUM FULL"),
+        OpKind::Opaque { what } if what == "VACUUM" => Some("VACUUM"),
         _ => None,
     }
 }
@@ -379,6 +409,12 @@ pub fn is_binary_coercible(old: &str, new: &str) -> bool {
         },
         ("varchar", "text") => true,
         ("text", "varchar") => new_args.is_empty(),
+        // Same as varchar: a longer or no length limit (tests/truth.rs checks it on PostgreSQL).
+        ("varbit", "varbit") => match (old_args.as_slice(), new_args.as_slice()) {
+            (_, []) => true,
+            ([n], [m]) => m >= n,
+            _ => false,
+        },
         // Same scale and no lower precision; or no limit at all.
         ("numeric", "numeric") => match (old_args.as_slice(), new_args.as_slice()) {
             (_, []) => true,
@@ -472,5 +508,8 @@ mod tests {
         assert!(!is_binary_coercible("timestamp(6)", "timestamp(3)"));
         assert!(!is_binary_coercible("char(10)", "text"));
         assert!(!is_binary_coercible("varchar(10)[]", "varchar(20)[]"));
+        assert!(is_binary_coercible("varbit(8)", "varbit(16)"));
+        assert!(is_binary_coercible("varbit(8)", "varbit"));
+        assert!(!is_binary_coercible("varbit(16)", "varbit(8)"));
     }
 }
