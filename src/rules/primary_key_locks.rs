@@ -1,10 +1,8 @@
 //! `ADD PRIMARY KEY` that builds its index under an ACCESS EXCLUSIVE lock.
 
-use super::locks::LockMode;
+use super::locks::{check_constraint_index_build, IndexedConstraint};
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::{display_ident, ConstraintKind, OpKind};
-use crate::suggestion::index_then_constraint;
 
 pub const RULE: Rule = Rule {
     id: "primary-key-locks",
@@ -17,39 +15,5 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
-    let OpKind::AddConstraint {
-        table, constraint, ..
-    } = &ctx.op.kind
-    else {
-        return;
-    };
-    let ConstraintKind::PrimaryKey {
-        using_index: None,
-        columns,
-    } = &constraint.kind
-    else {
-        return;
-    };
-    if !ctx.is_preexisting(table) {
-        return;
-    }
-    let cols = columns.iter().map(|c| display_ident(c)).collect::<Vec<_>>().join(", ");
-    out.push(ctx.finding(
-        format!(
-            "ADD PRIMARY KEY ({cols}) builds a unique index on {table} (and checks the columns for NULLs) while \
-             holding {} until the build ends",
-            LockMode::AccessExclusive.describe(table)
-        ),
-        Some(format!(
-            "in one migration file of its own: `CREATE UNIQUE INDEX CONCURRENTLY \"idx\" ON {table} ({cols});` then \
-             in the next: `ALTER TABLE {table} ADD CONSTRAINT ... PRIMARY KEY USING INDEX \"idx\";` (the columns \
-             must already be NOT NULL)"
-        )),
-    )
-    .with_suggestion(index_then_constraint(
-        table,
-        constraint.name.as_deref(),
-        columns,
-        true,
-    )));
+    check_constraint_index_build(ctx, out, IndexedConstraint::PrimaryKey);
 }
