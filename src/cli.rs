@@ -13,7 +13,7 @@ use crate::commands;
 use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{discover_paths, History};
-use crate::lint::lint_history;
+use crate::lint::{lint_history, LintResult};
 use crate::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::report::{
     fails, render_github, render_gitlab, render_human, render_json, render_sarif,
@@ -241,40 +241,32 @@ fn run(cli: &Cli) -> u8 {
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
     let (mut statements, mut unparsed, mut reported_files) = (0, 0, 0);
-    for history in &histories {
-        if let Some(provider) = history.provider.as_deref().filter(|p| *p != "postgresql") {
-            input_errors.push(format!(
-                "{}: provider is \"{provider}\" in migration_lock.toml; migrate-lint checks PostgreSQL \
-                 migrations only, so this folder was skipped",
-                display_path(&history.root.join("migration_lock.toml"))
-            ));
+    // Histories are independent: lint them on their own threads, then merge in discovery order. (Plain threads, not
+    // rayon's: `lint_history` waits for rayon work of its own, which a blocked rayon worker could never run.)
+    let outcomes: Vec<HistoryOutcome> = std::thread::scope(|scope| {
+        let handles: Vec<_> = histories
+            .iter()
+            .map(|history| {
+                let (config, base, database) = (&config, base.as_deref(), database.as_ref());
+                scope.spawn(move || lint_one(history, cli, config, base, database))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    for outcome in outcomes {
+        for note in &outcome.notes {
+            eprintln!("note: {note}");
+        }
+        input_errors.extend(outcome.errors);
+        let Some((sources, report, result)) = outcome.linted else {
             continue;
-        }
-        let (mut sources, mut report, read_errors) = read_history(history);
-        input_errors.extend(read_errors);
-        let mut settings = config.settings.clone();
-        if base.is_some() || database.is_some() {
-            let (set, errors) = applied::collect(&history.root, base.as_deref(), database.as_ref());
-            input_errors.extend(errors);
-            if cli.verbose {
-                for source in &set.sources {
-                    eprintln!(
-                        "note: {}: {} applied migration(s) per {}",
-                        display_path(&history.root),
-                        source.migrations.len(),
-                        source.label
-                    );
-                }
-            }
-            let placeholders = applied::missing_placeholders(history, &set, &sources);
-            report.extend(placeholders.iter().map(|_| true));
-            sources.extend(placeholders);
-            settings.applied = Some(Arc::new(set));
-        }
-        let mut result = lint_history(&sources, &report, &settings);
-        if cli.fix_suggestions {
-            resolve_suggestions(history, &mut result.diagnostics, &mut input_errors);
-        }
+        };
         let offset = files.len();
         diagnostics.extend(result.diagnostics.into_iter().map(|d| Diagnostic {
             file: d.file + offset,
@@ -379,6 +371,66 @@ fn database_url_arg(cli: &Cli) -> (Option<Option<String>>, Option<PathBuf>) {
             (Some(None), Some(PathBuf::from(value)))
         }
         other => (other.clone(), None),
+    }
+}
+
+/// What linting one history produced: its files and result (unless it was skipped), input errors, verbose notes.
+struct HistoryOutcome {
+    linted: Option<(Vec<SourceFile>, Vec<bool>, LintResult)>,
+    errors: Vec<String>,
+    notes: Vec<String>,
+}
+
+fn lint_one(
+    history: &History,
+    cli: &Cli,
+    config: &Config,
+    base: Option<&str>,
+    database: Option<&(String, Vec<applied::database::MigrationRow>)>,
+) -> HistoryOutcome {
+    let mut errors = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(provider) = history.provider.as_deref().filter(|p| *p != "postgresql") {
+        errors.push(format!(
+            "{}: provider is \"{provider}\" in migration_lock.toml; migrate-lint checks PostgreSQL \
+             migrations only, so this folder was skipped",
+            display_path(&history.root.join("migration_lock.toml"))
+        ));
+        return HistoryOutcome {
+            linted: None,
+            errors,
+            notes,
+        };
+    }
+    let (mut sources, mut report, read_errors) = read_history(history);
+    errors.extend(read_errors);
+    let mut settings = config.settings.clone();
+    if base.is_some() || database.is_some() {
+        let (set, applied_errors) = applied::collect(&history.root, base, database);
+        errors.extend(applied_errors);
+        if cli.verbose {
+            for source in &set.sources {
+                notes.push(format!(
+                    "{}: {} applied migration(s) per {}",
+                    display_path(&history.root),
+                    source.migrations.len(),
+                    source.label
+                ));
+            }
+        }
+        let placeholders = applied::missing_placeholders(history, &set, &sources);
+        report.extend(placeholders.iter().map(|_| true));
+        sources.extend(placeholders);
+        settings.applied = Some(Arc::new(set));
+    }
+    let mut result = lint_history(&sources, &report, &settings);
+    if cli.fix_suggestions {
+        resolve_suggestions(history, &mut result.diagnostics, &mut errors);
+    }
+    HistoryOutcome {
+        linted: Some((sources, report, result)),
+        errors,
+        notes,
     }
 }
 

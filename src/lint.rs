@@ -70,115 +70,118 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
         .filter(|r| settings.severity_of(r).is_some())
         .collect();
 
-    // Splitting, parsing and lowering need no history, so files go through them in parallel, a batch at a time to
-    // bound the memory held by parsed statements; the replay stays in order.
-    let batches = files
-        .chunks(PARALLEL_BATCH)
-        .enumerate()
-        .flat_map(|(b, batch)| {
-            let analyzed: Vec<AnalyzedFile> = batch.par_iter().map(analyze).collect();
-            batch
-                .iter()
-                .zip(analyzed)
-                .enumerate()
-                .map(move |(i, pair)| (b * PARALLEL_BATCH + i, pair))
-        });
-    for (file_index, (file, analyzed)) in batches {
-        let reported = report.get(file_index).copied().unwrap_or(false);
-        if reported {
-            result.statements += analyzed.statements.len();
-            result.unparsed += analyzed
-                .statements
-                .iter()
-                .zip(&analyzed.recognized_by_tokens)
-                .filter(|(s, recognized)| s.ast.is_err() && !**recognized)
-                .count();
-        }
-        if reported {
-            let spans: Vec<_> = analyzed.statements.iter().map(|s| s.span.clone()).collect();
-            suppressions.push(FileSuppressions {
-                file: file_index,
-                directives: directives(&file.text, &analyzed.comments, &spans),
-            });
-        }
-        let catalog_before = reported.then(|| catalog.clone());
-        let mut created_here = HashSet::new();
-        let mut created_columns = HashSet::new();
-        let mut replayed = Vec::with_capacity(analyzed.ops.len());
-
-        let statements = analyzed
-            .statements
-            .iter()
-            .zip(&analyzed.recognized_by_tokens);
-        for (statement, recognized) in statements.filter(|_| reported) {
-            let ctx = StatementContext {
-                statement,
-                recognized_by_tokens: *recognized,
-                file,
-                file_index,
-            };
-            for rule in &active {
-                for check in rule.checks {
-                    if let Check::Statement(f) = check {
-                        run(rule, &mut findings, |out| f(&ctx, out));
-                    }
+    // Splitting, parsing and lowering need no history: a producer thread runs them in parallel, a batch at a time
+    // (bounding the memory held by parsed statements), while this thread replays the previous batch in order.
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<AnalyzedFile>>(1);
+        scope.spawn(move || {
+            for batch in files.chunks(PARALLEL_BATCH) {
+                if sender
+                    .send(batch.par_iter().map(analyze).collect())
+                    .is_err()
+                {
+                    break;
                 }
             }
-        }
-        for op in analyzed.ops {
+        });
+        let batches = files.iter().zip(receiver.into_iter().flatten()).enumerate();
+        for (file_index, (file, analyzed)) in batches {
+            let reported = report.get(file_index).copied().unwrap_or(false);
             if reported {
-                let ctx = OpContext {
-                    op: &op,
+                result.statements += analyzed.statements.len();
+                result.unparsed += analyzed
+                    .statements
+                    .iter()
+                    .zip(&analyzed.recognized_by_tokens)
+                    .filter(|(s, recognized)| s.ast.is_err() && !**recognized)
+                    .count();
+            }
+            if reported {
+                let spans: Vec<_> = analyzed.statements.iter().map(|s| s.span.clone()).collect();
+                suppressions.push(FileSuppressions {
+                    file: file_index,
+                    directives: directives(&file.text, &analyzed.comments, &spans),
+                });
+            }
+            let catalog_before = reported.then(|| catalog.clone());
+            let mut created_here = HashSet::new();
+            let mut created_columns = HashSet::new();
+            let mut replayed = Vec::with_capacity(analyzed.ops.len());
+
+            let statements = analyzed
+                .statements
+                .iter()
+                .zip(&analyzed.recognized_by_tokens);
+            for (statement, recognized) in statements.filter(|_| reported) {
+                let ctx = StatementContext {
+                    statement,
+                    recognized_by_tokens: *recognized,
                     file,
                     file_index,
-                    catalog: &catalog,
-                    created_here: &created_here,
-                    settings,
                 };
                 for rule in &active {
                     for check in rule.checks {
-                        if let Check::Op(f) = check {
+                        if let Check::Statement(f) = check {
                             run(rule, &mut findings, |out| f(&ctx, out));
                         }
                     }
                 }
             }
-            let table_key = op.kind.table().map(ObjName::key);
-            let new_table = table_key.as_ref().is_some_and(|t| created_here.contains(t));
-            let new_column = match (&table_key, op.kind.column()) {
-                (Some(t), Some(c)) => {
-                    new_table || created_columns.contains(&(t.clone(), c.to_string()))
+            for op in analyzed.ops {
+                if reported {
+                    let ctx = OpContext {
+                        op: &op,
+                        file,
+                        file_index,
+                        catalog: &catalog,
+                        created_here: &created_here,
+                        settings,
+                    };
+                    for rule in &active {
+                        for check in rule.checks {
+                            if let Check::Op(f) = check {
+                                run(rule, &mut findings, |out| f(&ctx, out));
+                            }
+                        }
+                    }
                 }
-                _ => false,
-            };
-            track_created(&op.kind, &mut created_here, &mut created_columns);
-            catalog.apply(&op, file_index);
-            if reported {
-                replayed.push(ReplayedOp {
-                    op,
-                    new_table,
-                    new_column,
-                });
+                let table_key = op.kind.table().map(ObjName::key);
+                let new_table = table_key.as_ref().is_some_and(|t| created_here.contains(t));
+                let new_column = match (&table_key, op.kind.column()) {
+                    (Some(t), Some(c)) => {
+                        new_table || created_columns.contains(&(t.clone(), c.to_string()))
+                    }
+                    _ => false,
+                };
+                track_created(&op.kind, &mut created_here, &mut created_columns);
+                catalog.apply(&op, file_index);
+                if reported {
+                    replayed.push(ReplayedOp {
+                        op,
+                        new_table,
+                        new_column,
+                    });
+                }
             }
-        }
-        if let Some(catalog_before) = &catalog_before {
-            let ctx = MigrationContext {
-                file,
-                file_index,
-                ops: &replayed,
-                statements: &analyzed.statements,
-                catalog_before,
-                settings,
-            };
-            for rule in &active {
-                for check in rule.checks {
-                    if let Check::Migration(f) = check {
-                        run(rule, &mut findings, |out| f(&ctx, out));
+            if let Some(catalog_before) = &catalog_before {
+                let ctx = MigrationContext {
+                    file,
+                    file_index,
+                    ops: &replayed,
+                    statements: &analyzed.statements,
+                    catalog_before,
+                    settings,
+                };
+                for rule in &active {
+                    for check in rule.checks {
+                        if let Check::Migration(f) = check {
+                            run(rule, &mut findings, |out| f(&ctx, out));
+                        }
                     }
                 }
             }
         }
-    }
+    });
 
     let ctx = HistoryContext {
         files,

@@ -1037,3 +1037,47 @@ fn do_block_is_reported_as_partly_checked_not_as_a_parser_error() {
     assert!(message.starts_with("DO block:"), "{message}");
     assert!(!message.contains("Expected:"), "{message}");
 }
+
+/// Histories are linted concurrently; a scheduling mistake there shows up as a hang, so this run has a deadline.
+#[test]
+fn several_histories_in_one_run_are_all_linted() {
+    let mut child = Command::new(BIN)
+        .args(["--format", "json", BLOG, EDGE, "fixtures/flat"])
+        .current_dir(crate_dir())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("linting three histories did not finish within 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let roots: Vec<&str> = all_diagnostics(&report)
+        .iter()
+        .map(|d| {
+            let path = s(&d["path"]);
+            ["fixtures/blog", "fixtures/edge", "fixtures/flat"]
+                .into_iter()
+                .find(|root| path.starts_with(root))
+                .unwrap_or(path)
+        })
+        .collect();
+    let mut order = roots.clone();
+    order.dedup();
+    assert_eq!(
+        order,
+        ["fixtures/blog", "fixtures/edge", "fixtures/flat"],
+        "grouped by history, in path order"
+    );
+    let (_, blog) = json(&[BLOG]);
+    assert_eq!(
+        roots.iter().filter(|r| **r == "fixtures/blog").count(),
+        all_diagnostics(&blog).len(),
+        "the same findings as a run of that history alone"
+    );
+}
