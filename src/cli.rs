@@ -405,6 +405,7 @@ fn lint_one(
     let (mut sources, mut report, read_errors) = read_history(history);
     errors.extend(read_errors);
     let mut settings = config.settings.clone();
+    settings.keep_suggestions = cli.fix_suggestions;
     if base.is_some() || database.is_some() {
         let (set, applied_errors) = applied::collect(&history.root, base, database);
         errors.extend(applied_errors);

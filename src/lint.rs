@@ -122,7 +122,9 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
                 for rule in &active {
                     for check in rule.checks {
                         if let Check::Statement(f) = check {
-                            run(rule, &mut findings, |out| f(&ctx, out));
+                            run(rule, settings.keep_suggestions, &mut findings, |out| {
+                                f(&ctx, out)
+                            });
                         }
                     }
                 }
@@ -140,7 +142,9 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
                     for rule in &active {
                         for check in rule.checks {
                             if let Check::Op(f) = check {
-                                run(rule, &mut findings, |out| f(&ctx, out));
+                                run(rule, settings.keep_suggestions, &mut findings, |out| {
+                                    f(&ctx, out)
+                                });
                             }
                         }
                     }
@@ -175,7 +179,9 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
                 for rule in &active {
                     for check in rule.checks {
                         if let Check::Migration(f) = check {
-                            run(rule, &mut findings, |out| f(&ctx, out));
+                            run(rule, settings.keep_suggestions, &mut findings, |out| {
+                                f(&ctx, out)
+                            });
                         }
                     }
                 }
@@ -191,7 +197,9 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
     for rule in &active {
         for check in rule.checks {
             if let Check::History(f) = check {
-                run(rule, &mut findings, |out| f(&ctx, out));
+                run(rule, settings.keep_suggestions, &mut findings, |out| {
+                    f(&ctx, out)
+                });
             }
         }
     }
@@ -245,10 +253,16 @@ fn track_created(
 
 fn run(
     rule: &'static crate::rules::Rule,
+    keep_suggestions: bool,
     findings: &mut Vec<(&'static crate::rules::Rule, Finding)>,
     f: impl FnOnce(&mut Vec<Finding>),
 ) {
     let mut out = Vec::new();
     f(&mut out);
-    findings.extend(out.into_iter().map(|finding| (rule, finding)));
+    findings.extend(out.into_iter().map(|mut finding| {
+        if !keep_suggestions {
+            finding.suggestion = None;
+        }
+        (rule, finding)
+    }));
 }

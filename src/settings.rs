@@ -22,6 +22,9 @@ pub struct Settings {
     pub prisma_version: Option<(u32, u32, u32)>,
     /// `[[ignore]]` entries: findings of a rule in one migration, accepted with a reason.
     pub ignores: Vec<IgnoreEntry>,
+    /// Keep each finding's fix suggestion. Off when nobody will print them: a suggestion can hold a rewrite of its
+    /// whole migration, and long histories have many findings.
+    pub keep_suggestions: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +43,7 @@ impl Default for Settings {
             applied: None,
             prisma_version: None,
             ignores: Vec::new(),
+            keep_suggestions: true,
         }
     }
 }
