@@ -487,7 +487,7 @@ fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) 
         };
         let reported = match &history.report_only {
             None => true,
-            Some(only) => only.iter().any(|p| same_file(p, &migration.sql)),
+            Some(only) => only.contains(&migration.sql),
         };
         sources.push(SourceFile::new(
             migration.sql.clone(),
@@ -498,10 +498,6 @@ fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) 
         report.push(reported);
     }
     (sources, report, errors)
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
 /// Paths as the user gave them, without a leading `./`; absolute ones (e.g. from lint.toml) relative to the working

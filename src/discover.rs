@@ -72,17 +72,23 @@ pub fn discover_paths(paths: &[PathBuf]) -> (Vec<History>, Vec<DiscoverError>) {
                 continue;
             }
         };
-        for file in &files {
-            if !history.migrations.iter().any(|m| same_file(&m.sql, file)) {
-                // Not part of the folder's history (e.g. `foo.txt` passed by hand): lint it after the history.
-                history.migrations.push(Migration {
-                    name: file_stem(file),
-                    sql: file.clone(),
-                });
+        // Named files are recorded by their migration's own path, so later steps compare paths exactly.
+        let mut reported = Vec::with_capacity(files.len());
+        for file in files {
+            match position_of(&history.migrations, &file) {
+                Some(i) => reported.push(history.migrations[i].sql.clone()),
+                None => {
+                    // Not part of the folder's history (e.g. `foo.txt` passed by hand): lint it after the history.
+                    history.migrations.push(Migration {
+                        name: file_stem(&file),
+                        sql: file.clone(),
+                    });
+                    reported.push(file);
+                }
             }
         }
         if !full {
-            history.report_only = Some(files);
+            history.report_only = Some(reported);
         }
         histories.push(history);
     }
@@ -158,8 +164,10 @@ fn parent_of(path: &Path) -> PathBuf {
     }
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+/// The migration whose file is `file`. `classify` derives the root from the file's own path, so the history
+/// spells a named file's path exactly as it was given.
+fn position_of(migrations: &[Migration], file: &Path) -> Option<usize> {
+    migrations.iter().position(|m| m.sql == file)
 }
 
 fn file_stem(path: &Path) -> String {
@@ -291,6 +299,24 @@ mod tests {
         assert_eq!(histories[0].root, root);
         assert_eq!(histories[0].migrations.len(), 2);
         assert_eq!(histories[0].report_only, Some(vec![file]));
+    }
+
+    #[test]
+    fn a_file_named_through_dot_dot_is_still_its_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("migrations");
+        touch(&root.join("1_a/migration.sql"));
+        touch(&root.join("2_b/migration.sql"));
+        let roundabout = root.join("1_a/../2_b/migration.sql");
+        let (histories, errors) = discover_paths(&[roundabout]);
+        assert!(errors.is_empty());
+        let history = &histories[0];
+        assert_eq!(history.migrations.len(), 2, "not added a second time");
+        assert_eq!(
+            history.report_only,
+            Some(vec![history.migrations[1].sql.clone()]),
+            "recorded by the migration's own path"
+        );
     }
 
     #[test]

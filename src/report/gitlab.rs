@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{fingerprints, uri_path, Report};
+use super::{uri_path, Report};
 use crate::diagnostic::Severity;
 use crate::rules::{self, Category};
 
@@ -32,16 +32,11 @@ struct Lines {
 }
 
 pub fn render_gitlab(report: &Report) -> String {
-    let prints = fingerprints(report);
     let issues: Vec<Issue> = report
-        .diagnostics
-        .iter()
-        .zip(prints)
-        .filter(|(d, _)| d.severity >= report.min_shown)
-        .filter_map(|(d, fingerprint)| {
-            let file = report.files.get(d.file)?;
+        .shown_with_fingerprints()
+        .map(|(d, file, fingerprint)| {
             let category = rules::find(d.rule).map(|r| r.category);
-            Some(Issue {
+            Issue {
                 kind: "issue",
                 description: format!("{}: {}", d.rule, d.message),
                 check_name: d.rule,
@@ -64,7 +59,7 @@ pub fn render_gitlab(report: &Report) -> String {
                         end: file.line_col(d.span.end).0,
                     },
                 },
-            })
+            }
         })
         .collect();
     serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".to_string())

@@ -43,6 +43,17 @@ impl Report<'_> {
     }
 
     /// The diagnostics to print.
+    /// The shown diagnostics with their file and stable fingerprint (for the formats that carry one).
+    pub fn shown_with_fingerprints(
+        &self,
+    ) -> impl Iterator<Item = (&Diagnostic, &SourceFile, String)> {
+        self.diagnostics
+            .iter()
+            .zip(fingerprints(self))
+            .filter(|(d, _)| d.severity >= self.min_shown)
+            .filter_map(|(d, print)| Some((d, self.files.get(d.file)?, print)))
+    }
+
     pub fn shown(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics
             .iter()
@@ -86,7 +97,7 @@ pub fn render_statistics(report: &Report) -> String {
 /// offending clause with its whitespace normalised, and how many identical clauses came before it, but never a
 /// line number.
 pub fn fingerprints(report: &Report) -> Vec<String> {
-    let mut seen: Vec<[u8; 32]> = Vec::new();
+    let mut seen: std::collections::HashMap<[u8; 32], usize> = std::collections::HashMap::new();
     report
         .diagnostics
         .iter()
@@ -101,8 +112,9 @@ pub fn fingerprints(report: &Report) -> Vec<String> {
                 base.update([0]);
             }
             let base: [u8; 32] = base.finalize().into();
-            let occurrence = seen.iter().filter(|b| **b == base).count();
-            seen.push(base);
+            let occurrence = seen.entry(base).or_default();
+            *occurrence += 1;
+            let occurrence = *occurrence - 1;
             let mut full = Sha256::new();
             full.update(base);
             full.update(occurrence.to_string().as_bytes());

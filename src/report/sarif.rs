@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::{fingerprints, uri_path, Report};
+use super::{uri_path, Report};
 use crate::diagnostic::Severity;
 use crate::rules::{Rule, RULES};
 
@@ -18,14 +18,9 @@ pub fn help_uri(rule_id: &str) -> String {
 
 pub fn render_sarif(report: &Report) -> String {
     let rules: Vec<Value> = RULES.iter().map(rule_descriptor).collect();
-    let prints = fingerprints(report);
     let results: Vec<Value> = report
-        .diagnostics
-        .iter()
-        .zip(prints)
-        .filter(|(d, _)| d.severity >= report.min_shown)
-        .filter_map(|(d, fingerprint)| {
-            let file = report.files.get(d.file)?;
+        .shown_with_fingerprints()
+        .filter_map(|(d, file, fingerprint)| {
             let rule_index = RULES.iter().position(|r| r.id == d.rule)?;
             let (start_line, start_column) = file.line_col(d.span.start);
             let (end_line, end_column) = file.line_col(d.span.end);
