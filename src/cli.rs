@@ -503,9 +503,15 @@ fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) 
 /// Paths as the user gave them, without a leading `./`; absolute ones (e.g. from lint.toml) relative to the working
 /// directory when inside it, so CI annotations and SARIF URIs point at repository files.
 fn display_path(path: &Path) -> String {
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd.canonicalize().ok()?).ok());
+    // Relative paths are shown as given; only absolute ones need the working directory (looked up once).
+    static WORKING_DIR: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let relative = path
+        .is_absolute()
+        .then(|| {
+            let cwd = WORKING_DIR.get_or_init(|| std::env::current_dir().ok()?.canonicalize().ok());
+            path.strip_prefix(cwd.as_ref()?).ok()
+        })
+        .flatten();
     let shown = relative.unwrap_or(path).to_string_lossy();
     shown.strip_prefix("./").unwrap_or(&shown).to_string()
 }
