@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Finding};
 use crate::ops::{fully_recognized, lower_statement, ObjName, Op, OpKind};
 use crate::parse::{parse_statement, Statement};
 use crate::rules::{
-    Check, HistoryContext, MigrationContext, OpContext, ReplayedOp, StatementContext, RULES,
+    Check, HistoryContext, MigrationContext, OpContext, ReplayedOp, Rule, StatementContext, RULES,
 };
 use crate::settings::Settings;
 use crate::source::SourceFile;
@@ -63,12 +63,15 @@ pub fn analyze(file: &SourceFile) -> AnalyzedFile {
 pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) -> LintResult {
     let mut result = LintResult::default();
     let mut catalog = Catalog::default();
-    let mut findings: Vec<(&'static crate::rules::Rule, Finding)> = Vec::new();
+    let mut findings = Findings {
+        active: RULES
+            .iter()
+            .filter(|r| settings.severity_of(r).is_some())
+            .collect(),
+        keep_suggestions: settings.keep_suggestions,
+        found: Vec::new(),
+    };
     let mut suppressions = Vec::new();
-    let active: Vec<_> = RULES
-        .iter()
-        .filter(|r| settings.severity_of(r).is_some())
-        .collect();
 
     // Splitting, parsing and lowering need no history: a producer thread runs them in parallel, a batch at a time
     // (bounding the memory held by parsed statements), while this thread replays the previous batch in order.
@@ -119,15 +122,11 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
                     file,
                     file_index,
                 };
-                for rule in &active {
-                    for check in rule.checks {
-                        if let Check::Statement(f) = check {
-                            run(rule, settings.keep_suggestions, &mut findings, |out| {
-                                f(&ctx, out)
-                            });
-                        }
+                findings.collect(|check, out| {
+                    if let Check::Statement(f) = check {
+                        f(&ctx, out)
                     }
-                }
+                });
             }
             for op in analyzed.ops {
                 if reported {
@@ -139,15 +138,11 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
                         created_here: &created_here,
                         settings,
                     };
-                    for rule in &active {
-                        for check in rule.checks {
-                            if let Check::Op(f) = check {
-                                run(rule, settings.keep_suggestions, &mut findings, |out| {
-                                    f(&ctx, out)
-                                });
-                            }
+                    findings.collect(|check, out| {
+                        if let Check::Op(f) = check {
+                            f(&ctx, out)
                         }
-                    }
+                    });
                 }
                 let table_key = op.kind.table().map(ObjName::key);
                 let new_table = table_key.as_ref().is_some_and(|t| created_here.contains(t));
@@ -176,15 +171,11 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
                     catalog_before,
                     settings,
                 };
-                for rule in &active {
-                    for check in rule.checks {
-                        if let Check::Migration(f) = check {
-                            run(rule, settings.keep_suggestions, &mut findings, |out| {
-                                f(&ctx, out)
-                            });
-                        }
+                findings.collect(|check, out| {
+                    if let Check::Migration(f) = check {
+                        f(&ctx, out)
                     }
-                }
+                });
             }
         }
     });
@@ -194,17 +185,14 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
         catalog: &catalog,
         settings,
     };
-    for rule in &active {
-        for check in rule.checks {
-            if let Check::History(f) = check {
-                run(rule, settings.keep_suggestions, &mut findings, |out| {
-                    f(&ctx, out)
-                });
-            }
+    findings.collect(|check, out| {
+        if let Check::History(f) = check {
+            f(&ctx, out)
         }
-    }
+    });
 
     result.diagnostics = findings
+        .found
         .into_iter()
         .filter(|(_, f)| report.get(f.file).copied().unwrap_or(false))
         .filter_map(|(rule, f)| {
@@ -251,18 +239,27 @@ fn track_created(
     }
 }
 
-fn run(
-    rule: &'static crate::rules::Rule,
+/// The findings of the active rules, in the order the checks ran.
+struct Findings {
+    active: Vec<&'static Rule>,
     keep_suggestions: bool,
-    findings: &mut Vec<(&'static crate::rules::Rule, Finding)>,
-    f: impl FnOnce(&mut Vec<Finding>),
-) {
-    let mut out = Vec::new();
-    f(&mut out);
-    findings.extend(out.into_iter().map(|mut finding| {
-        if !keep_suggestions {
-            finding.suggestion = None;
+    found: Vec<(&'static Rule, Finding)>,
+}
+
+impl Findings {
+    /// Offers every check of every active rule to `call`, which runs those of the kind it has a context for.
+    fn collect(&mut self, mut call: impl FnMut(&Check, &mut Vec<Finding>)) {
+        for &rule in &self.active {
+            for check in rule.checks {
+                let mut out = Vec::new();
+                call(check, &mut out);
+                self.found.extend(out.into_iter().map(|mut finding| {
+                    if !self.keep_suggestions {
+                        finding.suggestion = None;
+                    }
+                    (rule, finding)
+                }));
+            }
         }
-        (rule, finding)
-    }));
+    }
 }
