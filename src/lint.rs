@@ -1,15 +1,14 @@
 //! The pipeline for one migration history: split → parse → lower → replay into the catalog → rules.
 
-use std::collections::HashSet;
-
 use rayon::prelude::*;
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Finding};
-use crate::ops::{fully_recognized, lower_statement, ObjName, Op, OpKind};
+use crate::ops::{fully_recognized, lower_statement, Op};
 use crate::parse::{parse_statement, Statement};
 use crate::rules::{
-    Check, HistoryContext, MigrationContext, OpContext, ReplayedOp, Rule, StatementContext, RULES,
+    Check, HistoryContext, MigrationContext, NewObjects, OpContext, ReplayedOp, Rule,
+    StatementContext, RULES,
 };
 use crate::settings::Settings;
 use crate::source::SourceFile;
@@ -107,8 +106,7 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
                 });
             }
             let catalog_before = reported.then(|| catalog.clone());
-            let mut created_here = HashSet::new();
-            let mut created_columns = HashSet::new();
+            let mut created_here = NewObjects::default();
             let mut replayed = Vec::with_capacity(analyzed.ops.len());
 
             let statements = analyzed
@@ -144,15 +142,12 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
                         }
                     });
                 }
-                let table_key = op.kind.table().map(ObjName::key);
-                let new_table = table_key.as_ref().is_some_and(|t| created_here.contains(t));
-                let new_column = match (&table_key, op.kind.column()) {
-                    (Some(t), Some(c)) => {
-                        new_table || created_columns.contains(&(t.clone(), c.to_string()))
-                    }
+                let new_table = op.kind.table().is_some_and(|t| created_here.has_table(t));
+                let new_column = match (op.kind.table(), op.kind.column()) {
+                    (Some(t), Some(c)) => created_here.has_column(t, c),
                     _ => false,
                 };
-                track_created(&op.kind, &mut created_here, &mut created_columns);
+                created_here.record(&op.kind);
                 catalog.apply(&op, file_index);
                 if reported {
                     replayed.push(ReplayedOp {
@@ -212,31 +207,6 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
         .diagnostics
         .sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));
     result
-}
-
-/// Records what this migration creates, following renames, so later rules know it holds no old data.
-fn track_created(
-    kind: &OpKind,
-    tables: &mut HashSet<String>,
-    columns: &mut HashSet<(String, String)>,
-) {
-    match kind {
-        OpKind::CreateTable { table, .. } => {
-            tables.insert(table.key());
-        }
-        OpKind::RenameTable { table, new_name } if tables.contains(&table.key()) => {
-            tables.insert(ObjName::new(table.schema.clone(), new_name.clone()).key());
-        }
-        OpKind::AddColumn { table, column } => {
-            columns.insert((table.key(), column.name.clone()));
-        }
-        OpKind::RenameColumn { table, old, new }
-            if columns.contains(&(table.key(), old.clone())) =>
-        {
-            columns.insert((table.key(), new.clone()));
-        }
-        _ => {}
-    }
 }
 
 /// The findings of the active rules, in the order the checks ran.

@@ -179,11 +179,14 @@ pub fn index_table(catalog: &Catalog, index: &ObjName) -> Option<ObjName> {
     catalog.table_of_index(index).map(|t| t.name.clone())
 }
 
-/// Tables and indexes created so far in the migration being walked: locks on them hurt no one.
+/// Tables, indexes and columns created so far in the migration being walked: locks on them hurt no one, and no
+/// running client or stored row depends on them.
 #[derive(Debug, Default)]
 pub struct NewObjects {
     tables: HashSet<String>,
     indexes: HashSet<String>,
+    /// (table key, column) of columns added to tables that existed before.
+    columns: HashSet<(String, String)>,
 }
 
 impl NewObjects {
@@ -193,6 +196,11 @@ impl NewObjects {
 
     pub fn has_index(&self, index: &ObjName) -> bool {
         self.indexes.contains(&index.key())
+    }
+
+    /// The column was added in this migration (or its whole table was created in it).
+    pub fn has_column(&self, table: &ObjName, column: &str) -> bool {
+        self.has_table(table) || self.columns.contains(&(table.key(), column.to_string()))
     }
 
     /// Call after each operation, in order.
@@ -210,6 +218,12 @@ impl NewObjects {
                     self.indexes
                         .insert(ObjName::new(spec.table.schema.clone(), name.clone()).key());
                 }
+            }
+            OpKind::AddColumn { table, column } => {
+                self.columns.insert((table.key(), column.name.clone()));
+            }
+            OpKind::RenameColumn { table, old, new } if self.has_column(table, old) => {
+                self.columns.insert((table.key(), new.clone()));
             }
             _ => {}
         }

@@ -3,8 +3,6 @@
 //! Each rule lives in its own file with a `RULE` constant and a page in `rules/<id>.md`; adding a rule is that file,
 //! that page, and one line in the `registry!` list below.
 
-use std::collections::HashSet;
-
 use crate::catalog::Catalog;
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::{ObjName, Op};
@@ -13,6 +11,8 @@ use crate::settings::Settings;
 use crate::source::SourceFile;
 
 pub(crate) mod locks;
+
+pub use locks::NewObjects;
 mod shared;
 
 macro_rules! registry {
@@ -127,14 +127,14 @@ pub struct OpContext<'a> {
     /// The schema just before this operation.
     pub catalog: &'a Catalog,
     /// Keys of tables created earlier in this migration: locks and rewrites on them hurt no one.
-    pub created_here: &'a HashSet<String>,
+    pub created_here: &'a NewObjects,
     pub settings: &'a Settings,
 }
 
 impl OpContext<'_> {
     /// A table that already held data before this migration (or that we cannot prove is new).
     pub fn is_preexisting(&self, table: &ObjName) -> bool {
-        !self.created_here.contains(&table.key())
+        !self.created_here.has_table(table)
     }
 
     pub fn finding(&self, message: String, help: Option<String>) -> Finding {
