@@ -126,10 +126,11 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
                     }
                 });
             }
-            for op in analyzed.ops {
+            for op in &analyzed.ops {
                 if reported {
                     let ctx = OpContext {
-                        op: &op,
+                        op,
+                        migration_ops: &analyzed.ops,
                         file,
                         file_index,
                         catalog: &catalog,
@@ -148,10 +149,10 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
                     _ => false,
                 };
                 created_here.record(&op.kind);
-                catalog.apply(&op, file_index);
+                catalog.apply(op, file_index);
                 if reported {
                     replayed.push(ReplayedOp {
-                        op,
+                        op: op.clone(),
                         new_table,
                         new_column,
                     });

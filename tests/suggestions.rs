@@ -393,6 +393,32 @@ fn not_null_default_is_picked_by_type_and_the_nullable_path_is_offered() {
     );
     assert!(timestamp.sql[0][1].ends_with("NOT NULL DEFAULT CURRENT_TIMESTAMP;"));
 
+    // A unique column cannot take one constant for every row (the second row collides), whether the uniqueness is
+    // inline or, as Prisma writes `@unique`, a CREATE UNIQUE INDEX later in the migration: only the nullable path,
+    // backfilled with real, distinct values.
+    for migration in [
+        r#"ALTER TABLE "User" ADD COLUMN "slug" TEXT NOT NULL;
+CREATE UNIQUE INDEX "User_slug_key" ON "User"("slug");"#,
+        r#"ALTER TABLE "User" ADD COLUMN "slug" TEXT NOT NULL UNIQUE;"#,
+    ] {
+        let unique = only_suggestion("not-null-without-default", USERS, migration);
+        assert!(unique.alternative.is_none(), "{migration}");
+        assert!(
+            unique
+                .sql
+                .iter()
+                .flatten()
+                .all(|s| !s.contains("DEFAULT") && !s.starts_with("UPDATE")),
+            "{migration}: {:?}",
+            unique.sql
+        );
+        assert!(
+            unique.notes.iter().any(|n| n.contains("distinct")),
+            "{:?}",
+            unique.notes
+        );
+    }
+
     // No constant fits a uuid: only the nullable path, without a made-up backfill value.
     let uuid = only_suggestion(
         "not-null-without-default",

@@ -122,6 +122,8 @@ pub struct StatementContext<'a> {
 
 pub struct OpContext<'a> {
     pub op: &'a Op,
+    /// Every operation of this migration, in order, the later ones too (e.g. a UNIQUE index added after a column).
+    pub migration_ops: &'a [Op],
     pub file: &'a SourceFile,
     pub file_index: usize,
     /// The schema just before this operation.

@@ -3,7 +3,7 @@
 use super::{Category, Check, OpContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::catalog::Catalog;
-use crate::ops::{display_ident, quote_ident, ColumnSpec, ObjName, OpKind};
+use crate::ops::{display_ident, quote_ident, ColumnSpec, Constraint, ConstraintKind, ObjName, OpKind};
 use crate::suggestion::{
     batch_key, batched_update, default_for_type, locked, object_name, Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT,
 };
@@ -25,6 +25,18 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
     if !column.not_null || column.default.is_some() || column.generated || !ctx.is_preexisting(table) {
         return;
     }
+    let unique = is_unique(ctx, table, &column.name);
+    let help = if unique {
+        format!(
+            "the column is unique, so no single default fits: add it as nullable, backfill {table} with distinct \
+             values in batches, then make it NOT NULL in a later migration"
+        )
+    } else {
+        format!(
+            "give the column a default (`@default(...)` in schema.prisma, `DEFAULT ...` here), or add it as \
+             nullable, backfill {table} in batches, then make it NOT NULL in a later migration"
+        )
+    };
     out.push(ctx.finding(
         format!(
             "adding the required column {} to {table} without a default fails on any non-empty table: \
@@ -32,19 +44,39 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
              deploy stops at this migration",
             display_ident(&column.name)
         ),
-        Some(format!(
-            "give the column a default (`@default(...)` in schema.prisma, `DEFAULT ...` here), or add it as \
-             nullable, backfill {table} in batches, then make it NOT NULL in a later migration"
-        )),
-    ).with_suggestion(suggest(table, column, ctx.catalog)));
+        Some(help),
+    ).with_suggestion(suggest(table, column, ctx.catalog, unique)));
+}
+
+/// The column is unique: inline, or (as Prisma writes `@unique`) by an index or constraint later in the migration.
+fn is_unique(ctx: &OpContext, table: &ObjName, column: &str) -> bool {
+    let just_this = |columns: &[String]| columns.len() == 1 && columns[0] == column;
+    let unique_constraint = |c: &Constraint| {
+        matches!(&c.kind, ConstraintKind::Unique { columns, .. } | ConstraintKind::PrimaryKey { columns, .. }
+            if columns.is_empty() || just_this(columns))
+    };
+    let added = ctx.migration_ops.iter().any(|op| match &op.kind {
+        OpKind::CreateIndex(spec) => {
+            spec.unique && !spec.partial && &spec.table == table && spec.columns == [Some(column.to_string())]
+        }
+        OpKind::AddConstraint {
+            table: t,
+            constraint,
+            ..
+        } => t == table && unique_constraint(constraint),
+        _ => false,
+    });
+    let inline = matches!(&ctx.op.kind, OpKind::AddColumn { column: c, .. } if c.constraints.iter().any(unique_constraint));
+    added || inline
 }
 
 /// A constant default when the type has an obvious one, else (and as the alternative) nullable → backfill →
 /// validated check → SET NOT NULL.
-fn suggest(table: &ObjName, column: &ColumnSpec, catalog: &Catalog) -> Suggestion {
+fn suggest(table: &ObjName, column: &ColumnSpec, catalog: &Catalog, unique: bool) -> Suggestion {
     let col = quote_ident(&column.name);
     let ty = &column.ty.text;
-    let typed_default = default_for_type(&column.ty, catalog);
+    // One constant for every existing row would collide on a unique column.
+    let typed_default = default_for_type(&column.ty, catalog).filter(|_| !unique);
     let check = quote_ident(&object_name(&table.name, &[&column.name], "not_null"));
 
     let mut staged = vec![locked([format!("ALTER TABLE {table} ADD COLUMN {col} {ty};")])];
@@ -62,6 +94,10 @@ fn suggest(table: &ObjName, column: &ColumnSpec, catalog: &Catalog) -> Suggestio
              placeholder default where there is one"
                 .to_string()
         }
+        None if unique => format!(
+            "{col} is unique: fill it with a distinct, real value for every existing row of {table}, in batches \
+             (e.g. 1000 rows per UPDATE until none is NULL), between migration 1 and migration 2"
+        ),
         None => format!(
             "fill {col} for every existing row of {table}, in batches (e.g. 1000 rows per UPDATE until none is \
              NULL), between migration 1 and migration 2"
