@@ -3,28 +3,17 @@
 
 mod support;
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use common::found;
 use migrate_lint::applied::checksum::checksum_hex;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use support::pg::TestPg;
-
-/// The table exactly as Prisma's migrate creates it on PostgreSQL.
-const PRISMA_TABLE: &str = r#"
-CREATE TABLE "_prisma_migrations" (
-    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
-    "checksum"              VARCHAR(64) NOT NULL,
-    "finished_at"           TIMESTAMPTZ,
-    "migration_name"        VARCHAR(255) NOT NULL,
-    "logs"                  TEXT,
-    "rolled_back_at"        TIMESTAMPTZ,
-    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
-    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
-);
-"#;
+use support::pg::{TestPg, PRISMA_TABLE};
 
 const INIT: &str = "CREATE TABLE \"User\" (\"id\" SERIAL NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n";
 const POST: &str = "CREATE TABLE \"Post\" (\"id\" SERIAL NOT NULL);\n";
@@ -92,21 +81,6 @@ fn lint(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, Value, String)
         json,
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-fn found(json: &Value) -> Vec<(String, String, Option<u64>)> {
-    json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap().to_string(),
-                d["path"].as_str().unwrap().to_string(),
-                d["line"].as_u64(),
-            )
-        })
-        .collect()
 }
 
 const INIT_PATH: &str = "prisma/migrations/1_init/migration.sql";

@@ -4,21 +4,7 @@ mod support;
 
 use migrate_lint::applied::checksum::{checksum_hex, checksum_matches};
 use migrate_lint::applied::database::{read_applied, MigrationRow};
-use support::pg::TestPg;
-
-/// The table exactly as Prisma's migrate creates it on PostgreSQL.
-const PRISMA_TABLE: &str = r#"
-CREATE TABLE "_prisma_migrations" (
-    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
-    "checksum"              VARCHAR(64) NOT NULL,
-    "finished_at"           TIMESTAMPTZ,
-    "migration_name"        VARCHAR(255) NOT NULL,
-    "logs"                  TEXT,
-    "rolled_back_at"        TIMESTAMPTZ,
-    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
-    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
-);
-"#;
+use support::pg::{TestPg, PRISMA_TABLE};
 
 const INIT_SQL: &[u8] = b"CREATE TABLE \"User\" (id SERIAL PRIMARY KEY);\n";
 

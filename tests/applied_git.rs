@@ -1,10 +1,13 @@
 //! `--base <git-ref>`: edited, deleted, renamed and out-of-order migrations, in throwaway git repositories, through
 //! the command line and its JSON output.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::found;
 use serde_json::Value;
 
 const INIT: &str = "CREATE TABLE \"User\" (\"id\" SERIAL NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n";
@@ -84,22 +87,6 @@ fn run_in(dir: &Path, args: &[&str]) -> (i32, Value, String) {
         json,
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-/// `(rule, path, line)` of every diagnostic.
-fn found(json: &Value) -> Vec<(String, String, Option<u64>)> {
-    json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap().to_string(),
-                d["path"].as_str().unwrap().to_string(),
-                d["line"].as_u64(),
-            )
-        })
-        .collect()
 }
 
 fn message(json: &Value, rule: &str) -> String {

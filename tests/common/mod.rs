@@ -44,3 +44,19 @@ pub fn example(doc: &str, section: &str) -> Example {
     );
     ex
 }
+
+/// `(rule, path, line)` of every diagnostic of a `--format json` report.
+pub fn found(json: &serde_json::Value) -> Vec<(String, String, Option<u64>)> {
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["path"].as_str().unwrap().to_string(),
+                d["line"].as_u64(),
+            )
+        })
+        .collect()
+}

@@ -528,3 +528,17 @@ impl Drop for WatchdogGuard {
         }
     }
 }
+
+/// The table exactly as Prisma's migrate creates it on PostgreSQL.
+pub const PRISMA_TABLE: &str = r#"
+CREATE TABLE "_prisma_migrations" (
+    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum"              VARCHAR(64) NOT NULL,
+    "finished_at"           TIMESTAMPTZ,
+    "migration_name"        VARCHAR(255) NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        TIMESTAMPTZ,
+    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
+);
+"#;
