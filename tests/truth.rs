@@ -1125,6 +1125,29 @@ fn client_query(columns: &[&str], table: &str) -> String {
     format!("SELECT {} FROM {} LIMIT 10", list.join(", "), quoted(table))
 }
 
+/// The bad example holds the lock its rule claims, and once it has run, the previous Prisma Client's query (which
+/// selects `columns` of `table` by name) fails with `code`. Returns the connection for further checks.
+fn assert_breaks_old_client(
+    db: &Db,
+    rule: &str,
+    ex: &Example,
+    table: &str,
+    columns: &[&str],
+    code: &str,
+) -> Client {
+    db.run(&ex.setup);
+    let mut c = db.client();
+    fill(&mut c, &quoted(table), ROWS);
+    let old_client = client_query(columns, table);
+    run(&mut c, &old_client);
+    let mut held = Held::start(db, &ex.migration);
+    held.assert_claim(db, rule, table);
+    held.rollback();
+    run(&mut c, &ex.migration);
+    assert_eq!(failure(&mut c, &old_client).0, code);
+    c
+}
+
 #[test]
 fn drop_column_breaks_running_clients() {
     let rule = "drop-column";
@@ -1135,16 +1158,7 @@ fn drop_column_breaks_running_clients() {
         &["deletes its data", "queries on \"User\" fail"],
     );
     let db = db_or_skip!("truth_dc");
-    db.run(&ex.setup);
-    let mut c = db.client();
-    fill(&mut c, "\"User\"", ROWS);
-    let old_client = client_query(&["id", "nickname"], "User");
-    run(&mut c, &old_client);
-    let mut held = Held::start(&db, &ex.migration);
-    held.assert_claim(&db, rule, "User");
-    held.rollback();
-    run(&mut c, &ex.migration);
-    assert_eq!(failure(&mut c, &old_client).0, "42703");
+    assert_breaks_old_client(&db, rule, &ex, "User", &["id", "nickname"], "42703");
 }
 
 #[test]
@@ -1153,16 +1167,7 @@ fn drop_table_breaks_running_clients() {
     let (ex, finding) = bad(rule);
     assert_says(rule, &finding.message, &["deletes all its rows", "fails"]);
     let db = db_or_skip!("truth_dt");
-    db.run(&ex.setup);
-    let mut c = db.client();
-    fill(&mut c, "\"Session\"", ROWS);
-    let old_client = client_query(&["id", "token"], "Session");
-    run(&mut c, &old_client);
-    let mut held = Held::start(&db, &ex.migration);
-    held.assert_claim(&db, rule, "Session");
-    held.rollback();
-    run(&mut c, &ex.migration);
-    assert_eq!(failure(&mut c, &old_client).0, "42P01");
+    assert_breaks_old_client(&db, rule, &ex, "Session", &["id", "token"], "42P01");
 }
 
 #[test]
@@ -1175,16 +1180,7 @@ fn rename_without_map_loses_the_values() {
         &["deletes every value of \"name\"", "select \"name\" fail"],
     );
     let db = db_or_skip!("truth_rwm");
-    db.run(&ex.setup);
-    let mut c = db.client();
-    fill(&mut c, "\"User\"", ROWS);
-    let old_client = client_query(&["id", "name"], "User");
-    run(&mut c, &old_client);
-    let mut held = Held::start(&db, &ex.migration);
-    held.assert_claim(&db, rule, "User");
-    held.rollback();
-    run(&mut c, &ex.migration);
-    assert_eq!(failure(&mut c, &old_client).0, "42703");
+    let mut c = assert_breaks_old_client(&db, rule, &ex, "User", &["id", "name"], "42703");
     assert_eq!(
         count(
             &mut c,
