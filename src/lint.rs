@@ -37,25 +37,23 @@ pub struct AnalyzedFile {
 pub fn analyze(file: &SourceFile) -> AnalyzedFile {
     let text = &file.text;
     let split = split(text);
-    let statements: Vec<Statement> = split
-        .statements
-        .into_iter()
-        .map(|raw| parse_statement(text, raw))
-        .collect();
-    let ops = statements
-        .iter()
-        .flat_map(|s| lower_statement(text, s))
-        .collect();
-    let recognized_by_tokens = statements
-        .iter()
-        .map(|s| s.ast.is_err() && fully_recognized(text, &s.tokens))
-        .collect();
-    AnalyzedFile {
-        statements,
-        recognized_by_tokens,
-        ops,
+    let mut analyzed = AnalyzedFile {
+        statements: Vec::with_capacity(split.statements.len()),
+        recognized_by_tokens: Vec::with_capacity(split.statements.len()),
+        ops: Vec::new(),
         comments: split.comments,
+    };
+    // One statement at a time, so only one AST is alive per thread.
+    for raw in split.statements {
+        let parsed = parse_statement(text, raw);
+        analyzed.ops.extend(lower_statement(text, &parsed));
+        let statement = parsed.without_ast();
+        analyzed
+            .recognized_by_tokens
+            .push(statement.failure.is_some() && fully_recognized(text, &statement.tokens));
+        analyzed.statements.push(statement);
     }
+    analyzed
 }
 
 /// Lints a whole history, in order. Every file is replayed; findings are kept only for files where `report` is true.
@@ -95,7 +93,7 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
                     .statements
                     .iter()
                     .zip(&analyzed.recognized_by_tokens)
-                    .filter(|(s, recognized)| s.ast.is_err() && !**recognized)
+                    .filter(|(s, recognized)| s.failure.is_some() && !**recognized)
                     .count();
             }
             if reported {

@@ -5,16 +5,38 @@ use std::ops::Range;
 use sqlparser::ast;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::Tokenizer;
 
 use crate::split::{RawStatement, Token};
 
-/// One statement of a migration file, with its parse result.
+/// One statement of a migration file, with its parse result. Only lowering reads the AST.
+#[derive(Debug, Clone)]
+pub struct ParsedStatement {
+    /// Byte span in the file, up to and including the terminating `;`.
+    pub span: Range<usize>,
+    pub tokens: Vec<Token>,
+    pub ast: Result<ast::Statement, ParseFailure>,
+}
+
+/// What the rules keep of a statement once it is lowered. The AST is dropped then: it is many times the size of the
+/// text, and holding every file's ASTs at once made memory, not parsing, the linter's main cost.
 #[derive(Debug, Clone)]
 pub struct Statement {
     /// Byte span in the file, up to and including the terminating `;`.
     pub span: Range<usize>,
     pub tokens: Vec<Token>,
-    pub ast: Result<ast::Statement, ParseFailure>,
+    /// Why sqlparser rejected the statement, if it did.
+    pub failure: Option<ParseFailure>,
+}
+
+impl ParsedStatement {
+    pub fn without_ast(self) -> Statement {
+        Statement {
+            span: self.span,
+            tokens: self.tokens,
+            failure: self.ast.err(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,27 +50,33 @@ pub struct ParseFailure {
 // sqlparser recurses per nesting level; its own limit turns deep input into an error instead of a stack overflow.
 const RECURSION_LIMIT: usize = 64;
 
-pub fn parse_statement(file_text: &str, raw: RawStatement) -> Statement {
+pub fn parse_statement(file_text: &str, raw: RawStatement) -> ParsedStatement {
     let text = file_text.get(raw.span.clone()).unwrap_or("");
     let ast = match raw.unterminated {
         Some((at, what)) => Err(ParseFailure {
             message: what.to_string(),
             offset: at,
         }),
-        None => parse_one(text).map_err(|e| failure(text, raw.span.start, e)),
+        None => parse_one(text, raw.tokens.len()).map_err(|e| failure(text, raw.span.start, e)),
     };
-    Statement {
+    ParsedStatement {
         span: raw.span,
         tokens: raw.tokens,
         ast,
     }
 }
 
-fn parse_one(text: &str) -> Result<ast::Statement, ParserError> {
+/// `our_tokens`: how many tokens the splitter found. sqlparser also makes a token of the whitespace between two,
+/// so twice as many (plus room for comments) avoids regrowing its token list, which was most of its tokenizing cost.
+fn parse_one(text: &str, our_tokens: usize) -> Result<ast::Statement, ParserError> {
     let dialect = PostgreSqlDialect {};
+    let mut tokens = Vec::with_capacity(2 * our_tokens + 8);
+    Tokenizer::new(&dialect, text)
+        .with_unescape(true)
+        .tokenize_with_location_into_buf(&mut tokens)?;
     let mut statements = Parser::new(&dialect)
         .with_recursion_limit(RECURSION_LIMIT)
-        .try_with_sql(text)?
+        .with_tokens_with_locations(tokens)
         .parse_statements()?;
     match statements.len() {
         1 => Ok(statements.remove(0)),
@@ -106,7 +134,7 @@ mod tests {
     use super::*;
     use crate::split::split;
 
-    fn parse_all(text: &str) -> Vec<Statement> {
+    fn parse_all(text: &str) -> Vec<ParsedStatement> {
         split(text)
             .statements
             .into_iter()

@@ -15,11 +15,11 @@ use super::from_tokens::{
 use super::{
     ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexSpec, ObjName, Op, OpKind, SqlType,
 };
-use crate::parse::Statement;
+use crate::parse::ParsedStatement;
 use crate::split::{ident_value, Token};
 
 /// The operations one statement performs, in order.
-pub fn lower_statement(src: &str, stmt: &Statement) -> Vec<Op> {
+pub fn lower_statement(src: &str, stmt: &ParsedStatement) -> Vec<Op> {
     if let Some(ops) = lower_simple(src, &stmt.tokens, &stmt.span) {
         return ops;
     }
@@ -32,7 +32,7 @@ pub fn lower_statement(src: &str, stmt: &Statement) -> Vec<Op> {
     }
 }
 
-fn lower_ast(src: &str, stmt: &Statement, ast: &ast::Statement) -> Vec<Op> {
+fn lower_ast(src: &str, stmt: &ParsedStatement, ast: &ast::Statement) -> Vec<Op> {
     let whole = stmt.span.clone();
     let op = |kind| {
         vec![Op {

@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &StatementContext, out: &mut Vec<Finding>) {
-    let Err(failure) = &ctx.statement.ast else {
+    let Some(failure) = &ctx.statement.failure else {
         return;
     };
     if ctx.recognized_by_tokens {
