@@ -1,11 +1,12 @@
 //! The command line: read configuration, discover histories, lint each, render, and pick the exit code.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use rayon::prelude::*;
 
 use crate::applied;
 use crate::baseline;
@@ -241,24 +242,11 @@ fn run(cli: &Cli) -> u8 {
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
     let (mut statements, mut unparsed, mut reported_files) = (0, 0, 0);
-    // Histories are independent: lint them on their own threads, then merge in discovery order. (Plain threads, not
-    // rayon's: `lint_history` waits for rayon work of its own, which a blocked rayon worker could never run.)
-    let outcomes: Vec<HistoryOutcome> = std::thread::scope(|scope| {
-        let handles: Vec<_> = histories
-            .iter()
-            .map(|history| {
-                let (config, base, database) = (&config, base.as_deref(), database.as_ref());
-                scope.spawn(move || lint_one(history, cli, config, base, database))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
+    // Histories are independent: lint them in parallel, then merge in discovery order.
+    let outcomes: Vec<HistoryOutcome> = histories
+        .par_iter()
+        .map(|history| lint_one(history, cli, &config, base.as_deref(), database.as_ref()))
+        .collect();
     for outcome in outcomes {
         for note in &outcome.notes {
             eprintln!("note: {note}");
@@ -450,54 +438,73 @@ fn load_config(cli: &Cli) -> Result<Config, String> {
 const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// Reads every migration of a history; unreadable or non-UTF-8 files are reported and linted as far as possible.
+/// Files are read in parallel (a history can have hundreds), and kept in history order.
 fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) {
-    let mut sources = Vec::new();
-    let mut report = Vec::new();
+    let read: Vec<(Option<SourceFile>, Option<String>)> = history
+        .migrations
+        .par_iter()
+        .map(|migration| read_migration(&migration.sql, &migration.name))
+        .collect();
+    let mut sources = Vec::with_capacity(read.len());
+    let mut report = Vec::with_capacity(read.len());
     let mut errors = Vec::new();
-    for migration in &history.migrations {
-        let display = display_path(&migration.sql);
-        if let Ok(meta) = std::fs::metadata(&migration.sql) {
-            if meta.len() > MAX_FILE_BYTES {
-                errors.push(format!(
-                    "{display}: {} MiB is larger than the {} MiB a migration may have here; not linted \
-                     (is it a data dump?)",
-                    meta.len() >> 20,
-                    MAX_FILE_BYTES >> 20
-                ));
-                continue;
-            }
-        }
-        let text = match std::fs::read(&migration.sql) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(e) => {
-                    let valid = e.utf8_error().valid_up_to();
-                    let bytes = e.into_bytes();
-                    let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
-                    errors.push(format!(
-                        "{display}:{line}: not valid UTF-8 (byte {valid}); invalid bytes were replaced to lint the rest"
-                    ));
-                    String::from_utf8_lossy(&bytes).into_owned()
-                }
-            },
-            Err(e) => {
-                errors.push(format!("{display}: cannot read: {e}"));
-                continue;
-            }
-        };
-        let reported = match &history.report_only {
+    for (source, error) in read {
+        errors.extend(error);
+        let Some(source) = source else { continue };
+        report.push(match &history.report_only {
             None => true,
-            Some(only) => only.contains(&migration.sql),
-        };
-        sources.push(SourceFile::new(
-            migration.sql.clone(),
-            display,
-            migration.name.clone(),
-            text,
-        ));
-        report.push(reported);
+            Some(only) => only.contains(&source.path),
+        });
+        sources.push(source);
     }
     (sources, report, errors)
+}
+
+/// One migration file, and what was wrong with it: no file when it cannot be read or is too large; a file with
+/// replaced bytes and an error when it is not UTF-8.
+fn read_migration(path: &Path, migration: &str) -> (Option<SourceFile>, Option<String>) {
+    let display = display_path(path);
+    let mut bytes = Vec::new();
+    // Opened once: the size comes from the open file, and reading stops past the limit even if the size lied
+    // (a device or a growing file).
+    let read = std::fs::File::open(path).and_then(|file| {
+        let size = file.metadata()?.len();
+        if size <= MAX_FILE_BYTES {
+            bytes.reserve_exact(size as usize + 1);
+        }
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
+    });
+    if let Err(e) = read {
+        return (None, Some(format!("{display}: cannot read: {e}")));
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        return (
+            None,
+            Some(format!(
+                "{display}: {} MiB is larger than the {} MiB a migration may have here; not linted \
+                 (is it a data dump?)",
+                size >> 20,
+                MAX_FILE_BYTES >> 20
+            )),
+        );
+    }
+    let (text, error) = match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
+            (
+                String::from_utf8_lossy(&bytes).into_owned(),
+                Some(format!(
+                    "{display}:{line}: not valid UTF-8 (byte {valid}); invalid bytes were replaced to lint the rest"
+                )),
+            )
+        }
+    };
+    let source = SourceFile::new(path.to_path_buf(), display, migration.to_string(), text);
+    (Some(source), error)
 }
 
 /// Paths as the user gave them, without a leading `./`; absolute ones (e.g. from lint.toml) relative to the working

@@ -57,155 +57,185 @@ pub fn analyze(file: &SourceFile) -> AnalyzedFile {
 }
 
 /// Lints a whole history, in order. Every file is replayed; findings are kept only for files where `report` is true.
+///
+/// Splitting, parsing and lowering need no history, so each batch of files is analysed in parallel while the
+/// previous batch is replayed in order (`rayon::join`: the calling thread replays, idle workers analyse). At most two
+/// batches of analysed files are alive at a time.
 pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) -> LintResult {
-    let mut result = LintResult::default();
-    let mut catalog = Catalog::default();
-    let mut findings = Findings {
-        active: RULES
-            .iter()
-            .filter(|r| settings.severity_of(r).is_some())
-            .collect(),
-        keep_suggestions: settings.keep_suggestions,
-        found: Vec::new(),
+    let mut replay = Replay {
+        files,
+        report,
+        settings,
+        catalog: Catalog::default(),
+        findings: Findings {
+            active: RULES
+                .iter()
+                .filter(|r| settings.severity_of(r).is_some())
+                .collect(),
+            keep_suggestions: settings.keep_suggestions,
+            found: Vec::new(),
+        },
+        suppressions: Vec::new(),
+        result: LintResult::default(),
     };
-    let mut suppressions = Vec::new();
+    let mut pending: Option<(usize, Vec<AnalyzedFile>)> = None;
+    for (batch_index, batch) in files.chunks(PARALLEL_BATCH).enumerate() {
+        let (analyzed, ()) = rayon::join(
+            || batch.par_iter().map(analyze).collect::<Vec<_>>(),
+            || replay.batch(pending.take()),
+        );
+        pending = Some((batch_index * PARALLEL_BATCH, analyzed));
+    }
+    replay.batch(pending);
+    replay.finish()
+}
 
-    // Splitting, parsing and lowering need no history: a producer thread runs them in parallel, a batch at a time
-    // (bounding the memory held by parsed statements), while this thread replays the previous batch in order.
-    std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<AnalyzedFile>>(1);
-        scope.spawn(move || {
-            for batch in files.chunks(PARALLEL_BATCH) {
-                if sender
-                    .send(batch.par_iter().map(analyze).collect())
-                    .is_err()
-                {
-                    break;
-                }
-            }
-        });
-        let batches = files.iter().zip(receiver.into_iter().flatten()).enumerate();
-        for (file_index, (file, analyzed)) in batches {
-            let reported = report.get(file_index).copied().unwrap_or(false);
-            if reported {
-                result.statements += analyzed.statements.len();
-                result.unparsed += analyzed
-                    .statements
-                    .iter()
-                    .zip(&analyzed.recognized_by_tokens)
-                    .filter(|(s, recognized)| s.failure.is_some() && !**recognized)
-                    .count();
-            }
-            if reported {
-                let spans: Vec<_> = analyzed.statements.iter().map(|s| s.span.clone()).collect();
-                suppressions.push(FileSuppressions {
-                    file: file_index,
-                    directives: directives(&file.text, &analyzed.comments, &spans),
-                });
-            }
-            let catalog_before = reported.then(|| catalog.clone());
-            let mut created_here = NewObjects::default();
-            let mut replayed = Vec::with_capacity(analyzed.ops.len());
+/// The in-order half of [`lint_history`]: the catalog, and what the rules found so far.
+struct Replay<'a> {
+    files: &'a [SourceFile],
+    report: &'a [bool],
+    settings: &'a Settings,
+    catalog: Catalog,
+    findings: Findings,
+    suppressions: Vec<FileSuppressions>,
+    result: LintResult,
+}
 
-            let statements = analyzed
+impl Replay<'_> {
+    /// Replays a batch of analysed files that starts at file `first`.
+    fn batch(&mut self, batch: Option<(usize, Vec<AnalyzedFile>)>) {
+        let Some((first, analyzed)) = batch else {
+            return;
+        };
+        for (offset, analyzed) in analyzed.into_iter().enumerate() {
+            self.file(first + offset, analyzed);
+        }
+    }
+
+    fn file(&mut self, file_index: usize, analyzed: AnalyzedFile) {
+        let (file, settings) = (&self.files[file_index], self.settings);
+        let reported = self.report.get(file_index).copied().unwrap_or(false);
+        if reported {
+            self.result.statements += analyzed.statements.len();
+            self.result.unparsed += analyzed
                 .statements
                 .iter()
-                .zip(&analyzed.recognized_by_tokens);
-            for (statement, recognized) in statements.filter(|_| reported) {
-                let ctx = StatementContext {
-                    statement,
-                    recognized_by_tokens: *recognized,
+                .zip(&analyzed.recognized_by_tokens)
+                .filter(|(s, recognized)| s.failure.is_some() && !**recognized)
+                .count();
+            let spans: Vec<_> = analyzed.statements.iter().map(|s| s.span.clone()).collect();
+            self.suppressions.push(FileSuppressions {
+                file: file_index,
+                directives: directives(&file.text, &analyzed.comments, &spans),
+            });
+        }
+        let catalog_before = reported.then(|| self.catalog.clone());
+        let mut created_here = NewObjects::default();
+        let mut replayed = Vec::with_capacity(analyzed.ops.len());
+
+        let statements = analyzed
+            .statements
+            .iter()
+            .zip(&analyzed.recognized_by_tokens);
+        for (statement, recognized) in statements.filter(|_| reported) {
+            let ctx = StatementContext {
+                statement,
+                recognized_by_tokens: *recognized,
+                file,
+                file_index,
+            };
+            self.findings.collect(|check, out| {
+                if let Check::Statement(f) = check {
+                    f(&ctx, out)
+                }
+            });
+        }
+        for op in &analyzed.ops {
+            if reported {
+                let ctx = OpContext {
+                    op,
+                    migration_ops: &analyzed.ops,
                     file,
                     file_index,
-                };
-                findings.collect(|check, out| {
-                    if let Check::Statement(f) = check {
-                        f(&ctx, out)
-                    }
-                });
-            }
-            for op in &analyzed.ops {
-                if reported {
-                    let ctx = OpContext {
-                        op,
-                        migration_ops: &analyzed.ops,
-                        file,
-                        file_index,
-                        catalog: &catalog,
-                        created_here: &created_here,
-                        settings,
-                    };
-                    findings.collect(|check, out| {
-                        if let Check::Op(f) = check {
-                            f(&ctx, out)
-                        }
-                    });
-                }
-                let new_table = op.kind.table().is_some_and(|t| created_here.has_table(t));
-                let new_column = match (op.kind.table(), op.kind.column()) {
-                    (Some(t), Some(c)) => created_here.has_column(t, c),
-                    _ => false,
-                };
-                created_here.record(&op.kind);
-                catalog.apply(op, file_index);
-                if reported {
-                    replayed.push(ReplayedOp {
-                        op: op.clone(),
-                        new_table,
-                        new_column,
-                    });
-                }
-            }
-            if let Some(catalog_before) = &catalog_before {
-                let ctx = MigrationContext {
-                    file,
-                    file_index,
-                    ops: &replayed,
-                    statements: &analyzed.statements,
-                    catalog_before,
+                    catalog: &self.catalog,
+                    created_here: &created_here,
                     settings,
                 };
-                findings.collect(|check, out| {
-                    if let Check::Migration(f) = check {
+                self.findings.collect(|check, out| {
+                    if let Check::Op(f) = check {
                         f(&ctx, out)
                     }
                 });
             }
+            let new_table = op.kind.table().is_some_and(|t| created_here.has_table(t));
+            let new_column = match (op.kind.table(), op.kind.column()) {
+                (Some(t), Some(c)) => created_here.has_column(t, c),
+                _ => false,
+            };
+            created_here.record(&op.kind);
+            self.catalog.apply(op, file_index);
+            if reported {
+                replayed.push(ReplayedOp {
+                    op: op.clone(),
+                    new_table,
+                    new_column,
+                });
+            }
         }
-    });
-
-    let ctx = HistoryContext {
-        files,
-        catalog: &catalog,
-        settings,
-    };
-    findings.collect(|check, out| {
-        if let Check::History(f) = check {
-            f(&ctx, out)
+        if let Some(catalog_before) = &catalog_before {
+            let ctx = MigrationContext {
+                file,
+                file_index,
+                ops: &replayed,
+                statements: &analyzed.statements,
+                catalog_before,
+                settings,
+            };
+            self.findings.collect(|check, out| {
+                if let Check::Migration(f) = check {
+                    f(&ctx, out)
+                }
+            });
         }
-    });
+    }
 
-    result.diagnostics = findings
-        .found
-        .into_iter()
-        .filter(|(_, f)| report.get(f.file).copied().unwrap_or(false))
-        .filter_map(|(rule, f)| {
-            Some(Diagnostic {
-                rule: rule.id,
-                severity: settings.severity_of(rule)?,
-                file: f.file,
-                span: f.span,
-                message: f.message,
-                help: f.help,
-                suggestion: f.suggestion,
+    /// Runs the whole-history checks and turns the findings of reported files into diagnostics.
+    fn finish(mut self) -> LintResult {
+        let (files, report, settings) = (self.files, self.report, self.settings);
+        let ctx = HistoryContext {
+            files,
+            catalog: &self.catalog,
+            settings,
+        };
+        self.findings.collect(|check, out| {
+            if let Check::History(f) = check {
+                f(&ctx, out)
+            }
+        });
+        let mut result = self.result;
+        result.diagnostics = self
+            .findings
+            .found
+            .into_iter()
+            .filter(|(_, f)| report.get(f.file).copied().unwrap_or(false))
+            .filter_map(|(rule, f)| {
+                Some(Diagnostic {
+                    rule: rule.id,
+                    severity: settings.severity_of(rule)?,
+                    file: f.file,
+                    span: f.span,
+                    message: f.message,
+                    help: f.help,
+                    suggestion: f.suggestion,
+                })
             })
-        })
-        .collect();
-    apply_suppressions(&mut result.diagnostics, files, &suppressions, settings);
-    result
-        .diagnostics
-        .sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));
-    result
+            .collect();
+        apply_suppressions(&mut result.diagnostics, files, &self.suppressions, settings);
+        result
+            .diagnostics
+            .sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));
+        result
+    }
 }
 
 /// The findings of the active rules, in the order the checks ran.
