@@ -478,13 +478,13 @@ fn read_migration(path: &Path, migration: &str) -> (Option<SourceFile>, Option<S
         return (None, Some(format!("{display}: cannot read: {e}")));
     }
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
         return (
             None,
             Some(format!(
                 "{display}: {} MiB is larger than the {} MiB a migration may have here; not linted \
                  (is it a data dump?)",
-                size >> 20,
+                size.max(bytes.len() as u64) >> 20,
                 MAX_FILE_BYTES >> 20
             )),
         );
