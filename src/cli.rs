@@ -464,27 +464,28 @@ fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) 
 /// replaced bytes and an error when it is not UTF-8.
 fn read_migration(path: &Path, migration: &str) -> (Option<SourceFile>, Option<String>) {
     let display = display_path(path);
+    // Opened once, and read for exactly the size the open file reports: discovery only lets regular files through,
+    // so no EOF probe is needed (a file growing meanwhile is read as it was).
     let mut bytes = Vec::new();
-    // Opened once: the size comes from the open file, and reading stops past the limit even if the size lied
-    // (a device or a growing file).
+    let mut size = 0;
     let read = std::fs::File::open(path).and_then(|file| {
-        let size = file.metadata()?.len();
-        if size <= MAX_FILE_BYTES {
-            bytes.reserve_exact(size as usize + 1);
+        size = file.metadata()?.len();
+        if size > MAX_FILE_BYTES {
+            return Ok(0);
         }
-        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
+        bytes.reserve_exact(size as usize);
+        file.take(size).read_to_end(&mut bytes)
     });
     if let Err(e) = read {
         return (None, Some(format!("{display}: cannot read: {e}")));
     }
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    if size > MAX_FILE_BYTES {
         return (
             None,
             Some(format!(
                 "{display}: {} MiB is larger than the {} MiB a migration may have here; not linted \
                  (is it a data dump?)",
-                size.max(bytes.len() as u64) >> 20,
+                size >> 20,
                 MAX_FILE_BYTES >> 20
             )),
         );

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 /// One ordered history of migrations, replayed as a whole.
@@ -213,21 +214,27 @@ fn read_history(root: &Path) -> Result<History, DiscoverError> {
         path: root.to_path_buf(),
         message: format!("cannot read folder: {e}"),
     })?;
-    let mut migrations = Vec::new();
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let sql = path.join("migration.sql");
-        if sql.is_file() {
-            migrations.push(Migration { name, sql });
-        } else if path.is_file() && path.extension().is_some_and(|x| x == "sql") {
-            migrations.push(Migration {
-                name: file_stem(&path),
-                sql: path,
-            });
-        }
-        // Folders without migration.sql (e.g. TypeScript data migrations) are not SQL history.
-    }
+    let entries: Vec<fs::DirEntry> = entries.flatten().collect();
+    // One stat per entry, and a history can have hundreds: in parallel.
+    let mut migrations: Vec<Migration> = entries
+        .par_iter()
+        .filter_map(|entry| {
+            let path = entry.path();
+            let sql = path.join("migration.sql");
+            if sql.is_file() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                Some(Migration { name, sql })
+            } else if path.is_file() && path.extension().is_some_and(|x| x == "sql") {
+                Some(Migration {
+                    name: file_stem(&path),
+                    sql: path,
+                })
+            } else {
+                // Folders without migration.sql (e.g. TypeScript data migrations) are not SQL history.
+                None
+            }
+        })
+        .collect();
     // Prisma applies migrations in folder-name order.
     migrations.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.sql.cmp(&b.sql)));
     Ok(History {

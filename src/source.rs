@@ -14,21 +14,19 @@ pub struct SourceFile {
     /// A migration that a source of applied migrations knows but that is not on disk (deleted or renamed): it has no
     /// text, and findings on it have no line.
     pub missing: bool,
-    line_starts: Vec<usize>,
+    /// Computed on first use: most files of a long history are replayed but never reported on.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, migration: String, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         SourceFile {
             path,
             display,
             migration,
             text,
             missing: false,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
     }
 
@@ -42,8 +40,9 @@ impl SourceFile {
 
     /// Byte span of a 1-based line, without its line break (clamped to the last line).
     pub fn line_span(&self, line: usize) -> std::ops::Range<usize> {
-        let index = line.clamp(1, self.line_starts.len()) - 1;
-        let start = self.line_starts[index];
+        let line_starts = self.line_starts();
+        let index = line.clamp(1, line_starts.len()) - 1;
+        let start = line_starts[index];
         let end = self.text[start..]
             .find('\n')
             .map_or(self.text.len(), |i| start + i);
@@ -58,14 +57,23 @@ impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset; offsets past the end clamp to the end.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
-        let start = self.line_starts[line];
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let start = line_starts[line];
         let col = self.text[start..offset]
             .chars()
             // A carriage return or byte-order mark takes no column in an editor.
             .filter(|&c| c != '\r' && c != '\u{feff}')
             .count();
         (line + 1, col + 1)
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     pub fn slice(&self, span: &std::ops::Range<usize>) -> &str {
