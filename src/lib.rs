@@ -18,6 +18,7 @@ pub mod lint;
 pub mod ops;
 pub mod parse;
 pub mod prisma_schema;
+pub mod relevance;
 pub mod report;
 pub mod rules;
 pub mod settings;

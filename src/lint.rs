@@ -6,6 +6,7 @@ use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::ops::{fully_recognized, lower_statement, Op};
 use crate::parse::{parse_statement, Statement};
+use crate::relevance;
 use crate::rules::{
     Check, HistoryContext, MigrationContext, NewObjects, OpContext, ReplayedOp, Rule,
     StatementContext, RULES,
@@ -25,7 +26,11 @@ pub struct LintResult {
 /// Files analysed in parallel before their replay.
 const PARALLEL_BATCH: usize = 64;
 
+/// Needed statements that are analysed in one batch however many files they are spread over.
+const FEW_STATEMENTS: usize = 5_000;
+
 /// A file after splitting, parsing and lowering: everything that does not depend on earlier migrations.
+#[derive(Default)]
 pub struct AnalyzedFile {
     pub statements: Vec<Statement>,
     /// Per statement: rejected by sqlparser but fully read from tokens.
@@ -35,7 +40,16 @@ pub struct AnalyzedFile {
 }
 
 pub fn analyze(file: &SourceFile) -> AnalyzedFile {
+    analyze_needed(file, None)
+}
+
+/// [`analyze`], parsing and lowering only the statements `needed` marks (all of them when None); the others are left
+/// out of the result.
+fn analyze_needed(file: &SourceFile, needed: Option<&[bool]>) -> AnalyzedFile {
     let text = &file.text;
+    if needed.is_some_and(|n| !n.contains(&true)) {
+        return AnalyzedFile::default();
+    }
     let split = split(text);
     let mut analyzed = AnalyzedFile {
         statements: Vec::with_capacity(split.statements.len()),
@@ -44,7 +58,10 @@ pub fn analyze(file: &SourceFile) -> AnalyzedFile {
         comments: split.comments,
     };
     // One statement at a time, so only one AST is alive per thread.
-    for raw in split.statements {
+    for (index, raw) in split.statements.into_iter().enumerate() {
+        if needed.is_some_and(|n| !n.get(index).copied().unwrap_or(true)) {
+            continue;
+        }
         let parsed = parse_statement(text, raw);
         analyzed.ops.extend(lower_statement(text, &parsed));
         let statement = parsed.without_ast();
@@ -56,12 +73,44 @@ pub fn analyze(file: &SourceFile) -> AnalyzedFile {
     analyzed
 }
 
-/// Lints a whole history, in order. Every file is replayed; findings are kept only for files where `report` is true.
+/// Lints a whole history, in order; findings are kept only for files where `report` is true. Of the other files,
+/// only the statements that can change what the reported files' rules see are parsed and replayed.
+pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) -> LintResult {
+    lint_history_replaying(files, report, settings, Replayed::Needed)
+}
+
+/// Which statements of unreported files [`lint_history_replaying`] parses and replays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replayed {
+    /// Only those that can change what the reported files' rules see ([`crate::relevance`]).
+    Needed,
+    /// Every statement (what `Needed` must always agree with).
+    All,
+}
+
+/// [`lint_history`], choosing what of the unreported files is replayed.
 ///
 /// Splitting, parsing and lowering need no history, so each batch of files is analysed in parallel while the
 /// previous batch is replayed in order (`rayon::join`: the calling thread replays, idle workers analyse). At most two
 /// batches of analysed files are alive at a time.
-pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) -> LintResult {
+pub fn lint_history_replaying(
+    files: &[SourceFile],
+    report: &[bool],
+    settings: &Settings,
+    replayed: Replayed,
+) -> LintResult {
+    let reported = |i: usize| report.get(i).copied().unwrap_or(false);
+    let needed: Option<Vec<Vec<bool>>> =
+        (replayed == Replayed::Needed && !(0..files.len()).all(reported)).then(|| {
+            let shapes: Vec<_> = files
+                .par_iter()
+                .enumerate()
+                .map(|(i, f)| relevance::file_shapes(&f.text, reported(i)))
+                .collect();
+            relevance::needed(&shapes, report)
+        });
+    let needed_in = |file: usize| needed.as_ref().and_then(|n| n.get(file)).map(Vec::as_slice);
+
     let mut replay = Replay {
         files,
         report,
@@ -78,13 +127,32 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
         suppressions: Vec::new(),
         result: LintResult::default(),
     };
+    // Batches bound the memory of analysed files; when few statements are needed, one batch saves the
+    // hand-overs between threads, which then cost more than the work.
+    let needed_statements: usize = needed
+        .iter()
+        .flatten()
+        .map(|file| file.iter().filter(|n| **n).count())
+        .sum();
+    let batch_size = if needed.is_some() && needed_statements <= FEW_STATEMENTS {
+        files.len().max(1)
+    } else {
+        PARALLEL_BATCH
+    };
     let mut pending: Option<(usize, Vec<AnalyzedFile>)> = None;
-    for (batch_index, batch) in files.chunks(PARALLEL_BATCH).enumerate() {
+    for (batch_index, batch) in files.chunks(batch_size).enumerate() {
+        let first = batch_index * batch_size;
         let (analyzed, ()) = rayon::join(
-            || batch.par_iter().map(analyze).collect::<Vec<_>>(),
+            || {
+                batch
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, f)| analyze_needed(f, needed_in(first + i)))
+                    .collect::<Vec<_>>()
+            },
             || replay.batch(pending.take()),
         );
-        pending = Some((batch_index * PARALLEL_BATCH, analyzed));
+        pending = Some((first, analyzed));
     }
     replay.batch(pending);
     replay.finish()

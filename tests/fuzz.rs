@@ -1,8 +1,9 @@
 //! A deterministic fuzz test over the whole pipeline (split → parse → lower → catalog → rules): random migrations
-//! built from SQL fragments never panic, and every diagnostic span lies inside its file on char boundaries.
+//! built from SQL fragments never panic, every diagnostic span lies inside its file on char boundaries, and the last
+//! file linted alone (replaying only what matters to it) finds what the full replay finds.
 //! `fuzz/` holds the coverage-guided version of the same property for longer runs.
 
-use migrate_lint::lint::lint_history;
+use migrate_lint::lint::{lint_history, lint_history_replaying, Replayed};
 use migrate_lint::settings::Settings;
 use migrate_lint::source::SourceFile;
 
@@ -124,6 +125,22 @@ fn random_histories_never_panic_and_spans_stay_in_their_files() {
             .collect();
         let report = vec![true; files.len()];
         let result = lint_history(&files, &report, &Settings::default());
+        // Linting the last file alone replays only what matters to it, and must find the same.
+        let last = files.len() - 1;
+        let mut only_last = vec![false; files.len()];
+        only_last[last] = true;
+        let alone =
+            lint_history_replaying(&files, &only_last, &Settings::default(), Replayed::Needed);
+        assert_eq!(
+            alone.diagnostics.iter().collect::<Vec<_>>(),
+            result
+                .diagnostics
+                .iter()
+                .filter(|d| d.file == last)
+                .collect::<Vec<_>>(),
+            "round {round}: the last file alone differs from the full replay: {:#?}",
+            files.iter().map(|f| &f.text).collect::<Vec<_>>()
+        );
         for d in &result.diagnostics {
             let text = &files[d.file].text;
             assert!(

@@ -1,0 +1,1038 @@
+//! When a run reports only some files of a history (a pre-commit hook, `--changed-since`), most of the other files
+//! cannot change anything those files' rules look at. This finds, from tokens alone, the statements of the other
+//! files that can; only they are parsed and replayed. A large history then costs a split of each file instead of a
+//! parse of each statement.
+//!
+//! Tables, types and indexes share one namespace, and the catalog entry of one is written only by statements whose
+//! subject it is (CREATE/ALTER/DROP TABLE or TYPE, CREATE INDEX ... ON it), by a rename to its name, and by statements
+//! that are always replayed. Starting from every name the reported files mention:
+//! - a statement is needed when its subject, the name it renames to, or an index or constraint name it defines is
+//!   needed; then every name it mentions is needed (its old name, the types of its columns, its indexes), except the
+//!   tables its foreign keys reference;
+//! - of a referenced table only the renames matter (a rename rewrites the keys that reference it), so a rename of it
+//!   is needed, and the new name is followed the same way;
+//! - every statement of another shape is always replayed; when it mentions a needed name, every name it mentions is
+//!   needed (a DO block that renames a table, `ALTER INDEX a RENAME TO b`). Data statements (INSERT, UPDATE,
+//!   DELETE) change no catalog entry and are never needed.
+//!
+//! Names are compared without their schema, so a name in two schemas is simply needed in both; a needed name that
+//! names nothing costs nothing.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::split::{ident_value, split, Token, TokenKind};
+
+/// What replaying a statement of an unreported file can depend on or change, read from its tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape {
+    /// A statement about one table or type: changes only the entry of `subject` (or of `renamed_to`, which it
+    /// becomes).
+    Object {
+        subject: String,
+        renamed_to: Option<String>,
+        /// Tables its foreign keys reference.
+        references: Vec<String>,
+        /// Indexes and constraints it names (an index may be looked up by the name of the constraint it backs).
+        defines: Vec<String>,
+        /// Every name in the statement.
+        mentions: Vec<String>,
+    },
+    /// INSERT, UPDATE, DELETE: no catalog entry changes.
+    Data,
+    /// Anything else: always replayed; the names it mentions (inside `$$` bodies too) link to one another.
+    Other {
+        mentions: Vec<String>,
+        /// The names in object positions (after TABLE, INDEX, TYPE, ON, REFERENCES, TO, ...): what links it to other
+        /// statements.
+        objects: Vec<String>,
+        /// Existing indexes it names (`DROP INDEX`, `ALTER INDEX`, `REINDEX INDEX`): the statements that define
+        /// them are needed, since a rule may ask which table an index is on.
+        index_refs: Vec<String>,
+    },
+}
+
+/// The shapes of a file's statements, in `split` order. A reported file's statements are all [`Shape::Other`]: every
+/// name they mention is one their rules may look up.
+pub fn file_shapes(text: &str, reported: bool) -> Vec<Shape> {
+    split(text)
+        .statements
+        .iter()
+        .map(|s| {
+            if reported {
+                other(text, &s.tokens)
+            } else {
+                shape(text, &s.tokens)
+            }
+        })
+        .collect()
+}
+
+/// The shape of one statement of an unreported file.
+pub fn shape(src: &str, tokens: &[Token]) -> Shape {
+    let word = |i: usize, kw: &str| tokens.get(i).is_some_and(|t| t.is_word(src, kw));
+    let object = if has_foreign_shape(src, tokens) {
+        None
+    } else if word(0, "create") {
+        create_table(src, tokens)
+            .or_else(|| create_index(src, tokens))
+            .or_else(|| create_type(src, tokens))
+    } else if word(0, "alter") && (word(1, "table") || word(1, "type")) {
+        alter(src, tokens)
+    } else if word(0, "drop") && (word(1, "table") || word(1, "type")) {
+        drop(src, tokens)
+    } else if word(0, "insert") || word(0, "update") || word(0, "delete") {
+        return Shape::Data;
+    } else {
+        None
+    };
+    match object {
+        Some((subject, renamed_to, references)) => Shape::Object {
+            subject,
+            renamed_to,
+            references,
+            defines: defines(src, tokens),
+            mentions: mentions(src, tokens),
+        },
+        None => other(src, tokens),
+    }
+}
+
+fn other(src: &str, tokens: &[Token]) -> Shape {
+    Shape::Other {
+        mentions: mentions(src, tokens),
+        objects: objects(src, tokens),
+        index_refs: index_refs(src, tokens),
+    }
+}
+
+/// The name of a created index, of each constraint (PRIMARY KEY and UNIQUE ones name their index), of an index a
+/// constraint adopts (`USING INDEX`), and the new name of a renamed constraint.
+fn defines(src: &str, tokens: &[Token]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut t = Tokens {
+        src,
+        tokens,
+        pos: 0,
+    };
+    let creates_index = t.eat("create") && {
+        t.eat("unique");
+        t.eat("index")
+    };
+    if creates_index {
+        t.eat("concurrently");
+        if t.eat("if") {
+            t.eat("not");
+            t.eat("exists");
+        }
+        if !t.eat("on") {
+            out.extend(t.name());
+        }
+    }
+    while t.pos < tokens.len() {
+        if t.eat("rename") && t.eat("constraint") {
+            t.name();
+            if t.eat("to") {
+                out.extend(t.name());
+            }
+        } else if t.eat("constraint") || (t.eat("using") && t.eat("index")) {
+            // `DROP CONSTRAINT IF EXISTS name`
+            if t.eat("if") {
+                t.eat("exists");
+            }
+            out.extend(t.name());
+        } else {
+            t.pos += 1;
+        }
+    }
+    out
+}
+
+/// Existing indexes a DROP INDEX, ALTER INDEX or REINDEX INDEX names.
+fn index_refs(src: &str, tokens: &[Token]) -> Vec<String> {
+    let mut t = Tokens {
+        src,
+        tokens,
+        pos: 0,
+    };
+    if !((t.eat("drop") || t.eat("alter") || t.eat("reindex")) && t.eat("index")) {
+        return Vec::new();
+    }
+    t.eat("concurrently");
+    if t.eat("if") {
+        t.eat("exists");
+    }
+    let mut out = Vec::new();
+    while let Some(name) = t.name() {
+        out.push(name);
+        if !t.eat_punct(",") {
+            break;
+        }
+    }
+    out
+}
+
+/// For each file, for each statement (in `split` order): whether it must be parsed and replayed, given the shapes of
+/// [`file_shapes`]. Every statement of a reported file is needed.
+pub fn needed<'a>(shapes: &'a [Vec<Shape>], report: &[bool]) -> Vec<Vec<bool>> {
+    let reported = |file: usize| report.get(file).copied().unwrap_or(false);
+    let mut needed: Vec<Vec<bool>> = shapes
+        .iter()
+        .enumerate()
+        .map(|(file, statements)| {
+            statements
+                .iter()
+                .map(|s| reported(file) || matches!(s, Shape::Other { .. }))
+                .collect()
+        })
+        .collect();
+
+    // Object statements, by the names that make them needed: by subject and rename target, or by an index or
+    // constraint name they define; renames also by the old name alone.
+    let mut by_subject: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    let mut by_definition: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    let mut renames_of: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    let mut others_mentioning: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    // Names whose history is needed; `true`: their definitions too (see below).
+    let mut wanted: Vec<(&str, bool)> = Vec::new();
+    let mut index_lookups: Vec<&str> = Vec::new();
+    // (file, statement, mentions, objects)
+    let mut unreported_others: Vec<(usize, usize, &Vec<String>, &Vec<String>)> = Vec::new();
+    for (file, statements) in shapes.iter().enumerate() {
+        for (index, statement) in statements.iter().enumerate() {
+            match statement {
+                Shape::Object {
+                    subject,
+                    renamed_to,
+                    defines,
+                    ..
+                } => {
+                    for name in std::iter::once(subject).chain(renamed_to) {
+                        by_subject.entry(name).or_default().push((file, index));
+                    }
+                    for name in defines {
+                        by_definition.entry(name).or_default().push((file, index));
+                    }
+                    if renamed_to.is_some() {
+                        renames_of.entry(subject).or_default().push((file, index));
+                    }
+                }
+                // Indexes share the namespace of tables: where a reported file or a needed statement names an index,
+                // a statement that defines an index of that name on any table may have replaced or renamed it. An
+                // always-replayed statement of the history matters only through the names it shares with what is
+                // wanted (it is replayed anyway; a DROP INDEX of an unrelated table's index needs nothing more).
+                Shape::Other {
+                    mentions,
+                    objects,
+                    index_refs,
+                } => {
+                    if reported(file) {
+                        wanted.extend(mentions.iter().map(|m| (m.as_str(), true)));
+                        index_lookups.extend(index_refs.iter().map(String::as_str));
+                    } else {
+                        unreported_others.push((file, index, mentions, objects));
+                    }
+                }
+                Shape::Data => {}
+            }
+        }
+    }
+
+    // Always-replayed statements, by the object names they mention: the subjects and definitions above, and the
+    // indexes and new names they name themselves. (Keywords and column names they share with a reported file are
+    // not links.)
+    let mut object_names: HashSet<&str> = by_subject
+        .keys()
+        .chain(by_definition.keys())
+        .copied()
+        .collect();
+    for (_, _, _, objects) in &unreported_others {
+        object_names.extend(objects.iter().map(String::as_str));
+    }
+    for (file, index, mentions, _) in &unreported_others {
+        for name in mentions
+            .iter()
+            .filter(|m| object_names.contains(m.as_str()))
+        {
+            others_mentioning
+                .entry(name)
+                .or_default()
+                .push((*file, *index));
+        }
+    }
+
+    // The table of an index a reported file names is needed: found through the statements that define the index
+    // or mention it (its name is wanted), or, for an index that got a generated name, through that name's start: its
+    // table's name and `_` (see the loop below). When nothing explains the name, everything is replayed.
+    let table_prefixes = |name: &'a str| {
+        name.match_indices('_')
+            .map(move |(at, _)| &name[..at])
+            .filter(|prefix| by_subject.contains_key(prefix))
+    };
+    for index_name in index_lookups {
+        let explained = by_definition.contains_key(index_name)
+            || others_mentioning.contains_key(index_name)
+            || table_prefixes(index_name).next().is_some();
+        if !explained {
+            return shapes.iter().map(|s| vec![true; s.len()]).collect();
+        }
+    }
+
+    // Statements whose mentions were followed (a rename needed only as a rename is not, until wanted whole).
+    let mut expanded: HashSet<(usize, usize)> = HashSet::new();
+    let (mut seen, mut seen_with_definitions, mut renamed): (
+        HashSet<&str>,
+        HashSet<&str>,
+        HashSet<&str>,
+    ) = Default::default();
+    let mut followed: Vec<&str> = Vec::new();
+    loop {
+        if let Some((name, definitions_too)) = wanted.pop() {
+            let first = seen.insert(name);
+            let first_with_definitions = definitions_too && seen_with_definitions.insert(name);
+            if first_with_definitions {
+                wanted.extend(table_prefixes(name).map(|table| (table, true)));
+            }
+            let statements = by_subject
+                .get(name)
+                .filter(|_| first)
+                .into_iter()
+                .flatten()
+                .chain(
+                    by_definition
+                        .get(name)
+                        .filter(|_| first_with_definitions)
+                        .into_iter()
+                        .flatten(),
+                );
+            // An always-replayed statement that names a wanted name (`ALTER INDEX a RENAME TO b`, a DO block that
+            // renames a table) links the other names it mentions to it.
+            let others = others_mentioning
+                .get(name)
+                .filter(|_| first)
+                .into_iter()
+                .flatten();
+            for &(file, index) in others {
+                if expanded.insert((file, index)) {
+                    if let Shape::Other { mentions, .. } = &shapes[file][index] {
+                        wanted.extend(mentions.iter().map(|m| (m.as_str(), true)));
+                    }
+                }
+            }
+            for &(file, index) in statements {
+                needed[file][index] = true;
+                if !expanded.insert((file, index)) {
+                    continue;
+                }
+                if let Shape::Object {
+                    references,
+                    mentions,
+                    ..
+                } = &shapes[file][index]
+                {
+                    let linked = mentions.iter().filter(|m| !references.contains(m));
+                    wanted.extend(linked.map(|m| (m.as_str(), true)));
+                    followed.extend(references.iter().map(String::as_str));
+                }
+            }
+        } else if let Some(name) = followed.pop() {
+            if !renamed.insert(name) {
+                continue;
+            }
+            // A rename inside an always-replayed statement (a DO block) is followed too.
+            for &(file, index) in others_mentioning.get(name).into_iter().flatten() {
+                if let Shape::Other { objects, .. } = &shapes[file][index] {
+                    followed.extend(objects.iter().map(String::as_str));
+                }
+            }
+            for &(file, index) in renames_of.get(name).into_iter().flatten() {
+                needed[file][index] = true;
+                if let Shape::Object {
+                    renamed_to: Some(to),
+                    ..
+                } = &shapes[file][index]
+                {
+                    followed.push(to);
+                }
+            }
+        } else {
+            break;
+        }
+    }
+    needed
+}
+
+/// Words after which a statement names an object.
+const OBJECT_POSITIONS: &[&str] = &[
+    "table",
+    "index",
+    "type",
+    "on",
+    "references",
+    "to",
+    "view",
+    "sequence",
+    "into",
+    "from",
+    "update",
+    "constraint",
+];
+
+/// Words that follow such a word where no name does (`ON DELETE CASCADE`, `ON UPDATE SET NULL`).
+const NOT_NAMES: &[&str] = &[
+    "delete", "update", "cascade", "restrict", "set", "no", "action", "null", "default",
+];
+
+/// Words that may stand between such a word and the name.
+const NAME_PREFIXES: &[&str] = &["if", "not", "exists", "only", "concurrently", "unique"];
+
+/// The names in object positions, in the tokens and in the statements of any `$$` body: the last part of each
+/// (possibly schema-qualified) name.
+fn objects(src: &str, tokens: &[Token]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut t = Tokens {
+        src,
+        tokens,
+        pos: 0,
+    };
+    while let Some(token) = tokens.get(t.pos) {
+        t.pos += 1;
+        if token.kind == TokenKind::DollarString {
+            if let Some(body) = dollar_body(token.text(src)) {
+                for statement in split(body).statements {
+                    out.extend(objects(body, &statement.tokens));
+                }
+            }
+        } else if OBJECT_POSITIONS.iter().any(|w| token.is_word(src, w)) {
+            while NAME_PREFIXES.iter().any(|w| t.eat(w)) {}
+            let at = t.pos;
+            let keyword = tokens
+                .get(at)
+                .is_some_and(|n| NOT_NAMES.iter().any(|w| n.is_word(src, w)));
+            match t.name().filter(|_| !keyword) {
+                Some(name) => out.push(name),
+                None => t.pos = at,
+            }
+        }
+    }
+    out
+}
+
+/// The text between the delimiters of a `$tag$ ... $tag$` string.
+fn dollar_body(text: &str) -> Option<&str> {
+    let tag = text.get(1..)?.find('$')?;
+    text.get(tag + 2..text.len().saturating_sub(tag + 2))
+}
+
+/// Every identifier value in the tokens, and in the statements of any `$$` body.
+fn mentions(src: &str, tokens: &[Token]) -> Vec<String> {
+    let mut out = Vec::new();
+    for token in tokens {
+        if token.kind == TokenKind::DollarString {
+            if let Some(body) = dollar_body(token.text(src)) {
+                for statement in split(body).statements {
+                    out.extend(mentions(body, &statement.tokens));
+                }
+            }
+        } else if !is_reserved(src, token) {
+            out.extend(ident_value(token, src));
+        }
+    }
+    out
+}
+
+/// PostgreSQL's fully reserved key words (Appendix C of its manual): no table or type can be named one unquoted,
+/// so they never link statements, and leaving them out saves most of the work of reading names.
+const RESERVED: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "both",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "constraint",
+    "create",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "from",
+    "grant",
+    "group",
+    "having",
+    "in",
+    "initially",
+    "intersect",
+    "into",
+    "lateral",
+    "leading",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "not",
+    "null",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "placing",
+    "primary",
+    "references",
+    "returning",
+    "select",
+    "session_user",
+    "some",
+    "symmetric",
+    "system_user",
+    "table",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "variadic",
+    "when",
+    "where",
+    "window",
+    "with",
+];
+
+fn is_reserved(src: &str, token: &Token) -> bool {
+    token.kind == TokenKind::Word && {
+        let word = token.text(src);
+        RESERVED.iter().any(|k| k.eq_ignore_ascii_case(word))
+    }
+}
+
+/// A reader over a statement's tokens that tracks nothing but its position.
+struct Tokens<'a> {
+    src: &'a str,
+    tokens: &'a [Token],
+    pos: usize,
+}
+
+impl<'a> Tokens<'a> {
+    fn eat(&mut self, kw: &str) -> bool {
+        let hit = self
+            .tokens
+            .get(self.pos)
+            .is_some_and(|t| t.is_word(self.src, kw));
+        self.pos += usize::from(hit);
+        hit
+    }
+
+    fn eat_punct(&mut self, p: &str) -> bool {
+        let hit = self
+            .tokens
+            .get(self.pos)
+            .is_some_and(|t| t.kind == TokenKind::Punct && t.text(self.src) == p);
+        self.pos += usize::from(hit);
+        hit
+    }
+
+    fn at_end(&self) -> bool {
+        self.tokens[self.pos..]
+            .iter()
+            .all(|t| t.kind == TokenKind::Punct && t.text(self.src) == ";")
+    }
+
+    /// A possibly schema-qualified name; its last part.
+    fn name(&mut self) -> Option<String> {
+        let mut last = self.ident()?;
+        while self.eat_punct(".") {
+            last = self.ident()?;
+        }
+        Some(last)
+    }
+
+    fn ident(&mut self) -> Option<String> {
+        let token = self.tokens.get(self.pos)?;
+        let value = ident_value(token, self.src)?;
+        self.pos += 1;
+        Some(value)
+    }
+
+    /// Skips a balanced parenthesised group starting here; false if there is none.
+    fn skip_group(&mut self) -> bool {
+        if !self.eat_punct("(") {
+            return false;
+        }
+        let mut depth = 1;
+        while let Some(t) = self.tokens.get(self.pos) {
+            self.pos += 1;
+            if t.kind == TokenKind::Punct {
+                match t.text(self.src) {
+                    "(" => depth += 1,
+                    ")" => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return true;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        false
+    }
+
+    /// The names after every REFERENCES from here on.
+    fn references(&mut self) -> Option<Vec<String>> {
+        let mut out = Vec::new();
+        while self.pos < self.tokens.len() {
+            if self.eat("references") {
+                out.push(self.name()?);
+            } else {
+                self.pos += 1;
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Words that give a table or type another source of columns, another identity or another schema than its own
+/// statements do.
+const FOREIGN_SHAPES: &[&str] = &[
+    "like",
+    "inherits",
+    "inherit",
+    "partition",
+    "attach",
+    "detach",
+    "schema",
+    "of",
+];
+
+fn has_foreign_shape(src: &str, tokens: &[Token]) -> bool {
+    tokens
+        .iter()
+        .any(|t| FOREIGN_SHAPES.iter().any(|w| t.is_word(src, w)))
+}
+
+/// Subject, rename target and referenced tables of an object statement.
+type Object = (String, Option<String>, Vec<String>);
+
+/// `CREATE [UNLOGGED] TABLE [IF NOT EXISTS] name ( ... );`, nothing after the column list.
+fn create_table(src: &str, tokens: &[Token]) -> Option<Object> {
+    let mut t = Tokens {
+        src,
+        tokens,
+        pos: 1,
+    };
+    t.eat("unlogged");
+    if !t.eat("table") {
+        return None;
+    }
+    if t.eat("if") && !(t.eat("not") && t.eat("exists")) {
+        return None;
+    }
+    let subject = t.name()?;
+    let items_start = t.pos;
+    if !t.skip_group() || !t.at_end() {
+        return None;
+    }
+    t.pos = items_start;
+    Some((subject, None, t.references()?))
+}
+
+/// `CREATE [UNIQUE] INDEX [CONCURRENTLY] [[IF NOT EXISTS] name] ON [ONLY] table ...`.
+fn create_index(src: &str, tokens: &[Token]) -> Option<Object> {
+    let mut t = Tokens {
+        src,
+        tokens,
+        pos: 1,
+    };
+    t.eat("unique");
+    if !t.eat("index") {
+        return None;
+    }
+    t.eat("concurrently");
+    if t.eat("if") && !(t.eat("not") && t.eat("exists")) {
+        return None;
+    }
+    if !t.eat("on") {
+        t.name()?;
+        if !t.eat("on") {
+            return None;
+        }
+    }
+    t.eat("only");
+    Some((t.name()?, None, Vec::new()))
+}
+
+/// `CREATE TYPE name ...`.
+fn create_type(src: &str, tokens: &[Token]) -> Option<Object> {
+    let mut t = Tokens {
+        src,
+        tokens,
+        pos: 1,
+    };
+    if !t.eat("type") {
+        return None;
+    }
+    Some((t.name()?, None, Vec::new()))
+}
+
+/// `ALTER TABLE [IF EXISTS] [ONLY] name ...` or `ALTER TYPE name ...`, with `RENAME TO` and `REFERENCES` read from
+/// the rest.
+fn alter(src: &str, tokens: &[Token]) -> Option<Object> {
+    let mut t = Tokens {
+        src,
+        tokens,
+        pos: 2,
+    };
+    if t.eat("if") && !t.eat("exists") {
+        return None;
+    }
+    t.eat("only");
+    let subject = t.name()?;
+    let rest = t.pos;
+    let mut renamed_to = None;
+    while t.pos < tokens.len() {
+        if t.eat("rename") {
+            if t.eat("to") {
+                renamed_to = Some(t.name()?);
+            }
+        } else {
+            t.pos += 1;
+        }
+    }
+    t.pos = rest;
+    Some((subject, renamed_to, t.references()?))
+}
+
+/// `DROP TABLE|TYPE [IF EXISTS] name [CASCADE | RESTRICT]` of one object (the catalog does not cascade to others).
+fn drop(src: &str, tokens: &[Token]) -> Option<Object> {
+    let mut t = Tokens {
+        src,
+        tokens,
+        pos: 2,
+    };
+    if t.eat("if") && !t.eat("exists") {
+        return None;
+    }
+    let subject = t.name()?;
+    let _ = t.eat("cascade") || t.eat("restrict");
+    t.at_end().then_some((subject, None, Vec::new()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shapes(text: &str) -> Vec<Shape> {
+        file_shapes(text, false)
+    }
+
+    /// Subject, rename target and references of each statement; None for other shapes.
+    fn objects(text: &str) -> Vec<Option<Object>> {
+        shapes(text)
+            .into_iter()
+            .map(|s| match s {
+                Shape::Object {
+                    subject,
+                    renamed_to,
+                    references,
+                    ..
+                } => Some((subject, renamed_to, references)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn object(subject: &str, renamed_to: Option<&str>, references: &[&str]) -> Option<Object> {
+        Some((
+            subject.into(),
+            renamed_to.map(Into::into),
+            references.iter().map(|r| r.to_string()).collect(),
+        ))
+    }
+
+    fn needed_of(files: &[&str], report: &[bool]) -> Vec<Vec<bool>> {
+        let all: Vec<Vec<Shape>> = files
+            .iter()
+            .zip(report)
+            .map(|(f, r)| file_shapes(f, *r))
+            .collect();
+        needed(&all, report)
+    }
+
+    #[test]
+    fn statements_about_one_table_or_type_have_it_as_subject() {
+        let text = r#"
+            CREATE TABLE "Post" ("id" TEXT NOT NULL, "authorId" TEXT REFERENCES "User"("id"), CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));
+            CREATE UNIQUE INDEX "Post_slug_key" ON "Post"("slug");
+            CREATE INDEX ON public."Post" USING btree ("authorId");
+            ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "public"."User"("id") ON DELETE CASCADE;
+            ALTER TABLE IF EXISTS ONLY "Old" RENAME TO "New";
+            ALTER TABLE "Post" RENAME COLUMN "a" TO "b";
+            ALTER TABLE "Post" DROP CONSTRAINT IF EXISTS "Post_authorId_fkey";
+            DROP TABLE IF EXISTS "Post" CASCADE;
+            CREATE TYPE "Role" AS ENUM ('A', 'B');
+            ALTER TYPE "Role" ADD VALUE 'C';
+            ALTER TYPE "Role" RENAME TO "Role_old";
+            DROP TYPE "Role_old";
+        "#;
+        assert_eq!(
+            objects(text),
+            vec![
+                object("Post", None, &["User"]),
+                object("Post", None, &[]),
+                object("Post", None, &[]),
+                object("Post", None, &["User"]),
+                object("Old", Some("New"), &[]),
+                object("Post", None, &[]),
+                object("Post", None, &[]),
+                object("Post", None, &[]),
+                object("Role", None, &[]),
+                object("Role", None, &[]),
+                object("Role", Some("Role_old"), &[]),
+                object("Role_old", None, &[]),
+            ]
+        );
+    }
+
+    #[test]
+    fn index_and_constraint_names_are_read_without_their_keywords() {
+        let defined = |text: &str| {
+            let statement = &split(text).statements[0];
+            defines(text, &statement.tokens)
+        };
+        assert_eq!(
+            defined("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"i\" ON \"T\"(\"a\");"),
+            ["i"]
+        );
+        assert_eq!(
+            defined("CREATE INDEX ON \"T\"(\"a\");"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            defined("ALTER TABLE \"T\" DROP CONSTRAINT IF EXISTS \"T_a_fkey\";"),
+            ["T_a_fkey"]
+        );
+        assert_eq!(
+            defined("ALTER TABLE \"T\" RENAME CONSTRAINT \"a\" TO \"b\";"),
+            ["b"]
+        );
+        assert_eq!(
+            defined(
+                "ALTER TABLE \"T\" ADD CONSTRAINT \"T_pkey\" PRIMARY KEY USING INDEX \"T_id_idx\";"
+            ),
+            ["T_pkey", "T_id_idx"]
+        );
+        assert_eq!(
+            defined("ALTER TABLE \"T\" RENAME COLUMN \"a\" TO \"b\";"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn an_always_replayed_statement_is_linked_by_the_names_in_object_positions() {
+        let objects_of = |text: &str| {
+            let statement = &split(text).statements[0];
+            super::objects(text, &statement.tokens)
+        };
+        assert_eq!(
+            objects_of("DO $$ BEGIN ALTER TABLE IF EXISTS public.\"A\" RENAME TO \"B\"; END $$;"),
+            ["A", "B"]
+        );
+        assert_eq!(
+            objects_of("DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"i\";"),
+            ["i"]
+        );
+        assert_eq!(
+            objects_of("ALTER TABLE \"A\" ADD CONSTRAINT \"f\" FOREIGN KEY (\"x\") REFERENCES \"B\"(\"id\") ON DELETE CASCADE ON UPDATE SET NULL;"),
+            ["A", "f", "B"]
+        );
+    }
+
+    #[test]
+    fn other_shapes_are_always_replayed_with_every_name_they_mention() {
+        let text = r#"
+            CREATE TABLE "Copy" (LIKE "Post");
+            CREATE TABLE "Part" PARTITION OF "Post" FOR VALUES IN (1);
+            CREATE TABLE "T" AS SELECT * FROM "Post";
+            ALTER TABLE "Post" SET SCHEMA archive;
+            ALTER TYPE "Role" SET SCHEMA archive;
+            DROP INDEX "Post_slug_key";
+            DROP TABLE "A", "B";
+            DO $$ BEGIN ALTER TABLE "A" RENAME TO "B"; END $$;
+        "#;
+        let shapes = shapes(text);
+        assert!(
+            shapes.iter().all(|s| matches!(s, Shape::Other { .. })),
+            "{shapes:?}"
+        );
+        let Shape::Other { mentions, .. } = &shapes[7] else {
+            unreachable!()
+        };
+        assert!(
+            mentions.contains(&"A".to_string()) && mentions.contains(&"B".to_string()),
+            "{mentions:?}"
+        );
+    }
+
+    #[test]
+    fn data_statements_are_never_needed() {
+        assert_eq!(
+            shapes(
+                "INSERT INTO \"Post\" VALUES (1); DELETE FROM \"Post\"; UPDATE \"Post\" SET a = 1;"
+            ),
+            vec![Shape::Data, Shape::Data, Shape::Data]
+        );
+    }
+
+    /// The reported file changes Post, which was Old, whose status column has type Status, and whose foreign key
+    /// references User; Tag is unrelated.
+    #[test]
+    fn needed_follows_subjects_renames_and_column_types() {
+        let files = [
+            "CREATE TABLE \"User\" (\"id\" TEXT);\nCREATE TABLE \"Tag\" (\"id\" TEXT);\nCREATE TYPE \"Status\" AS ENUM ('A');\nCREATE TABLE \"Old\" (\"id\" TEXT, \"status\" \"Status\");",
+            "ALTER TABLE \"Old\" RENAME TO \"Post\";\nCREATE INDEX \"Tag_idx\" ON \"Tag\"(\"id\");\nALTER TYPE \"Status\" ADD VALUE 'B';",
+            "ALTER TABLE \"Post\" ADD CONSTRAINT \"fk\" FOREIGN KEY (\"u\") REFERENCES \"User\"(\"id\");\nINSERT INTO \"Tag\" VALUES ('x');",
+            "ALTER TABLE \"Post\" ADD COLUMN \"x\" TEXT;",
+        ];
+        assert_eq!(
+            needed_of(&files, &[false, false, false, true]),
+            vec![
+                // Not User (only its renames matter to Post's key), not Tag; Status (Old's column) and Old.
+                vec![false, false, true, true],
+                // The rename to Post and Status's new value, not Tag's index.
+                vec![true, false, true],
+                // Post's foreign key; the INSERT changes no catalog entry.
+                vec![true, false],
+                vec![true],
+            ]
+        );
+    }
+
+    #[test]
+    fn renames_of_a_referenced_table_are_followed() {
+        let files = [
+            "CREATE TABLE \"User\" (\"id\" TEXT);\nCREATE TABLE \"Post\" (\"u\" TEXT REFERENCES \"User\"(\"id\"));",
+            "ALTER TABLE \"User\" RENAME TO \"Account\";\nALTER TABLE \"Account\" ADD COLUMN \"x\" TEXT;",
+            "ALTER TABLE \"Account\" RENAME TO \"Member\";",
+            "ALTER TABLE \"Post\" ADD COLUMN \"y\" TEXT;",
+        ];
+        assert_eq!(
+            needed_of(&files, &[false, false, false, true]),
+            vec![vec![false, true], vec![true, false], vec![true], vec![true]]
+        );
+    }
+
+    #[test]
+    fn the_table_of_an_index_a_reported_file_names_is_needed() {
+        let files = [
+            "CREATE TABLE \"Tag\" (\"id\" TEXT, CONSTRAINT \"Tag_pkey\" PRIMARY KEY (\"id\"));\nCREATE TABLE \"Other\" (\"id\" TEXT);",
+            "CREATE INDEX \"Tag_idx\" ON \"Tag\"(\"id\");\nCREATE INDEX ON \"Other\"(\"id\");",
+            "DROP INDEX CONCURRENTLY IF EXISTS \"Tag_idx\";",
+        ];
+        let report = [false, false, true];
+        assert_eq!(
+            needed_of(&files, &report),
+            vec![vec![true, false], vec![true, false], vec![true]]
+        );
+        // Backing a constraint: defined by the CONSTRAINT clause.
+        let files = [
+            files[0],
+            files[1],
+            "ALTER INDEX \"Tag_pkey\" RENAME TO \"Label_pkey\";",
+        ];
+        assert_eq!(
+            needed_of(&files, &report),
+            vec![vec![true, false], vec![true, false], vec![true]]
+        );
+        // A generated name is found by its table's name.
+        let files = [files[0], files[1], "DROP INDEX \"Other_1_idx\";"];
+        assert_eq!(
+            needed_of(&files, &report),
+            vec![vec![false, true], vec![false, true], vec![true]]
+        );
+        // A name nothing explains: everything is replayed.
+        let files = [files[0], files[1], "DROP INDEX \"mystery\";"];
+        assert_eq!(
+            needed_of(&files, &report),
+            vec![vec![true, true], vec![true, true], vec![true]]
+        );
+    }
+
+    #[test]
+    fn a_rename_first_needed_as_a_rename_is_followed_once_its_table_is_needed_whole() {
+        // Post references User; the reported file also names User, so User's new name matters too.
+        let files = [
+            "CREATE TABLE \"Post\" (\"u\" TEXT REFERENCES \"User\"(\"id\"));",
+            "ALTER TABLE \"User\" RENAME TO \"Account\";",
+            "CREATE INDEX \"Account_idx\" ON \"Account\"(\"id\");",
+            "ALTER TABLE \"Post\" ADD COLUMN \"x\" TEXT;\nUPDATE \"User\" SET \"id\" = '1';",
+        ];
+        assert_eq!(
+            needed_of(&files, &[false, false, false, true]),
+            vec![vec![true], vec![true], vec![true], vec![true, true]]
+        );
+    }
+
+    #[test]
+    fn an_index_dropped_in_the_history_does_not_make_its_table_needed() {
+        let files = [
+            "CREATE TABLE \"Tag\" (\"id\" TEXT);\nCREATE INDEX \"Tag_idx\" ON \"Tag\"(\"id\");",
+            "DROP INDEX \"Tag_idx\";",
+            "CREATE TABLE \"Post\" (\"id\" TEXT);",
+        ];
+        assert_eq!(
+            needed_of(&files, &[false, false, true]),
+            vec![vec![false, false], vec![true], vec![true]]
+        );
+    }
+
+    #[test]
+    fn an_index_renamed_in_the_history_links_its_old_name() {
+        let files = [
+            "CREATE TABLE \"Tag\" (\"id\" TEXT, CONSTRAINT \"Tag_pkey\" PRIMARY KEY (\"id\"));",
+            "ALTER INDEX \"Tag_pkey\" RENAME TO \"Label_pkey\";\nCREATE TABLE \"Other\" (\"id\" TEXT);",
+            "DROP INDEX \"Label_pkey\";",
+        ];
+        assert_eq!(
+            needed_of(&files, &[false, false, true]),
+            vec![vec![true], vec![true, false], vec![true]]
+        );
+    }
+
+    #[test]
+    fn always_replayed_statements_make_the_names_they_mention_needed() {
+        let files = [
+            "CREATE TABLE \"A\" (\"id\" TEXT);",
+            "DO $$ BEGIN ALTER TABLE \"A\" RENAME TO \"B\"; END $$;",
+            "ALTER TABLE \"B\" ADD COLUMN \"x\" TEXT;",
+        ];
+        assert_eq!(
+            needed_of(&files, &[false, false, true]),
+            vec![vec![true], vec![true], vec![true]]
+        );
+    }
+}

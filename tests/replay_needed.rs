@@ -1,0 +1,239 @@
+//! A run that reports some files of a history replays only the statements of the other files that can matter to
+//! them (`relevance`). It must find exactly what a full replay finds: checked here on every history of
+//! ../shared/corpus and on the fixtures, with every rule on and suggestions kept (they read the catalog too).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use migrate_lint::diagnostic::Diagnostic;
+use migrate_lint::discover::discover_paths;
+use migrate_lint::lint::{lint_history, lint_history_replaying, Replayed};
+use migrate_lint::rules::RULES;
+use migrate_lint::settings::Settings;
+use migrate_lint::source::SourceFile;
+
+fn every_rule_on() -> Settings {
+    let mut settings = Settings::default();
+    for rule in RULES {
+        settings
+            .severities
+            .insert(rule.id.to_string(), Some(rule.default_severity));
+    }
+    settings
+}
+
+fn histories(root: &Path) -> Vec<(PathBuf, Vec<SourceFile>)> {
+    let (histories, errors) = discover_paths(&[root.to_path_buf()]);
+    assert!(errors.is_empty(), "{errors:?}");
+    histories
+        .into_iter()
+        .map(|h| {
+            let files = h
+                .migrations
+                .iter()
+                .map(|m| {
+                    let bytes = std::fs::read(&m.sql).unwrap();
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    SourceFile::new(
+                        m.sql.clone(),
+                        m.sql.display().to_string(),
+                        m.name.clone(),
+                        text,
+                    )
+                })
+                .collect();
+            (h.root, files)
+        })
+        .collect()
+}
+
+/// Lints the whole history once, then each sampled file alone with only the needed statements replayed, and
+/// compares. Returns how many files were compared.
+fn check_history(root: &Path, files: &[SourceFile], samples: usize) -> usize {
+    let settings = every_rule_on();
+    let full = lint_history(files, &vec![true; files.len()], &settings).diagnostics;
+    let step = (files.len() / samples.max(1)).max(1);
+    let mut chosen: Vec<usize> = (0..files.len()).step_by(step).collect();
+    chosen.push(files.len() - 1);
+    chosen.dedup();
+    for &i in &chosen {
+        let mut report = vec![false; files.len()];
+        report[i] = true;
+        let alone = lint_history_replaying(files, &report, &settings, Replayed::Needed).diagnostics;
+        let expected: Vec<&Diagnostic> = full.iter().filter(|d| d.file == i).collect();
+        let got: Vec<&Diagnostic> = alone.iter().collect();
+        assert_eq!(
+            got,
+            expected,
+            "{}: {} linted alone (only needed statements replayed) differs from the full replay",
+            root.display(),
+            files[i].migration
+        );
+    }
+    // The comparison above assumes a file's findings do not depend on which other files are reported.
+    let last = files.len() - 1;
+    let mut report = vec![false; files.len()];
+    report[last] = true;
+    let all_replayed = lint_history_replaying(files, &report, &settings, Replayed::All).diagnostics;
+    assert_eq!(
+        all_replayed.iter().collect::<Vec<_>>(),
+        full.iter().filter(|d| d.file == last).collect::<Vec<_>>(),
+        "{}: reporting one file changed its findings",
+        root.display()
+    );
+    chosen.len()
+}
+
+#[test]
+fn linting_one_file_finds_what_a_full_replay_finds_on_the_corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !root.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "../shared/corpus is missing on CI"
+        );
+        eprintln!("skipped: no ../shared/corpus beside this checkout");
+        return;
+    }
+    // About 40 files of each history; `MIGRATE_LINT_SAMPLES=100000` compares every file (10 s in release).
+    let samples = std::env::var("MIGRATE_LINT_SAMPLES")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(40);
+    let mut compared = 0;
+    for (history, files) in histories(&root) {
+        compared += check_history(&history, &files, samples);
+    }
+    assert!(compared > 200, "only {compared} files compared");
+}
+
+#[test]
+fn linting_one_file_finds_what_a_full_replay_finds_on_the_fixtures() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for entry in std::fs::read_dir(&fixtures).unwrap().flatten() {
+        for (history, files) in histories(&entry.path()) {
+            if !files.is_empty() {
+                check_history(&history, &files, usize::MAX);
+            }
+        }
+    }
+}
+
+/// A tiny deterministic generator (no dependency): a linear congruential generator.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) as usize % n
+    }
+}
+
+/// One random, mostly valid schema change over a few tables, types and indexes that keep being renamed, dropped
+/// and referenced: the links `relevance` must follow.
+fn random_statement(rng: &mut Lcg) -> String {
+    let t = |rng: &mut Lcg| format!("\"T{}\"", rng.below(5));
+    let c = |rng: &mut Lcg| format!("\"c{}\"", rng.below(3));
+    let i = |rng: &mut Lcg| format!("\"i{}\"", rng.below(4));
+    let e = |rng: &mut Lcg| format!("\"E{}\"", rng.below(2));
+    match rng.below(33) {
+        0 | 1 => format!(
+            "CREATE TABLE {} ({} TEXT NOT NULL, {} {}, CONSTRAINT {} PRIMARY KEY ({}));",
+            t(rng),
+            c(rng),
+            c(rng),
+            e(rng),
+            i(rng),
+            c(rng)
+        ),
+        2 => format!("CREATE TABLE {} ({} INTEGER REFERENCES {}({}));", t(rng), c(rng), t(rng), c(rng)),
+        3 => format!("ALTER TABLE {} ADD COLUMN {} TEXT NOT NULL;", t(rng), c(rng)),
+        4 => format!("ALTER TABLE {} DROP COLUMN {};", t(rng), c(rng)),
+        5 => format!("ALTER TABLE {} RENAME TO {};", t(rng), t(rng)),
+        6 => format!("ALTER TABLE {} RENAME COLUMN {} TO {};", t(rng), c(rng), c(rng)),
+        7 => format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {}({}) ON DELETE CASCADE;",
+            t(rng),
+            i(rng),
+            c(rng),
+            t(rng),
+            c(rng)
+        ),
+        8 => format!("CREATE INDEX {} ON {}({});", i(rng), t(rng), c(rng)),
+        9 => format!("CREATE UNIQUE INDEX ON {}({});", t(rng), c(rng)),
+        10 => format!("DROP INDEX {};", i(rng)),
+        11 => format!("ALTER INDEX {} RENAME TO {};", i(rng), i(rng)),
+        12 => format!("DROP TABLE {};", t(rng)),
+        13 => format!("CREATE TYPE {} AS ENUM ('a', 'b');", e(rng)),
+        14 => format!("ALTER TYPE {} ADD VALUE 'c';", e(rng)),
+        15 => format!("ALTER TYPE {} RENAME TO {};", e(rng), e(rng)),
+        16 => format!("ALTER TABLE {} ALTER COLUMN {} SET NOT NULL;", t(rng), c(rng)),
+        17 => format!("ALTER TABLE {} ALTER COLUMN {} TYPE {};", t(rng), c(rng), e(rng)),
+        18 => format!("UPDATE {} SET {} = 'x';", t(rng), c(rng)),
+        19 => format!("DO $$ BEGIN ALTER TABLE {} RENAME TO {}; END $$;", t(rng), t(rng)),
+        20 => format!("ALTER TABLE {} RENAME CONSTRAINT {} TO {};", t(rng), i(rng), i(rng)),
+        21 => format!("ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({});", t(rng), i(rng), c(rng)),
+        22 => format!("DROP TABLE IF EXISTS public.{} CASCADE;", t(rng)),
+        23 => format!("DROP TYPE {};", e(rng)),
+        24 => format!("CREATE TABLE {} ({} TEXT UNIQUE, {} INTEGER);", t(rng), c(rng), c(rng)),
+        25 => format!("ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY USING INDEX {};", t(rng), i(rng), i(rng)),
+        26 => format!("CREATE INDEX CONCURRENTLY IF NOT EXISTS {} ON public.{}({}, {});", i(rng), t(rng), c(rng), c(rng)),
+        27 => format!("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT 'a'::{};", t(rng), c(rng), e(rng)),
+        28 => format!("CREATE TABLE {} (LIKE {});", t(rng), t(rng)),
+        29 => format!("DO $$ BEGIN CREATE INDEX {} ON {}({}); END $$;", i(rng), t(rng), c(rng)),
+        30 => format!(
+            "DO $$ BEGIN ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {}({}); END $$;",
+            t(rng),
+            i(rng),
+            c(rng),
+            t(rng),
+            c(rng)
+        ),
+        31 => format!("DROP INDEX IF EXISTS public.{}, {};", i(rng), i(rng)),
+        _ => format!("BEGIN;\nALTER TABLE {} ADD COLUMN {} {};\nCOMMIT;", t(rng), c(rng), e(rng)),
+    }
+}
+
+/// Rounds of the random test; `MIGRATE_LINT_ROUNDS` runs more (60,000 take 80 s in a release build), and
+/// `MIGRATE_LINT_SEED` another sequence, and `SHOW_ROUND=<n>` prints the files of round n.
+const ROUNDS: usize = 300;
+
+#[test]
+fn linting_one_file_finds_what_a_full_replay_finds_on_random_histories() {
+    let rounds = std::env::var("MIGRATE_LINT_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(ROUNDS);
+    let seed = std::env::var("MIGRATE_LINT_SEED")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0x00c0_ffee);
+    let mut rng = Lcg(seed);
+    for round in 0..rounds {
+        let files: Vec<SourceFile> = (0..2 + rng.below(8))
+            .map(|n| {
+                let statements: Vec<String> = (0..1 + rng.below(4))
+                    .map(|_| random_statement(&mut rng))
+                    .collect();
+                let name = format!("{round}_{n}");
+                SourceFile::new(
+                    name.clone().into(),
+                    name.clone(),
+                    name,
+                    statements.join("\n"),
+                )
+            })
+            .collect();
+        if std::env::var("SHOW_ROUND").ok() == Some(round.to_string()) {
+            for f in &files {
+                eprintln!("--- {}\n{}", f.migration, f.text);
+            }
+        }
+        let root = PathBuf::from(format!("random history {round}"));
+        check_history(&root, &files, usize::MAX);
+    }
+}
