@@ -679,6 +679,16 @@ mod tests {
     }
 
     #[test]
+    fn renaming_a_constraint_does_not_rename_another_tables_index() {
+        let c = replay(&[
+            "CREATE TABLE \"A\" (\"x\" TEXT, CONSTRAINT \"k\" UNIQUE (\"x\"));\nCREATE TABLE \"B\" (\"y\" TEXT);",
+            "ALTER TABLE \"B\" RENAME CONSTRAINT \"k\" TO \"k2\";",
+        ]);
+        assert!(c.index(&t("k")).is_some());
+        assert!(c.index(&t("k2")).is_none());
+    }
+
+    #[test]
     fn snapshots_do_not_see_later_changes() {
         let mut c = replay(&["CREATE TABLE \"T\" (\"a\" INT);"]);
         let before = c.clone();
