@@ -107,7 +107,8 @@ pub fn lint_history_replaying(
                 .enumerate()
                 .map(|(i, f)| relevance::file_shapes(&f.text, reported(i)))
                 .collect();
-            relevance::needed(&shapes, report)
+            let texts: Vec<&str> = files.iter().map(|f| f.text.as_str()).collect();
+            relevance::needed(&shapes, &texts, report)
         });
     let needed_in = |file: usize| needed.as_ref().and_then(|n| n.get(file)).map(Vec::as_slice);
 

@@ -19,6 +19,8 @@
 //! names nothing costs nothing.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::split::{ident_value, split, Token, TokenKind};
 
@@ -34,8 +36,10 @@ pub enum Shape {
         references: Vec<String>,
         /// Indexes and constraints it names (an index may be looked up by the name of the constraint it backs).
         defines: Vec<String>,
-        /// Every name in the statement.
-        mentions: Vec<String>,
+        /// Where the statement is in its file: every name in it is read from there, only once it is needed (most
+        /// statements never are, and reading their names was most of the cost).
+        span: Range<usize>,
+        mentions: OnceLock<Vec<String>>,
     },
     /// INSERT, UPDATE, DELETE: no catalog entry changes.
     Data,
@@ -91,7 +95,9 @@ pub fn shape(src: &str, tokens: &[Token]) -> Shape {
             renamed_to,
             references,
             defines: defines(src, tokens),
-            mentions: mentions(src, tokens),
+            span: tokens.first().map_or(0, |t| t.span.start)
+                ..tokens.last().map_or(0, |t| t.span.end),
+            mentions: OnceLock::new(),
         },
         None => other(src, tokens),
     }
@@ -171,9 +177,9 @@ fn index_refs(src: &str, tokens: &[Token]) -> Vec<String> {
     out
 }
 
-/// For each file, for each statement (in `split` order): whether it must be parsed and replayed, given the shapes of
-/// [`file_shapes`]. Every statement of a reported file is needed.
-pub fn needed<'a>(shapes: &'a [Vec<Shape>], report: &[bool]) -> Vec<Vec<bool>> {
+/// For each file, for each statement (in `split` order): whether it must be parsed and replayed, given the shapes
+/// [`file_shapes`] read from `texts`. Every statement of a reported file is needed.
+pub fn needed<'a>(shapes: &'a [Vec<Shape>], texts: &[&str], report: &[bool]) -> Vec<Vec<bool>> {
     let reported = |file: usize| report.get(file).copied().unwrap_or(false);
     let mut needed: Vec<Vec<bool>> = shapes
         .iter()
@@ -325,10 +331,22 @@ pub fn needed<'a>(shapes: &'a [Vec<Shape>], report: &[bool]) -> Vec<Vec<bool>> {
                 }
                 if let Shape::Object {
                     references,
+                    span,
                     mentions,
                     ..
                 } = &shapes[file][index]
                 {
+                    let mentions = mentions.get_or_init(|| {
+                        let text = texts
+                            .get(file)
+                            .and_then(|t| t.get(span.clone()))
+                            .unwrap_or("");
+                        split(text)
+                            .statements
+                            .iter()
+                            .flat_map(|s| self::mentions(text, &s.tokens))
+                            .collect()
+                    });
                     let linked = mentions.iter().filter(|m| !references.contains(m));
                     wanted.extend(linked.map(|m| (m.as_str(), true)));
                     followed.extend(references.iter().map(String::as_str));
@@ -780,7 +798,7 @@ mod tests {
             .zip(report)
             .map(|(f, r)| file_shapes(f, *r))
             .collect();
-        needed(&all, report)
+        needed(&all, files, report)
     }
 
     #[test]
