@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks the release build of migrate-lint: wall time (median) and peak memory for
 #   (a) the whole shared corpus in one invocation, and each corpus history alone,
-#   (b) generated histories of 10,000, 50,000 and 100,000 statements (growth should be linear),
+#   (b) generated histories of 10,000, 50,000 and 100,000 statements (growth should be linear), and the last file of
+#       each alone,
 #   (c) a single-file "pre-commit" run on the newest migration of each corpus (the history is replayed for context).
 # Targets (from issue 8) are printed next to the numbers, not asserted: the machine's load decides too much.
 #
@@ -115,6 +116,8 @@ for n in $SIZES; do
     python3 "$ROOT/scripts/gen-history.py" "$out" $((n / 100)) 100 >/dev/null
     bench "generated: $((n / 100)) migrations x 100 statements" "linear" "$out"
     GROWTH+=("$n $LAST_MS")
+    last=$(find "$out" -mindepth 2 -maxdepth 2 -name migration.sql -print0 | sort -z | tr '\0' '\n' | tail -1)
+    bench "  its last file alone (pre-commit)" "< 10 ms" "$last"
     rm -rf "$out"
 done
 

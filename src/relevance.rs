@@ -43,6 +43,8 @@ pub enum Shape {
     },
     /// INSERT, UPDATE, DELETE: no catalog entry changes.
     Data,
+    /// `$$` bodies nested too deep to read: what the statement names is unknown, so everything is replayed.
+    Unreadable,
     /// Anything else: always replayed; the names it mentions (inside `$$` bodies too) link to one another.
     Other {
         mentions: Vec<String>,
@@ -103,10 +105,19 @@ pub fn shape(src: &str, tokens: &[Token]) -> Shape {
     }
 }
 
+/// A statement of another shape, with the names in its `$$` bodies (a DO block's DDL).
 fn other(src: &str, tokens: &[Token]) -> Shape {
+    let (mut all_mentions, mut all_objects) = (Vec::new(), Vec::new());
+    let complete = each_chunk(src, tokens, &mut |text, tokens| {
+        all_mentions.extend(mentions(text, tokens));
+        all_objects.extend(objects(text, tokens));
+    });
+    if !complete {
+        return Shape::Unreadable;
+    }
     Shape::Other {
-        mentions: mentions(src, tokens),
-        objects: objects(src, tokens),
+        mentions: all_mentions,
+        objects: all_objects,
         index_refs: index_refs(src, tokens),
     }
 }
@@ -181,6 +192,14 @@ fn index_refs(src: &str, tokens: &[Token]) -> Vec<String> {
 /// [`file_shapes`] read from `texts`. Every statement of a reported file is needed.
 pub fn needed<'a>(shapes: &'a [Vec<Shape>], texts: &[&str], report: &[bool]) -> Vec<Vec<bool>> {
     let reported = |file: usize| report.get(file).copied().unwrap_or(false);
+    let everything = || shapes.iter().map(|s| vec![true; s.len()]).collect();
+    if shapes
+        .iter()
+        .flatten()
+        .any(|s| matches!(s, Shape::Unreadable))
+    {
+        return everything();
+    }
     let mut needed: Vec<Vec<bool>> = shapes
         .iter()
         .enumerate()
@@ -238,7 +257,7 @@ pub fn needed<'a>(shapes: &'a [Vec<Shape>], texts: &[&str], report: &[bool]) -> 
                         unreported_others.push((file, index, mentions, objects));
                     }
                 }
-                Shape::Data => {}
+                Shape::Data | Shape::Unreadable => {}
             }
         }
     }
@@ -279,7 +298,7 @@ pub fn needed<'a>(shapes: &'a [Vec<Shape>], texts: &[&str], report: &[bool]) -> 
             || others_mentioning.contains_key(index_name)
             || table_prefixes(index_name).next().is_some();
         if !explained {
-            return shapes.iter().map(|s| vec![true; s.len()]).collect();
+            return everything();
         }
     }
 
@@ -403,8 +422,7 @@ const NOT_NAMES: &[&str] = &[
 /// Words that may stand between such a word and the name.
 const NAME_PREFIXES: &[&str] = &["if", "not", "exists", "only", "concurrently", "unique"];
 
-/// The names in object positions, in the tokens and in the statements of any `$$` body: the last part of each
-/// (possibly schema-qualified) name.
+/// The names in object positions of one statement's tokens: the last part of each (possibly schema-qualified) name.
 fn objects(src: &str, tokens: &[Token]) -> Vec<String> {
     let mut out = Vec::new();
     let mut t = Tokens {
@@ -414,13 +432,7 @@ fn objects(src: &str, tokens: &[Token]) -> Vec<String> {
     };
     while let Some(token) = tokens.get(t.pos) {
         t.pos += 1;
-        if token.kind == TokenKind::DollarString {
-            if let Some(body) = dollar_body(token.text(src)) {
-                for statement in split(body).statements {
-                    out.extend(objects(body, &statement.tokens));
-                }
-            }
-        } else if OBJECT_POSITIONS.iter().any(|w| token.is_word(src, w)) {
+        if OBJECT_POSITIONS.iter().any(|w| token.is_word(src, w)) {
             while NAME_PREFIXES.iter().any(|w| t.eat(w)) {}
             let at = t.pos;
             let keyword = tokens
@@ -435,27 +447,47 @@ fn objects(src: &str, tokens: &[Token]) -> Vec<String> {
     out
 }
 
+/// `$$` bodies nested deeper than this are not read (a DO block in a DO block is already rare).
+const MAX_BODY_DEPTH: usize = 8;
+
+/// Calls `f` with a statement's tokens and those of every statement in its `$$` bodies, without recursion. False
+/// when bodies nest deeper than [`MAX_BODY_DEPTH`]: what they name is then unknown.
+fn each_chunk<'s>(src: &'s str, tokens: &[Token], f: &mut impl FnMut(&'s str, &[Token])) -> bool {
+    let bodies = |text: &'s str, tokens: &[Token], depth: usize| -> Vec<(&'s str, usize)> {
+        tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::DollarString)
+            .filter_map(|t| dollar_body(t.text(text)))
+            .map(|body| (body, depth))
+            .collect()
+    };
+    f(src, tokens);
+    let mut pending = bodies(src, tokens, 1);
+    while let Some((body, depth)) = pending.pop() {
+        if depth > MAX_BODY_DEPTH {
+            return false;
+        }
+        for statement in split(body).statements {
+            f(body, &statement.tokens);
+            pending.extend(bodies(body, &statement.tokens, depth + 1));
+        }
+    }
+    true
+}
+
 /// The text between the delimiters of a `$tag$ ... $tag$` string.
 fn dollar_body(text: &str) -> Option<&str> {
     let tag = text.get(1..)?.find('$')?;
     text.get(tag + 2..text.len().saturating_sub(tag + 2))
 }
 
-/// Every identifier value in the tokens, and in the statements of any `$$` body.
+/// Every identifier value in one statement's tokens (not inside its strings).
 fn mentions(src: &str, tokens: &[Token]) -> Vec<String> {
-    let mut out = Vec::new();
-    for token in tokens {
-        if token.kind == TokenKind::DollarString {
-            if let Some(body) = dollar_body(token.text(src)) {
-                for statement in split(body).statements {
-                    out.extend(mentions(body, &statement.tokens));
-                }
-            }
-        } else if !is_reserved(src, token) {
-            out.extend(ident_value(token, src));
-        }
-    }
-    out
+    tokens
+        .iter()
+        .filter(|t| !is_reserved(src, t))
+        .filter_map(|t| ident_value(t, src))
+        .collect()
 }
 
 /// PostgreSQL's fully reserved key words (Appendix C of its manual): no table or type can be named one unquoted,
@@ -874,7 +906,10 @@ mod tests {
     fn an_always_replayed_statement_is_linked_by_the_names_in_object_positions() {
         let objects_of = |text: &str| {
             let statement = &split(text).statements[0];
-            super::objects(text, &statement.tokens)
+            match other(text, &statement.tokens) {
+                Shape::Other { objects, .. } => objects,
+                shape => panic!("{shape:?}"),
+            }
         };
         assert_eq!(
             objects_of("DO $$ BEGIN ALTER TABLE IF EXISTS public.\"A\" RENAME TO \"B\"; END $$;"),
@@ -913,6 +948,28 @@ mod tests {
         assert!(
             mentions.contains(&"A".to_string()) && mentions.contains(&"B".to_string()),
             "{mentions:?}"
+        );
+    }
+
+    #[test]
+    fn bodies_nested_too_deep_to_read_replay_everything() {
+        let open: String = (0..MAX_BODY_DEPTH + 2)
+            .map(|i| format!("$t{i}$ "))
+            .collect();
+        let close: String = (0..MAX_BODY_DEPTH + 2)
+            .rev()
+            .map(|i| format!(" $t{i}$"))
+            .collect();
+        let files = [
+            format!("DO {open}ALTER TABLE \"A\" RENAME TO \"B\";{close};"),
+            "CREATE TABLE \"C\" (\"id\" TEXT);".to_string(),
+            "ALTER TABLE \"B\" ADD COLUMN \"x\" TEXT;".to_string(),
+        ];
+        let files: Vec<&str> = files.iter().map(String::as_str).collect();
+        assert!(matches!(shapes(files[0])[0], Shape::Unreadable));
+        assert_eq!(
+            needed_of(&files, &[false, false, true]),
+            vec![vec![true], vec![true], vec![true]]
         );
     }
 

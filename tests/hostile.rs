@@ -107,6 +107,20 @@ fn deeply_nested_block_comments_are_one_comment() {
     assert_drop_still_found(&o);
 }
 
+/// Dollar quotes nested 20,000 deep in an earlier migration: reading the names inside `$$` bodies for a run that
+/// reports a later file alone must not recurse without bound.
+#[test]
+fn deeply_nested_dollar_quotes_in_the_history_do_not_crash_a_one_file_run() {
+    let depth = 20_000;
+    let open: String = (0..depth).map(|i| format!("$t{i}$ ")).collect();
+    let close: String = (0..depth).rev().map(|i| format!(" $t{i}$")).collect();
+    let sql = format!("DO {open}ALTER TABLE \"User\" ADD COLUMN \"n\" TEXT;{close};\n");
+    let dir = history_with("20240101500000_nested", sql.as_bytes());
+    let o = lint(&dir.path().join("20240102000000_drop/migration.sql"));
+    assert!(matches!(o.code, 0 | 1), "{}", o.stderr);
+    assert_drop_still_found(&o);
+}
+
 #[test]
 fn a_one_megabyte_statement_is_linted() {
     let rows: Vec<String> = (0..40_000)
