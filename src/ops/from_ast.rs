@@ -43,11 +43,17 @@ fn lower_ast(src: &str, stmt: &ParsedStatement, ast: &ast::Statement) -> Vec<Op>
     match ast {
         ast::Statement::CreateTable(ct) => {
             let items = create_table_items(&stmt.tokens, src);
+            // Each item's first identifier, read once (a wide table has as many items as columns).
+            let item_names: Vec<Option<String>> = items
+                .iter()
+                .map(|r| first_ident_in(&stmt.tokens, src, r))
+                .collect();
             let item_named = |name: &str| {
                 items
                     .iter()
-                    .find(|r| first_ident_in(&stmt.tokens, src, r).as_deref() == Some(name))
-                    .cloned()
+                    .zip(&item_names)
+                    .find(|(_, first)| first.as_deref() == Some(name))
+                    .map(|(r, _)| r.clone())
             };
             let table = obj_name(&ct.name);
             let columns: Vec<ColumnSpec> = ct
@@ -61,11 +67,9 @@ fn lower_ast(src: &str, stmt: &ParsedStatement, ast: &ast::Statement) -> Vec<Op>
             // Table-level constraints follow the columns in source order far more often than not.
             let mut constraint_items = items
                 .iter()
-                .filter(|r| {
-                    let first = first_ident_in(&stmt.tokens, src, r);
-                    !columns.iter().any(|c| Some(&c.name) == first.as_ref())
-                })
-                .cloned();
+                .zip(&item_names)
+                .filter(|(_, first)| !columns.iter().any(|c| Some(&c.name) == first.as_ref()))
+                .map(|(r, _)| r.clone());
             let constraints = ct
                 .constraints
                 .iter()
@@ -409,7 +413,8 @@ fn sql_type(data_type: &ast::DataType) -> SqlType {
 }
 
 fn first_ident_in(tokens: &[Token], src: &str, span: &Range<usize>) -> Option<String> {
-    let first = tokens.iter().find(|t| t.span.start >= span.start)?;
+    // Tokens are in source order.
+    let first = tokens.get(tokens.partition_point(|t| t.span.start < span.start))?;
     ident_value(first, src)
 }
 
