@@ -128,11 +128,7 @@ fn other(src: &str, tokens: &[Token]) -> Shape {
 /// constraint adopts (`USING INDEX`), and the new name of a renamed constraint.
 fn defines(src: &str, tokens: &[Token]) -> Vec<String> {
     let mut out = Vec::new();
-    let mut t = Tokens {
-        src,
-        tokens,
-        pos: 0,
-    };
+    let mut t = Tokens::at(src, tokens, 0);
     let creates_index = t.eat("create") && {
         t.eat("unique");
         t.eat("index")
@@ -168,11 +164,7 @@ fn defines(src: &str, tokens: &[Token]) -> Vec<String> {
 
 /// Existing indexes a DROP INDEX, ALTER INDEX or REINDEX INDEX names.
 fn index_refs(src: &str, tokens: &[Token]) -> Vec<String> {
-    let mut t = Tokens {
-        src,
-        tokens,
-        pos: 0,
-    };
+    let mut t = Tokens::at(src, tokens, 0);
     if !((t.eat("drop") || t.eat("alter") || t.eat("reindex")) && t.eat("index")) {
         return Vec::new();
     }
@@ -427,11 +419,7 @@ const NAME_PREFIXES: &[&str] = &["if", "not", "exists", "only", "concurrently", 
 /// The names in object positions of one statement's tokens: the last part of each (possibly schema-qualified) name.
 fn objects(src: &str, tokens: &[Token]) -> Vec<String> {
     let mut out = Vec::new();
-    let mut t = Tokens {
-        src,
-        tokens,
-        pos: 0,
-    };
+    let mut t = Tokens::at(src, tokens, 0);
     while let Some(token) = tokens.get(t.pos) {
         t.pos += 1;
         if OBJECT_POSITIONS.iter().any(|w| token.is_word(src, w)) {
@@ -590,6 +578,11 @@ struct Tokens<'a> {
 }
 
 impl<'a> Tokens<'a> {
+    /// A reader at token `pos`.
+    fn at(src: &'a str, tokens: &'a [Token], pos: usize) -> Self {
+        Tokens { src, tokens, pos }
+    }
+
     fn eat(&mut self, kw: &str) -> bool {
         let hit = self
             .tokens
@@ -692,11 +685,7 @@ type Object = (String, Option<String>, Vec<String>);
 
 /// `CREATE [UNLOGGED] TABLE [IF NOT EXISTS] name ( ... );`, nothing after the column list.
 fn create_table(src: &str, tokens: &[Token]) -> Option<Object> {
-    let mut t = Tokens {
-        src,
-        tokens,
-        pos: 1,
-    };
+    let mut t = Tokens::at(src, tokens, 1);
     t.eat("unlogged");
     if !t.eat("table") {
         return None;
@@ -715,11 +704,7 @@ fn create_table(src: &str, tokens: &[Token]) -> Option<Object> {
 
 /// `CREATE [UNIQUE] INDEX [CONCURRENTLY] [[IF NOT EXISTS] name] ON [ONLY] table ...`.
 fn create_index(src: &str, tokens: &[Token]) -> Option<Object> {
-    let mut t = Tokens {
-        src,
-        tokens,
-        pos: 1,
-    };
+    let mut t = Tokens::at(src, tokens, 1);
     t.eat("unique");
     if !t.eat("index") {
         return None;
@@ -740,11 +725,7 @@ fn create_index(src: &str, tokens: &[Token]) -> Option<Object> {
 
 /// `CREATE TYPE name ...`.
 fn create_type(src: &str, tokens: &[Token]) -> Option<Object> {
-    let mut t = Tokens {
-        src,
-        tokens,
-        pos: 1,
-    };
+    let mut t = Tokens::at(src, tokens, 1);
     if !t.eat("type") {
         return None;
     }
@@ -754,11 +735,7 @@ fn create_type(src: &str, tokens: &[Token]) -> Option<Object> {
 /// `ALTER TABLE [IF EXISTS] [ONLY] name ...` or `ALTER TYPE name ...`, with `RENAME TO` and `REFERENCES` read from
 /// the rest.
 fn alter(src: &str, tokens: &[Token]) -> Option<Object> {
-    let mut t = Tokens {
-        src,
-        tokens,
-        pos: 2,
-    };
+    let mut t = Tokens::at(src, tokens, 2);
     if t.eat("if") && !t.eat("exists") {
         return None;
     }
@@ -781,11 +758,7 @@ fn alter(src: &str, tokens: &[Token]) -> Option<Object> {
 
 /// `DROP TABLE|TYPE [IF EXISTS] name [CASCADE | RESTRICT]` of one object (the catalog does not cascade to others).
 fn drop(src: &str, tokens: &[Token]) -> Option<Object> {
-    let mut t = Tokens {
-        src,
-        tokens,
-        pos: 2,
-    };
+    let mut t = Tokens::at(src, tokens, 2);
     if t.eat("if") && !t.eat("exists") {
         return None;
     }
