@@ -184,8 +184,7 @@ fn index_refs(src: &str, tokens: &[Token]) -> Vec<String> {
 
 /// For each file, for each statement (in `split` order): whether it must be parsed and replayed, given the shapes
 /// [`file_shapes`] read from `texts`. Every statement of a reported file is needed.
-pub fn needed<'a>(shapes: &'a [Vec<Shape>], texts: &[&str], report: &[bool]) -> Vec<Vec<bool>> {
-    let reported = |file: usize| report.get(file).copied().unwrap_or(false);
+pub fn needed(shapes: &[Vec<Shape>], texts: &[&str], report: &[bool]) -> Vec<Vec<bool>> {
     let everything = || shapes.iter().map(|s| vec![true; s.len()]).collect();
     if shapes
         .iter()
@@ -194,202 +193,268 @@ pub fn needed<'a>(shapes: &'a [Vec<Shape>], texts: &[&str], report: &[bool]) -> 
     {
         return everything();
     }
-    let mut needed: Vec<Vec<bool>> = shapes
-        .iter()
-        .enumerate()
-        .map(|(file, statements)| {
-            statements
-                .iter()
-                .map(|s| reported(file) || matches!(s, Shape::Other { .. }))
-                .collect()
-        })
-        .collect();
+    let links = Links::new(shapes, report);
+    if !links.explains_index_lookups() {
+        return everything();
+    }
+    let mut walk = Walk {
+        links: &links,
+        shapes,
+        texts,
+        needed: shapes
+            .iter()
+            .enumerate()
+            .map(|(file, statements)| {
+                let reported = report.get(file).copied().unwrap_or(false);
+                statements
+                    .iter()
+                    .map(|s| reported || matches!(s, Shape::Other { .. }))
+                    .collect()
+            })
+            .collect(),
+        expanded: HashSet::new(),
+        seen: HashSet::new(),
+        seen_with_definitions: HashSet::new(),
+        renamed: HashSet::new(),
+        wanted: links.seeds.clone(),
+        followed: Vec::new(),
+    };
+    walk.run();
+    walk.needed
+}
 
-    // Object statements, by the names that make them needed: by subject and rename target, or by an index or
-    // constraint name they define; renames also by the old name alone.
-    let mut by_subject: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
-    let mut by_definition: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
-    let mut renames_of: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
-    let mut others_mentioning: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
-    // Names whose history is needed; `true`: their definitions too (see below).
-    let mut wanted: Vec<(&str, bool)> = Vec::new();
-    let mut index_lookups: Vec<&str> = Vec::new();
-    // (file, statement, mentions, objects)
-    let mut unreported_others: Vec<(usize, usize, &Vec<String>, &Vec<String>)> = Vec::new();
-    for (file, statements) in shapes.iter().enumerate() {
-        for (index, statement) in statements.iter().enumerate() {
-            match statement {
-                Shape::Object {
-                    subject,
-                    renamed_to,
-                    defines,
-                    ..
-                } => {
-                    for name in std::iter::once(subject).chain(renamed_to) {
-                        by_subject.entry(name).or_default().push((file, index));
+/// A statement: (file, index in the file).
+type At = (usize, usize);
+
+/// What links statements to names, built once from the shapes.
+struct Links<'a> {
+    /// Object statements by subject and rename target.
+    by_subject: HashMap<&'a str, Vec<At>>,
+    /// Object statements by the index and constraint names they define.
+    by_definition: HashMap<&'a str, Vec<At>>,
+    /// Renames by their old name.
+    renames_of: HashMap<&'a str, Vec<At>>,
+    /// Always-replayed statements of unreported files, by the object names they mention.
+    others_mentioning: HashMap<&'a str, Vec<At>>,
+    /// Every name a reported file mentions.
+    seeds: Vec<(&'a str, bool)>,
+    /// Indexes a reported file drops, alters or reindexes.
+    index_lookups: Vec<&'a str>,
+}
+
+impl<'a> Links<'a> {
+    fn new(shapes: &'a [Vec<Shape>], report: &[bool]) -> Self {
+        let mut links = Links {
+            by_subject: HashMap::new(),
+            by_definition: HashMap::new(),
+            renames_of: HashMap::new(),
+            others_mentioning: HashMap::new(),
+            seeds: Vec::new(),
+            index_lookups: Vec::new(),
+        };
+        let mut unreported_others: Vec<(At, &'a [String])> = Vec::new();
+        let mut object_names: HashSet<&'a str> = HashSet::new();
+        for (file, statements) in shapes.iter().enumerate() {
+            let reported = report.get(file).copied().unwrap_or(false);
+            for (index, statement) in statements.iter().enumerate() {
+                match statement {
+                    Shape::Object {
+                        subject,
+                        renamed_to,
+                        defines,
+                        ..
+                    } => {
+                        for name in std::iter::once(subject).chain(renamed_to) {
+                            links
+                                .by_subject
+                                .entry(name)
+                                .or_default()
+                                .push((file, index));
+                            object_names.insert(name);
+                        }
+                        for name in defines {
+                            links
+                                .by_definition
+                                .entry(name)
+                                .or_default()
+                                .push((file, index));
+                            object_names.insert(name);
+                        }
+                        if renamed_to.is_some() {
+                            links
+                                .renames_of
+                                .entry(subject)
+                                .or_default()
+                                .push((file, index));
+                        }
                     }
-                    for name in defines {
-                        by_definition.entry(name).or_default().push((file, index));
+                    Shape::Other {
+                        mentions,
+                        objects,
+                        index_refs,
+                    } if reported => {
+                        links
+                            .seeds
+                            .extend(mentions.iter().map(|m| (m.as_str(), true)));
+                        links
+                            .index_lookups
+                            .extend(index_refs.iter().map(String::as_str));
+                        object_names.extend(objects.iter().map(String::as_str));
                     }
-                    if renamed_to.is_some() {
-                        renames_of.entry(subject).or_default().push((file, index));
+                    Shape::Other {
+                        mentions, objects, ..
+                    } => {
+                        unreported_others.push(((file, index), mentions));
+                        object_names.extend(objects.iter().map(String::as_str));
                     }
+                    Shape::Data | Shape::Unreadable => {}
                 }
-                // Indexes share the namespace of tables: where a reported file or a needed statement names an index,
-                // a statement that defines an index of that name on any table may have replaced or renamed it. An
-                // always-replayed statement of the history matters only through the names it shares with what is
-                // wanted (it is replayed anyway; a DROP INDEX of an unrelated table's index needs nothing more).
-                Shape::Other {
-                    mentions,
-                    objects,
-                    index_refs,
-                } => {
-                    if reported(file) {
-                        wanted.extend(mentions.iter().map(|m| (m.as_str(), true)));
-                        index_lookups.extend(index_refs.iter().map(String::as_str));
-                    } else {
-                        unreported_others.push((file, index, mentions, objects));
-                    }
-                }
-                Shape::Data | Shape::Unreadable => {}
             }
         }
-    }
-
-    // Always-replayed statements, by the object names they mention: the subjects and definitions above, and the
-    // indexes and new names they name themselves. (Keywords and column names they share with a reported file are
-    // not links.)
-    let mut object_names: HashSet<&str> = by_subject
-        .keys()
-        .chain(by_definition.keys())
-        .copied()
-        .collect();
-    for (_, _, _, objects) in &unreported_others {
-        object_names.extend(objects.iter().map(String::as_str));
-    }
-    for (file, index, mentions, _) in &unreported_others {
-        for name in mentions
-            .iter()
-            .filter(|m| object_names.contains(m.as_str()))
-        {
-            others_mentioning
-                .entry(name)
-                .or_default()
-                .push((*file, *index));
+        // An always-replayed statement links only through object names: keywords and column names it shares with
+        // a reported file are not links.
+        for (at, mentions) in unreported_others {
+            for name in mentions
+                .iter()
+                .filter(|m| object_names.contains(m.as_str()))
+            {
+                links.others_mentioning.entry(name).or_default().push(at);
+            }
         }
+        links
     }
 
-    // The table of an index a reported file names is needed: found through the statements that define the index
-    // or mention it (its name is wanted), or, for an index that got a generated name, through that name's start: its
-    // table's name and `_` (see the loop below). When nothing explains the name, everything is replayed.
-    let table_prefixes = |name: &'a str| {
+    /// Tables whose name and `_` start this name: where an index with a generated name (`Post_authorId_idx`) is.
+    fn table_prefixes(&self, name: &'a str) -> impl Iterator<Item = &'a str> + '_ {
         name.match_indices('_')
             .map(move |(at, _)| &name[..at])
-            .filter(|prefix| by_subject.contains_key(prefix))
-    };
-    for index_name in index_lookups {
-        let explained = by_definition.contains_key(index_name)
-            || others_mentioning.contains_key(index_name)
-            || table_prefixes(index_name).next().is_some();
-        if !explained {
-            return everything();
+            .filter(|prefix| self.by_subject.contains_key(prefix))
+    }
+
+    /// Every index a reported file names is found: by a statement that defines or mentions it, or by its generated
+    /// name. If not, the walk cannot tell which table it is on.
+    fn explains_index_lookups(&self) -> bool {
+        self.index_lookups.iter().all(|&index| {
+            self.by_definition.contains_key(index)
+                || self.others_mentioning.contains_key(index)
+                || self.table_prefixes(index).next().is_some()
+        })
+    }
+}
+
+/// The walk from the reported files' names to every statement they need.
+struct Walk<'l, 'a> {
+    links: &'l Links<'a>,
+    shapes: &'a [Vec<Shape>],
+    texts: &'l [&'l str],
+    needed: Vec<Vec<bool>>,
+    /// Statements whose names were followed (a rename needed only as a rename is not, until wanted whole).
+    expanded: HashSet<At>,
+    seen: HashSet<&'a str>,
+    seen_with_definitions: HashSet<&'a str>,
+    renamed: HashSet<&'a str>,
+    /// Names whose history is needed; `true`: the statements defining an index of that name too.
+    wanted: Vec<(&'a str, bool)>,
+    /// Referenced tables whose renames are needed.
+    followed: Vec<&'a str>,
+}
+
+impl<'a> Walk<'_, 'a> {
+    fn run(&mut self) {
+        loop {
+            if let Some((name, definitions_too)) = self.wanted.pop() {
+                self.want(name, definitions_too);
+            } else if let Some(name) = self.followed.pop() {
+                self.follow_renames(name);
+            } else {
+                break;
+            }
         }
     }
 
-    // Statements whose mentions were followed (a rename needed only as a rename is not, until wanted whole).
-    let mut expanded: HashSet<(usize, usize)> = HashSet::new();
-    let (mut seen, mut seen_with_definitions, mut renamed): (
-        HashSet<&str>,
-        HashSet<&str>,
-        HashSet<&str>,
-    ) = Default::default();
-    let mut followed: Vec<&str> = Vec::new();
-    loop {
-        if let Some((name, definitions_too)) = wanted.pop() {
-            let first = seen.insert(name);
-            let first_with_definitions = definitions_too && seen_with_definitions.insert(name);
-            if first_with_definitions {
-                wanted.extend(table_prefixes(name).map(|table| (table, true)));
-            }
-            let statements = by_subject
-                .get(name)
-                .filter(|_| first)
-                .into_iter()
-                .flatten()
-                .chain(
-                    by_definition
-                        .get(name)
-                        .filter(|_| first_with_definitions)
-                        .into_iter()
-                        .flatten(),
-                );
-            // An always-replayed statement that names a wanted name (`ALTER INDEX a RENAME TO b`, a DO block that
-            // renames a table) links the other names it mentions to it.
-            let others = others_mentioning
-                .get(name)
-                .filter(|_| first)
-                .into_iter()
-                .flatten();
-            for &(file, index) in others {
-                if expanded.insert((file, index)) {
-                    if let Shape::Other { mentions, .. } = &shapes[file][index] {
-                        wanted.extend(mentions.iter().map(|m| (m.as_str(), true)));
-                    }
+    fn want(&mut self, name: &'a str, definitions_too: bool) {
+        let links = self.links;
+        let first = self.seen.insert(name);
+        let first_with_definitions = definitions_too && self.seen_with_definitions.insert(name);
+        if first_with_definitions {
+            self.wanted
+                .extend(links.table_prefixes(name).map(|table| (table, true)));
+        }
+        // An always-replayed statement that names a wanted name (`ALTER INDEX a RENAME TO b`, a DO block that
+        // renames a table) links the other names it mentions to it.
+        let others = links.others_mentioning.get(name).filter(|_| first);
+        for &at in others.into_iter().flatten() {
+            if self.expanded.insert(at) {
+                if let Shape::Other { mentions, .. } = &self.shapes[at.0][at.1] {
+                    self.wanted
+                        .extend(mentions.iter().map(|m| (m.as_str(), true)));
                 }
             }
-            for &(file, index) in statements {
-                needed[file][index] = true;
-                if !expanded.insert((file, index)) {
-                    continue;
-                }
-                if let Shape::Object {
-                    references,
-                    span,
-                    mentions,
-                    ..
-                } = &shapes[file][index]
-                {
-                    let mentions = mentions.get_or_init(|| {
-                        let text = texts
-                            .get(file)
-                            .and_then(|t| t.get(span.clone()))
-                            .unwrap_or("");
-                        split(text)
-                            .statements
-                            .iter()
-                            .flat_map(|s| self::mentions(text, &s.tokens))
-                            .collect()
-                    });
-                    let linked = mentions.iter().filter(|m| !references.contains(m));
-                    wanted.extend(linked.map(|m| (m.as_str(), true)));
-                    followed.extend(references.iter().map(String::as_str));
-                }
+        }
+        let by_subject = links.by_subject.get(name).filter(|_| first);
+        let by_definition = links
+            .by_definition
+            .get(name)
+            .filter(|_| first_with_definitions);
+        for &at in by_subject.into_iter().chain(by_definition).flatten() {
+            self.needed[at.0][at.1] = true;
+            if self.expanded.insert(at) {
+                self.expand_object(at);
             }
-        } else if let Some(name) = followed.pop() {
-            if !renamed.insert(name) {
-                continue;
-            }
-            // A rename inside an always-replayed statement (a DO block) is followed too.
-            for &(file, index) in others_mentioning.get(name).into_iter().flatten() {
-                if let Shape::Other { objects, .. } = &shapes[file][index] {
-                    followed.extend(objects.iter().map(String::as_str));
-                }
-            }
-            for &(file, index) in renames_of.get(name).into_iter().flatten() {
-                needed[file][index] = true;
-                if let Shape::Object {
-                    renamed_to: Some(to),
-                    ..
-                } = &shapes[file][index]
-                {
-                    followed.push(to);
-                }
-            }
-        } else {
-            break;
         }
     }
-    needed
+
+    /// A needed object statement: every name it mentions is wanted, but of the tables its foreign keys reference
+    /// only the renames.
+    fn expand_object(&mut self, (file, index): At) {
+        let Shape::Object {
+            references,
+            span,
+            mentions,
+            ..
+        } = &self.shapes[file][index]
+        else {
+            return;
+        };
+        let mentions = mentions.get_or_init(|| {
+            let text = self
+                .texts
+                .get(file)
+                .and_then(|t| t.get(span.clone()))
+                .unwrap_or("");
+            split(text)
+                .statements
+                .iter()
+                .flat_map(|s| self::mentions(text, &s.tokens))
+                .collect()
+        });
+        let linked = mentions.iter().filter(|m| !references.contains(m));
+        self.wanted.extend(linked.map(|m| (m.as_str(), true)));
+        self.followed.extend(references.iter().map(String::as_str));
+    }
+
+    fn follow_renames(&mut self, name: &'a str) {
+        if !self.renamed.insert(name) {
+            return;
+        }
+        let links = self.links;
+        // A rename inside an always-replayed statement (a DO block) is followed too.
+        for &(file, index) in links.others_mentioning.get(name).into_iter().flatten() {
+            if let Shape::Other { objects, .. } = &self.shapes[file][index] {
+                self.followed.extend(objects.iter().map(String::as_str));
+            }
+        }
+        for &(file, index) in links.renames_of.get(name).into_iter().flatten() {
+            self.needed[file][index] = true;
+            if let Shape::Object {
+                renamed_to: Some(to),
+                ..
+            } = &self.shapes[file][index]
+            {
+                self.followed.push(to);
+            }
+        }
+    }
 }
 
 /// Words after which a statement names an object.
