@@ -240,6 +240,8 @@ struct Links<'a> {
     seeds: Vec<(&'a str, bool)>,
     /// Indexes a reported file drops, alters or reindexes.
     index_lookups: Vec<&'a str>,
+    /// Every index any statement drops, alters or reindexes: the names that may have been generated.
+    index_refs: HashSet<&'a str>,
 }
 
 impl<'a> Links<'a> {
@@ -251,6 +253,7 @@ impl<'a> Links<'a> {
             others_mentioning: HashMap::new(),
             seeds: Vec::new(),
             index_lookups: Vec::new(),
+            index_refs: HashSet::new(),
         };
         let mut unreported_others: Vec<(At, &'a [String])> = Vec::new();
         let mut object_names: HashSet<&'a str> = HashSet::new();
@@ -299,12 +302,20 @@ impl<'a> Links<'a> {
                         links
                             .index_lookups
                             .extend(index_refs.iter().map(String::as_str));
+                        links
+                            .index_refs
+                            .extend(index_refs.iter().map(String::as_str));
                         object_names.extend(objects.iter().map(String::as_str));
                     }
                     Shape::Other {
-                        mentions, objects, ..
+                        mentions,
+                        objects,
+                        index_refs,
                     } => {
                         unreported_others.push(((file, index), mentions));
+                        links
+                            .index_refs
+                            .extend(index_refs.iter().map(String::as_str));
                         object_names.extend(objects.iter().map(String::as_str));
                     }
                     Shape::Data | Shape::Unreadable => {}
@@ -376,7 +387,9 @@ impl<'a> Walk<'_, 'a> {
         let links = self.links;
         let first = self.seen.insert(name);
         let first_with_definitions = definitions_too && self.seen_with_definitions.insert(name);
-        if first_with_definitions {
+        // A dropped or altered index that no statement names may have a generated name (snake_case column names
+        // are not taken for one).
+        if first_with_definitions && links.index_refs.contains(name) {
             self.wanted
                 .extend(links.table_prefixes(name).map(|table| (table, true)));
         }
