@@ -1,7 +1,8 @@
 //! What every fuzz target checks: the whole pipeline (split → parse → ops → catalog → rules) runs
-//! without panicking, and every finding points inside its file, on char boundaries.
+//! without panicking, every finding points inside its file, on char boundaries, and a run that reports some files
+//! (replaying only what they need of the others) finds what a full replay finds.
 
-use migrate_lint::lint::lint_history;
+use migrate_lint::lint::{lint_history, lint_history_replaying, Replayed};
 use migrate_lint::settings::Settings;
 use migrate_lint::source::SourceFile;
 
@@ -22,6 +23,13 @@ pub fn migration(index: usize, text: &str) -> SourceFile {
 /// Lints `files` as one history and panics on any finding whose span is not a valid slice of its file.
 pub fn lint_and_check(files: &[SourceFile], report: &[bool]) {
     let result = lint_history(files, report, &Settings::default());
+    if report.contains(&false) {
+        let full = lint_history_replaying(files, report, &Settings::default(), Replayed::All);
+        assert_eq!(
+            result.diagnostics, full.diagnostics,
+            "replaying only the needed statements changed the findings"
+        );
+    }
     for d in &result.diagnostics {
         let file = files
             .get(d.file)
