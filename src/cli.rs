@@ -464,8 +464,8 @@ fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) 
 /// replaced bytes and an error when it is not UTF-8.
 fn read_migration(path: &Path, migration: &str) -> (Option<SourceFile>, Option<String>) {
     let display = display_path(path);
-    // Opened once, and read for exactly the size the open file reports: discovery only lets regular files through,
-    // so no EOF probe is needed (a file growing meanwhile is read as it was).
+    // Opened once; the size the open file reports is only a hint (some file systems report 0), so reading goes on
+    // to the end, and stops past the limit even if the size lied.
     let mut bytes = Vec::new();
     let mut size = 0;
     let read = std::fs::File::open(path).and_then(|file| {
@@ -473,12 +473,13 @@ fn read_migration(path: &Path, migration: &str) -> (Option<SourceFile>, Option<S
         if size > MAX_FILE_BYTES {
             return Ok(0);
         }
-        bytes.reserve_exact(size as usize);
-        file.take(size).read_to_end(&mut bytes)
+        bytes.reserve_exact(size as usize + 1);
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
     });
     if let Err(e) = read {
         return (None, Some(format!("{display}: cannot read: {e}")));
     }
+    let size = size.max(bytes.len() as u64);
     if size > MAX_FILE_BYTES {
         return (
             None,
