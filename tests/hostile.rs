@@ -121,6 +121,27 @@ fn deeply_nested_dollar_quotes_in_the_history_do_not_crash_a_one_file_run() {
     assert_drop_still_found(&o);
 }
 
+/// procfs (like some network file systems) reports a size of 0 for a file with content: the size is only a hint.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_whose_size_says_zero_is_still_read() {
+    let dir = history_with("20240103000000_proc", b"");
+    let file = dir.path().join("20240103000000_proc/migration.sql");
+    fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink("/proc/version", &file).unwrap();
+    assert_eq!(fs::metadata(&file).unwrap().len(), 0);
+    let o = lint(dir.path());
+    let unparsed_there = o.report["diagnostics"].as_array().unwrap().iter().any(|d| {
+        d["rule"] == "unparsed-statement" && d["path"].as_str().unwrap().contains("_proc")
+    });
+    assert!(
+        unparsed_there,
+        "its text (not SQL) must be read: {}",
+        o.report
+    );
+    assert_drop_still_found(&o);
+}
+
 #[test]
 fn a_one_megabyte_statement_is_linted() {
     let rows: Vec<String> = (0..40_000)
