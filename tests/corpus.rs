@@ -1,24 +1,12 @@
 //! The real migration histories in ../shared/corpus: no crash, exit 0 or 1, every unparsed statement listed with
 //! its location, and the number of unparsed statements per corpus never goes up.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
 
-fn corpus_root() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if root.is_dir() {
-        return Some(root);
-    }
-    // CI always has the corpus beside the clone; elsewhere it is optional.
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "../shared/corpus is missing on CI"
-    );
-    eprintln!("skipped: no ../shared/corpus beside this checkout");
-    None
-}
+mod common;
+use common::corpus_root;
 
 fn baseline() -> Vec<(String, u64)> {
     include_str!("corpus_unparsed.txt")

@@ -2,8 +2,6 @@
 //! that was created earlier in the same migration file. The check reads the table names from the findings' messages
 //! and the CREATE TABLE operations from the file, independently of the rules' own bookkeeping.
 
-use std::path::PathBuf;
-
 use migrate_lint::discover::discover_paths;
 use migrate_lint::lint::{analyze, lint_history};
 use migrate_lint::ops::OpKind;
@@ -11,7 +9,7 @@ use migrate_lint::rules::{find, Category};
 use migrate_lint::settings::Settings;
 use migrate_lint::source::SourceFile;
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
+mod common;
 
 /// `... lock on "A" and "B" (it blocks ...)` → [`"A"`, `"B"`].
 fn locked_tables(message: &str) -> Vec<String> {
@@ -40,18 +38,15 @@ fn locked_table_names_are_read_from_messages() {
 
 #[test]
 fn no_lock_finding_on_a_table_created_earlier_in_the_same_file() {
-    let root = PathBuf::from(CORPUS);
-    if !root.is_dir() {
-        // CI always has the corpus beside the clone; elsewhere it is optional.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{CORPUS} is missing on CI"
-        );
-        eprintln!("{CORPUS} not present; skipping the corpus acceptance check");
+    let Some(root) = common::corpus_root() else {
         return;
-    }
-    let (histories, _) = discover_paths(&[root]);
-    assert!(!histories.is_empty(), "no histories found in {CORPUS}");
+    };
+    let (histories, _) = discover_paths(std::slice::from_ref(&root));
+    assert!(
+        !histories.is_empty(),
+        "no histories found in {}",
+        root.display()
+    );
     let mut checked = 0;
     let mut violations = Vec::new();
     for history in &histories {

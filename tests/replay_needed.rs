@@ -87,15 +87,9 @@ fn check_history(root: &Path, files: &[SourceFile], samples: usize) -> usize {
 
 #[test]
 fn linting_one_file_finds_what_a_full_replay_finds_on_the_corpus() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !root.is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "../shared/corpus is missing on CI"
-        );
-        eprintln!("skipped: no ../shared/corpus beside this checkout");
+    let Some(root) = common::corpus_root() else {
         return;
-    }
+    };
     // About 40 files of each history; `MIGRATE_LINT_SAMPLES=100000` compares every file (10 s in release).
     let samples = std::env::var("MIGRATE_LINT_SAMPLES")
         .ok()
