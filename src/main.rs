@@ -3,8 +3,10 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    // mimalloc asks the kernel for transparent huge pages, which then zeroes 2 MiB at each first touch: more than a
-    // short run (a pre-commit hook) spends on linting, and three times the resident memory.
+    // Transparent huge pages make the kernel zero 2 MiB at each first touch: more than a short run (a pre-commit
+    // hook) spends on linting, and three times the resident memory. mimalloc's `no_thp` feature (Cargo.toml) stops it
+    // asking for them, which covers the allocations made before main; this also covers kernels that use them
+    // unasked (`transparent_hugepage=always`).
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes plain integers and only sets a flag on this process.
     unsafe {
