@@ -42,11 +42,16 @@ pub struct Finding {
     pub help: Option<String>,
     /// The safe SQL and schema edit (shown with `--fix-suggestions`).
     pub suggestion: Option<Suggestion>,
+    /// Whether this run prints suggestions. Building one can cost more than the finding (some rewrite their whole
+    /// migration), so `with_suggestion` builds it only when it will be shown.
+    pub suggestion_wanted: bool,
 }
 
 impl Finding {
-    pub fn with_suggestion(mut self, suggestion: Suggestion) -> Self {
-        self.suggestion = Some(suggestion);
+    pub fn with_suggestion(mut self, build: impl FnOnce() -> Suggestion) -> Self {
+        if self.suggestion_wanted {
+            self.suggestion = Some(build());
+        }
         self
     }
 }

@@ -212,6 +212,7 @@ impl Replay<'_> {
                 recognized_by_tokens: *recognized,
                 file,
                 file_index,
+                settings: self.settings,
             };
             self.findings.collect(|check, out| {
                 if let Check::Statement(f) = check {

@@ -181,6 +181,42 @@ fn every_rule_pages_bad_example_gets_a_suggestion_that_fixes_it() {
     }
 }
 
+/// Suggestions are built only when a run shows them, and leaving them out changes no finding.
+#[test]
+fn findings_are_the_same_whether_or_not_suggestions_are_built() {
+    for rule in RULES
+        .iter()
+        .filter(|r| !APPLIED_HISTORY_RULES.contains(&r.id))
+    {
+        let ex = example(rule.doc, "Bad");
+        let files = [file("0_setup", &ex.setup), file("1_bad", &ex.migration)];
+        let mut settings = settings_with(rule.id);
+        let with = lint_history(&files, &[false, true], &settings).diagnostics;
+        settings.keep_suggestions = false;
+        let without = lint_history(&files, &[false, true], &settings).diagnostics;
+        assert!(
+            without.iter().all(|d| d.suggestion.is_none()),
+            "{}: a suggestion was kept",
+            rule.id
+        );
+        if !WITHOUT_SUGGESTION.contains(&rule.id) {
+            assert!(
+                with.iter().any(|d| d.suggestion.is_some()),
+                "{}: no suggestion built",
+                rule.id
+            );
+        }
+        let stripped: Vec<Diagnostic> = with
+            .into_iter()
+            .map(|d| Diagnostic {
+                suggestion: None,
+                ..d
+            })
+            .collect();
+        assert_eq!(stripped, without, "{}", rule.id);
+    }
+}
+
 const USERS: &str = r#"CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');
 CREATE TABLE "Member" ("id" TEXT NOT NULL, "role" "Role" NOT NULL, CONSTRAINT "Member_pkey" PRIMARY KEY ("id"));
 CREATE TABLE "User" ("id" TEXT NOT NULL, "email" TEXT, "name" TEXT, "age" INTEGER NOT NULL,

@@ -24,6 +24,6 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             format!("{table}.{} is {ty}: char(n) pads every value with spaces to n characters, which surprises comparisons and wastes space", display_ident(column)),
             Some("use text (or varchar(n) if a limit is really needed)".to_string()),
         )
-        .with_suggestion(retyped_as_text(ctx, table, column, ty, "@db.Char", "values are no longer padded with spaces")));
+        .with_suggestion(|| retyped_as_text(ctx, table, column, ty, "@db.Char", "values are no longer padded with spaces")));
     }
 }

@@ -105,7 +105,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                     .to_string(),
             ),
         )
-        .with_suggestion(suggest_enum(swap)));
+        .with_suggestion(|| suggest_enum(swap)));
     }
 }
 
@@ -143,7 +143,7 @@ fn rewrite_finding(
         ),
         Some(help),
     )
-    .with_suggestion(suggest_expand(ctx, replayed, table, column, new))
+    .with_suggestion(|| suggest_expand(ctx, replayed, table, column, new))
 }
 
 fn enum_swaps(ctx: &MigrationContext) -> Vec<EnumSwap> {

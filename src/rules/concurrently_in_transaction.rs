@@ -48,7 +48,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                     "move the {what} statement into a migration file of its own, with nothing else in it"
                 )),
             )
-            .with_suggestion(suggest(ctx)),
+            .with_suggestion(|| suggest(ctx)),
         );
     }
 }

@@ -75,7 +75,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                             LockMode::ShareUpdateExclusive.name()
                         )),
                     )
-                    .with_suggestion(suggest_not_valid(ctx.file.slice(&replayed.op.span), table, constraint)));
+                    .with_suggestion(|| suggest_not_valid(ctx.file.slice(&replayed.op.span), table, constraint)));
                 }
             }
             OpKind::ValidateConstraint { table, name } => {
@@ -97,7 +97,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                                 .to_string(),
                         ),
                     )
-                    .with_suggestion(suggest_later_validate(ctx, &replayed.op.span)));
+                    .with_suggestion(|| suggest_later_validate(ctx, &replayed.op.span)));
                 }
             }
             _ => {}

@@ -41,7 +41,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
                 .to_string(),
         ),
     )
-    .with_suggestion(suggest(ctx.file.slice(&ctx.op.span), spec)));
+    .with_suggestion(|| suggest(ctx.file.slice(&ctx.op.span), spec)));
 }
 
 /// The same index, built CONCURRENTLY, alone in its migration.

@@ -46,7 +46,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
                 .to_string(),
         ),
     )
-    .with_suggestion(suggest(ctx, *kind, table)));
+    .with_suggestion(|| suggest(ctx, *kind, table)));
 }
 
 /// The statement leaves the migration; the notes give its batched form to run from a script.

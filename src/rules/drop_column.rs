@@ -42,7 +42,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                     .to_string(),
             ),
         )
-        .with_suggestion(suggest(table, column, before)));
+        .with_suggestion(|| suggest(table, column, before)));
     }
 }
 

@@ -41,7 +41,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                             .to_string(),
                     ),
                 )
-                .with_suggestion(
+                .with_suggestion(|| 
                     Suggestion::new(
                         format!("drop {index} CONCURRENTLY, in a migration of its own"),
                         Placement::Replace,

@@ -35,7 +35,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
                     .to_string(),
             ),
         )
-    .with_suggestion(suggest(what, name)));
+    .with_suggestion(|| suggest(what, name)));
     }
 }
 

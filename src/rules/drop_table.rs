@@ -39,7 +39,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                     .to_string(),
             ),
         )
-        .with_suggestion(suggest(table)));
+        .with_suggestion(|| suggest(table)));
     }
 }
 

@@ -69,6 +69,7 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
         };
         out.push(Finding {
             suggestion: None,
+            suggestion_wanted: ctx.settings.keep_suggestions,
             file: index,
             span: file.line_span(line),
             message: format!(
@@ -100,6 +101,7 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
             let finding = match renamed {
                 Some((index, file)) => Finding {
                     suggestion: None,
+                    suggestion_wanted: ctx.settings.keep_suggestions,
                     file: index,
                     span: file.line_span(1),
                     message: format!(
@@ -122,6 +124,7 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
                     };
                     Finding {
                         suggestion: None,
+                        suggestion_wanted: ctx.settings.keep_suggestions,
                         file: index,
                         span: 0..0,
                         message: format!(

@@ -39,7 +39,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                             "put the ADD VALUE statement alone in its own migration file".to_string(),
                         ),
                     )
-                    .with_suggestion(suggest(ctx)));
+                    .with_suggestion(|| suggest(ctx)));
                     continue;
                 }
                 if !tx.in_block {
@@ -86,7 +86,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                                 .to_string(),
                         ),
                     )
-                    .with_suggestion(suggest(ctx)));
+                    .with_suggestion(|| suggest(ctx)));
                 }
             }
             _ => {}

@@ -35,6 +35,7 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
             };
             out.push(Finding {
                 suggestion: None,
+                suggestion_wanted: ctx.settings.keep_suggestions,
                 file: index,
                 span: ctx.files[index].line_span(1),
                 message: format!(

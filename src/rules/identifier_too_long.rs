@@ -23,6 +23,10 @@ fn check(ctx: &StatementContext, out: &mut Vec<Finding>) {
     let src = &ctx.file.text;
     let mut seen: Vec<String> = Vec::new();
     for token in &ctx.statement.tokens {
+        // An identifier's value is never longer than its spelling (quotes and escapes only shrink it).
+        if token.span.len() <= MAX_BYTES {
+            continue;
+        }
         let Some(value) = ident_value(token, src) else {
             continue;
         };
@@ -31,7 +35,8 @@ fn check(ctx: &StatementContext, out: &mut Vec<Finding>) {
         }
         let truncated = truncate_identifier(&value);
         out.push(Finding {
-            suggestion: Some(suggest(ctx)),
+            suggestion: ctx.settings.keep_suggestions.then(|| suggest(ctx)),
+            suggestion_wanted: ctx.settings.keep_suggestions,
             file: ctx.file_index,
             span: token.span.clone(),
             message: format!(

@@ -568,7 +568,7 @@ pub fn check_constraint_index_build(
                  then in the next: `ALTER TABLE {table} ADD CONSTRAINT ... {keyword} USING INDEX \"idx\";` {after}"
             )),
         )
-        .with_suggestion(index_then_constraint(
+        .with_suggestion(|| index_then_constraint(
             table,
             constraint.name.as_deref(),
             columns,

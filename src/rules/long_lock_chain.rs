@@ -62,7 +62,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                             .to_string(),
                     ),
                 )
-                .with_suggestion(suggest(ctx, &replayed.op.span)));
+                .with_suggestion(|| suggest(ctx, &replayed.op.span)));
                 return;
             }
         }

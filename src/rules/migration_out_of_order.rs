@@ -53,6 +53,7 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
         };
         out.push(Finding {
             suggestion: None,
+            suggestion_wanted: ctx.settings.keep_suggestions,
             file: index,
             span: file.line_span(1),
             message: format!(

@@ -44,7 +44,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                         .to_string(),
                 ),
             )
-            .with_suggestion(
+            .with_suggestion(|| 
                 split_suggestion(ctx, "start the migration with SET lock_timeout", &|statement, text| {
                     alone_if_concurrent(ctx, statement, text)
                 })

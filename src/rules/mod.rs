@@ -118,6 +118,7 @@ pub struct StatementContext<'a> {
     pub recognized_by_tokens: bool,
     pub file: &'a SourceFile,
     pub file_index: usize,
+    pub settings: &'a Settings,
 }
 
 pub struct OpContext<'a> {
@@ -146,6 +147,7 @@ impl OpContext<'_> {
             message,
             help,
             suggestion: None,
+            suggestion_wanted: self.settings.keep_suggestions,
         }
     }
 }
@@ -187,6 +189,7 @@ impl MigrationContext<'_> {
             message,
             help,
             suggestion: None,
+            suggestion_wanted: self.settings.keep_suggestions,
         }
     }
 }

@@ -45,7 +45,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             display_ident(&column.name)
         ),
         Some(help),
-    ).with_suggestion(suggest(table, column, ctx.catalog, unique)));
+    ).with_suggestion(|| suggest(table, column, ctx.catalog, unique)));
 }
 
 /// The column is unique: inline, or (as Prisma writes `@unique`) by an index or constraint later in the migration.

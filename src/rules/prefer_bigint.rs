@@ -24,7 +24,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             format!("{table}.{} is {ty}: a 32-bit (or 16-bit) integer runs out at 2,147,483,647 (32,767), and widening it later rewrites the table under an ACCESS EXCLUSIVE lock", display_ident(column)),
             Some("use bigint: `BigInt` in Prisma (`@default(autoincrement())` gives bigserial)".to_string()),
         )
-        .with_suggestion(retyped(
+        .with_suggestion(|| retyped(
             ctx,
             table,
             column,

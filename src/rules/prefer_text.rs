@@ -24,6 +24,6 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             format!("{table}.{} is {ty}: raising a varchar limit is cheap, but lowering it rewrites the table, and the limit is usually arbitrary", display_ident(column)),
             Some("use text (`String` without `@db.VarChar(n)`), and validate lengths in the application or with a CHECK constraint".to_string()),
         )
-        .with_suggestion(retyped_as_text(ctx, table, column, ty, "@db.VarChar", "check lengths in the application or with a CHECK constraint")));
+        .with_suggestion(|| retyped_as_text(ctx, table, column, ty, "@db.VarChar", "check lengths in the application or with a CHECK constraint")));
     }
 }

@@ -24,7 +24,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             format!("{table}.{} is {ty}: a timestamp without time zone stores wall-clock time with no offset, so values written from servers or sessions in different time zones cannot be compared", display_ident(column)),
             Some("use timestamptz: `@db.Timestamptz(3)` on the DateTime field".to_string()),
         )
-        .with_suggestion({
+        .with_suggestion(|| {
             let new = ty.trim_end_matches("[]").replacen("timestamp", "timestamptz", 1);
             let precision = new.strip_prefix("timestamptz").unwrap_or_default();
             retyped(

@@ -34,7 +34,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                          rename only in Prisma with `@map(\"{old}\")`"
                     )),
                 )
-                .with_suggestion(suggest(name, old, new)));
+                .with_suggestion(|| suggest(name, old, new)));
             }
             _ => {}
         }

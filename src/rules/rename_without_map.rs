@@ -32,7 +32,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                     "keep the column and rename only the Prisma field: `{new} <Type> @map(\"{old}\")`"
                 )),
             )
-            .with_suggestion({
+            .with_suggestion(|| {
                 let before = ctx.catalog_before.table(table).and_then(|t| t.column(old));
                 map_field(
                     table,
@@ -55,7 +55,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                     table.name
                 )),
             )
-            .with_suggestion(map_model(
+            .with_suggestion(|| map_model(
                 &table.name,
                 new_name,
                 "remove the RENAME TO from this migration",
@@ -82,7 +82,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 old = pair.dropped_column
             )),
         )
-        .with_suggestion(map_field(
+        .with_suggestion(|| map_field(
             pair.table,
             pair.dropped_column,
             pair.added_column,
@@ -108,7 +108,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 pair.old.name
             )),
         )
-        .with_suggestion(map_model(
+        .with_suggestion(|| map_model(
             &pair.old.name,
             &pair.new.name,
             "remove the DROP TABLE and the CREATE TABLE (with its indexes and constraints) from this migration \

@@ -50,7 +50,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
         ),
         Some(help),
     )
-    .with_suggestion(suggest(
+    .with_suggestion(|| suggest(
         table,
         column,
         ctx.settings.postgres_version,

@@ -193,7 +193,7 @@ pub fn retyped(
 /// For findings whose fix is commands, not SQL (the applied history): a notes-only suggestion whose note is the
 /// finding's help, which names the exact commands.
 pub fn steps_from_help(findings: &mut [Finding], summary: &str) {
-    for finding in findings {
+    for finding in findings.iter_mut().filter(|f| f.suggestion_wanted) {
         let mut suggestion = Suggestion::notes_only(summary);
         if let Some(help) = &finding.help {
             suggestion = suggestion.note(help.clone());

@@ -66,7 +66,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
         ),
         Some(help),
     )
-    .with_suggestion(suggest(ctx, *command, target.as_ref())));
+    .with_suggestion(|| suggest(ctx, *command, target.as_ref())));
 }
 
 /// REINDEX CONCURRENTLY alone in its migration; VACUUM FULL and CLUSTER leave the migration for pg_repack.

@@ -32,7 +32,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
                     .to_string(),
             ),
         )
-    .with_suggestion(suggest(ctx, table)));
+    .with_suggestion(|| suggest(ctx, table)));
     }
 }
 

@@ -52,7 +52,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
                 .to_string()
         }),
     )
-    .with_suggestion(suggest(ctx, table, column)));
+    .with_suggestion(|| suggest(ctx, table, column)));
 }
 
 /// Add the column plain, set the default for new rows, and backfill the existing rows in batches.
