@@ -1,6 +1,6 @@
 //! The command line: read configuration, discover histories, lint each, render, and pick the exit code.
 
-use std::io::{IsTerminal, Read};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -17,8 +17,8 @@ use crate::discover::{discover_paths, History};
 use crate::lint::{lint_history, LintResult};
 use crate::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::report::{
-    fails, render_github, render_gitlab, render_human, render_json, render_sarif,
-    render_statistics, Format, Report,
+    fails, render_github, render_gitlab, render_human, render_sarif, render_statistics, write_json,
+    Format, Report,
 };
 use crate::rules::RULES;
 use crate::source::SourceFile;
@@ -135,25 +135,16 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Rules) => {
-            print_rules();
-            ExitCode::SUCCESS
-        }
+        Some(Command::Rules) => print_text(&rules_table()),
         Some(Command::Explain { rule }) => match commands::explain(&rule) {
-            Ok(page) => {
-                print!("{page}");
-                ExitCode::SUCCESS
-            }
+            Ok(page) => print_text(page),
             Err(e) => {
                 eprintln!("error: {e}");
                 ExitCode::from(2)
             }
         },
         Some(Command::Init) => match commands::init(Path::new(".")) {
-            Ok(path) => {
-                println!("wrote {}", display_path(&path));
-                ExitCode::SUCCESS
-            }
+            Ok(path) => print_text(&format!("wrote {}\n", display_path(&path))),
             Err(e) => {
                 eprintln!("error: {e}");
                 ExitCode::from(2)
@@ -163,10 +154,23 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn print_rules() {
+/// Prints to stdout; a closed pipe is an error (exit 2), not the panic `print!` makes of it.
+fn print_text(text: &str) -> ExitCode {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write output: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn rules_table() -> String {
+    let mut table = String::new();
     for rule in RULES {
-        println!(
-            "{:<30} {:<8} {:<12} {}",
+        table += &format!(
+            "{:<30} {:<8} {:<12} {}\n",
             rule.id,
             // Opt-in rules are off until lint.toml gives them a severity.
             if rule.enabled_by_default {
@@ -178,6 +182,7 @@ fn print_rules() {
             rule.summary
         );
     }
+    table
 }
 
 /// Exit codes: 0 clean, 1 a finding at or above the severity threshold, 2 a usage, configuration or input error.
@@ -302,25 +307,9 @@ fn run(cli: &Cli) -> u8 {
         },
         suggestions: cli.fix_suggestions,
     };
-    match cli.format {
-        Format::Json => println!("{}", render_json(&report)),
-        Format::Sarif => println!("{}", render_sarif(&report)),
-        Format::Gitlab => println!("{}", render_gitlab(&report)),
-        Format::Github => print!("{}", render_github(&report)),
-        Format::Human => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            if let Err(e) = render_human(&report, color) {
-                eprintln!("error: cannot write output: {e}");
-                return 2;
-            }
-        }
-    }
-    if cli.statistics {
-        // Machine formats keep stdout parseable.
-        match cli.format {
-            Format::Human | Format::Github => print!("{}", render_statistics(&report)),
-            _ => eprint!("{}", render_statistics(&report)),
-        }
+    if let Err(e) = write_report(&report, cli.format, cli.statistics) {
+        eprintln!("error: cannot write output: {e}");
+        return 2;
     }
     if !input_errors.is_empty() {
         2
@@ -329,6 +318,30 @@ fn run(cli: &Cli) -> u8 {
     } else {
         0
     }
+}
+
+/// Writes the report, and the statistics when asked, to stdout. A closed pipe (`| head`) is an error to report, where
+/// `print!` would panic.
+fn write_report(report: &Report, format: Format, statistics: bool) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    match format {
+        Format::Json => write_json(report, &mut out)?,
+        Format::Sarif => writeln!(out, "{}", render_sarif(report))?,
+        Format::Gitlab => writeln!(out, "{}", render_gitlab(report))?,
+        Format::Github => write!(out, "{}", render_github(report))?,
+        Format::Human => {
+            let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            render_human(report, color)?;
+        }
+    }
+    if statistics {
+        // Machine formats keep stdout parseable.
+        match format {
+            Format::Human | Format::Github => write!(out, "{}", render_statistics(report))?,
+            _ => io::stderr().write_all(render_statistics(report).as_bytes())?,
+        }
+    }
+    out.flush()
 }
 
 /// Resolves the schema edits of the suggestions against the schema.prisma beside the migrations folder, if any.

@@ -217,3 +217,32 @@ fn unreadable_file_is_named() {
     );
     assert_drop_still_found(&o);
 }
+
+/// `migrate-lint ... | head` closes the pipe before everything is written: each command and format says so and exits
+/// 2, no panic.
+#[test]
+fn a_closed_output_pipe_is_an_error_not_a_panic() {
+    let dir = history_with("20240103000000_more", b"DROP TABLE \"User\";\n");
+    let path = dir.path().to_str().unwrap();
+    let mut runs: Vec<Vec<&str>> = ["human", "json", "sarif", "github", "gitlab"]
+        .into_iter()
+        .map(|format| vec!["--statistics", "--format", format, path])
+        .collect();
+    runs.push(vec!["rules"]);
+    runs.push(vec!["explain", "drop-column"]);
+    for args in runs {
+        // A pipe whose reading end is already closed: the first write fails, whatever its size.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+            .args(&args)
+            .env("NO_COLOR", "1")
+            .stdout(writer)
+            .output()
+            .expect("run migrate-lint");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("cannot write output"), "{args:?}: {stderr}");
+    }
+}

@@ -1,5 +1,7 @@
 //! One JSON object for machines: diagnostics with 1-based positions, and a summary.
 
+use std::io::{self, Write};
+
 use serde::Serialize;
 
 use super::Report;
@@ -40,7 +42,8 @@ struct Summary {
     warnings: usize,
 }
 
-pub fn render_json(report: &Report) -> String {
+/// Streams the report (a corpus's report is megabytes: no need to hold it all), then a newline.
+pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let diagnostics = report
         .shown()
         .filter_map(|d| {
@@ -62,7 +65,7 @@ pub fn render_json(report: &Report) -> String {
             })
         })
         .collect();
-    let out = JsonReport {
+    let report = JsonReport {
         diagnostics,
         summary: Summary {
             files: report.reported_files,
@@ -73,5 +76,6 @@ pub fn render_json(report: &Report) -> String {
         },
         input_errors: report.input_errors,
     };
-    serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    out.write_all(b"\n")
 }
