@@ -17,6 +17,7 @@ pub mod git;
 pub mod lint;
 pub mod ops;
 pub mod parse;
+pub mod parser_tokens;
 pub mod prisma_schema;
 pub mod relevance;
 pub mod report;

@@ -5,8 +5,9 @@ use std::ops::Range;
 use sqlparser::ast;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::Tokenizer;
+use sqlparser::tokenizer::{TokenWithSpan, Tokenizer};
 
+use crate::parser_tokens::parser_tokens;
 use crate::split::{RawStatement, Token};
 
 /// One statement of a migration file, with its parse result. Only lowering reads the AST.
@@ -57,7 +58,7 @@ pub fn parse_statement(file_text: &str, raw: RawStatement) -> ParsedStatement {
             message: what.to_string(),
             offset: at,
         }),
-        None => parse_one(text, raw.tokens.len()).map_err(|e| failure(text, raw.span.start, e)),
+        None => parse_one(file_text, text, &raw).map_err(|e| failure(text, raw.span.start, e)),
     };
     ParsedStatement {
         span: raw.span,
@@ -66,14 +67,33 @@ pub fn parse_statement(file_text: &str, raw: RawStatement) -> ParsedStatement {
     }
 }
 
-/// `our_tokens`: how many tokens the splitter found. sqlparser also makes a token of the whitespace between two,
-/// so twice as many (plus room for comments) avoids regrowing its token list, which was most of its tokenizing cost.
-fn parse_one(text: &str, our_tokens: usize) -> Result<ast::Statement, ParserError> {
-    let dialect = PostgreSqlDialect {};
+/// Parses from the splitter's tokens where they convert ([`parser_tokens`]); otherwise, and to place the message of
+/// a failure, from sqlparser's own.
+fn parse_one(
+    file_text: &str,
+    text: &str,
+    raw: &RawStatement,
+) -> Result<ast::Statement, ParserError> {
+    if let Some(tokens) = parser_tokens(file_text, &raw.span, &raw.tokens) {
+        if let Ok(statement) = parse_tokens(tokens) {
+            return Ok(statement);
+        }
+    }
+    parse_tokens(sqlparser_tokens(text, raw.tokens.len())?)
+}
+
+/// sqlparser's own tokens for `text`. sqlparser also makes a token of the whitespace between two, so twice as many as
+/// `our_tokens` (plus room for comments) avoids regrowing its token list.
+pub fn sqlparser_tokens(text: &str, our_tokens: usize) -> Result<Vec<TokenWithSpan>, ParserError> {
     let mut tokens = Vec::with_capacity(2 * our_tokens + 8);
-    Tokenizer::new(&dialect, text)
+    Tokenizer::new(&PostgreSqlDialect {}, text)
         .with_unescape(true)
         .tokenize_with_location_into_buf(&mut tokens)?;
+    Ok(tokens)
+}
+
+pub fn parse_tokens(tokens: Vec<TokenWithSpan>) -> Result<ast::Statement, ParserError> {
+    let dialect = PostgreSqlDialect {};
     let mut statements = Parser::new(&dialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens)
