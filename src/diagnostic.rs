@@ -41,7 +41,7 @@ pub struct Finding {
     pub message: String,
     pub help: Option<String>,
     /// The safe SQL and schema edit (shown with `--fix-suggestions`).
-    pub suggestion: Option<Suggestion>,
+    pub suggestion: Option<Box<Suggestion>>,
     /// Whether this run prints suggestions. Building one can cost more than the finding (some rewrite their whole
     /// migration), so `with_suggestion` builds it only when it will be shown.
     pub suggestion_wanted: bool,
@@ -50,7 +50,7 @@ pub struct Finding {
 impl Finding {
     pub fn with_suggestion(mut self, build: impl FnOnce() -> Suggestion) -> Self {
         if self.suggestion_wanted {
-            self.suggestion = Some(build());
+            self.suggestion = Some(Box::new(build()));
         }
         self
     }
@@ -65,5 +65,5 @@ pub struct Diagnostic {
     pub span: Range<usize>,
     pub message: String,
     pub help: Option<String>,
-    pub suggestion: Option<Suggestion>,
+    pub suggestion: Option<Box<Suggestion>>,
 }

@@ -90,7 +90,15 @@ fn convert(kind: TokenKind, text: &str) -> Option<Token> {
 /// `q...q` with doubled `q` as one, the whole text being one literal (the splitter guarantees the closing quote).
 fn unquote(text: &str, q: char) -> Option<String> {
     let body = text.strip_prefix(q)?.strip_suffix(q)?;
-    Some(body.replace(if q == '"' { "\"\"" } else { "''" }, &q.to_string()))
+    if !body.contains(q) {
+        return Some(body.to_string());
+    }
+    let (doubled, single) = if q == '"' {
+        ("\"\"", "\"")
+    } else {
+        ("''", "'")
+    };
+    Some(body.replace(doubled, single))
 }
 
 /// `123` or `1.5`: other number forms (`.5`, `1e5`, `1_000`, `0x1F`) depend on sqlparser's dialect rules.

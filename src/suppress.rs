@@ -216,9 +216,9 @@ fn push_meta(
         return;
     };
     out.push(Diagnostic {
-        suggestion: settings
-            .keep_suggestions
-            .then(|| Suggestion::notes_only("correct the migrate-lint-ignore comment").note(fix)),
+        suggestion: settings.keep_suggestions.then(|| {
+            Box::new(Suggestion::notes_only("correct the migrate-lint-ignore comment").note(fix))
+        }),
         rule: rule.id,
         severity,
         file,

@@ -134,7 +134,7 @@ fn assert_suggestions_hold(rule: &str, setup: &str, bad: &str) -> usize {
             checked += 1;
             continue;
         }
-        let mut next = Some(first);
+        let mut next = Some(&**first);
         while let Some(suggestion) = next {
             let context = format!("{rule} ({})", suggestion.summary);
             for statement in suggestion.sql.iter().flatten() {
@@ -393,7 +393,7 @@ fn only_suggestion(rule: &str, setup: &str, bad: &str) -> Suggestion {
         .filter(|d| d.rule == rule)
         .collect();
     assert_eq!(found.len(), 1, "{rule}: {found:?}");
-    found[0].suggestion.clone().expect("a suggestion")
+    *found[0].suggestion.clone().expect("a suggestion")
 }
 
 #[test]

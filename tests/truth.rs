@@ -1768,7 +1768,7 @@ fn suggested_fixes_run_on_postgres_and_keep_the_data() {
         let findings = lint_rule(rule.id, &ex.setup, &ex.migration);
         let mut any = false;
         for finding in &findings {
-            let mut next = finding.suggestion.as_ref();
+            let mut next = finding.suggestion.as_deref();
             while let Some(suggestion) = next {
                 any = true;
                 n += 1;

@@ -61,7 +61,7 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 end_column,
                 message: &d.message,
                 help: d.help.as_deref(),
-                suggestion: d.suggestion.as_ref().filter(|_| report.suggestions),
+                suggestion: d.suggestion.as_deref().filter(|_| report.suggestions),
             })
         })
         .collect();

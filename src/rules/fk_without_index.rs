@@ -49,7 +49,7 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
                      which creates the index in a new migration",
                     columns.join(", ")
                 )),
-                suggestion: ctx.settings.keep_suggestions.then(|| suggest(table, columns)),
+                suggestion: ctx.settings.keep_suggestions.then(|| Box::new(suggest(table, columns))),
                 suggestion_wanted: ctx.settings.keep_suggestions,
             });
         }

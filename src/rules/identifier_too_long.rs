@@ -35,7 +35,7 @@ fn check(ctx: &StatementContext, out: &mut Vec<Finding>) {
         }
         let truncated = truncate_identifier(&value);
         out.push(Finding {
-            suggestion: ctx.settings.keep_suggestions.then(|| suggest(ctx)),
+            suggestion: ctx.settings.keep_suggestions.then(|| Box::new(suggest(ctx))),
             suggestion_wanted: ctx.settings.keep_suggestions,
             file: ctx.file_index,
             span: token.span.clone(),

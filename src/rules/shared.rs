@@ -198,7 +198,7 @@ pub fn steps_from_help(findings: &mut [Finding], summary: &str) {
         if let Some(help) = &finding.help {
             suggestion = suggestion.note(help.clone());
         }
-        finding.suggestion = Some(suggestion);
+        finding.suggestion = Some(Box::new(suggestion));
     }
 }
 
