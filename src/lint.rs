@@ -8,8 +8,8 @@ use crate::ops::{fully_recognized, lower_statement, Op};
 use crate::parse::{parse_statement, Statement};
 use crate::relevance;
 use crate::rules::{
-    Check, HistoryContext, MigrationContext, NewObjects, OpContext, ReplayedOp, Rule,
-    StatementContext, RULES,
+    Check, HistoryCheck, HistoryContext, MigrationCheck, MigrationContext, NewObjects, OpCheck,
+    OpContext, ReplayedOp, Rule, StatementCheck, StatementContext, RULES,
 };
 use crate::settings::Settings;
 use crate::source::SourceFile;
@@ -117,13 +117,11 @@ pub fn lint_history_replaying(
         report,
         settings,
         catalog: Catalog::default(),
+        checks: Checks::active(settings),
         findings: Findings {
-            active: RULES
-                .iter()
-                .filter(|r| settings.severity_of(r).is_some())
-                .collect(),
             keep_suggestions: settings.keep_suggestions,
             found: Vec::new(),
+            scratch: Vec::new(),
         },
         suppressions: Vec::new(),
         result: LintResult::default(),
@@ -165,6 +163,7 @@ struct Replay<'a> {
     report: &'a [bool],
     settings: &'a Settings,
     catalog: Catalog,
+    checks: Checks,
     findings: Findings,
     suppressions: Vec<FileSuppressions>,
     result: LintResult,
@@ -214,11 +213,7 @@ impl Replay<'_> {
                 file_index,
                 settings: self.settings,
             };
-            self.findings.collect(|check, out| {
-                if let Check::Statement(f) = check {
-                    f(&ctx, out)
-                }
-            });
+            self.findings.run(&self.checks.statement, &ctx);
         }
         for op in &analyzed.ops {
             if reported {
@@ -231,11 +226,7 @@ impl Replay<'_> {
                     created_here: &created_here,
                     settings,
                 };
-                self.findings.collect(|check, out| {
-                    if let Check::Op(f) = check {
-                        f(&ctx, out)
-                    }
-                });
+                self.findings.run(&self.checks.op, &ctx);
             }
             let new_table = op.kind.table().is_some_and(|t| created_here.has_table(t));
             let new_column = match (op.kind.table(), op.kind.column()) {
@@ -246,7 +237,7 @@ impl Replay<'_> {
             self.catalog.apply(op, file_index);
             if reported {
                 replayed.push(ReplayedOp {
-                    op: op.clone(),
+                    op,
                     new_table,
                     new_column,
                 });
@@ -261,11 +252,7 @@ impl Replay<'_> {
                 catalog_before,
                 settings,
             };
-            self.findings.collect(|check, out| {
-                if let Check::Migration(f) = check {
-                    f(&ctx, out)
-                }
-            });
+            self.findings.run(&self.checks.migration, &ctx);
         }
     }
 
@@ -277,11 +264,7 @@ impl Replay<'_> {
             catalog: &self.catalog,
             settings,
         };
-        self.findings.collect(|check, out| {
-            if let Check::History(f) = check {
-                f(&ctx, out)
-            }
-        });
+        self.findings.run(&self.checks.history, &ctx);
         let mut result = self.result;
         result.diagnostics = self
             .findings
@@ -308,27 +291,60 @@ impl Replay<'_> {
     }
 }
 
+/// The checks of the active rules, by the context they need, in registry order: each statement and operation is
+/// offered only to the checks that look at it.
+struct Checks {
+    statement: Vec<(&'static Rule, StatementCheck)>,
+    op: Vec<(&'static Rule, OpCheck)>,
+    migration: Vec<(&'static Rule, MigrationCheck)>,
+    history: Vec<(&'static Rule, HistoryCheck)>,
+}
+
+impl Checks {
+    fn active(settings: &Settings) -> Checks {
+        let mut checks = Checks {
+            statement: Vec::new(),
+            op: Vec::new(),
+            migration: Vec::new(),
+            history: Vec::new(),
+        };
+        for rule in RULES.iter().filter(|r| settings.severity_of(r).is_some()) {
+            for check in rule.checks {
+                match *check {
+                    Check::Statement(f) => checks.statement.push((rule, f)),
+                    Check::Op(f) => checks.op.push((rule, f)),
+                    Check::Migration(f) => checks.migration.push((rule, f)),
+                    Check::History(f) => checks.history.push((rule, f)),
+                }
+            }
+        }
+        checks
+    }
+}
+
+/// A rule and its check that reads context `C`.
+type RuleCheck<C> = (&'static Rule, fn(&C, &mut Vec<Finding>));
+
 /// The findings of the active rules, in the order the checks ran.
 struct Findings {
-    active: Vec<&'static Rule>,
     keep_suggestions: bool,
     found: Vec<(&'static Rule, Finding)>,
+    /// Where one check writes its findings before they are tagged with its rule.
+    scratch: Vec<Finding>,
 }
 
 impl Findings {
-    /// Offers every check of every active rule to `call`, which runs those of the kind it has a context for.
-    fn collect(&mut self, mut call: impl FnMut(&Check, &mut Vec<Finding>)) {
-        for &rule in &self.active {
-            for check in rule.checks {
-                let mut out = Vec::new();
-                call(check, &mut out);
-                self.found.extend(out.into_iter().map(|mut finding| {
-                    if !self.keep_suggestions {
-                        finding.suggestion = None;
-                    }
-                    (rule, finding)
-                }));
-            }
+    /// Runs `checks` on `ctx` (a check list of [`Checks`], whose higher-ranked fn types are subtypes of these).
+    fn run<C>(&mut self, checks: &[RuleCheck<C>], ctx: &C) {
+        for &(rule, check) in checks {
+            check(ctx, &mut self.scratch);
+            let keep_suggestions = self.keep_suggestions;
+            self.found.extend(self.scratch.drain(..).map(|mut finding| {
+                if !keep_suggestions {
+                    finding.suggestion = None;
+                }
+                (rule, finding)
+            }));
         }
     }
 }

@@ -91,7 +91,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             )
         };
         out.push(ctx.finding(
-            &first.op,
+            first.op,
             format!(
                 "Prisma's enum swap for {} (create the new type, convert the columns with USING, drop the old type) \
                  rewrites {} while holding {} until every row is converted; {removed}",
@@ -129,7 +129,7 @@ fn rewrite_finding(
         help.push_str("; timestamp to timestamptz skips the rewrite on PostgreSQL 12+ only when the session TimeZone is UTC");
     }
     ctx.finding(
-        &replayed.op,
+        replayed.op,
         format!(
             "changing {table}.{} {from}to {new} rewrites the whole table and rebuilds its indexes while holding \
              {}{}",

@@ -39,7 +39,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         };
         out.push(
             ctx.finding(
-                &replayed.op,
+                replayed.op,
                 format!(
                     "{what} cannot run inside a transaction block and {why}: the migration fails with \"cannot run \
                      inside a transaction block\" (SQLSTATE 25001) and is left marked as failed"

@@ -65,7 +65,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                     }
                 } else {
                     out.push(ctx.finding(
-                        &replayed.op,
+                        replayed.op,
                         format!(
                             "adding {what}{name} to {table} checks every existing row while holding {locked}"
                         ),
@@ -84,7 +84,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                     .find(|(t, n, id, _)| *t == table.key() && n == name && *id == tx.id);
                 if let Some((_, _, _, lock)) = added {
                     out.push(ctx.finding(
-                        &replayed.op,
+                        replayed.op,
                         format!(
                             "VALIDATE CONSTRAINT {} runs in the same transaction that added it NOT VALID, so the \
                              lock taken by the ADD, {}, is still held while every row is checked: NOT VALID gains nothing",

@@ -29,7 +29,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         }
         let before = ctx.catalog_before.table(table).and_then(|t| t.column(column));
         out.push(ctx.finding(
-            &replayed.op,
+            replayed.op,
             format!(
                 "dropping {table}.{col} deletes its data for good, and every running instance of the current \
                  Prisma Client still selects {col} by name: their queries on {table} fail from this moment \

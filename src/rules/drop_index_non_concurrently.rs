@@ -33,7 +33,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                     None => LockMode::AccessExclusive.describe_on("the index's table"),
                 };
                 out.push(ctx.finding(
-                    &replayed.op,
+                    replayed.op,
                     format!("DROP INDEX {index} takes {lock}; it waits for every running query on the table first, and everything queues behind it"),
                     Some(
                         "use DROP INDEX CONCURRENTLY, alone in its own migration file (CONCURRENTLY fails inside a \
@@ -41,7 +41,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                             .to_string(),
                     ),
                 )
-                .with_suggestion(|| 
+                .with_suggestion(||
                     Suggestion::new(
                         format!("drop {index} CONCURRENTLY, in a migration of its own"),
                         Placement::Replace,

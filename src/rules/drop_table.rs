@@ -27,7 +27,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             continue;
         }
         out.push(ctx.finding(
-            &replayed.op,
+            replayed.op,
             format!(
                 "dropping {table} deletes all its rows for good, and every running instance of the current \
                  Prisma Client that queries {table} fails from this moment until the new code is deployed \

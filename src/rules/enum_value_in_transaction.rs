@@ -29,7 +29,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             OpKind::AddEnumValue { name, value } => {
                 if tx.in_block && ctx.settings.postgres_version < 12 {
                     out.push(ctx.finding(
-                        &replayed.op,
+                        replayed.op,
                         format!(
                             "ALTER TYPE {name} ADD VALUE cannot run inside a transaction block before PostgreSQL 12 \
                              (target: {}), and this statement runs in one: the migration fails",

@@ -50,7 +50,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 .find(|(t, id, _)| *id == tx.id && !slow_on.contains(&t));
             if let Some((table, _, line)) = chained {
                 out.push(ctx.finding(
-                    &replayed.op,
+                    replayed.op,
                     format!(
                         "this slow statement runs while {}, taken on line {line}, is still held (the statements \
                          share one transaction), so {table} stays blocked for as long as this statement takes",

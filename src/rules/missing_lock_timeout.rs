@@ -31,7 +31,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         let locks = new.existing_locks(kind, ctx.catalog_before);
         if let Some((mode, table)) = locks.iter().filter(|(m, _)| m.blocks_traffic()).max_by_key(|(m, _)| *m) {
             out.push(ctx.finding(
-                &replayed.op,
+                replayed.op,
                 format!(
                     "this statement needs {}, and no lock_timeout is set: if any transaction holds a lock on \
                      {table} (even a long SELECT), the migration waits for it, and every query on {table} queues \
@@ -44,7 +44,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                         .to_string(),
                 ),
             )
-            .with_suggestion(|| 
+            .with_suggestion(||
                 split_suggestion(ctx, "start the migration with SET lock_timeout", &|statement, text| {
                     alone_if_concurrent(ctx, statement, text)
                 })

@@ -99,14 +99,19 @@ pub struct Rule {
 /// When a rule runs, and what it sees.
 pub enum Check {
     /// Once per statement (e.g. to report what could not be parsed).
-    Statement(fn(&StatementContext, &mut Vec<Finding>)),
+    Statement(StatementCheck),
     /// Once per operation, with the catalog as it was just before the operation.
-    Op(fn(&OpContext, &mut Vec<Finding>)),
+    Op(OpCheck),
     /// Once per migration file, after it was replayed.
-    Migration(fn(&MigrationContext, &mut Vec<Finding>)),
+    Migration(MigrationCheck),
     /// Once, with the catalog at the end of the linted history.
-    History(fn(&HistoryContext, &mut Vec<Finding>)),
+    History(HistoryCheck),
 }
+
+pub type StatementCheck = fn(&StatementContext, &mut Vec<Finding>);
+pub type OpCheck = fn(&OpContext, &mut Vec<Finding>);
+pub type MigrationCheck = fn(&MigrationContext, &mut Vec<Finding>);
+pub type HistoryCheck = fn(&HistoryContext, &mut Vec<Finding>);
 
 pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
@@ -154,15 +159,15 @@ impl OpContext<'_> {
 
 /// An operation as replayed, with what was known about its table at that moment.
 #[derive(Debug, Clone)]
-pub struct ReplayedOp {
-    pub op: Op,
+pub struct ReplayedOp<'a> {
+    pub op: &'a Op,
     /// The operation's table was created earlier in the same migration.
     pub new_table: bool,
     /// The operation's column was added earlier in the same migration (on a new or an existing table).
     pub new_column: bool,
 }
 
-impl ReplayedOp {
+impl ReplayedOp<'_> {
     /// The operation touches only objects this migration created, so no running client or stored row is affected.
     pub fn only_new_objects(&self) -> bool {
         self.new_table || self.new_column
@@ -173,7 +178,7 @@ pub struct MigrationContext<'a> {
     pub file: &'a SourceFile,
     pub file_index: usize,
     /// The operations of this migration, in order.
-    pub ops: &'a [ReplayedOp],
+    pub ops: &'a [ReplayedOp<'a>],
     /// The statements of this migration, in order (the operations come from them).
     pub statements: &'a [Statement],
     /// The schema before this migration started.

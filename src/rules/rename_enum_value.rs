@@ -22,7 +22,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             OpKind::CreateEnum { name, .. } => created.push(name.clone()),
             OpKind::RenameEnumValue { name, old, new } if !created.contains(name) => {
                 out.push(ctx.finding(
-                    &replayed.op,
+                    replayed.op,
                     format!(
                         "renaming value '{old}' of {name} to '{new}' takes effect at once: every running instance \
                          of the current Prisma Client still sends '{old}' (rejected as invalid input) and fails to \

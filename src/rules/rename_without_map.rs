@@ -20,7 +20,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
     for replayed in ctx.ops.iter().filter(|r| !r.only_new_objects()) {
         match &replayed.op.kind {
             OpKind::RenameColumn { table, old, new } => out.push(ctx.finding(
-                &replayed.op,
+                replayed.op,
                 format!(
                     "renaming {table}.{} to {} breaks every running instance of the current Prisma Client: \
                      they still select {} by name and fail until the new code is deployed everywhere",
@@ -44,7 +44,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 )
             })),
             OpKind::RenameTable { table, new_name } => out.push(ctx.finding(
-                &replayed.op,
+                replayed.op,
                 format!(
                     "renaming {table} to {} breaks every running instance of the current Prisma Client: they \
                      still query {table} and fail until the new code is deployed everywhere",
@@ -65,7 +65,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
     }
     for pair in column_rename_pairs(ctx) {
         out.push(ctx.finding(
-            &pair.dropped.op,
+            pair.dropped.op,
             format!(
                 "this drops {table}.{old} and adds {table}.{new} of the same type ({ty}): that is how Prisma \
                  writes a field rename without `@map`, and it deletes every value of {old} instead of keeping \
@@ -94,7 +94,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
     }
     for pair in table_rename_pairs(ctx) {
         out.push(ctx.finding(
-            &pair.dropped.op,
+            pair.dropped.op,
             format!(
                 "this drops {old} and creates {new} with the same columns: that is how Prisma writes a model \
                  rename without `@@map`, and it deletes every row of {old}; running clients that query {old} \

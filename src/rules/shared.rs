@@ -10,7 +10,7 @@ use crate::suggestion::{locked, Placement, SchemaIntent, Suggestion};
 /// field is renamed without `@map`.
 pub struct ColumnRenamePair<'a> {
     pub table: &'a ObjName,
-    pub dropped: &'a ReplayedOp,
+    pub dropped: &'a ReplayedOp<'a>,
     pub dropped_column: &'a str,
     pub added_column: &'a str,
     pub added_not_null: bool,
@@ -19,7 +19,7 @@ pub struct ColumnRenamePair<'a> {
 
 /// A DROP TABLE and a CREATE TABLE with the same columns in one migration: a model renamed without `@@map`.
 pub struct TableRenamePair<'a> {
-    pub dropped: &'a ReplayedOp,
+    pub dropped: &'a ReplayedOp<'a>,
     pub old: &'a ObjName,
     pub new: &'a ObjName,
 }
