@@ -75,7 +75,7 @@ impl Table {
 
 impl Catalog {
     pub fn table(&self, name: &ObjName) -> Option<&Table> {
-        self.tables.get(name.key().as_str()).map(|t| &**t)
+        self.tables.get(&*name.key_ref()).map(|t| &**t)
     }
 
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
@@ -83,7 +83,7 @@ impl Catalog {
     }
 
     pub fn index(&self, name: &ObjName) -> Option<&Index> {
-        self.indexes.get(name.key().as_str()).map(|i| &**i)
+        self.indexes.get(&*name.key_ref()).map(|i| &**i)
     }
 
     /// Indexes of a table, including those backing its primary key and unique constraints.
@@ -101,7 +101,7 @@ impl Catalog {
     }
 
     pub fn enum_labels(&self, name: &ObjName) -> Option<&[String]> {
-        self.enums.get(name.key().as_str()).map(|l| l.as_slice())
+        self.enums.get(&*name.key_ref()).map(|l| l.as_slice())
     }
 
     /// Applies one operation. Operations on unknown objects are ignored: the history may be partial.
@@ -135,7 +135,7 @@ impl Catalog {
             OpKind::DropTable { table } => self.drop_table(table),
             OpKind::RenameTable { table, new_name } => self.rename_table(table, new_name),
             OpKind::AddColumn { table, column } => {
-                let Some(t) = self.table_mut(&table.key()) else {
+                let Some(t) = self.table_mut(&table.key_ref()) else {
                     return;
                 };
                 if t.column(&column.name).is_none() {
@@ -173,20 +173,20 @@ impl Catalog {
                 not_valid,
             } => self.add_constraint(table, constraint, *not_valid, file),
             OpKind::DropConstraint { table, name } => {
-                if let Some(t) = self.table_mut(&table.key()) {
+                if let Some(t) = self.table_mut(&table.key_ref()) {
                     t.constraints.retain(|c| &c.name != name);
                 }
                 self.remove_index(&ObjName::new(table.schema.clone(), name.clone()).key());
             }
             OpKind::ValidateConstraint { table, name } => {
-                if let Some(t) = self.table_mut(&table.key()) {
+                if let Some(t) = self.table_mut(&table.key_ref()) {
                     for c in t.constraints.iter_mut().filter(|c| &c.name == name) {
                         c.not_valid = false;
                     }
                 }
             }
             OpKind::RenameConstraint { table, old, new } => {
-                if let Some(t) = self.table_mut(&table.key()) {
+                if let Some(t) = self.table_mut(&table.key_ref()) {
                     for c in t.constraints.iter_mut().filter(|c| &c.name == old) {
                         c.name = new.clone();
                     }
@@ -195,7 +195,7 @@ impl Catalog {
                 let index = ObjName::new(table.schema.clone(), old.clone());
                 if self
                     .indexes
-                    .get(index.key().as_str())
+                    .get(&*index.key_ref())
                     .is_some_and(|i| i.table == table.key())
                 {
                     self.rename_index(&index, new);
@@ -225,7 +225,7 @@ impl Catalog {
                 );
             }
             OpKind::DropIndex { index, .. } => {
-                self.remove_index(&index.key());
+                self.remove_index(&index.key_ref());
             }
             OpKind::RenameIndex { index, new_name } => self.rename_index(index, new_name),
             OpKind::CreateEnum { name, labels } => {
@@ -233,27 +233,27 @@ impl Catalog {
                     .insert(name.key().into(), Arc::new(labels.clone()));
             }
             OpKind::AddEnumValue { name, value } => {
-                if let Some(labels) = self.enums.get_mut(name.key().as_str()).map(Arc::make_mut) {
+                if let Some(labels) = self.enums.get_mut(&*name.key_ref()).map(Arc::make_mut) {
                     if !labels.contains(value) {
                         labels.push(value.clone());
                     }
                 }
             }
             OpKind::RenameEnumValue { name, old, new } => {
-                if let Some(labels) = self.enums.get_mut(name.key().as_str()).map(Arc::make_mut) {
+                if let Some(labels) = self.enums.get_mut(&*name.key_ref()).map(Arc::make_mut) {
                     for l in labels.iter_mut().filter(|l| *l == old) {
                         *l = new.clone();
                     }
                 }
             }
             OpKind::RenameType { name, new_name } => {
-                if let Some(labels) = self.enums.remove(name.key().as_str()) {
+                if let Some(labels) = self.enums.remove(&*name.key_ref()) {
                     let renamed = ObjName::new(name.schema.clone(), new_name.clone());
                     self.enums.insert(renamed.key().into(), labels);
                 }
             }
             OpKind::DropType { name } => {
-                self.enums.remove(name.key().as_str());
+                self.enums.remove(&*name.key_ref());
             }
             OpKind::Transaction(_)
             | OpKind::Set { .. }
@@ -302,7 +302,7 @@ impl Catalog {
             .key()
             .into();
         self.remove_index(&key);
-        if let Some(t) = self.table_mut(&table.key()) {
+        if let Some(t) = self.table_mut(&table.key_ref()) {
             t.index_keys.push(key.clone());
         }
         self.indexes.insert(
@@ -325,7 +325,7 @@ impl Catalog {
         not_valid: bool,
         file: usize,
     ) {
-        if !self.tables.contains_key(table.key().as_str()) {
+        if !self.tables.contains_key(&*table.key_ref()) {
             return;
         }
         let mut kind = constraint.kind.clone();
@@ -358,7 +358,7 @@ impl Catalog {
             }
             _ => {}
         }
-        if let Some(t) = self.table_mut(&table.key()) {
+        if let Some(t) = self.table_mut(&table.key_ref()) {
             t.constraints.retain(|c| c.name != name);
             t.constraints.push(ConstraintInfo {
                 name,
@@ -370,7 +370,7 @@ impl Catalog {
     }
 
     fn drop_table(&mut self, table: &ObjName) {
-        if let Some(t) = self.tables.remove(table.key().as_str()) {
+        if let Some(t) = self.tables.remove(&*table.key_ref()) {
             for key in &t.index_keys {
                 self.indexes.remove(key);
             }
@@ -471,7 +471,7 @@ impl Catalog {
     }
 
     fn rename_index(&mut self, index: &ObjName, new_name: &str) {
-        let Some(mut i) = self.remove_index(&index.key()) else {
+        let Some(mut i) = self.remove_index(&index.key_ref()) else {
             return;
         };
         let old_name = std::mem::replace(&mut Arc::make_mut(&mut i).name, new_name.to_string());

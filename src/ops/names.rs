@@ -1,5 +1,6 @@
 //! Object names as PostgreSQL resolves them: unquoted identifiers fold to lower case, `public.` is the default schema.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// A possibly schema-qualified name, with identifier values already folded/unquoted.
@@ -25,9 +26,14 @@ impl ObjName {
 
     /// The catalog key: exact name, prefixed by its schema unless it is the default one.
     pub fn key(&self) -> String {
+        self.key_ref().into_owned()
+    }
+
+    /// [`ObjName::key`] without a copy for a name in the default schema (nearly all of them), for lookups.
+    pub fn key_ref(&self) -> Cow<'_, str> {
         match &self.schema {
-            Some(s) => format!("{s}.{}", self.name),
-            None => self.name.clone(),
+            Some(s) => Cow::Owned(format!("{s}.{}", self.name)),
+            None => Cow::Borrowed(&self.name),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! What the lock rules share: which lock an operation takes on which table, which tables are new in this
 //! migration, how statements group into transactions, and which type changes PostgreSQL can do without a rewrite.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::{MigrationContext, OpContext};
 use crate::catalog::Catalog;
@@ -185,22 +185,26 @@ pub fn index_table(catalog: &Catalog, index: &ObjName) -> Option<ObjName> {
 pub struct NewObjects {
     tables: HashSet<String>,
     indexes: HashSet<String>,
-    /// (table key, column) of columns added to tables that existed before.
-    columns: HashSet<(String, String)>,
+    /// Columns added to tables that existed before, by table key.
+    columns: HashMap<String, HashSet<String>>,
 }
 
 impl NewObjects {
     pub fn has_table(&self, table: &ObjName) -> bool {
-        self.tables.contains(&table.key())
+        self.tables.contains(&*table.key_ref())
     }
 
     pub fn has_index(&self, index: &ObjName) -> bool {
-        self.indexes.contains(&index.key())
+        self.indexes.contains(&*index.key_ref())
     }
 
     /// The column was added in this migration (or its whole table was created in it).
     pub fn has_column(&self, table: &ObjName, column: &str) -> bool {
-        self.has_table(table) || self.columns.contains(&(table.key(), column.to_string()))
+        self.has_table(table)
+            || self
+                .columns
+                .get(&*table.key_ref())
+                .is_some_and(|columns| columns.contains(column))
     }
 
     /// Call after each operation, in order.
@@ -220,10 +224,16 @@ impl NewObjects {
                 }
             }
             OpKind::AddColumn { table, column } => {
-                self.columns.insert((table.key(), column.name.clone()));
+                self.columns
+                    .entry(table.key())
+                    .or_default()
+                    .insert(column.name.clone());
             }
             OpKind::RenameColumn { table, old, new } if self.has_column(table, old) => {
-                self.columns.insert((table.key(), new.clone()));
+                self.columns
+                    .entry(table.key())
+                    .or_default()
+                    .insert(new.clone());
             }
             _ => {}
         }

@@ -20,7 +20,8 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
     let txs = transactions(ctx);
     let mut new = NewObjects::default();
-    // ACCESS EXCLUSIVE locks held so far: (table, transaction id, line of the statement that took it).
+    // ACCESS EXCLUSIVE locks held so far: (table, transaction id, offset of the statement that took it; its line is
+    // looked up only for a finding, as most files have none).
     let mut held: Vec<(ObjName, usize, usize)> = Vec::new();
     for (replayed, tx) in ctx.ops.iter().zip(&txs) {
         let kind = &replayed.op.kind;
@@ -48,7 +49,8 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             let chained = held
                 .iter()
                 .find(|(t, id, _)| *id == tx.id && !slow_on.contains(&t));
-            if let Some((table, _, line)) = chained {
+            if let Some((table, _, offset)) = chained {
+                let (line, _) = ctx.file.line_col(*offset);
                 out.push(ctx.finding(
                     replayed.op,
                     format!(
@@ -70,8 +72,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             // A dropped table's queries fail after the commit anyway; its lock is not what hurts.
             let dropped = matches!(kind, OpKind::DropTable { .. });
             if mode == LockMode::AccessExclusive && !dropped && tx.in_block && !held.iter().any(|(t, _, _)| *t == table) {
-                let (line, _) = ctx.file.line_col(replayed.op.span.start);
-                held.push((table, tx.id, line));
+                held.push((table, tx.id, replayed.op.span.start));
             }
         }
         new.record(kind);
