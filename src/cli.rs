@@ -477,17 +477,35 @@ fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) 
 /// replaced bytes and an error when it is not UTF-8.
 fn read_migration(path: &Path, migration: &str) -> (Option<SourceFile>, Option<String>) {
     let display = display_path(path);
-    // Opened once; the size the open file reports is only a hint (some file systems report 0), so reading goes on
-    // to the end, and stops past the limit even if the size lied.
+    // Opened once. Most migrations are a few KiB, so the first read needs no size; only a file that fills it is
+    // asked its size, to refuse a huge one unread. That size is only a hint (some file systems report 0), so reading
+    // goes on to the end, and stops past the limit even if the size lied.
+    // The first read goes to the stack: a buffer per file would take a fresh page each.
+    const FIRST_READ: u64 = 4096;
     let mut bytes = Vec::new();
     let mut size = 0;
-    let read = std::fs::File::open(path).and_then(|file| {
-        size = file.metadata()?.len();
-        if size > MAX_FILE_BYTES {
-            return Ok(0);
+    let read = std::fs::File::open(path).and_then(|mut file| {
+        let mut first = [0u8; FIRST_READ as usize];
+        let mut filled = 0;
+        while filled < first.len() {
+            match file.read(&mut first[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
-        bytes.reserve_exact(size as usize + 1);
-        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
+        bytes.extend_from_slice(&first[..filled]);
+        if bytes.len() as u64 == FIRST_READ {
+            size = file.metadata()?.len();
+            if size > MAX_FILE_BYTES {
+                return Ok(0);
+            }
+            bytes.reserve_exact((size + 1).saturating_sub(FIRST_READ) as usize);
+            file.take(MAX_FILE_BYTES + 1 - FIRST_READ)
+                .read_to_end(&mut bytes)?;
+        }
+        Ok(bytes.len())
     });
     if let Err(e) = read {
         return (None, Some(format!("{display}: cannot read: {e}")));
