@@ -68,8 +68,9 @@ fn convert(kind: TokenKind, text: &str) -> Option<Token> {
             quote_style: Some('"'),
             keyword: Keyword::NoKeyword,
         }),
-        // No prefix (`E`, `U&`, `B`, `X`, `N` change the meaning) and no backslash (left to sqlparser's rules).
-        TokenKind::String if text.starts_with('\'') && !text.contains('\\') => {
+        // No prefix: `E`, `U&`, `B`, `X` and `N` change the meaning. A backslash is an ordinary character here, for
+        // PostgreSQL (standard_conforming_strings) as for sqlparser's PostgreSQL dialect.
+        TokenKind::String if text.starts_with('\'') => {
             Token::SingleQuotedString(unquote(text, '\'')?)
         }
         TokenKind::DollarString => {
@@ -145,7 +146,8 @@ fn gap_is_plain(gap: &str) -> bool {
 }
 
 /// Whether sqlparser could read `a`, the `gap` and the token `b` after it differently from how the splitter did:
-/// operator characters it joins into one operator (`=>`, `<=>`, `||/`, even `<>/*` before a comment), a period or
+/// operator characters it joins into one operator (`=>`, `<=>`, `||/`, even `<>/*` before a comment; `t.*` stays
+/// two), a period or
 /// letter after a number, a number after a period (`t.1` is a field access).
 fn glued(a: &SplitToken, gap: &str, b: &SplitToken, src: &str) -> bool {
     if is_operator(a, src) && gap.starts_with(['-', '/']) {
@@ -154,7 +156,7 @@ fn glued(a: &SplitToken, gap: &str, b: &SplitToken, src: &str) -> bool {
     if !gap.is_empty() {
         return false;
     }
-    (is_operator(a, src) && is_operator(b, src))
+    (is_operator(a, src) && is_operator(b, src) && !(a.text(src) == "." && b.text(src) == "*"))
         || (a.kind == TokenKind::Number && (b.kind != TokenKind::Punct || b.text(src) == "."))
         || (b.kind == TokenKind::Number && a.text(src) == ".")
 }
@@ -260,7 +262,6 @@ mod tests {
         for sql in [
             "SELECT E'a\\nb';",
             "SELECT U&'\\0041';",
-            "SELECT 'a\\';",
             "SELECT a @> b;",
             "SELECT a=>b;",
             "SELECT $1;",

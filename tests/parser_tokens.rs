@@ -112,7 +112,7 @@ fn converted_tokens_are_sqlparsers_own_on_random_statements() {
     const CONVERTIBLE: &[&str] = &[
         "SELECT", "a", "in", "\"q\"", "\"a\"\"b\"", "'s'", "'it''s'", "$$b$$", "$t$x$t$", "1", "1.5", "(", ")",
         ",", ";", ".", "=", "<", ">", "+", "-", "*", "/", "%", "[", "]", "::", "<=", ">=", "<>", "!=", "||", "->",
-        "->>", " ", "\n", "--c\n", "/*c*/",
+        "->>", " ", "\n", "--c\n", "/*c*/", "'a\\'", "'\\n'", "o.*", "\\",
     ];
     // MIGRATE_LINT_ROUNDS and MIGRATE_LINT_SEED run it longer or elsewhere.
     let env = |name: &str, default: u64| {
