@@ -1,5 +1,6 @@
 //! Lowering from sqlparser's AST: the DDL the catalog and the rules care about.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use sqlparser::ast::{
@@ -420,32 +421,42 @@ fn first_ident_in(tokens: &[Token], src: &str, span: &Range<usize>) -> Option<St
 
 /// One spelling per PostgreSQL type, so `INT` and `integer`, `VARCHAR` and `character varying` compare equal.
 pub(crate) fn normalize_type(text: &str) -> String {
-    // Lower-case everything outside double quotes (quoted user types keep their case).
-    let mut lowered = String::with_capacity(text.len());
-    let mut quoted = false;
+    // One pass: lower-case outside double quotes (quoted user types keep their case), one space between words and
+    // none before `(` or after `,`.
+    let mut compact = String::with_capacity(text.len());
+    let (mut quoted, mut space) = (false, false);
     for ch in text.chars() {
+        if ch.is_whitespace() {
+            space = !compact.is_empty();
+            continue;
+        }
         if ch == '"' {
             quoted = !quoted;
         }
-        lowered.push(if quoted { ch } else { ch.to_ascii_lowercase() });
+        if space && ch != '(' && !compact.ends_with(',') {
+            compact.push(' ');
+        }
+        space = false;
+        compact.push(if quoted { ch } else { ch.to_ascii_lowercase() });
     }
-    let compact = lowered.split_whitespace().collect::<Vec<_>>().join(" ");
-    let compact = compact.replace(", ", ",").replace(" (", "(");
-    let (array, base) = match compact.strip_suffix("[]") {
-        Some(b) => ("[]", b.to_string()),
-        None => ("", compact),
+    let (base, array) = match compact.strip_suffix("[]") {
+        Some(base) => (base, "[]"),
+        None => (compact.as_str(), ""),
     };
     let (head, args) = match base.find('(') {
         Some(i) if !base.starts_with('"') => {
             let close = base.rfind(')').unwrap_or(base.len().saturating_sub(1));
-            let args = base.get(i..=close).unwrap_or("").to_string();
-            let head = format!("{}{}", &base[..i], base.get(close + 1..).unwrap_or(""));
-            (head.trim().to_string(), args)
+            let args = base.get(i..=close).unwrap_or("");
+            let head = match base.get(close + 1..).unwrap_or("") {
+                "" => Cow::Borrowed(base[..i].trim()),
+                after => Cow::Owned(format!("{}{after}", &base[..i]).trim().to_string()),
+            };
+            (head, args)
         }
-        _ => (base.clone(), String::new()),
+        _ => (Cow::Borrowed(base), ""),
     };
-    let head = head.strip_prefix("public.").unwrap_or(&head).to_string();
-    let canonical = match head.as_str() {
+    let head = head.strip_prefix("public.").unwrap_or(&head);
+    let canonical = match head {
         "int" | "int4" | "integer" => "integer",
         "int8" | "bigint" => "bigint",
         "int2" | "smallint" => "smallint",
@@ -468,6 +479,100 @@ pub(crate) fn normalize_type(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The previous, allocation-heavy version: the one-pass one must agree with it.
+    fn reference(text: &str) -> String {
+        // Lower-case everything outside double quotes (quoted user types keep their case).
+        let mut lowered = String::with_capacity(text.len());
+        let mut quoted = false;
+        for ch in text.chars() {
+            if ch == '"' {
+                quoted = !quoted;
+            }
+            lowered.push(if quoted { ch } else { ch.to_ascii_lowercase() });
+        }
+        let compact = lowered.split_whitespace().collect::<Vec<_>>().join(" ");
+        let compact = compact.replace(", ", ",").replace(" (", "(");
+        let (array, base) = match compact.strip_suffix("[]") {
+            Some(b) => ("[]", b.to_string()),
+            None => ("", compact),
+        };
+        let (head, args) = match base.find('(') {
+            Some(i) if !base.starts_with('"') => {
+                let close = base.rfind(')').unwrap_or(base.len().saturating_sub(1));
+                let args = base.get(i..=close).unwrap_or("").to_string();
+                let head = format!("{}{}", &base[..i], base.get(close + 1..).unwrap_or(""));
+                (head.trim().to_string(), args)
+            }
+            _ => (base.clone(), String::new()),
+        };
+        let head = head.strip_prefix("public.").unwrap_or(&head).to_string();
+        let canonical = match head.as_str() {
+            "int" | "int4" | "integer" => "integer",
+            "int8" | "bigint" => "bigint",
+            "int2" | "smallint" => "smallint",
+            "bool" | "boolean" => "boolean",
+            "varchar" | "character varying" => "varchar",
+            "char" | "character" | "bpchar" => "char",
+            "varbit" | "bit varying" => "varbit",
+            "decimal" | "numeric" => "numeric",
+            "float8" | "double precision" | "float" => "double precision",
+            "float4" | "real" => "real",
+            "timestamp" | "timestamp without time zone" => "timestamp",
+            "timestamptz" | "timestamp with time zone" => "timestamptz",
+            "time" | "time without time zone" => "time",
+            "timetz" | "time with time zone" => "timetz",
+            other => other,
+        };
+        format!("{canonical}{args}{array}")
+    }
+
+    #[test]
+    fn one_pass_normalisation_agrees_with_the_reference() {
+        let pieces = [
+            "INT",
+            "int4",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "(",
+            ")",
+            ",",
+            ", ",
+            "3",
+            "65",
+            "[]",
+            "\"",
+            "Role",
+            "public.",
+            "character",
+            "varying",
+            "TIMESTAMP",
+            "with",
+            "time",
+            "zone",
+            "é",
+            "a b",
+            "DOUBLE",
+            "PRECISION",
+            "x",
+        ];
+        let mut state = 7u64;
+        for _ in 0..200_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 8) {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            assert_eq!(normalize_type(&text), reference(&text), "{text:?}");
+        }
+    }
 
     #[test]
     fn type_spellings_normalise() {
