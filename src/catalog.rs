@@ -28,7 +28,8 @@ pub struct Catalog {
 #[derive(Debug, Clone)]
 pub struct Table {
     pub name: ObjName,
-    pub columns: Vec<Column>,
+    /// Shared with earlier snapshots until changed: copying a table on write copies pointers, not columns.
+    pub columns: Vec<Arc<Column>>,
     pub constraints: Vec<ConstraintInfo>,
     pub origin: Origin,
     /// Catalog keys of this table's indexes, so per-table work never scans every index.
@@ -65,11 +66,14 @@ pub struct Index {
 
 impl Table {
     pub fn column(&self, name: &str) -> Option<&Column> {
-        self.columns.iter().find(|c| c.name == name)
+        self.columns.iter().find(|c| c.name == name).map(|c| &**c)
     }
 
     fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
-        self.columns.iter_mut().find(|c| c.name == name)
+        self.columns
+            .iter_mut()
+            .find(|c| c.name == name)
+            .map(Arc::make_mut)
     }
 }
 
@@ -121,7 +125,10 @@ impl Catalog {
                     table.key().into(),
                     Arc::new(Table {
                         name: table.clone(),
-                        columns: columns.iter().map(column_from_spec).collect(),
+                        columns: columns
+                            .iter()
+                            .map(|c| Arc::new(column_from_spec(c)))
+                            .collect(),
                         constraints: Vec::new(),
                         origin: origin(&op.span),
                         index_keys: Vec::new(),
@@ -139,7 +146,7 @@ impl Catalog {
                     return;
                 };
                 if t.column(&column.name).is_none() {
-                    t.columns.push(column_from_spec(column));
+                    t.columns.push(Arc::new(column_from_spec(column)));
                 }
                 for constraint in &column.constraints {
                     self.add_constraint(table, constraint, false, file);
