@@ -2,19 +2,12 @@
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Report;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::suggestion::Suggestion;
-
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    diagnostics: Vec<JsonDiagnostic<'a>>,
-    summary: Summary,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    input_errors: &'a [String],
-}
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
@@ -42,40 +35,245 @@ struct Summary {
     warnings: usize,
 }
 
-/// Streams the report (a corpus's report is megabytes: no need to hold it all), then a newline.
+/// Writes the report, then a newline, byte for byte as `serde_json::to_writer_pretty` writes the whole report as one
+/// value. The diagnostics are rendered in parallel chunks: a corpus's report is megabytes, and rendering it alone
+/// after the parallel lint was a tenth of a run.
 pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let diagnostics = report
-        .shown()
-        .filter_map(|d| {
-            let file = report.files.get(d.file)?;
-            let position = |offset| (!file.missing).then(|| file.line_col(offset));
-            let (line, column) = position(d.span.start).unzip();
-            let (end_line, end_column) = position(d.span.end).unzip();
-            Some(JsonDiagnostic {
-                rule: d.rule,
-                severity: d.severity,
-                path: &file.display,
-                line,
-                column,
-                end_line,
-                end_column,
-                message: &d.message,
-                help: d.help.as_deref(),
-                suggestion: d.suggestion.as_deref().filter(|_| report.suggestions),
-            })
+    // Each diagnostic is led by `,\n    `; the very first one loses its comma below.
+    let chunks: Vec<Vec<u8>> = report
+        .diagnostics
+        .par_chunks(64)
+        .map(|chunk| {
+            let mut buffer = Vec::with_capacity(chunk.len() * 1024);
+            for d in chunk.iter().filter(|d| d.severity >= report.min_shown) {
+                if let Some(diagnostic) = json_diagnostic(report, d) {
+                    buffer.extend_from_slice(b",\n    ");
+                    write_nested(&mut buffer, &diagnostic, 2)?;
+                }
+            }
+            Ok(buffer)
         })
-        .collect();
-    let report = JsonReport {
-        diagnostics,
-        summary: Summary {
-            files: report.reported_files,
-            statements: report.statements,
-            unparsed: report.unparsed,
-            errors: report.count(Severity::Error),
-            warnings: report.count(Severity::Warning),
-        },
-        input_errors: report.input_errors,
+        .collect::<io::Result<_>>()?;
+    out.write_all(b"{\n  \"diagnostics\": [")?;
+    let mut empty = true;
+    for chunk in chunks.iter().filter(|c| !c.is_empty()) {
+        out.write_all(if empty { &chunk[1..] } else { chunk })?;
+        empty = false;
+    }
+    out.write_all(if empty { b"]" } else { b"\n  ]" })?;
+    out.write_all(b",\n  \"summary\": ")?;
+    write_nested(out, &summary(report), 1)?;
+    if !report.input_errors.is_empty() {
+        out.write_all(b",\n  \"input_errors\": ")?;
+        write_nested(out, &report.input_errors, 1)?;
+    }
+    out.write_all(b"\n}\n")
+}
+
+fn json_diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> Option<JsonDiagnostic<'a>> {
+    let file = report.files.get(d.file)?;
+    let position = |offset| (!file.missing).then(|| file.line_col(offset));
+    let (line, column) = position(d.span.start).unzip();
+    let (end_line, end_column) = position(d.span.end).unzip();
+    Some(JsonDiagnostic {
+        rule: d.rule,
+        severity: d.severity,
+        path: &file.display,
+        line,
+        column,
+        end_line,
+        end_column,
+        message: &d.message,
+        help: d.help.as_deref(),
+        suggestion: d.suggestion.as_deref().filter(|_| report.suggestions),
+    })
+}
+
+fn summary(report: &Report) -> Summary {
+    Summary {
+        files: report.reported_files,
+        statements: report.statements,
+        unparsed: report.unparsed,
+        errors: report.count(Severity::Error),
+        warnings: report.count(Severity::Warning),
+    }
+}
+
+/// Writes `value` as pretty JSON that sits `depth` levels deep in the report, so its lines are indented to match.
+fn write_nested(
+    out: &mut (impl Write + ?Sized),
+    value: &impl Serialize,
+    depth: usize,
+) -> io::Result<()> {
+    let formatter = PrettyAt {
+        depth,
+        has_value: false,
     };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    out.write_all(b"\n")
+    value.serialize(&mut serde_json::Serializer::with_formatter(out, formatter))?;
+    Ok(())
+}
+
+/// serde_json's pretty formatting (two spaces a level), started `depth` levels in.
+struct PrettyAt {
+    depth: usize,
+    has_value: bool,
+}
+
+impl PrettyAt {
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+
+    fn indent<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for PrettyAt {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    /// The report as one serde value: what `write_json` must write byte for byte.
+    #[derive(Serialize)]
+    struct JsonReport<'a> {
+        diagnostics: Vec<JsonDiagnostic<'a>>,
+        summary: Summary,
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        input_errors: &'a [String],
+    }
+
+    fn reference(report: &Report) -> String {
+        let whole = JsonReport {
+            diagnostics: report
+                .shown()
+                .filter_map(|d| json_diagnostic(report, d))
+                .collect(),
+            summary: summary(report),
+            input_errors: report.input_errors,
+        };
+        serde_json::to_string_pretty(&whole).unwrap() + "\n"
+    }
+
+    fn diagnostic(file: usize, severity: Severity, suggestion: bool) -> Diagnostic {
+        Diagnostic {
+            rule: "drop-column",
+            severity,
+            file,
+            span: 3..9,
+            message: "a \"quoted\"\nmessage".into(),
+            help: (file == 0).then(|| "help".to_string()),
+            suggestion: suggestion
+                .then(|| Box::new(Suggestion::notes_only("why").note("note one"))),
+        }
+    }
+
+    #[test]
+    fn written_byte_for_byte_as_serde_writes_the_whole_report() {
+        let files = [
+            SourceFile::new(
+                "a".into(),
+                "a.sql".into(),
+                "a".into(),
+                "SELECT\n  1;\n".into(),
+            ),
+            SourceFile::new(
+                "b".into(),
+                "b.sql".into(),
+                "b".into(),
+                "ALTER TABLE x DROP y;".into(),
+            ),
+        ];
+        let errors = ["b.sql: cannot read".to_string()];
+        // Several parallel chunks, the first with no error at all (so none of it is shown with `--quiet`).
+        let many: Vec<Diagnostic> = (0..300)
+            .map(|i| {
+                let severity = if i > 70 && i % 3 == 0 {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
+                diagnostic(i % 2, severity, i % 4 == 0)
+            })
+            .collect();
+        for diagnostics in [&[][..], &many[..1], &many[..]] {
+            for (input_errors, min_shown, suggestions) in [
+                (&[][..], Severity::Info, false),
+                (&errors[..], Severity::Error, true),
+            ] {
+                let report = Report {
+                    files: &files,
+                    diagnostics,
+                    statements: 3,
+                    unparsed: 1,
+                    reported_files: 2,
+                    input_errors,
+                    min_shown,
+                    suggestions,
+                };
+                let mut written = Vec::new();
+                write_json(&report, &mut written).unwrap();
+                assert_eq!(String::from_utf8(written).unwrap(), reference(&report));
+            }
+        }
+    }
 }
