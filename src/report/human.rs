@@ -24,7 +24,8 @@ pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
     } else {
         termcolor::ColorChoice::Never
     };
-    let mut stdout = termcolor::StandardStream::stdout(choice);
+    // Buffered: thousands of findings would otherwise be a write per line.
+    let mut stdout = termcolor::BufferedStandardStream::stdout(choice);
     for d in report.shown() {
         let Some(&file_id) = ids.get(d.file) else {
             continue;
