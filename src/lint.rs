@@ -250,6 +250,7 @@ impl Replay<'_> {
                 ops: &replayed,
                 statements: &analyzed.statements,
                 catalog_before,
+                created: &created_here,
                 settings,
             };
             self.findings.run(&self.checks.migration, &ctx);

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::locks::{is_binary_coercible, LockMode, NewObjects};
+use super::locks::{is_binary_coercible, LockMode};
 use super::{Category, Check, MigrationContext, ReplayedOp, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::{display_ident, quote_ident, ObjName, OpKind};
@@ -34,9 +34,9 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
     // Per swap: the converted columns of existing tables, and the first such conversion.
     let mut swap_columns: Vec<(Vec<String>, Vec<String>, Option<&ReplayedOp>)> = swaps.iter().map(|_| (Vec::new(), Vec::new(), None)).collect();
     let mut types: HashMap<(String, String), String> = HashMap::new();
-    let mut new = NewObjects::default();
-    for replayed in ctx.ops {
+    for (index, replayed) in ctx.ops.iter().enumerate() {
         let kind = &replayed.op.kind;
+        let new = ctx.created.before(index);
         if let OpKind::AlterColumnType {
             table,
             column,
@@ -75,7 +75,6 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 None => {}
             }
         }
-        new.record(kind);
     }
     for (swap, (columns, tables, first)) in swaps.iter().zip(swap_columns) {
         let Some(first) = first else {

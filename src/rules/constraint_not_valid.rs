@@ -1,6 +1,6 @@
 //! FOREIGN KEY or CHECK constraints validated in one go on a table that already has rows.
 
-use super::locks::{transactions, LockMode, NewObjects};
+use super::locks::{transactions, LockMode};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::{display_ident, quote_ident, Constraint, ConstraintKind, ObjName, OpKind};
@@ -19,11 +19,11 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
     let txs = transactions(ctx);
-    let mut new = NewObjects::default();
     // NOT VALID constraints added in this migration: (table key, name, transaction id, lock mode).
     let mut not_valid_adds: Vec<(String, String, usize, LockMode)> = Vec::new();
-    for (replayed, tx) in ctx.ops.iter().zip(&txs) {
+    for (index, (replayed, tx)) in ctx.ops.iter().zip(&txs).enumerate() {
         let kind = &replayed.op.kind;
+        let new = ctx.created.before(index);
         match kind {
             OpKind::AddConstraint {
                 table,
@@ -46,7 +46,6 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                         LockMode::AccessExclusive.describe(table),
                     ),
                     _ => {
-                        new.record(kind);
                         continue;
                     }
                 };
@@ -102,7 +101,6 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             }
             _ => {}
         }
-        new.record(kind);
     }
 }
 

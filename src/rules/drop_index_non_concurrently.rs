@@ -1,6 +1,6 @@
 //! `DROP INDEX` without `CONCURRENTLY` on an index of a table that already has rows.
 
-use super::locks::{index_table, LockMode, NewObjects};
+use super::locks::{index_table, LockMode};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::suggestion::{Placement, Suggestion};
 use crate::diagnostic::{Finding, Severity};
@@ -17,9 +17,9 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
-    let mut new = NewObjects::default();
-    for replayed in ctx.ops {
+    for (index_of_op, replayed) in ctx.ops.iter().enumerate() {
         let kind = &replayed.op.kind;
+        let new = ctx.created.before(index_of_op);
         if let OpKind::DropIndex {
             index,
             concurrently: false,
@@ -54,6 +54,5 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 ));
             }
         }
-        new.record(kind);
     }
 }

@@ -1,6 +1,6 @@
 //! Slow statements that run while an earlier ACCESS EXCLUSIVE lock of the same transaction is still held.
 
-use super::locks::{alone_if_concurrent, is_slow, split_suggestion, transactions, LockMode, NewObjects};
+use super::locks::{alone_if_concurrent, is_slow, split_suggestion, transactions, LockMode};
 use crate::parse::Statement;
 use crate::suggestion::{locked, with_concurrently, Suggestion};
 use super::{Category, Check, MigrationContext, Rule};
@@ -19,12 +19,12 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
     let txs = transactions(ctx);
-    let mut new = NewObjects::default();
     // ACCESS EXCLUSIVE locks held so far: (table, transaction id, offset of the statement that took it; its line is
     // looked up only for a finding, as most files have none).
     let mut held: Vec<(ObjName, usize, usize)> = Vec::new();
-    for (replayed, tx) in ctx.ops.iter().zip(&txs) {
+    for (index, (replayed, tx)) in ctx.ops.iter().zip(&txs).enumerate() {
         let kind = &replayed.op.kind;
+        let new = ctx.created.before(index);
         let locks = new.existing_locks(kind, ctx.catalog_before);
         let slow_on: Vec<&ObjName> = locks
             .iter()
@@ -75,7 +75,6 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 held.push((table, tx.id, replayed.op.span.start));
             }
         }
-        new.record(kind);
     }
 }
 

@@ -1,6 +1,6 @@
 //! A migration that queues for a traffic-blocking lock with no `lock_timeout`.
 
-use super::locks::{alone_if_concurrent, split_suggestion, NewObjects};
+use super::locks::{alone_if_concurrent, split_suggestion};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::ops::OpKind;
@@ -16,9 +16,9 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
-    let mut new = NewObjects::default();
-    for replayed in ctx.ops {
+    for (index, replayed) in ctx.ops.iter().enumerate() {
         let kind = &replayed.op.kind;
+        let new = ctx.created.before(index);
         if let OpKind::Set { name, value } = kind {
             if name == "lock_timeout" {
                 // `0` disables the timeout again.
@@ -56,7 +56,6 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             ));
             return;
         }
-        new.record(kind);
     }
 }
 

@@ -183,6 +183,8 @@ pub struct MigrationContext<'a> {
     pub statements: &'a [Statement],
     /// The schema before this migration started.
     pub catalog_before: &'a Catalog,
+    /// What each operation of this migration created (ask [`NewObjects::before`] an operation).
+    pub created: &'a NewObjects,
     pub settings: &'a Settings,
 }
 
