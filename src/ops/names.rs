@@ -41,15 +41,31 @@ impl ObjName {
 impl fmt::Display for ObjName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(s) = &self.schema {
-            write!(f, "{}.", quote_ident(s))?;
+            write_quoted(f, s)?;
+            f.write_str(".")?;
         }
-        write!(f, "{}", quote_ident(&self.name))
+        write_quoted(f, &self.name)
     }
+}
+
+/// [`quote_ident`] written straight into `out` (names are printed in most messages).
+fn write_quoted(out: &mut impl fmt::Write, value: &str) -> fmt::Result {
+    out.write_char('"')?;
+    for (i, part) in value.split('"').enumerate() {
+        if i > 0 {
+            out.write_str("\"\"")?;
+        }
+        out.write_str(part)?;
+    }
+    out.write_char('"')
 }
 
 /// SQL spelling of an identifier: double-quoted, as Prisma writes them, so case and keywords are safe.
 pub fn quote_ident(value: &str) -> String {
-    format!("\"{}\"", value.replace('"', "\"\""))
+    let mut out = String::with_capacity(value.len() + 2);
+    // Writing to a String cannot fail.
+    let _ = write_quoted(&mut out, value);
+    out
 }
 
 /// Spelling for prose: quoted, like in the migration.
@@ -76,5 +92,7 @@ mod tests {
             ObjName::new(Some("a".into()), "we\"ird").to_string(),
             "\"a\".\"we\"\"ird\""
         );
+        assert_eq!(quote_ident("\"a\"\"b"), "\"\"\"a\"\"\"\"b\"");
+        assert_eq!(quote_ident(""), "\"\"");
     }
 }
