@@ -147,8 +147,7 @@ fn gap_is_plain(gap: &str) -> bool {
 
 /// Whether sqlparser could read `a`, the `gap` and the token `b` after it differently from how the splitter did:
 /// operator characters it joins into one operator (`=>`, `<=>`, `||/`, even `<>/*` before a comment; `t.*` stays
-/// two), a period or
-/// letter after a number, a number after a period (`t.1` is a field access).
+/// two), a period or letter after a number, a number after a period (`t.1` is a field access).
 fn glued(a: &SplitToken, gap: &str, b: &SplitToken, src: &str) -> bool {
     if is_operator(a, src) && gap.starts_with(['-', '/']) {
         return true;
