@@ -119,7 +119,6 @@ pub fn lint_history_replaying(
         catalog: Catalog::default(),
         checks: Checks::active(settings),
         findings: Findings {
-            keep_suggestions: settings.keep_suggestions,
             found: Vec::new(),
             scratch: Vec::new(),
         },
@@ -327,8 +326,8 @@ impl Checks {
 type RuleCheck<C> = (&'static Rule, fn(&C, &mut Vec<Finding>));
 
 /// The findings of the active rules, in the order the checks ran.
+/// Suggestions are left out by the rules themselves ([`Finding::with_suggestion`]) when the run does not show them.
 struct Findings {
-    keep_suggestions: bool,
     found: Vec<(&'static Rule, Finding)>,
     /// Where one check writes its findings before they are tagged with its rule.
     scratch: Vec<Finding>,
@@ -339,13 +338,8 @@ impl Findings {
     fn run<C>(&mut self, checks: &[RuleCheck<C>], ctx: &C) {
         for &(rule, check) in checks {
             check(ctx, &mut self.scratch);
-            let keep_suggestions = self.keep_suggestions;
-            self.found.extend(self.scratch.drain(..).map(|mut finding| {
-                if !keep_suggestions {
-                    finding.suggestion = None;
-                }
-                (rule, finding)
-            }));
+            self.found
+                .extend(self.scratch.drain(..).map(|finding| (rule, finding)));
         }
     }
 }

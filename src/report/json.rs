@@ -45,7 +45,7 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .par_chunks(64)
         .map(|chunk| {
             let mut buffer = Vec::with_capacity(chunk.len() * 1024);
-            for d in chunk.iter().filter(|d| d.severity >= report.min_shown) {
+            for d in chunk.iter().filter(|d| report.is_shown(d)) {
                 if let Some(diagnostic) = json_diagnostic(report, d) {
                     buffer.extend_from_slice(b",\n    ");
                     write_nested(&mut buffer, &diagnostic, 2)?;

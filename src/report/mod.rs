@@ -50,14 +50,17 @@ impl Report<'_> {
         self.diagnostics
             .iter()
             .zip(fingerprints(self))
-            .filter(|(d, _)| d.severity >= self.min_shown)
+            .filter(|(d, _)| self.is_shown(d))
             .filter_map(|(d, print)| Some((d, self.files.get(d.file)?, print)))
     }
 
     pub fn shown(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics
-            .iter()
-            .filter(move |d| d.severity >= self.min_shown)
+        self.diagnostics.iter().filter(move |d| self.is_shown(d))
+    }
+
+    /// Whether a diagnostic is printed (the others are only counted).
+    pub fn is_shown(&self, d: &Diagnostic) -> bool {
+        d.severity >= self.min_shown
     }
 }
 

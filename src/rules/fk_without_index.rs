@@ -49,9 +49,10 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
                      which creates the index in a new migration",
                     columns.join(", ")
                 )),
-                suggestion: ctx.settings.keep_suggestions.then(|| Box::new(suggest(table, columns))),
+                suggestion: None,
                 suggestion_wanted: ctx.settings.keep_suggestions,
-            });
+            }
+            .with_suggestion(|| suggest(table, columns)));
         }
     }
 }

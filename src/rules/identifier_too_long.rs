@@ -35,7 +35,7 @@ fn check(ctx: &StatementContext, out: &mut Vec<Finding>) {
         }
         let truncated = truncate_identifier(&value);
         out.push(Finding {
-            suggestion: ctx.settings.keep_suggestions.then(|| Box::new(suggest(ctx))),
+            suggestion: None,
             suggestion_wanted: ctx.settings.keep_suggestions,
             file: ctx.file_index,
             span: token.span.clone(),
@@ -51,7 +51,8 @@ fn check(ctx: &StatementContext, out: &mut Vec<Finding>) {
                  schema.prisma, or `@@map` / `@map`)"
                     .to_string(),
             ),
-        });
+        }
+        .with_suggestion(|| suggest(ctx)));
         seen.push(value);
     }
 }
