@@ -3,6 +3,9 @@
 //! file linted alone (replaying only what matters to it) finds what the full replay finds.
 //! `fuzz/` holds the coverage-guided version of the same property for longer runs.
 
+mod common;
+
+use common::Lcg;
 use migrate_lint::lint::{lint_history, lint_history_replaying, Replayed};
 use migrate_lint::settings::Settings;
 use migrate_lint::source::SourceFile;
@@ -88,18 +91,6 @@ const FRAGMENTS: &[&str] = &[
     "::",
     "[]",
 ];
-
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) as usize
-    }
-}
 
 fn random_migration(rng: &mut Lcg) -> String {
     let len = rng.next() % 60;

@@ -115,25 +115,13 @@ fn converted_tokens_are_sqlparsers_own_on_random_statements() {
         "->>", " ", "\n", "--c\n", "/*c*/", "'a\\'", "'\\n'", "o.*", "\\",
     ];
     // MIGRATE_LINT_ROUNDS and MIGRATE_LINT_SEED run it longer or elsewhere.
-    let env = |name: &str, default: u64| {
-        std::env::var(name)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
-    let rounds = env("MIGRATE_LINT_ROUNDS", 20_000);
-    let mut state = env("MIGRATE_LINT_SEED", 0x70_6b_65_6e);
-    let mut next = || {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (state >> 33) as usize
-    };
+    let rounds = common::env_number("MIGRATE_LINT_ROUNDS", 20_000);
+    let mut rng = common::Lcg(common::env_number("MIGRATE_LINT_SEED", 0x70_6b_65_6e));
     let mut tally = Tally::default();
     for round in 0..rounds {
         let pieces = if round % 2 == 0 { PIECES } else { CONVERTIBLE };
-        let text: String = (0..1 + next() % 12)
-            .map(|_| pieces[next() % pieces.len()])
+        let text: String = (0..1 + rng.below(12))
+            .map(|_| pieces[rng.below(pieces.len())])
             .collect();
         check_file(&text, &format!("round {round}"), &mut tally);
     }

@@ -6,6 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::Lcg;
 use migrate_lint::diagnostic::Diagnostic;
 use migrate_lint::discover::discover_paths;
 use migrate_lint::lint::{lint_history, lint_history_replaying, Replayed};
@@ -114,19 +115,6 @@ fn linting_one_file_finds_what_a_full_replay_finds_on_the_fixtures() {
     }
 }
 
-/// A tiny deterministic generator (no dependency): a linear congruential generator.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) as usize % n
-    }
-}
-
 /// One random, mostly valid schema change over a few tables, types and indexes that keep being renamed, dropped
 /// and referenced: the links `relevance` must follow.
 fn random_statement(rng: &mut Lcg) -> String {
@@ -198,15 +186,8 @@ const ROUNDS: usize = 300;
 
 #[test]
 fn linting_one_file_finds_what_a_full_replay_finds_on_random_histories() {
-    let rounds = std::env::var("MIGRATE_LINT_ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(ROUNDS);
-    let seed = std::env::var("MIGRATE_LINT_SEED")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(0x00c0_ffee);
-    let mut rng = Lcg(seed);
+    let rounds = common::env_number("MIGRATE_LINT_ROUNDS", ROUNDS as u64) as usize;
+    let mut rng = Lcg(common::env_number("MIGRATE_LINT_SEED", 0x00c0_ffee));
     for round in 0..rounds {
         let files: Vec<SourceFile> = (0..2 + rng.below(8))
             .map(|n| {
