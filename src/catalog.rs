@@ -4,13 +4,14 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use imbl::{HashMap, OrdMap};
+use serde::{Deserialize, Serialize};
 
 use crate::ops::{
     ColumnSpec, Constraint, ConstraintKind, DefaultExpr, ObjName, Op, OpKind, SqlType,
 };
 
 /// Where an object was defined: file index (in lint order) and byte span.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
     pub file: usize,
     pub span: Range<usize>,
@@ -25,7 +26,7 @@ pub struct Catalog {
     enums: HashMap<Arc<str>, Arc<Vec<String>>>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Table {
     pub name: ObjName,
     /// Shared with earlier snapshots until changed: copying a table on write copies pointers, not columns.
@@ -36,7 +37,7 @@ pub struct Table {
     index_keys: Vec<Arc<str>>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Column {
     pub name: String,
     pub ty: SqlType,
@@ -44,7 +45,7 @@ pub struct Column {
     pub default: Option<DefaultExpr>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ConstraintInfo {
     /// The constraint's name, PostgreSQL's generated one when the SQL gave none.
     pub name: String,
@@ -53,7 +54,7 @@ pub struct ConstraintInfo {
     pub origin: Origin,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Index {
     pub name: String,
     /// Catalog key of the indexed table.
@@ -65,6 +66,11 @@ pub struct Index {
 }
 
 impl Table {
+    /// Catalog keys of this table's indexes.
+    pub fn index_keys(&self) -> &[Arc<str>] {
+        &self.index_keys
+    }
+
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name).map(|c| &**c)
     }
@@ -106,6 +112,42 @@ impl Catalog {
 
     pub fn enum_labels(&self, name: &ObjName) -> Option<&[String]> {
         self.enums.get(&*name.key_ref()).map(|l| l.as_slice())
+    }
+
+    /// Every table, index and enum by catalog key: what the cache stores.
+    pub fn table_entries(&self) -> impl Iterator<Item = (&str, &Table)> {
+        self.tables.iter().map(|(k, t)| (&**k, &**t))
+    }
+
+    pub fn index_entries(&self) -> impl Iterator<Item = (&str, &Index)> {
+        self.indexes.iter().map(|(k, i)| (&**k, &**i))
+    }
+
+    pub fn enum_entries(&self) -> impl Iterator<Item = (&str, &[String])> {
+        self.enums.iter().map(|(k, l)| (&**k, l.as_slice()))
+    }
+
+    /// A catalog of these entries, as [`Catalog::table_entries`] and the others gave them: all of another catalog, or
+    /// the part of it the cache restores (every index of each table, and the table of each index, must be there too).
+    pub fn from_entries(
+        tables: Vec<(String, Table)>,
+        indexes: Vec<(String, Index)>,
+        enums: Vec<(String, Vec<String>)>,
+    ) -> Catalog {
+        Catalog {
+            tables: tables
+                .into_iter()
+                .map(|(k, t)| (Arc::from(k), Arc::new(t)))
+                .collect(),
+            indexes: indexes
+                .into_iter()
+                .map(|(k, i)| (Arc::from(k), Arc::new(i)))
+                .collect(),
+            enums: enums
+                .into_iter()
+                .map(|(k, l)| (Arc::from(k), Arc::new(l)))
+                .collect(),
+        }
     }
 
     /// Applies one operation. Operations on unknown objects are ignored: the history may be partial.

@@ -10,17 +10,21 @@ use rayon::prelude::*;
 
 use crate::applied;
 use crate::baseline;
+use crate::cache::{self, Cache};
+use crate::catalog::Catalog;
 use crate::commands;
 use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::discover::{discover_paths, History};
-use crate::lint::{lint_history, LintResult};
+use crate::discover::{discover_paths, History, Migration};
+use crate::lint::{lint_history, lint_history_from, LintResult, Restored};
 use crate::prisma_schema::{find_schema_for_migrations, Schema};
+use crate::relevance;
 use crate::report::{
     fails, render_github, render_gitlab, render_human, render_sarif, render_statistics, write_json,
     Format, Report,
 };
 use crate::rules::RULES;
+use crate::settings::Settings;
 use crate::source::SourceFile;
 
 #[derive(Debug, Parser)]
@@ -96,6 +100,15 @@ pub struct Cli {
     /// Write every current finding to FILE as the accepted baseline, and exit 0.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+
+    /// Where a run on some files of a history (a pre-commit hook) keeps the catalog of the earlier migrations, so the
+    /// next such run need not read them (default: .migrate-lint-cache; it ignores itself in git).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+
+    /// Neither read nor write that cache.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -403,10 +416,24 @@ fn lint_one(
             notes,
         };
     }
-    let (mut sources, mut report, read_errors) = read_history(history);
-    errors.extend(read_errors);
     let mut settings = config.settings.clone();
     settings.keep_suggestions = cli.fix_suggestions;
+    // The cache stands in for the earlier files only where nothing else reads them (applied migrations do).
+    if base.is_none() && database.is_none() {
+        if let Some((cache, first)) = cache_for(history, cli) {
+            let (sources, report, result) = lint_cached(
+                history,
+                &cache,
+                first,
+                &settings,
+                &mut errors,
+                cli.verbose.then_some(&mut notes),
+            );
+            return finish_history(history, cli, sources, report, result, errors, notes);
+        }
+    }
+    let (mut sources, mut report, read_errors) = read_history(history);
+    errors.extend(read_errors);
     if base.is_some() || database.is_some() {
         let (set, applied_errors) = applied::collect(&history.root, base, database);
         errors.extend(applied_errors);
@@ -425,7 +452,19 @@ fn lint_one(
         sources.extend(placeholders);
         settings.applied = Some(Arc::new(set));
     }
-    let mut result = lint_history(&sources, &report, &settings);
+    let result = lint_history(&sources, &report, &settings);
+    finish_history(history, cli, sources, report, result, errors, notes)
+}
+
+fn finish_history(
+    history: &History,
+    cli: &Cli,
+    sources: Vec<SourceFile>,
+    report: Vec<bool>,
+    mut result: LintResult,
+    mut errors: Vec<String>,
+    notes: Vec<String>,
+) -> HistoryOutcome {
     if cli.fix_suggestions {
         resolve_suggestions(history, &mut result.diagnostics, &mut errors);
     }
@@ -434,6 +473,121 @@ fn lint_one(
         errors,
         notes,
     }
+}
+
+/// The cache a run uses for this history, and the index of its first reported file: only when the run reports
+/// the newest migrations of a longer history (every file from the first reported one on), as a pre-commit hook does.
+fn cache_for(history: &History, cli: &Cli) -> Option<(Cache, usize)> {
+    let only = history.report_only.as_ref().filter(|_| !cli.no_cache)?;
+    let reported = |m: &Migration| only.contains(&m.sql);
+    let first = history.migrations.iter().position(reported)?;
+    let suffix = history.migrations[first..].iter().all(reported);
+    let dir = cli
+        .cache_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(cache::DEFAULT_DIR));
+    (first > 0 && suffix).then(|| (Cache::at(dir), first))
+}
+
+/// Lints a history whose files from `first` on are reported, starting from the catalog the cache restores for the
+/// files before: all of them when they are unchanged, else those a snapshot covers and that are unchanged (a
+/// migration was added since), else none. Earlier files the snapshot does not cover are read and replayed, and the
+/// catalog before `first` is then saved for the next run.
+fn lint_cached(
+    history: &History,
+    cache: &Cache,
+    first: usize,
+    settings: &Settings,
+    errors: &mut Vec<String>,
+    mut notes: Option<&mut Vec<String>>,
+) -> (Vec<SourceFile>, Vec<bool>, LintResult) {
+    let mut note = |text: String| {
+        if let Some(notes) = notes.as_deref_mut() {
+            notes.push(text);
+        }
+    };
+    let (earlier, newest) = history.migrations.split_at(first);
+    let read = |migrations: &[Migration]| -> (Vec<SourceFile>, Vec<String>) {
+        let (files, read_errors): (Vec<_>, Vec<_>) = migrations
+            .par_iter()
+            .map(|m| read_migration(&m.sql, &m.name))
+            .unzip();
+        (
+            files.into_iter().flatten().collect(),
+            read_errors.into_iter().flatten().collect(),
+        )
+    };
+    let (newest_files, newest_errors) = read(newest);
+    errors.extend(newest_errors);
+    let root = display_path(&history.root);
+    let paths: Vec<PathBuf> = earlier.iter().map(|m| m.sql.clone()).collect();
+    let names: Option<Vec<String>> = newest_files
+        .iter()
+        .map(|f| relevance::file_mentions(&f.text))
+        .collect::<Option<Vec<_>>>()
+        .map(|names| names.concat());
+    let loaded = cache
+        .load(&history.root, &paths, names.as_deref())
+        .map_err(|why| note(format!("{root}: the cache was not used: {why}")))
+        .unwrap_or_else(|()| cache::Loaded {
+            catalog: Catalog::default(),
+            covers: 0,
+            files: Vec::new(),
+            compared: 0,
+        });
+    let covers = loaded.covers;
+    if covers > 0 {
+        note(format!(
+            "{root}: the catalog of {covers} of the {first} earlier migrations came from the cache \
+             ({} of them read to compare)",
+            loaded.compared
+        ));
+    }
+    // The files the snapshot covers are not read: they are only names here, and the report leaves them out.
+    let mut sources: Vec<SourceFile> = earlier[..covers]
+        .iter()
+        .map(|m| {
+            let display = display_path(&m.sql);
+            SourceFile::new(m.sql.clone(), display, m.name.clone(), String::new())
+        })
+        .collect();
+    // Stamped before they are read: a file changed in between then fails the next run's check.
+    let stamps: Vec<Option<String>> = paths[covers..]
+        .par_iter()
+        .map(|p| cache::stamp(p))
+        .collect();
+    let (uncovered, uncovered_errors) = read(&earlier[covers..]);
+    // A file that could not be read (or only in part) would be missing from the next run's errors.
+    let complete = uncovered_errors.is_empty() && uncovered.len() == first - covers;
+    errors.extend(uncovered_errors);
+    let mut recorded = loaded.files;
+    recorded.extend(
+        uncovered
+            .iter()
+            .zip(stamps)
+            .map(|(file, stamp)| cache::Earlier {
+                path: file.path.clone(),
+                stamp,
+                hash: cache::content_hash(&file.text),
+            }),
+    );
+    sources.extend(uncovered);
+    let mut report = vec![false; sources.len()];
+    report.extend(newest_files.iter().map(|_| true));
+    sources.extend(newest_files);
+    let restored = Restored {
+        files: covers,
+        catalog: loaded.catalog,
+    };
+    let keep: &[usize] = if covers < first { &[first] } else { &[] };
+    let (result, kept) = lint_history_from(&sources, &report, settings, restored, keep);
+    if let (Some(catalog), true) = (kept.first(), complete) {
+        match cache.save(&history.root, &recorded, catalog) {
+            Ok(()) => note(format!("{root}: the cache was written")),
+            Err(e) => note(format!("{root}: the cache was not written: {e}")),
+        }
+    }
+    (sources, report, result)
 }
 
 fn load_config(cli: &Cli) -> Result<Config, String> {

@@ -8,6 +8,7 @@
 
 pub mod applied;
 pub mod baseline;
+pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod commands;

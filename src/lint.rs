@@ -89,17 +89,60 @@ pub enum Replayed {
 }
 
 /// [`lint_history`], choosing what of the unreported files is replayed.
-///
-/// Splitting, parsing and lowering need no history, so each batch of files is analysed in parallel while the
-/// previous batch is replayed in order (`rayon::join`: the calling thread replays, idle workers analyse). At most two
-/// batches of analysed files are alive at a time.
 pub fn lint_history_replaying(
     files: &[SourceFile],
     report: &[bool],
     settings: &Settings,
     replayed: Replayed,
 ) -> LintResult {
+    run(files, report, settings, replayed, None, &[]).0
+}
+
+/// The catalog after the first `files` files of a history, restored from the cache ([`crate::cache`]).
+#[derive(Default)]
+pub struct Restored {
+    pub files: usize,
+    pub catalog: Catalog,
+}
+
+/// [`lint_history`] starting from a restored catalog: the files it covers are neither analysed nor replayed (their
+/// texts are not read), and every statement after them is replayed. The restored part of the catalog must hold
+/// every object the later files mention ([`crate::relevance::file_mentions`]). Also keeps the catalog as it was
+/// before each file of `keep_before` (what the cache stores; none may be a restored file, and an index past the
+/// last file keeps the final catalog), and returns those catalogs in that order.
+pub fn lint_history_from(
+    files: &[SourceFile],
+    report: &[bool],
+    settings: &Settings,
+    restored: Restored,
+    keep_before: &[usize],
+) -> (LintResult, Vec<Catalog>) {
+    run(
+        files,
+        report,
+        settings,
+        Replayed::All,
+        Some(restored),
+        keep_before,
+    )
+}
+
+/// Splitting, parsing and lowering need no history, so each batch of files is analysed in parallel while the
+/// previous batch is replayed in order (`rayon::join`: the calling thread replays, idle workers analyse). At most two
+/// batches of analysed files are alive at a time.
+fn run(
+    files: &[SourceFile],
+    report: &[bool],
+    settings: &Settings,
+    replayed: Replayed,
+    restored: Option<Restored>,
+    keep_before: &[usize],
+) -> (LintResult, Vec<Catalog>) {
     let reported = |i: usize| report.get(i).copied().unwrap_or(false);
+    let (start, catalog) = restored.map_or((0, Catalog::default()), |r| {
+        (r.files.min(files.len()), r.catalog)
+    });
+
     let needed: Option<Vec<Vec<bool>>> =
         (replayed == Replayed::Needed && !(0..files.len()).all(reported)).then(|| {
             let shapes: Vec<_> = files
@@ -116,7 +159,7 @@ pub fn lint_history_replaying(
         files,
         report,
         settings,
-        catalog: Catalog::default(),
+        catalog,
         checks: Checks::active(settings),
         findings: Findings {
             found: Vec::new(),
@@ -124,6 +167,8 @@ pub fn lint_history_replaying(
         },
         suppressions: Vec::new(),
         result: LintResult::default(),
+        keep_before,
+        kept: vec![None; keep_before.len()],
     };
     // Batches bound the memory of analysed files; when few statements are needed, one batch saves the
     // hand-overs between threads, which then cost more than the work.
@@ -138,8 +183,8 @@ pub fn lint_history_replaying(
         PARALLEL_BATCH
     };
     let mut pending: Option<(usize, Vec<AnalyzedFile>)> = None;
-    for (batch_index, batch) in files.chunks(batch_size).enumerate() {
-        let first = batch_index * batch_size;
+    for (batch_index, batch) in files[start..].chunks(batch_size).enumerate() {
+        let first = start + batch_index * batch_size;
         let (analyzed, ()) = rayon::join(
             || {
                 batch
@@ -153,7 +198,12 @@ pub fn lint_history_replaying(
         pending = Some((first, analyzed));
     }
     replay.batch(pending);
-    replay.finish()
+    // A file past the last one: the catalog after the whole history.
+    let kept = std::mem::take(&mut replay.kept)
+        .into_iter()
+        .map(|kept| kept.unwrap_or_else(|| replay.catalog.clone()))
+        .collect();
+    (replay.finish(), kept)
 }
 
 /// The in-order half of [`lint_history`]: the catalog, and what the rules found so far.
@@ -166,6 +216,9 @@ struct Replay<'a> {
     findings: Findings,
     suppressions: Vec<FileSuppressions>,
     result: LintResult,
+    /// Files before which the catalog is kept ([`lint_history_keeping`]), and the catalogs kept so far.
+    keep_before: &'a [usize],
+    kept: Vec<Option<Catalog>>,
 }
 
 impl Replay<'_> {
@@ -180,6 +233,14 @@ impl Replay<'_> {
     }
 
     fn file(&mut self, file_index: usize, analyzed: AnalyzedFile) {
+        for (slot, _) in self
+            .keep_before
+            .iter()
+            .enumerate()
+            .filter(|(_, &i)| i == file_index)
+        {
+            self.kept[slot] = Some(self.catalog.clone());
+        }
         let (file, settings) = (&self.files[file_index], self.settings);
         let reported = self.report.get(file_index).copied().unwrap_or(false);
         if reported {

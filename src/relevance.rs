@@ -75,6 +75,23 @@ pub fn file_shapes(text: &str, reported: bool) -> Vec<Shape> {
         .collect()
 }
 
+/// Every name a file's statements mention (in their `$$` bodies too), or None when bodies nest too deep to read:
+/// what must be restored from a cached catalog before the file is replayed ([`crate::cache`]).
+pub fn file_mentions(text: &str) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    for statement in split(text).statements {
+        match other(text, &statement.tokens) {
+            Shape::Other {
+                mentions,
+                objects,
+                index_refs,
+            } => names.extend(mentions.into_iter().chain(objects).chain(index_refs)),
+            _ => return None,
+        }
+    }
+    Some(names)
+}
+
 /// The shape of one statement of an unreported file.
 pub fn shape(src: &str, tokens: &[Token]) -> Shape {
     let word = |i: usize, kw: &str| tokens.get(i).is_some_and(|t| t.is_word(src, kw));

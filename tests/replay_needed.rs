@@ -7,9 +7,11 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::Lcg;
+use migrate_lint::cache;
 use migrate_lint::diagnostic::Diagnostic;
 use migrate_lint::discover::discover_paths;
-use migrate_lint::lint::{lint_history, lint_history_replaying, Replayed};
+use migrate_lint::lint::{lint_history_from, lint_history_replaying, Replayed, Restored};
+use migrate_lint::relevance::file_mentions;
 use migrate_lint::rules::RULES;
 use migrate_lint::settings::Settings;
 use migrate_lint::source::SourceFile;
@@ -53,11 +55,14 @@ fn histories(root: &Path) -> Vec<(PathBuf, Vec<SourceFile>)> {
 /// compares. Returns how many files were compared.
 fn check_history(root: &Path, files: &[SourceFile], samples: usize) -> usize {
     let settings = every_rule_on();
-    let full = lint_history(files, &vec![true; files.len()], &settings).diagnostics;
     let step = (files.len() / samples.max(1)).max(1);
     let mut chosen: Vec<usize> = (0..files.len()).step_by(step).collect();
     chosen.push(files.len() - 1);
     chosen.dedup();
+    let all = vec![true; files.len()];
+    let (full, catalogs_before) =
+        lint_history_from(files, &all, &settings, Restored::default(), &chosen);
+    let full = full.diagnostics;
     for &i in &chosen {
         let mut report = vec![false; files.len()];
         report[i] = true;
@@ -83,7 +88,62 @@ fn check_history(root: &Path, files: &[SourceFile], samples: usize) -> usize {
         "{}: reporting one file changed its findings",
         root.display()
     );
+    check_restored(root, files, &full, &chosen, catalogs_before);
     chosen.len()
+}
+
+/// The cache's ways, as a pre-commit run takes them. Exact: the catalog before file `i` goes through the snapshot,
+/// only the objects files `i..` mention come back, and those files are linted from there without the earlier files'
+/// texts. Extended: the whole snapshot of an earlier chosen file comes back, and the files up to `i` are replayed on
+/// top (a migration was added since the snapshot). The findings in files `i..` must be the full replay's.
+fn check_restored(
+    root: &Path,
+    files: &[SourceFile],
+    full: &[Diagnostic],
+    chosen: &[usize],
+    catalogs_before: Vec<migrate_lint::catalog::Catalog>,
+) {
+    let settings = every_rule_on();
+    let mut previous: Option<(usize, migrate_lint::catalog::Catalog)> = None;
+    for (&i, catalog) in chosen.iter().zip(catalogs_before).filter(|(&i, _)| i > 0) {
+        let names: Option<Vec<String>> = files[i..]
+            .iter()
+            .map(|f| file_mentions(&f.text))
+            .collect::<Option<Vec<_>>>()
+            .map(|names| names.concat());
+        let exact = cache::round_trip(&catalog, names.as_deref()).expect("the snapshot reads back");
+        let mut starts = vec![("exact", i, exact)];
+        if let Some((covers, earlier)) = previous.replace((i, catalog)) {
+            let whole = cache::round_trip(&earlier, None).expect("the snapshot reads back");
+            starts.push(("extended", covers, whole));
+        }
+        for (way, covers, catalog) in starts {
+            let unread = files[..covers].iter().map(|f| {
+                SourceFile::new(
+                    f.path.clone(),
+                    f.display.clone(),
+                    f.migration.clone(),
+                    String::new(),
+                )
+            });
+            let linted: Vec<SourceFile> = unread.chain(files[covers..].iter().cloned()).collect();
+            let mut report = vec![false; files.len()];
+            report[i..].fill(true);
+            let restored = Restored {
+                files: covers,
+                catalog,
+            };
+            let got = lint_history_from(&linted, &report, &settings, restored, &[]).0;
+            let expected: Vec<&Diagnostic> = full.iter().filter(|d| d.file >= i).collect();
+            assert_eq!(
+                got.diagnostics.iter().collect::<Vec<_>>(),
+                expected,
+                "{}: {} and later, linted from the cached catalog ({way}), differ from the full replay",
+                root.display(),
+                files[i].migration
+            );
+        }
+    }
 }
 
 #[test]

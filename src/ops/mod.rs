@@ -14,6 +14,8 @@ pub use names::{display_ident, quote_ident, ObjName};
 
 use std::ops::Range;
 
+use serde::{Deserialize, Serialize};
+
 /// One operation with the byte span of the clause that performs it (e.g. the `ADD COLUMN` line).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Op {
@@ -238,7 +240,7 @@ pub struct ColumnSpec {
 }
 
 /// A column type as written, normalised to lower case with quoted user types kept as they are.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SqlType {
     /// Display form, e.g. `varchar(255)`, `timestamp(3)`, `"Role"`, `text[]`.
     pub text: String,
@@ -250,7 +252,7 @@ impl SqlType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DefaultExpr {
     pub text: String,
     /// Calls a volatile function, so PostgreSQL must evaluate it for every existing row.
@@ -319,7 +321,7 @@ pub struct Constraint {
     pub span: Range<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ConstraintKind {
     PrimaryKey {
         columns: Vec<String>,

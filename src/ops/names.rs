@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// A possibly schema-qualified name, with identifier values already folded/unquoted.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ObjName {
     pub schema: Option<String>,
     pub name: String,

@@ -1,0 +1,308 @@
+//! The cache of earlier migrations' catalog (`src/cache.rs`), through the binary as a pre-commit hook runs it: a run
+//! on the newest migration restores the catalog instead of reading the others, finds exactly what a run without the
+//! cache finds, and never uses a snapshot that an edit, a damaged file or a rename has made wrong.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::Value;
+
+struct Run {
+    code: i32,
+    stderr: String,
+    report: Value,
+}
+
+fn lint(file: &Path, cache: &Path, extra: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        .args(["--format", "json", "--verbose", "--cache-dir"])
+        .arg(cache)
+        .args(extra)
+        .arg(file)
+        .output()
+        .expect("run migrate-lint");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    Run {
+        code: out.status.code().expect("exited"),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        report: serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("bad JSON ({e}): {stdout}")),
+    }
+}
+
+fn rules(run: &Run) -> Vec<String> {
+    run.report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const INIT: &str = r#"CREATE TABLE "User" ("id" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "Post" ("id" TEXT NOT NULL, "authorId" TEXT NOT NULL, "editorId" TEXT NOT NULL,
+    CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "Draft" ("id" TEXT NOT NULL, "authorId" TEXT NOT NULL);
+"#;
+const INDEX: &str = r#"CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");
+"#;
+/// The same size as INDEX, and the foreign key below is then no longer covered.
+const OTHER_INDEX: &str = r#"CREATE INDEX "Post_authorId_idx" ON "Post"("editorId");
+"#;
+const FOREIGN_KEY: &str = r#"ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+"#;
+
+/// A history of three migrations whose last adds a foreign key that the second one's index covers; returns the
+/// folder, the second file and the last file.
+fn history() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("prisma/migrations");
+    let write = |name: &str, text: &str| {
+        let folder = migrations.join(name);
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(folder.join("migration.sql"), text).unwrap();
+        folder.join("migration.sql")
+    };
+    write("20240101000000_init", INIT);
+    let index = write("20240102000000_index", INDEX);
+    let last = write("20240103000000_fk", FOREIGN_KEY);
+    (dir, index, last)
+}
+
+fn restored(run: &Run) -> bool {
+    run.stderr.contains("came from the cache")
+}
+
+/// From the note of a run that used the cache: how many earlier migrations the snapshot covered, of how many.
+fn covered(run: &Run) -> (usize, usize) {
+    let note = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("came from the cache"))
+        .unwrap_or_else(|| panic!("not restored: {}", run.stderr));
+    let words: Vec<&str> = note.split(' ').collect();
+    let at = words.iter().position(|w| *w == "catalog").unwrap();
+    (
+        words[at + 2].parse().unwrap(),
+        words[at + 5].parse().unwrap(),
+    )
+}
+
+#[test]
+fn a_second_run_on_the_newest_migration_restores_the_catalog_and_finds_the_same() {
+    let (dir, _, last) = history();
+    let cache = dir.path().join("cache");
+    let uncached = lint(&last, &cache, &["--no-cache"]);
+    assert!(!cache.exists(), "--no-cache wrote {}", cache.display());
+
+    let first = lint(&last, &cache, &[]);
+    assert!(
+        first.stderr.contains("the cache was written"),
+        "{}",
+        first.stderr
+    );
+    assert_eq!(fs::read_to_string(cache.join(".gitignore")).unwrap(), "*\n");
+    let second = lint(&last, &cache, &[]);
+    assert!(restored(&second), "{}", second.stderr);
+
+    assert!(rules(&uncached).contains(&"constraint-not-valid".to_string()));
+    assert!(!rules(&uncached).contains(&"fk-without-index".to_string()));
+    for run in [&first, &second] {
+        assert_eq!(run.report, uncached.report);
+        assert_eq!(run.code, uncached.code);
+    }
+}
+
+#[test]
+fn a_run_on_every_migration_neither_reads_nor_writes_the_cache() {
+    let (dir, _, last) = history();
+    let cache = dir.path().join("cache");
+    let run = lint(last.parent().unwrap().parent().unwrap(), &cache, &[]);
+    assert_eq!(run.report["summary"]["files"], 3, "{}", run.report);
+    assert!(!cache.exists());
+}
+
+#[test]
+fn an_edited_earlier_migration_is_read_again_even_with_its_size_and_time_kept() {
+    let (dir, index, last) = history();
+    let cache = dir.path().join("cache");
+    // Files a second old are checked by their times alone: make this one old, then edit it behind the cache's back.
+    std::thread::sleep(Duration::from_millis(1100));
+    let before = lint(&last, &cache, &[]);
+    assert!(
+        before.stderr.contains("the cache was written"),
+        "{}",
+        before.stderr
+    );
+    assert!(restored(&lint(&last, &cache, &[])));
+
+    let modified = fs::metadata(&index).unwrap().modified().unwrap();
+    fs::write(&index, OTHER_INDEX).unwrap();
+    let file = fs::File::options().write(true).open(&index).unwrap();
+    file.set_modified(modified).unwrap();
+    assert_eq!(fs::metadata(&index).unwrap().len(), INDEX.len() as u64);
+    // Only the status-change time (which no tool can set back) still tells, once it is a second old too.
+    std::thread::sleep(Duration::from_millis(1100));
+
+    let after = lint(&last, &cache, &[]);
+    assert!(!restored(&after), "{}", after.stderr);
+    assert!(after.stderr.contains("changed"), "{}", after.stderr);
+    assert!(rules(&after).contains(&"fk-without-index".to_string()));
+    assert_eq!(after.report, lint(&last, &cache, &["--no-cache"]).report);
+}
+
+#[test]
+fn a_renamed_earlier_migration_is_not_served_from_the_cache() {
+    let (dir, index, last) = history();
+    let cache = dir.path().join("cache");
+    lint(&last, &cache, &[]);
+    assert!(restored(&lint(&last, &cache, &[])));
+
+    let moved = index
+        .parent()
+        .unwrap()
+        .with_file_name("20240102000001_index");
+    fs::rename(index.parent().unwrap(), &moved).unwrap();
+    let run = lint(&last, &cache, &[]);
+    assert!(!restored(&run), "{}", run.stderr);
+    assert!(run.stderr.contains("is new or renamed"), "{}", run.stderr);
+    assert_eq!(run.report, lint(&last, &cache, &["--no-cache"]).report);
+}
+
+#[test]
+fn a_migration_added_since_is_replayed_on_top_of_the_snapshot() {
+    let (dir, index, last) = history();
+    let cache = dir.path().join("cache");
+    lint(&last, &cache, &[]);
+    assert_eq!(covered(&lint(&last, &cache, &[])), (2, 2));
+
+    let added = index
+        .parent()
+        .unwrap()
+        .with_file_name("20240102000002_more");
+    fs::create_dir_all(&added).unwrap();
+    // The newest migration does not name "Draft", which is now its "Post" (without the index): only a whole
+    // snapshot has it.
+    let swap = "DROP TABLE \"Post\";\nALTER TABLE \"Draft\" RENAME TO \"Post\";\n";
+    fs::write(added.join("migration.sql"), swap).unwrap();
+    let run = lint(&last, &cache, &[]);
+    assert_eq!(covered(&run), (2, 3), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the cache was written"),
+        "{}",
+        run.stderr
+    );
+    assert!(rules(&run).contains(&"fk-without-index".to_string()));
+    assert_eq!(run.report, lint(&last, &cache, &["--no-cache"]).report);
+    assert_eq!(covered(&lint(&last, &cache, &[])), (3, 3));
+}
+
+#[test]
+fn a_damaged_snapshot_is_ignored_and_written_again() {
+    let (dir, _, last) = history();
+    let cache = dir.path().join("cache");
+    let expected = lint(&last, &cache, &[]);
+    let snapshot = fs::read_dir(&cache)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "snapshot"))
+        .expect("a snapshot");
+    let good = fs::read(&snapshot).unwrap();
+    // Cut short, every byte after the head flipped, and huge lengths: none may crash or be believed.
+    let head_end = good.windows(8).position(|w| w == b"objects ").unwrap();
+    let mut flipped = good.clone();
+    flipped[head_end + 20..].iter_mut().for_each(|b| *b = !*b);
+    let huge = String::from_utf8_lossy(&good).replacen(" 0 ", " 18446744073709551000 ", 1);
+    for damaged in [
+        good[..good.len() / 2].to_vec(),
+        flipped,
+        huge.into_bytes(),
+        b"\0\0".to_vec(),
+    ] {
+        fs::write(&snapshot, damaged).unwrap();
+        let run = lint(&last, &cache, &[]);
+        assert_eq!(run.report, expected.report, "{}", run.stderr);
+        assert_eq!(run.code, expected.code);
+    }
+    assert!(
+        restored(&lint(&last, &cache, &[])),
+        "the snapshot was not written again"
+    );
+}
+
+#[test]
+fn a_cache_that_cannot_be_written_does_not_change_the_run() {
+    let (dir, _, last) = history();
+    let blocker = dir.path().join("not-a-folder");
+    fs::write(&blocker, "").unwrap();
+    let run = lint(&last, &blocker.join("cache"), &[]);
+    assert!(
+        run.stderr.contains("the cache was not written"),
+        "{}",
+        run.stderr
+    );
+    let expected = lint(&last, &blocker, &["--no-cache"]);
+    assert_eq!(run.report, expected.report);
+    assert_eq!(run.code, expected.code);
+}
+
+#[test]
+fn snapshots_of_folders_that_are_gone_are_removed() {
+    let cache = tempfile::tempdir().unwrap();
+    let snapshots = || {
+        fs::read_dir(cache.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "snapshot"))
+            .count()
+    };
+    let (gone, _, last) = history();
+    lint(&last, cache.path(), &[]);
+    assert_eq!(snapshots(), 1);
+    drop(gone);
+    let (_kept, _, last) = history();
+    lint(&last, cache.path(), &[]);
+    assert_eq!(
+        snapshots(),
+        1,
+        "the first history's snapshot outlived its folder"
+    );
+}
+
+/// How many earlier files a restoring run read to compare, from its note.
+fn compared(run: &Run) -> usize {
+    let note = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("came from the cache"))
+        .unwrap_or_else(|| panic!("not restored: {}", run.stderr));
+    let count = note.rsplit_once('(').unwrap().1.split(' ').next().unwrap();
+    count.parse().unwrap()
+}
+
+#[test]
+fn a_touched_earlier_migration_is_compared_once_then_known_by_its_times_again() {
+    let (dir, index, last) = history();
+    let cache = dir.path().join("cache");
+    std::thread::sleep(Duration::from_millis(1100));
+    lint(&last, &cache, &[]);
+    assert_eq!(compared(&lint(&last, &cache, &[])), 0);
+
+    // The same content written again (as a checkout does): new times, so it is read once to compare.
+    fs::write(&index, INDEX).unwrap();
+    std::thread::sleep(Duration::from_millis(1100));
+    assert_eq!(compared(&lint(&last, &cache, &[])), 1);
+    assert_eq!(compared(&lint(&last, &cache, &[])), 0);
+}
+
+#[test]
+fn files_too_recent_to_trust_their_times_are_compared_by_content() {
+    let (dir, _, last) = history();
+    let cache = dir.path().join("cache");
+    lint(&last, &cache, &[]);
+    // Written a moment ago: a second write within the same clock tick would keep the times, so they are not used.
+    assert_eq!(compared(&lint(&last, &cache, &[])), 2);
+}
