@@ -43,7 +43,8 @@ pub struct Earlier {
     pub hash: String,
 }
 
-/// What [`Cache::load`] found.
+/// What [`Cache::load`] found (by default: nothing, an empty catalog before the first file).
+#[derive(Default)]
 pub struct Loaded {
     /// The catalog after the first `covers` earlier files: only the objects the names reach when it covers them
     /// all, else all of it, so that the files after it can be replayed on top.

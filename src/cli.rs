@@ -11,7 +11,6 @@ use rayon::prelude::*;
 use crate::applied;
 use crate::baseline;
 use crate::cache::{self, Cache};
-use crate::catalog::Catalog;
 use crate::commands;
 use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -529,12 +528,7 @@ fn lint_cached(
     let loaded = cache
         .load(&history.root, &paths, names.as_deref())
         .map_err(|why| note(format!("{root}: the cache was not used: {why}")))
-        .unwrap_or_else(|()| cache::Loaded {
-            catalog: Catalog::default(),
-            covers: 0,
-            files: Vec::new(),
-            compared: 0,
-        });
+        .unwrap_or_default();
     let covers = loaded.covers;
     if covers > 0 {
         note(format!(
