@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod cursor;
 pub mod diagnostic;
 pub mod discover;
 pub mod git;

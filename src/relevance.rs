@@ -24,6 +24,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use crate::cursor::Cursor;
 use crate::split::{ident_value, split, Token, TokenKind};
 
 /// What replaying a statement of an unreported file can depend on or change, read from its tokens.
@@ -145,7 +146,7 @@ fn other(src: &str, tokens: &[Token]) -> Shape {
 /// constraint adopts (`USING INDEX`), and the new name of a renamed constraint.
 fn defines(src: &str, tokens: &[Token]) -> Vec<String> {
     let mut out = Vec::new();
-    let mut t = Tokens::at(src, tokens, 0);
+    let mut t = Cursor::at(src, tokens, 0);
     let creates_index = t.eat("create") && {
         t.eat("unique");
         t.eat("index")
@@ -157,21 +158,21 @@ fn defines(src: &str, tokens: &[Token]) -> Vec<String> {
             t.eat("exists");
         }
         if !t.eat("on") {
-            out.extend(t.name());
+            out.extend(t.last_name());
         }
     }
     while t.pos < tokens.len() {
         if t.eat("rename") && t.eat("constraint") {
-            t.name();
+            t.last_name();
             if t.eat("to") {
-                out.extend(t.name());
+                out.extend(t.last_name());
             }
         } else if t.eat("constraint") || (t.eat("using") && t.eat("index")) {
             // `DROP CONSTRAINT IF EXISTS name`
             if t.eat("if") {
                 t.eat("exists");
             }
-            out.extend(t.name());
+            out.extend(t.last_name());
         } else {
             t.pos += 1;
         }
@@ -181,7 +182,7 @@ fn defines(src: &str, tokens: &[Token]) -> Vec<String> {
 
 /// Existing indexes a DROP INDEX, ALTER INDEX or REINDEX INDEX names.
 fn index_refs(src: &str, tokens: &[Token]) -> Vec<String> {
-    let mut t = Tokens::at(src, tokens, 0);
+    let mut t = Cursor::at(src, tokens, 0);
     if !((t.eat("drop") || t.eat("alter") || t.eat("reindex")) && t.eat("index")) {
         return Vec::new();
     }
@@ -190,7 +191,7 @@ fn index_refs(src: &str, tokens: &[Token]) -> Vec<String> {
         t.eat("exists");
     }
     let mut out = Vec::new();
-    while let Some(name) = t.name() {
+    while let Some(name) = t.last_name() {
         out.push(name);
         if !t.eat_punct(",") {
             break;
@@ -514,7 +515,7 @@ const NAME_PREFIXES: &[&str] = &["if", "not", "exists", "only", "concurrently", 
 /// The names in object positions of one statement's tokens: the last part of each (possibly schema-qualified) name.
 fn objects(src: &str, tokens: &[Token]) -> Vec<String> {
     let mut out = Vec::new();
-    let mut t = Tokens::at(src, tokens, 0);
+    let mut t = Cursor::at(src, tokens, 0);
     while let Some(token) = tokens.get(t.pos) {
         t.pos += 1;
         if OBJECT_POSITIONS.iter().any(|w| token.is_word(src, w)) {
@@ -523,7 +524,7 @@ fn objects(src: &str, tokens: &[Token]) -> Vec<String> {
             let keyword = tokens
                 .get(at)
                 .is_some_and(|n| NOT_NAMES.iter().any(|w| n.is_word(src, w)));
-            match t.name().filter(|_| !keyword) {
+            match t.last_name().filter(|_| !keyword) {
                 Some(name) => out.push(name),
                 None => t.pos = at,
             }
@@ -665,45 +666,16 @@ fn is_reserved(src: &str, token: &Token) -> bool {
     }
 }
 
-/// A reader over a statement's tokens that tracks nothing but its position.
-struct Tokens<'a> {
-    src: &'a str,
-    tokens: &'a [Token],
-    pos: usize,
+/// Names as relevance reads them: only the last part of a qualified name links statements.
+trait ReadNames {
+    /// A possibly schema-qualified name; its last part.
+    fn last_name(&mut self) -> Option<String>;
+    /// The names after every REFERENCES from here on.
+    fn references(&mut self) -> Option<Vec<String>>;
 }
 
-impl<'a> Tokens<'a> {
-    /// A reader at token `pos`.
-    fn at(src: &'a str, tokens: &'a [Token], pos: usize) -> Self {
-        Tokens { src, tokens, pos }
-    }
-
-    fn eat(&mut self, kw: &str) -> bool {
-        let hit = self
-            .tokens
-            .get(self.pos)
-            .is_some_and(|t| t.is_word(self.src, kw));
-        self.pos += usize::from(hit);
-        hit
-    }
-
-    fn eat_punct(&mut self, p: &str) -> bool {
-        let hit = self
-            .tokens
-            .get(self.pos)
-            .is_some_and(|t| t.kind == TokenKind::Punct && t.text(self.src) == p);
-        self.pos += usize::from(hit);
-        hit
-    }
-
-    fn at_end(&self) -> bool {
-        self.tokens[self.pos..]
-            .iter()
-            .all(|t| t.kind == TokenKind::Punct && t.text(self.src) == ";")
-    }
-
-    /// A possibly schema-qualified name; its last part.
-    fn name(&mut self) -> Option<String> {
+impl ReadNames for Cursor<'_> {
+    fn last_name(&mut self) -> Option<String> {
         let mut last = self.ident()?;
         while self.eat_punct(".") {
             last = self.ident()?;
@@ -711,43 +683,11 @@ impl<'a> Tokens<'a> {
         Some(last)
     }
 
-    fn ident(&mut self) -> Option<String> {
-        let token = self.tokens.get(self.pos)?;
-        let value = ident_value(token, self.src)?;
-        self.pos += 1;
-        Some(value)
-    }
-
-    /// Skips a balanced parenthesised group starting here; false if there is none.
-    fn skip_group(&mut self) -> bool {
-        if !self.eat_punct("(") {
-            return false;
-        }
-        let mut depth = 1;
-        while let Some(t) = self.tokens.get(self.pos) {
-            self.pos += 1;
-            if t.kind == TokenKind::Punct {
-                match t.text(self.src) {
-                    "(" => depth += 1,
-                    ")" => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return true;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        false
-    }
-
-    /// The names after every REFERENCES from here on.
     fn references(&mut self) -> Option<Vec<String>> {
         let mut out = Vec::new();
-        while self.pos < self.tokens.len() {
+        while self.peek().is_some() {
             if self.eat("references") {
-                out.push(self.name()?);
+                out.push(self.last_name()?);
             } else {
                 self.pos += 1;
             }
@@ -790,7 +730,7 @@ type Object = (String, Option<String>, Vec<String>);
 
 /// `CREATE [UNLOGGED] TABLE [IF NOT EXISTS] name ( ... );`, nothing after the column list.
 fn create_table(src: &str, tokens: &[Token]) -> Option<Object> {
-    let mut t = Tokens::at(src, tokens, 1);
+    let mut t = Cursor::at(src, tokens, 1);
     t.eat("unlogged");
     if !t.eat("table") {
         return None;
@@ -798,7 +738,7 @@ fn create_table(src: &str, tokens: &[Token]) -> Option<Object> {
     if t.eat("if") && !(t.eat("not") && t.eat("exists")) {
         return None;
     }
-    let subject = t.name()?;
+    let subject = t.last_name()?;
     let items_start = t.pos;
     if !t.skip_group() || !t.at_end() {
         return None;
@@ -809,7 +749,7 @@ fn create_table(src: &str, tokens: &[Token]) -> Option<Object> {
 
 /// `CREATE [UNIQUE] INDEX [CONCURRENTLY] [[IF NOT EXISTS] name] ON [ONLY] table ...`.
 fn create_index(src: &str, tokens: &[Token]) -> Option<Object> {
-    let mut t = Tokens::at(src, tokens, 1);
+    let mut t = Cursor::at(src, tokens, 1);
     t.eat("unique");
     if !t.eat("index") {
         return None;
@@ -819,39 +759,39 @@ fn create_index(src: &str, tokens: &[Token]) -> Option<Object> {
         return None;
     }
     if !t.eat("on") {
-        t.name()?;
+        t.last_name()?;
         if !t.eat("on") {
             return None;
         }
     }
     t.eat("only");
-    Some((t.name()?, None, Vec::new()))
+    Some((t.last_name()?, None, Vec::new()))
 }
 
 /// `CREATE TYPE name ...`.
 fn create_type(src: &str, tokens: &[Token]) -> Option<Object> {
-    let mut t = Tokens::at(src, tokens, 1);
+    let mut t = Cursor::at(src, tokens, 1);
     if !t.eat("type") {
         return None;
     }
-    Some((t.name()?, None, Vec::new()))
+    Some((t.last_name()?, None, Vec::new()))
 }
 
 /// `ALTER TABLE [IF EXISTS] [ONLY] name ...` or `ALTER TYPE name ...`, with `RENAME TO` and `REFERENCES` read from
 /// the rest.
 fn alter(src: &str, tokens: &[Token]) -> Option<Object> {
-    let mut t = Tokens::at(src, tokens, 2);
+    let mut t = Cursor::at(src, tokens, 2);
     if t.eat("if") && !t.eat("exists") {
         return None;
     }
     t.eat("only");
-    let subject = t.name()?;
+    let subject = t.last_name()?;
     let rest = t.pos;
     let mut renamed_to = None;
     while t.pos < tokens.len() {
         if t.eat("rename") {
             if t.eat("to") {
-                renamed_to = Some(t.name()?);
+                renamed_to = Some(t.last_name()?);
             }
         } else {
             t.pos += 1;
@@ -863,11 +803,11 @@ fn alter(src: &str, tokens: &[Token]) -> Option<Object> {
 
 /// `DROP TABLE|TYPE [IF EXISTS] name [CASCADE | RESTRICT]` of one object (the catalog does not cascade to others).
 fn drop(src: &str, tokens: &[Token]) -> Option<Object> {
-    let mut t = Tokens::at(src, tokens, 2);
+    let mut t = Cursor::at(src, tokens, 2);
     if t.eat("if") && !t.eat("exists") {
         return None;
     }
-    let subject = t.name()?;
+    let subject = t.last_name()?;
     let _ = t.eat("cascade") || t.eat("restrict");
     t.at_end().then_some((subject, None, Vec::new()))
 }

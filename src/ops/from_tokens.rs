@@ -6,72 +6,19 @@ use std::ops::Range;
 use super::{
     ContainerKind, DmlKind, IndexSpec, MaintenanceCommand, ObjName, Op, OpKind, TransactionControl,
 };
+use crate::cursor::Cursor;
 use crate::split::{ident_value, Token, TokenKind};
 
-/// A forward-only reader over a statement's tokens.
-pub(super) struct Cursor<'a> {
-    src: &'a str,
-    tokens: &'a [Token],
-    pos: usize,
+/// Names as lowering reads them: at most one schema part.
+pub(super) trait ReadNames {
+    /// `a`, `"A"`, `s.a`: a possibly schema-qualified name.
+    fn name(&mut self) -> Option<ObjName>;
+    /// Comma-separated names up to the end or a keyword that is not a name.
+    fn names(&mut self) -> Vec<ObjName>;
 }
 
-impl<'a> Cursor<'a> {
-    pub(super) fn new(src: &'a str, tokens: &'a [Token]) -> Self {
-        Cursor {
-            src,
-            tokens,
-            pos: 0,
-        }
-    }
-
-    fn peek(&self) -> Option<&'a Token> {
-        self.tokens.get(self.pos)
-    }
-
-    pub(super) fn is(&self, kw: &str) -> bool {
-        self.peek().is_some_and(|t| t.is_word(self.src, kw))
-    }
-
-    /// Consumes the keyword if it is next.
-    pub(super) fn eat(&mut self, kw: &str) -> bool {
-        let hit = self.is(kw);
-        if hit {
-            self.pos += 1;
-        }
-        hit
-    }
-
-    /// Consumes the whole keyword sequence, or nothing.
-    pub(super) fn eat_all(&mut self, kws: &[&str]) -> bool {
-        let hit = kws.iter().enumerate().all(|(i, kw)| {
-            self.tokens
-                .get(self.pos + i)
-                .is_some_and(|t| t.is_word(self.src, kw))
-        });
-        if hit {
-            self.pos += kws.len();
-        }
-        hit
-    }
-
-    fn eat_punct(&mut self, p: &str) -> bool {
-        let hit = self
-            .peek()
-            .is_some_and(|t| t.kind == TokenKind::Punct && t.text(self.src) == p);
-        if hit {
-            self.pos += 1;
-        }
-        hit
-    }
-
-    fn ident(&mut self) -> Option<String> {
-        let value = ident_value(self.peek()?, self.src)?;
-        self.pos += 1;
-        Some(value)
-    }
-
-    /// `a`, `"A"`, `s.a`: a possibly schema-qualified name.
-    pub(super) fn name(&mut self) -> Option<ObjName> {
+impl ReadNames for Cursor<'_> {
+    fn name(&mut self) -> Option<ObjName> {
         let first = self.ident()?;
         if self.eat_punct(".") {
             let second = self.ident()?;
@@ -80,7 +27,6 @@ impl<'a> Cursor<'a> {
         Some(ObjName::bare(first))
     }
 
-    /// Comma-separated names up to the end or a keyword that is not a name.
     fn names(&mut self) -> Vec<ObjName> {
         let mut names = Vec::new();
         while let Some(n) = self.name() {
@@ -90,10 +36,6 @@ impl<'a> Cursor<'a> {
             }
         }
         names
-    }
-
-    pub(super) fn rest(&self) -> &'a [Token] {
-        self.tokens.get(self.pos..).unwrap_or(&[])
     }
 }
 
