@@ -216,15 +216,21 @@ impl Cache {
     }
 
     /// Removes the snapshots of history folders that no longer exist (a deleted checkout's, a test's temporary
-    /// folder), so the cache does not grow without end.
+    /// folder), and temporary files an interrupted run left over an hour ago, so the cache does not grow without end.
     fn prune(&self) {
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return;
         };
+        let an_hour_ago = SystemTime::now().checked_sub(Duration::from_secs(3600));
         for path in entries.flatten().map(|e| e.path()) {
-            if path.extension() == Some("snapshot".as_ref())
-                && root_of(&path).is_some_and(|root| !Path::new(&root).exists())
-            {
+            let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            let gone = extension == "snapshot"
+                && root_of(&path).is_some_and(|root| !Path::new(&root).exists());
+            let left_over = extension.starts_with("tmp")
+                && fs::metadata(&path)
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|modified| Some(modified) < an_hour_ago);
+            if gone || left_over {
                 let _ = fs::remove_file(&path);
             }
         }

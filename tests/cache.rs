@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
@@ -250,7 +250,7 @@ fn a_cache_that_cannot_be_written_does_not_change_the_run() {
 }
 
 #[test]
-fn snapshots_of_folders_that_are_gone_are_removed() {
+fn snapshots_of_folders_that_are_gone_and_old_temporary_files_are_removed() {
     let cache = tempfile::tempdir().unwrap();
     let snapshots = || {
         fs::read_dir(cache.path())
@@ -262,6 +262,14 @@ fn snapshots_of_folders_that_are_gone_are_removed() {
     let (gone, _, last) = history();
     lint(&last, cache.path(), &[]);
     assert_eq!(snapshots(), 1);
+    // What a run killed while writing leaves: an old one goes, a recent one (maybe still being written) stays.
+    let old = cache.path().join("0123456789abcdef.tmp4242");
+    let recent = cache.path().join("0123456789abcdef.tmp4343");
+    fs::write(&old, "partial").unwrap();
+    fs::write(&recent, "partial").unwrap();
+    let two_hours_ago = SystemTime::now() - Duration::from_secs(7200);
+    let file = fs::File::options().write(true).open(&old).unwrap();
+    file.set_modified(two_hours_ago).unwrap();
     drop(gone);
     let (_kept, _, last) = history();
     lint(&last, cache.path(), &[]);
@@ -270,6 +278,7 @@ fn snapshots_of_folders_that_are_gone_are_removed() {
         1,
         "the first history's snapshot outlived its folder"
     );
+    assert!(!old.exists() && recent.exists());
 }
 
 /// How many earlier files a restoring run read to compare, from its note.
