@@ -101,7 +101,8 @@ pub struct Cli {
     write_baseline: Option<PathBuf>,
 
     /// Where a run on some files of a history (a pre-commit hook) keeps the catalog of the earlier migrations, so the
-    /// next such run need not read them (default: .migrate-lint-cache; it ignores itself in git).
+    /// next such run need not read them (default: .migrate-lint-cache, which ignores itself in git; none when the CI
+    /// environment variable is set, unless this is given).
     #[arg(long, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
 
@@ -481,10 +482,13 @@ fn cache_for(history: &History, cli: &Cli) -> Option<(Cache, usize)> {
     let reported = |m: &Migration| only.contains(&m.sql);
     let first = history.migrations.iter().position(reported)?;
     let suffix = history.migrations[first..].iter().all(reported);
-    let dir = cli
-        .cache_dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(cache::DEFAULT_DIR));
+    // A CI job starts from a fresh checkout: a snapshot would only cost its writing, unless a folder is kept.
+    let in_ci = std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"));
+    let dir = match &cli.cache_dir {
+        Some(dir) => dir.clone(),
+        None if in_ci => return None,
+        None => PathBuf::from(cache::DEFAULT_DIR),
+    };
     (first > 0 && suffix).then(|| (Cache::at(dir), first))
 }
 

@@ -315,3 +315,29 @@ fn files_too_recent_to_trust_their_times_are_compared_by_content() {
     // Written a moment ago: a second write within the same clock tick would keep the times, so they are not used.
     assert_eq!(compared(&lint(&last, &cache, &[])), 2);
 }
+
+#[test]
+fn a_ci_job_keeps_no_cache_unless_given_a_folder() {
+    let (dir, _, last) = history();
+    let run = |env_ci: &str, extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+            .args(["--format", "json", "--verbose"])
+            .args(extra)
+            .arg(&last)
+            .current_dir(dir.path())
+            .env("CI", env_ci)
+            .output()
+            .expect("run migrate-lint");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let default_dir = dir.path().join(".migrate-lint-cache");
+    let stderr = run("true", &[]);
+    assert!(!stderr.contains("cache"), "{stderr}");
+    assert!(!default_dir.exists());
+    let stderr = run("false", &[]);
+    assert!(stderr.contains("the cache was written"), "{stderr}");
+    assert!(default_dir.join(".gitignore").exists());
+    let kept = dir.path().join("kept");
+    let stderr = run("true", &["--cache-dir", kept.to_str().unwrap()]);
+    assert!(stderr.contains("the cache was written"), "{stderr}");
+}
