@@ -247,7 +247,7 @@ fn root_of(snapshot: &Path) -> Option<String> {
 }
 
 /// What may have changed when a file changed: size, modification and status-change times, device and inode. None
-/// when the file's times are too recent to tell a later write apart ([`SETTLED`]).
+/// when the file's times are too recent to tell a later write apart (under a second old).
 pub fn stamp(path: &Path) -> Option<String> {
     let meta = fs::metadata(path).ok()?;
     let modified = meta.modified().ok()?;

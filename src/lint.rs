@@ -216,7 +216,7 @@ struct Replay<'a> {
     findings: Findings,
     suppressions: Vec<FileSuppressions>,
     result: LintResult,
-    /// Files before which the catalog is kept ([`lint_history_keeping`]), and the catalogs kept so far.
+    /// Files before which the catalog is kept ([`lint_history_from`]), and the catalogs kept so far.
     keep_before: &'a [usize],
     kept: Vec<Option<Catalog>>,
 }
