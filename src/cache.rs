@@ -309,18 +309,19 @@ fn exe_fingerprint() -> Option<String> {
 /// A snapshot: a text head, read whole, then a hash table of the objects and their JSON, read only where needed.
 ///
 /// ```text
-/// migrate-lint cache 1 <length of the head in bytes>
+/// migrate-lint cache 1 <length of the head in bytes> <hash of the rest of the head>
 /// exe <fingerprint>
 /// root <absolute folder>
 /// files <n>
 /// <stamp or -> <content hash> <path>            (n lines, in history order)
 /// enums <JSON list of [key, labels]>
-/// objects <buckets> <length of the directory>
+/// objects <buckets> <length of the directory> <its hash>
 /// ```
-/// Then the directory's bucket starts (buckets + 1 little-endian u64), its lines bucket after bucket, and the JSON
-/// of every table and index. A name line `N <kind> <key>\t<name>` leads from an object's own name (kind T for a
-/// table, I for an index) to its catalog key; a key line `K <kind> <offset> <length> <key>` leads from a key to its
-/// JSON. A line is in the bucket of the hash of its name or key.
+/// Then the directory's bucket starts (buckets + 1 little-endian u64) and the hashes of the buckets' lines (buckets
+/// u64), its lines bucket after bucket, and the JSON of every table and index. A name line `N <kind> <key>\t<name>`
+/// leads from an object's own name (kind T for a table, I for an index) to its catalog key; a key line
+/// `K <kind> <offset> <length> <hash> <key>` leads from a key to its JSON. A line is in the bucket of the hash of
+/// its name or key. Every piece is checked against its hash when it is read.
 fn encode(exe: &str, root: &str, earlier: &[Earlier], catalog: &Catalog) -> Option<Vec<u8>> {
     let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
     if !plain(exe) || !plain(root) {
@@ -342,7 +343,12 @@ fn encode(exe: &str, root: &str, earlier: &[Earlier], catalog: &Catalog) -> Opti
             hash_bytes(name.as_bytes()),
             format!("N {kind} {key}\t{name}\n"),
         ));
-        let line = format!("K {kind} {} {} {key}\n", json.len(), value.len());
+        let line = format!(
+            "K {kind} {} {} {:016x} {key}\n",
+            json.len(),
+            value.len(),
+            hash_bytes(&value)
+        );
         lines.push((hash_bytes(key.as_bytes()), line));
         json.extend(value);
         plain(name) && plain(key)
@@ -361,34 +367,48 @@ fn encode(exe: &str, root: &str, earlier: &[Earlier], catalog: &Catalog) -> Opti
     lines.sort_by_key(|(hash, _)| hash % buckets);
     let mut directory = String::new();
     let mut starts = Vec::with_capacity(buckets as usize + 1);
+    let mut hashes = Vec::with_capacity(buckets as usize);
     let mut line = lines.iter().peekable();
     for bucket in 0..buckets {
-        starts.push(directory.len() as u64);
+        let start = directory.len();
+        starts.push(start as u64);
         while let Some((_, text)) = line.next_if(|(hash, _)| hash % buckets == bucket) {
             directory += text;
         }
+        hashes.push(hash_bytes(&directory.as_bytes()[start..]));
     }
     starts.push(directory.len() as u64);
-    head += &format!("objects {buckets} {}\n", directory.len());
+    let directory_hash = hash_bytes(directory.as_bytes());
+    head += &format!(
+        "objects {buckets} {} {directory_hash:016x}\n",
+        directory.len()
+    );
 
     let mut bytes = with_first_line(&head).into_bytes();
-    bytes.extend(starts.iter().flat_map(|s| s.to_le_bytes()));
+    bytes.extend(starts.iter().chain(&hashes).flat_map(|s| s.to_le_bytes()));
     bytes.extend(directory.into_bytes());
     bytes.extend(json);
     Some(bytes)
 }
 
 /// The head of a snapshot: its first line, which gives the head's length (its own included, which may take a digit
-/// more), then the rest.
+/// more) and the hash of the rest, then the rest.
 fn with_first_line(rest: &str) -> String {
+    let hash = hash_bytes(rest.as_bytes());
     let mut length = rest.len();
     loop {
-        let first = format!("{FORMAT} {length}\n");
+        let first = format!("{FORMAT} {length} {hash:016x}\n");
         if first.len() + rest.len() == length {
             return first + rest;
         }
         length = first.len() + rest.len();
     }
+}
+
+/// Whether `bytes` hash to the hexadecimal `expected`: every piece of a snapshot is checked as it is read, so a
+/// damaged one is never half believed.
+fn hashes_to(bytes: &[u8], expected: &str) -> bool {
+    format!("{:016x}", hash_bytes(bytes)) == expected
 }
 
 /// Where a snapshot's bytes are: in memory, or in its file of this size (read piece by piece).
@@ -443,9 +463,11 @@ struct Snapshot<'a> {
     stored: Stored<'a>,
     head: String,
     buckets: u64,
-    /// Where the directory's bucket starts, its lines and the JSON begin.
+    /// Where the directory's bucket starts, the buckets' hashes, its lines and the JSON begin.
     starts_at: u64,
+    hashes_at: u64,
     directory_at: u64,
+    directory_hash: String,
     json_at: u64,
 }
 
@@ -501,24 +523,35 @@ impl<'a> Snapshot<'a> {
         // Every snapshot is longer than its first line and the start of the next.
         let probe = stored.read(0, 64)?;
         let first = probe.split(|&b| b == b'\n').next()?;
-        let length = std::str::from_utf8(first)
+        let mut first = std::str::from_utf8(first)
             .ok()?
             .strip_prefix(FORMAT)?
-            .trim();
+            .split(' ');
+        let (_, length, hash) = (first.next()?, first.next()?, first.next()?);
         let length: u64 = length.parse().ok()?;
         let head = String::from_utf8(stored.read(0, length)?).ok()?;
-        let objects = head.lines().last()?.strip_prefix("objects ")?;
-        let (buckets, directory_len) = objects.split_once(' ')?;
-        let buckets: u64 = buckets.parse().ok()?;
-        let directory_len: u64 = directory_len.parse().ok()?;
+        let (_, rest) = head.split_once('\n')?;
+        if !hashes_to(rest.as_bytes(), hash) {
+            return None;
+        }
+        let mut objects = head.lines().last()?.strip_prefix("objects ")?.split(' ');
+        let buckets: u64 = objects.next()?.parse().ok()?;
+        let directory_len: u64 = objects.next()?.parse().ok()?;
+        let directory_hash = objects.next()?.to_string();
+        if buckets == 0 {
+            return None;
+        }
         let starts_at = length;
-        let directory_at = starts_at.checked_add(buckets.checked_add(1)?.checked_mul(8)?)?;
+        let hashes_at = starts_at.checked_add(buckets.checked_add(1)?.checked_mul(8)?)?;
+        let directory_at = hashes_at.checked_add(buckets.checked_mul(8)?)?;
         Some(Snapshot {
             stored,
             head,
-            buckets: buckets.max(1),
+            buckets,
             starts_at,
+            hashes_at,
             directory_at,
+            directory_hash,
             json_at: directory_at.checked_add(directory_len)?,
         })
     }
@@ -550,14 +583,21 @@ impl<'a> Snapshot<'a> {
     /// The directory lines of the bucket of `text`.
     fn bucket(&self, text: &str) -> Option<String> {
         let bucket = hash_bytes(text.as_bytes()) % self.buckets;
-        let at = self.starts_at.checked_add(bucket.checked_mul(8)?)?;
-        let starts = self.stored.read(at, 16)?;
-        let start = u64::from_le_bytes(starts[..8].try_into().ok()?);
-        let end = u64::from_le_bytes(starts[8..].try_into().ok()?);
+        let number = |at: u64| -> Option<u64> {
+            let bytes = self.stored.read(at, 8)?;
+            Some(u64::from_le_bytes(bytes.try_into().ok()?))
+        };
+        let start = number(self.starts_at.checked_add(bucket.checked_mul(8)?)?)?;
+        let end = number(
+            self.starts_at
+                .checked_add(bucket.checked_add(1)?.checked_mul(8)?)?,
+        )?;
+        let hash = number(self.hashes_at.checked_add(bucket.checked_mul(8)?)?)?;
         let lines = self.stored.read(
             self.directory_at.checked_add(start)?,
             end.checked_sub(start)?,
         )?;
+        (hash_bytes(&lines) == hash).then_some(())?;
         String::from_utf8(lines).ok()
     }
 
@@ -585,14 +625,14 @@ impl<'a> Snapshot<'a> {
             let Some(rest) = line.strip_prefix("K ") else {
                 continue;
             };
-            let mut parts = rest.splitn(4, ' ');
+            let mut parts = rest.splitn(5, ' ');
             let line_kind = *parts.next()?.as_bytes().first()?;
             let offset: u64 = parts.next()?.parse().ok()?;
             let len: u64 = parts.next()?.parse().ok()?;
+            let hash = parts.next()?;
             if line_kind == kind && parts.next()? == key {
-                return Some(Some(
-                    self.stored.read(self.json_at.checked_add(offset)?, len)?,
-                ));
+                let json = self.stored.read(self.json_at.checked_add(offset)?, len)?;
+                return hashes_to(&json, hash).then_some(Some(json));
             }
         }
         Some(None)
@@ -636,13 +676,16 @@ impl<'a> Snapshot<'a> {
     /// Every table and index key (when the names of the linted files cannot be read).
     fn all_keys(&self) -> Option<Vec<(u8, String)>> {
         let len = self.json_at - self.directory_at;
-        let directory = String::from_utf8(self.stored.read(self.directory_at, len)?).ok()?;
+        let directory = self.stored.read(self.directory_at, len)?;
+        if !hashes_to(&directory, &self.directory_hash) {
+            return None;
+        }
         let mut keys = Vec::new();
-        for line in directory.lines() {
+        for line in String::from_utf8(directory).ok()?.lines() {
             if let Some(rest) = line.strip_prefix("K ") {
-                let mut parts = rest.splitn(4, ' ');
+                let mut parts = rest.splitn(5, ' ');
                 let kind = *parts.next()?.as_bytes().first()?;
-                keys.push((kind, parts.nth(2)?.to_string()));
+                keys.push((kind, parts.nth(3)?.to_string()));
             }
         }
         Some(keys)

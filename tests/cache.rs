@@ -216,12 +216,19 @@ fn a_damaged_snapshot_is_ignored_and_written_again() {
     let mut flipped = good.clone();
     flipped[head_end + 20..].iter_mut().for_each(|b| *b = !*b);
     let huge = String::from_utf8_lossy(&good).replacen(" 0 ", " 18446744073709551000 ", 1);
-    for damaged in [
+    // And one bit changed, all through the file: a column, index or key name that still reads well is the worst.
+    let one_bit = (0..good.len()).step_by(3).map(|at| {
+        let mut bytes = good.clone();
+        bytes[at] ^= 1;
+        bytes
+    });
+    let damaged_ones = [
         good[..good.len() / 2].to_vec(),
         flipped,
         huge.into_bytes(),
         b"\0\0".to_vec(),
-    ] {
+    ];
+    for damaged in damaged_ones.into_iter().chain(one_bit) {
         fs::write(&snapshot, damaged).unwrap();
         let run = lint(&last, &cache, &[]);
         assert_eq!(run.report, expected.report, "{}", run.stderr);
