@@ -510,17 +510,7 @@ fn lint_cached(
         }
     };
     let (earlier, newest) = history.migrations.split_at(first);
-    let read = |migrations: &[Migration]| -> (Vec<SourceFile>, Vec<String>) {
-        let (files, read_errors): (Vec<_>, Vec<_>) = migrations
-            .par_iter()
-            .map(|m| read_migration(&m.sql, &m.name))
-            .unzip();
-        (
-            files.into_iter().flatten().collect(),
-            read_errors.into_iter().flatten().collect(),
-        )
-    };
-    let (newest_files, newest_errors) = read(newest);
+    let (newest_files, newest_errors) = read_migrations(newest);
     errors.extend(newest_errors);
     let root = display_path(&history.root);
     let paths: Vec<PathBuf> = earlier.iter().map(|m| m.sql.clone()).collect();
@@ -554,7 +544,7 @@ fn lint_cached(
         .par_iter()
         .map(|p| cache::stamp(p))
         .collect();
-    let (uncovered, uncovered_errors) = read(&earlier[covers..]);
+    let (uncovered, uncovered_errors) = read_migrations(&earlier[covers..]);
     // A file that could not be read (or only in part) would be missing from the next run's errors.
     let complete = uncovered_errors.is_empty() && uncovered.len() == first - covers;
     errors.extend(uncovered_errors);
@@ -603,26 +593,29 @@ fn load_config(cli: &Cli) -> Result<Config, String> {
 const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// Reads every migration of a history; unreadable or non-UTF-8 files are reported and linted as far as possible.
-/// Files are read in parallel (a history can have hundreds), and kept in history order.
 fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) {
-    let read: Vec<(Option<SourceFile>, Option<String>)> = history
-        .migrations
-        .par_iter()
-        .map(|migration| read_migration(&migration.sql, &migration.name))
-        .collect();
-    let mut sources = Vec::with_capacity(read.len());
-    let mut report = Vec::with_capacity(read.len());
-    let mut errors = Vec::new();
-    for (source, error) in read {
-        errors.extend(error);
-        let Some(source) = source else { continue };
-        report.push(match &history.report_only {
+    let (sources, errors) = read_migrations(&history.migrations);
+    let report = sources
+        .iter()
+        .map(|source| match &history.report_only {
             None => true,
             Some(only) => only.contains(&source.path),
-        });
-        sources.push(source);
-    }
+        })
+        .collect();
     (sources, report, errors)
+}
+
+/// Reads migrations in parallel (a history can have hundreds), kept in order: the files that could be read, and
+/// what was wrong with the others (or with their bytes).
+fn read_migrations(migrations: &[Migration]) -> (Vec<SourceFile>, Vec<String>) {
+    let (files, errors): (Vec<_>, Vec<_>) = migrations
+        .par_iter()
+        .map(|m| read_migration(&m.sql, &m.name))
+        .unzip();
+    (
+        files.into_iter().flatten().collect(),
+        errors.into_iter().flatten().collect(),
+    )
 }
 
 /// One migration file, and what was wrong with it: no file when it cannot be read or is too large; a file with
