@@ -51,9 +51,7 @@ impl<'a> Cursor<'a> {
 
     /// Consumes the punctuation if it is next.
     pub fn eat_punct(&mut self, p: &str) -> bool {
-        let hit = self
-            .peek()
-            .is_some_and(|t| t.kind == TokenKind::Punct && t.text(self.src) == p);
+        let hit = self.peek().is_some_and(|t| t.is_punct(self.src, p));
         self.pos += usize::from(hit);
         hit
     }
@@ -89,11 +87,21 @@ impl<'a> Cursor<'a> {
         false
     }
 
+    /// Items read by `item`, separated by commas, up to the first that does not read.
+    pub fn comma_separated<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Vec<T> {
+        let mut items = Vec::new();
+        while let Some(one) = item(self) {
+            items.push(one);
+            if !self.eat_punct(",") {
+                break;
+            }
+        }
+        items
+    }
+
     /// Whether nothing but `;` is left.
     pub fn at_end(&self) -> bool {
-        self.rest()
-            .iter()
-            .all(|t| t.kind == TokenKind::Punct && t.text(self.src) == ";")
+        self.rest().iter().all(|t| t.is_punct(self.src, ";"))
     }
 
     /// The tokens not read yet.

@@ -190,14 +190,7 @@ fn index_refs(src: &str, tokens: &[Token]) -> Vec<String> {
     if t.eat("if") {
         t.eat("exists");
     }
-    let mut out = Vec::new();
-    while let Some(name) = t.last_name() {
-        out.push(name);
-        if !t.eat_punct(",") {
-            break;
-        }
-    }
-    out
+    t.comma_separated(|c| c.last_name())
 }
 
 /// For each file, for each statement (in `split` order): whether it must be parsed and replayed, given the shapes

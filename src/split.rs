@@ -64,6 +64,11 @@ impl Token {
     pub fn is_word(&self, src: &str, kw: &str) -> bool {
         self.kind == TokenKind::Word && self.text(src).eq_ignore_ascii_case(kw)
     }
+
+    /// Whether this is the punctuation `p`.
+    pub fn is_punct(&self, src: &str, p: &str) -> bool {
+        self.kind == TokenKind::Punct && self.text(src) == p
+    }
 }
 
 /// The value of an identifier token: Word → lowercase (PostgreSQL folds unquoted
@@ -429,7 +434,7 @@ pub fn split(text: &str) -> SplitFile {
                 out.comments.push(c);
             }
             Item::Token(t) => {
-                let is_semi = t.kind == TokenKind::Punct && t.text(text) == ";";
+                let is_semi = t.is_punct(text, ";");
                 if is_semi && cur.atomic_depth == 0 {
                     out.statements
                         .extend(cur.finish(Some(t.span.end), text.len()));

@@ -28,19 +28,8 @@ impl ReadNames for Cursor<'_> {
     }
 
     fn names(&mut self) -> Vec<ObjName> {
-        let mut names = Vec::new();
-        while let Some(n) = self.name() {
-            names.push(n);
-            if !self.eat_punct(",") {
-                break;
-            }
-        }
-        names
+        self.comma_separated(|c| c.name())
     }
-}
-
-fn is_punct(t: &Token, src: &str, p: &str) -> bool {
-    t.kind == TokenKind::Punct && t.text(src) == p
 }
 
 /// Splits tokens at commas outside parentheses, returning the byte span of each part.
@@ -50,11 +39,11 @@ pub(super) fn split_top_level(tokens: &[Token], src: &str) -> Vec<Range<usize>> 
     let mut start: Option<usize> = None;
     let mut end = 0;
     for t in tokens {
-        if is_punct(t, src, "(") || is_punct(t, src, "[") {
+        if t.is_punct(src, "(") || t.is_punct(src, "[") {
             depth += 1;
-        } else if is_punct(t, src, ")") || is_punct(t, src, "]") {
+        } else if t.is_punct(src, ")") || t.is_punct(src, "]") {
             depth = depth.saturating_sub(1);
-        } else if depth == 0 && is_punct(t, src, ",") {
+        } else if depth == 0 && t.is_punct(src, ",") {
             if let Some(s) = start.take() {
                 parts.push(s..end);
             }
@@ -101,15 +90,15 @@ pub(super) fn clause_words(clause: &str) -> String {
 
 /// The items inside the outermost parentheses of `CREATE TABLE name ( item, item, ... )`.
 pub(super) fn create_table_items(tokens: &[Token], src: &str) -> Vec<Range<usize>> {
-    let Some(open) = tokens.iter().position(|t| is_punct(t, src, "(")) else {
+    let Some(open) = tokens.iter().position(|t| t.is_punct(src, "(")) else {
         return Vec::new();
     };
     let mut depth = 0usize;
     let mut close = tokens.len();
     for (i, t) in tokens.iter().enumerate().skip(open) {
-        if is_punct(t, src, "(") {
+        if t.is_punct(src, "(") {
             depth += 1;
-        } else if is_punct(t, src, ")") {
+        } else if t.is_punct(src, ")") {
             depth -= 1;
             if depth == 0 {
                 close = i;
@@ -194,7 +183,7 @@ pub(super) fn lower_simple(src: &str, tokens: &[Token], span: &Range<usize>) -> 
             let options_end = c
                 .rest()
                 .iter()
-                .position(|t| is_punct(t, src, ")"))
+                .position(|t| t.is_punct(src, ")"))
                 .unwrap_or(0);
             let options = &c.rest()[..options_end];
             let full = options.iter().any(|t| t.is_word(src, "full"))
@@ -233,7 +222,7 @@ pub(super) fn lower_simple(src: &str, tokens: &[Token], span: &Range<usize>) -> 
             let options_end = c
                 .rest()
                 .iter()
-                .position(|t| is_punct(t, src, ")"))
+                .position(|t| t.is_punct(src, ")"))
                 .unwrap_or(0);
             concurrently = c.rest()[..options_end]
                 .iter()
@@ -276,9 +265,9 @@ pub(super) fn lower_simple(src: &str, tokens: &[Token], span: &Range<usize>) -> 
 fn has_top_level_word(tokens: &[Token], src: &str, kw: &str) -> bool {
     let mut depth = 0usize;
     tokens.iter().any(|t| {
-        if is_punct(t, src, "(") {
+        if t.is_punct(src, "(") {
             depth += 1;
-        } else if is_punct(t, src, ")") {
+        } else if t.is_punct(src, ")") {
             depth = depth.saturating_sub(1);
         }
         depth == 0 && t.is_word(src, kw)
