@@ -69,7 +69,7 @@ impl Cache {
     /// of that path).
     fn identify(&self, root: &Path) -> Option<(String, PathBuf)> {
         let absolute = fs::canonicalize(root).ok()?.to_str()?.to_string();
-        let file = format!("{:016x}.snapshot", hash_bytes(absolute.as_bytes()));
+        let file = format!("{}.snapshot", hex_hash(absolute.as_bytes()));
         Some((absolute, self.dir.join(file)))
     }
 
@@ -153,24 +153,20 @@ impl Cache {
         checks: &[Unchanged],
         path: &Path,
     ) -> Option<()> {
-        let mut rest = String::new();
-        let mut lines = snapshot.head.lines().skip(1);
-        for line in lines.by_ref().take(3) {
-            rest += line;
-            rest.push('\n');
-        }
-        for (recorded, check) in head.files.iter().zip(checks) {
-            rest += &match check {
-                Unchanged::ByStamp => recorded.line(recorded.stamp),
-                Unchanged::ByContent(now) => recorded.line(now.as_deref()),
-            };
-            lines.next()?;
-        }
-        for line in lines {
-            rest += line;
-            rest.push('\n');
-        }
-        let mut bytes = with_first_line(&rest).into_bytes();
+        let files: Vec<String> = head
+            .files
+            .iter()
+            .zip(checks)
+            .map(|(recorded, check)| {
+                let stamp = match check {
+                    Unchanged::ByStamp => recorded.stamp,
+                    Unchanged::ByContent(now) => now.as_deref(),
+                };
+                file_line(stamp, recorded.hash, recorded.path)
+            })
+            .collect();
+        let objects = snapshot.head.lines().last()?;
+        let mut bytes = head_text(head.exe, head.root, &files, head.enums, objects).into_bytes();
         let old_head = snapshot.starts_at;
         bytes.extend(
             snapshot
@@ -279,7 +275,12 @@ pub fn stamp(path: &Path) -> Option<String> {
 
 /// What the cache compares a file's text by.
 pub fn content_hash(text: &str) -> String {
-    format!("{:016x}", hash_bytes(text.as_bytes()))
+    hex_hash(text.as_bytes())
+}
+
+/// How a snapshot writes a hash.
+fn hex_hash(bytes: &[u8]) -> String {
+    format!("{:016x}", hash_bytes(bytes))
 }
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
@@ -327,14 +328,13 @@ fn encode(exe: &str, root: &str, earlier: &[Earlier], catalog: &Catalog) -> Opti
     if !plain(exe) || !plain(root) {
         return None;
     }
-    let mut head = format!("exe {exe}\nroot {root}\nfiles {}\n", earlier.len());
+    let mut files = Vec::with_capacity(earlier.len());
     for file in earlier {
         let path = file.path.to_str().filter(|p| plain(p))?;
-        let stamp = file.stamp.as_deref().unwrap_or("-");
-        head += &format!("{stamp} {} {path}\n", file.hash);
+        files.push(file_line(file.stamp.as_deref(), &file.hash, path));
     }
     let enums: Vec<(&str, &[String])> = catalog.enum_entries().collect();
-    head += &format!("enums {}\n", serde_json::to_string(&enums).ok()?);
+    let enums = serde_json::to_string(&enums).ok()?;
 
     let mut lines: Vec<(u64, String)> = Vec::new();
     let mut json = Vec::new();
@@ -344,10 +344,10 @@ fn encode(exe: &str, root: &str, earlier: &[Earlier], catalog: &Catalog) -> Opti
             format!("N {kind} {key}\t{name}\n"),
         ));
         let line = format!(
-            "K {kind} {} {} {:016x} {key}\n",
+            "K {kind} {} {} {} {key}\n",
             json.len(),
             value.len(),
-            hash_bytes(&value)
+            hex_hash(&value)
         );
         lines.push((hash_bytes(key.as_bytes()), line));
         json.extend(value);
@@ -378,26 +378,32 @@ fn encode(exe: &str, root: &str, earlier: &[Earlier], catalog: &Catalog) -> Opti
         hashes.push(hash_bytes(&directory.as_bytes()[start..]));
     }
     starts.push(directory.len() as u64);
-    let directory_hash = hash_bytes(directory.as_bytes());
-    head += &format!(
-        "objects {buckets} {} {directory_hash:016x}\n",
-        directory.len()
-    );
+    let directory_hash = hex_hash(directory.as_bytes());
+    let objects = format!("objects {buckets} {} {directory_hash}", directory.len());
 
-    let mut bytes = with_first_line(&head).into_bytes();
+    let mut bytes = head_text(exe, root, &files, &enums, &objects).into_bytes();
     bytes.extend(starts.iter().chain(&hashes).flat_map(|s| s.to_le_bytes()));
     bytes.extend(directory.into_bytes());
     bytes.extend(json);
     Some(bytes)
 }
 
+/// A snapshot's head, from its parts: the build and folder, a line per earlier file, the enums, and the line that
+/// gives the directory's size.
+fn head_text(exe: &str, root: &str, files: &[String], enums: &str, objects: &str) -> String {
+    let mut rest = format!("exe {exe}\nroot {root}\nfiles {}\n", files.len());
+    rest.extend(files.iter().map(String::as_str));
+    rest += &format!("enums {enums}\n{objects}\n");
+    with_first_line(&rest)
+}
+
 /// The head of a snapshot: its first line, which gives the head's length (its own included, which may take a digit
 /// more) and the hash of the rest, then the rest.
 fn with_first_line(rest: &str) -> String {
-    let hash = hash_bytes(rest.as_bytes());
+    let hash = hex_hash(rest.as_bytes());
     let mut length = rest.len();
     loop {
-        let first = format!("{FORMAT} {length} {hash:016x}\n");
+        let first = format!("{FORMAT} {length} {hash}\n");
         if first.len() + rest.len() == length {
             return first + rest;
         }
@@ -408,7 +414,12 @@ fn with_first_line(rest: &str) -> String {
 /// Whether `bytes` hash to the hexadecimal `expected`: every piece of a snapshot is checked as it is read, so a
 /// damaged one is never half believed.
 fn hashes_to(bytes: &[u8], expected: &str) -> bool {
-    format!("{:016x}", hash_bytes(bytes)) == expected
+    hex_hash(bytes) == expected
+}
+
+/// One earlier file's line in a snapshot's head.
+fn file_line(stamp: Option<&str>, hash: &str, path: &str) -> String {
+    format!("{} {hash} {path}\n", stamp.unwrap_or("-"))
 }
 
 /// Where a snapshot's bytes are: in memory, or in its file of this size (read piece by piece).
@@ -505,15 +516,11 @@ impl Recorded<'_> {
         }
         let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
         // Lossy, as the linter reads it: a file with invalid UTF-8 was read the same way when it was recorded.
-        if content_hash(&String::from_utf8_lossy(&bytes)) == self.hash {
+        if hashes_to(String::from_utf8_lossy(&bytes).as_bytes(), self.hash) {
             Ok(Unchanged::ByContent(now))
         } else {
             Err(format!("{} changed", path.display()))
         }
-    }
-
-    fn line(&self, stamp: Option<&str>) -> String {
-        format!("{} {} {}\n", stamp.unwrap_or("-"), self.hash, self.path)
     }
 }
 
