@@ -2,43 +2,23 @@
 //! on the newest migration restores the catalog instead of reading the others, finds exactly what a run without the
 //! cache finds, and never uses a snapshot that an edit, a damaged file or a rename has made wrong.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-use serde_json::Value;
+use common::{json_run, rules_of, JsonRun};
 
-struct Run {
-    code: i32,
-    stderr: String,
-    report: Value,
-}
-
-fn lint(file: &Path, cache: &Path, extra: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
-        .args(["--format", "json", "--verbose", "--cache-dir"])
-        .arg(cache)
-        .args(extra)
-        .arg(file)
-        .output()
-        .expect("run migrate-lint");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    Run {
-        code: out.status.code().expect("exited"),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        report: serde_json::from_str(&stdout)
-            .unwrap_or_else(|e| panic!("bad JSON ({e}): {stdout}")),
-    }
-}
-
-fn rules(run: &Run) -> Vec<String> {
-    run.report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap().to_string())
-        .collect()
+fn lint(file: &Path, cache: &Path, extra: &[&str]) -> JsonRun {
+    json_run(
+        Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+            .args(["--format", "json", "--verbose", "--cache-dir"])
+            .arg(cache)
+            .args(extra)
+            .arg(file),
+    )
 }
 
 const INIT: &str = r#"CREATE TABLE "User" ("id" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
@@ -71,12 +51,12 @@ fn history() -> (tempfile::TempDir, PathBuf, PathBuf) {
     (dir, index, last)
 }
 
-fn restored(run: &Run) -> bool {
+fn restored(run: &JsonRun) -> bool {
     run.stderr.contains("came from the cache")
 }
 
 /// From the note of a run that used the cache: how many earlier migrations the snapshot covered, of how many.
-fn covered(run: &Run) -> (usize, usize) {
+fn covered(run: &JsonRun) -> (usize, usize) {
     let note = run
         .stderr
         .lines()
@@ -107,8 +87,8 @@ fn a_second_run_on_the_newest_migration_restores_the_catalog_and_finds_the_same(
     let second = lint(&last, &cache, &[]);
     assert!(restored(&second), "{}", second.stderr);
 
-    assert!(rules(&uncached).contains(&"constraint-not-valid".to_string()));
-    assert!(!rules(&uncached).contains(&"fk-without-index".to_string()));
+    assert!(rules_of(&uncached.report).contains(&"constraint-not-valid".to_string()));
+    assert!(!rules_of(&uncached.report).contains(&"fk-without-index".to_string()));
     for run in [&first, &second] {
         assert_eq!(run.report, uncached.report);
         assert_eq!(run.code, uncached.code);
@@ -149,7 +129,7 @@ fn an_edited_earlier_migration_is_read_again_even_with_its_size_and_time_kept() 
     let after = lint(&last, &cache, &[]);
     assert!(!restored(&after), "{}", after.stderr);
     assert!(after.stderr.contains("changed"), "{}", after.stderr);
-    assert!(rules(&after).contains(&"fk-without-index".to_string()));
+    assert!(rules_of(&after.report).contains(&"fk-without-index".to_string()));
     assert_eq!(after.report, lint(&last, &cache, &["--no-cache"]).report);
 }
 
@@ -194,7 +174,7 @@ fn a_migration_added_since_is_replayed_on_top_of_the_snapshot() {
         "{}",
         run.stderr
     );
-    assert!(rules(&run).contains(&"fk-without-index".to_string()));
+    assert!(rules_of(&run.report).contains(&"fk-without-index".to_string()));
     assert_eq!(run.report, lint(&last, &cache, &["--no-cache"]).report);
     assert_eq!(covered(&lint(&last, &cache, &[])), (3, 3));
 }
@@ -289,7 +269,7 @@ fn snapshots_of_folders_that_are_gone_and_old_temporary_files_are_removed() {
 }
 
 /// How many earlier files a restoring run read to compare, from its note.
-fn compared(run: &Run) -> usize {
+fn compared(run: &JsonRun) -> usize {
     let note = run
         .stderr
         .lines()

@@ -1,32 +1,21 @@
 //! Hostile input: each case gives a clear message naming the file (exit 2) or a finding, never a crash, and the
 //! other files of the history are still linted.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use serde_json::Value;
+use common::{json_run, rules_of, JsonRun};
 
-struct Outcome {
-    code: i32,
-    stderr: String,
-    report: Value,
-}
-
-fn lint(path: &Path) -> Outcome {
-    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
-        .args(["--format", "json"])
-        .arg(path)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run migrate-lint");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    Outcome {
-        code: out.status.code().expect("exited, not killed by a signal"),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        report: serde_json::from_str(&stdout)
-            .unwrap_or_else(|e| panic!("bad JSON ({e}): {stdout}")),
-    }
+fn lint(path: &Path) -> JsonRun {
+    json_run(
+        Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+            .args(["--format", "json"])
+            .arg(path)
+            .env("NO_COLOR", "1"),
+    )
 }
 
 /// A history whose second migration drops a column: the finding that must survive any hostile neighbour.
@@ -49,18 +38,9 @@ fn history_with(hostile_name: &str, hostile: &[u8]) -> tempfile::TempDir {
     dir
 }
 
-fn rules(report: &Value) -> Vec<String> {
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn assert_drop_still_found(o: &Outcome) {
+fn assert_drop_still_found(o: &JsonRun) {
     assert!(
-        rules(&o.report).iter().any(|r| r == "drop-column"),
+        rules_of(&o.report).iter().any(|r| r == "drop-column"),
         "the other files must still be linted: {}",
         o.report
     );
@@ -89,7 +69,9 @@ fn deeply_nested_parentheses_are_an_unparsed_statement() {
     let dir = history_with("20240103000000_nested", sql.as_bytes());
     let o = lint(dir.path());
     assert_eq!(o.code, 1, "{}", o.stderr);
-    assert!(rules(&o.report).iter().any(|r| r == "unparsed-statement"));
+    assert!(rules_of(&o.report)
+        .iter()
+        .any(|r| r == "unparsed-statement"));
     assert_drop_still_found(&o);
 }
 

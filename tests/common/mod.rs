@@ -101,3 +101,32 @@ pub fn env_number(name: &str, default: u64) -> u64 {
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
+
+/// A run of the binary that writes a JSON report: its exit code, its stderr and the report.
+pub struct JsonRun {
+    pub code: i32,
+    pub stderr: String,
+    pub report: serde_json::Value,
+}
+
+/// Runs `command` (the binary with `--format json`); fails on a signal or on output that is not JSON.
+pub fn json_run(command: &mut std::process::Command) -> JsonRun {
+    let out = command.output().expect("run migrate-lint");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    JsonRun {
+        code: out.status.code().expect("exited, not killed by a signal"),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        report: serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("bad JSON ({e}): {stdout}")),
+    }
+}
+
+/// The rule of every diagnostic of a JSON report, in order.
+pub fn rules_of(report: &serde_json::Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect()
+}
