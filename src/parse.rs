@@ -4,8 +4,9 @@ use std::ops::Range;
 
 use sqlparser::ast;
 use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::{TokenWithSpan, Tokenizer};
+use sqlparser::tokenizer::{Token as SqlToken, TokenWithSpan, Tokenizer};
 
 use crate::parser_tokens::parser_tokens;
 use crate::split::{RawStatement, Token};
@@ -16,7 +17,8 @@ pub struct ParsedStatement {
     /// Byte span in the file, up to and including the terminating `;`.
     pub span: Range<usize>,
     pub tokens: Vec<Token>,
-    pub ast: Result<ast::Statement, ParseFailure>,
+    /// Boxed: a Statement is some 3.4 KiB, and each move of it was a copy of that.
+    pub ast: Result<Box<ast::Statement>, ParseFailure>,
 }
 
 /// What the rules keep of a statement once it is lowered. The AST is dropped then: it is many times the size of the
@@ -73,7 +75,7 @@ fn parse_one(
     file_text: &str,
     text: &str,
     raw: &RawStatement,
-) -> Result<ast::Statement, ParserError> {
+) -> Result<Box<ast::Statement>, ParserError> {
     if let Some(tokens) = parser_tokens(file_text, &raw.span, &raw.tokens) {
         if let Ok(statement) = parse_tokens(tokens) {
             return Ok(statement);
@@ -92,16 +94,40 @@ pub fn sqlparser_tokens(text: &str, our_tokens: usize) -> Result<Vec<TokenWithSp
     Ok(tokens)
 }
 
-pub fn parse_tokens(tokens: Vec<TokenWithSpan>) -> Result<ast::Statement, ParserError> {
+/// The one statement `tokens` hold. It reads them as sqlparser's `parse_statements` does (empty statements skipped,
+/// the same error when no `;` follows a statement) but keeps the first statement in a box instead of collecting them
+/// all: each move of a Statement copies it.
+pub fn parse_tokens(tokens: Vec<TokenWithSpan>) -> Result<Box<ast::Statement>, ParserError> {
     let dialect = PostgreSqlDialect {};
-    let mut statements = Parser::new(&dialect)
+    let mut parser = Parser::new(&dialect)
         .with_recursion_limit(RECURSION_LIMIT)
-        .with_tokens_with_locations(tokens)
-        .parse_statements()?;
-    match statements.len() {
-        1 => Ok(statements.remove(0)),
-        n => Err(ParserError::ParserError(format!(
-            "expected one statement, found {n}"
+        .with_tokens_with_locations(tokens);
+    let mut first = None;
+    let mut count = 0;
+    let mut expecting_delimiter = false;
+    loop {
+        while parser.consume_token(&SqlToken::SemiColon) {
+            expecting_delimiter = false;
+        }
+        match &parser.peek_token_ref().token {
+            SqlToken::EOF => break,
+            SqlToken::Word(word) if expecting_delimiter && word.keyword == Keyword::END => break,
+            _ => {}
+        }
+        if expecting_delimiter {
+            return parser.expected_ref("end of statement", parser.peek_token_ref());
+        }
+        let statement = parser.parse_statement()?;
+        if first.is_none() {
+            first = Some(Box::new(statement));
+        }
+        count += 1;
+        expecting_delimiter = true;
+    }
+    match first {
+        Some(statement) if count == 1 => Ok(statement),
+        _ => Err(ParserError::ParserError(format!(
+            "expected one statement, found {count}"
         ))),
     }
 }
