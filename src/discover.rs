@@ -64,9 +64,14 @@ pub fn discover_paths(paths: &[PathBuf]) -> (Vec<History>, Vec<DiscoverError>) {
             }),
         }
     }
+    // Each folder is listed in parallel too: one history's entries alone leave a core idle at times.
+    let listed: Vec<_> = requested
+        .into_par_iter()
+        .map(|(root, request)| (read_history(&root), request))
+        .collect();
     let mut histories = Vec::new();
-    for (root, (full, files)) in requested {
-        let mut history = match read_history(&root) {
+    for (listed, (full, files)) in listed {
+        let mut history = match listed {
             Ok(h) => h,
             Err(e) => {
                 errors.push(e);
