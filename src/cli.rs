@@ -3,7 +3,8 @@
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use clap::{Parser, Subcommand};
 use rayon::prelude::*;
@@ -261,10 +262,9 @@ fn run(cli: &Cli) -> u8 {
     let mut diagnostics = Vec::new();
     let (mut statements, mut unparsed, mut reported_files) = (0, 0, 0);
     // Histories are independent: lint them in parallel, then merge in discovery order.
-    let outcomes: Vec<HistoryOutcome> = histories
-        .par_iter()
-        .map(|history| lint_one(history, cli, &config, base.as_deref(), database.as_ref()))
-        .collect();
+    let outcomes = largest_first(&histories, |history| {
+        lint_one(history, cli, &config, base.as_deref(), database.as_ref())
+    });
     for outcome in outcomes {
         for note in &outcome.notes {
             eprintln!("note: {note}");
@@ -389,6 +389,30 @@ fn database_url_arg(cli: &Cli) -> (Option<Option<String>>, Option<PathBuf>) {
 }
 
 /// What linting one history produced: its files and result (unless it was skipped), input errors, verbose notes.
+/// `lint` of every history, in the histories' order. They run in parallel, largest first (by migrations), each
+/// started by the next thread that is free: in discovery order a large history could start last and then run alone
+/// while the other cores idle.
+fn largest_first<T: Send>(histories: &[History], lint: impl Fn(&History) -> T + Sync) -> Vec<T> {
+    let mut order: Vec<usize> = (0..histories.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(histories[i].migrations.len()));
+    let next = AtomicUsize::new(0);
+    let outcomes: Vec<Mutex<Option<T>>> = histories.iter().map(|_| Mutex::new(None)).collect();
+    rayon::scope(|scope| {
+        for _ in 0..rayon::current_num_threads().min(histories.len()) {
+            scope.spawn(|_| {
+                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let outcome = lint(&histories[i]);
+                    *outcomes[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
+                }
+            });
+        }
+    });
+    outcomes
+        .into_iter()
+        .filter_map(|o| o.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .collect()
+}
+
 struct HistoryOutcome {
     linted: Option<(Vec<SourceFile>, Vec<bool>, LintResult)>,
     errors: Vec<String>,
