@@ -20,8 +20,8 @@ use crate::lint::{lint_history, lint_history_from, LintResult, Restored};
 use crate::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::relevance;
 use crate::report::{
-    fails, render_github, render_gitlab, render_human, render_sarif, render_statistics, write_json,
-    Format, Report,
+    fails, render_diagnostics, render_github, render_gitlab, render_human, render_sarif,
+    render_statistics, write_json, write_json_rendered, Format, Report,
 };
 use crate::rules::RULES;
 use crate::settings::Settings;
@@ -261,11 +261,17 @@ fn run(cli: &Cli) -> u8 {
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
     let (mut statements, mut unparsed, mut reported_files) = (0, 0, 0);
+    // A JSON report's findings are rendered as each history is linted, unless a baseline still drops some.
+    let render_early =
+        cli.format == Format::Json && baseline.is_none() && cli.write_baseline.is_none();
+    let mut rendered = render_early.then(Vec::new);
     // Histories are independent: lint them in parallel, then merge in discovery order.
     let outcomes = largest_first(&histories, |history| {
-        lint_one(history, cli, &config, base.as_deref(), database.as_ref())
+        let outcome = lint_one(history, cli, &config, base.as_deref(), database.as_ref());
+        let json = render_early.then(|| outcome.render_json(cli)).flatten();
+        (outcome, json)
     });
-    for outcome in outcomes {
+    for (outcome, json) in outcomes {
         for note in &outcome.notes {
             eprintln!("note: {note}");
         }
@@ -273,6 +279,10 @@ fn run(cli: &Cli) -> u8 {
         let Some((sources, report, result)) = outcome.linted else {
             continue;
         };
+        rendered = rendered.zip(json).map(|(mut all, json)| {
+            all.push(json);
+            all
+        });
         let offset = files.len();
         diagnostics.extend(result.diagnostics.into_iter().map(|d| Diagnostic {
             file: d.file + offset,
@@ -313,14 +323,10 @@ fn run(cli: &Cli) -> u8 {
         unparsed,
         reported_files,
         input_errors: &input_errors,
-        min_shown: if cli.quiet {
-            Severity::Error
-        } else {
-            Severity::Info
-        },
+        min_shown: min_shown(cli),
         suggestions: cli.fix_suggestions,
     };
-    if let Err(e) = write_report(&report, cli.format, cli.statistics) {
+    if let Err(e) = write_report(&report, rendered.as_deref(), cli.format, cli.statistics) {
         eprintln!("error: cannot write output: {e}");
         return 2;
     }
@@ -333,12 +339,29 @@ fn run(cli: &Cli) -> u8 {
     }
 }
 
+/// Diagnostics below this severity are counted but not printed.
+fn min_shown(cli: &Cli) -> Severity {
+    if cli.quiet {
+        Severity::Error
+    } else {
+        Severity::Info
+    }
+}
+
 /// Writes the report, and the statistics when asked, to stdout. A closed pipe (`| head`) is an error to report, where
-/// `print!` would panic.
-fn write_report(report: &Report, format: Format, statistics: bool) -> io::Result<()> {
+/// `print!` would panic. `rendered`: the JSON of the report's diagnostics, rendered beforehand in pieces.
+fn write_report(
+    report: &Report,
+    rendered: Option<&[Vec<u8>]>,
+    format: Format,
+    statistics: bool,
+) -> io::Result<()> {
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     match format {
-        Format::Json => write_json(report, &mut out)?,
+        Format::Json => match rendered {
+            Some(rendered) => write_json_rendered(report, rendered, &mut out)?,
+            None => write_json(report, &mut out)?,
+        },
         Format::Sarif => writeln!(out, "{}", render_sarif(report))?,
         Format::Gitlab => writeln!(out, "{}", render_gitlab(report))?,
         Format::Github => write!(out, "{}", render_github(report))?,
@@ -411,6 +434,25 @@ fn largest_first<T: Send>(histories: &[History], lint: impl Fn(&History) -> T + 
         .into_iter()
         .filter_map(|o| o.into_inner().unwrap_or_else(|e| e.into_inner()))
         .collect()
+}
+
+impl HistoryOutcome {
+    /// The JSON of this history's shown findings ([`render_diagnostics`]); None when nothing was linted, or when
+    /// rendering failed and is left to the end.
+    fn render_json(&self, cli: &Cli) -> Option<Vec<u8>> {
+        let (sources, _, result) = self.linted.as_ref()?;
+        let report = Report {
+            files: sources,
+            diagnostics: &result.diagnostics,
+            statements: result.statements,
+            unparsed: result.unparsed,
+            reported_files: 0,
+            input_errors: &[],
+            min_shown: min_shown(cli),
+            suggestions: cli.fix_suggestions,
+        };
+        render_diagnostics(&report).ok()
+    }
 }
 
 struct HistoryOutcome {

@@ -152,3 +152,63 @@ fn config_ignore_entries_apply_through_the_command_line() {
     assert_eq!(code, 2);
     assert!(stderr.contains("reason"), "{stderr}");
 }
+
+/// A JSON report's findings are rendered as each history is linted, except with a baseline, which may still drop some
+/// after all histories are linted: both ways must give the same report, byte for byte.
+#[test]
+fn json_report_is_the_same_rendered_per_history_or_after_a_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("lint.toml"), "");
+    write(
+        &root.join("empty-baseline.json"),
+        "{ \"version\": 1, \"findings\": [] }",
+    );
+    // Three histories of different sizes (they are linted largest first), each with findings on several files.
+    for (app, migrations) in [("a", 1), ("b", 3), ("c", 2)] {
+        for i in 0..migrations {
+            write(
+                &root.join(format!("{app}/prisma/migrations/2024010{i}000000_m{i}/migration.sql")),
+                &format!(
+                    "{}CREATE TABLE \"T{i}\" (\"id\" TEXT);\nCREATE TABLE \"U{i}\" (\"t\" TEXT);\n\
+                     ALTER TABLE \"U{i}\" ADD CONSTRAINT \"U{i}_t\" FOREIGN KEY (\"t\") REFERENCES \"T{i}\"(\"id\");\n",
+                    // An error (drop-table) too, so `--quiet` still shows some.
+                    if i > 0 { format!("DROP TABLE \"U{}\";\n", i - 1) } else { String::new() }
+                ),
+            );
+        }
+    }
+    for extra in [&[][..], &["--fix-suggestions"], &["--quiet"]] {
+        let early: Vec<&str> = ["--format", "json", "."]
+            .iter()
+            .copied()
+            .chain(extra.iter().copied())
+            .collect();
+        let (code, early_out, stderr) = run(root, &early);
+        assert!(code < 2, "{stderr}");
+        let late: Vec<&str> = early
+            .iter()
+            .copied()
+            .chain(["--baseline", "empty-baseline.json"])
+            .collect();
+        let (_, late_out, _) = run(root, &late);
+        assert_eq!(early_out, late_out, "{extra:?}");
+        let report: serde_json::Value = serde_json::from_str(&early_out).unwrap();
+        let paths: Vec<&str> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["path"].as_str().unwrap())
+            .collect();
+        assert!(
+            ["b/", "c/"]
+                .iter()
+                .all(|app| paths.iter().any(|p| p.starts_with(app))),
+            "{paths:?}"
+        );
+        assert!(
+            paths.is_sorted_by_key(|p| &p[..1]),
+            "histories in discovery order: {paths:?}"
+        );
+    }
+}

@@ -45,7 +45,7 @@ const WAVE: usize = 8;
 /// reused, each wave written while the next is rendered: buffers for the whole report took a fresh page of memory
 /// every 4 KiB, and those page faults cost more than the rendering.
 pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(b"{\n  \"diagnostics\": [")?;
+    out.write_all(HEAD)?;
     let mut rendering: Vec<Vec<u8>> = Vec::new();
     let mut writing: Vec<Vec<u8>> = Vec::new();
     let mut empty = true;
@@ -61,12 +61,40 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             scope.spawn(|_| {
                 rendered = render_wave(report, diagnostics.unwrap_or_default(), &mut rendering)
             });
-            write_wave(out, &writing, &mut empty)
+            write_rendered(out, &writing, &mut empty)
         });
         rendered?;
         written?;
         std::mem::swap(&mut rendering, &mut writing);
     }
+    write_tail(report, out, empty)
+}
+
+/// The shown diagnostics of `report` as [`write_json_rendered`] takes them. A run renders each history's as soon as
+/// it is linted, while other histories are still being linted, instead of all of them at the end.
+pub fn render_diagnostics(report: &Report) -> io::Result<Vec<u8>> {
+    let mut rendered = Vec::new();
+    render_chunk(report, report.diagnostics, &mut rendered)?;
+    Ok(rendered)
+}
+
+/// [`write_json`], with the diagnostics already rendered by [`render_diagnostics`]: one piece per part of
+/// `report.diagnostics`, in order.
+pub fn write_json_rendered(
+    report: &Report,
+    rendered: &[Vec<u8>],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    out.write_all(HEAD)?;
+    let mut empty = true;
+    write_rendered(out, rendered, &mut empty)?;
+    write_tail(report, out, empty)
+}
+
+const HEAD: &[u8] = b"{\n  \"diagnostics\": [";
+
+/// Closes the diagnostics (`empty` when none was written) and writes the rest of the report.
+fn write_tail(report: &Report, out: &mut dyn Write, empty: bool) -> io::Result<()> {
     out.write_all(if empty { b"]" } else { b"\n  ]" })?;
     out.write_all(b",\n  \"summary\": ")?;
     write_nested(out, &summary(report), 1)?;
@@ -77,8 +105,7 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"\n}\n")
 }
 
-/// Renders `diagnostics` in parallel, a chunk into each of `buffers` (as many as there are chunks), each
-/// diagnostic led by `,\n    `.
+/// Renders `diagnostics` in parallel, a chunk into each of `buffers` (as many as there are chunks).
 fn render_wave(
     report: &Report,
     diagnostics: &[Diagnostic],
@@ -90,20 +117,25 @@ fn render_wave(
         .zip(diagnostics.par_chunks(CHUNK))
         .try_for_each(|(buffer, chunk)| {
             buffer.clear();
-            for d in chunk.iter().filter(|d| report.is_shown(d)) {
-                if let Some(diagnostic) = json_diagnostic(report, d) {
-                    buffer.extend_from_slice(b",\n    ");
-                    write_nested(buffer, &diagnostic, 2)?;
-                }
-            }
-            Ok(())
+            render_chunk(report, chunk, buffer)
         })
 }
 
-/// Writes rendered chunks in order; the very first diagnostic of the report loses its leading comma.
-fn write_wave(out: &mut dyn Write, buffers: &[Vec<u8>], empty: &mut bool) -> io::Result<()> {
-    for buffer in buffers.iter().filter(|b| !b.is_empty()) {
-        out.write_all(if *empty { &buffer[1..] } else { buffer })?;
+/// Appends the shown ones of `diagnostics`, each led by `,\n    `.
+fn render_chunk(report: &Report, diagnostics: &[Diagnostic], out: &mut Vec<u8>) -> io::Result<()> {
+    for d in diagnostics.iter().filter(|d| report.is_shown(d)) {
+        if let Some(diagnostic) = json_diagnostic(report, d) {
+            out.extend_from_slice(b",\n    ");
+            write_nested(out, &diagnostic, 2)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes rendered diagnostics in order; the very first diagnostic of the report loses its leading comma.
+fn write_rendered(out: &mut dyn Write, rendered: &[Vec<u8>], empty: &mut bool) -> io::Result<()> {
+    for piece in rendered.iter().filter(|b| !b.is_empty()) {
+        out.write_all(if *empty { &piece[1..] } else { piece })?;
         *empty = false;
     }
     Ok(())
@@ -312,6 +344,25 @@ mod tests {
                 };
                 let mut written = Vec::new();
                 write_json(&report, &mut written).unwrap();
+                assert_eq!(String::from_utf8(written).unwrap(), reference(&report));
+                // The same diagnostics rendered in three pieces beforehand, as histories are.
+                let thirds = diagnostics.len() / 3;
+                let pieces: Vec<Vec<u8>> = [
+                    &diagnostics[..thirds],
+                    &diagnostics[thirds..2 * thirds],
+                    &diagnostics[2 * thirds..],
+                ]
+                .iter()
+                .map(|part| {
+                    render_diagnostics(&Report {
+                        diagnostics: part,
+                        ..report
+                    })
+                    .unwrap()
+                })
+                .collect();
+                let mut written = Vec::new();
+                write_json_rendered(&report, &pieces, &mut written).unwrap();
                 assert_eq!(String::from_utf8(written).unwrap(), reference(&report));
             }
         }
