@@ -330,13 +330,17 @@ fn run(cli: &Cli) -> u8 {
         eprintln!("error: cannot write output: {e}");
         return 2;
     }
-    if !input_errors.is_empty() {
+    let code = if !input_errors.is_empty() {
         2
     } else if fails(&diagnostics, cli.severity_threshold.severity()) {
         1
     } else {
         0
-    }
+    };
+    // The process exits next (`main` is the only caller): freeing every file and finding one by one would only
+    // delay that, by half a millisecond on the corpus.
+    std::mem::forget((files, diagnostics));
+    code
 }
 
 /// Diagnostics below this severity are counted but not printed.
