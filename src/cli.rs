@@ -678,10 +678,7 @@ fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) 
 /// Reads migrations in parallel (a history can have hundreds), kept in order: the files that could be read, and
 /// what was wrong with the others (or with their bytes).
 fn read_migrations(migrations: &[Migration]) -> (Vec<SourceFile>, Vec<String>) {
-    let (files, errors): (Vec<_>, Vec<_>) = migrations
-        .par_iter()
-        .map(|m| read_migration(&m.sql, &m.name))
-        .unzip();
+    let (files, errors): (Vec<_>, Vec<_>) = migrations.par_iter().map(read_migration).unzip();
     (
         files.into_iter().flatten().collect(),
         errors.into_iter().flatten().collect(),
@@ -690,37 +687,23 @@ fn read_migrations(migrations: &[Migration]) -> (Vec<SourceFile>, Vec<String>) {
 
 /// One migration file, and what was wrong with it: no file when it cannot be read or is too large; a file with
 /// replaced bytes and an error when it is not UTF-8.
-fn read_migration(path: &Path, migration: &str) -> (Option<SourceFile>, Option<String>) {
+fn read_migration(migration: &Migration) -> (Option<SourceFile>, Option<String>) {
+    let path = &migration.sql;
     let display = display_path(path);
-    // Opened once. Most migrations are a few KiB, so the first read needs no size; only a file that fills it is
-    // asked its size, to refuse a huge one unread. That size is only a hint (some file systems report 0), so reading
-    // goes on to the end, and stops past the limit even if the size lied.
-    // The first read goes to the stack: a buffer per file would take a fresh page each.
-    const FIRST_READ: u64 = 4096;
+    // Opened once, and sized by discovery's look at it when there was one, to refuse a huge file unread. A size is
+    // only a hint (some file systems report 0, and a file can change), so reading goes on past it to the end, and
+    // stops past the limit even if the size lied.
     let mut bytes = Vec::new();
     let mut size = 0;
     let read = std::fs::File::open(path).and_then(|mut file| {
-        let mut first = [0u8; FIRST_READ as usize];
-        let mut filled = 0;
-        while filled < first.len() {
-            match file.read(&mut first[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
+        size = match migration.size {
+            Some(size) => size,
+            None => file.metadata()?.len(),
+        };
+        if size <= MAX_FILE_BYTES {
+            read_sized(&mut file, size, &mut bytes)?;
         }
-        bytes.extend_from_slice(&first[..filled]);
-        if bytes.len() as u64 == FIRST_READ {
-            size = file.metadata()?.len();
-            if size > MAX_FILE_BYTES {
-                return Ok(0);
-            }
-            bytes.reserve_exact((size + 1).saturating_sub(FIRST_READ) as usize);
-            file.take(MAX_FILE_BYTES + 1 - FIRST_READ)
-                .read_to_end(&mut bytes)?;
-        }
-        Ok(bytes.len())
+        Ok(())
     });
     if let Err(e) = read {
         return (None, Some(format!("{display}: cannot read: {e}")));
@@ -751,8 +734,37 @@ fn read_migration(path: &Path, migration: &str) -> (Option<SourceFile>, Option<S
             )
         }
     };
-    let source = SourceFile::new(path.to_path_buf(), display, migration.to_string(), text);
+    let source = SourceFile::new(path.clone(), display, migration.name.clone(), text);
     (Some(source), error)
+}
+
+/// Reads `file` to its end into `bytes`, expecting `size` bytes. A read that returns fewer bytes than it was asked
+/// for has reached the end of a regular file: when that happens at the expected size, the usual last read (the one
+/// that returns nothing) is left out, which is half the reads of a run.
+fn read_sized(file: &mut std::fs::File, size: u64, bytes: &mut Vec<u8>) -> io::Result<()> {
+    // One byte more than expected, to notice a file that grew.
+    bytes.resize(size as usize + 1, 0);
+    let mut filled = 0;
+    while filled < bytes.len() {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => {
+                filled += n;
+                if filled as u64 == size {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let grew = filled == bytes.len();
+    bytes.truncate(filled);
+    if grew {
+        file.take(MAX_FILE_BYTES + 1 - filled as u64)
+            .read_to_end(bytes)?;
+    }
+    Ok(())
 }
 
 /// Paths as the user gave them, without a leading `./`; absolute ones (e.g. from lint.toml) relative to the working
@@ -769,4 +781,35 @@ fn display_path(path: &Path) -> String {
         .flatten();
     let shown = relative.unwrap_or(path).to_string_lossy();
     shown.strip_prefix("./").unwrap_or(&shown).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_read_whole_whatever_size_it_was_expected_to_have() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("migration.sql");
+        let text: Vec<u8> = (0..10_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        std::fs::write(&path, &text).unwrap();
+        // Exact, smaller (the file grew, or the file system said 0), larger (the file shrank).
+        for expected in [10_000, 0, 1, 9_999, 10_001, 20_000] {
+            let mut bytes = Vec::new();
+            let mut file = std::fs::File::open(&path).unwrap();
+            read_sized(&mut file, expected, &mut bytes).unwrap();
+            assert_eq!(bytes, text, "expected {expected}");
+        }
+        std::fs::write(&path, "").unwrap();
+        for expected in [0, 5] {
+            let mut bytes = Vec::new();
+            read_sized(
+                &mut std::fs::File::open(&path).unwrap(),
+                expected,
+                &mut bytes,
+            )
+            .unwrap();
+            assert!(bytes.is_empty(), "expected {expected}");
+        }
+    }
 }

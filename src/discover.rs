@@ -24,6 +24,8 @@ pub struct History {
 pub struct Migration {
     pub name: String,
     pub sql: PathBuf,
+    /// The file's size when it was found (it may have changed since): reading it then needs no size of its own.
+    pub size: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +90,7 @@ pub fn discover_paths(paths: &[PathBuf]) -> (Vec<History>, Vec<DiscoverError>) {
                     history.migrations.push(Migration {
                         name: file_stem(&file),
                         sql: file.clone(),
+                        size: None,
                     });
                     reported.push(file);
                 }
@@ -226,13 +229,21 @@ fn read_history(root: &Path) -> Result<History, DiscoverError> {
         .filter_map(|entry| {
             let path = entry.path();
             let sql = path.join("migration.sql");
-            if sql.is_file() {
+            let size = |path: &Path| Some(fs::metadata(path).ok().filter(|m| m.is_file())?.len());
+            if let Some(size) = size(&sql) {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                Some(Migration { name, sql })
-            } else if path.is_file() && path.extension().is_some_and(|x| x == "sql") {
+                Some(Migration {
+                    name,
+                    sql,
+                    size: Some(size),
+                })
+            } else if path.extension().is_some_and(|x| x == "sql") {
+                // A flat `*.sql` migration, unless it is a folder.
+                let size = size(&path)?;
                 Some(Migration {
                     name: file_stem(&path),
                     sql: path,
+                    size: Some(size),
                 })
             } else {
                 // Folders without migration.sql (e.g. TypeScript data migrations) are not SQL history.
