@@ -283,6 +283,10 @@ const VOLATILE_FUNCTIONS: &[&str] = &[
 ];
 
 fn is_volatile_expr(text: &str) -> bool {
+    // Most defaults are literals: no call, nothing to look for.
+    if !text.contains('(') {
+        return false;
+    }
     let lower = strip_string_literals(&text.to_ascii_lowercase());
     VOLATILE_FUNCTIONS.iter().any(|f| {
         lower.match_indices(f).any(|(i, _)| {
