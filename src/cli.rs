@@ -258,8 +258,7 @@ fn run(cli: &Cli) -> u8 {
         );
     }
 
-    let mut files = Vec::new();
-    let mut diagnostics = Vec::new();
+    let (mut files, mut diagnostics) = (Vec::new(), Vec::new());
     let (mut statements, mut unparsed, mut reported_files) = (0, 0, 0);
     // A JSON report's findings are rendered as each history is linted, unless a baseline still drops some.
     let render_early =
@@ -271,6 +270,10 @@ fn run(cli: &Cli) -> u8 {
         let json = render_early.then(|| outcome.render_json(cli)).flatten();
         (outcome, json)
     });
+    // Sized once: the corpus has thousands of each, and every doubling copies them to fresh memory.
+    let linted = || outcomes.iter().filter_map(|(o, _)| o.linted.as_ref());
+    files.reserve(linted().map(|(sources, _, _)| sources.len()).sum());
+    diagnostics.reserve(linted().map(|(_, _, r)| r.diagnostics.len()).sum());
     for (outcome, json) in outcomes {
         for note in &outcome.notes {
             eprintln!("note: {note}");
