@@ -283,7 +283,7 @@ fn run(cli: &Cli) -> u8 {
             continue;
         };
         rendered = rendered.zip(json).map(|(mut all, json)| {
-            all.push(json);
+            all.extend(json);
             all
         });
         let offset = files.len();
@@ -418,7 +418,6 @@ fn database_url_arg(cli: &Cli) -> (Option<Option<String>>, Option<PathBuf>) {
     }
 }
 
-/// What linting one history produced: its files and result (unless it was skipped), input errors, verbose notes.
 /// `lint` of every history, in the histories' order. They run in parallel, largest first (by migrations), each
 /// started by the next thread that is free: in discovery order a large history could start last and then run alone
 /// while the other cores idle.
@@ -443,10 +442,17 @@ fn largest_first<T: Send>(histories: &[History], lint: impl Fn(&History) -> T + 
         .collect()
 }
 
+/// What linting one history produced: its files and result (unless it was skipped), input errors, verbose notes.
+struct HistoryOutcome {
+    linted: Option<(Vec<SourceFile>, Vec<bool>, LintResult)>,
+    errors: Vec<String>,
+    notes: Vec<String>,
+}
+
 impl HistoryOutcome {
     /// The JSON of this history's shown findings ([`render_diagnostics`]); None when nothing was linted, or when
     /// rendering failed and is left to the end.
-    fn render_json(&self, cli: &Cli) -> Option<Vec<u8>> {
+    fn render_json(&self, cli: &Cli) -> Option<Vec<Vec<u8>>> {
         let (sources, _, result) = self.linted.as_ref()?;
         let report = Report {
             files: sources,
@@ -460,12 +466,6 @@ impl HistoryOutcome {
         };
         render_diagnostics(&report).ok()
     }
-}
-
-struct HistoryOutcome {
-    linted: Option<(Vec<SourceFile>, Vec<bool>, LintResult)>,
-    errors: Vec<String>,
-    notes: Vec<String>,
 }
 
 fn lint_one(

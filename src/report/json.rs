@@ -70,17 +70,24 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     write_tail(report, out, empty)
 }
 
-/// The shown diagnostics of `report` as [`write_json_rendered`] takes them. A run renders each history's as soon as
-/// it is linted, while other histories are still being linted, instead of all of them at the end.
-pub fn render_diagnostics(report: &Report) -> io::Result<Vec<u8>> {
-    // Sized for the usual diagnostic (under 1 KiB) at once: growing by doubling touches twice the memory.
-    let mut rendered = Vec::with_capacity(report.diagnostics.len() * 1024);
-    render_chunk(report, report.diagnostics, &mut rendered)?;
-    Ok(rendered)
+/// The shown diagnostics of `report` as [`write_json_rendered`] takes them, in pieces (parallel chunks). A run
+/// renders each history's as soon as it is linted, while other histories are still being linted, instead of all of
+/// them at the end.
+pub fn render_diagnostics(report: &Report) -> io::Result<Vec<Vec<u8>>> {
+    report
+        .diagnostics
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            // Sized for the usual diagnostic (under 1 KiB) at once: growing by doubling touches twice the memory.
+            let mut rendered = Vec::with_capacity(chunk.len() * 1024);
+            render_chunk(report, chunk, &mut rendered)?;
+            Ok(rendered)
+        })
+        .collect()
 }
 
-/// [`write_json`], with the diagnostics already rendered by [`render_diagnostics`]: one piece per part of
-/// `report.diagnostics`, in order.
+/// [`write_json`], with the diagnostics already rendered by [`render_diagnostics`], its pieces for each part of
+/// `report.diagnostics` in order.
 pub fn write_json_rendered(
     report: &Report,
     rendered: &[Vec<u8>],
@@ -354,7 +361,7 @@ mod tests {
                     &diagnostics[2 * thirds..],
                 ]
                 .iter()
-                .map(|part| {
+                .flat_map(|part| {
                     render_diagnostics(&Report {
                         diagnostics: part,
                         ..report
