@@ -4,7 +4,7 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use rayon::prelude::*;
@@ -21,7 +21,7 @@ use crate::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::relevance;
 use crate::report::{
     fails, render_diagnostics, render_github, render_gitlab, render_human, render_sarif,
-    render_statistics, write_json, write_json_rendered, Format, Report,
+    render_statistics, write_json, Format, JsonStream, Report,
 };
 use crate::rules::RULES;
 use crate::settings::Settings;
@@ -260,21 +260,33 @@ fn run(cli: &Cli) -> u8 {
 
     let (mut files, mut diagnostics) = (Vec::new(), Vec::new());
     let (mut statements, mut unparsed, mut reported_files) = (0, 0, 0);
-    // A JSON report's findings are rendered as each history is linted, unless a baseline still drops some.
-    let render_early =
+    // A JSON report is written as it grows: each history's findings are rendered as it is linted, and written as
+    // soon as the histories before it are, instead of megabytes at the end. Not with a baseline, which drops findings
+    // once every history is linted.
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let streaming =
         cli.format == Format::Json && baseline.is_none() && cli.write_baseline.is_none();
-    let mut rendered = render_early.then(Vec::new);
+    let mut stream = streaming.then(JsonStream::default);
+    let mut streamed = Ok(());
     // Histories are independent: lint them in parallel, then merge in discovery order.
-    let outcomes = largest_first(&histories, |history| {
-        let outcome = lint_one(history, cli, &config, base.as_deref(), database.as_ref());
-        let json = render_early.then(|| outcome.render_json(cli)).flatten();
-        (outcome, json)
-    });
+    let outcomes = largest_first(
+        &histories,
+        |history| {
+            let outcome = lint_one(history, cli, &config, base.as_deref(), database.as_ref());
+            let json = streaming.then(|| outcome.render_json(cli)).flatten();
+            (outcome, json)
+        },
+        |(_, json)| {
+            if let (Some(stream), Some(json), Ok(())) = (&mut stream, json.take(), &streamed) {
+                streamed = json.and_then(|pieces| stream.diagnostics(&mut out, &pieces));
+            }
+        },
+    );
     // Sized once: the corpus has thousands of each, and every doubling copies them to fresh memory.
     let linted = || outcomes.iter().filter_map(|(o, _)| o.linted.as_ref());
     files.reserve(linted().map(|(sources, _, _)| sources.len()).sum());
     diagnostics.reserve(linted().map(|(_, _, r)| r.diagnostics.len()).sum());
-    for (outcome, json) in outcomes {
+    for (outcome, _) in outcomes {
         for note in &outcome.notes {
             eprintln!("note: {note}");
         }
@@ -282,10 +294,6 @@ fn run(cli: &Cli) -> u8 {
         let Some((sources, report, result)) = outcome.linted else {
             continue;
         };
-        rendered = rendered.zip(json).map(|(mut all, json)| {
-            all.extend(json);
-            all
-        });
         let offset = files.len();
         diagnostics.extend(result.diagnostics.into_iter().map(|d| Diagnostic {
             file: d.file + offset,
@@ -329,7 +337,9 @@ fn run(cli: &Cli) -> u8 {
         min_shown: min_shown(cli),
         suggestions: cli.fix_suggestions,
     };
-    if let Err(e) = write_report(&report, rendered.as_deref(), cli.format, cli.statistics) {
+    let written =
+        streamed.and_then(|()| write_report(&report, &mut out, stream, cli.format, cli.statistics));
+    if let Err(e) = written {
         eprintln!("error: cannot write output: {e}");
         return 2;
     }
@@ -355,19 +365,19 @@ fn min_shown(cli: &Cli) -> Severity {
     }
 }
 
-/// Writes the report, and the statistics when asked, to stdout. A closed pipe (`| head`) is an error to report, where
-/// `print!` would panic. `rendered`: the JSON of the report's diagnostics, rendered beforehand in pieces.
+/// Writes the report, and the statistics when asked, to stdout (`out`). A closed pipe (`| head`) is an error to
+/// report, where `print!` would panic. `stream`: a JSON report whose diagnostics are already written.
 fn write_report(
     report: &Report,
-    rendered: Option<&[Vec<u8>]>,
+    out: &mut impl Write,
+    stream: Option<JsonStream>,
     format: Format,
     statistics: bool,
 ) -> io::Result<()> {
-    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     match format {
-        Format::Json => match rendered {
-            Some(rendered) => write_json_rendered(report, rendered, &mut out)?,
-            None => write_json(report, &mut out)?,
+        Format::Json => match stream {
+            Some(stream) => stream.finish(report, out)?,
+            None => write_json(report, out)?,
         },
         Format::Sarif => writeln!(out, "{}", render_sarif(report))?,
         Format::Gitlab => writeln!(out, "{}", render_gitlab(report))?,
@@ -420,26 +430,39 @@ fn database_url_arg(cli: &Cli) -> (Option<Option<String>>, Option<PathBuf>) {
 
 /// `lint` of every history, in the histories' order. They run in parallel, largest first (by migrations), each
 /// started by the next thread that is free: in discovery order a large history could start last and then run alone
-/// while the other cores idle.
-fn largest_first<T: Send>(histories: &[History], lint: impl Fn(&History) -> T + Sync) -> Vec<T> {
+/// while the other cores idle. `done` is given each outcome on this thread, in the histories' order, as soon as it
+/// and those before it are ready.
+fn largest_first<T: Send>(
+    histories: &[History],
+    lint: impl Fn(&History) -> T + Sync,
+    mut done: impl FnMut(&mut T),
+) -> Vec<T> {
     let mut order: Vec<usize> = (0..histories.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(histories[i].migrations.len()));
-    let next = AtomicUsize::new(0);
-    let outcomes: Vec<Mutex<Option<T>>> = histories.iter().map(|_| Mutex::new(None)).collect();
-    rayon::scope(|scope| {
+    let (order, next, lint) = (&order, &AtomicUsize::new(0), &lint);
+    let mut outcomes: Vec<Option<T>> = histories.iter().map(|_| None).collect();
+    let (sender, finished) = std::sync::mpsc::channel();
+    rayon::in_place_scope(|scope| {
         for _ in 0..rayon::current_num_threads().min(histories.len()) {
-            scope.spawn(|_| {
+            let sender = sender.clone();
+            scope.spawn(move |_| {
                 while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let outcome = lint(&histories[i]);
-                    *outcomes[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
+                    // The receiver lives until every sender is gone.
+                    let _ = sender.send((i, lint(&histories[i])));
                 }
             });
         }
+        drop(sender);
+        let mut ready = 0;
+        for (i, outcome) in finished {
+            outcomes[i] = Some(outcome);
+            while let Some(Some(outcome)) = outcomes.get_mut(ready) {
+                done(outcome);
+                ready += 1;
+            }
+        }
     });
-    outcomes
-        .into_iter()
-        .filter_map(|o| o.into_inner().unwrap_or_else(|e| e.into_inner()))
-        .collect()
+    outcomes.into_iter().flatten().collect()
 }
 
 /// What linting one history produced: its files and result (unless it was skipped), input errors, verbose notes.
@@ -450,9 +473,8 @@ struct HistoryOutcome {
 }
 
 impl HistoryOutcome {
-    /// The JSON of this history's shown findings ([`render_diagnostics`]); None when nothing was linted, or when
-    /// rendering failed and is left to the end.
-    fn render_json(&self, cli: &Cli) -> Option<Vec<Vec<u8>>> {
+    /// The JSON of this history's shown findings ([`render_diagnostics`]); None when nothing was linted.
+    fn render_json(&self, cli: &Cli) -> Option<io::Result<Vec<Vec<u8>>>> {
         let (sources, _, result) = self.linted.as_ref()?;
         let report = Report {
             files: sources,
@@ -464,7 +486,7 @@ impl HistoryOutcome {
             min_shown: min_shown(cli),
             suggestions: cli.fix_suggestions,
         };
-        render_diagnostics(&report).ok()
+        Some(render_diagnostics(&report))
     }
 }
 

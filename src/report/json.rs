@@ -86,17 +86,30 @@ pub fn render_diagnostics(report: &Report) -> io::Result<Vec<Vec<u8>>> {
         .collect()
 }
 
-/// [`write_json`], with the diagnostics already rendered by [`render_diagnostics`], its pieces for each part of
-/// `report.diagnostics` in order.
-pub fn write_json_rendered(
-    report: &Report,
-    rendered: &[Vec<u8>],
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    out.write_all(HEAD)?;
-    let mut empty = true;
-    write_rendered(out, rendered, &mut empty)?;
-    write_tail(report, out, empty)
+/// [`write_json`] as the report grows: the diagnostics as they are rendered by [`render_diagnostics`], piece by
+/// piece, then the rest once everything is known. A run writes each history's findings as soon as that history and
+/// the ones before it are linted, so writing megabytes is not left to the end.
+#[derive(Default)]
+pub struct JsonStream {
+    started: bool,
+    empty: bool,
+}
+
+impl JsonStream {
+    /// Writes the next rendered diagnostics of the report.
+    pub fn diagnostics(&mut self, out: &mut dyn Write, rendered: &[Vec<u8>]) -> io::Result<()> {
+        if !self.started {
+            out.write_all(HEAD)?;
+            (self.started, self.empty) = (true, true);
+        }
+        write_rendered(out, rendered, &mut self.empty)
+    }
+
+    /// Writes the rest of `report`, whose diagnostics have all been written.
+    pub fn finish(mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        self.diagnostics(out, &[])?;
+        write_tail(report, out, self.empty)
+    }
 }
 
 const HEAD: &[u8] = b"{\n  \"diagnostics\": [";
@@ -370,7 +383,11 @@ mod tests {
                 })
                 .collect();
                 let mut written = Vec::new();
-                write_json_rendered(&report, &pieces, &mut written).unwrap();
+                let mut stream = JsonStream::default();
+                for piece in pieces.chunks(2) {
+                    stream.diagnostics(&mut written, piece).unwrap();
+                }
+                stream.finish(&report, &mut written).unwrap();
                 assert_eq!(String::from_utf8(written).unwrap(), reference(&report));
             }
         }
