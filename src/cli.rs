@@ -2,7 +2,6 @@
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -146,7 +145,8 @@ enum Command {
     Init,
 }
 
-pub fn main() -> ExitCode {
+/// The command line's work, and the process's exit code.
+pub fn main() -> u8 {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Rules) => print_text(&rules_table()),
@@ -154,28 +154,28 @@ pub fn main() -> ExitCode {
             Ok(page) => print_text(page),
             Err(e) => {
                 eprintln!("error: {e}");
-                ExitCode::from(2)
+                2
             }
         },
         Some(Command::Init) => match commands::init(Path::new(".")) {
             Ok(path) => print_text(&format!("wrote {}\n", display_path(&path))),
             Err(e) => {
                 eprintln!("error: {e}");
-                ExitCode::from(2)
+                2
             }
         },
-        None => ExitCode::from(run(&cli)),
+        None => run(&cli),
     }
 }
 
 /// Prints to stdout; a closed pipe is an error (exit 2), not the panic `print!` makes of it.
-fn print_text(text: &str) -> ExitCode {
+fn print_text(text: &str) -> u8 {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(e) => {
             eprintln!("error: cannot write output: {e}");
-            ExitCode::from(2)
+            2
         }
     }
 }
