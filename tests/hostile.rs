@@ -212,6 +212,16 @@ fn a_closed_output_pipe_is_an_error_not_a_panic() {
         .collect();
     runs.push(vec!["rules"]);
     runs.push(vec!["explain", "drop-column"]);
+    // A JSON report is written while the histories are linted: one far larger than the output buffer fails then.
+    let large = history_with(
+        "20240103000000_more",
+        &(0..400)
+            .map(|i| format!("ALTER TABLE \"User\" ADD COLUMN \"c{i}\" TEXT NOT NULL;\n"))
+            .collect::<String>()
+            .into_bytes(),
+    );
+    let large_path = large.path().to_str().unwrap();
+    runs.push(vec!["--format", "json", large_path]);
     for args in runs {
         // A pipe whose reading end is already closed: the first write fails, whatever its size.
         let (reader, writer) = std::io::pipe().unwrap();
