@@ -70,7 +70,7 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     write_tail(report, out, empty)
 }
 
-/// The shown diagnostics of `report` as [`write_json_rendered`] takes them, in pieces (parallel chunks). A run
+/// The shown diagnostics of `report` as [`JsonStream::diagnostics`] takes them, in pieces (parallel chunks). A run
 /// renders each history's as soon as it is linted, while other histories are still being linted, instead of all of
 /// them at the end.
 pub fn render_diagnostics(report: &Report) -> io::Result<Vec<Vec<u8>>> {
