@@ -142,7 +142,10 @@ fn punct(text: &str) -> Option<Token> {
 /// Spaces, tabs, line breaks and comments, but no optimizer hint (sqlparser makes `/*+` and `--+` comments part of
 /// its AST) and no vertical tab or form feed (PostgreSQL's whitespace, not sqlparser's).
 fn gap_is_plain(gap: &str) -> bool {
-    !(gap.contains(['\u{0b}', '\u{0c}']) || gap.contains("/*+") || gap.contains("--+"))
+    // Most gaps are a space or a line break and an indent.
+    gap.bytes()
+        .all(|b| matches!(b, b' ' | b'\n' | b'\t' | b'\r'))
+        || !(gap.contains(['\u{0b}', '\u{0c}']) || gap.contains("/*+") || gap.contains("--+"))
 }
 
 /// Whether sqlparser could read `a`, the `gap` and the token `b` after it differently from how the splitter did:
