@@ -45,10 +45,9 @@ const WAVE: usize = 8;
 /// reused, each wave written while the next is rendered: buffers for the whole report took a fresh page of memory
 /// every 4 KiB, and those page faults cost more than the rendering.
 pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(HEAD)?;
+    let mut stream = JsonStream::default();
     let mut rendering: Vec<Vec<u8>> = Vec::new();
     let mut writing: Vec<Vec<u8>> = Vec::new();
-    let mut empty = true;
     for diagnostics in report
         .diagnostics
         .chunks(CHUNK * WAVE)
@@ -61,13 +60,13 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             scope.spawn(|_| {
                 rendered = render_wave(report, diagnostics.unwrap_or_default(), &mut rendering)
             });
-            write_rendered(out, &writing, &mut empty)
+            stream.diagnostics(out, &writing)
         });
         rendered?;
         written?;
         std::mem::swap(&mut rendering, &mut writing);
     }
-    write_tail(report, out, empty)
+    stream.finish(report, out)
 }
 
 /// The shown diagnostics of `report` as [`JsonStream::diagnostics`] takes them, in pieces (parallel chunks). A run
@@ -92,38 +91,36 @@ pub fn render_diagnostics(report: &Report) -> io::Result<Vec<Vec<u8>>> {
 #[derive(Default)]
 pub struct JsonStream {
     started: bool,
-    empty: bool,
+    /// Whether a diagnostic was written: each is led by a comma, which the first one drops.
+    any: bool,
 }
 
 impl JsonStream {
     /// Writes the next rendered diagnostics of the report.
     pub fn diagnostics(&mut self, out: &mut dyn Write, rendered: &[Vec<u8>]) -> io::Result<()> {
         if !self.started {
-            out.write_all(HEAD)?;
-            (self.started, self.empty) = (true, true);
+            out.write_all(b"{\n  \"diagnostics\": [")?;
+            self.started = true;
         }
-        write_rendered(out, rendered, &mut self.empty)
+        for piece in rendered.iter().filter(|b| !b.is_empty()) {
+            out.write_all(if self.any { piece } else { &piece[1..] })?;
+            self.any = true;
+        }
+        Ok(())
     }
 
     /// Writes the rest of `report`, whose diagnostics have all been written.
     pub fn finish(mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         self.diagnostics(out, &[])?;
-        write_tail(report, out, self.empty)
+        out.write_all(if self.any { b"\n  ]" } else { b"]" })?;
+        out.write_all(b",\n  \"summary\": ")?;
+        write_nested(out, &summary(report), 1)?;
+        if !report.input_errors.is_empty() {
+            out.write_all(b",\n  \"input_errors\": ")?;
+            write_nested(out, &report.input_errors, 1)?;
+        }
+        out.write_all(b"\n}\n")
     }
-}
-
-const HEAD: &[u8] = b"{\n  \"diagnostics\": [";
-
-/// Closes the diagnostics (`empty` when none was written) and writes the rest of the report.
-fn write_tail(report: &Report, out: &mut dyn Write, empty: bool) -> io::Result<()> {
-    out.write_all(if empty { b"]" } else { b"\n  ]" })?;
-    out.write_all(b",\n  \"summary\": ")?;
-    write_nested(out, &summary(report), 1)?;
-    if !report.input_errors.is_empty() {
-        out.write_all(b",\n  \"input_errors\": ")?;
-        write_nested(out, &report.input_errors, 1)?;
-    }
-    out.write_all(b"\n}\n")
 }
 
 /// Renders `diagnostics` in parallel, a chunk into each of `buffers` (as many as there are chunks).
@@ -149,15 +146,6 @@ fn render_chunk(report: &Report, diagnostics: &[Diagnostic], out: &mut Vec<u8>) 
             out.extend_from_slice(b",\n    ");
             write_nested(out, &diagnostic, 2)?;
         }
-    }
-    Ok(())
-}
-
-/// Writes rendered diagnostics in order; the very first diagnostic of the report loses its leading comma.
-fn write_rendered(out: &mut dyn Write, rendered: &[Vec<u8>], empty: &mut bool) -> io::Result<()> {
-    for piece in rendered.iter().filter(|b| !b.is_empty()) {
-        out.write_all(if *empty { &piece[1..] } else { piece })?;
-        *empty = false;
     }
     Ok(())
 }
