@@ -14,7 +14,7 @@ use crate::cache::{self, Cache};
 use crate::commands;
 use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::discover::{discover_paths, History, Migration};
+use crate::discover::{list_paths, History, Listing, Migration};
 use crate::lint::{lint_history, lint_history_from, LintResult, Restored};
 use crate::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::relevance;
@@ -232,19 +232,26 @@ fn run(cli: &Cli) -> u8 {
         vec![PathBuf::from(".")]
     };
 
-    let (mut histories, discover_errors) = discover_paths(&paths);
-    if let Some(git_ref) = &cli.changed_since {
-        if let Err(e) = crate::git::restrict_to_changed(&mut histories, git_ref) {
-            eprintln!("error: {e}");
-            return 2;
+    let (listings, discover_errors) = list_paths(&paths);
+    // Which entries are migrations is looked into by the thread that lints the history, while the others lint,
+    // unless `--changed-since` must see every history first.
+    let histories: Option<Vec<History>> = match &cli.changed_since {
+        Some(git_ref) => {
+            let mut histories: Vec<History> = listings.par_iter().map(Listing::history).collect();
+            if let Err(e) = crate::git::restrict_to_changed(&mut histories, git_ref) {
+                eprintln!("error: {e}");
+                return 2;
+            }
+            Some(histories)
         }
-    }
+        None => None,
+    };
     let mut input_errors: Vec<String> = discover_errors
         .iter()
         .map(|e| format!("{}: {}", display_path(&e.path), e.message))
         .collect();
     let base = cli.base.clone().or(config.base.clone());
-    let database = match applied::read_database(database_url.as_ref(), histories.len()) {
+    let database = match applied::read_database(database_url.as_ref(), listings.len()) {
         Ok(rows) => rows,
         Err(e) => {
             input_errors.push(e);
@@ -269,9 +276,21 @@ fn run(cli: &Cli) -> u8 {
     let mut stream = streaming.then(JsonStream::default);
     let mut streamed = Ok(());
     // Histories are independent: lint them in parallel, then merge in discovery order.
+    let sizes: Vec<usize> = match &histories {
+        Some(histories) => histories.iter().map(|h| h.migrations.len()).collect(),
+        None => listings.iter().map(Listing::entries).collect(),
+    };
     let outcomes = largest_first(
-        &histories,
-        |history| {
+        &sizes,
+        |i| {
+            let listed;
+            let history = match &histories {
+                Some(histories) => &histories[i],
+                None => {
+                    listed = listings[i].history();
+                    &listed
+                }
+            };
             let outcome = lint_one(history, cli, &config, base.as_deref(), database.as_ref());
             let json = streaming.then(|| outcome.render_json(cli)).flatten();
             (outcome, json)
@@ -428,31 +447,30 @@ fn database_url_arg(cli: &Cli) -> (Option<Option<String>>, Option<PathBuf>) {
     }
 }
 
-/// `lint` of every history, in the histories' order. They run in parallel, largest first (by migrations), each
-/// started by the next thread that is free: in discovery order a large history could start last and then run alone
-/// while the other cores idle. `done` is given each outcome on this thread, in the histories' order, as soon as it
-/// and those before it are ready.
+/// `lint(i)` for every `i` below `sizes.len()`, in that order. They run in parallel, largest first, each started by
+/// the next thread that is free: in discovery order a large history could start last and then run alone while the
+/// other cores idle. `done` is given each outcome on this thread, in index order, as soon as it and those before it
+/// are ready.
 fn largest_first<T: Send>(
-    histories: &[History],
-    lint: impl Fn(&History) -> T + Sync,
+    sizes: &[usize],
+    lint: impl Fn(usize) -> T + Sync,
     mut done: impl FnMut(&mut T),
 ) -> Vec<T> {
-    let mut order: Vec<usize> = (0..histories.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(histories[i].migrations.len()));
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
     let (order, next, lint) = (&order, &AtomicUsize::new(0), &lint);
-    let mut outcomes: Vec<Option<T>> = histories.iter().map(|_| None).collect();
+    let mut outcomes: Vec<Option<T>> = sizes.iter().map(|_| None).collect();
     let (sender, finished) = std::sync::mpsc::channel();
     rayon::in_place_scope(|scope| {
-        for _ in 0..rayon::current_num_threads().min(histories.len()) {
-            let sender = sender.clone();
-            scope.spawn(move |_| {
-                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    // The receiver lives until every sender is gone.
-                    let _ = sender.send((i, lint(&histories[i])));
-                }
-            });
-        }
-        drop(sender);
+        // One loop per thread, pinned to it (a broadcast): a loop that was merely spawned could be picked up by a
+        // thread waiting inside another history's parallel work, which would then finish every history left before
+        // going back to its own.
+        scope.spawn_broadcast(move |_, _| {
+            while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                // The receiver lives until every sender is gone.
+                let _ = sender.send((i, lint(i)));
+            }
+        });
         let mut ready = 0;
         for (i, outcome) in finished {
             outcomes[i] = Some(outcome);

@@ -39,6 +39,23 @@ const SKIPPED_DIRS: &[&str] = &["node_modules", ".git", "target"];
 
 /// Resolves user-given paths (files or folders) into histories.
 pub fn discover_paths(paths: &[PathBuf]) -> (Vec<History>, Vec<DiscoverError>) {
+    let (listings, errors) = list_paths(paths);
+    (listings.par_iter().map(Listing::history).collect(), errors)
+}
+
+/// A migrations folder whose entries are read but not yet looked into: which entries are migrations takes a stat
+/// each, so [`Listing::history`] can be left to the thread that lints the history.
+#[derive(Debug)]
+pub struct Listing {
+    root: PathBuf,
+    entries: Vec<fs::DirEntry>,
+    /// Was the folder named in full (else only `files` are reported).
+    full: bool,
+    files: Vec<PathBuf>,
+}
+
+/// Resolves user-given paths (files or folders) into migrations folders and reads each folder's entries.
+pub fn list_paths(paths: &[PathBuf]) -> (Vec<Listing>, Vec<DiscoverError>) {
     // Per migrations folder: was it named in full, and which single files were named.
     let mut requested: BTreeMap<PathBuf, (bool, Vec<PathBuf>)> = BTreeMap::new();
     let mut errors = Vec::new();
@@ -66,42 +83,66 @@ pub fn discover_paths(paths: &[PathBuf]) -> (Vec<History>, Vec<DiscoverError>) {
             }),
         }
     }
-    // Each folder is listed in parallel too: one history's entries alone leave a core idle at times.
-    let listed: Vec<_> = requested
+    let read: Vec<_> = requested
         .into_par_iter()
-        .map(|(root, request)| (read_history(&root), request))
+        .map(|(root, (full, files))| {
+            let entries = fs::read_dir(&root).map_err(|e| DiscoverError {
+                path: root.clone(),
+                message: format!("cannot read folder: {e}"),
+            })?;
+            Ok(Listing {
+                entries: entries.flatten().collect(),
+                root,
+                full,
+                files,
+            })
+        })
         .collect();
-    let mut histories = Vec::new();
-    for (listed, (full, files)) in listed {
-        let mut history = match listed {
-            Ok(h) => h,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
+    let mut listings = Vec::with_capacity(read.len());
+    for listing in read {
+        match listing {
+            Ok(listing) => listings.push(listing),
+            Err(e) => errors.push(e),
+        }
+    }
+    (listings, errors)
+}
+
+impl Listing {
+    /// How many entries the folder has: about how many migrations, before they are looked into.
+    pub fn entries(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The folder's migrations in order, and which of them are reported.
+    pub fn history(&self) -> History {
+        let mut history = History {
+            root: self.root.clone(),
+            migrations: migrations(&self.entries),
+            report_only: None,
+            provider: read_provider(&self.root),
         };
         // Named files are recorded by their migration's own path, so later steps compare paths exactly.
-        let mut reported = Vec::with_capacity(files.len());
-        for file in files {
-            match position_of(&history.migrations, &file) {
+        let mut reported = Vec::with_capacity(self.files.len());
+        for file in &self.files {
+            match position_of(&history.migrations, file) {
                 Some(i) => reported.push(history.migrations[i].sql.clone()),
                 None => {
                     // Not part of the folder's history (e.g. `foo.txt` passed by hand): lint it after the history.
                     history.migrations.push(Migration {
-                        name: file_stem(&file),
+                        name: file_stem(file),
                         sql: file.clone(),
                         size: None,
                     });
-                    reported.push(file);
+                    reported.push(file.clone());
                 }
             }
         }
-        if !full {
+        if !self.full {
             history.report_only = Some(reported);
         }
-        histories.push(history);
+        history
     }
-    (histories, errors)
 }
 
 /// Every migrations folder below `dir`.
@@ -217,12 +258,8 @@ fn is_flat_root(dir: &Path) -> bool {
         })
 }
 
-fn read_history(root: &Path) -> Result<History, DiscoverError> {
-    let entries = fs::read_dir(root).map_err(|e| DiscoverError {
-        path: root.to_path_buf(),
-        message: format!("cannot read folder: {e}"),
-    })?;
-    let entries: Vec<fs::DirEntry> = entries.flatten().collect();
+/// The migrations among a folder's entries, in the order Prisma applies them.
+fn migrations(entries: &[fs::DirEntry]) -> Vec<Migration> {
     // One stat per entry, and a history can have hundreds: in parallel.
     let mut migrations: Vec<Migration> = entries
         .par_iter()
@@ -253,12 +290,7 @@ fn read_history(root: &Path) -> Result<History, DiscoverError> {
         .collect();
     // Prisma applies migrations in folder-name order.
     migrations.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.sql.cmp(&b.sql)));
-    Ok(History {
-        root: root.to_path_buf(),
-        migrations,
-        report_only: None,
-        provider: read_provider(root),
-    })
+    migrations
 }
 
 fn read_provider(root: &Path) -> Option<String> {
@@ -304,7 +336,11 @@ mod tests {
         touch(&root.join("20240101_a copy/migration.sql"));
         fs::create_dir_all(root.join("20240103_data")).unwrap();
         fs::write(root.join("20240103_data/migration.ts"), "").unwrap();
-        let history = read_history(root).unwrap();
+        let (listings, errors) = list_paths(&[root.to_path_buf()]);
+        assert!(errors.is_empty());
+        // Three migrations and the data-only folder: the listing is only the folder's entries.
+        assert_eq!(listings[0].entries(), 4);
+        let history = listings[0].history();
         let names: Vec<_> = history.migrations.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(names, ["01_init", "20240101_a copy", "20240102_b"]);
     }
