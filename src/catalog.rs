@@ -31,7 +31,7 @@ pub struct Table {
     pub name: ObjName,
     /// Shared with earlier snapshots until changed: copying a table on write copies pointers, not columns.
     pub columns: Vec<Arc<Column>>,
-    pub constraints: Vec<ConstraintInfo>,
+    pub constraints: Vec<Arc<ConstraintInfo>>,
     pub origin: Origin,
     /// Catalog keys of this table's indexes, so per-table work never scans every index.
     index_keys: Vec<Arc<str>>,
@@ -230,14 +230,14 @@ impl Catalog {
             OpKind::ValidateConstraint { table, name } => {
                 if let Some(t) = self.table_mut(&table.key_ref()) {
                     for c in t.constraints.iter_mut().filter(|c| &c.name == name) {
-                        c.not_valid = false;
+                        Arc::make_mut(c).not_valid = false;
                     }
                 }
             }
             OpKind::RenameConstraint { table, old, new } => {
                 if let Some(t) = self.table_mut(&table.key_ref()) {
                     for c in t.constraints.iter_mut().filter(|c| &c.name == old) {
-                        c.name = new.clone();
+                        Arc::make_mut(c).name = new.clone();
                     }
                 }
                 // A primary key or unique constraint's index carries its name (an index of another table does not).
@@ -409,12 +409,12 @@ impl Catalog {
         }
         if let Some(t) = self.table_mut(&table.key_ref()) {
             t.constraints.retain(|c| c.name != name);
-            t.constraints.push(ConstraintInfo {
+            t.constraints.push(Arc::new(ConstraintInfo {
                 name,
                 kind,
                 not_valid,
                 origin,
-            });
+            }));
         }
     }
 
@@ -456,11 +456,10 @@ impl Catalog {
             let Some(t) = self.table_mut(&key) else {
                 continue;
             };
-            for c in &mut t.constraints {
-                if let ConstraintKind::ForeignKey { ref_table, .. } = &mut c.kind {
-                    if ref_table.key() == old_key {
-                        *ref_table = renamed.clone();
-                    }
+            let refers = |c: &ConstraintInfo| matches!(&c.kind, ConstraintKind::ForeignKey { ref_table, .. } if ref_table.key() == old_key);
+            for c in t.constraints.iter_mut().filter(|c| refers(c)) {
+                if let ConstraintKind::ForeignKey { ref_table, .. } = &mut Arc::make_mut(c).kind {
+                    *ref_table = renamed.clone();
                 }
             }
         }
@@ -500,8 +499,9 @@ impl Catalog {
                 *c = new.to_string();
             }
         };
-        for c in &mut t.constraints {
-            match &mut c.kind {
+        let uses_old = |c: &ConstraintInfo| constraint_columns(&c.kind).iter().any(|c| c == old);
+        for c in t.constraints.iter_mut().filter(|c| uses_old(c)) {
+            match &mut Arc::make_mut(c).kind {
                 ConstraintKind::PrimaryKey { columns, .. }
                 | ConstraintKind::Unique { columns, .. }
                 | ConstraintKind::ForeignKey { columns, .. } => columns.iter_mut().for_each(rename),
@@ -535,7 +535,7 @@ impl Catalog {
         // Renaming a constraint's index renames the constraint.
         if let Some(t) = self.table_mut(&table_key) {
             for c in t.constraints.iter_mut().filter(|c| c.name == old_name) {
-                c.name = new_name.to_string();
+                Arc::make_mut(c).name = new_name.to_string();
             }
         }
     }
@@ -646,6 +646,50 @@ mod tests {
         assert_eq!(index.columns, [Some("zId".to_string())]);
         assert!(c.index(&t("B_aId_idx")).is_none());
         assert_eq!(c.index(&t("A_pkey")).map(|i| i.table.as_str()), Some("Z"));
+    }
+
+    #[test]
+    fn a_snapshot_keeps_its_constraints_while_the_catalog_changes_them() {
+        let mut c = replay(&[
+            "CREATE TABLE \"A\" (\"id\" TEXT PRIMARY KEY); CREATE TABLE \"B\" (\"aId\" TEXT);",
+            "ALTER TABLE \"B\" ADD CONSTRAINT \"B_aId_fkey\" FOREIGN KEY (\"aId\") REFERENCES \"A\"(\"id\") NOT VALID;",
+        ]);
+        // Rules read the catalog as it was before a migration while the replay goes on changing it.
+        let before = c.clone();
+        let later = "ALTER TABLE \"B\" VALIDATE CONSTRAINT \"B_aId_fkey\"; ALTER TABLE \"B\" RENAME COLUMN \"aId\" TO \"zId\"; ALTER TABLE \"A\" RENAME TO \"Z\"; ALTER TABLE \"B\" RENAME CONSTRAINT \"B_aId_fkey\" TO \"B_fk\";";
+        for raw in split(later).statements {
+            for op in lower_statement(later, &parse_statement(later, raw)) {
+                c.apply(&op, 2);
+            }
+        }
+        let fk = |catalog: &Catalog| {
+            let constraint = catalog.table(&t("B")).unwrap().constraints[0].clone();
+            let ConstraintKind::ForeignKey {
+                columns, ref_table, ..
+            } = &constraint.kind
+            else {
+                panic!("fk expected");
+            };
+            (
+                constraint.name.clone(),
+                constraint.not_valid,
+                columns.clone(),
+                ref_table.name.clone(),
+            )
+        };
+        assert_eq!(
+            fk(&before),
+            (
+                "B_aId_fkey".into(),
+                true,
+                vec!["aId".to_string()],
+                "A".into()
+            )
+        );
+        assert_eq!(
+            fk(&c),
+            ("B_fk".into(), false, vec!["zId".to_string()], "Z".into())
+        );
     }
 
     #[test]

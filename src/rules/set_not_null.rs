@@ -115,7 +115,7 @@ fn has_validated_not_null_check(table: &Table, column: &str) -> bool {
 
 /// A `CHECK (col IS NOT NULL)` on the table, validated or not.
 fn not_null_check<'a>(table: &'a Table, column: &str) -> Option<&'a ConstraintInfo> {
-    table.constraints.iter().find(|c| {
+    table.constraints.iter().map(|c| &**c).find(|c| {
         matches!(&c.kind, ConstraintKind::Check { expr } if {
             let e = expr.to_ascii_lowercase().replace('"', "");
             let e = e.trim_matches(|ch| ch == '(' || ch == ')');
