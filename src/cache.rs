@@ -24,6 +24,7 @@ use std::time::{Duration, SystemTime};
 use rayon::prelude::*;
 
 use crate::catalog::{Catalog, Index, Table};
+use crate::discover::Migration;
 
 /// The folder a run uses when not told another (relative to the working directory).
 pub const DEFAULT_DIR: &str = ".migrate-lint-cache";
@@ -79,7 +80,7 @@ impl Cache {
     pub fn load(
         &self,
         root: &Path,
-        earlier: &[PathBuf],
+        earlier: &[Migration],
         names: Option<&[String]>,
     ) -> Result<Loaded, String> {
         let (root, path) = self
@@ -107,7 +108,7 @@ impl Cache {
             .files
             .par_iter()
             .zip(earlier)
-            .map(|(recorded, path)| recorded.check(path))
+            .map(|(recorded, migration)| recorded.check(migration))
             .collect();
         let checks: Vec<Unchanged> = checks.into_iter().collect::<Result<_, _>>()?;
         let every = covers == earlier.len();
@@ -242,10 +243,18 @@ fn root_of(snapshot: &Path) -> Option<String> {
     Some(root.to_string())
 }
 
-/// What may have changed when a file changed: size, modification and status-change times, device and inode. None
-/// when the file's times are too recent to tell a later write apart (under a second old).
-pub fn stamp(path: &Path) -> Option<String> {
-    let meta = fs::metadata(path).ok()?;
+/// What may have changed when a file changed: size, modification and status-change times, device and inode, as
+/// discovery saw them (else as they are now). None when the file's times are too recent to tell a later write apart
+/// (under a second old).
+pub fn stamp(migration: &Migration) -> Option<String> {
+    let looked;
+    let meta = match &migration.found {
+        Some(found) => found,
+        None => {
+            looked = fs::metadata(&migration.sql).ok()?;
+            &looked
+        }
+    };
     let modified = meta.modified().ok()?;
     let recent = SystemTime::now().checked_sub(SETTLED)?;
     if modified > recent {
@@ -506,11 +515,12 @@ enum Unchanged {
 
 impl Recorded<'_> {
     /// Whether the file at `path` is the one recorded: by its stamp, else by its content.
-    fn check(&self, path: &Path) -> Result<Unchanged, String> {
+    fn check(&self, migration: &Migration) -> Result<Unchanged, String> {
+        let path = &migration.sql;
         if path.to_str() != Some(self.path) {
             return Err(format!("{} is new or renamed", path.display()));
         }
-        let now = stamp(path);
+        let now = stamp(migration);
         if self.stamp.is_some() && now.as_deref() == self.stamp {
             return Ok(Unchanged::ByStamp);
         }

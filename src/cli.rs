@@ -626,14 +626,13 @@ fn lint_cached(
     let (newest_files, newest_errors) = read_migrations(newest);
     errors.extend(newest_errors);
     let root = display_path(&history.root);
-    let paths: Vec<PathBuf> = earlier.iter().map(|m| m.sql.clone()).collect();
     let names: Option<Vec<String>> = newest_files
         .iter()
         .map(|f| relevance::file_mentions(&f.text))
         .collect::<Option<Vec<_>>>()
         .map(|names| names.concat());
     let loaded = cache
-        .load(&history.root, &paths, names.as_deref())
+        .load(&history.root, earlier, names.as_deref())
         .map_err(|why| note(format!("{root}: the cache was not used: {why}")))
         .unwrap_or_default();
     let covers = loaded.covers;
@@ -653,10 +652,7 @@ fn lint_cached(
         })
         .collect();
     // Stamped before they are read: a file changed in between then fails the next run's check.
-    let stamps: Vec<Option<String>> = paths[covers..]
-        .par_iter()
-        .map(|p| cache::stamp(p))
-        .collect();
+    let stamps: Vec<Option<String>> = earlier[covers..].par_iter().map(cache::stamp).collect();
     let (uncovered, uncovered_errors) = read_migrations(&earlier[covers..]);
     // A file that could not be read (or only in part) would be missing from the next run's errors.
     let complete = uncovered_errors.is_empty() && uncovered.len() == first - covers;
@@ -739,7 +735,7 @@ fn read_migration(migration: &Migration) -> (Option<SourceFile>, Option<String>)
     let mut bytes = Vec::new();
     let mut size = 0;
     let read = std::fs::File::open(path).and_then(|mut file| {
-        size = match migration.size {
+        size = match migration.size() {
             Some(size) => size,
             None => file.metadata()?.len(),
         };

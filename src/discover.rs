@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 /// One ordered history of migrations, replayed as a whole.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct History {
     /// The migrations folder.
     pub root: PathBuf,
@@ -20,12 +20,20 @@ pub struct History {
     pub provider: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Migration {
     pub name: String,
     pub sql: PathBuf,
-    /// The file's size when it was found (it may have changed since): reading it then needs no size of its own.
-    pub size: Option<u64>,
+    /// The file as discovery saw it (it may have changed since): reading it needs no size of its own, and the cache
+    /// stamps it without looking at it again.
+    pub found: Option<fs::Metadata>,
+}
+
+impl Migration {
+    /// The file's size when it was found.
+    pub fn size(&self) -> Option<u64> {
+        self.found.as_ref().map(fs::Metadata::len)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,7 +140,7 @@ impl Listing {
                     history.migrations.push(Migration {
                         name: file_stem(file),
                         sql: file.clone(),
-                        size: None,
+                        found: None,
                     });
                     reported.push(file.clone());
                 }
@@ -266,21 +274,21 @@ fn migrations(entries: &[fs::DirEntry]) -> Vec<Migration> {
         .filter_map(|entry| {
             let path = entry.path();
             let sql = path.join("migration.sql");
-            let size = |path: &Path| Some(fs::metadata(path).ok().filter(|m| m.is_file())?.len());
-            if let Some(size) = size(&sql) {
+            let file = |path: &Path| fs::metadata(path).ok().filter(fs::Metadata::is_file);
+            if let Some(found) = file(&sql) {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 Some(Migration {
                     name,
                     sql,
-                    size: Some(size),
+                    found: Some(found),
                 })
             } else if path.extension().is_some_and(|x| x == "sql") {
                 // A flat `*.sql` migration, unless it is a folder.
-                let size = size(&path)?;
+                let found = file(&path)?;
                 Some(Migration {
                     name: file_stem(&path),
                     sql: path,
-                    size: Some(size),
+                    found: Some(found),
                 })
             } else {
                 // Folders without migration.sql (e.g. TypeScript data migrations) are not SQL history.
