@@ -3,8 +3,8 @@
 //!
 //! One file per history, in a folder of its own (`.migrate-lint-cache` unless told otherwise). A snapshot is used
 //! only when this very binary wrote it, for the same history folder and the same earlier files, each unchanged:
-//! same size, times, device and inode as when it was read, or else the same content, which is then read and
-//! hashed. Times are trusted only for a file already a second old when it was read, since a file written twice
+//! same size, times, device and inode as discovery saw before the file was read, or else the same content, which is
+//! then read and hashed. Times are trusted only for a file already a second old then, since a file written twice
 //! within one tick of the file system's clock keeps its times. A snapshot written for fewer earlier files (a
 //! migration was added since) still serves those: all of it is restored, the files after it are replayed on top,
 //! and a snapshot for them all is written.

@@ -456,8 +456,15 @@ impl Catalog {
             let Some(t) = self.table_mut(&key) else {
                 continue;
             };
-            let refers = |c: &ConstraintInfo| matches!(&c.kind, ConstraintKind::ForeignKey { ref_table, .. } if ref_table.key() == old_key);
-            for c in t.constraints.iter_mut().filter(|c| refers(c)) {
+            // Only the foreign keys that change are copied out of the snapshot they share.
+            for c in &mut t.constraints {
+                let refers = match &c.kind {
+                    ConstraintKind::ForeignKey { ref_table, .. } => ref_table.key() == old_key,
+                    _ => false,
+                };
+                if !refers {
+                    continue;
+                }
                 if let ConstraintKind::ForeignKey { ref_table, .. } = &mut Arc::make_mut(c).kind {
                     *ref_table = renamed.clone();
                 }

@@ -91,6 +91,7 @@ pub fn list_paths(paths: &[PathBuf]) -> (Vec<Listing>, Vec<DiscoverError>) {
             }),
         }
     }
+    // Folders are read in parallel: a search can find many, and each read waits on the file system.
     let read: Vec<_> = requested
         .into_par_iter()
         .map(|(root, (full, files))| {
