@@ -73,16 +73,9 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// renders each history's as soon as it is linted, while other histories are still being linted, instead of all of
 /// them at the end.
 pub fn render_diagnostics(report: &Report) -> io::Result<Vec<Vec<u8>>> {
-    report
-        .diagnostics
-        .par_chunks(CHUNK)
-        .map(|chunk| {
-            // Sized for the usual diagnostic (under 1 KiB) at once: growing by doubling touches twice the memory.
-            let mut rendered = Vec::with_capacity(chunk.len() * 1024);
-            render_chunk(report, chunk, &mut rendered)?;
-            Ok(rendered)
-        })
-        .collect()
+    let mut pieces = Vec::new();
+    render_wave(report, report.diagnostics, &mut pieces)?;
+    Ok(pieces)
 }
 
 /// [`write_json`] as the report grows: the diagnostics as they are rendered by [`render_diagnostics`], piece by
@@ -123,7 +116,8 @@ impl JsonStream {
     }
 }
 
-/// Renders `diagnostics` in parallel, a chunk into each of `buffers` (as many as there are chunks).
+/// Renders `diagnostics` in parallel, a chunk into each of `buffers` (as many as there are chunks; those already
+/// there are reused).
 fn render_wave(
     report: &Report,
     diagnostics: &[Diagnostic],
@@ -135,6 +129,8 @@ fn render_wave(
         .zip(diagnostics.par_chunks(CHUNK))
         .try_for_each(|(buffer, chunk)| {
             buffer.clear();
+            // Sized for the usual diagnostic (under 1 KiB) at once: growing by doubling touches twice the memory.
+            buffer.reserve(chunk.len() * 1024);
             render_chunk(report, chunk, buffer)
         })
 }
