@@ -457,14 +457,11 @@ impl Catalog {
                 continue;
             };
             // Only the foreign keys that change are copied out of the snapshot they share.
-            for c in &mut t.constraints {
-                let refers = match &c.kind {
-                    ConstraintKind::ForeignKey { ref_table, .. } => ref_table.key() == old_key,
-                    _ => false,
-                };
-                if !refers {
-                    continue;
-                }
+            let refers = |c: &ConstraintInfo| match &c.kind {
+                ConstraintKind::ForeignKey { ref_table, .. } => ref_table.key() == old_key,
+                _ => false,
+            };
+            for c in t.constraints.iter_mut().filter(|c| refers(c)) {
                 if let ConstraintKind::ForeignKey { ref_table, .. } = &mut Arc::make_mut(c).kind {
                     *ref_table = renamed.clone();
                 }
