@@ -283,15 +283,11 @@ fn run(cli: &Cli) -> u8 {
     let outcomes = largest_first(
         &sizes,
         |i| {
-            let listed;
-            let history = match &histories {
-                Some(histories) => &histories[i],
-                None => {
-                    listed = listings[i].history();
-                    &listed
-                }
+            let (base, database) = (base.as_deref(), database.as_ref());
+            let outcome = match &histories {
+                Some(histories) => lint_one(&histories[i], None, cli, &config, base, database),
+                None => lint_listing(&listings[i], cli, &config, base, database),
             };
-            let outcome = lint_one(history, cli, &config, base.as_deref(), database.as_ref());
             let json = streaming.then(|| outcome.render_json(cli)).flatten();
             (outcome, json)
         },
@@ -508,8 +504,28 @@ impl HistoryOutcome {
     }
 }
 
+/// Lints a listed folder. A folder named whole is read as its migrations are found (opening a folder's
+/// `migration.sql` tells that it is a migration, so each file is looked up once); one with only some files named
+/// is looked into first, since the cache may leave the earlier files unread.
+fn lint_listing(
+    listing: &Listing,
+    cli: &Cli,
+    config: &Config,
+    base: Option<&str>,
+    database: Option<&(String, Vec<applied::database::MigrationRow>)>,
+) -> HistoryOutcome {
+    if listing.reports_all() {
+        let (history, read) = listing.read_history(read_opened);
+        lint_one(&history, Some(read), cli, config, base, database)
+    } else {
+        lint_one(&listing.history(), None, cli, config, base, database)
+    }
+}
+
+/// Lints one history; `read` is its migrations already read, in order.
 fn lint_one(
     history: &History,
+    read: Option<Vec<ReadMigration>>,
     cli: &Cli,
     config: &Config,
     base: Option<&str>,
@@ -545,7 +561,7 @@ fn lint_one(
             return finish_history(history, cli, sources, report, result, errors, notes);
         }
     }
-    let (mut sources, mut report, read_errors) = read_history(history);
+    let (mut sources, mut report, read_errors) = read_history(history, read);
     errors.extend(read_errors);
     if base.is_some() || database.is_some() {
         let (set, applied_errors) = applied::collect(&history.root, base, database);
@@ -701,9 +717,16 @@ fn load_config(cli: &Cli) -> Result<Config, String> {
 /// Larger files are refused rather than read whole into memory: no real migration comes near this.
 const MAX_FILE_BYTES: u64 = 64 << 20;
 
-/// Reads every migration of a history; unreadable or non-UTF-8 files are reported and linted as far as possible.
-fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) {
-    let (sources, errors) = read_migrations(&history.migrations);
+/// Reads every migration of a history (unless `read` holds them already); unreadable or non-UTF-8 files are reported
+/// and linted as far as possible.
+fn read_history(
+    history: &History,
+    read: Option<Vec<ReadMigration>>,
+) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) {
+    let (sources, errors) = match read {
+        Some(read) => gathered(read),
+        None => read_migrations(&history.migrations),
+    };
     let report = sources
         .iter()
         .map(|source| match &history.report_only {
@@ -717,24 +740,35 @@ fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) 
 /// Reads migrations in parallel (a history can have hundreds), kept in order: the files that could be read, and
 /// what was wrong with the others (or with their bytes).
 fn read_migrations(migrations: &[Migration]) -> (Vec<SourceFile>, Vec<String>) {
-    let (files, errors): (Vec<_>, Vec<_>) = migrations.par_iter().map(read_migration).unzip();
+    gathered(migrations.par_iter().map(read_migration).collect())
+}
+
+/// One migration file, and what was wrong with it: no file when it cannot be read or is too large; a file with
+/// replaced bytes and an error when it is not UTF-8.
+type ReadMigration = (Option<SourceFile>, Option<String>);
+
+fn gathered(read: Vec<ReadMigration>) -> (Vec<SourceFile>, Vec<String>) {
+    let (files, errors): (Vec<_>, Vec<_>) = read.into_iter().unzip();
     (
         files.into_iter().flatten().collect(),
         errors.into_iter().flatten().collect(),
     )
 }
 
-/// One migration file, and what was wrong with it: no file when it cannot be read or is too large; a file with
-/// replaced bytes and an error when it is not UTF-8.
-fn read_migration(migration: &Migration) -> (Option<SourceFile>, Option<String>) {
+fn read_migration(migration: &Migration) -> ReadMigration {
+    read_opened(migration, std::fs::File::open(&migration.sql))
+}
+
+/// [`read_migration`] of a file already opened (or that could not be).
+fn read_opened(migration: &Migration, opened: io::Result<std::fs::File>) -> ReadMigration {
     let path = &migration.sql;
     let display = display_path(path);
-    // Opened once, and sized by discovery's look at it when there was one, to refuse a huge file unread. A size is
-    // only a hint (some file systems report 0, and a file can change), so reading goes on past it to the end, and
-    // stops past the limit even if the size lied.
+    // Sized by discovery's look at it when there was one, to refuse a huge file unread. A size is only a hint (some
+    // file systems report 0, and a file can change), so reading goes on past it to the end, and stops past the
+    // limit even if the size lied.
     let mut bytes = Vec::new();
     let mut size = 0;
-    let read = std::fs::File::open(path).and_then(|mut file| {
+    let read = opened.and_then(|mut file| {
         size = match migration.size() {
             Some(size) => size,
             None => file.metadata()?.len(),

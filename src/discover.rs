@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -118,6 +119,11 @@ pub fn list_paths(paths: &[PathBuf]) -> (Vec<Listing>, Vec<DiscoverError>) {
 }
 
 impl Listing {
+    /// Whether every migration of the folder is reported (the folder was named, not only some of its files).
+    pub fn reports_all(&self) -> bool {
+        self.full
+    }
+
     /// How many entries the folder has: about how many migrations, before they are looked into.
     pub fn entries(&self) -> usize {
         self.entries.len()
@@ -125,9 +131,33 @@ impl Listing {
 
     /// The folder's migrations in order, and which of them are reported.
     pub fn history(&self) -> History {
+        self.history_of(migrations(&self.entries))
+    }
+
+    /// [`Listing::history`], with each migration read by `read` as it is found: `read` gets the file opened (or why
+    /// it could not be), and its results come in the history's order. Opening a folder's `migration.sql` is what
+    /// tells that the folder is a migration, so no file is looked up twice: the look at each entry that `history`
+    /// takes was most of the cost of finding a history.
+    pub fn read_history<T: Send>(
+        &self,
+        read: impl Fn(&Migration, io::Result<fs::File>) -> T + Sync,
+    ) -> (History, Vec<T>) {
+        let (migrations, mut reads): (Vec<_>, Vec<_>) =
+            read_migrations(&self.root, &self.entries, &read)
+                .into_iter()
+                .unzip();
+        let history = self.history_of(migrations);
+        // Named files that are not part of the folder's history come after it.
+        for migration in &history.migrations[reads.len()..] {
+            reads.push(read(migration, fs::File::open(&migration.sql)));
+        }
+        (history, reads)
+    }
+
+    fn history_of(&self, migrations: Vec<Migration>) -> History {
         let mut history = History {
             root: self.root.clone(),
-            migrations: migrations(&self.entries),
+            migrations,
             report_only: None,
             provider: read_provider(&self.root),
         };
@@ -262,7 +292,7 @@ fn is_flat_root(dir: &Path) -> bool {
         && fs::read_dir(dir).is_ok_and(|entries| {
             entries.flatten().any(|e| {
                 let p = e.path();
-                p.is_file() && p.extension().is_some_and(|x| x == "sql")
+                p.is_file() && is_sql(&p)
             })
         })
 }
@@ -270,36 +300,163 @@ fn is_flat_root(dir: &Path) -> bool {
 /// The migrations among a folder's entries, in the order Prisma applies them.
 fn migrations(entries: &[fs::DirEntry]) -> Vec<Migration> {
     // One stat per entry, and a history can have hundreds: in parallel.
-    let mut migrations: Vec<Migration> = entries
+    let mut migrations: Vec<Migration> = entries.par_iter().filter_map(migration_in).collect();
+    // Prisma applies migrations in folder-name order.
+    migrations.sort_by(in_order);
+    migrations
+}
+
+fn in_order(a: &Migration, b: &Migration) -> std::cmp::Ordering {
+    a.name.cmp(&b.name).then_with(|| a.sql.cmp(&b.sql))
+}
+
+/// The migration an entry of a migrations folder holds, looked up with a stat.
+fn migration_in(entry: &fs::DirEntry) -> Option<Migration> {
+    let path = entry.path();
+    let sql = path.join("migration.sql");
+    let file = |path: &Path| fs::metadata(path).ok().filter(fs::Metadata::is_file);
+    if let Some(found) = file(&sql) {
+        Some(Migration {
+            name: entry.file_name().to_string_lossy().into_owned(),
+            sql,
+            found: Some(found),
+        })
+    } else if is_sql(&path) {
+        // A flat `*.sql` migration, unless it is a folder.
+        let found = file(&path)?;
+        Some(Migration {
+            name: file_stem(&path),
+            sql: path,
+            found: Some(found),
+        })
+    } else {
+        // Folders without migration.sql (e.g. TypeScript data migrations) are not SQL history.
+        None
+    }
+}
+
+/// [`migrations`], each read as it is found, with what `read` made of it.
+fn read_migrations<T: Send>(
+    root: &Path,
+    entries: &[fs::DirEntry],
+    read: &(impl Fn(&Migration, io::Result<fs::File>) -> T + Sync),
+) -> Vec<(Migration, T)> {
+    let folder = fs::File::open(root).ok();
+    let mut migrations: Vec<(Migration, T)> = entries
         .par_iter()
         .filter_map(|entry| {
-            let path = entry.path();
-            let sql = path.join("migration.sql");
-            let file = |path: &Path| fs::metadata(path).ok().filter(fs::Metadata::is_file);
-            if let Some(found) = file(&sql) {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                Some(Migration {
-                    name,
-                    sql,
-                    found: Some(found),
-                })
-            } else if path.extension().is_some_and(|x| x == "sql") {
-                // A flat `*.sql` migration, unless it is a folder.
-                let found = file(&path)?;
-                Some(Migration {
-                    name: file_stem(&path),
-                    sql: path,
-                    found: Some(found),
-                })
-            } else {
-                // Folders without migration.sql (e.g. TypeScript data migrations) are not SQL history.
-                None
-            }
+            let (migration, opened) = open_migration_in(folder.as_ref(), entry)?;
+            let read = read(&migration, opened);
+            Some((migration, read))
         })
         .collect();
-    // Prisma applies migrations in folder-name order.
-    migrations.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.sql.cmp(&b.sql)));
+    migrations.sort_by(|(a, _), (b, _)| in_order(a, b));
     migrations
+}
+
+/// The migration an entry of a migrations folder holds, and its file opened. The folder's listing tells folders
+/// and files apart, so only opening is left: what [`migration_in`] finds, without its stat.
+fn open_migration_in(
+    folder: Option<&fs::File>,
+    entry: &fs::DirEntry,
+) -> Option<(Migration, io::Result<fs::File>)> {
+    let path = entry.path();
+    let (candidate, in_folder) = match entry.file_type() {
+        Ok(kind) if kind.is_dir() => (
+            Migration {
+                name: entry.file_name().to_string_lossy().into_owned(),
+                sql: path.join("migration.sql"),
+                found: None,
+            },
+            Path::new(&entry.file_name()).join("migration.sql"),
+        ),
+        Ok(kind) if kind.is_file() && is_sql(&path) => (
+            Migration {
+                name: file_stem(&path),
+                sql: path,
+                found: None,
+            },
+            PathBuf::from(entry.file_name()),
+        ),
+        Ok(kind) if kind.is_file() => return None,
+        // A symlink (or a type the listing does not know): looked up as `migrations` does.
+        _ => {
+            let migration = migration_in(entry)?;
+            let opened = fs::File::open(&migration.sql);
+            return Some((migration, opened));
+        }
+    };
+    open_candidate(
+        candidate,
+        folder.map(|folder| (folder, in_folder.as_path())),
+    )
+}
+
+/// `candidate` if its file opens as a regular file, with the file and what it was when opened. `in_folder` is the
+/// migrations folder and the file's path within it, when the folder is open.
+fn open_candidate(
+    mut candidate: Migration,
+    in_folder: Option<(&fs::File, &Path)>,
+) -> Option<(Migration, io::Result<fs::File>)> {
+    match open_nonblocking(&candidate.sql, in_folder) {
+        Ok(file) => match file.metadata() {
+            Ok(found) if found.is_file() => {
+                candidate.found = Some(found);
+                Some((candidate, Ok(file)))
+            }
+            Ok(_) => None,
+            Err(e) => Some((candidate, Err(e))),
+        },
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            None
+        }
+        // Opening can fail where a stat does not (no read permission): a file that a stat finds is a migration,
+        // whose read fails.
+        Err(e) => {
+            candidate.found = Some(
+                fs::metadata(&candidate.sql)
+                    .ok()
+                    .filter(fs::Metadata::is_file)?,
+            );
+            Some((candidate, Err(e)))
+        }
+    }
+}
+
+/// Opens `path` to read, without waiting: a FIFO named `migration.sql` would block an open until something writes to
+/// it (it is not a migration, and the caller's look at the opened file tells so). On Linux, with `in_folder`, the
+/// file is opened relative to the open folder: looking up the folder's own path again, component by component, for
+/// each of its hundreds of files was most of the cost of opening them.
+fn open_nonblocking(path: &Path, in_folder: Option<(&fs::File, &Path)>) -> io::Result<fs::File> {
+    #[cfg(target_os = "linux")]
+    if let Some((folder, relative)) = in_folder {
+        use std::os::fd::{AsRawFd, FromRawFd};
+        use std::os::unix::ffi::OsStrExt;
+        let relative = std::ffi::CString::new(relative.as_os_str().as_bytes())?;
+        let flags = libc::O_RDONLY | libc::O_NONBLOCK | libc::O_CLOEXEC;
+        // SAFETY: the folder's descriptor is open while `folder` is borrowed, and `relative` is NUL-terminated.
+        let fd = unsafe { libc::openat(folder.as_raw_fd(), relative.as_ptr(), flags) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `fd` was just opened here and nothing else owns it.
+        return Ok(unsafe { fs::File::from_raw_fd(fd) });
+    }
+    let _ = in_folder;
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    options.open(path)
+}
+
+fn is_sql(path: &Path) -> bool {
+    path.extension().is_some_and(|x| x == "sql")
 }
 
 fn read_provider(root: &Path) -> Option<String> {
@@ -352,6 +509,69 @@ mod tests {
         let history = listings[0].history();
         let names: Vec<_> = history.migrations.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(names, ["01_init", "20240101_a copy", "20240102_b"]);
+    }
+
+    #[test]
+    fn reading_a_history_finds_the_migrations_that_looking_into_it_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(&root.join("1_a/migration.sql"));
+        touch(&root.join("2_data/migration.ts"));
+        fs::create_dir_all(root.join("3_folder_named_migration_sql/migration.sql")).unwrap();
+        touch(&root.join("4_flat.sql"));
+        touch(&root.join("5_folder.sql/migration.sql"));
+        fs::create_dir_all(root.join("6_empty.sql")).unwrap();
+        touch(&root.join("notes.txt"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::symlink;
+            // Opening a FIFO would wait for a writer: it must be told apart without blocking.
+            fs::create_dir_all(root.join("7_fifo")).unwrap();
+            let fifo = root.join("7_fifo/migration.sql");
+            let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+            assert!(status.is_ok_and(|s| s.success()), "mkfifo");
+            symlink(root.join("1_a"), root.join("8_linked")).unwrap();
+            symlink(root.join("9_loop"), root.join("9_loop")).unwrap();
+            fs::create_dir_all(root.join("10_dangling")).unwrap();
+            symlink(
+                root.join("gone.sql"),
+                root.join("10_dangling/migration.sql"),
+            )
+            .unwrap();
+        }
+        let extra = root.join("notes.txt");
+        let (listings, errors) = list_paths(&[root.to_path_buf(), extra.clone()]);
+        assert!(errors.is_empty());
+        let looked = listings[0].history();
+        let (read, opened) = listings[0]
+            .read_history(|m, file| (m.sql.clone(), file.map(|_| ()).map_err(|e| e.kind())));
+        let summary = |h: &History| -> Vec<(String, PathBuf, Option<u64>)> {
+            h.migrations
+                .iter()
+                .map(|m| (m.name.clone(), m.sql.clone(), m.size()))
+                .collect()
+        };
+        assert_eq!(summary(&read), summary(&looked));
+        let mut expected = vec!["1_a", "4_flat", "5_folder.sql"];
+        if cfg!(unix) {
+            expected.push("8_linked");
+        }
+        expected.push("notes");
+        let names: Vec<_> = read.migrations.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(
+            names, expected,
+            "the named file outside the history comes last"
+        );
+        let paths: Vec<_> = read
+            .migrations
+            .iter()
+            .map(|m| (m.sql.clone(), Ok(())))
+            .collect();
+        assert_eq!(
+            opened, paths,
+            "each read got its own migration's file, opened"
+        );
+        assert_eq!(read.migrations.last().unwrap().sql, extra);
     }
 
     #[test]
