@@ -387,16 +387,22 @@ impl Pending {
     }
 
     fn finish(&mut self, end: Option<usize>, src_len: usize) -> Option<RawStatement> {
+        // The token list stays for the next statement, grown to fit this one, and the statement gets an exact copy:
+        // one allocation each, instead of one per doubling of a list that starts empty.
+        let mut list = std::mem::take(&mut self.tokens);
         let taken = std::mem::take(self);
+        let tokens = list.to_vec();
+        list.clear();
+        self.tokens = list;
         let start = taken.start?;
         let end = match (end, taken.unterminated) {
             (Some(e), _) => e,
             (None, Some(_)) => src_len,
-            (None, None) => taken.tokens.last().map_or(start, |t| t.span.end),
+            (None, None) => tokens.last().map_or(start, |t| t.span.end),
         };
         Some(RawStatement {
             span: start..end,
-            tokens: taken.tokens,
+            tokens,
             unterminated: taken.unterminated,
         })
     }
