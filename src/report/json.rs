@@ -190,38 +190,41 @@ fn write_string(out: &mut Vec<u8>, value: &str) {
     let escaped = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
     let bytes = value.as_bytes();
     out.push(b'"');
-    // Most strings need no escape: checked sixteen bytes at a time (a loop the compiler turns into vector code).
-    let chunks = bytes.chunks_exact(16);
-    let plain = !chunks.remainder().iter().any(|&b| escaped(b))
-        && chunks
-            .into_iter()
-            .all(|chunk| !chunk.iter().fold(false, |any, &b| any | escaped(b)));
-    if plain {
-        out.extend_from_slice(bytes);
-    } else {
-        let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate().filter(|(_, &b)| escaped(b)) {
-            out.extend_from_slice(&bytes[start..i]);
-            start = i + 1;
-            let short = match b {
-                b'"' => b'"',
-                b'\\' => b'\\',
-                b'\n' => b'n',
-                b'\r' => b'r',
-                b'\t' => b't',
-                0x08 => b'b',
-                0x0c => b'f',
-                _ => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    out.extend_from_slice(b"\\u00");
-                    out.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
-                    continue;
-                }
-            };
-            out.extend_from_slice(&[b'\\', short]);
+    // Where the next byte to escape is, skipping sixteen bytes at a time where there is none (a check the compiler
+    // turns into vector code; messages quote names, so most strings have some).
+    let (mut plain_from, mut at) = (0, 0);
+    while at < bytes.len() {
+        if let Some(block) = bytes.get(at..at + 16) {
+            if !block.iter().fold(false, |any, &b| any | escaped(b)) {
+                at += 16;
+                continue;
+            }
         }
-        out.extend_from_slice(&bytes[start..]);
+        let b = bytes[at];
+        at += 1;
+        if !escaped(b) {
+            continue;
+        }
+        out.extend_from_slice(&bytes[plain_from..at - 1]);
+        plain_from = at;
+        let short = match b {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            0x08 => b'b',
+            0x0c => b'f',
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
+                continue;
+            }
+        };
+        out.extend_from_slice(&[b'\\', short]);
     }
+    out.extend_from_slice(&bytes[plain_from..]);
     out.push(b'"');
 }
 
