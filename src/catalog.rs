@@ -3,7 +3,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use imbl::{HashMap, OrdMap};
+use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
 
 use crate::ops::{
@@ -16,6 +16,11 @@ pub struct Origin {
     pub file: usize,
     pub span: Range<usize>,
 }
+
+/// foldhash instead of SipHash: names are hashed on every lookup of the replay, and its per-process seed still keeps
+/// crafted names from colliding on purpose.
+type HashMap<K, V> =
+    imbl::GenericHashMap<K, V, foldhash::fast::RandomState, imbl::shared_ptr::DefaultSharedPtr>;
 
 /// Persistent maps of objects shared behind `Arc` and copied on write: the snapshot taken before each migration costs
 /// O(1), and every change costs O(log n) plus the size of the one table it touches.

@@ -1,8 +1,6 @@
 //! What the lock rules share: which lock an operation takes on which table, which tables are new in this
 //! migration, how statements group into transactions, and which type changes PostgreSQL can do without a rewrite.
 
-use std::collections::HashMap;
-
 use super::{MigrationContext, OpContext};
 use crate::catalog::Catalog;
 use crate::diagnostic::Finding;
@@ -178,6 +176,9 @@ fn other_change_lock(what: &str) -> LockMode {
 pub fn index_table(catalog: &Catalog, index: &ObjName) -> Option<ObjName> {
     catalog.table_of_index(index).map(|t| t.name.clone())
 }
+
+/// foldhash instead of SipHash: every operation of a migration is recorded and looked up here.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Tables, indexes and columns created in the migration being walked, each with the operation that created it:
 /// locks on them hurt no one, and no running client or stored row depends on them. The replay records every
