@@ -257,10 +257,6 @@ impl Replay<'_> {
                 directives: directives(&file.text, &analyzed.comments, &spans),
             });
         }
-        let catalog_before = reported.then(|| self.catalog.clone());
-        let mut created_here = NewObjects::default();
-        let mut replayed = Vec::with_capacity(analyzed.ops.len());
-
         let statements = analyzed
             .statements
             .iter()
@@ -275,7 +271,38 @@ impl Replay<'_> {
             };
             self.findings.run(&self.checks.statement, &ctx);
         }
-        for op in &analyzed.ops {
+        // What each operation creates follows from the operations alone, so the migration's checks run before any
+        // of it is applied, on the catalog as it stands: the one before the migration, with no snapshot to keep
+        // (copying on write every part of the catalog a migration changed after a snapshot of it was most of the
+        // replay's cost).
+        let mut created = NewObjects::default();
+        if reported {
+            let mut replayed = Vec::with_capacity(analyzed.ops.len());
+            for op in &analyzed.ops {
+                let new_table = op.kind.table().is_some_and(|t| created.has_table(t));
+                let new_column = match (op.kind.table(), op.kind.column()) {
+                    (Some(t), Some(c)) => created.has_column(t, c),
+                    _ => false,
+                };
+                created.record(&op.kind);
+                replayed.push(ReplayedOp {
+                    op,
+                    new_table,
+                    new_column,
+                });
+            }
+            let ctx = MigrationContext {
+                file,
+                file_index,
+                ops: &replayed,
+                statements: &analyzed.statements,
+                catalog_before: &self.catalog,
+                created: &created,
+                settings,
+            };
+            self.findings.run(&self.checks.migration, &ctx);
+        }
+        for (index, op) in analyzed.ops.iter().enumerate() {
             if reported {
                 let ctx = OpContext {
                     op,
@@ -283,37 +310,12 @@ impl Replay<'_> {
                     file,
                     file_index,
                     catalog: &self.catalog,
-                    created_here: &created_here,
+                    created_here: created.before(index),
                     settings,
                 };
                 self.findings.run(&self.checks.op, &ctx);
             }
-            let new_table = op.kind.table().is_some_and(|t| created_here.has_table(t));
-            let new_column = match (op.kind.table(), op.kind.column()) {
-                (Some(t), Some(c)) => created_here.has_column(t, c),
-                _ => false,
-            };
-            created_here.record(&op.kind);
             self.catalog.apply(op, file_index);
-            if reported {
-                replayed.push(ReplayedOp {
-                    op,
-                    new_table,
-                    new_column,
-                });
-            }
-        }
-        if let Some(catalog_before) = &catalog_before {
-            let ctx = MigrationContext {
-                file,
-                file_index,
-                ops: &replayed,
-                statements: &analyzed.statements,
-                catalog_before,
-                created: &created_here,
-                settings,
-            };
-            self.findings.run(&self.checks.migration, &ctx);
         }
     }
 

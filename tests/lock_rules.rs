@@ -547,3 +547,22 @@ fn unmodelled_table_changes_are_judged_by_their_lock() {
         }
     }
 }
+
+#[test]
+fn a_table_created_later_in_the_migration_does_not_excuse_what_came_before() {
+    // "Post" still holds its rows when the index is built; only afterwards is it dropped and created anew.
+    let found = lint(
+        USERS,
+        r#"CREATE INDEX "Post_id_idx" ON "Post"("id");
+DROP TABLE "Post";
+CREATE TABLE "Post" ("id" TEXT NOT NULL);
+"#,
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.rule == "create-index-non-concurrently" && f.line == 1),
+        "{:?}",
+        rules(&found)
+    );
+}

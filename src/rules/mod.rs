@@ -12,7 +12,7 @@ use crate::source::SourceFile;
 
 pub(crate) mod locks;
 
-pub use locks::NewObjects;
+pub use locks::{NewObjects, NewObjectsAt};
 mod shared;
 
 macro_rules! registry {
@@ -134,8 +134,8 @@ pub struct OpContext<'a> {
     pub file_index: usize,
     /// The schema just before this operation.
     pub catalog: &'a Catalog,
-    /// Keys of tables created earlier in this migration: locks and rewrites on them hurt no one.
-    pub created_here: &'a NewObjects,
+    /// What earlier operations of this migration created: locks and rewrites on those tables hurt no one.
+    pub created_here: NewObjectsAt<'a>,
     pub settings: &'a Settings,
 }
 
