@@ -439,14 +439,21 @@ fn open_nonblocking(path: &Path, in_folder: Option<(&fs::File, &Path)>) -> io::R
         use std::os::unix::ffi::OsStrExt;
         let relative = std::ffi::CString::new(relative.as_os_str().as_bytes())?;
         let flags = libc::O_RDONLY | libc::O_NONBLOCK | libc::O_CLOEXEC;
-        // SAFETY: the folder's descriptor is open while `folder` is borrowed, and `relative` is NUL-terminated.
-        let fd = unsafe { libc::openat(folder.as_raw_fd(), relative.as_ptr(), flags) };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
+        loop {
+            // SAFETY: the folder's descriptor is open while `folder` is borrowed, and `relative` is NUL-terminated.
+            let fd = unsafe { libc::openat(folder.as_raw_fd(), relative.as_ptr(), flags) };
+            if fd >= 0 {
+                // SAFETY: `fd` was just opened here and nothing else owns it.
+                return Ok(unsafe { fs::File::from_raw_fd(fd) });
+            }
+            let error = io::Error::last_os_error();
+            // Interrupted by a signal: tried again, as std's own open does.
+            if error.kind() != io::ErrorKind::Interrupted {
+                return Err(error);
+            }
         }
-        // SAFETY: `fd` was just opened here and nothing else owns it.
-        return Ok(unsafe { fs::File::from_raw_fd(fd) });
     }
+    // Elsewhere the file is opened by its path.
     let _ = in_folder;
     let mut options = fs::OpenOptions::new();
     options.read(true);
