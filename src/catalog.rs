@@ -22,8 +22,8 @@ pub struct Origin {
 type HashMap<K, V> =
     imbl::GenericHashMap<K, V, foldhash::fast::RandomState, imbl::shared_ptr::DefaultSharedPtr>;
 
-/// Persistent maps of objects shared behind `Arc` and copied on write: the snapshot taken before each migration costs
-/// O(1), and every change costs O(log n) plus the size of the one table it touches.
+/// Persistent maps of objects shared behind `Arc` and copied on write: a snapshot (the catalog the cache keeps from
+/// before a file) costs O(1), and every change after it O(log n) plus the size of the one table it touches.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     tables: OrdMap<Arc<str>, Arc<Table>>,
