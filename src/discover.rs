@@ -545,6 +545,10 @@ mod tests {
                 root.join("10_dangling/migration.sql"),
             )
             .unwrap();
+            // Opening fails with something other than "not found" (a loop): a stat then decides.
+            fs::create_dir_all(root.join("11_looped")).unwrap();
+            let looped = root.join("11_looped/migration.sql");
+            symlink(&looped, &looped).unwrap();
         }
         let extra = root.join("notes.txt");
         let (listings, errors) = list_paths(&[root.to_path_buf(), extra.clone()]);
