@@ -514,12 +514,18 @@ fn lint_listing(
     base: Option<&str>,
     database: Option<&(String, Vec<applied::database::MigrationRow>)>,
 ) -> HistoryOutcome {
-    if listing.reports_all() {
+    // A folder of another database is skipped unread (`lint_one` says why).
+    if listing.reports_all() && is_linted_provider(listing.provider()) {
         let (history, read) = listing.read_history(read_opened);
         lint_one(&history, Some(read), cli, config, base, database)
     } else {
         lint_one(&listing.history(), None, cli, config, base, database)
     }
+}
+
+/// Whether migrations of a `migration_lock.toml` provider are PostgreSQL's (no lock file: assumed so).
+fn is_linted_provider(provider: Option<&str>) -> bool {
+    provider.is_none_or(|p| p == "postgresql")
 }
 
 /// Lints one history; `read` is its migrations already read, in order.
@@ -533,7 +539,11 @@ fn lint_one(
 ) -> HistoryOutcome {
     let mut errors = Vec::new();
     let mut notes = Vec::new();
-    if let Some(provider) = history.provider.as_deref().filter(|p| *p != "postgresql") {
+    if let Some(provider) = history
+        .provider
+        .as_deref()
+        .filter(|p| !is_linted_provider(Some(p)))
+    {
         errors.push(format!(
             "{}: provider is \"{provider}\" in migration_lock.toml; migrate-lint checks PostgreSQL \
              migrations only, so this folder was skipped",

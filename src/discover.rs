@@ -61,6 +61,8 @@ pub struct Listing {
     /// Was the folder named in full (else only `files` are reported).
     full: bool,
     files: Vec<PathBuf>,
+    /// `provider` from the folder's `migration_lock.toml`, read with its entries.
+    provider: Option<String>,
 }
 
 /// Resolves user-given paths (files or folders) into migrations folders and reads each folder's entries.
@@ -102,6 +104,7 @@ pub fn list_paths(paths: &[PathBuf]) -> (Vec<Listing>, Vec<DiscoverError>) {
             })?;
             Ok(Listing {
                 entries: entries.flatten().collect(),
+                provider: read_provider(&root),
                 root,
                 full,
                 files,
@@ -127,6 +130,11 @@ impl Listing {
     /// How many entries the folder has: about how many migrations, before they are looked into.
     pub fn entries(&self) -> usize {
         self.entries.len()
+    }
+
+    /// `provider` from the folder's `migration_lock.toml`, when there is one.
+    pub fn provider(&self) -> Option<&str> {
+        self.provider.as_deref()
     }
 
     /// The folder's migrations in order, and which of them are reported.
@@ -159,7 +167,7 @@ impl Listing {
             root: self.root.clone(),
             migrations,
             report_only: None,
-            provider: read_provider(&self.root),
+            provider: self.provider.clone(),
         };
         // Named files are recorded by their migration's own path, so later steps compare paths exactly.
         let mut reported = Vec::with_capacity(self.files.len());
