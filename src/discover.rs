@@ -151,7 +151,7 @@ impl Listing {
         read: impl Fn(&Migration, io::Result<fs::File>) -> T + Sync,
     ) -> (History, Vec<T>) {
         let (migrations, mut reads): (Vec<_>, Vec<_>) =
-            read_migrations(&self.root, &self.entries, &read)
+            read_as_found(&self.root, &self.entries, &read)
                 .into_iter()
                 .unzip();
         let history = self.history_of(migrations);
@@ -320,31 +320,43 @@ fn in_order(a: &Migration, b: &Migration) -> std::cmp::Ordering {
 
 /// The migration an entry of a migrations folder holds, looked up with a stat.
 fn migration_in(entry: &fs::DirEntry) -> Option<Migration> {
-    let path = entry.path();
-    let sql = path.join("migration.sql");
     let file = |path: &Path| fs::metadata(path).ok().filter(fs::Metadata::is_file);
-    if let Some(found) = file(&sql) {
-        Some(Migration {
-            name: entry.file_name().to_string_lossy().into_owned(),
-            sql,
-            found: Some(found),
-        })
-    } else if is_sql(&path) {
+    let folder = folder_migration(entry);
+    let (mut migration, found) = match file(&folder.sql) {
+        Some(found) => (folder, found),
         // A flat `*.sql` migration, unless it is a folder.
-        let found = file(&path)?;
-        Some(Migration {
-            name: file_stem(&path),
-            sql: path,
-            found: Some(found),
-        })
-    } else {
+        None if is_sql(&entry.path()) => {
+            let flat = flat_migration(entry.path());
+            let found = file(&flat.sql)?;
+            (flat, found)
+        }
         // Folders without migration.sql (e.g. TypeScript data migrations) are not SQL history.
-        None
+        None => return None,
+    };
+    migration.found = Some(found);
+    Some(migration)
+}
+
+/// `<entry>/migration.sql`, not looked at yet.
+fn folder_migration(entry: &fs::DirEntry) -> Migration {
+    Migration {
+        name: entry.file_name().to_string_lossy().into_owned(),
+        sql: entry.path().join("migration.sql"),
+        found: None,
+    }
+}
+
+/// A flat `<name>.sql` migration, not looked at yet.
+fn flat_migration(path: PathBuf) -> Migration {
+    Migration {
+        name: file_stem(&path),
+        sql: path,
+        found: None,
     }
 }
 
 /// [`migrations`], each read as it is found, with what `read` made of it.
-fn read_migrations<T: Send>(
+fn read_as_found<T: Send>(
     root: &Path,
     entries: &[fs::DirEntry],
     read: &(impl Fn(&Migration, io::Result<fs::File>) -> T + Sync),
@@ -371,21 +383,12 @@ fn open_migration_in(
     let path = entry.path();
     let (candidate, in_folder) = match entry.file_type() {
         Ok(kind) if kind.is_dir() => (
-            Migration {
-                name: entry.file_name().to_string_lossy().into_owned(),
-                sql: path.join("migration.sql"),
-                found: None,
-            },
+            folder_migration(entry),
             Path::new(&entry.file_name()).join("migration.sql"),
         ),
-        Ok(kind) if kind.is_file() && is_sql(&path) => (
-            Migration {
-                name: file_stem(&path),
-                sql: path,
-                found: None,
-            },
-            PathBuf::from(entry.file_name()),
-        ),
+        Ok(kind) if kind.is_file() && is_sql(&path) => {
+            (flat_migration(path), PathBuf::from(entry.file_name()))
+        }
         Ok(kind) if kind.is_file() => return None,
         // A symlink (or a type the listing does not know): looked up as `migrations` does.
         _ => {
