@@ -152,26 +152,27 @@ fn write_diagnostic(out: &mut Vec<u8>, d: &JsonDiagnostic) -> io::Result<()> {
     if d.suggestion.is_some() {
         return write_nested(out, d, 2);
     }
-    const FIELD: &[u8] = b",\n      \"";
-    let string_field = |out: &mut Vec<u8>, key: &str, value: &str| {
-        out.extend_from_slice(FIELD);
+    // `"key": ` on a line of its own, after the field before it.
+    let key = |out: &mut Vec<u8>, key: &str| {
+        out.extend_from_slice(b",\n      \"");
         out.extend_from_slice(key.as_bytes());
         out.extend_from_slice(b"\": ");
+    };
+    let string_field = |out: &mut Vec<u8>, name: &str, value: &str| {
+        key(out, name);
         write_string(out, value);
     };
     out.extend_from_slice(b"{\n      \"rule\": ");
     write_string(out, d.rule);
     string_field(out, "severity", d.severity.as_str());
     string_field(out, "path", d.path);
-    for (key, value) in [
+    for (name, value) in [
         ("line", d.line),
         ("column", d.column),
         ("end_line", d.end_line),
         ("end_column", d.end_column),
     ] {
-        out.extend_from_slice(FIELD);
-        out.extend_from_slice(key.as_bytes());
-        out.extend_from_slice(b"\": ");
+        key(out, name);
         match value {
             Some(n) => write_number(out, n),
             None => out.extend_from_slice(b"null"),
