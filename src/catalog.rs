@@ -663,7 +663,7 @@ mod tests {
             "CREATE TABLE \"A\" (\"id\" TEXT PRIMARY KEY); CREATE TABLE \"B\" (\"aId\" TEXT);",
             "ALTER TABLE \"B\" ADD CONSTRAINT \"B_aId_fkey\" FOREIGN KEY (\"aId\") REFERENCES \"A\"(\"id\") NOT VALID;",
         ]);
-        // Rules read the catalog as it was before a migration while the replay goes on changing it.
+        // The cache keeps the catalog as it was before a file while the replay goes on changing it.
         let before = c.clone();
         let later = "ALTER TABLE \"B\" VALIDATE CONSTRAINT \"B_aId_fkey\"; ALTER TABLE \"B\" RENAME COLUMN \"aId\" TO \"zId\"; ALTER TABLE \"A\" RENAME TO \"Z\"; ALTER TABLE \"B\" RENAME CONSTRAINT \"B_aId_fkey\" TO \"B_fk\";";
         for raw in split(later).statements {
