@@ -4,7 +4,7 @@ use rayon::prelude::*;
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Finding};
-use crate::ops::{fully_recognized, lower_statement, Op};
+use crate::ops::{fully_recognized, lower_prisma_shape, lower_statement, Op};
 use crate::parse::{parse_statement, Statement};
 use crate::relevance;
 use crate::rules::{
@@ -62,9 +62,22 @@ fn analyze_needed(file: &SourceFile, needed: Option<&[bool]>) -> AnalyzedFile {
         if needed.is_some_and(|n| !n.get(index).copied().unwrap_or(true)) {
             continue;
         }
-        let parsed = parse_statement(text, raw);
-        analyzed.ops.extend(lower_statement(text, &parsed));
-        let statement = parsed.without_ast();
+        // Prisma's commonest statements need no parse: their tokens say all sqlparser would.
+        let shape = raw
+            .unterminated
+            .is_none()
+            .then(|| lower_prisma_shape(text, &raw.tokens, &raw.span));
+        let statement = match shape.flatten() {
+            Some(ops) => {
+                analyzed.ops.extend(ops);
+                Statement::parsed(raw)
+            }
+            None => {
+                let parsed = parse_statement(text, raw);
+                analyzed.ops.extend(lower_statement(text, &parsed));
+                parsed.without_ast()
+            }
+        };
         analyzed
             .recognized_by_tokens
             .push(statement.failure.is_some() && fully_recognized(text, &statement.tokens));

@@ -32,6 +32,17 @@ pub struct Statement {
     pub failure: Option<ParseFailure>,
 }
 
+impl Statement {
+    /// A statement known to parse, without parsing it.
+    pub fn parsed(raw: RawStatement) -> Statement {
+        Statement {
+            span: raw.span,
+            tokens: raw.tokens,
+            failure: None,
+        }
+    }
+}
+
 impl ParsedStatement {
     pub fn without_ast(self) -> Statement {
         Statement {

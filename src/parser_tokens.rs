@@ -167,6 +167,11 @@ fn is_operator(token: &SplitToken, src: &str) -> bool {
     token.kind == TokenKind::Punct && !matches!(token.text(src), "(" | ")" | "," | ";" | "[" | "]")
 }
 
+/// Whether sqlparser's tokenizer makes a keyword of this unquoted word.
+pub fn is_keyword(word: &str) -> bool {
+    keyword(word) != Keyword::NoKeyword
+}
+
 /// sqlparser's keyword for an unquoted word, as its tokenizer finds it (ASCII case-insensitive), by hash instead of
 /// its binary search over some 900 keywords.
 fn keyword(word: &str) -> Keyword {

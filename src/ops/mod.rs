@@ -7,10 +7,12 @@ mod do_block;
 mod from_ast;
 mod from_tokens;
 mod names;
+mod prisma_shapes;
 
 pub use from_ast::lower_statement;
 pub use from_tokens::{fully_recognized, lower_tokens};
 pub use names::{display_ident, quote_ident, ObjName};
+pub use prisma_shapes::lower_prisma_shape;
 
 use std::ops::Range;
 
