@@ -24,6 +24,16 @@ impl<'a> Cursor<'a> {
         self.tokens.get(self.pos)
     }
 
+    /// The token read last.
+    pub fn previous(&self) -> Option<&'a Token> {
+        self.tokens.get(self.pos.checked_sub(1)?)
+    }
+
+    /// The text the tokens are spans of.
+    pub fn src(&self) -> &'a str {
+        self.src
+    }
+
     /// Whether the keyword is next.
     pub fn is(&self, kw: &str) -> bool {
         self.peek().is_some_and(|t| t.is_word(self.src, kw))

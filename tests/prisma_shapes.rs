@@ -1,7 +1,7 @@
 //! Statements lowered without sqlparser (src/ops/prisma_shapes.rs) are exactly what parsing them gives: on every
 //! statement of the shared corpus and of the fixtures, on every combination of the shapes' optional parts, and on
 //! random damage to them, a statement read from its tokens parses, and lowering its AST gives the same operations.
-//! Most of the corpus's index and foreign-key statements must take the short way (else its saving is gone).
+//! Most of the corpus's statements must take the short way (else its saving is gone).
 
 mod common;
 
@@ -55,8 +55,8 @@ fn shapes_read_from_tokens_are_what_parsing_gives_on_the_corpus() {
     };
     let shaped = check_tree(&root);
     eprintln!("{shaped} statements read from their tokens");
-    // The corpus holds some 2,900 CREATE INDEX and FOREIGN KEY statements, nearly all in Prisma's own form.
-    assert!(shaped > 2_500, "only {shaped} statements read from tokens");
+    // 5,603 of the corpus's 7,576 statements are in Prisma's own forms.
+    assert!(shaped > 5_000, "only {shaped} statements read from tokens");
 }
 
 #[test]
@@ -120,10 +120,111 @@ fn every_shape() -> Vec<String> {
             }
         }
     }
+    shapes.extend(table_shapes());
     let lower: Vec<String> = shapes.iter().map(|s| lower_keywords(s)).collect();
     let broken: Vec<String> = shapes.iter().map(|s| s.replace(' ', "\n  ")).collect();
     shapes.extend(lower);
     shapes.extend(broken);
+    shapes
+}
+
+/// Column types: every built-in type the shapes read, with and without its arguments, and user types; some arrays.
+fn column_types() -> Vec<String> {
+    #[rustfmt::skip]
+    let plain = [
+        "TEXT", "INTEGER", "INT", "INT4", "BIGINT", "INT8", "SMALLINT", "INT2", "BOOLEAN", "BOOL", "REAL",
+        "FLOAT4", "FLOAT8", "JSONB", "JSON", "UUID", "BYTEA", "DATE", "INET", "CITEXT", "XML", "MONEY", "SERIAL",
+        "BIGSERIAL", "SMALLSERIAL", "OID", "DOUBLE PRECISION", "\"Role\"", "\"we\"\"ird\"",
+    ];
+    let sized = [
+        "VARCHAR",
+        "CHAR",
+        "CHARACTER",
+        "BIT",
+        "VARBIT",
+        "TIMESTAMP",
+        "TIMESTAMPTZ",
+        "TIME",
+        "TIMETZ",
+    ];
+    let mut types: Vec<String> = plain.iter().map(|t| t.to_string()).collect();
+    for t in sized {
+        types.extend([t.to_string(), format!("{t}(3)")]);
+    }
+    for t in ["DECIMAL", "NUMERIC"] {
+        types.extend([
+            t.to_string(),
+            format!("{t}(10)"),
+            format!("{t}(65,30)"),
+            format!("{t}(65, 30)"),
+        ]);
+    }
+    let arrays: Vec<String> = types.iter().step_by(3).map(|t| format!("{t}[]")).collect();
+    types.extend(arrays);
+    types
+}
+
+#[rustfmt::skip]
+const DEFAULTS: &[&str] = &[
+    "'USER'", "'it''s'", "''", "'{}'", "0", "42", "1.5", "-1", "-0.5", "true", "FALSE", "NULL", "null",
+    "CURRENT_TIMESTAMP", "current_date", "now()", "gen_random_uuid()", "uuid_generate_v4()",
+];
+
+/// `CREATE TABLE` and `ALTER TABLE` with every column type, option order and default value, and every clause.
+fn table_shapes() -> Vec<String> {
+    let options = |d: &str| {
+        [
+            String::new(),
+            " NOT NULL".to_string(),
+            " NULL".to_string(),
+            format!(" NOT NULL DEFAULT {d}"),
+            format!(" DEFAULT {d}"),
+            format!(" DEFAULT {d} NOT NULL"),
+        ]
+    };
+    let mut shapes = Vec::new();
+    let mut n = 0;
+    for ty in column_types() {
+        for option in options(DEFAULTS[n % DEFAULTS.len()]) {
+            n += 1;
+            shapes.push(format!(
+                "CREATE TABLE \"T\" (\"id\" TEXT NOT NULL, \"c\" {ty}{option}, \
+                 CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"));"
+            ));
+            shapes.push(format!("ALTER TABLE \"T\" ADD COLUMN \"c\" {ty}{option};"));
+        }
+        let d = DEFAULTS[n % DEFAULTS.len()];
+        shapes.push(format!(
+            "ALTER TABLE \"T\" ALTER COLUMN \"c\" SET DATA TYPE {ty}, ALTER COLUMN \"d\" TYPE {ty}, \
+             ALTER COLUMN \"e\" SET DEFAULT {d};"
+        ));
+    }
+    for d in DEFAULTS {
+        shapes.push(format!(
+            "ALTER TABLE \"T\" ALTER COLUMN \"e\" SET DEFAULT {d};"
+        ));
+        shapes.push(format!(
+            "CREATE TABLE IF NOT EXISTS t (c TEXT DEFAULT {d});"
+        ));
+    }
+    shapes.extend([
+        "CREATE TABLE \"public\".\"T\" (\"a\" INTEGER, \"b\" TEXT, PRIMARY KEY (\"a\", \"b\"), \
+         CONSTRAINT \"T_b_key\" UNIQUE (\"b\"), UNIQUE (\"a\"), \"c\" TEXT, CONSTRAINT \"T_fk\" FOREIGN \
+         KEY (\"b\") REFERENCES \"U\"(\"id\") ON DELETE CASCADE ON UPDATE CASCADE, FOREIGN KEY (\"a\") \
+         REFERENCES s.u (ref_id));"
+            .to_string(),
+        "ALTER TABLE \"T\" ADD COLUMN \"a\" TEXT, DROP COLUMN \"b\", DROP COLUMN IF EXISTS \"b2\", \
+         ALTER COLUMN \"c\" SET NOT NULL, ALTER COLUMN \"d\" DROP NOT NULL, ALTER COLUMN \"e\" DROP DEFAULT, \
+         DROP CONSTRAINT \"x\", DROP CONSTRAINT IF EXISTS \"y\", ADD CONSTRAINT \"p\" PRIMARY KEY (\"a\"), \
+         ADD CONSTRAINT \"u\" UNIQUE (\"a\", \"c\");"
+            .to_string(),
+        "ALTER TABLE \"t\" ADD CONSTRAINT \"f\" FOREIGN KEY (\"c\") REFERENCES \"u\"(\"id\"), ADD COLUMN \"d\" INT;"
+            .to_string(),
+        "ALTER TABLE \"T\" RENAME COLUMN \"a\" TO \"b\";".to_string(),
+        "ALTER TABLE \"T\" RENAME CONSTRAINT \"a\" TO \"b\";".to_string(),
+        "ALTER TABLE \"T\" RENAME TO \"U\";".to_string(),
+        "ALTER TABLE IF EXISTS audit_log RENAME TO old_log;".to_string(),
+    ]);
     shapes
 }
 
@@ -171,7 +272,6 @@ fn statements_outside_the_shapes_are_left_to_the_parser() {
         "CREATE INDEX \"a\" ON \"t\"();",
         "CREATE INDEX \"a\" ON \"t\"(\"c\",);",
         "CREATE INDEX \"a\" ON \"t\"(\"c\"",
-        "CREATE TABLE \"t\" (\"c\" TEXT);",
         "ALTER TABLE \"t\" ADD CONSTRAINT \"f\" FOREIGN KEY (\"c\") REFERENCES \"u\";",
         "ALTER TABLE \"t\" ADD CONSTRAINT \"f\" FOREIGN KEY (\"c\") REFERENCES \"u\"(\"id\") NOT VALID;",
         "ALTER TABLE \"t\" ADD CONSTRAINT \"f\" FOREIGN KEY (\"c\") REFERENCES \"u\"(\"id\") DEFERRABLE;",
@@ -179,10 +279,52 @@ fn statements_outside_the_shapes_are_left_to_the_parser() {
         "ALTER TABLE \"t\" ADD CONSTRAINT \"f\" FOREIGN KEY (\"c\") REFERENCES \"u\"(\"id\") ON DELETE SET NULL (\"c\");",
         "ALTER TABLE \"t\" ADD CONSTRAINT \"f\" FOREIGN KEY (\"c\") REFERENCES \"u\"(\"id\") ON DELETE CASCADE ON DELETE CASCADE;",
         "ALTER TABLE \"t\" ADD CONSTRAINT \"f\" FOREIGN KEY (\"c\") REFERENCES \"u\"(\"id\") ON DELETE;",
-        "ALTER TABLE \"t\" ADD CONSTRAINT \"f\" FOREIGN KEY (\"c\") REFERENCES \"u\"(\"id\"), ADD COLUMN \"d\" INT;",
         "ALTER TABLE ONLY \"t\" ADD CONSTRAINT \"f\" FOREIGN KEY (\"c\") REFERENCES \"u\"(\"id\");",
-        "ALTER TABLE \"t\" ADD FOREIGN KEY (\"c\") REFERENCES \"u\"(\"id\");",
-        "ALTER TABLE \"t\" ADD CONSTRAINT \"f\" UNIQUE (\"c\");",
+        "ALTER TABLE \"t\" ADD FOREIGN KEY (\"c\") REFERENCES \"u\"(\"id\") NOT VALID;",
+        // Columns and types outside the shapes.
+        "CREATE TABLE \"t\" ();",
+        "CREATE TABLE \"t\" (\"c\" TEXT COLLATE \"C\");",
+        "CREATE TABLE \"t\" (\"c\" TEXT PRIMARY KEY);",
+        "CREATE TABLE \"t\" (\"c\" TEXT UNIQUE);",
+        "CREATE TABLE \"t\" (\"c\" INT GENERATED ALWAYS AS IDENTITY);",
+        "CREATE TABLE \"t\" (\"c\" INT CHECK (\"c\" > 0));",
+        "CREATE TABLE \"t\" (\"c\" INT REFERENCES \"u\"(\"id\"));",
+        "CREATE TABLE \"t\" (\"constraint\" INT, CONSTRAINT \"p\" PRIMARY KEY (\"constraint\"));",
+        "CREATE TABLE \"t\" (\"c\" INT, CHECK (\"c\" > 0));",
+        "CREATE TABLE \"t\" (\"c\" INT) PARTITION BY RANGE (\"c\");",
+        "CREATE TABLE \"t\" (\"c\" INT,);",
+        "CREATE TABLE \"t\" (\"c\");",
+        "CREATE TABLE \"t\" (\"c\" TEXT(5));",
+        "CREATE TABLE \"t\" (\"c\" VARCHAR(5, 3));",
+        "CREATE TABLE \"t\" (\"c\" VARCHAR(x));",
+        "CREATE TABLE \"t\" (\"c\" CHARACTER VARYING(5));",
+        "CREATE TABLE \"t\" (\"c\" TIMESTAMP(3) WITH TIME ZONE);",
+        "CREATE TABLE \"t\" (\"c\" INTEGER[3]);",
+        "CREATE TABLE \"t\" (\"c\" TEXT[][]);",
+        "CREATE TABLE \"t\" (\"c\" \"public\".\"Role\");",
+        "CREATE TABLE \"t\" (\"c\" geometry);",
+        "CREATE TABLE \"t\" (\"c\" JSONB DEFAULT '{}'::jsonb);",
+        "CREATE TABLE \"t\" (\"c\" TEXT DEFAULT E'x');",
+        "CREATE TABLE \"t\" (\"c\" TEXT DEFAULT 'a\\b');",
+        "CREATE TABLE \"t\" (\"c\" INT DEFAULT - 1);",
+        "CREATE TABLE \"t\" (\"c\" INT DEFAULT 1e5);",
+        "CREATE TABLE \"t\" (\"c\" INT DEFAULT 1 + 1);",
+        "CREATE TABLE \"t\" (\"c\" TIMESTAMP DEFAULT now(3));",
+        "CREATE TABLE \"t\" (\"c\" TIMESTAMP DEFAULT now ());",
+        "CREATE TABLE \"t\" (\"c\" TIMESTAMP DEFAULT CURRENT_TIMESTAMP(3));",
+        "CREATE TABLE \"t\" (\"c\" TEXT DEFAULT \"x\"());",
+        "CREATE TABLE \"t\" (\"c\" TEXT DEFAULT);",
+        // Clauses outside the shapes.
+        "ALTER TABLE \"t\" ADD \"c\" TEXT;",
+        "ALTER TABLE \"t\" ADD COLUMN IF NOT EXISTS \"c\" TEXT;",
+        "ALTER TABLE \"t\" ALTER COLUMN \"c\" TYPE TEXT USING \"c\"::text;",
+        "ALTER TABLE \"t\" ALTER COLUMN \"c\" SET STATISTICS 100;",
+        "ALTER TABLE \"t\" DROP COLUMN \"c\" CASCADE;",
+        "ALTER TABLE \"t\" RENAME COLUMN \"a\" TO \"b\", ADD COLUMN \"c\" TEXT;",
+        "ALTER TABLE \"t\" ADD COLUMN \"c\" TEXT, RENAME TO \"u\";",
+        "ALTER TABLE \"t\" ENABLE ROW LEVEL SECURITY;",
+        "ALTER TABLE \"t\";",
+        "ALTER TYPE \"E\" ADD VALUE 'x';",
     ] {
         let raw = split(statement).statements.remove(0);
         assert_eq!(
@@ -200,7 +342,9 @@ fn damaged_shapes_are_read_from_tokens_only_where_parsing_agrees() {
     const REPLACEMENTS: &[&str] = &[
         "(", ")", ",", ".", ";", "\"x\"", "y", "ON", "INDEX", "UNIQUE", "USING", "hash", "ASC", "NULLS", "LAST",
         "FOREIGN", "KEY", "REFERENCES", "DELETE", "UPDATE", "SET", "NULL", "NO", "ACTION", "CASCADE", "IF",
-        "EXISTS", "NOT", "''", "1", "--c\n", "/*c*/",
+        "EXISTS", "NOT", "''", "1", "--c\n", "/*c*/", "DEFAULT", "TEXT", "VARCHAR(3)", "DOUBLE", "[", "]", "[]",
+        "-", "now()", "(3)", "ADD", "DROP", "COLUMN", "CONSTRAINT", "PRIMARY", "RENAME", "TO", "TYPE", "DATA",
+        "ALTER", "TABLE", "CREATE", "\"constraint\"", "'a\\b'", "E'x'", "::", "1.5", "true", "CURRENT_TIMESTAMP",
     ];
     let shapes = every_shape();
     let rounds = common::env_number("MIGRATE_LINT_ROUNDS", 20_000) as usize;

@@ -1,18 +1,22 @@
-//! The two statements Prisma writes most, lowered straight from their tokens, without sqlparser.
+//! The statements Prisma writes, lowered straight from their tokens, without sqlparser.
 //!
-//! `CREATE [UNIQUE] INDEX "name" ON "table"("column", ...)` and `ALTER TABLE "table" ADD CONSTRAINT "name"
-//! FOREIGN KEY (...) REFERENCES "other"(...) ON DELETE ... ON UPDATE ...` are over a third of the shared corpus's
-//! statements (2,778 of 7,576); reading them here takes 7% off a corpus run's CPU time. Only a strict subset of the
-//! grammar is read, in which every token is certain (quoted names, or unquoted ASCII words that are no SQL keyword at
-//! all; only spaces, tabs and line breaks between tokens): sqlparser accepts every such statement, and lowering its
-//! AST gives the very operations read here. Anything else (an expression key, `WHERE`, `INCLUDE`, `NOT VALID`,
-//! `DEFERRABLE`, a comment in the statement, ...) answers `None` and is parsed as usual, so a malformed statement
-//! still gets the parser's message. tests/prisma_shapes.rs holds both ways equal on the corpus, the fixtures, every
-//! optional part and random damage to them.
+//! `CREATE TABLE`, `CREATE [UNIQUE] INDEX` and `ALTER TABLE` with Prisma's clauses (add, drop and alter columns; add
+//! and drop constraints; renames) are three quarters of the shared corpus's statements (5,603 of 7,576), and
+//! reading them here instead of parsing them takes a fifth off a corpus run's CPU time. Only a strict subset of the
+//! grammar is read, in which every token is certain: quoted names or unquoted ASCII words that are no SQL keyword at
+//! all, column types and default values from lists of those sqlparser prints as they are written, and only spaces,
+//! tabs and line breaks between tokens. sqlparser accepts every such statement, and lowering its AST gives the very
+//! operations read here. Anything else (an expression, `WHERE`, `COLLATE`, `USING`, `NOT VALID`, a comment in the
+//! statement, ...) answers `None` and is parsed as usual, so a malformed statement still gets the parser's message.
+//! tests/prisma_shapes.rs holds both ways equal on the corpus, the fixtures, every optional part of the shapes and
+//! random damage to them.
 
 use std::ops::Range;
 
-use super::{Constraint, ConstraintKind, IndexSpec, ObjName, Op, OpKind};
+use super::from_ast::normalize_type;
+use super::{
+    ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexSpec, ObjName, Op, OpKind, SqlType,
+};
 use crate::cursor::Cursor;
 use crate::parser_tokens::is_keyword;
 use crate::split::{ident_value, Token, TokenKind};
@@ -27,51 +31,402 @@ pub fn lower_prisma_shape(src: &str, tokens: &[Token], span: &Range<usize>) -> O
         return None;
     }
     let mut c = Cursor::new(src, tokens);
-    if c.eat("create") {
-        let index = create_index(&mut c, src)?;
-        return Some(vec![Op {
+    let ops = if c.eat("create") {
+        let kind = if c.eat("table") {
+            create_table(&mut c)?
+        } else {
+            OpKind::CreateIndex(create_index(&mut c)?)
+        };
+        vec![Op {
             span: span.clone(),
-            kind: OpKind::CreateIndex(index),
-        }]);
+            kind,
+        }]
+    } else {
+        c.eat("alter");
+        alter_table(&mut c)?
+    };
+    c.at_end().then_some(ops)
+}
+
+/// `[IF NOT EXISTS] table (column or constraint, ...)` after `CREATE TABLE`.
+fn create_table(c: &mut Cursor) -> Option<OpKind> {
+    c.eat_all(&["if", "not", "exists"]);
+    let table = certain_name(c)?;
+    if !c.eat_punct("(") {
+        return None;
     }
-    c.eat("alter");
-    let (table, constraint) = add_foreign_key(&mut c, src, tokens.last()?.span.end)?;
-    Some(vec![Op {
-        span: constraint.span.clone(),
-        kind: OpKind::AddConstraint {
+    let (mut columns, mut constraints) = (Vec::new(), Vec::new());
+    let mut constraint_words = Vec::new();
+    loop {
+        let start = c.peek()?.span.start;
+        if let Some(word) = CONSTRAINT_STARTS.iter().find(|w| c.is(w)) {
+            let (name, kind) = table_constraint(c)?;
+            constraint_words.push(*word);
+            constraints.push(Constraint {
+                name,
+                kind,
+                span: start..c.previous()?.span.end,
+            });
+        } else {
+            columns.push(column_def(c)?);
+        }
+        if !c.eat_punct(",") {
+            break;
+        }
+    }
+    // Lowering the AST tells constraints from columns by their first word; a column named like one would confuse it.
+    if !c.eat_punct(")")
+        || columns
+            .iter()
+            .any(|column: &ColumnSpec| constraint_words.contains(&column.name.as_str()))
+    {
+        return None;
+    }
+    Some(OpKind::CreateTable {
+        table,
+        columns,
+        constraints,
+    })
+}
+
+/// The words a table constraint of the shapes starts with.
+const CONSTRAINT_STARTS: &[&str] = &["constraint", "primary", "unique", "foreign"];
+
+/// `[CONSTRAINT name] PRIMARY KEY (columns)`, `... UNIQUE (columns)` or `... FOREIGN KEY (columns) REFERENCES table
+/// (columns) [ON DELETE action] [ON UPDATE action]`.
+fn table_constraint(c: &mut Cursor) -> Option<(Option<String>, ConstraintKind)> {
+    let name = if c.eat("constraint") {
+        Some(certain_ident(c)?)
+    } else {
+        None
+    };
+    let kind = if c.eat_all(&["primary", "key"]) {
+        ConstraintKind::PrimaryKey {
+            columns: parenthesized(c, certain_ident)?,
+            using_index: None,
+        }
+    } else if c.eat("unique") {
+        ConstraintKind::Unique {
+            columns: parenthesized(c, certain_ident)?,
+            using_index: None,
+        }
+    } else if c.eat_all(&["foreign", "key"]) {
+        foreign_key(c)?
+    } else {
+        return None;
+    };
+    Some((name, kind))
+}
+
+/// `(columns) REFERENCES table (columns) [ON DELETE action] [ON UPDATE action]` after `FOREIGN KEY`.
+fn foreign_key(c: &mut Cursor) -> Option<ConstraintKind> {
+    let columns = parenthesized(c, certain_ident)?;
+    if !c.eat("references") {
+        return None;
+    }
+    let ref_table = certain_name(c)?;
+    let ref_columns = parenthesized(c, certain_ident)?;
+    let (mut on_delete, mut on_update) = (false, false);
+    while c.eat("on") {
+        let seen = if c.eat("delete") {
+            &mut on_delete
+        } else if c.eat("update") {
+            &mut on_update
+        } else {
+            return None;
+        };
+        if std::mem::replace(seen, true) || !referential_action(c) {
+            return None;
+        }
+    }
+    Some(ConstraintKind::ForeignKey {
+        columns,
+        ref_table,
+        ref_columns,
+    })
+}
+
+/// `name type [NOT NULL | NULL | DEFAULT value]...`.
+fn column_def(c: &mut Cursor) -> Option<ColumnSpec> {
+    let name = certain_ident(c)?;
+    let ty = column_type(c)?;
+    let serial = matches!(
+        ty.text.as_str(),
+        "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2"
+    );
+    let mut column = ColumnSpec {
+        name,
+        ty,
+        not_null: serial,
+        default: None,
+        constraints: Vec::new(),
+        generated: serial,
+    };
+    loop {
+        if c.eat_all(&["not", "null"]) {
+            column.not_null = true;
+        } else if c.eat("null") {
+            column.not_null = false;
+        } else if c.eat("default") {
+            column.default = Some(default_value(c)?);
+        } else {
+            return Some(column);
+        }
+    }
+}
+
+/// `TABLE [IF EXISTS] table clause, ...` after `ALTER`: one operation per clause, spanning it.
+fn alter_table(c: &mut Cursor) -> Option<Vec<Op>> {
+    if !c.eat("table") {
+        return None;
+    }
+    c.eat_all(&["if", "exists"]);
+    let table = certain_name(c)?;
+    let mut ops = Vec::new();
+    loop {
+        let start = c.peek()?.span.start;
+        let kind = alter_clause(c, &table, start)?;
+        ops.push(Op {
+            span: start..c.previous()?.span.end,
+            kind,
+        });
+        if !c.eat_punct(",") {
+            break;
+        }
+    }
+    // PostgreSQL takes a rename only on its own.
+    let renames = ops.iter().any(|op| {
+        matches!(
+            op.kind,
+            OpKind::RenameColumn { .. }
+                | OpKind::RenameConstraint { .. }
+                | OpKind::RenameTable { .. }
+        )
+    });
+    (!renames || ops.len() == 1).then_some(ops)
+}
+
+/// One clause of `ALTER TABLE`, which starts at byte `start`.
+fn alter_clause(c: &mut Cursor, table: &ObjName, start: usize) -> Option<OpKind> {
+    let table = table.clone();
+    if c.eat_all(&["add", "column"]) {
+        return Some(OpKind::AddColumn {
             table,
-            constraint,
+            column: column_def(c)?,
+        });
+    }
+    if c.eat("add") {
+        if !c.is("constraint") {
+            return None;
+        }
+        let (name, kind) = table_constraint(c)?;
+        return Some(OpKind::AddConstraint {
+            table,
+            constraint: Constraint {
+                name,
+                kind,
+                span: start..c.previous()?.span.end,
+            },
             not_valid: false,
-        },
-    }])
+        });
+    }
+    if c.eat_all(&["drop", "column"]) {
+        c.eat_all(&["if", "exists"]);
+        let column = certain_ident(c)?;
+        return Some(OpKind::DropColumn { table, column });
+    }
+    if c.eat_all(&["drop", "constraint"]) {
+        c.eat_all(&["if", "exists"]);
+        let name = certain_ident(c)?;
+        return Some(OpKind::DropConstraint { table, name });
+    }
+    if c.eat_all(&["alter", "column"]) {
+        let column = certain_ident(c)?;
+        return Some(if c.eat_all(&["set", "not", "null"]) {
+            OpKind::SetNotNull { table, column }
+        } else if c.eat_all(&["drop", "not", "null"]) {
+            OpKind::DropNotNull { table, column }
+        } else if c.eat_all(&["drop", "default"]) {
+            OpKind::DropDefault { table, column }
+        } else if c.eat_all(&["set", "default"]) {
+            OpKind::SetDefault {
+                table,
+                column,
+                default: default_value(c)?,
+            }
+        } else if c.eat_all(&["set", "data", "type"]) || c.eat("type") {
+            OpKind::AlterColumnType {
+                table,
+                column,
+                new_type: column_type(c)?,
+                using: None,
+            }
+        } else {
+            return None;
+        });
+    }
+    if c.eat_all(&["rename", "column"]) {
+        let old = certain_ident(c)?;
+        let new = c.eat("to").then(|| certain_ident(c))??;
+        return Some(OpKind::RenameColumn { table, old, new });
+    }
+    if c.eat_all(&["rename", "constraint"]) {
+        let old = certain_ident(c)?;
+        let new = c.eat("to").then(|| certain_ident(c))??;
+        return Some(OpKind::RenameConstraint { table, old, new });
+    }
+    if c.eat_all(&["rename", "to"]) {
+        let new_name = certain_ident(c)?;
+        return Some(OpKind::RenameTable { table, new_name });
+    }
+    None
+}
+
+/// A column type whose printed form is its written one, up to case and spacing: a built-in type of [`TYPES`] with at
+/// most the arguments it takes, or a quoted user type; either may be an array (`[]`). Normalised as lowering
+/// normalises sqlparser's printed type.
+fn column_type(c: &mut Cursor) -> Option<SqlType> {
+    let token = c.peek()?;
+    let text = token.text(c.src());
+    let mut spelling = String::with_capacity(text.len() + 8);
+    let arguments = match token.kind {
+        TokenKind::QuotedIdent if text.len() > 2 => {
+            spelling.push_str(text);
+            c.pos += 1;
+            0
+        }
+        TokenKind::Word if c.eat_all(&["double", "precision"]) => {
+            spelling.push_str("double precision");
+            0
+        }
+        TokenKind::Word => {
+            let (name, arguments) = TYPES.iter().find(|(name, _)| c.is(name))?;
+            spelling.push_str(name);
+            c.pos += 1;
+            *arguments
+        }
+        _ => return None,
+    };
+    if arguments > 0 && c.eat_punct("(") {
+        for i in 0..arguments {
+            spelling.push_str(if i == 0 { "(" } else { "," });
+            let number = c
+                .peek()
+                .filter(|t| t.kind == TokenKind::Number)?
+                .text(c.src());
+            if !number.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            spelling.push_str(number);
+            c.pos += 1;
+            if i + 1 == arguments || !c.eat_punct(",") {
+                break;
+            }
+        }
+        if !c.eat_punct(")") {
+            return None;
+        }
+        spelling.push(')');
+    }
+    if c.eat_punct("[") {
+        if !c.eat_punct("]") {
+            return None;
+        }
+        spelling.push_str("[]");
+    }
+    Some(SqlType::new(normalize_type(&spelling)))
+}
+
+/// Built-in types sqlparser prints as they are written, with how many arguments each may take.
+#[rustfmt::skip]
+const TYPES: &[(&str, usize)] = &[
+    ("text", 0), ("integer", 0), ("int", 0), ("int4", 0), ("bigint", 0), ("int8", 0), ("smallint", 0),
+    ("int2", 0), ("boolean", 0), ("bool", 0), ("real", 0), ("float4", 0), ("float8", 0), ("jsonb", 0),
+    ("json", 0), ("uuid", 0), ("bytea", 0), ("date", 0), ("inet", 0), ("citext", 0), ("xml", 0),
+    ("money", 0), ("serial", 0), ("bigserial", 0), ("smallserial", 0), ("oid", 0), ("varchar", 1),
+    ("char", 1), ("character", 1), ("bit", 1), ("varbit", 1), ("timestamp", 1), ("timestamptz", 1),
+    ("time", 1), ("timetz", 1), ("decimal", 2), ("numeric", 2),
+];
+
+/// A default value printed as written: a string (no backslash), a number, `true`, `false`, `NULL`,
+/// `CURRENT_TIMESTAMP`, `CURRENT_DATE`, or a call without arguments (`now()`).
+fn default_value(c: &mut Cursor) -> Option<DefaultExpr> {
+    let token = c.peek()?;
+    let src = c.src();
+    let text = token.text(src);
+    let value = match token.kind {
+        TokenKind::String if text.starts_with('\'') && !text.contains('\\') => text.to_string(),
+        TokenKind::Number if is_plain_number(text) => text.to_string(),
+        TokenKind::Punct if text == "-" => {
+            let number = c.rest().get(1).filter(|n| {
+                n.kind == TokenKind::Number
+                    && n.span.start == token.span.end
+                    && is_plain_number(n.text(src))
+            })?;
+            c.pos += 1;
+            format!("-{}", number.text(src))
+        }
+        TokenKind::Word if c.is("true") || c.is("false") || c.is("null") => {
+            // sqlparser prints its own spelling of these.
+            if c.is("null") {
+                "NULL".to_string()
+            } else {
+                text.to_ascii_lowercase()
+            }
+        }
+        TokenKind::Word if c.is("current_timestamp") || c.is("current_date") => text.to_string(),
+        TokenKind::Word if !is_keyword(text) && text.is_ascii() => {
+            let call = c.rest().get(1..3)?;
+            if !(call[0].is_punct(src, "(") && call[1].is_punct(src, ")"))
+                || call[0].span.start != token.span.end
+                || call[1].span.start != call[0].span.end
+            {
+                return None;
+            }
+            c.pos += 2;
+            format!("{text}()")
+        }
+        _ => return None,
+    };
+    c.pos += 1;
+    Some(DefaultExpr::new(value))
+}
+
+/// `1` or `1.5`.
+fn is_plain_number(text: &str) -> bool {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, "0"));
+    !whole.is_empty()
+        && !fraction.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `[UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] name ON table [USING method] (key [ASC|DESC] [NULLS FIRST|LAST],
 /// ...)` after `CREATE`.
-fn create_index(c: &mut Cursor, src: &str) -> Option<IndexSpec> {
+fn create_index(c: &mut Cursor) -> Option<IndexSpec> {
     let unique = c.eat("unique");
     if !c.eat("index") {
         return None;
     }
     let concurrently = c.eat("concurrently");
     c.eat_all(&["if", "not", "exists"]);
-    let name = certain_ident(c, src)?;
+    let name = certain_ident(c)?;
     if !c.eat("on") {
         return None;
     }
-    let table = certain_name(c, src)?;
+    let table = certain_name(c)?;
     if c.eat("using") && !INDEX_METHODS.iter().any(|m| c.eat(m)) {
         return None;
     }
     let columns = parenthesized(c, |c| {
-        let column = certain_ident(c, src)?;
+        let column = certain_ident(c)?;
         let _ = c.eat("asc") || c.eat("desc");
         if c.eat("nulls") && !(c.eat("first") || c.eat("last")) {
             return None;
         }
         Some(Some(column))
     })?;
-    c.at_end().then_some(IndexSpec {
+    Some(IndexSpec {
         name: Some(name),
         table,
         columns,
@@ -84,71 +439,14 @@ fn create_index(c: &mut Cursor, src: &str) -> Option<IndexSpec> {
 /// PostgreSQL's built-in index access methods.
 const INDEX_METHODS: &[&str] = &["btree", "hash", "gist", "spgist", "gin", "brin"];
 
-/// `TABLE [IF EXISTS] table ADD CONSTRAINT name FOREIGN KEY (columns) REFERENCES table (columns) [ON DELETE action]
-/// [ON UPDATE action]` after `ALTER`, with the span of its one clause (from `ADD` to the statement's last token, which
-/// ends at `statement_end`).
-fn add_foreign_key(
-    c: &mut Cursor,
-    src: &str,
-    statement_end: usize,
-) -> Option<(ObjName, Constraint)> {
-    if !c.eat("table") {
-        return None;
-    }
-    c.eat_all(&["if", "exists"]);
-    let table = certain_name(c, src)?;
-    let clause_start = c.peek()?.span.start;
-    if !c.eat_all(&["add", "constraint"]) {
-        return None;
-    }
-    let name = certain_ident(c, src)?;
-    if !c.eat_all(&["foreign", "key"]) {
-        return None;
-    }
-    let columns = parenthesized(c, |c| certain_ident(c, src))?;
-    if !c.eat("references") {
-        return None;
-    }
-    let ref_table = certain_name(c, src)?;
-    let ref_columns = parenthesized(c, |c| certain_ident(c, src))?;
-    let (mut on_delete, mut on_update) = (false, false);
-    while c.eat("on") {
-        let seen = if c.eat("delete") {
-            &mut on_delete
-        } else if c.eat("update") {
-            &mut on_update
-        } else {
-            return None;
-        };
-        if std::mem::replace(seen, true) || !referential_action(c, src) {
-            return None;
-        }
-    }
-    if !c.at_end() {
-        return None;
-    }
-    Some((
-        table,
-        Constraint {
-            name: Some(name),
-            kind: ConstraintKind::ForeignKey {
-                columns,
-                ref_table,
-                ref_columns,
-            },
-            span: clause_start..statement_end,
-        },
-    ))
-}
-
 /// `CASCADE`, `RESTRICT`, `NO ACTION`, `SET NULL` or `SET DEFAULT` (not PostgreSQL 15's `SET NULL (columns)`).
-fn referential_action(c: &mut Cursor, src: &str) -> bool {
+fn referential_action(c: &mut Cursor) -> bool {
     c.eat("cascade")
         || c.eat("restrict")
         || c.eat_all(&["no", "action"])
         || (c.eat("set")
             && (c.eat("null") || c.eat("default"))
-            && !c.peek().is_some_and(|t| t.is_punct(src, "(")))
+            && !c.peek().is_some_and(|t| t.is_punct(c.src(), "(")))
 }
 
 /// `(item, ...)` with at least one item and nothing else inside.
@@ -167,10 +465,10 @@ fn parenthesized<T>(
 }
 
 /// `name` or `schema.name`, each part a [`certain_ident`].
-fn certain_name(c: &mut Cursor, src: &str) -> Option<ObjName> {
-    let first = certain_ident(c, src)?;
+fn certain_name(c: &mut Cursor) -> Option<ObjName> {
+    let first = certain_ident(c)?;
     if c.eat_punct(".") {
-        let name = certain_ident(c, src)?;
+        let name = certain_ident(c)?;
         return Some(ObjName::new(Some(first), name));
     }
     Some(ObjName::bare(first))
@@ -178,9 +476,9 @@ fn certain_name(c: &mut Cursor, src: &str) -> Option<ObjName> {
 
 /// An identifier sqlparser reads as the same name in any position: a non-empty quoted name, or an unquoted ASCII
 /// word that is not one of its keywords (those it may read as syntax instead).
-fn certain_ident(c: &mut Cursor, src: &str) -> Option<String> {
+fn certain_ident(c: &mut Cursor) -> Option<String> {
     let token = c.peek()?;
-    let text = token.text(src);
+    let text = token.text(c.src());
     let certain = match token.kind {
         TokenKind::QuotedIdent => text.len() > 2,
         TokenKind::Word => text.is_ascii() && !is_keyword(text),
@@ -190,7 +488,7 @@ fn certain_ident(c: &mut Cursor, src: &str) -> Option<String> {
         return None;
     }
     c.pos += 1;
-    ident_value(token, src)
+    ident_value(token, c.src())
 }
 
 /// Whether only spaces, tabs and line breaks separate the tokens and follow the last up to the closing `;` (no comment,
