@@ -1,15 +1,15 @@
 //! The statements Prisma writes, lowered straight from their tokens, without sqlparser.
 //!
 //! `CREATE TABLE`, `CREATE [UNIQUE] INDEX` and `ALTER TABLE` with Prisma's clauses (add, drop and alter columns; add
-//! and drop constraints; renames), enum types and their values, and `DROP` of a table, index or type are seven eighths of the shared corpus's statements (6,568 of 7,576), and
-//! reading them here instead of parsing them takes a fifth off a corpus run's CPU time. Only a strict subset of the
-//! grammar is read, in which every token is certain: quoted names or unquoted ASCII words that are no SQL keyword at
-//! all, column types and default values from lists of those sqlparser prints as they are written, and only spaces,
-//! tabs and line breaks between tokens. sqlparser accepts every such statement, and lowering its AST gives the very
-//! operations read here. Anything else (an expression, `WHERE`, `COLLATE`, `USING`, `NOT VALID`, a comment in the
-//! statement, ...) answers `None` and is parsed as usual, so a malformed statement still gets the parser's message.
-//! tests/prisma_shapes.rs holds both ways equal on the corpus, the fixtures, every optional part of the shapes and
-//! random damage to them.
+//! and drop constraints; renames), enum types and their values, and `DROP` of a table, index or type are seven
+//! eighths of the shared corpus's statements (6,568 of 7,576), and reading them here instead of parsing them takes a
+//! fifth off a corpus run's CPU time. Only a strict subset of the grammar is read, in which every token is certain:
+//! quoted names or unquoted ASCII words that are no SQL keyword at all, column types and default values from lists
+//! of those sqlparser prints as they are written, and only spaces, tabs and line breaks between tokens. sqlparser
+//! accepts every such statement, and lowering its AST gives the very operations read here. Anything else (an
+//! expression, `WHERE`, `COLLATE`, `USING`, `NOT VALID`, a comment in the statement, ...) answers `None` and is
+//! parsed as usual, so a malformed statement still gets the parser's message. tests/prisma_shapes.rs holds both ways
+//! equal on the corpus, the fixtures, every optional part of the shapes and random damage to them.
 
 use std::ops::Range;
 
