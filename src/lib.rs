@@ -2,7 +2,7 @@
 //!
 //! The pipeline reads top-down: [`discover`] finds histories, [`split`] cuts files into statements, [`parse`] parses
 //! each with sqlparser (fed the splitter's own tokens by [`parser_tokens`]), [`ops`] lowers them to the operations
-//! that matter, [`catalog`] replays them in order, [`rules`] check each operation against the catalog before it, and
+//! that matter (reading the shapes Prisma writes straight from tokens, unparsed), [`catalog`] replays them in order, [`rules`] check each operation against the catalog before it, and
 //! [`report`] renders the findings. [`applied`] reads which migrations are already applied (a git ref, a database)
 //! for the rules about applied history.
 
