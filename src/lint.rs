@@ -62,15 +62,15 @@ fn analyze_needed(file: &SourceFile, needed: Option<&[bool]>) -> AnalyzedFile {
         if needed.is_some_and(|n| !n.get(index).copied().unwrap_or(true)) {
             continue;
         }
-        // Prisma's commonest statements need no parse: their tokens say all sqlparser would.
-        let shape = raw
-            .unterminated
-            .is_none()
-            .then(|| lower_prisma_shape(text, &raw.tokens, &raw.span));
-        let statement = match shape.flatten() {
+        // The shapes Prisma writes need no parse: their tokens say all that sqlparser would.
+        let shape = match raw.unterminated {
+            None => lower_prisma_shape(text, &raw.tokens, &raw.span),
+            Some(_) => None,
+        };
+        let statement = match shape {
             Some(ops) => {
                 analyzed.ops.extend(ops);
-                Statement::parsed(raw)
+                Statement::known_to_parse(raw)
             }
             None => {
                 let parsed = parse_statement(text, raw);

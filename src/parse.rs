@@ -33,8 +33,8 @@ pub struct Statement {
 }
 
 impl Statement {
-    /// A statement known to parse, without parsing it.
-    pub fn parsed(raw: RawStatement) -> Statement {
+    /// A statement known to parse (its shape says so), kept without parsing it.
+    pub fn known_to_parse(raw: RawStatement) -> Statement {
         Statement {
             span: raw.span,
             tokens: raw.tokens,

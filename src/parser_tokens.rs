@@ -103,7 +103,7 @@ fn unquote(text: &str, q: char) -> Option<String> {
 }
 
 /// `123` or `1.5`: other number forms (`.5`, `1e5`, `1_000`, `0x1F`) depend on sqlparser's dialect rules.
-fn is_plain_decimal(text: &str) -> bool {
+pub fn is_plain_decimal(text: &str) -> bool {
     let (whole, fraction) = text.split_once('.').unwrap_or((text, "1"));
     !whole.is_empty()
         && !fraction.is_empty()

@@ -279,19 +279,7 @@ fn other_change(table: ObjName, clause: &str) -> OpKind {
 
 fn column_spec(c: &ast::ColumnDef, span: Range<usize>) -> ColumnSpec {
     let name = ident(&c.name);
-    let ty = sql_type(&c.data_type);
-    let serial = matches!(
-        ty.text.as_str(),
-        "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2"
-    );
-    let mut spec = ColumnSpec {
-        name: name.clone(),
-        ty,
-        not_null: serial,
-        default: None,
-        constraints: Vec::new(),
-        generated: serial,
-    };
+    let mut spec = ColumnSpec::new(name.clone(), sql_type(&c.data_type));
     for option in &c.options {
         let constraint_name = option.name.as_ref().map(ident);
         let mut constrain = |kind| {

@@ -241,6 +241,24 @@ pub struct ColumnSpec {
     pub generated: bool,
 }
 
+impl ColumnSpec {
+    /// A column as its type alone makes it, before any option: a serial type is `NOT NULL` and generated.
+    pub fn new(name: String, ty: SqlType) -> Self {
+        let serial = matches!(
+            ty.text.as_str(),
+            "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2"
+        );
+        ColumnSpec {
+            name,
+            ty,
+            not_null: serial,
+            default: None,
+            constraints: Vec::new(),
+            generated: serial,
+        }
+    }
+}
+
 /// A column type as written, normalised to lower case with quoted user types kept as they are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SqlType {

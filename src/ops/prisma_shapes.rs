@@ -18,12 +18,13 @@ use super::{
     ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexSpec, ObjName, Op, OpKind, SqlType,
 };
 use crate::cursor::Cursor;
-use crate::parser_tokens::is_keyword;
+use crate::parser_tokens::{is_keyword, is_plain_decimal};
 use crate::split::{ident_value, Token, TokenKind};
 
 /// The operations of the statement at `span` (whose tokens are `tokens`, without the closing `;`) when it has one of
 /// the shapes above, else `None`.
 pub fn lower_prisma_shape(src: &str, tokens: &[Token], span: &Range<usize>) -> Option<Vec<Op>> {
+    // The first word first: most other statements leave here, before their gaps are looked at.
     let first = tokens.first()?;
     if !["create", "alter", "drop"]
         .iter()
@@ -33,33 +34,25 @@ pub fn lower_prisma_shape(src: &str, tokens: &[Token], span: &Range<usize>) -> O
         return None;
     }
     let mut c = Cursor::new(src, tokens);
-    let whole = |kind| {
-        vec![Op {
-            span: span.clone(),
-            kind,
-        }]
+    let op = |kind| Op {
+        span: span.clone(),
+        kind,
     };
     let ops = if c.eat("create") {
-        whole(if c.eat("table") {
+        vec![op(if c.eat("table") {
             create_table(&mut c)?
         } else if c.eat("type") {
             create_enum(&mut c)?
         } else {
             OpKind::CreateIndex(create_index(&mut c)?)
-        })
+        })]
     } else if c.eat_all(&["alter", "type"]) {
-        whole(alter_enum(&mut c)?)
+        vec![op(alter_enum(&mut c)?)]
     } else if c.eat("alter") {
         alter_table(&mut c)?
     } else {
         c.eat("drop");
-        drop_objects(&mut c)?
-            .into_iter()
-            .map(|kind| Op {
-                span: span.clone(),
-                kind,
-            })
-            .collect()
+        drop_objects(&mut c)?.into_iter().map(op).collect()
     };
     c.at_end().then_some(ops)
 }
@@ -226,19 +219,7 @@ fn foreign_key(c: &mut Cursor) -> Option<ConstraintKind> {
 /// `name type [NOT NULL | NULL | DEFAULT value]...`.
 fn column_def(c: &mut Cursor) -> Option<ColumnSpec> {
     let name = certain_ident(c)?;
-    let ty = column_type(c)?;
-    let serial = matches!(
-        ty.text.as_str(),
-        "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2"
-    );
-    let mut column = ColumnSpec {
-        name,
-        ty,
-        not_null: serial,
-        default: None,
-        constraints: Vec::new(),
-        generated: serial,
-    };
+    let mut column = ColumnSpec::new(name, column_type(c)?);
     loop {
         if c.eat_all(&["not", "null"]) {
             column.not_null = true;
@@ -433,12 +414,12 @@ fn default_value(c: &mut Cursor) -> Option<DefaultExpr> {
     let text = token.text(src);
     let value = match token.kind {
         TokenKind::String if text.starts_with('\'') && !text.contains('\\') => text.to_string(),
-        TokenKind::Number if is_plain_number(text) => text.to_string(),
+        TokenKind::Number if is_plain_decimal(text) => text.to_string(),
         TokenKind::Punct if text == "-" => {
             let number = c.rest().get(1).filter(|n| {
                 n.kind == TokenKind::Number
                     && n.span.start == token.span.end
-                    && is_plain_number(n.text(src))
+                    && is_plain_decimal(n.text(src))
             })?;
             c.pos += 1;
             format!("-{}", number.text(src))
@@ -467,15 +448,6 @@ fn default_value(c: &mut Cursor) -> Option<DefaultExpr> {
     };
     c.pos += 1;
     Some(DefaultExpr::new(value))
-}
-
-/// `1` or `1.5`.
-fn is_plain_number(text: &str) -> bool {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, "0"));
-    !whole.is_empty()
-        && !fraction.is_empty()
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && fraction.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `[UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] name ON table [USING method] (key [ASC|DESC] [NULLS FIRST|LAST],
