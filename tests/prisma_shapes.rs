@@ -180,6 +180,7 @@ fn table_shapes() -> Vec<String> {
             format!(" NOT NULL DEFAULT {d}"),
             format!(" DEFAULT {d}"),
             format!(" DEFAULT {d} NOT NULL"),
+            format!(" NULL DEFAULT {d} NULL"),
         ]
     };
     let mut shapes = Vec::new();

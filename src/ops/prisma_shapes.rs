@@ -395,7 +395,8 @@ fn column_type(c: &mut Cursor) -> Option<SqlType> {
     Some(SqlType::new(normalize_type(&spelling)))
 }
 
-/// Built-in types sqlparser prints as they are written, with how many arguments each may take.
+/// Built-in types sqlparser prints as they are written, with how many arguments each may take. A type added here must
+/// be added to tests/prisma_shapes.rs's `column_types`, which holds each to what parsing gives.
 #[rustfmt::skip]
 const TYPES: &[(&str, usize)] = &[
     ("text", 0), ("integer", 0), ("int", 0), ("int4", 0), ("bigint", 0), ("int8", 0), ("smallint", 0),
@@ -407,7 +408,8 @@ const TYPES: &[(&str, usize)] = &[
 ];
 
 /// A default value printed as written: a string (no backslash), a number, `true`, `false`, `NULL`,
-/// `CURRENT_TIMESTAMP`, `CURRENT_DATE`, or a call without arguments (`now()`).
+/// `CURRENT_TIMESTAMP`, `CURRENT_DATE`, or a call without arguments (`now()`); tests/prisma_shapes.rs's `DEFAULTS`
+/// tries each form.
 fn default_value(c: &mut Cursor) -> Option<DefaultExpr> {
     let token = c.peek()?;
     let src = c.src();
