@@ -490,14 +490,14 @@ fn create_index(c: &mut Cursor) -> Option<IndexSpec> {
 /// PostgreSQL's built-in index access methods.
 const INDEX_METHODS: &[&str] = &["btree", "hash", "gist", "spgist", "gin", "brin"];
 
-/// `CASCADE`, `RESTRICT`, `NO ACTION`, `SET NULL` or `SET DEFAULT` (not PostgreSQL 15's `SET NULL (columns)`).
+/// `CASCADE`, `RESTRICT`, `NO ACTION`, `SET NULL` or `SET DEFAULT` (PostgreSQL 15's `SET NULL (columns)` is left
+/// unread, so the statement is not a shape).
 fn referential_action(c: &mut Cursor) -> bool {
     c.eat("cascade")
         || c.eat("restrict")
         || c.eat_all(&["no", "action"])
-        || (c.eat("set")
-            && (c.eat("null") || c.eat("default"))
-            && !c.peek().is_some_and(|t| t.is_punct(c.src(), "(")))
+        || c.eat_all(&["set", "null"])
+        || c.eat_all(&["set", "default"])
 }
 
 /// `(item, ...)` with at least one item and nothing else inside.
