@@ -89,7 +89,7 @@ fn convert(kind: TokenKind, text: &str) -> Option<Token> {
 }
 
 /// `q...q` with doubled `q` as one, the whole text being one literal (the splitter guarantees the closing quote).
-fn unquote(text: &str, q: char) -> Option<String> {
+pub fn unquote(text: &str, q: char) -> Option<String> {
     let body = text.strip_prefix(q)?.strip_suffix(q)?;
     if !body.contains(q) {
         return Some(body.to_string());

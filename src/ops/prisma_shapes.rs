@@ -18,7 +18,7 @@ use super::{
     ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexSpec, ObjName, Op, OpKind, SqlType,
 };
 use crate::cursor::Cursor;
-use crate::parser_tokens::{is_keyword, is_plain_decimal};
+use crate::parser_tokens::{is_keyword, is_plain_decimal, unquote};
 use crate::split::{ident_value, Token, TokenKind};
 
 /// The operations of the statement at `span` (whose tokens are `tokens`, without the closing `;`) when it has one of
@@ -97,11 +97,7 @@ fn drop_objects(c: &mut Cursor) -> Option<Vec<OpKind>> {
         return None;
     };
     c.eat_all(&["if", "exists"]);
-    let mut names = vec![kind(certain_name(c)?)];
-    while c.eat_punct(",") {
-        names.push(kind(certain_name(c)?));
-    }
-    Some(names)
+    comma_list(c, |c| certain_name(c).map(kind))
 }
 
 /// The value of a plain string literal (`'...'`, quotes doubled inside, no backslash).
@@ -110,12 +106,12 @@ fn string_value(c: &mut Cursor) -> Option<String> {
         .peek()
         .filter(|t| t.kind == TokenKind::String)?
         .text(c.src());
-    let body = text.strip_prefix('\'')?.strip_suffix('\'')?;
-    if body.contains('\\') {
+    if text.contains('\\') {
         return None;
     }
+    let value = unquote(text, '\'')?;
     c.pos += 1;
-    Some(body.replace("''", "'"))
+    Some(value)
 }
 
 /// `[IF NOT EXISTS] table (column or constraint, ...)` after `CREATE TABLE`.
@@ -240,18 +236,14 @@ fn alter_table(c: &mut Cursor) -> Option<Vec<Op>> {
     }
     c.eat_all(&["if", "exists"]);
     let table = certain_name(c)?;
-    let mut ops = Vec::new();
-    loop {
+    let ops = comma_list(c, |c| {
         let start = c.peek()?.span.start;
         let kind = alter_clause(c, &table, start)?;
-        ops.push(Op {
+        Some(Op {
             span: start..c.previous()?.span.end,
             kind,
-        });
-        if !c.eat_punct(",") {
-            break;
-        }
-    }
+        })
+    })?;
     // PostgreSQL takes a rename only on its own.
     let renames = ops.iter().any(|op| {
         matches!(
@@ -501,18 +493,22 @@ fn referential_action(c: &mut Cursor) -> bool {
 }
 
 /// `(item, ...)` with at least one item and nothing else inside.
-fn parenthesized<T>(
-    c: &mut Cursor,
-    mut item: impl FnMut(&mut Cursor) -> Option<T>,
-) -> Option<Vec<T>> {
+fn parenthesized<T>(c: &mut Cursor, item: impl FnMut(&mut Cursor) -> Option<T>) -> Option<Vec<T>> {
     if !c.eat_punct("(") {
         return None;
     }
+    let items = comma_list(c, item)?;
+    c.eat_punct(")").then_some(items)
+}
+
+/// `item, ...`: at least one item, and one after each comma (no trailing comma, unlike
+/// [`Cursor::comma_separated`]).
+fn comma_list<T>(c: &mut Cursor, mut item: impl FnMut(&mut Cursor) -> Option<T>) -> Option<Vec<T>> {
     let mut items = vec![item(c)?];
     while c.eat_punct(",") {
         items.push(item(c)?);
     }
-    c.eat_punct(")").then_some(items)
+    Some(items)
 }
 
 /// `name` or `schema.name`, each part a [`certain_ident`].
