@@ -238,3 +238,85 @@ fn a_closed_output_pipe_is_an_error_not_a_panic() {
         assert!(stderr.contains("cannot write output"), "{args:?}: {stderr}");
     }
 }
+
+/// Case 2: PostgreSQL's scanner ends a `--` comment at a lone CR as at LF, so the statement after it runs.
+#[test]
+fn a_lone_carriage_return_ends_a_line_comment() {
+    let dir = history_with(
+        "20240103000000_cr",
+        b"-- drop the legacy column\rALTER TABLE \"User\" DROP COLUMN \"id\";\r",
+    );
+    let o = lint(dir.path());
+    let found: Vec<_> = o.report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"].as_str().unwrap().contains("_cr/"))
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["line"].clone(),
+                d["column"].clone(),
+            )
+        })
+        .collect();
+    // Line 2, column 20 (`DROP COLUMN`): a lone CR is a line break for lines and columns too (as in editors).
+    assert!(
+        found.contains(&("drop-column".to_string(), 2.into(), 20.into())),
+        "{found:?}"
+    );
+    assert_drop_still_found(&o);
+}
+
+/// Case 2: in a file mixing CRLF, lone CR and LF, each break counts one line.
+#[test]
+fn lines_count_right_in_a_mixed_line_break_file() {
+    let dir = history_with(
+        "20240103000000_mixed",
+        b"SELECT 1;\r\nSELECT 2;\rSELECT 3;\n\r  ALTER TABLE \"User\" DROP COLUMN \"id\";",
+    );
+    let o = lint(dir.path());
+    let d = o.report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"].as_str().unwrap().contains("_mixed/") && d["rule"] == "drop-column")
+        .cloned()
+        .unwrap_or_else(|| panic!("{}", o.report));
+    assert_eq!(
+        (d["line"].clone(), d["column"].clone()),
+        (5.into(), 22.into()),
+        "{d}"
+    );
+}
+
+/// Case 11: 200 findings on one 1 MB line print a window of the line around each span, not the whole line each time.
+#[test]
+fn findings_on_a_long_line_print_a_window_of_it() {
+    let pad = format!("/* {} */ ", "x".repeat(5_000));
+    let line: String = (0..200)
+        .map(|i| format!("{pad}ALTER TABLE \"User\" ADD COLUMN \"c{i}\" TEXT NOT NULL;"))
+        .collect();
+    assert!(line.len() > 1_000_000);
+    let dir = history_with("20240103000000_long", line.as_bytes());
+    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        .arg(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let findings = stdout.matches("_long/migration.sql:1:").count();
+    assert!(findings >= 200, "{findings} findings");
+    assert!(
+        stdout.len() < findings * 4_000,
+        "{} bytes for {findings} findings",
+        stdout.len()
+    );
+    // The window holds the span: the 200th `ADD COLUMN` is shown with its real column number.
+    let column = line.find("ADD COLUMN \"c199\"").unwrap() + 1;
+    let last = format!("_long/migration.sql:1:{column}\n");
+    let at = stdout.find(&last).unwrap_or_else(|| panic!("no {last}"));
+    assert!(
+        stdout[at..(at + 2_000).min(stdout.len())].contains("ADD COLUMN \"c199\" TEXT NOT NULL")
+    );
+}
