@@ -320,3 +320,67 @@ fn findings_on_a_long_line_print_a_window_of_it() {
         stdout[at..(at + 2_000).min(stdout.len())].contains("ADD COLUMN \"c199\" TEXT NOT NULL")
     );
 }
+
+/// Case 1: the deep chains of the issue (each a tree as deep as the chain is long once parsed). Those within the
+/// guard are linted; longer ones are an `unparsed-statement` at their line. Either way the statement after them in
+/// the same file is still linted, and nothing crashes (a stack overflow aborted the whole run before).
+#[test]
+fn deep_operator_chains_are_linted_or_reported_unparsed_never_a_crash() {
+    let drop = "\nALTER TABLE \"User\" DROP COLUMN \"id\";\n";
+    let or_terms: Vec<String> = (0..40_000).map(|i| format!("\"id\"={i}")).collect();
+    let unions: Vec<String> = (0..100_000).map(|i| format!("SELECT {i}")).collect();
+    let shapes = [
+        // PostgreSQL 15 runs this one; 80,000 operators (`=` and `OR`) are past the guard.
+        (
+            "or",
+            format!("DELETE FROM \"User\" WHERE {};", or_terms.join(" OR ")),
+            true,
+        ),
+        ("union", format!("{};", unions.join(" UNION ALL ")), true),
+        (
+            "cast",
+            format!("SELECT 1{};", "::int".repeat(50_000)),
+            false,
+        ),
+        (
+            "concat",
+            format!("SELECT 'a'{};", " || 'a'".repeat(50_000)),
+            false,
+        ),
+        (
+            "subscript",
+            format!("SELECT x{};", "[1]".repeat(10_000)),
+            false,
+        ),
+    ];
+    for (name, chain, past_the_guard) in shapes {
+        let dir = history_with(
+            &format!("20240103000000_{name}"),
+            format!("SELECT 1;\n{chain}{drop}").as_bytes(),
+        );
+        let o = lint(dir.path());
+        assert!(matches!(o.code, 0 | 1), "{name}: {}", o.stderr);
+        let in_file: Vec<(String, u64)> = o.report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["path"].as_str().unwrap().contains(&format!("_{name}/")))
+            .map(|d| {
+                (
+                    d["rule"].as_str().unwrap().to_string(),
+                    d["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let unparsed = ("unparsed-statement".to_string(), 2);
+        assert_eq!(
+            in_file.contains(&unparsed),
+            past_the_guard,
+            "{name}: {in_file:?}"
+        );
+        assert!(
+            in_file.contains(&("drop-column".to_string(), 3)),
+            "{name}: the next statement is linted: {in_file:?}"
+        );
+    }
+}
