@@ -259,9 +259,13 @@ fn run(cli: &Cli) -> u8 {
         }
     };
     if cli.verbose && base.is_none() && database.is_none() {
+        let why = if database_url.is_some() {
+            "the database could not be read"
+        } else {
+            "no --base or --database-url given"
+        };
         eprintln!(
-            "note: edited-applied-migration, migration-out-of-order, failed-migration: no --base or \
-             --database-url given; skipped"
+            "note: edited-applied-migration, migration-out-of-order, failed-migration: {why}; skipped"
         );
     }
 

@@ -132,10 +132,7 @@ fn edited_migration_is_reported_with_both_checksums() {
         message.contains(&checksum_hex(edited.as_bytes())),
         "{message}"
     );
-    assert!(
-        message.contains("database postgresql://postgres@127.0.0.1"),
-        "{message}"
-    );
+    assert!(message.contains("(database 127.0.0.1:"), "{message}");
     assert_eq!(code, 1);
 }
 
@@ -294,7 +291,7 @@ fn url_from_database_url_and_password_never_printed() {
     assert_eq!(code, 1);
     let all = format!("{json}{stderr}");
     assert!(!all.contains(password), "{all}");
-    assert!(all.contains(":***@"), "{all}");
+    assert!(all.contains("database 127.0.0.1:"), "{all}");
 
     let bad = pg.url_with_password(&role, "wrong-Pa55", &db);
     let (code, _, stderr) = lint(dir.path(), &["--database-url", &bad], &[]);

@@ -384,3 +384,74 @@ fn deep_operator_chains_are_linted_or_reported_unparsed_never_a_crash() {
         );
     }
 }
+
+/// Case 8: no message prints a URL's password, query string or user: host, port and database at most. The URLs are
+/// the (a Prisma Accelerate URL whose api_key is the secret, a malformed one missing its `:`) and one whose
+/// server refuses the connection (port 1 on this machine).
+#[test]
+fn database_url_secrets_are_never_printed() {
+    let dir = history_with("20240103000000_ok", b"SELECT 1;\n");
+    let urls = [
+        "prisma+postgres://accelerate.prisma-data.net/?api_key=SECRETKEY",
+        "postgresql//admin:SECRETPW@db.internal/app",
+        "postgresql://admin:SECRETPW@127.0.0.1:1/app?password=SECRETQS&api_key=SECRETKEY",
+        "postgresql://admin:SECRETPW@db.internal/SECRET?sslmode=SECRETMODE",
+        "postgresql://admin:SECRET/PW@127.0.0.1:1/app",
+        "postgres://127.0.0.1:1/app?options=-c%20SECRETOPT",
+    ];
+    for url in urls {
+        for format in ["human", "json", "github"] {
+            let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+                .args(["--format", format, "--database-url", url])
+                .arg(dir.path())
+                .env("NO_COLOR", "1")
+                .output()
+                .unwrap();
+            let all = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(out.status.code(), Some(2), "{url}: {all}");
+            for secret in ["SECRET", "admin"] {
+                assert!(
+                    !all.contains(secret),
+                    "{url} ({format}) printed {secret}: {all}"
+                );
+            }
+            if url.contains("127.0.0.1") {
+                assert!(
+                    all.contains("127.0.0.1:1/app"),
+                    "{url}: names host, port, database: {all}"
+                );
+            }
+        }
+    }
+}
+
+/// Also: after a failed database connection, `--verbose` says the checks were skipped because the database could
+/// not be read, not that no `--database-url` was given.
+#[test]
+fn verbose_after_a_failed_connection_names_the_failure() {
+    let dir = history_with("20240103000000_ok", b"SELECT 1;\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        .args([
+            "--verbose",
+            "--database-url",
+            "postgresql://127.0.0.1:1/app",
+        ])
+        .arg(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        !stderr.contains("no --base or --database-url given"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the database could not be read"),
+        "{stderr}"
+    );
+}

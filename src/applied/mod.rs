@@ -153,7 +153,7 @@ pub fn read_database(
         ));
     }
     let rows = database::read_applied(&url)?;
-    Ok(Some((database::redact_url(&url), rows)))
+    Ok(Some((database::describe_url(&url), rows)))
 }
 
 /// An empty placeholder for each applied migration with no file on disk, so findings about it have a path (where the
