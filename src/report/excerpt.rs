@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use codespan_reporting::files::{Error, Files};
 
-use crate::source::{floor_char_boundary, SourceFile};
+use crate::syntax::source::{floor_char_boundary, SourceFile};
 
 /// Lines up to this many bytes (longer than any in the corpus) are shown whole; a longer one is cut to this many
 /// bytes around the span.
