@@ -455,3 +455,22 @@ fn verbose_after_a_failed_connection_names_the_failure() {
         "{stderr}"
     );
 }
+
+/// Case 13: `--write-baseline` after an input error (here a file that is not UTF-8, which root cannot read past
+/// either) exits 2 and says the baseline is incomplete: a baseline missing that file's findings would hide them.
+#[test]
+fn write_baseline_after_an_input_error_exits_2_and_says_it_is_incomplete() {
+    let dir = history_with("20240103000000_binary", b"SELECT 1;\n\xff\xfe\n");
+    let baseline = dir.path().join("baseline.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        .arg("--write-baseline")
+        .arg(&baseline)
+        .arg(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not valid UTF-8"), "{stderr}");
+    assert!(stderr.contains("baseline is incomplete"), "{stderr}");
+}

@@ -333,6 +333,17 @@ fn run(cli: &Cli) -> u8 {
     }
     if let Some(path) = &cli.write_baseline {
         return match baseline::write(path, &diagnostics, &files) {
+            Ok(n) if !input_errors.is_empty() => {
+                // The files behind the errors were not (fully) linted: their findings are missing from it.
+                eprintln!(
+                    "error: wrote {n} accepted findings to {}, but the baseline is incomplete: fix the {} input \
+                     error{} above and write it again",
+                    display_path(path),
+                    input_errors.len(),
+                    if input_errors.len() == 1 { "" } else { "s" }
+                );
+                2
+            }
             Ok(n) => {
                 eprintln!("wrote {n} accepted findings to {}", display_path(path));
                 0
