@@ -474,3 +474,52 @@ fn write_baseline_after_an_input_error_exits_2_and_says_it_is_incomplete() {
     assert!(stderr.contains("not valid UTF-8"), "{stderr}");
     assert!(stderr.contains("baseline is incomplete"), "{stderr}");
 }
+
+/// Case 10: a 5.6 MB `INSERT ... VALUES` is lowered from its tokens, not parsed into a tree hundreds of times its
+/// size. Peak memory (the high-water mark Linux keeps for the process, read while it runs) was 440 MB in a debug
+/// build; the bound allows the tokens the splitter keeps (24 bytes each, about 15 times the text).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_large_insert_is_not_parsed_into_a_tree() {
+    let rows: Vec<String> = (0..130_000)
+        .map(|i| format!("('id-{i}', 'value {i}', {i}, now())"))
+        .collect();
+    let sql = format!(
+        "CREATE TABLE \"Big\" (\"id\" TEXT, \"v\" TEXT, \"n\" INTEGER, \"t\" TIMESTAMPTZ);\n\
+         INSERT INTO \"Big\" VALUES {};\nUPDATE \"Big\" SET \"v\" = 'x';\n",
+        rows.join(", ")
+    );
+    let size = sql.len();
+    let dir = history_with("20240103000000_big", sql.as_bytes());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        .args(["--format", "json"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    while child.try_wait().unwrap().is_none() {
+        let status = fs::read_to_string(&status_path).unwrap_or_default();
+        if let Some(kb) = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            peak_kb = peak_kb.max(kb);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let out = child.wait_with_output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["summary"]["statements"], 5,
+        "all three statements are linted"
+    );
+    assert_eq!(report["summary"]["unparsed"], 0);
+    assert!(peak_kb > 0, "no reading of the process's memory");
+    assert!(
+        peak_kb * 1024 < 30 * size as u64,
+        "peak {peak_kb} kB for a file of {size} bytes"
+    );
+}
