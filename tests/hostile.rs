@@ -523,3 +523,104 @@ fn a_large_insert_is_not_parsed_into_a_tree() {
         "peak {peak_kb} kB for a file of {size} bytes"
     );
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "core.quotePath=true",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Case 5: migrations whose names git quotes in its plain output (`"`, tab, newline, non-ASCII) are found by
+/// `--changed-since` (committed since the ref, and untracked) and by `--base` (read at the ref).
+#[cfg(unix)]
+#[test]
+fn git_paths_with_odd_characters_are_not_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let migrations = root.join("prisma/migrations");
+    let write = |name: &str, sql: &str| {
+        fs::create_dir_all(migrations.join(name)).unwrap();
+        fs::write(migrations.join(name).join("migration.sql"), sql).unwrap();
+    };
+    write(
+        "20240101000000_init",
+        "CREATE TABLE \"User\" (\"id\" TEXT, \"a\" TEXT, \"b\" TEXT, \"c\" TEXT);\n",
+    );
+    git(root, &["init", "-q"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "init"]);
+    // Applied at the base ref, then edited: --base must read it despite its name.
+    write("20240102000000_quote\"d", "SELECT 1;\n");
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "quoted"]);
+    git(root, &["tag", "base"]);
+    write("20240102000000_quote\"d", "SELECT 2;\n");
+    write(
+        "20240103000000_tab\there",
+        "ALTER TABLE \"User\" DROP COLUMN \"a\";\n",
+    );
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "tab"]);
+    write(
+        "20240104000000_new\nline",
+        "ALTER TABLE \"User\" DROP COLUMN \"b\";\n",
+    );
+    write(
+        "20240105000000_caf\u{e9}",
+        "ALTER TABLE \"User\" DROP COLUMN \"c\";\n",
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        .args([
+            "--format",
+            "json",
+            "--changed-since",
+            "base",
+            "--base",
+            "base",
+        ])
+        .arg(&migrations)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let found: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for (rule, folder) in [
+        ("edited-applied-migration", "_quote\"d/"),
+        ("drop-column", "_tab\there/"),
+        ("drop-column", "_new\nline/"),
+        ("drop-column", "_caf\u{e9}/"),
+    ] {
+        assert!(
+            found.iter().any(|(r, p)| r == rule && p.contains(folder)),
+            "{rule} in {folder:?}: {found:?} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

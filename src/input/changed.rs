@@ -46,6 +46,8 @@ pub fn changed_files(dir: &Path, git_ref: &str) -> Result<HashSet<PathBuf>, Stri
         &[
             "diff",
             "--name-only",
+            // NUL-separated and unquoted: plain output quotes names holding `"`, a tab, a newline or non-ASCII.
+            "-z",
             "--no-renames",
             "--diff-filter=d",
             &base,
@@ -58,6 +60,7 @@ pub fn changed_files(dir: &Path, git_ref: &str) -> Result<HashSet<PathBuf>, Stri
         dir,
         &[
             "ls-files",
+            "-z",
             "--others",
             "--exclude-standard",
             "--full-name",
@@ -67,14 +70,15 @@ pub fn changed_files(dir: &Path, git_ref: &str) -> Result<HashSet<PathBuf>, Stri
     )
     .map_err(|e| format!("{shown}: {e}"))?;
     Ok(tracked
-        .lines()
-        .chain(untracked.lines())
+        .split('\0')
+        .chain(untracked.split('\0'))
         .filter(|l| !l.is_empty())
         .filter_map(|relative| top.join(relative).canonicalize().ok())
         .collect())
 }
 
-/// Runs git in `dir`; its trimmed stdout, or its stderr as the error.
+/// Runs git in `dir`; its stdout (trimmed unless NUL-separated: a name may end in a space), or its stderr as the
+/// error.
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     let output = Command::new("git")
         .arg("-C")
@@ -89,7 +93,12 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
             _ => format!("cannot run git: {e}"),
         })?;
     if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        Ok(if args.contains(&"-z") {
+            stdout.into_owned()
+        } else {
+            stdout.trim().to_string()
+        })
     } else {
         let stderr = String::from_utf8_lossy(&output.stderr).trim().to_string();
         Err(format!("git {}: {}", args.join(" "), stderr))
