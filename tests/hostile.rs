@@ -624,3 +624,31 @@ fn git_paths_with_odd_characters_are_not_lost() {
         );
     }
 }
+
+/// Also: text from the file system (here a folder name holding `\n::error::`) never starts a line of its own on
+/// stdout or stderr, in any format: GitHub Actions runs every such line as a workflow command.
+#[cfg(unix)]
+#[test]
+fn names_cannot_inject_workflow_commands() {
+    let dir = history_with("20240103000000_x\n::error::injected", b"SELECT 1;\n\xff\n");
+    for format in ["human", "json", "github", "sarif", "gitlab"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+            .args(["--format", format, "--statistics"])
+            .arg(dir.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(2), "{all}");
+        assert!(all.contains("injected"), "the folder is named: {all}");
+        assert!(
+            !all.lines()
+                .any(|l| l.trim_start().starts_with("::error::injected")),
+            "{format}: {all}"
+        );
+    }
+}

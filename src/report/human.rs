@@ -6,7 +6,7 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::term::{self, termcolor};
 
 use super::excerpt::Excerpt;
-use super::Report;
+use super::{escape_controls, Report};
 use crate::fix::{EditAction, Placement, Suggestion};
 use crate::rules::diagnostic::Severity;
 
@@ -31,15 +31,20 @@ pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
             Severity::Info => CsDiagnostic::note(),
         };
         let mut notes = Vec::new();
-        let mut diagnostic = base.with_code(d.rule).with_message(&d.message);
+        let mut diagnostic = base
+            .with_code(d.rule)
+            .with_message(escape_controls(&d.message));
         if file.missing {
             // Nothing on disk to show a snippet of: name the path instead.
-            notes.push(format!("at {} (not on disk)", file.display));
+            notes.push(format!(
+                "at {} (not on disk)",
+                escape_controls(&file.display)
+            ));
         } else {
             diagnostic = diagnostic.with_labels(vec![Label::primary((), excerpt.label())]);
         }
         if let Some(help) = &d.help {
-            notes.push(format!("help: {help}"));
+            notes.push(format!("help: {}", escape_controls(help)));
         }
         if let Some(suggestion) = d.suggestion.as_ref().filter(|_| report.suggestions) {
             notes.push(render_suggestion(suggestion, "suggested fix"));
