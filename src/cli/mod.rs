@@ -314,7 +314,7 @@ fn run(cli: &Cli) -> u8 {
     diagnostics.reserve(linted().map(|(_, _, r)| r.diagnostics.len()).sum());
     for (outcome, _) in outcomes {
         for note in &outcome.notes {
-            eprintln!("note: {}", escape_controls(&note));
+            eprintln!("note: {}", escape_controls(note));
         }
         input_errors.extend(outcome.errors);
         let Some((sources, report, result)) = outcome.linted else {
