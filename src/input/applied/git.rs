@@ -37,7 +37,7 @@ pub fn migrations_at(root: &Path, git_ref: &str) -> Result<Vec<(String, String)>
         Ok(_) => {}
         Err(e) if e == GIT_MISSING => return Err(e),
         // Before the first commit (a pre-commit hook's `--base HEAD`) nothing is applied.
-        Err(_) if git_ref == "HEAD" && crate::git::head_is_unborn(Path::new(&top)) => {
+        Err(_) if git_ref == "HEAD" && crate::input::changed::head_is_unborn(Path::new(&top)) => {
             return Ok(Vec::new())
         }
         Err(_) => return Err(format!("unknown git ref `{git_ref}` (in {top})")),
