@@ -3,7 +3,7 @@
 use super::shared::table_rename_pairs;
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::{ObjName, OpKind};
+use crate::ops::{ObjName, Op, OpKind};
 use crate::suggestion::{Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT};
 
 pub const RULE: Rule = Rule {
@@ -26,6 +26,11 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         if renames.iter().any(|p| std::ptr::eq(p.dropped, replayed)) {
             continue;
         }
+        // `DROP TABLE IF EXISTS` of a table no migration made: nothing of the history is lost (at most a table made
+        // outside it, which the statement itself expects may not be there).
+        if ctx.catalog_before.table(table).is_none() && if_exists(ctx, replayed.op) {
+            continue;
+        }
         out.push(ctx.finding(
             replayed.op,
             format!(
@@ -41,6 +46,18 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         )
         .with_suggestion(|| suggest(table)));
     }
+}
+
+fn if_exists(ctx: &MigrationContext, op: &Op) -> bool {
+    let src = &ctx.file.text;
+    ctx.statements
+        .iter()
+        .find(|s| s.span.start <= op.span.start && op.span.start < s.span.end)
+        .is_some_and(|s| {
+            s.tokens
+                .windows(2)
+                .any(|w| w[0].text(src).eq_ignore_ascii_case("if") && w[1].text(src).eq_ignore_ascii_case("exists"))
+        })
 }
 
 /// Expand and contract: hide the model (`@@ignore`) and deploy; drop the table in a later release.
