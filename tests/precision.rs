@@ -187,6 +187,15 @@ fn drop_table_if_exists_of_a_table_no_migration_made_is_not_an_error() {
     assert!(!has(sql, "drop-table"), "{:?}", rules(sql));
     // IF EXISTS on a table the history did create is still a loss.
     assert!(has("DROP TABLE IF EXISTS \"User\";\n", "drop-table"));
+    // The same for columns.
+    assert!(!has(
+        "ALTER TABLE \"Account\" DROP COLUMN IF EXISTS \"never_added\";\n",
+        "drop-column"
+    ));
+    assert!(has(
+        "ALTER TABLE \"Account\" DROP COLUMN IF EXISTS \"about\";\n",
+        "drop-column"
+    ));
 }
 
 // not-null-without-default: an emptied table has no row to fail on.

@@ -411,6 +411,49 @@ fn lower_other_tokens(src: &str, tokens: &[Token], span: &Range<usize>) -> Vec<O
                 .collect();
         }
     }
+    // DROP TRIGGER [IF EXISTS] name ON table: ACCESS EXCLUSIVE on the table (checked on PostgreSQL 15).
+    let mut trigger = Cursor::new(src, tokens);
+    if trigger.eat_all(&["drop", "trigger"]) {
+        while trigger.peek().is_some() && !trigger.eat("on") {
+            trigger.pos += 1;
+        }
+        if let Some(table) = trigger.name() {
+            return op(OpKind::OtherTableChange {
+                table,
+                what: "DROP TRIGGER".into(),
+            });
+        }
+    }
+    // LOCK [TABLE] [ONLY] name [, ...] [IN mode MODE] [NOWAIT]: the mode is ACCESS EXCLUSIVE unless named.
+    let mut lock = Cursor::new(src, tokens);
+    if lock.eat("lock") {
+        lock.eat("table");
+        lock.eat("only");
+        let tables = lock.names();
+        let mode = if lock.eat("in") {
+            let mut words = Vec::new();
+            while let Some(t) = lock.peek() {
+                if t.is_word(src, "mode") {
+                    break;
+                }
+                words.push(t.text(src).to_ascii_uppercase());
+                lock.pos += 1;
+            }
+            words.join(" ")
+        } else {
+            "ACCESS EXCLUSIVE".to_string()
+        };
+        return tables
+            .into_iter()
+            .map(|table| Op {
+                span: span.clone(),
+                kind: OpKind::OtherTableChange {
+                    table,
+                    what: format!("LOCK {mode}"),
+                },
+            })
+            .collect();
+    }
     // ALTER / DROP POLICY name ON table.
     let mut policy = Cursor::new(src, tokens);
     if policy.eat_all(&["alter", "policy"]) || policy.eat_all(&["drop", "policy"]) {

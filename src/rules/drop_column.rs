@@ -1,6 +1,6 @@
 //! Dropping a column that running application instances still read.
 
-use super::shared::{column_rename_pairs, copied_into, shadow_swaps};
+use super::shared::{column_rename_pairs, copied_into, if_exists, shadow_swaps};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::catalog::Column;
@@ -32,6 +32,10 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             continue;
         }
         let before = ctx.catalog_before.table(table).and_then(|t| t.column(column));
+        // `DROP COLUMN IF EXISTS` of a column no migration made loses nothing of the history.
+        if before.is_none() && if_exists(ctx, replayed.op) {
+            continue;
+        }
         let col = display_ident(column);
         let data = match copied_into(ctx, table, column) {
             Some(copy) => format!(

@@ -1,9 +1,9 @@
 //! Dropping a table that running application instances still use.
 
-use super::shared::table_rename_pairs;
+use super::shared::{if_exists, table_rename_pairs};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::diagnostic::{Finding, Severity};
-use crate::ops::{ObjName, Op, OpKind};
+use crate::ops::{ObjName, OpKind};
 use crate::suggestion::{Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT};
 
 pub const RULE: Rule = Rule {
@@ -46,18 +46,6 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         )
         .with_suggestion(|| suggest(table)));
     }
-}
-
-fn if_exists(ctx: &MigrationContext, op: &Op) -> bool {
-    let src = &ctx.file.text;
-    ctx.statements
-        .iter()
-        .find(|s| s.span.start <= op.span.start && op.span.start < s.span.end)
-        .is_some_and(|s| {
-            s.tokens
-                .windows(2)
-                .any(|w| w[0].text(src).eq_ignore_ascii_case("if") && w[1].text(src).eq_ignore_ascii_case("exists"))
-        })
 }
 
 /// Expand and contract: hide the model (`@@ignore`) and deploy; drop the table in a later release.

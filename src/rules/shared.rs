@@ -3,7 +3,7 @@
 use super::{MigrationContext, OpContext, ReplayedOp};
 use crate::diagnostic::Finding;
 use crate::ops::{quote_ident, SqlType};
-use crate::ops::{DmlKind, ObjName, OpKind};
+use crate::ops::{DmlKind, ObjName, Op, OpKind};
 use crate::split::ident_value;
 use crate::suggestion::{locked, Placement, SchemaIntent, Suggestion};
 
@@ -158,8 +158,8 @@ fn same_word(a: &str, b: &str) -> bool {
 }
 
 /// Names one could be renamed to from the other: a letter or two apart (`skipConversations`, `skipConversation`), or
-/// every word of one found in the other (`profileBio`, `bio`). A name that gains or loses `Id` now holds a reference,
-/// not the same value.
+/// every word of one found in the other (`profileBio`, `bio`; not for references, `...Id`). A name that gains or
+/// loses `Id` now holds a reference, not the same value.
 fn related_names(a: &str, b: &str) -> bool {
     let (wa, wb) = (words(a), words(b));
     if wa.iter().any(|w| w == "id") != wb.iter().any(|w| w == "id") {
@@ -170,6 +170,10 @@ fn related_names(a: &str, b: &str) -> bool {
     let distance = edit_distance(&na, &nb);
     if (distance <= 1 && shorter >= 4) || (distance <= 2 && shorter >= 8) {
         return true;
+    }
+    // A reference that loses or gains a word (`eventLogId`, `eventId`) points somewhere else more often than not.
+    if wa.iter().any(|w| w == "id") {
+        return false;
     }
     let (small, large) = if wa.len() <= wb.len() {
         (&wa, &wb)
@@ -267,12 +271,25 @@ pub fn shadow_swaps<'a>(ctx: &'a MigrationContext<'a>) -> Vec<ShadowSwap<'a>> {
             _ => None,
         });
         if let (true, Some(added)) = (renamed_back, added) {
+            // The type the column ends with, when the migration converts the renamed column once more.
+            let last_type = ctx.ops[d + 1..]
+                .iter()
+                .rev()
+                .find_map(|r| match &r.op.kind {
+                    OpKind::AlterColumnType {
+                        table: t,
+                        column: c,
+                        new_type,
+                        ..
+                    } if t == table && c == column => Some(new_type),
+                    _ => None,
+                });
             swaps.push(ShadowSwap {
                 table,
                 column,
                 dropped,
                 old_type: old.ty.clone(),
-                new_type: added.ty.clone(),
+                new_type: last_type.unwrap_or(&added.ty).clone(),
             });
         }
     }
@@ -312,6 +329,20 @@ pub fn table_rename_pairs<'a>(ctx: &'a MigrationContext<'a>) -> Vec<TableRenameP
         }
     }
     pairs
+}
+
+/// The operation's statement says `IF EXISTS`: it expects the object may be missing.
+pub fn if_exists(ctx: &MigrationContext, op: &Op) -> bool {
+    let src = &ctx.file.text;
+    ctx.statements
+        .iter()
+        .find(|s| s.span.start <= op.span.start && op.span.start < s.span.end)
+        .is_some_and(|s| {
+            s.tokens.windows(2).any(|w| {
+                w[0].text(src).eq_ignore_ascii_case("if")
+                    && w[1].text(src).eq_ignore_ascii_case("exists")
+            })
+        })
 }
 
 /// The column types an operation declares: every column of CREATE TABLE, an added column, a new column type.
