@@ -370,3 +370,28 @@ fn a_lone_vacuum_full_is_not_told_to_add_a_set_statement() {
     assert!(!f.help.contains("start the migration with"), "{}", f.help);
     assert!(f.help.contains("ALTER ROLE"), "{}", f.help);
 }
+
+// `migrate-lint init`: the opt-in style rules are off until configured, and the template says so.
+
+#[test]
+fn init_lists_opt_in_rules_as_off() {
+    let template = migrate_lint::commands::init_template(std::path::Path::new("/nonexistent"));
+    for rule in migrate_lint::rules::RULES {
+        let line = template
+            .lines()
+            .find(|l| l.starts_with(&format!("# {} = ", rule.id)))
+            .unwrap_or_else(|| panic!("no line for {}", rule.id));
+        if rule.enabled_by_default {
+            assert!(
+                line.contains(&format!("\"{}\"", rule.default_severity.as_str())),
+                "{line}"
+            );
+        } else {
+            assert!(line.contains("\"off\""), "{line}");
+            assert!(
+                line.contains(&format!("\"{}\"", rule.default_severity.as_str())),
+                "says how to enable: {line}"
+            );
+        }
+    }
+}
