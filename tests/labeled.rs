@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use migrate_lint::diagnostic::Severity;
-use migrate_lint::lint::lint_history;
+use migrate_lint::engine::lint::lint_history;
+use migrate_lint::rules::diagnostic::Severity;
+use migrate_lint::rules::settings::Settings;
 use migrate_lint::rules::{find, RULES};
-use migrate_lint::settings::Settings;
-use migrate_lint::source::SourceFile;
+use migrate_lint::syntax::source::SourceFile;
 
 struct Row {
     truly: bool,

@@ -2,10 +2,10 @@
 //! pair: the "good" migration is one a rule used to flag although PostgreSQL 15 (or Prisma) shows no harm. Facts that
 //! needed a server were checked on PostgreSQL 15.18 (initdb/pg_ctl in /tmp, `psql -f`), as each test says.
 
-use migrate_lint::diagnostic::Severity;
-use migrate_lint::lint::lint_history;
-use migrate_lint::settings::Settings;
-use migrate_lint::source::SourceFile;
+use migrate_lint::engine::lint::lint_history;
+use migrate_lint::rules::diagnostic::Severity;
+use migrate_lint::rules::settings::Settings;
+use migrate_lint::syntax::source::SourceFile;
 
 /// An existing table with rows, as Prisma writes it.
 const SETUP: &str = r#"CREATE TABLE "Account" ("id" TEXT NOT NULL, "about" TEXT, "reason" TEXT, "userId" TEXT NOT NULL, "prompt" TEXT NOT NULL, "address" CIDR, "at" TIMESTAMP(3), "slot" TIME(3), "gap" INTERVAL(3), "email" VARCHAR(100), CONSTRAINT "Account_pkey" PRIMARY KEY ("id"));
@@ -375,7 +375,7 @@ fn a_lone_vacuum_full_is_not_told_to_add_a_set_statement() {
 
 #[test]
 fn init_lists_opt_in_rules_as_off() {
-    let template = migrate_lint::commands::init_template(std::path::Path::new("/nonexistent"));
+    let template = migrate_lint::cli::commands::init_template(std::path::Path::new("/nonexistent"));
     for rule in migrate_lint::rules::RULES {
         let line = template
             .lines()

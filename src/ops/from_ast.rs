@@ -14,10 +14,11 @@ use super::from_tokens::{
     alter_table_clauses, clause_words, create_table_items, lower_simple, lower_tokens,
 };
 use super::{
-    ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexSpec, ObjName, Op, OpKind, SqlType,
+    ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexKey, IndexSpec, ObjName, Op, OpKind,
+    SqlType,
 };
-use crate::parse::ParsedStatement;
-use crate::split::{ident_value, Token};
+use crate::syntax::parse::ParsedStatement;
+use crate::syntax::split::{ident_value, Token};
 
 /// The operations one statement performs, in order.
 pub fn lower_statement(src: &str, stmt: &ParsedStatement) -> Vec<Op> {
@@ -122,6 +123,11 @@ fn lower_ast(src: &str, stmt: &ParsedStatement, ast: &ast::Statement) -> Vec<Op>
                 columns,
                 unique: ci.unique,
                 concurrently: ci.concurrently,
+                method: ci
+                    .using
+                    .as_ref()
+                    .map(|m| m.to_string().to_ascii_lowercase()),
+                keys: index_keys(&ci.columns),
             }))
         }
         ast::Statement::Drop {
@@ -355,6 +361,8 @@ fn column_spec(c: &ast::ColumnDef, span: Range<usize>) -> ColumnSpec {
                 columns: vec![name.clone()],
                 ref_table: obj_name(&fk.foreign_table),
                 ref_columns: fk.referred_columns.iter().map(ident).collect(),
+                on_delete: fk.on_delete.map(|a| a.to_string()),
+                on_update: fk.on_update.map(|a| a.to_string()),
             }),
             ColumnOption::Check(check) => constrain(ConstraintKind::Check {
                 expr: check.expr.to_string(),
@@ -410,6 +418,8 @@ fn table_constraint(tc: &TableConstraint, span: Range<usize>) -> Option<Constrai
                 columns: fk.columns.iter().map(ident).collect(),
                 ref_table: obj_name(&fk.foreign_table),
                 ref_columns: fk.referred_columns.iter().map(ident).collect(),
+                on_delete: fk.on_delete.map(|a| a.to_string()),
+                on_update: fk.on_update.map(|a| a.to_string()),
             },
         ),
         TableConstraint::Check(c) => (
@@ -424,7 +434,21 @@ fn table_constraint(tc: &TableConstraint, span: Range<usize>) -> Option<Constrai
     Some(Constraint { name, kind, span })
 }
 
-/// PostgreSQL folds unquoted identifiers to lower case.
+/// The sort order and operator class of each key; empty when every key is plain ascending.
+fn index_keys(columns: &[ast::IndexColumn]) -> Vec<IndexKey> {
+    let keys: Vec<IndexKey> = columns
+        .iter()
+        .map(|c| IndexKey {
+            descending: matches!(c.column.options.sort, Some(ast::OrderBySort::Desc)),
+            opclass: c.operator_class.as_ref().map(|n| obj_name(n).name),
+        })
+        .collect();
+    if keys.iter().all(|k| *k == IndexKey::default()) {
+        return Vec::new();
+    }
+    keys
+}
+
 /// `WHERE key IS NOT NULL [AND ...]` on key columns only: a lookup by key never matches the rows it leaves out, so
 /// the index serves every key lookup (and uniqueness) like a complete one.
 fn keys_not_null(predicate: &Expr, columns: &[Option<String>]) -> bool {
@@ -442,6 +466,7 @@ fn keys_not_null(predicate: &Expr, columns: &[Option<String>]) -> bool {
     }
 }
 
+/// PostgreSQL folds unquoted identifiers to lower case.
 fn ident(i: &ast::Ident) -> String {
     match i.quote_style {
         Some(_) => i.value.clone(),

@@ -150,7 +150,7 @@ pub enum OpKind {
         names: Vec<ObjName>,
     },
     /// A change to a table that matters only for its lock (`CREATE TRIGGER`, `ENABLE ROW LEVEL SECURITY`,
-    /// `OWNER TO`, ...): `what` is the clause's leading words, upper-cased, for rules/locks.rs to map to a lock mode.
+    /// `OWNER TO`, ...): `what` is the clause's leading words, upper-cased, for pg/locks.rs to map to a lock mode.
     OtherTableChange {
         table: ObjName,
         what: String,
@@ -360,6 +360,12 @@ pub enum ConstraintKind {
         columns: Vec<String>,
         ref_table: ObjName,
         ref_columns: Vec<String>,
+        /// `ON DELETE` / `ON UPDATE` as written, upper case (`CASCADE`, `SET NULL`, ...); None is PostgreSQL's
+        /// `NO ACTION`. The schema-drift check compares them with Prisma's.
+        #[serde(default)]
+        on_delete: Option<String>,
+        #[serde(default)]
+        on_update: Option<String>,
     },
     Check {
         expr: String,
@@ -377,6 +383,18 @@ pub struct IndexSpec {
     /// Has a WHERE that leaves out rows a key lookup can match (`WHERE key IS NOT NULL` does not).
     pub partial: bool,
     pub concurrently: bool,
+    /// `USING method`, lower case, when written.
+    pub method: Option<String>,
+    /// Per key, in order: its sort order and operator class (empty when every key is plain ascending).
+    pub keys: Vec<IndexKey>,
+}
+
+/// How one index key is sorted and compared, as far as Prisma's `@@index` can say it (`sort:`, `ops:`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexKey {
+    pub descending: bool,
+    /// Operator class, lower case unless quoted (`text_pattern_ops`).
+    pub opclass: Option<String>,
 }
 
 #[cfg(test)]

@@ -2,12 +2,13 @@
 
 use std::collections::HashMap;
 
-use super::locks::{is_binary_coercible, LockMode};
 use super::shared::shadow_swaps;
 use super::{Category, Check, MigrationContext, ReplayedOp, Rule};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::{batch_key, batched_update, locked, Placement, Suggestion};
 use crate::ops::{display_ident, quote_ident, ObjName, OpKind};
-use crate::suggestion::{batch_key, batched_update, locked, Placement, Suggestion};
+use crate::pg::locks::LockMode;
+use crate::pg::types::is_binary_coercible;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "change-column-type",
@@ -33,7 +34,10 @@ struct EnumSwap {
 fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
     let swaps = enum_swaps(ctx);
     // Per swap: the converted columns of existing tables, and the first such conversion.
-    let mut swap_columns: Vec<(Vec<String>, Vec<String>, Option<&ReplayedOp>)> = swaps.iter().map(|_| (Vec::new(), Vec::new(), None)).collect();
+    let mut swap_columns: Vec<(Vec<String>, Vec<String>, Option<&ReplayedOp>)> = swaps
+        .iter()
+        .map(|_| (Vec::new(), Vec::new(), None))
+        .collect();
     let mut types: HashMap<(String, String), String> = HashMap::new();
     for (index, replayed) in ctx.ops.iter().enumerate() {
         let kind = &replayed.op.kind;
@@ -54,8 +58,8 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             });
             types.insert(key, new_type.text.clone());
             let existing = !new.has_table(table) && !replayed.only_new_objects();
-            let swap = type_name(&new_type.text)
-                .and_then(|n| swaps.iter().position(|s| s.name == n));
+            let swap =
+                type_name(&new_type.text).and_then(|n| swaps.iter().position(|s| s.name == n));
             match swap {
                 Some(i) if existing => {
                     let (columns, tables, first) = &mut swap_columns[i];
@@ -67,17 +71,31 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 }
                 Some(_) => {}
                 None if existing => {
-                    let coercible = using.as_deref().is_none_or(|u| is_plain_cast(u, column, &new_type.text))
-                        && old.as_deref().is_some_and(|o| is_binary_coercible(o, &new_type.text));
+                    let coercible = using
+                        .as_deref()
+                        .is_none_or(|u| is_plain_cast(u, column, &new_type.text))
+                        && old
+                            .as_deref()
+                            .is_some_and(|o| is_binary_coercible(o, &new_type.text));
                     if !coercible {
-                        out.push(rewrite_finding(ctx, replayed, table, column, old.as_deref(), &new_type.text));
+                        out.push(rewrite_finding(
+                            ctx,
+                            replayed,
+                            table,
+                            column,
+                            old.as_deref(),
+                            &new_type.text,
+                        ));
                     }
                 }
                 None => {}
             }
         }
     }
-    for swap in shadow_swaps(ctx).iter().filter(|s| s.old_type != s.new_type) {
+    for swap in shadow_swaps(ctx)
+        .iter()
+        .filter(|s| s.old_type != s.new_type)
+    {
         out.push(ctx.finding(
             swap.dropped.op,
             format!(
@@ -103,7 +121,12 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         let removed = if swap.removed.is_empty() {
             "no values are removed".to_string()
         } else {
-            let values = swap.removed.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ");
+            let values = swap
+                .removed
+                .iter()
+                .map(|v| format!("'{v}'"))
+                .collect::<Vec<_>>()
+                .join(", ");
             format!(
                 "it removes {values}: the conversion fails if any row still holds one, and running clients that \
                  still write them get errors"
@@ -149,7 +172,9 @@ fn rewrite_finding(
         && new.starts_with("timestamptz")
         && ctx.settings.postgres_version >= 12;
     if time_zone {
-        help.push_str("; timestamp to timestamptz skips the rewrite only when the session TimeZone is UTC");
+        help.push_str(
+            "; timestamp to timestamptz skips the rewrite only when the session TimeZone is UTC",
+        );
     }
     ctx.finding(
         replayed.op,
@@ -214,18 +239,29 @@ fn enum_swaps(ctx: &MigrationContext) -> Vec<EnumSwap> {
 
 /// `USING "col"::type` (or `CAST(col AS type)`) to the new type itself: the same conversion as no USING at all.
 fn is_plain_cast(using: &str, column: &str, new_type: &str) -> bool {
-    let compact: String = using.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    let compact: String = using
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
     let compact = compact.trim_start_matches('(').trim_end_matches(')');
-    let ty: String = new_type.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    let ty: String = new_type
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
     let col = column.to_ascii_lowercase();
     let names = [col.clone(), format!("\"{col}\"")];
     names.iter().any(|n| {
-        let cast = compact.strip_prefix(n.as_str()).and_then(|r| r.strip_prefix("::"));
+        let cast = compact
+            .strip_prefix(n.as_str())
+            .and_then(|r| r.strip_prefix("::"));
         let call = compact
             .strip_prefix("cast(")
             .and_then(|r| r.strip_prefix(n.as_str()))
             .and_then(|r| r.strip_prefix("as"));
-        cast.or(call).is_some_and(|t| crate::ops::normalize_type(t) == crate::ops::normalize_type(&ty))
+        cast.or(call)
+            .is_some_and(|t| crate::ops::normalize_type(t) == crate::ops::normalize_type(&ty))
     })
 }
 
@@ -236,10 +272,12 @@ fn type_name(text: &str) -> Option<ObjName> {
     }
     let parts: Vec<String> = text
         .split('.')
-        .map(|p| match p.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
-            Some(q) => q.replace("\"\"", "\""),
-            None => p.to_ascii_lowercase(),
-        })
+        .map(
+            |p| match p.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
+                Some(q) => q.replace("\"\"", "\""),
+                None => p.to_ascii_lowercase(),
+            },
+        )
         .collect();
     match parts.as_slice() {
         [name] => Some(ObjName::bare(name.clone())),

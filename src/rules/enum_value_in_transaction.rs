@@ -1,12 +1,12 @@
 //! `ALTER TYPE ... ADD VALUE` where PostgreSQL refuses it, or followed by a use of the value in the same transaction.
 
-use super::locks::{split_suggestion, transactions};
-use crate::parse::Statement;
-use crate::suggestion::Suggestion;
+use super::transactions::{split_suggestion, transactions};
 use super::{Category, Check, MigrationContext, Rule};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::Suggestion;
 use crate::ops::{ObjName, OpKind};
-use crate::split::{ident_value, TokenKind};
+use crate::rules::diagnostic::{Finding, Severity};
+use crate::syntax::parse::Statement;
+use crate::syntax::split::{ident_value, TokenKind};
 
 pub const RULE: Rule = Rule {
     id: "enum-value-in-transaction",
@@ -63,21 +63,28 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                         )
                     })
                     .find_map(|op| {
-                        let statement = ctx
-                            .statements
-                            .iter()
-                            .find(|s| s.span.start <= op.span.start && op.span.start < s.span.end)?;
+                        let statement = ctx.statements.iter().find(|s| {
+                            s.span.start <= op.span.start && op.span.start < s.span.end
+                        })?;
                         let tokens = &statement.tokens;
                         let src = &ctx.file.text;
-                        let spelt = |i: usize| tokens[i].kind == TokenKind::String && tokens[i].text(src) == literal;
+                        let spelt = |i: usize| {
+                            tokens[i].kind == TokenKind::String && tokens[i].text(src) == literal
+                        };
                         // Only a value read as the enum counts: `'v'::"Kind"`, or a statement on a table with a
                         // column of the enum (a trigger's text argument that spells the value is no use of it).
                         let cast = (0..tokens.len()).any(|i| {
                             spelt(i)
                                 && tokens.get(i + 1).is_some_and(|t| t.text(src) == "::")
-                                && tokens.get(i + 2).and_then(|t| ident_value(t, src)).is_some_and(|t| t == name.name)
+                                && tokens
+                                    .get(i + 2)
+                                    .and_then(|t| ident_value(t, src))
+                                    .is_some_and(|t| t == name.name)
                         });
-                        let typed_table = op.kind.table().is_some_and(|t| has_enum_column(ctx, t, name));
+                        let typed_table = op
+                            .kind
+                            .table()
+                            .is_some_and(|t| has_enum_column(ctx, t, name));
                         ((cast || typed_table) && (0..tokens.len()).any(spelt)).then_some(op)
                     });
                 if let Some(use_op) = later {
@@ -118,8 +125,12 @@ fn has_enum_column(ctx: &MigrationContext, table: &ObjName, name: &ObjName) -> b
     before
         || ctx.ops.iter().any(|r| match &r.op.kind {
             OpKind::AddColumn { table: t, column } => t == table && is_enum(&column.ty.text),
-            OpKind::CreateTable { table: t, columns, .. } => t == table && columns.iter().any(|c| is_enum(&c.ty.text)),
-            OpKind::AlterColumnType { table: t, new_type, .. } => t == table && is_enum(&new_type.text),
+            OpKind::CreateTable {
+                table: t, columns, ..
+            } => t == table && columns.iter().any(|c| is_enum(&c.ty.text)),
+            OpKind::AlterColumnType {
+                table: t, new_type, ..
+            } => t == table && is_enum(&new_type.text),
             _ => false,
         })
 }

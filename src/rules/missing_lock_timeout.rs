@@ -1,9 +1,10 @@
 //! A migration that queues for a traffic-blocking lock with no `lock_timeout`.
 
-use super::locks::{alone_if_concurrent, split_suggestion, LockMode};
+use super::transactions::{alone_if_concurrent, split_suggestion};
 use super::{Category, Check, MigrationContext, Rule};
-use crate::diagnostic::{Finding, Severity};
 use crate::ops::{MaintenanceCommand, OpKind};
+use crate::pg::locks::LockMode;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "missing-lock-timeout",
@@ -29,7 +30,11 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             }
         }
         let locks = new.existing_locks(kind, ctx.catalog_before);
-        if let Some((mode, table)) = locks.iter().filter(|(m, _)| m.blocks_traffic()).max_by_key(|(m, _)| *m) {
+        if let Some((mode, table)) = locks
+            .iter()
+            .filter(|(m, _)| m.blocks_traffic())
+            .max_by_key(|(m, _)| *m)
+        {
             // A SELECT does not conflict with SHARE or SHARE ROW EXCLUSIVE (checked on PostgreSQL 15), only writers do.
             let waits_for = if *mode == LockMode::AccessExclusive {
                 "if any transaction holds a lock on {table} (even a long SELECT)"
@@ -37,14 +42,24 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 "if any transaction has written to {table} and not yet committed"
             }
             .replace("{table}", &table.to_string());
-            let queued = if *mode == LockMode::AccessExclusive { "every query" } else { "every write" };
+            let queued = if *mode == LockMode::AccessExclusive {
+                "every query"
+            } else {
+                "every write"
+            };
             let retry = format!(
                 "if the lock is not granted in time the migration fails: mark it with `prisma migrate resolve \
                  --rolled-back {}` and deploy again at a quieter moment (Prisma sets no lock_timeout)",
                 ctx.file.migration
             );
             // VACUUM cannot run in a transaction block, and a SET before it would make the file one.
-            let alone = matches!(kind, OpKind::Maintenance { command: MaintenanceCommand::VacuumFull, .. });
+            let alone = matches!(
+                kind,
+                OpKind::Maintenance {
+                    command: MaintenanceCommand::VacuumFull,
+                    ..
+                }
+            );
             let help = if alone {
                 format!(
                     "set the timeout on the role that runs migrations (`ALTER ROLE <role> SET lock_timeout = \
