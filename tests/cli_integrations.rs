@@ -389,22 +389,6 @@ fn pre_commit_invocation_reports_only_the_changed_file_using_its_history() {
 }
 
 #[test]
-fn pre_commit_hook_definition_matches_migration_files() {
-    let hooks =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"))
-            .unwrap();
-    for line in [
-        "- id: migrate-lint",
-        "entry: migrate-lint",
-        "language: rust",
-        "files: migration\\.sql$",
-        "pass_filenames: true",
-    ] {
-        assert!(hooks.lines().any(|l| l.trim() == line), "missing `{line}`");
-    }
-}
-
-#[test]
 fn quiet_prints_only_errors_but_counts_everything() {
     let r = run_in(&demo(), &["--quiet"]);
     assert_eq!(r.code, 1);
@@ -524,7 +508,13 @@ fn init_writes_a_commented_config_that_loads_and_refuses_to_overwrite() {
     assert_eq!(config.settings.postgres_version, 15);
     assert!(config.settings.severities.is_empty(), "defaults only");
     for rule in migrate_lint::rules::RULES {
-        let line = format!("# {} = \"{}\"", rule.id, rule.default_severity);
+        // Opt-in rules are off until configured.
+        let severity = if rule.enabled_by_default {
+            rule.default_severity.as_str()
+        } else {
+            "off"
+        };
+        let line = format!("# {} = \"{severity}\"", rule.id);
         assert!(written.contains(&line), "missing `{line}`");
     }
     // Uncommenting a rule line yields a valid override.

@@ -10,6 +10,7 @@ mod names;
 mod prisma_shapes;
 
 pub use from_ast::lower_statement;
+pub(crate) use from_ast::normalize_type;
 pub use from_tokens::{fully_recognized, lower_tokens};
 pub use names::{display_ident, quote_ident, ObjName};
 pub use prisma_shapes::lower_prisma_shape;
@@ -380,6 +381,12 @@ pub enum ConstraintKind {
         columns: Vec<String>,
         ref_table: ObjName,
         ref_columns: Vec<String>,
+        /// `ON DELETE` / `ON UPDATE` as written, upper case (`CASCADE`, `SET NULL`, ...); None is PostgreSQL's
+        /// `NO ACTION`. The schema-drift check compares them with Prisma's.
+        #[serde(default)]
+        on_delete: Option<String>,
+        #[serde(default)]
+        on_update: Option<String>,
     },
     Check {
         expr: String,
@@ -394,8 +401,21 @@ pub struct IndexSpec {
     /// Key columns in order; `None` for an expression key.
     pub columns: Vec<Option<String>>,
     pub unique: bool,
+    /// Has a WHERE that leaves out rows a key lookup can match (`WHERE key IS NOT NULL` does not).
     pub partial: bool,
     pub concurrently: bool,
+    /// `USING method`, lower case, when written.
+    pub method: Option<String>,
+    /// Per key, in order: its sort order and operator class (empty when every key is plain ascending).
+    pub keys: Vec<IndexKey>,
+}
+
+/// How one index key is sorted and compared, as far as Prisma's `@@index` can say it (`sort:`, `ops:`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexKey {
+    pub descending: bool,
+    /// Operator class, lower case unless quoted (`text_pattern_ops`).
+    pub opclass: Option<String>,
 }
 
 #[cfg(test)]

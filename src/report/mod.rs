@@ -11,7 +11,7 @@ mod sarif;
 pub use github::render_github;
 pub use gitlab::render_gitlab;
 pub use human::{render_human, render_suggestion};
-pub use json::{render_diagnostics, write_json, JsonStream};
+pub use json::write_json;
 pub use sarif::render_sarif;
 
 use sha2::{Digest, Sha256};
