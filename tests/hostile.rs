@@ -330,10 +330,17 @@ fn deep_operator_chains_are_linted_or_reported_unparsed_never_a_crash() {
     let or_terms: Vec<String> = (0..40_000).map(|i| format!("\"id\"={i}")).collect();
     let unions: Vec<String> = (0..100_000).map(|i| format!("SELECT {i}")).collect();
     let shapes = [
-        // PostgreSQL 15 runs this one; 80,000 operators (`=` and `OR`) are past the guard.
+        // PostgreSQL 15 runs this one. Its 80,000 operators (`=` and `OR`) are past the guard, but a data
+        // statement this large (630 KB) is read from its tokens, never parsed (case 10): linted, not unparsed.
         (
             "or",
             format!("DELETE FROM \"User\" WHERE {};", or_terms.join(" OR ")),
+            false,
+        ),
+        // The same chain in a query: past the guard.
+        (
+            "or_select",
+            format!("SELECT 1 WHERE {};", or_terms.join(" OR ")),
             true,
         ),
         ("union", format!("{};", unions.join(" UNION ALL ")), true),
