@@ -3,17 +3,15 @@
 
 mod support;
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::found;
 use migrate_lint::applied::checksum::checksum_hex;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use support::pg::{TestPg, PRISMA_TABLE};
+use support::run::found;
 
 const INIT: &str = "CREATE TABLE \"User\" (\"id\" SERIAL NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n";
 const POST: &str = "CREATE TABLE \"Post\" (\"id\" SERIAL NOT NULL);\n";

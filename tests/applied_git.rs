@@ -1,14 +1,14 @@
 //! `--base <git-ref>`: edited, deleted, renamed and out-of-order migrations, in throwaway git repositories, through
 //! the command line and its JSON output.
 
-mod common;
+mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::found;
 use serde_json::Value;
+use support::run::found;
 
 const INIT: &str = "CREATE TABLE \"User\" (\"id\" SERIAL NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n";
 const POST: &str = "CREATE TABLE \"Post\" (\"id\" SERIAL NOT NULL, \"title\" TEXT NOT NULL);\n\

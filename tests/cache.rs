@@ -2,14 +2,14 @@
 //! on the newest migration restores the catalog instead of reading the others, finds exactly what a run without the
 //! cache finds, and never uses a snapshot that an edit, a damaged file or a rename has made wrong.
 
-mod common;
+mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-use common::{json_run, rules_of, JsonRun};
+use support::run::{json_run, rules_of, JsonRun};
 
 fn lint(file: &Path, cache: &Path, extra: &[&str]) -> JsonRun {
     json_run(

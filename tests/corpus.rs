@@ -5,8 +5,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
-mod common;
-use common::corpus_root;
+mod support;
+use support::corpus::corpus_root;
 
 fn baseline() -> Vec<(String, u64)> {
     include_str!("corpus_unparsed.txt")

@@ -9,7 +9,7 @@ use migrate_lint::rules::{find, Category};
 use migrate_lint::settings::Settings;
 use migrate_lint::source::SourceFile;
 
-mod common;
+mod support;
 
 /// `... lock on "A" and "B" (it blocks ...)` → [`"A"`, `"B"`].
 fn locked_tables(message: &str) -> Vec<String> {
@@ -38,7 +38,7 @@ fn locked_table_names_are_read_from_messages() {
 
 #[test]
 fn no_lock_finding_on_a_table_created_earlier_in_the_same_file() {
-    let Some(root) = common::corpus_root() else {
+    let Some(root) = support::corpus::corpus_root() else {
         return;
     };
     let (histories, _) = discover_paths(std::slice::from_ref(&root));

@@ -3,12 +3,12 @@
 //! file linted alone (replaying only what matters to it) finds what the full replay finds.
 //! `fuzz/` holds the coverage-guided version of the same property for longer runs.
 
-mod common;
+mod support;
 
-use common::Lcg;
 use migrate_lint::lint::{lint_history, lint_history_replaying, Replayed};
 use migrate_lint::settings::Settings;
 use migrate_lint::source::SourceFile;
+use support::random::Lcg;
 
 const FRAGMENTS: &[&str] = &[
     "CREATE TABLE ",

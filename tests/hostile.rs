@@ -1,13 +1,13 @@
 //! Hostile input: each case gives a clear message naming the file (exit 2) or a finding, never a crash, and the
 //! other files of the history are still linted.
 
-mod common;
+mod support;
 
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::{json_run, rules_of, JsonRun};
+use support::run::{json_run, rules_of, JsonRun};
 
 fn lint(path: &Path) -> JsonRun {
     json_run(

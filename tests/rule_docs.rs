@@ -8,14 +8,14 @@ use std::sync::Arc;
 
 use migrate_lint::applied::{AppliedSet, AppliedSource, AppliedState};
 
-mod common;
+mod support;
 
-use common::{example, Example};
 use migrate_lint::diagnostic::Severity;
 use migrate_lint::lint::lint_history;
 use migrate_lint::rules::{Category, Rule, RULES};
 use migrate_lint::settings::Settings;
 use migrate_lint::source::SourceFile;
+use support::pages::{example, Example};
 
 /// Lints the example with its applied history, the default settings plus `rule` turned on (opt-in rules are off by
 /// default).

@@ -1,9 +1,8 @@
 //! Fix suggestions hold up: every suggested statement parses, and applying the suggested migrations in place of the
 //! bad one does not bring the finding back.
 
-mod common;
+mod support;
 
-use common::example;
 use migrate_lint::diagnostic::Diagnostic;
 use migrate_lint::lint::lint_history;
 use migrate_lint::ops::fully_recognized;
@@ -13,6 +12,7 @@ use migrate_lint::settings::Settings;
 use migrate_lint::source::SourceFile;
 use migrate_lint::split::split;
 use migrate_lint::suggestion::{Placement, SchemaIntent, Suggestion};
+use support::pages::example;
 
 /// Rules that cannot know a fix: everything else must ship a suggestion.
 const WITHOUT_SUGGESTION: &[&str] = &["unparsed-statement"];

@@ -7,14 +7,12 @@
 //! `pg_relation_filenode` changes; scans are `seq_scan` deltas in `pg_stat_xact_user_tables` of the migrating
 //! transaction. `CLAIMS` below is both what the tests expect and the source of the generated `rules/README.md`.
 
-mod common;
 mod support;
 
 use std::collections::BTreeMap;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{example, Example};
 use migrate_lint::diagnostic::Diagnostic;
 use migrate_lint::lint::lint_history;
 use migrate_lint::rules::{find, RULES};
@@ -22,6 +20,7 @@ use migrate_lint::settings::Settings;
 use migrate_lint::source::SourceFile;
 use migrate_lint::suggestion::{Placement, Suggestion};
 use postgres::Client;
+use support::pages::{example, Example};
 use support::pg::TestPg;
 
 /// What the table in rules/README.md says about a rule, and the test that proves it.

@@ -1,0 +1,32 @@
+//! drop-column (rules/drop-column.md): dropping a column that existed before the migration.
+
+use insta::assert_snapshot;
+
+use crate::support::case::Case;
+
+const RULE: &str = "drop-column";
+
+const USER: &str = r#"CREATE TABLE "User" ("id" TEXT NOT NULL, "nickname" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#;
+
+#[test]
+fn bad_drops_a_column_that_existed() {
+    let case = Case::new(RULE).setup(USER).migration(
+        r#"SET lock_timeout = '5s';
+ALTER TABLE "User" DROP COLUMN "nickname";
+"#,
+    );
+    assert_snapshot!(case.bad());
+}
+
+#[test]
+fn good_drops_a_column_created_in_the_same_migration() {
+    Case::new(RULE)
+        .setup(USER)
+        .migration(
+            r#"SET lock_timeout = '5s';
+CREATE TABLE "Draft" ("id" TEXT NOT NULL, "tmp" TEXT);
+ALTER TABLE "Draft" DROP COLUMN "tmp";
+"#,
+        )
+        .good();
+}
