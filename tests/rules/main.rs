@@ -21,4 +21,18 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod change_column_type;
+mod concurrently_in_transaction;
+mod constraint_not_valid;
+mod create_index_non_concurrently;
 mod drop_column;
+mod drop_index_non_concurrently;
+mod drop_table;
+mod enum_value_in_transaction;
+mod fk_without_index;
+mod not_null_without_default;
+mod primary_key_locks;
+mod rename_without_map;
+mod set_not_null;
+mod unique_constraint_locks;
+mod volatile_default;

@@ -1,6 +1,7 @@
 //! One rule's example, for `tests/rules/<rule>.rs`: the history before it, the migration under test, what is already
-//! applied and the settings; then `bad()` (every finding is this rule's; returns them rendered for the snapshot) or
-//! `good()` (none is this rule's).
+//! applied and the settings; then `bad()` (every finding is this rule's; returns them rendered for the snapshot),
+//! `good()` (none is this rule's), `clean()` (no finding of any rule) or `all_findings()` (rendered, for a case about
+//! how this rule meets others).
 //!
 //! Files are named like a Prisma history so the rendered paths are stable: each `setup` is
 //! `prisma/migrations/0_setup<n>/migration.sql` (replayed, not reported), each `migration` is `<n>_migration`
@@ -143,6 +144,16 @@ impl Case {
         assert!(
             found.iter().all(|d| d.rule != id),
             "expected no {id} finding, found:\n{}",
+            render(&files, &found)
+        );
+    }
+
+    /// No finding at all, of any rule.
+    pub fn clean(self) {
+        let (files, found) = self.lint();
+        assert!(
+            found.is_empty(),
+            "expected no finding, found:\n{}",
             render(&files, &found)
         );
     }
