@@ -21,18 +21,60 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod ban_char;
 mod change_column_type;
 mod concurrently_in_transaction;
 mod constraint_not_valid;
 mod create_index_non_concurrently;
+mod data_backfill_in_migration;
 mod drop_column;
 mod drop_index_non_concurrently;
+mod drop_schema_or_database;
 mod drop_table;
+mod edited_applied_migration;
 mod enum_value_in_transaction;
+mod failed_migration;
 mod fk_without_index;
+mod identifier_too_long;
+mod ignore_without_reason;
+mod long_lock_chain;
+mod migration_out_of_order;
+mod missing_lock_timeout;
 mod not_null_without_default;
+mod prefer_bigint;
+mod prefer_text;
+mod prefer_timestamptz;
 mod primary_key_locks;
+mod rename_enum_value;
 mod rename_without_map;
 mod set_not_null;
+mod table_rewrite_command;
+mod truncate;
 mod unique_constraint_locks;
+mod unparsed_statement;
+mod unused_ignore;
 mod volatile_default;
+
+use support::lint::RULES;
+
+/// Every registered rule has a file here, with at least one bad and one good case, whose `RULE` is that rule.
+#[test]
+fn every_rule_has_bad_and_good_examples() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
+    for rule in RULES {
+        let file = dir.join(format!("{}.rs", rule.id.replace('-', "_")));
+        let text = std::fs::read_to_string(&file)
+            .unwrap_or_else(|_| panic!("{}: no {}", rule.id, file.display()));
+        assert!(text.contains("fn bad_"), "{}: no bad case", rule.id);
+        assert!(
+            text.contains("fn good_") || text.contains("fn clean_"),
+            "{}: no good case",
+            rule.id
+        );
+        assert!(
+            text.contains(&format!("const RULE: &str = \"{}\";", rule.id)),
+            "{}: RULE names another rule",
+            rule.id
+        );
+    }
+}
