@@ -6,7 +6,7 @@
 //! - [`run`]: the built binary, as a user runs it.
 //! - [`pages`]: the examples on the rule pages `rules/<id>.md`.
 //! - [`files`], [`corpus`], [`random`]: temporary projects, the shared corpus, a seeded generator.
-//! - [`pg`]: throwaway PostgreSQL servers.
+//! - [`pg`]: throwaway PostgreSQL servers; [`prisma`]: the real Prisma CLI.
 
 // Each test binary uses a different part of the support code.
 #![allow(dead_code, unused_imports)]
@@ -17,5 +17,6 @@ pub mod files;
 pub mod lint;
 pub mod pages;
 pub mod pg;
+pub mod prisma;
 pub mod random;
 pub mod run;
