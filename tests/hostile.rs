@@ -5,13 +5,12 @@ mod support;
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use support::run::{json_run, rules_of, JsonRun};
 
 fn lint(path: &Path) -> JsonRun {
     json_run(
-        Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        support::run::command()
             .args(["--format", "json"])
             .arg(path)
             .env("NO_COLOR", "1"),
@@ -226,7 +225,7 @@ fn a_closed_output_pipe_is_an_error_not_a_panic() {
         // A pipe whose reading end is already closed: the first write fails, whatever its size.
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
-        let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        let out = support::run::command()
             .args(&args)
             .env("NO_COLOR", "1")
             .stdout(writer)

@@ -27,7 +27,7 @@ const NOTES_ONLY: &[&str] = &[
 
 /// Rules about the applied history: their findings need an applied set, and their fix restores a file or runs
 /// `prisma migrate resolve` rather than rewriting SQL, so their notes-only suggestions are checked in
-/// tests/applied_git.rs and tests/applied_db.rs.
+/// tests/applied_git.rs and tests/applied_database.rs.
 const APPLIED_HISTORY_RULES: &[&str] = &[
     "edited-applied-migration",
     "migration-out-of-order",

@@ -36,12 +36,12 @@ fn bad_prisma_before_7_4_runs_the_file_as_one_transaction() {
 }
 
 #[test]
-fn good_prisma_7_4_runs_each_statement_alone() {
+fn clean_prisma_7_4_runs_each_statement_alone() {
     Case::new(RULE)
         .setup(USERS)
         .prisma(7, 4, 0)
         .migration(TWO_CONCURRENT_INDEXES)
-        .good();
+        .clean();
 }
 
 #[test]
