@@ -3,13 +3,15 @@
 //! and the CREATE TABLE operations from the file, independently of the rules' own bookkeeping.
 
 use migrate_lint::discover::discover_paths;
-use migrate_lint::lint::{analyze, lint_history};
+use migrate_lint::lint::analyze;
 use migrate_lint::ops::OpKind;
 use migrate_lint::rules::{find, Category};
 use migrate_lint::settings::Settings;
 use migrate_lint::source::SourceFile;
 
 mod support;
+
+use support::lint::lint as lint_history;
 
 /// `... lock on "A" and "B" (it blocks ...)` → [`"A"`, `"B"`].
 fn locked_tables(message: &str) -> Vec<String> {

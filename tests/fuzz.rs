@@ -5,9 +5,10 @@
 
 mod support;
 
-use migrate_lint::lint::{lint_history, lint_history_replaying, Replayed};
+use migrate_lint::lint::{lint_history_replaying, Replayed};
 use migrate_lint::settings::Settings;
 use migrate_lint::source::SourceFile;
+use support::lint::lint as lint_history;
 use support::random::Lcg;
 
 const FRAGMENTS: &[&str] = &[

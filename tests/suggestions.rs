@@ -4,14 +4,13 @@
 mod support;
 
 use migrate_lint::diagnostic::Diagnostic;
-use migrate_lint::lint::lint_history;
 use migrate_lint::ops::fully_recognized;
 use migrate_lint::parse::parse_statement;
 use migrate_lint::rules::RULES;
 use migrate_lint::settings::Settings;
-use migrate_lint::source::SourceFile;
 use migrate_lint::split::split;
 use migrate_lint::suggestion::{Placement, SchemaIntent, Suggestion};
+use support::lint::{file, lint as lint_history};
 use support::pages::example;
 
 /// Rules that cannot know a fix: everything else must ship a suggestion.
@@ -33,10 +32,6 @@ const APPLIED_HISTORY_RULES: &[&str] = &[
     "migration-out-of-order",
     "failed-migration",
 ];
-
-fn file(name: &str, text: &str) -> SourceFile {
-    SourceFile::new(name.into(), name.into(), name.into(), text.to_string())
-}
 
 /// Every rule on by default plus `rule` (opt-in rules are off by default), as tests/rule_docs.rs lints the pages.
 fn settings_with(rule: &str) -> Settings {

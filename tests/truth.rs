@@ -14,12 +14,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use migrate_lint::diagnostic::Diagnostic;
-use migrate_lint::lint::lint_history;
 use migrate_lint::rules::{find, RULES};
 use migrate_lint::settings::Settings;
-use migrate_lint::source::SourceFile;
 use migrate_lint::suggestion::{Placement, Suggestion};
 use postgres::Client;
+use support::lint::{file, lint as lint_history};
 use support::pages::{example, Example};
 use support::pg::TestPg;
 
@@ -241,10 +240,6 @@ fn claim(rule: &str) -> &'static Claim {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Linting
-
-fn file(name: &str, text: &str) -> SourceFile {
-    SourceFile::new(name.into(), name.into(), name.into(), text.to_string())
-}
 
 /// The findings of `rule` on `migration` after `setup`, as the library reports them (with suggestions).
 fn lint_rule(rule: &str, setup: &str, migration: &str) -> Vec<Diagnostic> {

@@ -158,6 +158,11 @@ impl Case {
         );
     }
 
+    /// Every finding, of any rule, for checks a snapshot cannot state (e.g. over every rule page).
+    pub fn findings(self) -> Vec<Diagnostic> {
+        self.lint().1
+    }
+
     /// Every finding, of any rule, rendered: for a case about how this rule meets others.
     pub fn all_findings(self) -> String {
         let (files, found) = self.lint();

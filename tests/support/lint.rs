@@ -4,13 +4,13 @@
 use migrate_lint::diagnostic::Diagnostic;
 use migrate_lint::lint::lint_history;
 use migrate_lint::report::{write_diagnostics, Report};
-use migrate_lint::source::SourceFile;
 
 pub use migrate_lint::applied::{AppliedSet, AppliedSource, AppliedState};
 pub use migrate_lint::diagnostic::Severity;
 pub use migrate_lint::lint::LintResult;
-pub use migrate_lint::rules::{find, Rule, RULES};
+pub use migrate_lint::rules::{find, Category, Rule, RULES};
 pub use migrate_lint::settings::{IgnoreEntry, Settings};
+pub use migrate_lint::source::SourceFile;
 
 /// A migration file named `name` (its display path and migration name too).
 pub fn file(name: &str, text: &str) -> SourceFile {
