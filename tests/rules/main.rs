@@ -1,22 +1,25 @@
 //! Every rule as readable examples: `tests/rules/<rule_id>.rs` holds one rule's cases, `tests/rules/snapshots/` the
-//! rendered diagnostics of its bad cases (`rules__<rule_id>__<case>.snap`, the human format without colour).
+//! rendered diagnostics of its bad cases (`rules__<rule_id>__<case>.snap`: the human format, without colour).
 //!
-//! A bad case must produce this rule's findings and no other rule's; its snapshot shows them whole. A good case must
-//! produce none of this rule's findings. `Case` (tests/support/case.rs) also takes the history before (`setup`), more
-//! migrations, settings and applied history.
+//! - `bad_*`: the rule fires and no other rule does; the snapshot shows its findings whole.
+//! - `good_*`: the rule does not fire (others may); `clean_*`: nothing fires at all.
+//! - `all_*`: how the rule meets others; the snapshot shows every finding.
 //!
-//! Adding a case is three lines in the rule's file:
+//! `Case` (tests/support/case.rs) takes the history before (`setup`), one or more migrations under test, settings
+//! (`postgres`, `prisma`, `settings`) and applied history (`applied_as`, `failed_as`, `later`, `deleted`). Adding a
+//! case is one test in the rule's file:
 //!
 //! ```ignore
 //! #[test]
 //! fn bad_drops_a_column_that_existed() {
-//!     assert_snapshot!(Case::new(RULE).setup(USER).migration(r#"ALTER TABLE "User" DROP COLUMN "name";"#).bad());
+//!     let case = Case::new(RULE).setup(USER).migration(r#"ALTER TABLE "User" DROP COLUMN "nickname";"#);
+//!     assert_snapshot!(case.bad());
 //! }
 //! ```
 //!
-//! then `INSTA_UPDATE=always cargo test --test rules <rule_id>` writes the snapshot (or `cargo insta review`): read
-//! it before committing, since a snapshot of a wrong finding is a bug, not a baseline. `cargo test --test rules
-//! drop_column` runs one rule's cases.
+//! `INSTA_UPDATE=always cargo test --test rules <rule_id>` then writes its snapshot (without it, a new or changed one
+//! lands beside it as `.snap.new` and the test fails; on CI it only fails). Read the snapshot before committing: a
+//! snapshot of a wrong finding is a bug to fix, not a baseline. A new rule gets a file here and a `mod` line below.
 
 #[path = "../support/mod.rs"]
 mod support;
