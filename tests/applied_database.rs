@@ -7,8 +7,8 @@ mod support;
 use std::fs;
 use std::path::Path;
 
-use migrate_lint::applied::checksum::{checksum_hex, checksum_matches};
-use migrate_lint::applied::database::{read_applied, MigrationRow};
+use migrate_lint::input::applied::checksum::{checksum_hex, checksum_matches};
+use migrate_lint::input::applied::database::{read_applied, MigrationRow};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use support::pg::{TestPg, PRISMA_TABLE};

@@ -5,9 +5,9 @@
 
 mod support;
 
-use migrate_lint::lint::{lint_history_replaying, Replayed};
-use migrate_lint::settings::Settings;
-use migrate_lint::source::SourceFile;
+use migrate_lint::engine::lint::{lint_history_replaying, Replayed};
+use migrate_lint::rules::settings::Settings;
+use migrate_lint::syntax::source::SourceFile;
 use support::lint::lint as lint_history;
 use support::random::Lcg;
 

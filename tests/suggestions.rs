@@ -3,13 +3,13 @@
 
 mod support;
 
-use migrate_lint::diagnostic::Diagnostic;
+use migrate_lint::fix::{Placement, SchemaIntent, Suggestion};
 use migrate_lint::ops::fully_recognized;
-use migrate_lint::parse::parse_statement;
+use migrate_lint::rules::diagnostic::Diagnostic;
+use migrate_lint::rules::settings::Settings;
 use migrate_lint::rules::RULES;
-use migrate_lint::settings::Settings;
-use migrate_lint::split::split;
-use migrate_lint::suggestion::{Placement, SchemaIntent, Suggestion};
+use migrate_lint::syntax::parse::parse_statement;
+use migrate_lint::syntax::split::split;
 use support::lint::{file, lint as lint_history};
 use support::pages::example;
 

@@ -13,10 +13,10 @@ use std::collections::BTreeMap;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use migrate_lint::diagnostic::Diagnostic;
+use migrate_lint::fix::{Placement, Suggestion};
+use migrate_lint::rules::diagnostic::Diagnostic;
+use migrate_lint::rules::settings::Settings;
 use migrate_lint::rules::{find, RULES};
-use migrate_lint::settings::Settings;
-use migrate_lint::suggestion::{Placement, Suggestion};
 use postgres::Client;
 use support::lint::{file, lint as lint_history};
 use support::pages::{example, Example};

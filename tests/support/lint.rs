@@ -1,16 +1,16 @@
 //! The library, in-process: every test that lints without the binary goes through here, so a change of the
 //! library's entry points is fixed in this one file.
 
-use migrate_lint::diagnostic::Diagnostic;
-use migrate_lint::lint::lint_history;
+use migrate_lint::engine::lint::lint_history;
 use migrate_lint::report::{write_diagnostics, Report};
+use migrate_lint::rules::diagnostic::Diagnostic;
 
-pub use migrate_lint::applied::{AppliedSet, AppliedSource, AppliedState};
-pub use migrate_lint::diagnostic::Severity;
-pub use migrate_lint::lint::LintResult;
+pub use migrate_lint::engine::lint::LintResult;
+pub use migrate_lint::input::applied::{AppliedSet, AppliedSource, AppliedState};
+pub use migrate_lint::rules::diagnostic::Severity;
+pub use migrate_lint::rules::settings::{IgnoreEntry, Settings};
 pub use migrate_lint::rules::{find, Category, Rule, RULES};
-pub use migrate_lint::settings::{IgnoreEntry, Settings};
-pub use migrate_lint::source::SourceFile;
+pub use migrate_lint::syntax::source::SourceFile;
 
 /// A migration file named `name` (its display path and migration name too).
 pub fn file(name: &str, text: &str) -> SourceFile {

@@ -8,8 +8,8 @@
 use serde::Serialize;
 
 use crate::catalog::Catalog;
+use crate::input::prisma_schema::{Field, Model, Schema};
 use crate::ops::{quote_ident, ConstraintKind, ObjName, SqlType};
-use crate::prisma_schema::{Field, Model, Schema};
 
 /// What suggested migrations start with wherever a strong lock remains: fail fast instead of queueing traffic.
 pub const LOCK_TIMEOUT: &str = "SET lock_timeout = '5s';";

@@ -8,23 +8,23 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use rayon::prelude::*;
 
-use crate::applied;
-use crate::baseline;
-use crate::cache::{self, Cache};
-use crate::commands;
-use crate::config::{self, Config};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::discover::{list_paths, History, Listing, Migration};
-use crate::lint::{lint_history, lint_history_from, LintResult, Restored};
-use crate::prisma_schema::{find_schema_for_migrations, Schema};
-use crate::relevance;
+use crate::engine::baseline;
+use crate::engine::cache::{self, Cache};
+use crate::input::applied;
+pub mod commands;
+use crate::engine::lint::{lint_history, lint_history_from, LintResult, Restored};
+use crate::engine::relevance;
+use crate::input::discover::{list_paths, History, Listing, Migration};
+use crate::input::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::report::{
     fails, render_diagnostics, render_github, render_gitlab, render_human, render_sarif,
     render_statistics, write_json, Format, JsonStream, Report,
 };
+use crate::rules::config::{self, Config};
+use crate::rules::diagnostic::{Diagnostic, Severity};
+use crate::rules::settings::Settings;
 use crate::rules::RULES;
-use crate::settings::Settings;
-use crate::source::SourceFile;
+use crate::syntax::source::SourceFile;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -238,7 +238,7 @@ fn run(cli: &Cli) -> u8 {
     let histories: Option<Vec<History>> = match &cli.changed_since {
         Some(git_ref) => {
             let mut histories: Vec<History> = listings.par_iter().map(Listing::history).collect();
-            if let Err(e) = crate::git::restrict_to_changed(&mut histories, git_ref) {
+            if let Err(e) = crate::input::changed::restrict_to_changed(&mut histories, git_ref) {
                 eprintln!("error: {e}");
                 return 2;
             }
