@@ -7,12 +7,9 @@
 //! `prisma/migrations/0_setup<n>/migration.sql` (replayed, not reported), each `migration` is `<n>_migration`
 //! (reported), `later` is `8_later` and `deleted` is `9_deleted`.
 
-use migrate_lint::rules::diagnostic::Diagnostic;
-use migrate_lint::syntax::source::SourceFile;
-
 use super::lint::{
     deleted_migration, lint, migration, render, settings_with, AppliedSet, AppliedSource,
-    AppliedState, Rule, Settings,
+    AppliedState, Diagnostic, Rule, Settings, SourceFile,
 };
 
 pub struct Case {

@@ -3,11 +3,10 @@
 
 use migrate_lint::engine::lint::lint_history;
 use migrate_lint::report::{write_diagnostics, Report};
-use migrate_lint::rules::diagnostic::Diagnostic;
 
 pub use migrate_lint::engine::lint::LintResult;
 pub use migrate_lint::input::applied::{AppliedSet, AppliedSource, AppliedState};
-pub use migrate_lint::rules::diagnostic::Severity;
+pub use migrate_lint::rules::diagnostic::{Diagnostic, Severity};
 pub use migrate_lint::rules::settings::{IgnoreEntry, Settings};
 pub use migrate_lint::rules::{find, Category, Rule, RULES};
 pub use migrate_lint::syntax::source::SourceFile;
