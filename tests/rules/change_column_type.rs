@@ -13,8 +13,7 @@ CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN', 'GUEST');
 ALTER TABLE "User" ADD COLUMN "role" "Role" NOT NULL DEFAULT 'USER';
 "#;
 
-const ORDER: &str = r#"CREATE TABLE "Order" ("id" TEXT NOT NULL, "note" VARCHAR(100), "total" DECIMAL(10,2), "at" TIMESTAMP(3), "body" TEXT, CONSTRAINT "Order_pkey" PRIMARY KEY ("id"));
-"#;
+const ORDER: &str = r#"CREATE TABLE "Order" ("id" TEXT NOT NULL, "note" VARCHAR(100), "total" DECIMAL(10,2), "at" TIMESTAMP(3), "body" TEXT, CONSTRAINT "Order_pkey" PRIMARY KEY ("id"));"#;
 
 #[test]
 fn bad_integer_to_bigint() {

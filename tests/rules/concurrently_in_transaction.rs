@@ -92,10 +92,7 @@ COMMIT;
 fn clean_drop_index_concurrently_alone() {
     Case::new(RULE)
         .setup(USERS)
-        .migration(
-            r#"DROP INDEX CONCURRENTLY IF EXISTS "a";
-"#,
-        )
+        .migration(r#"DROP INDEX CONCURRENTLY IF EXISTS "a";"#)
         .clean();
 }
 
@@ -103,10 +100,7 @@ fn clean_drop_index_concurrently_alone() {
 fn good_one_concurrent_index_alone() {
     Case::new(RULE)
         .setup(USERS)
-        .migration(
-            r#"CREATE INDEX CONCURRENTLY "Post_authorId_idx" ON "Post"("authorId");
-"#,
-        )
+        .migration(r#"CREATE INDEX CONCURRENTLY "Post_authorId_idx" ON "Post"("authorId");"#)
         .good();
 }
 
@@ -114,10 +108,7 @@ fn good_one_concurrent_index_alone() {
 fn good_vacuum_alone() {
     Case::new(RULE)
         .setup(USERS)
-        .migration(
-            r#"VACUUM "User";
-"#,
-        )
+        .migration(r#"VACUUM "User";"#)
         .good();
 }
 
@@ -125,9 +116,6 @@ fn good_vacuum_alone() {
 fn good_vacuum_full_alone() {
     Case::new(RULE)
         .setup(USERS)
-        .migration(
-            r#"VACUUM FULL "User";
-"#,
-        )
+        .migration(r#"VACUUM FULL "User";"#)
         .good();
 }

@@ -45,8 +45,7 @@ ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";
 fn clean_validate_in_a_later_migration() {
     Case::new(RULE).setup(USERS).migration(r#"SET lock_timeout = '5s';
 ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") NOT VALID;
-"#).migration(r#"ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";
-"#).clean();
+"#).migration(r#"ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";"#).clean();
 }
 
 #[test]

@@ -51,8 +51,7 @@ fn good_concurrently() {
     Case::new(RULE)
         .setup(USERS)
         .migration(
-            r#"CREATE INDEX CONCURRENTLY "Post_id_authorId_idx" ON "Post"("id", "authorId");
-"#,
+            r#"CREATE INDEX CONCURRENTLY "Post_id_authorId_idx" ON "Post"("id", "authorId");"#,
         )
         .good();
 }

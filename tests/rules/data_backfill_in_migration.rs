@@ -15,28 +15,25 @@ ALTER TABLE "User" ADD COLUMN "role" "Role" NOT NULL DEFAULT 'USER';
 
 #[test]
 fn bad_update_without_where() {
-    let case = Case::new(RULE).setup(USERS).migration(
-        r#"UPDATE "User" SET "name" = 'free';
-"#,
-    );
+    let case = Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"UPDATE "User" SET "name" = 'free';"#);
     assert_snapshot!(case.bad());
 }
 
 #[test]
 fn bad_delete_without_where() {
-    let case = Case::new(RULE).setup(USERS).migration(
-        r#"DELETE FROM "Post";
-"#,
-    );
+    let case = Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"DELETE FROM "Post";"#);
     assert_snapshot!(case.bad());
 }
 
 #[test]
 fn bad_insert_select() {
-    let case = Case::new(RULE).setup(USERS).migration(
-        r#"INSERT INTO "Post" ("id", "authorId") SELECT "id", "id" FROM "User";
-"#,
-    );
+    let case = Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"INSERT INTO "Post" ("id", "authorId") SELECT "id", "id" FROM "User";"#);
     assert_snapshot!(case.bad());
 }
 
@@ -44,10 +41,7 @@ fn bad_insert_select() {
 fn good_update_with_where() {
     Case::new(RULE)
         .setup(USERS)
-        .migration(
-            r#"UPDATE "User" SET "name" = 'free' WHERE "id" = 'admin';
-"#,
-        )
+        .migration(r#"UPDATE "User" SET "name" = 'free' WHERE "id" = 'admin';"#)
         .good();
 }
 
@@ -55,10 +49,7 @@ fn good_update_with_where() {
 fn clean_insert_values() {
     Case::new(RULE)
         .setup(USERS)
-        .migration(
-            r#"INSERT INTO "Post" ("id", "authorId") VALUES ('1', '1');
-"#,
-        )
+        .migration(r#"INSERT INTO "Post" ("id", "authorId") VALUES ('1', '1');"#)
         .clean();
 }
 

@@ -24,10 +24,7 @@ DROP INDEX "Post_slug_idx";
 fn good_concurrently() {
     Case::new(RULE)
         .setup(POST)
-        .migration(
-            r#"DROP INDEX CONCURRENTLY "Post_slug_idx";
-"#,
-        )
+        .migration(r#"DROP INDEX CONCURRENTLY "Post_slug_idx";"#)
         .good();
 }
 
@@ -35,10 +32,7 @@ fn good_concurrently() {
 fn good_concurrently_if_exists() {
     Case::new(RULE)
         .setup(POST)
-        .migration(
-            r#"DROP INDEX CONCURRENTLY IF EXISTS "Post_slug_idx";
-"#,
-        )
+        .migration(r#"DROP INDEX CONCURRENTLY IF EXISTS "Post_slug_idx";"#)
         .good();
 }
 

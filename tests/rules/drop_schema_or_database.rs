@@ -15,28 +15,21 @@ ALTER TABLE "User" ADD COLUMN "role" "Role" NOT NULL DEFAULT 'USER';
 
 #[test]
 fn bad_drop_schema() {
-    let case = Case::new(RULE).migration(
-        r#"DROP SCHEMA "analytics" CASCADE;
-"#,
-    );
+    let case = Case::new(RULE).migration(r#"DROP SCHEMA "analytics" CASCADE;"#);
     assert_snapshot!(case.bad());
 }
 
 #[test]
 fn bad_drop_database() {
-    let case = Case::new(RULE).setup(USERS).migration(
-        r#"DROP DATABASE app;
-"#,
-    );
+    let case = Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"DROP DATABASE app;"#);
     assert_snapshot!(case.bad());
 }
 
 #[test]
 fn good_create_schema() {
     Case::new(RULE)
-        .migration(
-            r#"CREATE SCHEMA IF NOT EXISTS "analytics";
-"#,
-        )
+        .migration(r#"CREATE SCHEMA IF NOT EXISTS "analytics";"#)
         .good();
 }

@@ -6,8 +6,7 @@ use crate::support::case::Case;
 
 const RULE: &str = "drop-table";
 
-const SESSION: &str = r#"CREATE TABLE "Session" ("id" TEXT NOT NULL, "token" TEXT NOT NULL, CONSTRAINT "Session_pkey" PRIMARY KEY ("id"));
-"#;
+const SESSION: &str = r#"CREATE TABLE "Session" ("id" TEXT NOT NULL, "token" TEXT NOT NULL, CONSTRAINT "Session_pkey" PRIMARY KEY ("id"));"#;
 
 #[test]
 fn bad_drops_a_table_that_existed() {

@@ -43,10 +43,7 @@ fn clean_alone_in_its_file_before_postgres_12() {
     Case::new(RULE)
         .setup(USERS)
         .postgres(11)
-        .migration(
-            r#"ALTER TYPE "Role" ADD VALUE 'EDITOR';
-"#,
-        )
+        .migration(r#"ALTER TYPE "Role" ADD VALUE 'EDITOR';"#)
         .clean();
 }
 
@@ -68,14 +65,8 @@ CREATE TABLE "K" ("k" "Kind" DEFAULT 'B');
 fn clean_used_in_a_later_migration() {
     Case::new(RULE)
         .setup(USERS)
-        .migration(
-            r#"ALTER TYPE "Role" ADD VALUE 'EDITOR';
-"#,
-        )
-        .migration(
-            r#"UPDATE "User" SET "role" = 'EDITOR' WHERE "id" = '1';
-"#,
-        )
+        .migration(r#"ALTER TYPE "Role" ADD VALUE 'EDITOR';"#)
+        .migration(r#"UPDATE "User" SET "role" = 'EDITOR' WHERE "id" = '1';"#)
         .clean();
 }
 

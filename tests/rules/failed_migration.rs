@@ -6,8 +6,7 @@ use crate::support::case::Case;
 
 const RULE: &str = "failed-migration";
 
-const INVOICE: &str = r#"CREATE TABLE "Invoice" ("id" SERIAL NOT NULL, CONSTRAINT "Invoice_pkey" PRIMARY KEY ("id"));
-"#;
+const INVOICE: &str = r#"CREATE TABLE "Invoice" ("id" SERIAL NOT NULL, CONSTRAINT "Invoice_pkey" PRIMARY KEY ("id"));"#;
 
 #[test]
 fn bad_failed_row() {

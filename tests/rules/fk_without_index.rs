@@ -6,8 +6,8 @@ use crate::support::case::Case;
 
 const RULE: &str = "fk-without-index";
 
-const USER: &str = r#"CREATE TABLE "User" ("id" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
-"#;
+const USER: &str =
+    r#"CREATE TABLE "User" ("id" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#;
 
 #[test]
 fn bad_foreign_key_without_an_index() {
@@ -62,6 +62,5 @@ fn good_index_added_by_a_later_migration() {
     Case::new(RULE).setup(USER).migration(r#"SET lock_timeout = '5s';
 CREATE TABLE "Post" ("id" TEXT NOT NULL, "authorId" TEXT NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));
 ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");
-"#).migration(r#"CREATE INDEX CONCURRENTLY "Post_authorId_idx" ON "Post"("authorId");
-"#).good();
+"#).migration(r#"CREATE INDEX CONCURRENTLY "Post_authorId_idx" ON "Post"("authorId");"#).good();
 }

@@ -8,33 +8,26 @@ const RULE: &str = "identifier-too-long";
 
 #[test]
 fn bad_column_name_over_63_bytes() {
-    let case = Case::new(RULE).migration(r#"CREATE TABLE "Subscription" ("id" TEXT NOT NULL, "organizationBillingAccountExternalReferenceIdentifierForInvoices" TEXT);
-"#);
+    let case = Case::new(RULE).migration(r#"CREATE TABLE "Subscription" ("id" TEXT NOT NULL, "organizationBillingAccountExternalReferenceIdentifierForInvoices" TEXT);"#);
     assert_snapshot!(case.bad());
 }
 
 /// 32 two-byte characters are 64 bytes.
 #[test]
 fn bad_counted_in_bytes_not_characters() {
-    let case = Case::new(RULE).migration(
-        r#"CREATE TABLE "éééééééééééééééééééééééééééééééé" ("id" TEXT);
-"#,
-    );
+    let case = Case::new(RULE)
+        .migration(r#"CREATE TABLE "éééééééééééééééééééééééééééééééé" ("id" TEXT);"#);
     assert_snapshot!(case.bad());
 }
 
 #[test]
 fn clean_exactly_63_bytes() {
-    Case::new(RULE).migration(r#"CREATE TABLE "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" ("id" TEXT);
-"#).clean();
+    Case::new(RULE).migration(r#"CREATE TABLE "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" ("id" TEXT);"#).clean();
 }
 
 #[test]
 fn good_short_names() {
     Case::new(RULE)
-        .migration(
-            r#"CREATE TABLE "Subscription" ("id" TEXT NOT NULL, "billingAccountRef" TEXT);
-"#,
-        )
+        .migration(r#"CREATE TABLE "Subscription" ("id" TEXT NOT NULL, "billingAccountRef" TEXT);"#)
         .good();
 }

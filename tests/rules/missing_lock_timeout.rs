@@ -19,10 +19,9 @@ ALTER TABLE "Post" ADD COLUMN "b" TEXT;
 
 #[test]
 fn bad_first_blocking_statement_without_a_timeout() {
-    let case = Case::new(RULE).setup(USERS).migration(
-        r#"ALTER TABLE "User" ADD COLUMN "nickname" TEXT;
-"#,
-    );
+    let case = Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"ALTER TABLE "User" ADD COLUMN "nickname" TEXT;"#);
     assert_snapshot!(case.bad());
 }
 
@@ -57,22 +56,19 @@ SET lock_timeout = '1s';
 /// CREATE TRIGGER takes SHARE ROW EXCLUSIVE on its table (proven in tests/truth.rs), whatever its form.
 #[test]
 fn bad_create_trigger() {
-    let case = Case::new(RULE).setup(USERS).migration(r#"CREATE TRIGGER "User_touch" BEFORE UPDATE ON "User" FOR EACH ROW EXECUTE FUNCTION touch();
-"#);
+    let case = Case::new(RULE).setup(USERS).migration(r#"CREATE TRIGGER "User_touch" BEFORE UPDATE ON "User" FOR EACH ROW EXECUTE FUNCTION touch();"#);
     assert_snapshot!(case.bad());
 }
 
 #[test]
 fn all_create_or_replace_trigger_on_a_qualified_table() {
-    let case = Case::new(RULE).setup(USERS).migration(r#"CREATE OR REPLACE TRIGGER t AFTER INSERT OR UPDATE OF "name" ON public."User" FOR EACH ROW EXECUTE PROCEDURE touch('a');
-"#);
+    let case = Case::new(RULE).setup(USERS).migration(r#"CREATE OR REPLACE TRIGGER t AFTER INSERT OR UPDATE OF "name" ON public."User" FOR EACH ROW EXECUTE PROCEDURE touch('a');"#);
     assert_snapshot!(case.all_findings());
 }
 
 #[test]
 fn bad_create_constraint_trigger() {
-    let case = Case::new(RULE).setup(USERS).migration(r#"CREATE CONSTRAINT TRIGGER t AFTER INSERT ON "User" DEFERRABLE FOR EACH ROW EXECUTE FUNCTION touch();
-"#);
+    let case = Case::new(RULE).setup(USERS).migration(r#"CREATE CONSTRAINT TRIGGER t AFTER INSERT ON "User" DEFERRABLE FOR EACH ROW EXECUTE FUNCTION touch();"#);
     assert_snapshot!(case.bad());
 }
 
@@ -80,10 +76,7 @@ fn bad_create_constraint_trigger() {
 fn clean_row_locks_only() {
     Case::new(RULE)
         .setup(USERS)
-        .migration(
-            r#"UPDATE "User" SET "n" = 1 WHERE "id" = 'a';
-"#,
-        )
+        .migration(r#"UPDATE "User" SET "n" = 1 WHERE "id" = 'a';"#)
         .clean();
 }
 
@@ -115,46 +108,41 @@ CREATE TRIGGER t AFTER INSERT ON "Log" FOR EACH ROW EXECUTE FUNCTION touch();
 /// tests/truth.rs).
 #[test]
 fn bad_enable_row_level_security() {
-    let case = Case::new(RULE).setup(USERS).migration(
-        r#"ALTER TABLE "User" ENABLE ROW LEVEL SECURITY;
-"#,
-    );
+    let case = Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"ALTER TABLE "User" ENABLE ROW LEVEL SECURITY;"#);
     assert_snapshot!(case.bad());
 }
 
 #[test]
 fn bad_disable_trigger() {
-    let case = Case::new(RULE).setup(USERS).migration(
-        r#"ALTER TABLE "User" DISABLE TRIGGER ALL;
-"#,
-    );
+    let case = Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"ALTER TABLE "User" DISABLE TRIGGER ALL;"#);
     assert_snapshot!(case.bad());
 }
 
 #[test]
 fn all_set_storage() {
-    let case = Case::new(RULE).setup(USERS).migration(
-        r#"ALTER TABLE "User" ALTER COLUMN "n" SET STORAGE PLAIN;
-"#,
-    );
+    let case = Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"ALTER TABLE "User" ALTER COLUMN "n" SET STORAGE PLAIN;"#);
     assert_snapshot!(case.all_findings());
 }
 
 #[test]
 fn bad_create_policy() {
-    let case = Case::new(RULE).setup(USERS).migration(
-        r#"CREATE POLICY "own" ON "User" USING (true);
-"#,
-    );
+    let case = Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"CREATE POLICY "own" ON "User" USING (true);"#);
     assert_snapshot!(case.bad());
 }
 
 #[test]
 fn bad_drop_policy() {
-    let case = Case::new(RULE).setup(USERS).migration(
-        r#"DROP POLICY IF EXISTS "own" ON "User";
-"#,
-    );
+    let case = Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"DROP POLICY IF EXISTS "own" ON "User";"#);
     assert_snapshot!(case.bad());
 }
 
@@ -162,10 +150,7 @@ fn bad_drop_policy() {
 fn good_set_statistics_blocks_no_traffic() {
     Case::new(RULE)
         .setup(USERS)
-        .migration(
-            r#"ALTER TABLE "User" ALTER COLUMN "n" SET STATISTICS 100;
-"#,
-        )
+        .migration(r#"ALTER TABLE "User" ALTER COLUMN "n" SET STATISTICS 100;"#)
         .good();
 }
 
@@ -173,9 +158,6 @@ fn good_set_statistics_blocks_no_traffic() {
 fn good_set_fillfactor_blocks_no_traffic() {
     Case::new(RULE)
         .setup(USERS)
-        .migration(
-            r#"ALTER TABLE "User" SET (fillfactor = 70);
-"#,
-        )
+        .migration(r#"ALTER TABLE "User" SET (fillfactor = 70);"#)
         .good();
 }

@@ -6,8 +6,8 @@ use crate::support::case::Case;
 
 const RULE: &str = "not-null-without-default";
 
-const USER: &str = r#"CREATE TABLE "User" ("id" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
-"#;
+const USER: &str =
+    r#"CREATE TABLE "User" ("id" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#;
 
 #[test]
 fn bad_required_column_without_a_default() {

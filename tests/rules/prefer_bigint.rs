@@ -8,18 +8,15 @@ const RULE: &str = "prefer-bigint";
 
 #[test]
 fn bad_serial() {
-    let case = Case::new(RULE).migration(
-        r#"CREATE TABLE "Event" ("id" SERIAL NOT NULL, "name" TEXT NOT NULL);
-"#,
-    );
+    let case = Case::new(RULE)
+        .migration(r#"CREATE TABLE "Event" ("id" SERIAL NOT NULL, "name" TEXT NOT NULL);"#);
     assert_snapshot!(case.bad());
 }
 
 #[test]
 fn bad_integer_and_smallint() {
     let case = Case::new(RULE).migration(
-        r#"CREATE TABLE "Event" ("id" BIGSERIAL NOT NULL, "count" INTEGER, "rank" SMALLINT);
-"#,
+        r#"CREATE TABLE "Event" ("id" BIGSERIAL NOT NULL, "count" INTEGER, "rank" SMALLINT);"#,
     );
     assert_snapshot!(case.bad());
 }
@@ -27,9 +24,6 @@ fn bad_integer_and_smallint() {
 #[test]
 fn good_bigint() {
     Case::new(RULE)
-        .migration(
-            r#"CREATE TABLE "Event" ("id" BIGSERIAL NOT NULL, "count" BIGINT);
-"#,
-        )
+        .migration(r#"CREATE TABLE "Event" ("id" BIGSERIAL NOT NULL, "count" BIGINT);"#)
         .good();
 }

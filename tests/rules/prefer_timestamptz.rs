@@ -6,15 +6,12 @@ use crate::support::case::Case;
 
 const RULE: &str = "prefer-timestamptz";
 
-const EVENT: &str = r#"CREATE TABLE "Event" ("id" TEXT NOT NULL, "at" TIMESTAMPTZ(3));
-"#;
+const EVENT: &str = r#"CREATE TABLE "Event" ("id" TEXT NOT NULL, "at" TIMESTAMPTZ(3));"#;
 
 #[test]
 fn bad_create_table() {
-    let case = Case::new(RULE).migration(
-        r#"CREATE TABLE "Log" ("id" TEXT NOT NULL, "at" TIMESTAMP(3) NOT NULL);
-"#,
-    );
+    let case = Case::new(RULE)
+        .migration(r#"CREATE TABLE "Log" ("id" TEXT NOT NULL, "at" TIMESTAMP(3) NOT NULL);"#);
     assert_snapshot!(case.bad());
 }
 
@@ -41,9 +38,6 @@ ALTER TABLE "Event" ALTER COLUMN "at" SET DATA TYPE TIMESTAMP(3);
 #[test]
 fn good_timestamptz() {
     Case::new(RULE)
-        .migration(
-            r#"CREATE TABLE "Log" ("id" TEXT NOT NULL, "at" TIMESTAMPTZ(3) NOT NULL);
-"#,
-        )
+        .migration(r#"CREATE TABLE "Log" ("id" TEXT NOT NULL, "at" TIMESTAMPTZ(3) NOT NULL);"#)
         .good();
 }

@@ -6,8 +6,7 @@ use crate::support::case::Case;
 
 const RULE: &str = "primary-key-locks";
 
-const TAG: &str = r#"CREATE TABLE "Tag" ("name" TEXT NOT NULL, "slug" TEXT NOT NULL);
-"#;
+const TAG: &str = r#"CREATE TABLE "Tag" ("name" TEXT NOT NULL, "slug" TEXT NOT NULL);"#;
 
 #[test]
 fn bad_primary_key_on_an_existing_table() {
@@ -24,10 +23,7 @@ ALTER TABLE "Tag" ADD CONSTRAINT "Tag_pkey" PRIMARY KEY ("name", "slug");
 fn bad_prisma_changes_the_id() {
     let case = Case::new(RULE)
         .setup(TAG)
-        .setup(
-            r#"ALTER TABLE "Tag" ADD CONSTRAINT "Tag_pkey" PRIMARY KEY ("name");
-"#,
-        )
+        .setup(r#"ALTER TABLE "Tag" ADD CONSTRAINT "Tag_pkey" PRIMARY KEY ("name");"#)
         .migration(
             r#"SET lock_timeout = '5s';
 ALTER TABLE "Tag" DROP CONSTRAINT "Tag_pkey",
@@ -41,10 +37,7 @@ ADD CONSTRAINT "Tag_pkey" PRIMARY KEY ("name", "slug");
 fn good_using_an_index_built_concurrently() {
     Case::new(RULE)
         .setup(TAG)
-        .setup(
-            r#"CREATE UNIQUE INDEX CONCURRENTLY "Tag_pkey" ON "Tag"("name", "slug");
-"#,
-        )
+        .setup(r#"CREATE UNIQUE INDEX CONCURRENTLY "Tag_pkey" ON "Tag"("name", "slug");"#)
         .migration(
             r#"SET lock_timeout = '5s';
 ALTER TABLE "Tag" ADD CONSTRAINT "Tag_pkey" PRIMARY KEY USING INDEX "Tag_pkey";

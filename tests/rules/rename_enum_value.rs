@@ -6,15 +6,13 @@ use crate::support::case::Case;
 
 const RULE: &str = "rename-enum-value";
 
-const STATUS: &str = r#"CREATE TYPE "Status" AS ENUM ('ACTIVE', 'DISABLED');
-"#;
+const STATUS: &str = r#"CREATE TYPE "Status" AS ENUM ('ACTIVE', 'DISABLED');"#;
 
 #[test]
 fn bad_rename_value_of_an_existing_enum() {
-    let case = Case::new(RULE).setup(STATUS).migration(
-        r#"ALTER TYPE "Status" RENAME VALUE 'DISABLED' TO 'SUSPENDED';
-"#,
-    );
+    let case = Case::new(RULE)
+        .setup(STATUS)
+        .migration(r#"ALTER TYPE "Status" RENAME VALUE 'DISABLED' TO 'SUSPENDED';"#);
     assert_snapshot!(case.bad());
 }
 

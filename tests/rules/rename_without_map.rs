@@ -6,8 +6,7 @@ use crate::support::case::Case;
 
 const RULE: &str = "rename-without-map";
 
-const USER: &str = r#"CREATE TABLE "User" ("id" TEXT NOT NULL, "name" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
-"#;
+const USER: &str = r#"CREATE TABLE "User" ("id" TEXT NOT NULL, "name" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#;
 
 /// What Prisma writes when a field is renamed without @map: reported once, not also as drop-column.
 #[test]

@@ -6,8 +6,7 @@ use crate::support::case::Case;
 
 const RULE: &str = "set-not-null";
 
-const USER: &str = r#"CREATE TABLE "User" ("id" TEXT NOT NULL, "email" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
-"#;
+const USER: &str = r#"CREATE TABLE "User" ("id" TEXT NOT NULL, "email" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#;
 
 const VALIDATED_CHECK: &str = r#"ALTER TABLE "User" ADD CONSTRAINT "User_email_not_null" CHECK ("email" IS NOT NULL) NOT VALID;
 ALTER TABLE "User" VALIDATE CONSTRAINT "User_email_not_null";
@@ -26,8 +25,7 @@ ALTER TABLE "User" ALTER COLUMN "email" SET NOT NULL;
 /// A NOT VALID check proves nothing about the rows yet: PostgreSQL still scans.
 #[test]
 fn bad_check_not_validated_yet() {
-    let case = Case::new(RULE).setup(USER).setup(r#"ALTER TABLE "User" ADD CONSTRAINT "User_email_not_null" CHECK ("email" IS NOT NULL) NOT VALID;
-"#).migration(r#"SET lock_timeout = '5s';
+    let case = Case::new(RULE).setup(USER).setup(r#"ALTER TABLE "User" ADD CONSTRAINT "User_email_not_null" CHECK ("email" IS NOT NULL) NOT VALID;"#).migration(r#"SET lock_timeout = '5s';
 ALTER TABLE "User" ALTER COLUMN "email" SET NOT NULL;
 "#);
     assert_snapshot!(case.bad());

@@ -37,19 +37,15 @@ REINDEX TABLE "User";
 /// (and the file is not reported as concurrently-in-transaction).
 #[test]
 fn all_vacuum_full_alone_in_its_file() {
-    let case = Case::new(RULE).setup(USERS).migration(
-        r#"VACUUM (FULL, ANALYZE) "User";
-"#,
-    );
+    let case = Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"VACUUM (FULL, ANALYZE) "User";"#);
     assert_snapshot!(case.all_findings());
 }
 
 #[test]
 fn all_cluster_without_a_lock_timeout() {
-    let case = Case::new(RULE).setup(USERS).migration(
-        r#"CLUSTER "User";
-"#,
-    );
+    let case = Case::new(RULE).setup(USERS).migration(r#"CLUSTER "User";"#);
     assert_snapshot!(case.all_findings());
 }
 
@@ -57,10 +53,7 @@ fn all_cluster_without_a_lock_timeout() {
 fn good_reindex_concurrently() {
     Case::new(RULE)
         .setup(USERS)
-        .migration(
-            r#"REINDEX TABLE CONCURRENTLY "User";
-"#,
-        )
+        .migration(r#"REINDEX TABLE CONCURRENTLY "User";"#)
         .good();
 }
 
@@ -68,10 +61,7 @@ fn good_reindex_concurrently() {
 fn good_vacuum_analyze() {
     Case::new(RULE)
         .setup(USERS)
-        .migration(
-            r#"VACUUM (ANALYZE) "User";
-"#,
-        )
+        .migration(r#"VACUUM (ANALYZE) "User";"#)
         .good();
 }
 
@@ -79,9 +69,6 @@ fn good_vacuum_analyze() {
 fn clean_plain_vacuum() {
     Case::new(RULE)
         .setup(USERS)
-        .migration(
-            r#"VACUUM "User";
-"#,
-        )
+        .migration(r#"VACUUM "User";"#)
         .clean();
 }

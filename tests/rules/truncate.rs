@@ -6,8 +6,8 @@ use crate::support::case::Case;
 
 const RULE: &str = "truncate";
 
-const SESSION: &str = r#"CREATE TABLE "Session" ("id" TEXT NOT NULL, CONSTRAINT "Session_pkey" PRIMARY KEY ("id"));
-"#;
+const SESSION: &str =
+    r#"CREATE TABLE "Session" ("id" TEXT NOT NULL, CONSTRAINT "Session_pkey" PRIMARY KEY ("id"));"#;
 
 #[test]
 fn bad_truncate_of_an_existing_table() {

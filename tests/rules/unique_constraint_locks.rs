@@ -6,8 +6,7 @@ use crate::support::case::Case;
 
 const RULE: &str = "unique-constraint-locks";
 
-const USER: &str = r#"CREATE TABLE "User" ("id" TEXT NOT NULL, "email" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
-"#;
+const USER: &str = r#"CREATE TABLE "User" ("id" TEXT NOT NULL, "email" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#;
 
 #[test]
 fn bad_unique_constraint_on_an_existing_table() {
@@ -23,10 +22,7 @@ ALTER TABLE "User" ADD CONSTRAINT "User_email_key" UNIQUE ("email");
 fn good_using_an_index_built_concurrently() {
     Case::new(RULE)
         .setup(USER)
-        .setup(
-            r#"CREATE UNIQUE INDEX CONCURRENTLY "User_email_key" ON "User"("email");
-"#,
-        )
+        .setup(r#"CREATE UNIQUE INDEX CONCURRENTLY "User_email_key" ON "User"("email");"#)
         .migration(
             r#"SET lock_timeout = '5s';
 ALTER TABLE "User" ADD CONSTRAINT "User_email_key" UNIQUE USING INDEX "User_email_key";

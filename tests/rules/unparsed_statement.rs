@@ -8,20 +8,15 @@ const RULE: &str = "unparsed-statement";
 
 #[test]
 fn bad_missing_comma() {
-    let case = Case::new(RULE).migration(
-        r#"CREATE TABLE "Note" ("id" TEXT NOT NULL "body" TEXT);
-"#,
-    );
+    let case =
+        Case::new(RULE).migration(r#"CREATE TABLE "Note" ("id" TEXT NOT NULL "body" TEXT);"#);
     assert_snapshot!(case.bad());
 }
 
 #[test]
 fn good_valid_sql() {
     Case::new(RULE)
-        .migration(
-            r#"CREATE TABLE "Note" ("id" TEXT NOT NULL, "body" TEXT);
-"#,
-        )
+        .migration(r#"CREATE TABLE "Note" ("id" TEXT NOT NULL, "body" TEXT);"#)
         .good();
 }
 
@@ -29,9 +24,6 @@ fn good_valid_sql() {
 #[test]
 fn good_drop_index_concurrently_is_read_from_tokens() {
     Case::new(RULE)
-        .migration(
-            r#"DROP INDEX CONCURRENTLY IF EXISTS "Note_body_idx";
-"#,
-        )
+        .migration(r#"DROP INDEX CONCURRENTLY IF EXISTS "Note_body_idx";"#)
         .good();
 }
