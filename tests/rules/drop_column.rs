@@ -30,3 +30,25 @@ ALTER TABLE "Draft" DROP COLUMN "tmp";
         )
         .good();
 }
+
+/// A drop paired with an add of the same type is Prisma's rename: reported once, as rename-without-map.
+#[test]
+fn good_drop_paired_with_an_add_of_the_same_type() {
+    Case::new(RULE)
+        .setup(USER)
+        .migration(
+            r#"SET lock_timeout = '5s';
+ALTER TABLE "User" DROP COLUMN "nickname",
+ADD COLUMN "handle" TEXT;"#,
+        )
+        .good();
+}
+
+#[test]
+fn bad_drop_column_if_exists() {
+    let case = Case::new(RULE).setup(USER).migration(
+        r#"SET lock_timeout = '5s';
+ALTER TABLE "User" DROP COLUMN IF EXISTS "nickname";"#,
+    );
+    assert_snapshot!(case.bad());
+}

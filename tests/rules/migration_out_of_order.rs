@@ -19,3 +19,21 @@ fn bad_new_migration_before_an_applied_one() {
 fn good_new_migration_after_the_applied_ones() {
     Case::new(RULE).setup(TAG).applied_at_git_ref().migration(r#"CREATE TABLE "Comment" ("id" SERIAL NOT NULL, CONSTRAINT "Comment_pkey" PRIMARY KEY ("id"));"#).good();
 }
+
+#[test]
+fn bad_against_the_database() {
+    let case = Case::new(RULE)
+        .applied_in_database()
+        .later(TAG)
+        .migration(r#"CREATE TABLE "Comment" ("id" SERIAL NOT NULL, CONSTRAINT "Comment_pkey" PRIMARY KEY ("id"));"#);
+    assert_snapshot!(case.bad());
+}
+
+/// Without `--base` or `--database-url` nothing is known to be applied.
+#[test]
+fn good_without_an_applied_source() {
+    Case::new(RULE)
+        .migration(r#"CREATE TABLE "Comment" ("id" SERIAL NOT NULL, CONSTRAINT "Comment_pkey" PRIMARY KEY ("id"));"#)
+        .migration(TAG)
+        .good();
+}

@@ -30,3 +30,12 @@ TRUNCATE TABLE "Scratch";
         )
         .good();
 }
+
+#[test]
+fn bad_each_existing_table_of_one_truncate() {
+    let case = Case::new(RULE)
+        .setup(SESSION)
+        .setup(r#"CREATE TABLE "Token" ("id" TEXT NOT NULL);"#)
+        .migration("SET lock_timeout = '5s';\nTRUNCATE \"Session\", \"Token\";");
+    assert_snapshot!(case.bad());
+}
