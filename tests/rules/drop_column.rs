@@ -52,3 +52,17 @@ ALTER TABLE "User" DROP COLUMN IF EXISTS "nickname";"#,
     );
     assert_snapshot!(case.bad());
 }
+
+/// The plain DDL in a DO block's body is checked like any other statement.
+#[test]
+fn all_drop_inside_a_do_block() {
+    let case = Case::new(RULE).setup(USER).migration(
+        r#"SET lock_timeout = '5s';
+DO $$
+BEGIN
+  ALTER TABLE "User" DROP COLUMN "nickname";
+END
+$$;"#,
+    );
+    assert_snapshot!(case.all_findings());
+}

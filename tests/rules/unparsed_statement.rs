@@ -27,3 +27,18 @@ fn good_drop_index_concurrently_is_read_from_tokens() {
         .migration(r#"DROP INDEX CONCURRENTLY IF EXISTS "Note_body_idx";"#)
         .good();
 }
+
+/// A DO block's body is PL/pgSQL, opaque to the parser: the note says what was not checked, not a parser error.
+#[test]
+fn bad_do_block_is_partly_checked() {
+    let case = Case::new(RULE).migration(
+        r#"DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'Mood') THEN
+    CREATE TYPE "Mood" AS ENUM ('HAPPY', 'SAD');
+  END IF;
+END
+$$;"#,
+    );
+    assert_snapshot!(case.bad());
+}
