@@ -81,3 +81,24 @@ fn every_rule_has_bad_and_good_examples() {
         );
     }
 }
+
+/// Every snapshot belongs to a case that still exists (a renamed or deleted case leaves its old snapshot behind).
+#[test]
+fn every_snapshot_has_its_case() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
+    for entry in std::fs::read_dir(dir.join("snapshots")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(".snap") else {
+            continue;
+        };
+        let (module, case) = stem
+            .strip_prefix("rules__")
+            .and_then(|rest| rest.split_once("__"))
+            .unwrap_or_else(|| panic!("{name}: not rules__<rule_id>__<case>.snap"));
+        let text = std::fs::read_to_string(dir.join(format!("{module}.rs"))).unwrap_or_default();
+        assert!(
+            text.contains(&format!("fn {case}()")),
+            "{name}: no case `{case}` in tests/rules/{module}.rs"
+        );
+    }
+}
