@@ -259,9 +259,13 @@ fn run(cli: &Cli) -> u8 {
         }
     };
     if cli.verbose && base.is_none() && database.is_none() {
+        let why = if database_url.is_some() {
+            "the database could not be read"
+        } else {
+            "no --base or --database-url given"
+        };
         eprintln!(
-            "note: edited-applied-migration, migration-out-of-order, failed-migration: no --base or \
-             --database-url given; skipped"
+            "note: edited-applied-migration, migration-out-of-order, failed-migration: {why}; skipped"
         );
     }
 
@@ -307,6 +311,17 @@ fn run(cli: &Cli) -> u8 {
     }
     if let Some(path) = &cli.write_baseline {
         return match baseline::write(path, &diagnostics, &files) {
+            Ok(n) if !input_errors.is_empty() => {
+                // The files behind the errors were not (fully) linted: their findings are missing from it.
+                eprintln!(
+                    "error: wrote {n} accepted findings to {}, but the baseline is incomplete: fix the {} input \
+                     error{} above and write it again",
+                    display_path(path),
+                    input_errors.len(),
+                    if input_errors.len() == 1 { "" } else { "s" }
+                );
+                2
+            }
             Ok(n) => {
                 eprintln!("wrote {n} accepted findings to {}", display_path(path));
                 0

@@ -3,10 +3,10 @@
 use std::io::{self, Write};
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
-use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
 use codespan_reporting::term::termcolor::{self, WriteColor};
 
+use super::excerpt::Excerpt;
 use super::Report;
 use crate::fix::{EditAction, Placement, Suggestion};
 use crate::rules::diagnostic::Severity;
@@ -43,30 +43,24 @@ pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
 /// Each shown diagnostic with its source snippet, without the summary line (the per-rule example tests snapshot
 /// this, uncoloured).
 pub fn write_diagnostics(report: &Report, out: &mut dyn WriteColor) -> io::Result<()> {
-    let mut files = SimpleFiles::new();
-    let ids: Vec<usize> = report
-        .files
-        .iter()
-        .map(|f| files.add(f.display.clone(), f.text.clone()))
-        .collect();
     let config = term::Config::default();
     for d in report.shown() {
-        let Some(&file_id) = ids.get(d.file) else {
+        let Some(file) = report.files.get(d.file) else {
             continue;
         };
+        let excerpt = Excerpt::new(file, d.span.clone());
         let base = match d.severity {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
             Severity::Info => CsDiagnostic::note(),
         };
-        let file = &report.files[d.file];
         let mut notes = Vec::new();
         let mut diagnostic = base.with_code(d.rule).with_message(&d.message);
         if file.missing {
             // Nothing on disk to show a snippet of: name the path instead.
             notes.push(format!("at {} (not on disk)", file.display));
         } else {
-            diagnostic = diagnostic.with_labels(vec![Label::primary(file_id, d.span.clone())]);
+            diagnostic = diagnostic.with_labels(vec![Label::primary((), excerpt.label())]);
         }
         if let Some(help) = &d.help {
             notes.push(format!("help: {help}"));
@@ -78,7 +72,7 @@ pub fn write_diagnostics(report: &Report, out: &mut dyn WriteColor) -> io::Resul
             }
         }
         diagnostic = diagnostic.with_notes(notes);
-        term::emit_to_write_style(out, &config, &files, &diagnostic)
+        term::emit_to_write_style(out, &config, &excerpt, &diagnostic)
             .map_err(|e| io::Error::other(e.to_string()))?;
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! Rendering of lint results: human (codespan-reporting), JSON, SARIF, GitHub workflow commands, GitLab Code
 //! Quality.
 
+mod excerpt;
 mod github;
 mod gitlab;
 mod human;
