@@ -31,7 +31,8 @@ ALTER TABLE "Draft" DROP COLUMN "tmp";
         .good();
 }
 
-/// A drop paired with an add of the same type is Prisma's rename: reported once, as rename-without-map.
+/// A drop paired with an add of the same type and a related name is Prisma's rename: reported once, as
+/// rename-without-map.
 #[test]
 fn good_drop_paired_with_an_add_of_the_same_type() {
     Case::new(RULE)
@@ -39,9 +40,20 @@ fn good_drop_paired_with_an_add_of_the_same_type() {
         .migration(
             r#"SET lock_timeout = '5s';
 ALTER TABLE "User" DROP COLUMN "nickname",
-ADD COLUMN "handle" TEXT;"#,
+ADD COLUMN "userNickname" TEXT;"#,
         )
         .good();
+}
+
+/// Beside an add of an unrelated name, the drop is a drop.
+#[test]
+fn bad_drop_beside_an_add_of_an_unrelated_name() {
+    let case = Case::new(RULE).setup(USER).migration(
+        r#"SET lock_timeout = '5s';
+ALTER TABLE "User" DROP COLUMN "nickname",
+ADD COLUMN "handle" TEXT;"#,
+    );
+    assert_snapshot!(case.bad());
 }
 
 #[test]

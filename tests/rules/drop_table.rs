@@ -45,10 +45,17 @@ DROP TABLE "Scratch";
 /// migration is known to be new.
 #[test]
 fn bad_table_the_history_never_created_counts_as_existing() {
-    let case = Case::new(RULE).setup(SESSION).migration(
-        r#"SET lock_timeout = '5s';
-DROP TABLE IF EXISTS "Legacy";
-"#,
-    );
+    let case = Case::new(RULE)
+        .setup(SESSION)
+        .migration("SET lock_timeout = '5s';\nDROP TABLE \"Legacy\";");
     assert_snapshot!(case.bad());
+}
+
+/// `IF EXISTS` of a table the history never created says the author does not expect it to be there.
+#[test]
+fn good_drop_if_exists_of_a_table_the_history_never_created() {
+    Case::new(RULE)
+        .setup(SESSION)
+        .migration("SET lock_timeout = '5s';\nDROP TABLE IF EXISTS \"Legacy\";")
+        .good();
 }

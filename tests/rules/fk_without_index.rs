@@ -18,13 +18,28 @@ ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") 
     assert_snapshot!(case.bad());
 }
 
+/// The foreign key's checks look up non-null keys only, so an index of exactly those rows serves them.
 #[test]
-fn bad_partial_index_does_not_count() {
-    let case = Case::new(RULE).setup(USER).migration(r#"SET lock_timeout = '5s';
+fn good_partial_index_of_the_non_null_keys() {
+    Case::new(RULE)
+        .setup(USER)
+        .migration(
+            r#"SET lock_timeout = '5s';
 CREATE TABLE "Post" ("id" TEXT NOT NULL, "authorId" TEXT, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));
 CREATE INDEX "Post_authorId_idx" ON "Post"("authorId") WHERE "authorId" IS NOT NULL;
-ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");
-"#);
+ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");"#,
+        )
+        .good();
+}
+
+#[test]
+fn bad_partial_index_of_other_rows_does_not_count() {
+    let case = Case::new(RULE).setup(USER).migration(
+        r#"SET lock_timeout = '5s';
+CREATE TABLE "Post" ("id" TEXT NOT NULL, "authorId" TEXT, "draft" BOOLEAN NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));
+CREATE INDEX "Post_authorId_idx" ON "Post"("authorId") WHERE "draft";
+ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");"#,
+    );
     assert_snapshot!(case.bad());
 }
 
