@@ -1,17 +1,17 @@
 //! Hostile input: each case gives a clear message naming the file (exit 2) or a finding, never a crash, and the
 //! other files of the history are still linted.
 
-mod common;
+mod support;
 
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::{json_run, rules_of, JsonRun};
+use support::run::{json_run, rules_of, JsonRun};
 
 fn lint(path: &Path) -> JsonRun {
     json_run(
-        Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        support::run::command()
             .args(["--format", "json"])
             .arg(path)
             .env("NO_COLOR", "1"),
@@ -231,7 +231,7 @@ fn a_closed_output_pipe_is_an_error_not_a_panic() {
         // A pipe whose reading end is already closed: the first write fails, whatever its size.
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
-        let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        let out = support::run::command()
             .args(&args)
             .env("NO_COLOR", "1")
             .stdout(writer)
@@ -304,7 +304,7 @@ fn findings_on_a_long_line_print_a_window_of_it() {
         .collect();
     assert!(line.len() > 1_000_000);
     let dir = history_with("20240103000000_long", line.as_bytes());
-    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+    let out = support::run::command()
         .arg(dir.path())
         .env("NO_COLOR", "1")
         .output()
@@ -413,7 +413,7 @@ fn database_url_secrets_are_never_printed() {
     ];
     for url in urls {
         for format in ["human", "json", "github"] {
-            let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+            let out = support::run::command()
                 .args(["--format", format, "--database-url", url])
                 .arg(dir.path())
                 .env("NO_COLOR", "1")
@@ -446,7 +446,7 @@ fn database_url_secrets_are_never_printed() {
 #[test]
 fn verbose_after_a_failed_connection_names_the_failure() {
     let dir = history_with("20240103000000_ok", b"SELECT 1;\n");
-    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+    let out = support::run::command()
         .args([
             "--verbose",
             "--database-url",
@@ -474,7 +474,7 @@ fn verbose_after_a_failed_connection_names_the_failure() {
 fn write_baseline_after_an_input_error_exits_2_and_says_it_is_incomplete() {
     let dir = history_with("20240103000000_binary", b"SELECT 1;\n\xff\xfe\n");
     let baseline = dir.path().join("baseline.json");
-    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+    let out = support::run::command()
         .arg("--write-baseline")
         .arg(&baseline)
         .arg(dir.path())
@@ -503,7 +503,7 @@ fn a_large_insert_is_not_parsed_into_a_tree() {
     );
     let size = sql.len();
     let dir = history_with("20240103000000_big", sql.as_bytes());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+    let mut child = support::run::command()
         .args(["--format", "json"])
         .arg(dir.path())
         .stdout(std::process::Stdio::piped())
@@ -598,7 +598,7 @@ fn git_paths_with_odd_characters_are_not_lost() {
         "ALTER TABLE \"User\" DROP COLUMN \"c\";\n",
     );
 
-    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+    let out = support::run::command()
         .args([
             "--format",
             "json",
@@ -644,7 +644,7 @@ fn git_paths_with_odd_characters_are_not_lost() {
 fn names_cannot_inject_workflow_commands() {
     let dir = history_with("20240103000000_x\n::error::injected", b"SELECT 1;\n\xff\n");
     for format in ["human", "json", "github", "sarif", "gitlab"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        let out = support::run::command()
             .args(["--format", format, "--statistics"])
             .arg(dir.path())
             .env("NO_COLOR", "1")

@@ -3,7 +3,8 @@
 use std::io::{self, Write};
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
-use codespan_reporting::term::{self, termcolor};
+use codespan_reporting::term;
+use codespan_reporting::term::termcolor::{self, WriteColor};
 
 use super::excerpt::Excerpt;
 use super::{escape_controls, Report};
@@ -12,7 +13,6 @@ use crate::rules::diagnostic::Severity;
 
 /// Writes the report; colour only when `color` is true (the caller checks for a terminal and NO_COLOR).
 pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
-    let config = term::Config::default();
     let choice = if color {
         termcolor::ColorChoice::Auto
     } else {
@@ -20,6 +20,30 @@ pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
     };
     // Buffered: thousands of findings would otherwise be a write per line.
     let mut stdout = termcolor::BufferedStandardStream::stdout(choice);
+    write_diagnostics(report, &mut stdout)?;
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    let infos = report.count(Severity::Info);
+    writeln!(
+        stdout,
+        "{} error{}, {} warning{}, {} info in {} file{} ({} statements, {} not parsed)",
+        errors,
+        plural(errors),
+        warnings,
+        plural(warnings),
+        infos,
+        report.reported_files,
+        plural(report.reported_files),
+        report.statements,
+        report.unparsed,
+    )?;
+    stdout.flush()
+}
+
+/// Each shown diagnostic with its source snippet, without the summary line (the per-rule example tests snapshot
+/// this, uncoloured).
+pub fn write_diagnostics(report: &Report, out: &mut dyn WriteColor) -> io::Result<()> {
+    let config = term::Config::default();
     for d in report.shown() {
         let Some(file) = report.files.get(d.file) else {
             continue;
@@ -53,26 +77,10 @@ pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
             }
         }
         diagnostic = diagnostic.with_notes(notes);
-        term::emit_to_write_style(&mut stdout, &config, &excerpt, &diagnostic)
+        term::emit_to_write_style(out, &config, &excerpt, &diagnostic)
             .map_err(|e| io::Error::other(e.to_string()))?;
     }
-    let errors = report.count(Severity::Error);
-    let warnings = report.count(Severity::Warning);
-    let infos = report.count(Severity::Info);
-    writeln!(
-        stdout,
-        "{} error{}, {} warning{}, {} info in {} file{} ({} statements, {} not parsed)",
-        errors,
-        plural(errors),
-        warnings,
-        plural(warnings),
-        infos,
-        report.reported_files,
-        plural(report.reported_files),
-        report.statements,
-        report.unparsed,
-    )?;
-    stdout.flush()
+    Ok(())
 }
 
 /// A suggestion as one `help:` note: each migration headed and fenced, then the schema edit, then the notes.

@@ -10,7 +10,7 @@ mod sarif;
 
 pub use github::render_github;
 pub use gitlab::render_gitlab;
-pub use human::{render_human, render_suggestion};
+pub use human::{render_human, render_suggestion, write_diagnostics};
 pub use json::write_json;
 pub use sarif::render_sarif;
 
