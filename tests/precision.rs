@@ -460,3 +460,40 @@ fn drop_trigger_and_lock_table_take_their_locks() {
         "missing-lock-timeout"
     ));
 }
+
+#[test]
+fn style_rules_know_every_spelling_of_their_types() {
+    let mut settings = Settings::default();
+    for id in ["prefer-text", "ban-char", "prefer-timestamptz"] {
+        settings
+            .severities
+            .insert(id.to_string(), Some(Severity::Warning));
+    }
+    let style = |column: &str| -> Vec<&'static str> {
+        let sql = format!("CREATE TABLE \"T\" (\"c\" {column});\n");
+        let files = vec![SourceFile::new(
+            "1_m".into(),
+            "1_m".into(),
+            "1_m".into(),
+            sql,
+        )];
+        lint_history(&files, &[true], &settings)
+            .diagnostics
+            .into_iter()
+            .map(|d| d.rule)
+            .collect()
+    };
+    for (ty, rule) in [
+        ("bpchar(2)", "ban-char"),
+        ("nchar(2)", "ban-char"),
+        ("pg_catalog.bpchar(2)", "ban-char"),
+        ("varchar(9)[]", "prefer-text"),
+        ("pg_catalog.varchar(9)", "prefer-text"),
+        ("pg_catalog.timestamp(3)", "prefer-timestamptz"),
+    ] {
+        assert_eq!(style(ty), [rule], "{ty}");
+    }
+    assert!(style("pg_catalog.text").is_empty());
+    // sqlparser 0.64 cannot read `national character(2)`: the statement is reported as unparsed, not guessed.
+    assert_eq!(style("national character(2)"), ["unparsed-statement"]);
+}
