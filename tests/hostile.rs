@@ -5,6 +5,7 @@ mod support;
 
 use std::fs;
 use std::path::Path;
+use std::process::Command;
 
 use support::run::{json_run, rules_of, JsonRun};
 
@@ -497,7 +498,7 @@ fn a_large_insert_is_not_parsed_into_a_tree() {
     );
     let size = sql.len();
     let dir = history_with("20240103000000_big", sql.as_bytes());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+    let mut child = support::run::command()
         .args(["--format", "json"])
         .arg(dir.path())
         .stdout(std::process::Stdio::piped())
@@ -592,7 +593,7 @@ fn git_paths_with_odd_characters_are_not_lost() {
         "ALTER TABLE \"User\" DROP COLUMN \"c\";\n",
     );
 
-    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+    let out = support::run::command()
         .args([
             "--format",
             "json",
@@ -638,7 +639,7 @@ fn git_paths_with_odd_characters_are_not_lost() {
 fn names_cannot_inject_workflow_commands() {
     let dir = history_with("20240103000000_x\n::error::injected", b"SELECT 1;\n\xff\n");
     for format in ["human", "json", "github", "sarif", "gitlab"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        let out = support::run::command()
             .args(["--format", format, "--statistics"])
             .arg(dir.path())
             .env("NO_COLOR", "1")
