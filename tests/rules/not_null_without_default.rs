@@ -19,8 +19,8 @@ ALTER TABLE "User" ADD COLUMN "name" TEXT NOT NULL;
     assert_snapshot!(case.bad());
 }
 
-/// A unique column cannot take one default for every row: the help says to backfill distinct values (and its index
-/// is built under the ADD COLUMN's lock).
+/// A unique column cannot take one default for every row: the help says to backfill distinct values. The inline
+/// UNIQUE also builds its index under ACCESS EXCLUSIVE, which unique-constraint-locks reports beside it.
 #[test]
 fn all_unique_required_column_has_no_single_default() {
     let case = Case::new(RULE).setup(USER).migration(
