@@ -15,6 +15,7 @@ use crate::commands;
 use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{list_paths, History, Listing, Migration};
+use crate::fix;
 use crate::lint::{lint_history, lint_history_from, LintResult, Restored};
 use crate::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::relevance;
@@ -26,7 +27,7 @@ use crate::rules::RULES;
 use crate::settings::Settings;
 use crate::source::SourceFile;
 
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(
     name = "migrate-lint",
     version,
@@ -69,9 +70,14 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = Threshold::Error)]
     severity_threshold: Threshold,
 
-    /// Show, for each finding, the safe SQL (split into migrations) and the schema.prisma edit.
+    /// Show, for each migration that is not applied yet, the plan `--fix` would write, as a diff.
     #[arg(long)]
     fix_suggestions: bool,
+
+    /// Rewrite the migrations that are not applied yet (not committed at HEAD or --base, not in the database of
+    /// --database-url) to fix the findings at or above --severity-threshold, and edit schema.prisma to match.
+    #[arg(long)]
+    fix: bool,
 
     /// Git ref whose migrations count as applied, e.g. `origin/main`, or `HEAD` in a pre-commit hook (overrides
     /// `base` in lint.toml). Enables edited-applied-migration and migration-out-of-order.
@@ -132,7 +138,7 @@ fn parse_prisma_version(text: &str) -> Result<(u32, u32, u32), String> {
     config::parse_version(text).ok_or_else(|| format!("`{text}` is not a version like 6.1.0"))
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 enum Command {
     /// List every rule with its id, default severity and summary.
     Rules,
@@ -301,7 +307,9 @@ fn run(cli: &Cli) -> u8 {
     let linted = || outcomes.iter().filter_map(|(o, _)| o.linted.as_ref());
     files.reserve(linted().map(|(sources, _, _)| sources.len()).sum());
     diagnostics.reserve(linted().map(|(_, _, r)| r.diagnostics.len()).sum());
-    for (outcome, _) in outcomes {
+    let mut plans: Vec<Vec<fix::write::PlannedFix>> = Vec::new();
+    for (mut outcome, _) in outcomes {
+        plans.push(std::mem::take(&mut outcome.plans));
         for note in &outcome.notes {
             eprintln!("note: {note}");
         }
@@ -324,6 +332,9 @@ fn run(cli: &Cli) -> u8 {
         files.extend(sources);
     }
 
+    if cli.fix {
+        return fix_and_lint_again(cli, &plans, &input_errors);
+    }
     for e in &input_errors {
         eprintln!("error: {e}");
     }
@@ -350,10 +361,17 @@ fn run(cli: &Cli) -> u8 {
         reported_files,
         input_errors: &input_errors,
         min_shown: min_shown(cli),
-        suggestions: cli.fix_suggestions,
+        // Humans read the plans below instead of one suggestion per finding.
+        suggestions: cli.fix_suggestions && cli.format != Format::Human,
     };
     let written =
         streamed.and_then(|()| write_report(&report, &mut out, stream, cli.format, cli.statistics));
+    let written = written.and_then(|()| {
+        if cli.fix_suggestions && cli.format == Format::Human {
+            write_plans(&mut out, &plans)?;
+        }
+        out.flush()
+    });
     if let Err(e) = written {
         eprintln!("error: cannot write output: {e}");
         return 2;
@@ -369,6 +387,67 @@ fn run(cli: &Cli) -> u8 {
     // delay that, by half a millisecond on the corpus.
     std::mem::forget((files, diagnostics));
     code
+}
+
+/// Writes the plans of `--fix`, then lints again and reports what is left (its exit code is the run's).
+fn fix_and_lint_again(cli: &Cli, plans: &[Vec<fix::write::PlannedFix>], errors: &[String]) -> u8 {
+    if !errors.is_empty() {
+        for e in errors {
+            eprintln!("error: {e}");
+        }
+        eprintln!("error: nothing was fixed");
+        return 2;
+    }
+    let mut stderr = io::stderr().lock();
+    for history in plans.iter().filter(|p| !p.is_empty()) {
+        if let Err(e) = fix::write::write(history) {
+            eprintln!("error: {e}");
+            return 2;
+        }
+        for planned in history {
+            let plan = &planned.plan;
+            let names: Vec<&str> = plan.replacement.iter().map(|m| m.name.as_str()).collect();
+            let _ = writeln!(
+                stderr,
+                "fixed {} ({}): {}",
+                plan.migration,
+                plan.fixes.join(", "),
+                if names.is_empty() {
+                    "nothing is left of it: deleted".to_string()
+                } else {
+                    format!("now {}", names.join(", "))
+                }
+            );
+            for change in &plan.schema {
+                let _ = writeln!(
+                    stderr,
+                    "  edited {}:{} ({})",
+                    change.file, change.line, change.why
+                );
+            }
+            for (i, step) in plan.later.iter().enumerate() {
+                let _ = writeln!(stderr, "  later release, step {}: {}", i + 1, step.what);
+                if let Some(sql) = &step.sql {
+                    for line in sql.lines() {
+                        let _ = writeln!(stderr, "      {line}");
+                    }
+                }
+            }
+        }
+    }
+    drop(stderr);
+    let mut again = cli.clone();
+    again.fix = false;
+    run(&again)
+}
+
+/// `--fix-suggestions` for humans: each plan as a short diff.
+fn write_plans(out: &mut impl Write, plans: &[Vec<fix::write::PlannedFix>]) -> io::Result<()> {
+    for planned in plans.iter().flatten() {
+        let root = display_path(&planned.root);
+        writeln!(out, "\n{}", planned.plan.render(&planned.original, &root))?;
+    }
+    Ok(())
 }
 
 /// Diagnostics below this severity are counted but not printed.
@@ -484,6 +563,8 @@ struct HistoryOutcome {
     linted: Option<(Vec<SourceFile>, Vec<bool>, LintResult)>,
     errors: Vec<String>,
     notes: Vec<String>,
+    /// With `--fix` or `--fix-suggestions`: the plans of the migrations not applied yet.
+    plans: Vec<fix::write::PlannedFix>,
 }
 
 impl HistoryOutcome {
@@ -553,10 +634,11 @@ fn lint_one(
             linted: None,
             errors,
             notes,
+            plans: Vec::new(),
         };
     }
     let mut settings = config.settings.clone();
-    settings.keep_suggestions = cli.fix_suggestions;
+    settings.keep_suggestions = cli.fix_suggestions || cli.fix;
     // The cache stands in for the earlier files only where nothing else reads them (applied migrations do).
     if base.is_none() && database.is_none() {
         if let Some((cache, first)) = cache_for(history, cli) {
@@ -568,7 +650,7 @@ fn lint_one(
                 &mut errors,
                 cli.verbose.then_some(&mut notes),
             );
-            return finish_history(history, cli, sources, report, result, errors, notes);
+            return finish_history(history, cli, (sources, report, result), errors, notes, None);
         }
     }
     let (mut sources, mut report, read_errors) = read_history(history, read);
@@ -592,31 +674,57 @@ fn lint_one(
         settings.applied = Some(Arc::new(set));
     }
     let result = lint_history(&sources, &report, &settings);
-    finish_history(history, cli, sources, report, result, errors, notes)
+    finish_history(
+        history,
+        cli,
+        (sources, report, result),
+        errors,
+        notes,
+        database,
+    )
 }
 
 fn finish_history(
     history: &History,
     cli: &Cli,
-    sources: Vec<SourceFile>,
-    report: Vec<bool>,
-    mut result: LintResult,
+    (sources, report, mut result): (Vec<SourceFile>, Vec<bool>, LintResult),
     mut errors: Vec<String>,
     notes: Vec<String>,
+    database: Option<&(String, Vec<applied::database::MigrationRow>)>,
 ) -> HistoryOutcome {
-    if cli.fix_suggestions {
+    let mut plans = Vec::new();
+    if cli.fix_suggestions || cli.fix {
         resolve_suggestions(history, &mut result.diagnostics, &mut errors);
+        let base = cli.base.as_deref().unwrap_or("HEAD");
+        match fix::write::plan_history(
+            history,
+            &sources,
+            &result.diagnostics,
+            cli.severity_threshold.severity(),
+            base,
+            database,
+            &display_path,
+            cli.fix,
+        ) {
+            Ok(p) => plans = p,
+            Err(e) => errors.push(format!("{}: {e}", display_path(&history.root))),
+        }
     }
     HistoryOutcome {
         linted: Some((sources, report, result)),
         errors,
         notes,
+        plans,
     }
 }
 
 /// The cache a run uses for this history, and the index of its first reported file: only when the run reports
 /// the newest migrations of a longer history (every file from the first reported one on), as a pre-commit hook does.
 fn cache_for(history: &History, cli: &Cli) -> Option<(Cache, usize)> {
+    // A plan replays every earlier file's text, which a cached run does not read.
+    if cli.fix || cli.fix_suggestions {
+        return None;
+    }
     let only = history.report_only.as_ref().filter(|_| !cli.no_cache)?;
     let reported = |m: &Migration| only.contains(&m.sql);
     let first = history.migrations.iter().position(reported)?;

@@ -260,7 +260,8 @@ impl SchemaIntent {
     }
 }
 
-fn resolve(
+/// The edit for `intent` against `schema` (model and field names resolved through `@@map` / `@map`).
+pub fn resolve(
     intent: &SchemaIntent,
     schema: Option<&Schema>,
     file_display: &dyn Fn(&std::path::Path) -> String,
