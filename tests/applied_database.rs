@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::found;
-use migrate_lint::applied::checksum::checksum_hex;
+use migrate_lint::input::applied::checksum::checksum_hex;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use support::pg::{TestPg, PRISMA_TABLE};

@@ -2,8 +2,8 @@
 
 mod support;
 
-use migrate_lint::applied::checksum::{checksum_hex, checksum_matches};
-use migrate_lint::applied::database::{read_applied, MigrationRow};
+use migrate_lint::input::applied::checksum::{checksum_hex, checksum_matches};
+use migrate_lint::input::applied::database::{read_applied, MigrationRow};
 use support::pg::{TestPg, PRISMA_TABLE};
 
 const INIT_SQL: &[u8] = b"CREATE TABLE \"User\" (id SERIAL PRIMARY KEY);\n";

@@ -1,4 +1,4 @@
-//! The cache of earlier migrations' catalog (`src/cache.rs`), through the binary as a pre-commit hook runs it: a run
+//! The cache of earlier migrations' catalog (`src/engine/cache.rs`), through the binary as a pre-commit hook runs it: a run
 //! on the newest migration restores the catalog instead of reading the others, finds exactly what a run without the
 //! cache finds, and never uses a snapshot that an edit, a damaged file or a rename has made wrong.
 

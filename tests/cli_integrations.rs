@@ -515,7 +515,7 @@ fn init_writes_a_commented_config_that_loads_and_refuses_to_overwrite() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let path = copy.path().join("lint.toml");
     let written = fs::read_to_string(&path).unwrap();
-    let config = migrate_lint::config::load(&path).expect("the written lint.toml loads");
+    let config = migrate_lint::rules::config::load(&path).expect("the written lint.toml loads");
     assert_eq!(
         config.migrations,
         vec![copy.path().join("prisma/migrations")],
@@ -529,7 +529,7 @@ fn init_writes_a_commented_config_that_loads_and_refuses_to_overwrite() {
     }
     // Uncommenting a rule line yields a valid override.
     let uncommented = written.replace("# drop-table = \"error\"", "drop-table = \"off\"");
-    let c = migrate_lint::config::parse(&uncommented, &path).unwrap();
+    let c = migrate_lint::rules::config::parse(&uncommented, &path).unwrap();
     assert_eq!(c.settings.severities.get("drop-table"), Some(&None));
 
     // The same settings as the repository's own example lint.toml.
@@ -558,7 +558,7 @@ fn init_without_migrations_leaves_the_path_commented() {
     let path = tmp.path().join("lint.toml");
     let written = fs::read_to_string(&path).unwrap();
     assert!(written.contains("# migrations = \"prisma/migrations\""));
-    let config = migrate_lint::config::load(&path).unwrap();
+    let config = migrate_lint::rules::config::load(&path).unwrap();
     assert!(config.migrations.is_empty());
 }
 

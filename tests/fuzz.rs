@@ -6,9 +6,9 @@
 mod common;
 
 use common::Lcg;
-use migrate_lint::lint::{lint_history, lint_history_replaying, Replayed};
-use migrate_lint::settings::Settings;
-use migrate_lint::source::SourceFile;
+use migrate_lint::engine::lint::{lint_history, lint_history_replaying, Replayed};
+use migrate_lint::rules::settings::Settings;
+use migrate_lint::syntax::source::SourceFile;
 
 const FRAGMENTS: &[&str] = &[
     "CREATE TABLE ",

@@ -2,9 +2,9 @@
 //! without panicking, every finding points inside its file, on char boundaries, and a run that reports some files
 //! (replaying only what they need of the others) finds what a full replay finds.
 
-use migrate_lint::lint::{lint_history, lint_history_replaying, Replayed};
-use migrate_lint::settings::Settings;
-use migrate_lint::source::SourceFile;
+use migrate_lint::engine::lint::{lint_history, lint_history_replaying, Replayed};
+use migrate_lint::rules::settings::Settings;
+use migrate_lint::syntax::source::SourceFile;
 
 /// Separates migration files in the history target's input.
 pub const FILE_SEPARATOR: &str = "\n---\n";

@@ -8,15 +8,14 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
+use super::plan::{LaterKind, LaterStep};
 use super::schema::SchemaFix;
-use super::{LaterKind, LaterStep};
-use crate::catalog::Catalog;
-use crate::lint::AnalyzedFile;
-use crate::ops::{quote_ident, ConstraintKind, ObjName, Op, OpKind, SqlType};
-use crate::suggestion::{
-    batch_key, batched_update, default_for_type, object_name, with_concurrently, SchemaIntent,
-    Suggestion, LOCK_TIMEOUT,
+use super::{
+    batch_key, batched_update, column_list, default_for_type, object_name, with_concurrently,
+    PrismaDefault, SchemaIntent, Suggestion, LOCK_TIMEOUT,
 };
+use crate::catalog::Catalog;
+use crate::ops::{quote_ident, ConstraintKind, ObjName, Op, OpKind, SqlType};
 
 /// A finding at or above the threshold, as the plan needs it.
 pub struct FixFinding<'a> {
@@ -79,14 +78,15 @@ struct Planner<'a> {
     built: Built,
 }
 
+/// `statements`: the byte span of each statement of `text`, in order; `ops`: their operations.
 pub fn build(
     text: &str,
-    analyzed: &AnalyzedFile,
+    statements: &[Range<usize>],
+    ops: &[Op],
     catalog: &Catalog,
     findings: &[FixFinding],
 ) -> Built {
-    let created = analyzed
-        .ops
+    let created = ops
         .iter()
         .filter_map(|op| match &op.kind {
             OpKind::CreateTable { table, .. } => Some(table.name.clone()),
@@ -95,9 +95,9 @@ pub fn build(
         .collect();
     let mut p = Planner {
         text,
-        ops: &analyzed.ops,
+        ops,
         catalog,
-        fates: vec![Fate::Keep; analyzed.ops.len()],
+        fates: vec![Fate::Keep; ops.len()],
         after: Vec::new(),
         last: Vec::new(),
         alone_ops: BTreeSet::new(),
@@ -114,7 +114,7 @@ pub fn build(
                 .push(format!("{} (line {})", finding.rule, finding.line));
         }
     }
-    p.assemble(analyzed);
+    p.assemble(statements);
     p.built
 }
 
@@ -336,7 +336,7 @@ impl Planner<'_> {
                 };
                 let parts: Vec<&str> = columns.iter().map(String::as_str).collect();
                 let name = quote_ident(&object_name(&table.name, &parts, "idx"));
-                let cols = crate::suggestion::column_list(columns);
+                let cols = column_list(columns);
                 if self.is_new(table) {
                     let piece =
                         self.piece(format!("CREATE INDEX {name} ON {table}({cols});"), false);
@@ -389,7 +389,7 @@ impl Planner<'_> {
     }
 
     /// A constant default for a column type; enums created earlier in this migration count.
-    fn default_for(&self, ty: &SqlType) -> Option<(String, crate::suggestion::PrismaDefault)> {
+    fn default_for(&self, ty: &SqlType) -> Option<(String, PrismaDefault)> {
         if let Some(found) = default_for_type(ty, self.catalog) {
             return Some(found);
         }
@@ -703,11 +703,11 @@ impl Planner<'_> {
     }
 
     /// Rebuilds the statements and groups them into folders.
-    fn assemble(&mut self, analyzed: &AnalyzedFile) {
+    fn assemble(&mut self, statements: &[Range<usize>]) {
         let mut pieces: Vec<Piece> = Vec::new();
         let mut previous_end = 0;
-        for statement in &analyzed.statements {
-            let span = statement.span.clone();
+        for span in statements {
+            let span = span.clone();
             let trivia = self.text[previous_end..span.start].to_string();
             previous_end = span.end;
             let ops: Vec<usize> = (0..self.ops.len())

@@ -7,10 +7,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::SchemaChange;
+use super::plan::SchemaChange;
+use super::{prisma_type, resolve, EditAction, SchemaIntent};
+use crate::input::prisma_schema::Schema;
 use crate::ops::SqlType;
-use crate::prisma_schema::Schema;
-use crate::suggestion::{prisma_type, resolve, EditAction, SchemaIntent};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SchemaFix {

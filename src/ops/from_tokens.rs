@@ -6,8 +6,8 @@ use std::ops::Range;
 use super::{
     ContainerKind, DmlKind, IndexSpec, MaintenanceCommand, ObjName, Op, OpKind, TransactionControl,
 };
-use crate::cursor::Cursor;
-use crate::split::{ident_value, Token, TokenKind};
+use crate::syntax::cursor::Cursor;
+use crate::syntax::split::{ident_value, Token, TokenKind};
 
 /// Names as lowering reads them: at most one schema part.
 pub(super) trait ReadNames {
@@ -452,7 +452,7 @@ fn create_index_from_tokens(c: &mut Cursor<'_>, src: &str, unique: bool) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::split::split;
+    use crate::syntax::split::split;
 
     fn recognized(text: &str) -> bool {
         let raw = split(text).statements.remove(0);

@@ -7,8 +7,8 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor};
 
 use super::Report;
-use crate::diagnostic::Severity;
-use crate::suggestion::{EditAction, Placement, Suggestion};
+use crate::fix::{EditAction, Placement, Suggestion};
+use crate::rules::diagnostic::Severity;
 
 /// Writes the report; colour only when `color` is true (the caller checks for a terminal and NO_COLOR).
 pub fn render_human(report: &Report, color: bool) -> io::Result<()> {

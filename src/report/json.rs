@@ -6,8 +6,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Report;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::suggestion::Suggestion;
+use crate::fix::Suggestion;
+use crate::rules::diagnostic::{Diagnostic, Severity};
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
@@ -364,7 +364,7 @@ impl serde_json::ser::Formatter for PrettyAt {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
+    use crate::syntax::source::SourceFile;
 
     /// The report as one serde value: what `write_json` must write byte for byte.
     #[derive(Serialize)]

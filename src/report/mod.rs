@@ -15,8 +15,8 @@ pub use sarif::render_sarif;
 
 use sha2::{Digest, Sha256};
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::SourceFile;
+use crate::rules::diagnostic::{Diagnostic, Severity};
+use crate::syntax::source::SourceFile;
 
 /// Everything a renderer needs: the files (diagnostics index into them) and what was found.
 pub struct Report<'a> {

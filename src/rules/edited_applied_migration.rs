@@ -2,18 +2,19 @@
 
 use super::shared::steps_from_help;
 use super::{Category, Check, HistoryContext, Rule};
-use crate::applied::checksum::{checksum_hex, checksum_matches};
-use crate::applied::diff::line_diff;
-use crate::applied::{AppliedMigration, AppliedState};
-use crate::diagnostic::{Finding, Severity};
-use crate::source::SourceFile;
+use crate::input::applied::checksum::{checksum_hex, checksum_matches};
+use crate::input::applied::diff::line_diff;
+use crate::input::applied::{AppliedMigration, AppliedState};
+use crate::rules::diagnostic::{Finding, Severity};
+use crate::syntax::source::SourceFile;
 
 pub const RULE: Rule = Rule {
     enabled_by_default: true,
     id: "edited-applied-migration",
     default_severity: Severity::Error,
     category: Category::Correctness,
-    summary: "an applied migration was edited, deleted or renamed: databases and the files disagree",
+    summary:
+        "an applied migration was edited, deleted or renamed: databases and the files disagree",
     doc: include_str!("../../rules/edited-applied-migration.md"),
     checks: &[Check::History(check)],
 };
@@ -21,7 +22,10 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     let first = out.len();
     find(ctx, out);
-    steps_from_help(&mut out[first..], "put the applied migration back as it was applied; make the change in a new migration");
+    steps_from_help(
+        &mut out[first..],
+        "put the applied migration back as it was applied; make the change in a new migration",
+    );
 }
 
 fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
@@ -90,7 +94,11 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
             .iter()
             .filter(|m| m.state == AppliedState::Applied)
         {
-            if ctx.files.iter().any(|f| !f.missing && f.migration == m.name) {
+            if ctx
+                .files
+                .iter()
+                .any(|f| !f.missing && f.migration == m.name)
+            {
                 continue;
             }
             let renamed = ctx.files.iter().enumerate().find(|(_, f)| {
@@ -164,9 +172,9 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::applied::{AppliedSet, AppliedSource};
     use crate::catalog::Catalog;
-    use crate::settings::Settings;
+    use crate::input::applied::{AppliedSet, AppliedSource};
+    use crate::rules::settings::Settings;
 
     fn file(name: &str, text: &str) -> SourceFile {
         SourceFile::new(name.into(), format!("{name}.sql"), name.into(), text.into())
@@ -190,20 +198,34 @@ mod tests {
 
     #[test]
     fn an_edit_seen_by_two_sources_is_one_finding_naming_both() {
-        let git = AppliedSource::from_texts("git ref main".into(), vec![("1_a".into(), "SELECT 1;\n".into())]);
+        let git = AppliedSource::from_texts(
+            "git ref main".into(),
+            vec![("1_a".into(), "SELECT 1;\n".into())],
+        );
         let db = AppliedSource {
             label: "database db".into(),
             ..git.clone()
         };
         let found = run(&[file("1_a", "SELECT 2;\n")], vec![git, db]);
         assert_eq!(found.len(), 1);
-        assert!(found[0].message.contains("(git ref main, database db)"), "{}", found[0].message);
-        assert!(found[0].help.as_deref().unwrap().contains("git checkout main -- 1_a.sql"));
+        assert!(
+            found[0].message.contains("(git ref main, database db)"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("git checkout main -- 1_a.sql"));
     }
 
     #[test]
     fn a_failed_migration_may_be_edited() {
-        let mut db = AppliedSource::from_texts("database db".into(), vec![("1_a".into(), "SELECT 1;\n".into())]);
+        let mut db = AppliedSource::from_texts(
+            "database db".into(),
+            vec![("1_a".into(), "SELECT 1;\n".into())],
+        );
         db.migrations[0].state = AppliedState::Failed {
             started_at: "now".into(),
         };
@@ -214,7 +236,10 @@ mod tests {
     fn a_deletion_is_reported_on_its_placeholder_only() {
         let git = AppliedSource::from_texts(
             "git ref main".into(),
-            vec![("1_a".into(), "SELECT 1;\n".into()), ("2_b".into(), "SELECT 2;\n".into())],
+            vec![
+                ("1_a".into(), "SELECT 1;\n".into()),
+                ("2_b".into(), "SELECT 2;\n".into()),
+            ],
         );
         let missing = SourceFile::missing("2_b".into(), "2_b.sql".into(), "2_b".into());
         let found = run(&[file("1_a", "SELECT 1;\n"), missing], vec![git.clone()]);

@@ -2,15 +2,16 @@
 
 use super::shared::steps_from_help;
 use super::{Category, Check, HistoryContext, Rule};
-use crate::applied::AppliedState;
-use crate::diagnostic::{Finding, Severity};
+use crate::input::applied::AppliedState;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     enabled_by_default: true,
     id: "failed-migration",
     default_severity: Severity::Error,
     category: Category::Correctness,
-    summary: "the database records a failed migration: `prisma migrate deploy` refuses to run (P3009)",
+    summary:
+        "the database records a failed migration: `prisma migrate deploy` refuses to run (P3009)",
     doc: include_str!("../../rules/failed-migration.md"),
     checks: &[Check::History(check)],
 };
@@ -18,7 +19,10 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     let first = out.len();
     find(ctx, out);
-    steps_from_help(&mut out[first..], "repair the database, then record how the failed migration ended");
+    steps_from_help(
+        &mut out[first..],
+        "repair the database, then record how the failed migration ended",
+    );
 }
 
 fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {

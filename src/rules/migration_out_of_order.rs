@@ -2,9 +2,9 @@
 
 use super::shared::steps_from_help;
 use super::{Category, Check, HistoryContext, Rule};
-use crate::applied::checksum::checksum_matches;
-use crate::applied::AppliedState;
-use crate::diagnostic::{Finding, Severity};
+use crate::input::applied::checksum::checksum_matches;
+use crate::input::applied::AppliedState;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     enabled_by_default: true,
@@ -19,7 +19,10 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     let first = out.len();
     find(ctx, out);
-    steps_from_help(&mut out[first..], "rename the migration so it sorts after every applied one");
+    steps_from_help(
+        &mut out[first..],
+        "rename the migration so it sorts after every applied one",
+    );
 }
 
 fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
@@ -43,7 +46,9 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
             }
             // Same content as an applied migration that is gone: a rename, which edited-applied-migration reports.
             let renamed = source.migrations.iter().any(|m| {
-                !ctx.files.iter().any(|f| !f.missing && f.migration == m.name)
+                !ctx.files
+                    .iter()
+                    .any(|f| !f.missing && f.migration == m.name)
                     && checksum_matches(&m.checksum, file.text.as_bytes())
             });
             (!renamed).then_some((newest, source.label.as_str()))

@@ -11,9 +11,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::diagnostic::Diagnostic;
-use crate::source::SourceFile;
-use crate::split::split;
+use crate::rules::diagnostic::Diagnostic;
+use crate::syntax::source::SourceFile;
+use crate::syntax::split::split;
 
 const VERSION: u32 = 1;
 
@@ -170,7 +170,7 @@ impl Baseline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Severity;
+    use crate::rules::diagnostic::Severity;
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new(

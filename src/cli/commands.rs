@@ -4,8 +4,8 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::Path;
 
-use crate::config::{closest_rule, FILE_NAME};
-use crate::discover::find_roots;
+use crate::input::discover::find_roots;
+use crate::rules::config::{closest_rule, FILE_NAME};
 use crate::rules::{self, RULES};
 
 /// The rule's page, or an error suggesting the nearest id.

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostic::Severity;
+use crate::rules::diagnostic::Severity;
+use crate::rules::settings::{IgnoreEntry, Settings};
 use crate::rules::RULES;
-use crate::settings::{IgnoreEntry, Settings};
 
 pub const FILE_NAME: &str = "lint.toml";
 

@@ -3,18 +3,18 @@
 use rayon::prelude::*;
 
 use crate::catalog::Catalog;
-use crate::diagnostic::{Diagnostic, Finding};
+use crate::engine::relevance;
+use crate::engine::suppress::{apply as apply_suppressions, directives, FileSuppressions};
 use crate::ops::{fully_recognized, lower_prisma_shape, lower_statement, Op};
-use crate::parse::{parse_statement, Statement};
-use crate::relevance;
+use crate::rules::diagnostic::{Diagnostic, Finding};
+use crate::rules::settings::Settings;
 use crate::rules::{
     Check, HistoryCheck, HistoryContext, MigrationCheck, MigrationContext, NewObjects, OpCheck,
     OpContext, ReplayedOp, Rule, StatementCheck, StatementContext, RULES,
 };
-use crate::settings::Settings;
-use crate::source::SourceFile;
-use crate::split::{split, Comment};
-use crate::suppress::{apply as apply_suppressions, directives, FileSuppressions};
+use crate::syntax::parse::{parse_statement, Statement};
+use crate::syntax::source::SourceFile;
+use crate::syntax::split::{split, Comment};
 
 #[derive(Debug, Default)]
 pub struct LintResult {
@@ -95,7 +95,7 @@ pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) 
 /// Which statements of unreported files [`lint_history_replaying`] parses and replays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Replayed {
-    /// Only those that can change what the reported files' rules see ([`crate::relevance`]).
+    /// Only those that can change what the reported files' rules see ([`crate::engine::relevance`]).
     Needed,
     /// Every statement (what `Needed` must always agree with).
     All,
@@ -111,7 +111,7 @@ pub fn lint_history_replaying(
     run(files, report, settings, replayed, None, &[]).0
 }
 
-/// The catalog after the first `files` files of a history, restored from the cache ([`crate::cache`]).
+/// The catalog after the first `files` files of a history, restored from the cache ([`crate::engine::cache`]).
 #[derive(Default)]
 pub struct Restored {
     pub files: usize,
@@ -120,7 +120,7 @@ pub struct Restored {
 
 /// [`lint_history`] starting from a restored catalog: the files it covers are neither analysed nor replayed (their
 /// texts are not read), and every statement after them is replayed. The restored part of the catalog must hold
-/// every object the later files mention ([`crate::relevance::file_mentions`]). Also keeps the catalog as it was
+/// every object the later files mention ([`crate::engine::relevance::file_mentions`]). Also keeps the catalog as it was
 /// before each file of `keep_before` (what the cache stores; none may be a restored file, and an index past the
 /// last file keeps the final catalog), and returns those catalogs in that order.
 pub fn lint_history_from(

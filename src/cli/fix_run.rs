@@ -1,4 +1,5 @@
-//! Which migrations `--fix` may rewrite, their plans, and writing them.
+//! `--fix` and `--fix-suggestions` for one migrations folder: which migrations may be rewritten, their plans, and
+//! writing them.
 //!
 //! Only a migration that no database can have run is rewritten: one that is neither committed at the base (`--base`,
 //! else `HEAD`) nor recorded in `_prisma_migrations` (`--database-url`). Nothing else is written but the replacement
@@ -9,16 +10,16 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::build::{build, FixFinding};
-use super::schema::{self, SchemaState};
-use super::{MigrationPlan, PlannedMigration};
-use crate::applied::{self, database::MigrationRow};
 use crate::catalog::Catalog;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::discover::History;
-use crate::lint::analyze;
-use crate::prisma_schema::{find_schema_for_migrations, Schema};
-use crate::source::SourceFile;
+use crate::engine::lint::analyze;
+use crate::fix::build::{build, FixFinding};
+use crate::fix::plan::{MigrationPlan, PlannedMigration};
+use crate::fix::schema::{self, SchemaState};
+use crate::input::applied::{self, database::MigrationRow};
+use crate::input::discover::History;
+use crate::input::prisma_schema::{find_schema_for_migrations, Schema};
+use crate::rules::diagnostic::{Diagnostic, Severity};
+use crate::syntax::source::SourceFile;
 
 /// A plan with the text of the migration it replaces.
 pub struct PlannedFix {
@@ -77,7 +78,8 @@ pub fn plan_history(
                     suggestion: d.suggestion.as_deref(),
                 })
                 .collect();
-            let built = build(&file.text, &analyzed, &catalog, &findings);
+            let statements: Vec<_> = analyzed.statements.iter().map(|s| s.span.clone()).collect();
+            let built = build(&file.text, &statements, &analyzed.ops, &catalog, &findings);
             let mut unfixed = built.unfixed;
             let (schema, errors) = match (&state, built.schema.is_empty()) {
                 (_, true) => (Vec::new(), Vec::new()),

@@ -8,24 +8,24 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use rayon::prelude::*;
 
-use crate::applied;
-use crate::baseline;
-use crate::cache::{self, Cache};
-use crate::commands;
-use crate::config::{self, Config};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::discover::{list_paths, History, Listing, Migration};
-use crate::fix;
-use crate::lint::{lint_history, lint_history_from, LintResult, Restored};
-use crate::prisma_schema::{find_schema_for_migrations, Schema};
-use crate::relevance;
+use crate::engine::baseline;
+use crate::engine::cache::{self, Cache};
+use crate::input::applied;
+pub mod commands;
+mod fix_run;
+use crate::engine::lint::{lint_history, lint_history_from, LintResult, Restored};
+use crate::engine::relevance;
+use crate::input::discover::{list_paths, History, Listing, Migration};
+use crate::input::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::report::{
     fails, render_diagnostics, render_github, render_gitlab, render_human, render_sarif,
     render_statistics, write_json, Format, JsonStream, Report,
 };
+use crate::rules::config::{self, Config};
+use crate::rules::diagnostic::{Diagnostic, Severity};
+use crate::rules::settings::Settings;
 use crate::rules::RULES;
-use crate::settings::Settings;
-use crate::source::SourceFile;
+use crate::syntax::source::SourceFile;
 
 #[derive(Debug, Clone, Parser)]
 #[command(
@@ -244,7 +244,7 @@ fn run(cli: &Cli) -> u8 {
     let histories: Option<Vec<History>> = match &cli.changed_since {
         Some(git_ref) => {
             let mut histories: Vec<History> = listings.par_iter().map(Listing::history).collect();
-            if let Err(e) = crate::git::restrict_to_changed(&mut histories, git_ref) {
+            if let Err(e) = crate::input::changed::restrict_to_changed(&mut histories, git_ref) {
                 eprintln!("error: {e}");
                 return 2;
             }
@@ -307,7 +307,7 @@ fn run(cli: &Cli) -> u8 {
     let linted = || outcomes.iter().filter_map(|(o, _)| o.linted.as_ref());
     files.reserve(linted().map(|(sources, _, _)| sources.len()).sum());
     diagnostics.reserve(linted().map(|(_, _, r)| r.diagnostics.len()).sum());
-    let mut plans: Vec<Vec<fix::write::PlannedFix>> = Vec::new();
+    let mut plans: Vec<Vec<fix_run::PlannedFix>> = Vec::new();
     for (mut outcome, _) in outcomes {
         plans.push(std::mem::take(&mut outcome.plans));
         for note in &outcome.notes {
@@ -390,7 +390,7 @@ fn run(cli: &Cli) -> u8 {
 }
 
 /// Writes the plans of `--fix`, then lints again and reports what is left (its exit code is the run's).
-fn fix_and_lint_again(cli: &Cli, plans: &[Vec<fix::write::PlannedFix>], errors: &[String]) -> u8 {
+fn fix_and_lint_again(cli: &Cli, plans: &[Vec<fix_run::PlannedFix>], errors: &[String]) -> u8 {
     if !errors.is_empty() {
         for e in errors {
             eprintln!("error: {e}");
@@ -400,7 +400,7 @@ fn fix_and_lint_again(cli: &Cli, plans: &[Vec<fix::write::PlannedFix>], errors: 
     }
     let mut stderr = io::stderr().lock();
     for history in plans.iter().filter(|p| !p.is_empty()) {
-        if let Err(e) = fix::write::write(history) {
+        if let Err(e) = fix_run::write(history) {
             eprintln!("error: {e}");
             return 2;
         }
@@ -442,7 +442,7 @@ fn fix_and_lint_again(cli: &Cli, plans: &[Vec<fix::write::PlannedFix>], errors: 
 }
 
 /// `--fix-suggestions` for humans: each plan as a short diff.
-fn write_plans(out: &mut impl Write, plans: &[Vec<fix::write::PlannedFix>]) -> io::Result<()> {
+fn write_plans(out: &mut impl Write, plans: &[Vec<fix_run::PlannedFix>]) -> io::Result<()> {
     for planned in plans.iter().flatten() {
         let root = display_path(&planned.root);
         writeln!(out, "\n{}", planned.plan.render(&planned.original, &root))?;
@@ -564,7 +564,7 @@ struct HistoryOutcome {
     errors: Vec<String>,
     notes: Vec<String>,
     /// With `--fix` or `--fix-suggestions`: the plans of the migrations not applied yet.
-    plans: Vec<fix::write::PlannedFix>,
+    plans: Vec<fix_run::PlannedFix>,
 }
 
 impl HistoryOutcome {
@@ -696,7 +696,7 @@ fn finish_history(
     if cli.fix_suggestions || cli.fix {
         resolve_suggestions(history, &mut result.diagnostics, &mut errors);
         let base = cli.base.as_deref().unwrap_or("HEAD");
-        match fix::write::plan_history(
+        match fix_run::plan_history(
             history,
             &sources,
             &result.diagnostics,

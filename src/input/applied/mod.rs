@@ -1,8 +1,8 @@
 //! Which migrations are already applied, and with which content: from a git ref (`--base`) or from a live database's
 //! `_prisma_migrations` table (`--database-url`). Rules compare this list with the local files.
 
-use crate::discover::History;
-use crate::source::SourceFile;
+use crate::input::discover::History;
+use crate::syntax::source::SourceFile;
 
 pub mod checksum;
 pub mod database;

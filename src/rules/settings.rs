@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::applied::AppliedSet;
+use crate::input::applied::AppliedSet;
 
-use crate::diagnostic::Severity;
+use crate::rules::diagnostic::Severity;
 use crate::rules::Rule;
 
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::discover::History;
+use crate::input::discover::History;
 
 /// Restricts each history's reported files to those changed since `git_ref` (tracked changes against the merge base
 /// of `git_ref` and HEAD, plus untracked files). Earlier migrations stay in the history, replayed for context.

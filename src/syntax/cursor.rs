@@ -1,7 +1,7 @@
 //! A forward reader over one statement's tokens, shared by the modules that read statements from tokens instead of
 //! from the AST: `ops::from_tokens` (lowering) and `relevance` (what a statement can change).
 
-use crate::split::{ident_value, Token, TokenKind};
+use crate::syntax::split::{ident_value, Token, TokenKind};
 
 pub struct Cursor<'a> {
     src: &'a str,

@@ -8,8 +8,8 @@ use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token as SqlToken, TokenWithSpan, Tokenizer};
 
-use crate::parser_tokens::parser_tokens;
-use crate::split::{RawStatement, Token};
+use crate::syntax::parser_tokens::parser_tokens;
+use crate::syntax::split::{RawStatement, Token};
 
 /// One statement of a migration file, with its parse result. Only lowering reads the AST.
 #[derive(Debug, Clone)]
@@ -189,7 +189,7 @@ fn statement_offset(text: &str, position: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::split::split;
+    use crate::syntax::split::split;
 
     fn parse_all(text: &str) -> Vec<ParsedStatement> {
         split(text)

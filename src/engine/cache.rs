@@ -11,7 +11,7 @@
 //!
 //! Only the objects the linted files mention are restored, with every index of each table, the table of each index,
 //! and every enum: what a rule looks up in the catalog is reached from the names of its statement, as
-//! [`crate::relevance`] also relies on. `tests/replay_needed.rs` checks that a restored run finds exactly what a
+//! [`crate::engine::relevance`] also relies on. `tests/replay_needed.rs` checks that a restored run finds exactly what a
 //! full replay finds.
 
 use std::collections::HashSet;
@@ -24,7 +24,7 @@ use std::time::{Duration, SystemTime};
 use rayon::prelude::*;
 
 use crate::catalog::{Catalog, Index, Table};
-use crate::discover::Migration;
+use crate::input::discover::Migration;
 
 /// The folder a run uses when not told another (relative to the working directory).
 pub const DEFAULT_DIR: &str = ".migrate-lint-cache";

@@ -24,8 +24,8 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::cursor::Cursor;
-use crate::split::{ident_value, split, Token, TokenKind};
+use crate::syntax::cursor::Cursor;
+use crate::syntax::split::{ident_value, split, Token, TokenKind};
 
 /// What replaying a statement of an unreported file can depend on or change, read from its tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +77,7 @@ pub fn file_shapes(text: &str, reported: bool) -> Vec<Shape> {
 }
 
 /// Every name a file's statements mention (in their `$$` bodies too), or None when bodies nest too deep to read:
-/// what must be restored from a cached catalog before the file is replayed ([`crate::cache`]).
+/// what must be restored from a cached catalog before the file is replayed ([`crate::engine::cache`]).
 pub fn file_mentions(text: &str) -> Option<Vec<String>> {
     let mut names = Vec::new();
     for statement in split(text).statements {

@@ -3,13 +3,13 @@
 
 use std::ops::Range;
 
-use crate::config::closest_rule;
-use crate::diagnostic::Diagnostic;
+use crate::fix::Suggestion;
+use crate::rules::config::closest_rule;
+use crate::rules::diagnostic::Diagnostic;
+use crate::rules::settings::Settings;
 use crate::rules::{self, Rule};
-use crate::settings::Settings;
-use crate::source::SourceFile;
-use crate::split::Comment;
-use crate::suggestion::Suggestion;
+use crate::syntax::source::SourceFile;
+use crate::syntax::split::Comment;
 
 const STATEMENT_DIRECTIVE: &str = "migrate-lint-ignore";
 const FILE_DIRECTIVE: &str = "migrate-lint-ignore-file";
@@ -231,7 +231,7 @@ fn push_meta(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::split::split;
+    use crate::syntax::split::split;
 
     fn parse(text: &str) -> Vec<Directive> {
         let s = split(text);

@@ -16,7 +16,7 @@ use sqlparser::ast::DollarQuotedString;
 use sqlparser::keywords::{Keyword, ALL_KEYWORDS, ALL_KEYWORDS_INDEX};
 use sqlparser::tokenizer::{Span, Token, TokenWithSpan, Word};
 
-use crate::split::{Token as SplitToken, TokenKind};
+use crate::syntax::split::{Token as SplitToken, TokenKind};
 
 /// sqlparser's tokens for the statement at `span` of `src` (whose tokens the splitter found, all but the closing `;`),
 /// without whitespace and with empty spans; `None` when a token is outside the forms this module is sure of.
@@ -230,7 +230,7 @@ impl Hasher for Fnv {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::split::split;
+    use crate::syntax::split::split;
     use sqlparser::dialect::PostgreSqlDialect;
     use sqlparser::tokenizer::Tokenizer;
 
