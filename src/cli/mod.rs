@@ -364,6 +364,9 @@ fn run(cli: &Cli) -> u8 {
         // Humans read the plans below instead of one suggestion per finding.
         suggestions: cli.fix_suggestions && cli.format != Format::Human,
     };
+    if let Some(stream) = &mut stream {
+        stream.plans = plans.iter().flatten().map(|p| p.plan.clone()).collect();
+    }
     let written =
         streamed.and_then(|()| write_report(&report, &mut out, stream, cli.format, cli.statistics));
     let written = written.and_then(|()| {

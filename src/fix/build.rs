@@ -735,8 +735,6 @@ impl Planner<'_> {
                 }
             }
         }
-        pieces.append(&mut self.last);
-
         let mut folders: Vec<Vec<Piece>> = Vec::new();
         let mut current: Vec<Piece> = Vec::new();
         for piece in pieces {
@@ -752,6 +750,10 @@ impl Planner<'_> {
         }
         if !current.is_empty() {
             folders.push(current);
+        }
+        // VALIDATE runs in a transaction of its own, after everything else.
+        if !self.last.is_empty() {
+            folders.push(std::mem::take(&mut self.last));
         }
         self.built.folders = folders
             .into_iter()

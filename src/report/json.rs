@@ -6,6 +6,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Report;
+use crate::fix::plan::MigrationPlan;
 use crate::fix::Suggestion;
 use crate::rules::diagnostic::{Diagnostic, Severity};
 
@@ -86,6 +87,8 @@ pub struct JsonStream {
     started: bool,
     /// Whether a diagnostic was written: each is led by a comma, which the first one drops.
     any: bool,
+    /// With `--fix-suggestions`: the plan of each migration not applied yet, written after the summary.
+    pub plans: Vec<MigrationPlan>,
 }
 
 impl JsonStream {
@@ -111,6 +114,10 @@ impl JsonStream {
         if !report.input_errors.is_empty() {
             out.write_all(b",\n  \"input_errors\": ")?;
             write_nested(out, &report.input_errors, 1)?;
+        }
+        if !self.plans.is_empty() {
+            out.write_all(b",\n  \"plans\": ")?;
+            write_nested(out, &self.plans, 1)?;
         }
         out.write_all(b"\n}\n")
     }

@@ -1,5 +1,6 @@
 // Each test binary uses a different part of the support code.
 #![allow(dead_code)]
 
+pub mod fix_project;
 pub mod pg;
 pub mod prisma;

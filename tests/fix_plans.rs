@@ -1,0 +1,288 @@
+//! The shape of `--fix` plans on the Prisma-generated scenarios of fixtures/fix, read from `--fix-suggestions --format
+//! json` (no database needed). tests/fix.rs proves the same plans with Prisma and PostgreSQL; these pin what the
+//! plans say: which folders, which schema lines, which steps wait for a later release.
+
+mod support;
+
+use std::fs;
+
+use serde_json::Value;
+use support::fix_project::{lint, project};
+
+/// The plan for the scenario's uncommitted migration.
+fn plan(scenario: &str) -> Value {
+    let dir = project(scenario);
+    let (code, stdout, stderr) = lint(
+        dir.path(),
+        &[
+            "--fix-suggestions",
+            "--format",
+            "json",
+            "--severity-threshold",
+            "warning",
+        ],
+    );
+    assert!(code != 2, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let plans = report["plans"].as_array().expect("plans").clone();
+    assert_eq!(
+        plans.len(),
+        1,
+        "one plan, for the one uncommitted migration"
+    );
+    assert_eq!(plans[0]["migration"], format!("20240201000000_{scenario}"));
+    plans[0].clone()
+}
+
+fn folders(plan: &Value) -> Vec<(String, String)> {
+    plan["replacement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["name"].as_str().unwrap().to_string(),
+                m["sql"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn schema_lines(plan: &Value) -> Vec<String> {
+    plan["schema"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["insert"].as_array().unwrap().clone())
+        .map(|l| l.as_str().unwrap().trim().to_string())
+        .collect()
+}
+
+/// How many statements a migration.sql holds (its comments aside).
+fn statements(sql: &str) -> usize {
+    sql.lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .map(|l| l.matches(';').count())
+        .sum()
+}
+
+#[test]
+fn field_rename_maps_the_field_and_drops_nothing() {
+    let plan = plan("rename_field");
+    // The DROP/ADD pair and the index rebuilt around it all go: the migration is empty, so it is deleted.
+    assert_eq!(folders(&plan), vec![]);
+    assert_eq!(schema_lines(&plan), ["fullName String? @map(\"name\")"]);
+    assert_eq!(plan["later"], serde_json::json!([]));
+}
+
+#[test]
+fn model_rename_removes_the_whole_block_with_the_foreign_key_drops() {
+    let plan = plan("rename_model");
+    assert_eq!(
+        folders(&plan),
+        vec![],
+        "DROP CONSTRAINT, DROP TABLE, CREATE TABLE, its index and foreign key: nothing is left"
+    );
+    assert_eq!(schema_lines(&plan), ["@@map(\"Profile\")"]);
+}
+
+#[test]
+fn dropped_field_is_ignored_now_and_dropped_in_a_later_release() {
+    let plan = plan("drop_field");
+    assert_eq!(folders(&plan), vec![]);
+    assert_eq!(schema_lines(&plan), ["bio String? @ignore"]);
+    let later = plan["later"].as_array().unwrap();
+    assert_eq!(later.len(), 1);
+    assert_eq!(later[0]["kind"], "migration");
+    assert!(later[0]["sql"]
+        .as_str()
+        .unwrap()
+        .contains("ALTER TABLE \"User\" DROP COLUMN \"bio\";"));
+}
+
+#[test]
+fn optional_to_required_waits_for_a_batched_backfill_in_a_later_release() {
+    let plan = plan("optional_to_required");
+    assert_eq!(
+        folders(&plan),
+        vec![],
+        "SET NOT NULL would fail on the NULL rows"
+    );
+    assert_eq!(schema_lines(&plan), ["name String?"]);
+    let later = plan["later"].as_array().unwrap();
+    assert_eq!(later[0]["kind"], "script");
+    let script = later[0]["sql"].as_str().unwrap();
+    assert!(
+        script.contains("LIMIT 1000") && script.contains("WHERE \"name\" IS NULL"),
+        "{script}"
+    );
+    assert_eq!(later[1]["kind"], "migration");
+    let migration = later[1]["sql"].as_str().unwrap();
+    assert!(migration.contains("NOT VALID") && migration.contains("VALIDATE CONSTRAINT"));
+}
+
+#[test]
+fn required_field_without_default_gets_a_constant_default_in_sql_and_schema() {
+    let plan = plan("required_without_default");
+    let folders = folders(&plan);
+    assert_eq!(folders.len(), 1);
+    assert_eq!(
+        folders[0].1,
+        "SET lock_timeout = '5s';\n-- AlterTable\nALTER TABLE \"User\" ADD COLUMN     \"nickname\" TEXT NOT NULL DEFAULT '';\n"
+    );
+    assert_eq!(schema_lines(&plan), ["nickname String @default(\"\")"]);
+}
+
+#[test]
+fn relation_without_index_gets_not_valid_a_concurrent_index_and_a_separate_validate() {
+    let plan = plan("relation_without_index");
+    let names: Vec<String> = folders(&plan).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        [
+            "20240201000000_relation_without_index",
+            "20240201000001_relation_without_index_2",
+            "20240201000002_relation_without_index_3"
+        ]
+    );
+    let sql: Vec<String> = folders(&plan).into_iter().map(|(_, s)| s).collect();
+    assert!(sql[0].ends_with("ON DELETE SET NULL ON UPDATE CASCADE NOT VALID;\n"));
+    assert_eq!(
+        sql[1],
+        "CREATE INDEX CONCURRENTLY \"Post_editorId_idx\" ON \"Post\"(\"editorId\");\n"
+    );
+    assert_eq!(
+        sql[2],
+        "SET lock_timeout = '5s';\nALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_editorId_fkey\";\n"
+    );
+    assert_eq!(schema_lines(&plan), ["@@index([editorId])"]);
+}
+
+#[test]
+fn prismas_incompatible_type_change_becomes_a_new_column_a_backfill_and_a_later_switch() {
+    let plan = plan("incompatible_type_change");
+    let folders = folders(&plan);
+    assert_eq!(folders.len(), 1);
+    assert!(
+        !folders[0].1.contains("DROP COLUMN"),
+        "no data is dropped: {}",
+        folders[0].1
+    );
+    assert!(folders[0]
+        .1
+        .contains("ALTER TABLE \"User\" ADD COLUMN \"rating_new\" integer;"));
+    assert_eq!(
+        schema_lines(&plan),
+        ["rating    String?", "ratingNew Int? @map(\"rating_new\")"]
+    );
+    let kinds: Vec<&str> = plan["later"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["script", "schema", "migration"]);
+}
+
+#[test]
+fn int_to_bigint_expands_instead_of_rewriting_the_table() {
+    let plan = plan("int_to_bigint");
+    let sql = &folders(&plan)[0].1;
+    assert!(!sql.contains("SET DATA TYPE"), "{sql}");
+    assert!(sql.contains("ADD COLUMN \"views_new\" bigint;"), "{sql}");
+    assert_eq!(
+        schema_lines(&plan),
+        [
+            "views     Int      @default(0)",
+            "viewsNew BigInt? @map(\"views_new\")"
+        ]
+    );
+}
+
+#[test]
+fn enum_value_removal_keeps_the_value_until_rows_move() {
+    let plan = plan("enum_value_removal");
+    assert_eq!(
+        folders(&plan),
+        vec![],
+        "the whole swap block, BEGIN to COMMIT, leaves"
+    );
+    assert!(schema_lines(&plan).contains(&"GUEST".to_string()));
+    let later = plan["later"].as_array().unwrap();
+    assert_eq!(later[0]["kind"], "script");
+    assert!(later[1]["sql"]
+        .as_str()
+        .unwrap()
+        .contains("CREATE TYPE \"Role_new\""));
+}
+
+#[test]
+fn enum_value_added_and_used_gets_a_folder_for_the_value() {
+    let plan = plan("enum_value_added_and_used");
+    let folders = folders(&plan);
+    assert_eq!(folders.len(), 2);
+    assert_eq!(
+        folders[0].1,
+        "-- AlterEnum\nALTER TYPE \"Role\" ADD VALUE 'OWNER';\n"
+    );
+    assert!(folders[1].1.contains("SET DEFAULT 'OWNER'"));
+}
+
+#[test]
+fn each_concurrently_statement_is_alone_and_each_file_sets_lock_timeout_at_most_once() {
+    for scenario in [
+        "rename_field",
+        "relation_without_index",
+        "unique_on_existing_data",
+        "index_on_existing_table",
+        "drop_index",
+        "compound_unique",
+        "on_delete_change",
+    ] {
+        for (name, sql) in folders(&plan(scenario)) {
+            assert!(
+                sql.matches("lock_timeout").count() <= 1,
+                "{scenario}/{name}: {sql}"
+            );
+            if sql.contains("CONCURRENTLY") {
+                assert_eq!(statements(&sql), 1, "{scenario}/{name}: {sql}");
+            }
+        }
+    }
+}
+
+#[test]
+fn fix_outside_git_without_a_database_refuses_and_writes_nothing() {
+    let dir = project("drop_field");
+    fs::remove_dir_all(dir.path().join(".git")).unwrap();
+    let before = fs::read_to_string(dir.path().join("prisma/schema.prisma")).unwrap();
+    let (code, _, stderr) = lint(dir.path(), &["--fix"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--fix needs to know which migrations are applied"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("prisma/schema.prisma")).unwrap(),
+        before
+    );
+    assert!(dir
+        .path()
+        .join("prisma/migrations/20240201000000_drop_field/migration.sql")
+        .is_file());
+}
+
+#[test]
+fn warnings_are_fixed_only_at_the_warning_threshold() {
+    let dir = project("index_on_existing_table");
+    let migration = dir
+        .path()
+        .join("prisma/migrations/20240201000000_index_on_existing_table/migration.sql");
+    let before = fs::read_to_string(&migration).unwrap();
+    let (code, _, stderr) = lint(dir.path(), &["--fix"]);
+    assert_eq!(
+        code, 0,
+        "the default threshold is error: nothing to fix: {stderr}"
+    );
+    assert_eq!(fs::read_to_string(&migration).unwrap(), before);
+}
