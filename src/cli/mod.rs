@@ -157,7 +157,7 @@ pub fn main() -> u8 {
     match cli.command {
         Some(Command::Rules) => print_text(&rules_table()),
         Some(Command::Explain { rule }) => match commands::explain(&rule) {
-            Ok(page) => print_text(page),
+            Ok(page) => print_text(&page),
             Err(e) => {
                 eprintln!("error: {e}");
                 2
