@@ -286,3 +286,45 @@ fn warnings_are_fixed_only_at_the_warning_threshold() {
     );
     assert_eq!(fs::read_to_string(&migration).unwrap(), before);
 }
+
+#[test]
+fn a_migration_recorded_in_the_database_is_never_rewritten() {
+    use support::pg::{TestPg, PRISMA_TABLE};
+    let Some(pg) = TestPg::shared_or_skip() else {
+        return;
+    };
+    let dir = project("drop_field");
+    // Not in git at all: only the database says what is applied, and it lists the new migration.
+    fs::remove_dir_all(dir.path().join(".git")).unwrap();
+    let url = pg.unique_database("fix_applied");
+    let mut client = pg.client_for(&url);
+    client.batch_execute(PRISMA_TABLE).unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, finished_at, applied_steps_count) \
+             VALUES ('1', 'x', '20240201000000_drop_field', now(), now(), 1)",
+        )
+        .unwrap();
+    let migration = dir
+        .path()
+        .join("prisma/migrations/20240201000000_drop_field/migration.sql");
+    let before = fs::read_to_string(&migration).unwrap();
+    let (code, _, stderr) = lint(dir.path(), &["--fix", "--database-url", &url]);
+    assert_eq!(code, 1, "the drop stays, and so does its error: {stderr}");
+    assert!(!stderr.contains("fixed "), "{stderr}");
+    assert_eq!(fs::read_to_string(&migration).unwrap(), before);
+
+    // The same migration, not recorded: the database alone lets --fix rewrite it.
+    client
+        .batch_execute("DELETE FROM _prisma_migrations")
+        .unwrap();
+    let (code, _, stderr) = lint(dir.path(), &["--fix", "--database-url", &url]);
+    assert!(
+        stderr.contains("fixed 20240201000000_drop_field"),
+        "{stderr}"
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!migration.exists());
+    let schema = fs::read_to_string(dir.path().join("prisma/schema.prisma")).unwrap();
+    assert!(schema.contains("  bio String? @ignore\n"), "{schema}");
+}

@@ -30,8 +30,8 @@ pub struct PlannedFix {
     pub root: PathBuf,
 }
 
-/// Plans for every migration of `history` that is not applied and has a finding at or above `threshold`. When git and
-/// the database cannot tell what is applied, `strict` (`--fix`) is an error, and otherwise (`--fix-suggestions`, a
+/// Plans for every migration of `history` that is not applied and has a finding at or above `threshold`. When neither
+/// git nor a database can tell what is applied, `strict` (`--fix`) is an error, and otherwise (`--fix-suggestions`, a
 /// preview) every migration gets its plan.
 #[allow(clippy::too_many_arguments)]
 pub fn plan_history(
@@ -45,7 +45,8 @@ pub fn plan_history(
     strict: bool,
 ) -> Result<Vec<PlannedFix>, String> {
     let (set, errors) = applied::collect(&history.root, Some(base), database);
-    if let (Some(e), true) = (errors.first(), strict) {
+    // Outside git, the database alone says what is applied.
+    if let (Some(e), true) = (errors.first(), strict && database.is_none()) {
         return Err(format!(
             "--fix needs to know which migrations are applied: {e}"
         ));
