@@ -18,8 +18,8 @@ use crate::engine::relevance;
 use crate::input::discover::{list_paths, History, Listing, Migration};
 use crate::input::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::report::{
-    fails, render_diagnostics, render_github, render_gitlab, render_human, render_sarif,
-    render_statistics, write_json, Format, JsonStream, Report,
+    fails, render_github, render_gitlab, render_human, render_sarif, render_statistics,
+    write_json_with_plans, Format, Report,
 };
 use crate::rules::config::{self, Config};
 use crate::rules::diagnostic::{Diagnostic, Severity};
@@ -265,50 +265,32 @@ fn run(cli: &Cli) -> u8 {
         }
     };
     if cli.verbose && base.is_none() && database.is_none() {
+        let why = if database_url.is_some() {
+            "the database could not be read"
+        } else {
+            "no --base or --database-url given"
+        };
         eprintln!(
-            "note: edited-applied-migration, migration-out-of-order, failed-migration: no --base or \
-             --database-url given; skipped"
+            "note: edited-applied-migration, migration-out-of-order, failed-migration: {why}; skipped"
         );
     }
 
     let (mut files, mut diagnostics) = (Vec::new(), Vec::new());
     let (mut statements, mut unparsed, mut reported_files) = (0, 0, 0);
-    // A JSON report is written as it grows: each history's findings are rendered as it is linted, and written as
-    // soon as the histories before it are, instead of megabytes at the end. Not with a baseline, which drops findings
-    // once every history is linted.
-    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let streaming =
-        cli.format == Format::Json && baseline.is_none() && cli.write_baseline.is_none();
-    let mut stream = streaming.then(JsonStream::default);
-    let mut streamed = Ok(());
     // Histories are independent: lint them in parallel, then merge in discovery order.
     let sizes: Vec<usize> = match &histories {
         Some(histories) => histories.iter().map(|h| h.migrations.len()).collect(),
         None => listings.iter().map(Listing::entries).collect(),
     };
-    let outcomes = largest_first(
-        &sizes,
-        |i| {
-            let (base, database) = (base.as_deref(), database.as_ref());
-            let outcome = match &histories {
-                Some(histories) => lint_one(&histories[i], None, cli, &config, base, database),
-                None => lint_listing(&listings[i], cli, &config, base, database),
-            };
-            let json = streaming.then(|| outcome.render_json(cli)).flatten();
-            (outcome, json)
-        },
-        |(_, json)| {
-            if let (Some(stream), Some(json), Ok(())) = (&mut stream, json.take(), &streamed) {
-                streamed = json.and_then(|pieces| stream.diagnostics(&mut out, &pieces));
-            }
-        },
-    );
-    // Sized once: the corpus has thousands of each, and every doubling copies them to fresh memory.
-    let linted = || outcomes.iter().filter_map(|(o, _)| o.linted.as_ref());
-    files.reserve(linted().map(|(sources, _, _)| sources.len()).sum());
-    diagnostics.reserve(linted().map(|(_, _, r)| r.diagnostics.len()).sum());
+    let outcomes = largest_first(&sizes, |i| {
+        let (base, database) = (base.as_deref(), database.as_ref());
+        match &histories {
+            Some(histories) => lint_one(&histories[i], cli, &config, base, database),
+            None => lint_listing(&listings[i], cli, &config, base, database),
+        }
+    });
     let mut plans: Vec<Vec<fix_run::PlannedFix>> = Vec::new();
-    for (mut outcome, _) in outcomes {
+    for mut outcome in outcomes {
         plans.push(std::mem::take(&mut outcome.plans));
         for note in &outcome.notes {
             eprintln!("note: {note}");
@@ -340,6 +322,17 @@ fn run(cli: &Cli) -> u8 {
     }
     if let Some(path) = &cli.write_baseline {
         return match baseline::write(path, &diagnostics, &files) {
+            Ok(n) if !input_errors.is_empty() => {
+                // The files behind the errors were not (fully) linted: their findings are missing from it.
+                eprintln!(
+                    "error: wrote {n} accepted findings to {}, but the baseline is incomplete: fix the {} input \
+                     error{} above and write it again",
+                    display_path(path),
+                    input_errors.len(),
+                    if input_errors.len() == 1 { "" } else { "s" }
+                );
+                2
+            }
             Ok(n) => {
                 eprintln!("wrote {n} accepted findings to {}", display_path(path));
                 0
@@ -364,32 +357,30 @@ fn run(cli: &Cli) -> u8 {
         // Humans read the plans below instead of one suggestion per finding.
         suggestions: cli.fix_suggestions && cli.format != Format::Human,
     };
-    if let Some(stream) = &mut stream {
-        stream.plans = plans.iter().flatten().map(|p| p.plan.clone()).collect();
-    }
-    let written =
-        streamed.and_then(|()| write_report(&report, &mut out, stream, cli.format, cli.statistics));
-    let written = written.and_then(|()| {
-        if cli.fix_suggestions && cli.format == Format::Human {
-            write_plans(&mut out, &plans)?;
-        }
-        out.flush()
-    });
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let plans_shown: Vec<_> = if cli.fix_suggestions {
+        plans.iter().flatten().map(|p| p.plan.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    let written = write_report(&report, &plans_shown, &mut out, cli.format, cli.statistics)
+        .and_then(|()| {
+            if cli.fix_suggestions && cli.format == Format::Human {
+                write_plans(&mut out, &plans)?;
+            }
+            out.flush()
+        });
     if let Err(e) = written {
         eprintln!("error: cannot write output: {e}");
         return 2;
     }
-    let code = if !input_errors.is_empty() {
+    if !input_errors.is_empty() {
         2
     } else if fails(&diagnostics, cli.severity_threshold.severity()) {
         1
     } else {
         0
-    };
-    // The process exits next (`main` is the only caller): freeing every file and finding one by one would only
-    // delay that, by half a millisecond on the corpus.
-    std::mem::forget((files, diagnostics));
-    code
+    }
 }
 
 /// Writes the plans of `--fix`, then lints again and reports what is left (its exit code is the run's).
@@ -463,19 +454,16 @@ fn min_shown(cli: &Cli) -> Severity {
 }
 
 /// Writes the report, and the statistics when asked, to stdout (`out`). A closed pipe (`| head`) is an error to
-/// report, where `print!` would panic. `stream`: a JSON report whose diagnostics are already written.
+/// report, where `print!` would panic.
 fn write_report(
     report: &Report,
+    plans: &[crate::fix::plan::MigrationPlan],
     out: &mut impl Write,
-    stream: Option<JsonStream>,
     format: Format,
     statistics: bool,
 ) -> io::Result<()> {
     match format {
-        Format::Json => match stream {
-            Some(stream) => stream.finish(report, out)?,
-            None => write_json(report, out)?,
-        },
+        Format::Json => write_json_with_plans(report, plans, out)?,
         Format::Sarif => writeln!(out, "{}", render_sarif(report))?,
         Format::Gitlab => writeln!(out, "{}", render_gitlab(report))?,
         Format::Github => write!(out, "{}", render_github(report))?,
@@ -527,13 +515,8 @@ fn database_url_arg(cli: &Cli) -> (Option<Option<String>>, Option<PathBuf>) {
 
 /// `lint(i)` for every `i` below `sizes.len()`, in that order. They run in parallel, largest first, each started by
 /// the next thread that is free: in discovery order a large history could start last and then run alone while the
-/// other cores idle. `done` is given each outcome on this thread, in index order, as soon as it and those before it
-/// are ready.
-fn largest_first<T: Send>(
-    sizes: &[usize],
-    lint: impl Fn(usize) -> T + Sync,
-    mut done: impl FnMut(&mut T),
-) -> Vec<T> {
+/// other cores idle.
+fn largest_first<T: Send>(sizes: &[usize], lint: impl Fn(usize) -> T + Sync) -> Vec<T> {
     let mut order: Vec<usize> = (0..sizes.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
     let (order, next, lint) = (&order, &AtomicUsize::new(0), &lint);
@@ -549,13 +532,8 @@ fn largest_first<T: Send>(
                 let _ = sender.send((i, lint(i)));
             }
         });
-        let mut ready = 0;
         for (i, outcome) in finished {
             outcomes[i] = Some(outcome);
-            while let Some(Some(outcome)) = outcomes.get_mut(ready) {
-                done(outcome);
-                ready += 1;
-            }
         }
     });
     outcomes.into_iter().flatten().collect()
@@ -570,27 +548,7 @@ struct HistoryOutcome {
     plans: Vec<fix_run::PlannedFix>,
 }
 
-impl HistoryOutcome {
-    /// The JSON of this history's shown findings ([`render_diagnostics`]); None when nothing was linted.
-    fn render_json(&self, cli: &Cli) -> Option<io::Result<Vec<Vec<u8>>>> {
-        let (sources, _, result) = self.linted.as_ref()?;
-        let report = Report {
-            files: sources,
-            diagnostics: &result.diagnostics,
-            statements: result.statements,
-            unparsed: result.unparsed,
-            reported_files: 0,
-            input_errors: &[],
-            min_shown: min_shown(cli),
-            suggestions: cli.fix_suggestions,
-        };
-        Some(render_diagnostics(&report))
-    }
-}
-
-/// Lints a listed folder. A folder named whole is read as its migrations are found (opening a folder's
-/// `migration.sql` tells that it is a migration, so each file is looked up once); one with only some files named
-/// is looked into first, since the cache may leave the earlier files unread.
+/// Lints a listed folder (a folder of another database is skipped unread: `lint_one` says why).
 fn lint_listing(
     listing: &Listing,
     cli: &Cli,
@@ -598,13 +556,7 @@ fn lint_listing(
     base: Option<&str>,
     database: Option<&(String, Vec<applied::database::MigrationRow>)>,
 ) -> HistoryOutcome {
-    // A folder of another database is skipped unread (`lint_one` says why).
-    if listing.reports_all() && is_linted_provider(listing.provider()) {
-        let (history, read) = listing.read_history(read_opened);
-        lint_one(&history, Some(read), cli, config, base, database)
-    } else {
-        lint_one(&listing.history(), None, cli, config, base, database)
-    }
+    lint_one(&listing.history(), cli, config, base, database)
 }
 
 /// Whether migrations of a `migration_lock.toml` provider are PostgreSQL's (no lock file: assumed so).
@@ -612,10 +564,9 @@ fn is_linted_provider(provider: Option<&str>) -> bool {
     provider.is_none_or(|p| p == "postgresql")
 }
 
-/// Lints one history; `read` is its migrations already read, in order.
+/// Lints one history.
 fn lint_one(
     history: &History,
-    read: Option<Vec<ReadMigration>>,
     cli: &Cli,
     config: &Config,
     base: Option<&str>,
@@ -656,7 +607,7 @@ fn lint_one(
             return finish_history(history, cli, (sources, report, result), errors, notes, None);
         }
     }
-    let (mut sources, mut report, read_errors) = read_history(history, read);
+    let (mut sources, mut report, read_errors) = read_history(history);
     errors.extend(read_errors);
     if base.is_some() || database.is_some() {
         let (set, applied_errors) = applied::collect(&history.root, base, database);
@@ -838,16 +789,10 @@ fn load_config(cli: &Cli) -> Result<Config, String> {
 /// Larger files are refused rather than read whole into memory: no real migration comes near this.
 const MAX_FILE_BYTES: u64 = 64 << 20;
 
-/// Reads every migration of a history (unless `read` holds them already); unreadable or non-UTF-8 files are reported
+/// Reads every migration of a history; unreadable or non-UTF-8 files are reported
 /// and linted as far as possible.
-fn read_history(
-    history: &History,
-    read: Option<Vec<ReadMigration>>,
-) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) {
-    let (sources, errors) = match read {
-        Some(read) => gathered(read),
-        None => read_migrations(&history.migrations),
-    };
+fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) {
+    let (sources, errors) = read_migrations(&history.migrations);
     let report = sources
         .iter()
         .map(|source| match &history.report_only {
@@ -877,33 +822,17 @@ fn gathered(read: Vec<ReadMigration>) -> (Vec<SourceFile>, Vec<String>) {
 }
 
 fn read_migration(migration: &Migration) -> ReadMigration {
-    read_opened(migration, std::fs::File::open(&migration.sql))
-}
-
-/// [`read_migration`] of a file already opened (or that could not be).
-fn read_opened(migration: &Migration, opened: io::Result<std::fs::File>) -> ReadMigration {
     let path = &migration.sql;
     let display = display_path(path);
-    // Sized by discovery's look at it when there was one, to refuse a huge file unread. A size is only a hint (some
-    // file systems report 0, and a file can change), so reading goes on past it to the end, and stops past the
-    // limit even if the size lied.
+    // One byte past the limit is read, to tell a file that is too large (its size can change after a stat).
     let mut bytes = Vec::new();
-    let mut size = 0;
-    let read = opened.and_then(|mut file| {
-        size = match migration.size() {
-            Some(size) => size,
-            None => file.metadata()?.len(),
-        };
-        if size <= MAX_FILE_BYTES {
-            read_sized(&mut file, size, &mut bytes)?;
-        }
-        Ok(())
-    });
+    let read = std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
     if let Err(e) = read {
         return (None, Some(format!("{display}: cannot read: {e}")));
     }
-    let size = size.max(bytes.len() as u64);
-    if size > MAX_FILE_BYTES {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
         return (
             None,
             Some(format!(
@@ -932,35 +861,6 @@ fn read_opened(migration: &Migration, opened: io::Result<std::fs::File>) -> Read
     (Some(source), error)
 }
 
-/// Reads `file` to its end into `bytes`, expecting `size` bytes. A read that returns fewer bytes than it was asked
-/// for has reached the end of a regular file: when that happens at the expected size, the usual last read (the one
-/// that returns nothing) is left out, which is half the reads of a run.
-fn read_sized(file: &mut std::fs::File, size: u64, bytes: &mut Vec<u8>) -> io::Result<()> {
-    // One byte more than expected, to notice a file that grew.
-    bytes.resize(size as usize + 1, 0);
-    let mut filled = 0;
-    while filled < bytes.len() {
-        match file.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(n) => {
-                filled += n;
-                if filled as u64 == size {
-                    break;
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    let grew = filled == bytes.len();
-    bytes.truncate(filled);
-    if grew {
-        file.take(MAX_FILE_BYTES + 1 - filled as u64)
-            .read_to_end(bytes)?;
-    }
-    Ok(())
-}
-
 /// Paths as the user gave them, without a leading `./`; absolute ones (e.g. from lint.toml) relative to the working
 /// directory when inside it, so CI annotations and SARIF URIs point at repository files.
 fn display_path(path: &Path) -> String {
@@ -975,35 +875,4 @@ fn display_path(path: &Path) -> String {
         .flatten();
     let shown = relative.unwrap_or(path).to_string_lossy();
     shown.strip_prefix("./").unwrap_or(&shown).to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_file_is_read_whole_whatever_size_it_was_expected_to_have() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("migration.sql");
-        let text: Vec<u8> = (0..10_000u32).map(|i| b'a' + (i % 26) as u8).collect();
-        std::fs::write(&path, &text).unwrap();
-        // Exact, smaller (the file grew, or the file system said 0), larger (the file shrank).
-        for expected in [10_000, 0, 1, 9_999, 10_001, 20_000] {
-            let mut bytes = Vec::new();
-            let mut file = std::fs::File::open(&path).unwrap();
-            read_sized(&mut file, expected, &mut bytes).unwrap();
-            assert_eq!(bytes, text, "expected {expected}");
-        }
-        std::fs::write(&path, "").unwrap();
-        for expected in [0, 5] {
-            let mut bytes = Vec::new();
-            read_sized(
-                &mut std::fs::File::open(&path).unwrap(),
-                expected,
-                &mut bytes,
-            )
-            .unwrap();
-            assert!(bytes.is_empty(), "expected {expected}");
-        }
-    }
 }

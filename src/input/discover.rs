@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -140,26 +139,6 @@ impl Listing {
     /// The folder's migrations in order, and which of them are reported.
     pub fn history(&self) -> History {
         self.history_of(migrations(&self.entries))
-    }
-
-    /// [`Listing::history`], with each migration read by `read` as it is found: `read` gets the file opened (or why
-    /// it could not be), and its results come in the history's order. Opening a folder's `migration.sql` is what
-    /// tells that the folder is a migration, so no file is looked up twice: the look at each entry that `history`
-    /// takes was most of the cost of finding a history.
-    pub fn read_history<T: Send>(
-        &self,
-        read: impl Fn(&Migration, io::Result<fs::File>) -> T + Sync,
-    ) -> (History, Vec<T>) {
-        let (migrations, mut reads): (Vec<_>, Vec<_>) =
-            read_as_found(&self.root, &self.entries, &read)
-                .into_iter()
-                .unzip();
-        let history = self.history_of(migrations);
-        // Named files that are not part of the folder's history come after it.
-        for migration in &history.migrations[reads.len()..] {
-            reads.push(read(migration, fs::File::open(&migration.sql)));
-        }
-        (history, reads)
     }
 
     fn history_of(&self, migrations: Vec<Migration>) -> History {
@@ -355,124 +334,6 @@ fn flat_migration(path: PathBuf) -> Migration {
     }
 }
 
-/// [`migrations`], each read as it is found, with what `read` made of it.
-fn read_as_found<T: Send>(
-    root: &Path,
-    entries: &[fs::DirEntry],
-    read: &(impl Fn(&Migration, io::Result<fs::File>) -> T + Sync),
-) -> Vec<(Migration, T)> {
-    let folder = fs::File::open(root).ok();
-    let mut migrations: Vec<(Migration, T)> = entries
-        .par_iter()
-        .filter_map(|entry| {
-            let (migration, opened) = open_migration_in(folder.as_ref(), entry)?;
-            let read = read(&migration, opened);
-            Some((migration, read))
-        })
-        .collect();
-    migrations.sort_by(|(a, _), (b, _)| in_order(a, b));
-    migrations
-}
-
-/// The migration an entry of a migrations folder holds, and its file opened. The folder's listing tells folders
-/// and files apart, so only opening is left: what [`migration_in`] finds, without its stat.
-fn open_migration_in(
-    folder: Option<&fs::File>,
-    entry: &fs::DirEntry,
-) -> Option<(Migration, io::Result<fs::File>)> {
-    let path = entry.path();
-    let (candidate, in_folder) = match entry.file_type() {
-        Ok(kind) if kind.is_dir() => (
-            folder_migration(entry),
-            Path::new(&entry.file_name()).join("migration.sql"),
-        ),
-        Ok(kind) if kind.is_file() && is_sql(&path) => {
-            (flat_migration(path), PathBuf::from(entry.file_name()))
-        }
-        Ok(kind) if kind.is_file() => return None,
-        // A symlink (or a type the listing does not know): looked up as `migrations` does.
-        _ => {
-            let migration = migration_in(entry)?;
-            let opened = fs::File::open(&migration.sql);
-            return Some((migration, opened));
-        }
-    };
-    open_candidate(
-        candidate,
-        folder.map(|folder| (folder, in_folder.as_path())),
-    )
-}
-
-/// `candidate` if its file opens as a regular file, with the file and what it was when opened. `in_folder` is the
-/// migrations folder and the file's path within it, when the folder is open.
-fn open_candidate(
-    mut candidate: Migration,
-    in_folder: Option<(&fs::File, &Path)>,
-) -> Option<(Migration, io::Result<fs::File>)> {
-    match open_nonblocking(&candidate.sql, in_folder) {
-        Ok(file) => match file.metadata() {
-            Ok(found) if found.is_file() => {
-                candidate.found = Some(found);
-                Some((candidate, Ok(file)))
-            }
-            Ok(_) => None,
-            Err(e) => Some((candidate, Err(e))),
-        },
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-            ) =>
-        {
-            None
-        }
-        // Opening can fail where a stat does not (no read permission): a file that a stat finds is a migration,
-        // whose read fails.
-        Err(e) => {
-            candidate.found = Some(
-                fs::metadata(&candidate.sql)
-                    .ok()
-                    .filter(fs::Metadata::is_file)?,
-            );
-            Some((candidate, Err(e)))
-        }
-    }
-}
-
-/// Opens `path` to read, without waiting: a FIFO named `migration.sql` would block an open until something writes to
-/// it (it is not a migration, and the caller's look at the opened file tells so). On Linux, with `in_folder`, the
-/// file is opened relative to the open folder: looking up the folder's own path again, component by component, for
-/// each of its hundreds of files was most of the cost of opening them.
-fn open_nonblocking(path: &Path, in_folder: Option<(&fs::File, &Path)>) -> io::Result<fs::File> {
-    #[cfg(target_os = "linux")]
-    if let Some((folder, relative)) = in_folder {
-        use std::os::fd::{AsRawFd, FromRawFd};
-        use std::os::unix::ffi::OsStrExt;
-        let relative = std::ffi::CString::new(relative.as_os_str().as_bytes())?;
-        let flags = libc::O_RDONLY | libc::O_NONBLOCK | libc::O_CLOEXEC;
-        loop {
-            // SAFETY: the folder's descriptor is open while `folder` is borrowed, and `relative` is NUL-terminated.
-            let fd = unsafe { libc::openat(folder.as_raw_fd(), relative.as_ptr(), flags) };
-            if fd >= 0 {
-                // SAFETY: `fd` was just opened here and nothing else owns it.
-                return Ok(unsafe { fs::File::from_raw_fd(fd) });
-            }
-            let error = io::Error::last_os_error();
-            // Interrupted by a signal: tried again, as std's own open does.
-            if error.kind() != io::ErrorKind::Interrupted {
-                return Err(error);
-            }
-        }
-    }
-    // Elsewhere the file is opened by its path.
-    let _ = in_folder;
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
-    options.open(path)
-}
-
 fn is_sql(path: &Path) -> bool {
     path.extension().is_some_and(|x| x == "sql")
 }
@@ -530,7 +391,7 @@ mod tests {
     }
 
     #[test]
-    fn reading_a_history_finds_the_migrations_that_looking_into_it_finds() {
+    fn a_history_holds_its_regular_migration_files_and_the_named_ones() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         touch(&root.join("1_a/migration.sql"));
@@ -564,36 +425,18 @@ mod tests {
         let extra = root.join("notes.txt");
         let (listings, errors) = list_paths(&[root.to_path_buf(), extra.clone()]);
         assert!(errors.is_empty());
-        let looked = listings[0].history();
-        let (read, opened) = listings[0]
-            .read_history(|m, file| (m.sql.clone(), file.map(|_| ()).map_err(|e| e.kind())));
-        let summary = |h: &History| -> Vec<(String, PathBuf, Option<u64>)> {
-            h.migrations
-                .iter()
-                .map(|m| (m.name.clone(), m.sql.clone(), m.size()))
-                .collect()
-        };
-        assert_eq!(summary(&read), summary(&looked));
+        let history = listings[0].history();
         let mut expected = vec!["1_a", "4_flat", "5_folder.sql"];
         if cfg!(unix) {
             expected.push("8_linked");
         }
         expected.push("notes");
-        let names: Vec<_> = read.migrations.iter().map(|m| m.name.as_str()).collect();
+        let names: Vec<_> = history.migrations.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(
             names, expected,
             "the named file outside the history comes last"
         );
-        let paths: Vec<_> = read
-            .migrations
-            .iter()
-            .map(|m| (m.sql.clone(), Ok(())))
-            .collect();
-        assert_eq!(
-            opened, paths,
-            "each read got its own migration's file, opened"
-        );
-        assert_eq!(read.migrations.last().unwrap().sql, extra);
+        assert_eq!(history.migrations.last().unwrap().sql, extra);
     }
 
     #[test]

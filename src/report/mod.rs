@@ -1,6 +1,7 @@
 //! Rendering of lint results: human (codespan-reporting), JSON, SARIF, GitHub workflow commands, GitLab Code
 //! Quality.
 
+mod excerpt;
 mod github;
 mod gitlab;
 mod human;
@@ -10,7 +11,7 @@ mod sarif;
 pub use github::render_github;
 pub use gitlab::render_gitlab;
 pub use human::{render_human, render_suggestion};
-pub use json::{render_diagnostics, write_json, JsonStream};
+pub use json::{write_json, write_json_with_plans};
 pub use sarif::render_sarif;
 
 use sha2::{Digest, Sha256};
