@@ -524,7 +524,13 @@ fn init_writes_a_commented_config_that_loads_and_refuses_to_overwrite() {
     assert_eq!(config.settings.postgres_version, 15);
     assert!(config.settings.severities.is_empty(), "defaults only");
     for rule in migrate_lint::rules::RULES {
-        let line = format!("# {} = \"{}\"", rule.id, rule.default_severity);
+        // Opt-in rules are off until configured.
+        let severity = if rule.enabled_by_default {
+            rule.default_severity.as_str()
+        } else {
+            "off"
+        };
+        let line = format!("# {} = \"{severity}\"", rule.id);
         assert!(written.contains(&line), "missing `{line}`");
     }
     // Uncommenting a rule line yields a valid override.

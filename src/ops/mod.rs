@@ -10,6 +10,7 @@ mod names;
 mod prisma_shapes;
 
 pub use from_ast::lower_statement;
+pub(crate) use from_ast::normalize_type;
 pub use from_tokens::{fully_recognized, lower_tokens};
 pub use names::{display_ident, quote_ident, ObjName};
 pub use prisma_shapes::lower_prisma_shape;
@@ -379,6 +380,7 @@ pub struct IndexSpec {
     /// Key columns in order; `None` for an expression key.
     pub columns: Vec<Option<String>>,
     pub unique: bool,
+    /// Has a WHERE that leaves out rows a key lookup can match (`WHERE key IS NOT NULL` does not).
     pub partial: bool,
     pub concurrently: bool,
     /// `USING method`, lower case, when written.
