@@ -328,3 +328,47 @@ fn a_migration_recorded_in_the_database_is_never_rewritten() {
     let schema = fs::read_to_string(dir.path().join("prisma/schema.prisma")).unwrap();
     assert!(schema.contains("  bio String? @ignore\n"), "{schema}");
 }
+
+/// The plan of `sql` after `before` (replayed), for findings of `rule` on the statement at `line`.
+fn built(before: &str, sql: &str, rule: &'static str, at: &str) -> migrate_lint::fix::build::Built {
+    use migrate_lint::catalog::Catalog;
+    use migrate_lint::engine::lint::analyze;
+    use migrate_lint::fix::build::{build, FixFinding};
+    use migrate_lint::syntax::source::SourceFile;
+    let file =
+        |text: &str| SourceFile::new("m.sql".into(), "m.sql".into(), "m".into(), text.to_string());
+    let mut catalog = Catalog::default();
+    for op in analyze(&file(before)).ops {
+        catalog.apply(&op, 0);
+    }
+    let analyzed = analyze(&file(sql));
+    let start = sql.find(at).unwrap();
+    let statements: Vec<_> = analyzed.statements.iter().map(|s| s.span.clone()).collect();
+    let finding = FixFinding {
+        rule,
+        span: start..start + at.len(),
+        line: 1,
+        suggestion: None,
+    };
+    build(sql, &statements, &analyzed.ops, &catalog, &[finding])
+}
+
+#[test]
+fn a_type_change_reported_on_prismas_add_column_is_expanded_the_same_way() {
+    let before = "CREATE TABLE \"User\" (\"id\" SERIAL NOT NULL, \"rating\" TEXT, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));";
+    let sql = "ALTER TABLE \"User\" DROP COLUMN \"rating\",\nADD COLUMN     \"rating\" INTEGER;\n";
+    for (rule, at) in [
+        ("change-column-type", "ADD COLUMN     \"rating\" INTEGER"),
+        ("change-column-type", "DROP COLUMN \"rating\""),
+        ("drop-column", "DROP COLUMN \"rating\""),
+    ] {
+        let plan = built(before, sql, rule, at);
+        assert_eq!(
+            plan.folders,
+            ["SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"rating_new\" integer;\n"],
+            "{rule} at {at}"
+        );
+        assert!(plan.fixes.contains(rule));
+        assert_eq!(plan.later.len(), 3, "backfill, switch, drop");
+    }
+}

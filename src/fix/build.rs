@@ -174,18 +174,34 @@ impl Planner<'_> {
                 }
                 _ => false,
             },
+            // Prisma's incompatible type change: the same column dropped and added back, in one statement.
+            ("drop-column" | "change-column-type", OpKind::DropColumn { table, column })
+                if self.readded(i, table, column).is_some() =>
+            {
+                let add = self.readded(i, table, column).unwrap_or(i);
+                let OpKind::AddColumn { column: spec, .. } = &self.ops[add].kind else {
+                    return false;
+                };
+                let new_type = spec.ty.clone();
+                self.fates[i] = Fate::Drop;
+                self.fates[add] = Fate::Drop;
+                self.expand_column(i, table, column, &new_type);
+                true
+            }
+            (
+                "change-column-type",
+                OpKind::AddColumn {
+                    table,
+                    column: spec,
+                },
+            ) if self.dropped_before(i, table, &spec.name).is_some() => {
+                let drop = self.dropped_before(i, table, &spec.name).unwrap_or(i);
+                self.fates[i] = Fate::Drop;
+                self.fates[drop] = Fate::Drop;
+                self.expand_column(drop, table, &spec.name, &spec.ty);
+                true
+            }
             ("drop-column", OpKind::DropColumn { table, column }) => {
-                // Prisma's incompatible type change: the same column dropped and added back.
-                if let Some(add) = self.readded(i, table, column) {
-                    let OpKind::AddColumn { column: spec, .. } = &self.ops[add].kind else {
-                        return false;
-                    };
-                    let new_type = spec.ty.clone();
-                    self.fates[i] = Fate::Drop;
-                    self.fates[add] = Fate::Drop;
-                    self.expand_column(i, table, column, &new_type);
-                    return true;
-                }
                 self.fates[i] = Fate::Drop;
                 let before = self.catalog.table(table).and_then(|t| t.column(column));
                 let relax = before.is_some_and(|c| c.not_null && c.default.is_none());
@@ -425,6 +441,13 @@ impl Planner<'_> {
     fn readded(&self, i: usize, table: &ObjName, column: &str) -> Option<usize> {
         self.same_statement(i).into_iter().find(|&j| {
             matches!(&self.ops[j].kind, OpKind::AddColumn { table: t, column: c } if t == table && c.name == column)
+        })
+    }
+
+    /// The DROP COLUMN of the same column right before its ADD COLUMN, in the same statement.
+    fn dropped_before(&self, i: usize, table: &ObjName, column: &str) -> Option<usize> {
+        self.same_statement(i).into_iter().find(|&j| {
+            matches!(&self.ops[j].kind, OpKind::DropColumn { table: t, column: c } if t == table && c == column)
         })
     }
 
