@@ -427,6 +427,9 @@ fn fix_and_lint_again(cli: &Cli, plans: &[Vec<fix_run::PlannedFix>], errors: &[S
                     }
                 }
             }
+            for finding in &plan.unfixed {
+                let _ = writeln!(stderr, "  not fixed: {finding}");
+            }
         }
     }
     drop(stderr);
