@@ -372,3 +372,27 @@ fn a_type_change_reported_on_prismas_add_column_is_expanded_the_same_way() {
         assert_eq!(plan.later.len(), 3, "backfill, switch, drop");
     }
 }
+
+#[test]
+fn findings_without_an_automatic_fix_stay_and_are_listed() {
+    let dir = project("drop_field");
+    let migration = dir
+        .path()
+        .join("prisma/migrations/20240201000000_drop_field/migration.sql");
+    fs::write(
+        &migration,
+        "-- AlterTable\nALTER TABLE \"User\" DROP COLUMN \"bio\";\n\nTRUNCATE \"Post\";\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = lint(dir.path(), &["--fix"]);
+    assert_eq!(code, 1, "the TRUNCATE error is left: {stderr}");
+    assert!(
+        stderr.contains("  not fixed: truncate (line 4)"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(&migration).unwrap(),
+        "SET lock_timeout = '5s';\nTRUNCATE \"Post\";\n",
+        "the drop is fixed all the same, and what is left locks an existing table"
+    );
+}
