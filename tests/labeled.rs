@@ -2,17 +2,16 @@
 //! found (tests/labeled/hazards.sql). Prints precision per rule and recall; fails when a labeled finding or hazard
 //! changes verdict (re-judge it and update its row), and when an error rule keeps a labeled false finding.
 
-mod common;
+mod support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
-use migrate_lint::engine::lint::lint_history;
 use migrate_lint::rules::diagnostic::Severity;
 use migrate_lint::rules::settings::Settings;
 use migrate_lint::rules::{find, RULES};
 use migrate_lint::syntax::source::SourceFile;
+use support::lint::lint as lint_history;
 
 struct Row {
     truly: bool,
@@ -62,7 +61,7 @@ fn corpus_findings(root: &Path) -> Vec<(String, String, u64, String)> {
     histories.sort();
     let mut out = Vec::new();
     for migrations in histories {
-        let run = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        let run = support::run::command()
             .args(["--format", "json"])
             .arg(&migrations)
             .output()
@@ -179,7 +178,7 @@ fn labeled_findings_keep_their_verdicts_and_error_rules_have_no_false_finding() 
         "at least 200 labeled findings, not {}",
         rows.len()
     );
-    let Some(root) = common::corpus_root() else {
+    let Some(root) = support::corpus::corpus_root() else {
         return;
     };
     let findings = corpus_findings(&root);

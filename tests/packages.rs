@@ -4,6 +4,8 @@
 //! The install test builds the `dist` profile (fat LTO: minutes), so `cargo test` skips it; CI runs it once:
 //! `cargo test --test packages -- --ignored` (see .ci/run). It needs npm and python3 with venv.
 
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -103,7 +105,7 @@ fn blog() -> PathBuf {
 
 /// What the binary built by `cargo test` reports on fixtures/blog from `dir`: (exit code, stdout).
 fn source_built(dir: &Path, args: &[&str]) -> (i32, String) {
-    let out = run(Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+    let out = run(support::run::command()
         .current_dir(dir)
         .args(args)
         .arg(blog()));

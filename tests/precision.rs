@@ -395,3 +395,68 @@ fn init_lists_opt_in_rules_as_off() {
         }
     }
 }
+
+// Hazards from peers' test cases, with the forms that stay quiet.
+
+#[test]
+fn inline_unique_on_add_column_builds_its_index_under_access_exclusive() {
+    // Checked on PostgreSQL 15 (FACTS.md): `ADD COLUMN c t UNIQUE` builds a unique index over every row.
+    let bad = "ALTER TABLE \"User\" ADD COLUMN \"handle\" TEXT UNIQUE;\n";
+    let found = lint(bad);
+    let f = found
+        .iter()
+        .find(|f| f.rule == "unique-constraint-locks")
+        .expect("inline UNIQUE");
+    assert!(f.message.contains("ACCESS EXCLUSIVE"), "{}", f.message);
+    let new_table = "CREATE TABLE \"Tag\" (\"id\" TEXT);\nALTER TABLE \"Tag\" ADD COLUMN \"name\" TEXT UNIQUE;\n";
+    assert!(
+        !has(new_table, "unique-constraint-locks"),
+        "{:?}",
+        rules(new_table)
+    );
+    assert!(!has(
+        "ALTER TABLE \"User\" ADD COLUMN \"handle\" TEXT;\n",
+        "unique-constraint-locks"
+    ));
+}
+
+#[test]
+fn reindex_with_concurrently_false_is_a_plain_reindex() {
+    assert!(has(
+        "REINDEX (CONCURRENTLY false) TABLE \"User\";\n",
+        "table-rewrite-command"
+    ));
+    assert!(has(
+        "REINDEX (VERBOSE, CONCURRENTLY off) TABLE \"User\";\n",
+        "table-rewrite-command"
+    ));
+    assert!(!has(
+        "REINDEX (CONCURRENTLY) TABLE \"User\";\n",
+        "table-rewrite-command"
+    ));
+    assert!(!has(
+        "REINDEX (CONCURRENTLY true) TABLE \"User\";\n",
+        "table-rewrite-command"
+    ));
+}
+
+#[test]
+fn drop_trigger_and_lock_table_take_their_locks() {
+    // Checked on PostgreSQL 15 (FACTS.md): DROP TRIGGER takes ACCESS EXCLUSIVE on its table.
+    let found = lint("DROP TRIGGER IF EXISTS \"audit\" ON \"User\";\n");
+    let f = found
+        .iter()
+        .find(|f| f.rule == "missing-lock-timeout")
+        .expect("a lock on User");
+    assert!(f.message.contains("ACCESS EXCLUSIVE"), "{}", f.message);
+    let found = lint("LOCK TABLE \"User\" IN SHARE MODE;\n");
+    let f = found
+        .iter()
+        .find(|f| f.rule == "missing-lock-timeout")
+        .expect("SHARE blocks writes");
+    assert!(f.message.contains("a SHARE lock"), "{}", f.message);
+    assert!(!has(
+        "LOCK TABLE \"User\" IN ACCESS SHARE MODE;\n",
+        "missing-lock-timeout"
+    ));
+}

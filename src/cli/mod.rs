@@ -18,8 +18,8 @@ use crate::engine::relevance;
 use crate::input::discover::{list_paths, History, Listing, Migration};
 use crate::input::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::report::{
-    fails, render_github, render_gitlab, render_human, render_sarif, render_statistics,
-    write_json_with_plans, Format, Report,
+    escape_controls, fails, render_github, render_gitlab, render_human, render_sarif,
+    render_statistics, write_json_with_plans, Format, Report,
 };
 use crate::rules::config::{self, Config};
 use crate::rules::diagnostic::{Diagnostic, Severity};
@@ -49,8 +49,8 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
 
-    /// Major version of the target PostgreSQL (overrides lint.toml; default 15).
-    #[arg(long, value_name = "N")]
+    /// Major version of the target PostgreSQL, 9 to 18 (overrides lint.toml; default 15).
+    #[arg(long, value_name = "N", value_parser = postgres_version_arg)]
     postgres_version: Option<u32>,
 
     /// Report only migrations added or modified since this git ref (against its merge base with HEAD, plus
@@ -159,19 +159,26 @@ pub fn main() -> u8 {
         Some(Command::Explain { rule }) => match commands::explain(&rule) {
             Ok(page) => print_text(&page),
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", escape_controls(&e.to_string()));
                 2
             }
         },
         Some(Command::Init) => match commands::init(Path::new(".")) {
             Ok(path) => print_text(&format!("wrote {}\n", display_path(&path))),
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", escape_controls(&e.to_string()));
                 2
             }
         },
         None => run(&cli),
     }
+}
+
+fn postgres_version_arg(value: &str) -> Result<u32, String> {
+    let version = value
+        .parse()
+        .map_err(|_| format!("`{value}` is not a major version such as 15"))?;
+    config::check_postgres_version(version)
 }
 
 /// Prints to stdout; a closed pipe is an error (exit 2), not the panic `print!` makes of it.
@@ -210,7 +217,7 @@ fn run(cli: &Cli) -> u8 {
     let mut config = match load_config(cli) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape_controls(&e.to_string()));
             return 2;
         }
     };
@@ -223,7 +230,7 @@ fn run(cli: &Cli) -> u8 {
     let mut baseline = match cli.baseline.as_deref().map(baseline::load).transpose() {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape_controls(&e.to_string()));
             return 2;
         }
     };
@@ -245,7 +252,7 @@ fn run(cli: &Cli) -> u8 {
         Some(git_ref) => {
             let mut histories: Vec<History> = listings.par_iter().map(Listing::history).collect();
             if let Err(e) = crate::input::changed::restrict_to_changed(&mut histories, git_ref) {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", escape_controls(&e.to_string()));
                 return 2;
             }
             Some(histories)
@@ -293,7 +300,7 @@ fn run(cli: &Cli) -> u8 {
     for mut outcome in outcomes {
         plans.push(std::mem::take(&mut outcome.plans));
         for note in &outcome.notes {
-            eprintln!("note: {note}");
+            eprintln!("note: {}", escape_controls(note));
         }
         input_errors.extend(outcome.errors);
         let Some((sources, report, result)) = outcome.linted else {
@@ -318,7 +325,7 @@ fn run(cli: &Cli) -> u8 {
         return fix_and_lint_again(cli, &plans, &input_errors);
     }
     for e in &input_errors {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", escape_controls(&e.to_string()));
     }
     if let Some(path) = &cli.write_baseline {
         return match baseline::write(path, &diagnostics, &files) {
@@ -338,7 +345,7 @@ fn run(cli: &Cli) -> u8 {
                 0
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", escape_controls(&e.to_string()));
                 2
             }
         };

@@ -231,9 +231,17 @@ pub(super) fn lower_simple(src: &str, tokens: &[Token], span: &Range<usize>) -> 
                 .iter()
                 .position(|t| t.is_punct(src, ")"))
                 .unwrap_or(0);
-            concurrently = c.rest()[..options_end]
-                .iter()
-                .any(|t| t.is_word(src, "concurrently"));
+            // `CONCURRENTLY [boolean]`: on unless the value says false (`REINDEX (CONCURRENTLY false)` is a plain
+            // REINDEX).
+            let options = &c.rest()[..options_end];
+            concurrently = options.iter().enumerate().any(|(i, t)| {
+                t.is_word(src, "concurrently")
+                    && !options.get(i + 1).is_some_and(|v| {
+                        ["false", "off", "0"]
+                            .iter()
+                            .any(|f| v.text(src).eq_ignore_ascii_case(f))
+                    })
+            });
             c.pos += options_end + 1;
         }
         let _ = c.eat("index")

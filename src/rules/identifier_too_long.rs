@@ -1,4 +1,4 @@
-//! Identifiers longer than PostgreSQL's 63-byte limit, which it silently truncates.
+//! Identifiers longer than PostgreSQL's 63-byte limit, which it truncates with only a NOTICE.
 
 use super::{Category, Check, Rule, StatementContext};
 use crate::fix::{truncate_identifier, Placement, Suggestion};
@@ -11,7 +11,7 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Warning,
     enabled_by_default: true,
     category: Category::Correctness,
-    summary: "identifiers longer than 63 bytes are silently truncated by PostgreSQL",
+    summary: "identifiers longer than 63 bytes are truncated by PostgreSQL (with only a NOTICE)",
     doc: include_str!("../../rules/identifier-too-long.md"),
     checks: &[Check::Statement(check)],
 };

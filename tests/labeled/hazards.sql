@@ -61,7 +61,7 @@ ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") 
 ALTER TABLE "User" ADD CONSTRAINT "User_age_check" CHECK ("age" > 0);
 -- hazard: unique-constraint-locks | found | ADD UNIQUE builds the index under ACCESS EXCLUSIVE
 ALTER TABLE "User" ADD CONSTRAINT "User_email_key" UNIQUE ("email");
--- hazard: unique-constraint-locks | missed | inline UNIQUE on ADD COLUMN builds the index under ACCESS EXCLUSIVE (PostgreSQL 15)
+-- hazard: unique-constraint-locks | found | inline UNIQUE on ADD COLUMN builds the index under ACCESS EXCLUSIVE (PostgreSQL 15)
 ALTER TABLE "User" ADD COLUMN "handle" TEXT UNIQUE;
 -- hazard: primary-key-locks | found | ADD PRIMARY KEY builds the index under ACCESS EXCLUSIVE
 ALTER TABLE "Post" DROP CONSTRAINT "Post_pkey", ADD CONSTRAINT "Post_pkey" PRIMARY KEY ("id", "authorId");
@@ -118,7 +118,7 @@ VACUUM FULL "User";
 CLUSTER "User" USING "User_pkey";
 -- hazard: table-rewrite-command | found | REINDEX without CONCURRENTLY blocks writes
 REINDEX TABLE "User";
--- hazard: table-rewrite-command | missed | REINDEX (CONCURRENTLY false) is a plain REINDEX
+-- hazard: table-rewrite-command | found | REINDEX (CONCURRENTLY false) is a plain REINDEX
 REINDEX (CONCURRENTLY false) TABLE "User";
 -- hazard: identifier-too-long | found | the index gets a truncated name
 CREATE INDEX "User_email_name_age_seen_bio_role_and_a_few_more_words_to_pass_63_idx" ON "User"("email");
@@ -140,3 +140,7 @@ ALTER TABLE "Log" DETACH PARTITION "Log_2020" CONCURRENTLY;
 SELECT 1;
 -- hazard: unparsed-statement | found | a genuine syntax error is reported, not skipped
 ALTER TABLE "User" ADD COLUMN "a" TEXT "b" TEXT;
+-- hazard: table-rewrite-command | found | REINDEX (CONCURRENTLY off, VERBOSE) is a plain REINDEX too
+REINDEX (CONCURRENTLY off, VERBOSE) INDEX "User_email_idx";
+-- hazard: unique-constraint-locks | found | CONSTRAINT ... UNIQUE inline on ADD COLUMN is the same build
+ALTER TABLE "Post" ADD COLUMN "slug" TEXT CONSTRAINT "Post_slug_key" UNIQUE;
