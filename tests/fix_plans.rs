@@ -396,3 +396,12 @@ fn findings_without_an_automatic_fix_stay_and_are_listed() {
         "the drop is fixed all the same, and what is left locks an existing table"
     );
 }
+
+#[test]
+fn a_required_unique_column_gets_no_default_since_no_single_value_fits() {
+    let before = "CREATE TABLE \"User\" (\"id\" SERIAL NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));";
+    let sql = "ALTER TABLE \"User\" ADD COLUMN \"email\" TEXT NOT NULL UNIQUE;\n";
+    let plan = built(before, sql, "not-null-without-default", "ADD COLUMN");
+    assert!(plan.fixes.is_empty());
+    assert_eq!(plan.unfixed, ["not-null-without-default (line 1)"]);
+}

@@ -261,6 +261,16 @@ impl Planner<'_> {
                 true
             }
             ("not-null-without-default", OpKind::AddColumn { table, column }) => {
+                // A unique column has no single default that fits every existing row.
+                let unique = column.constraints.iter().any(|c| {
+                    matches!(
+                        c.kind,
+                        ConstraintKind::Unique { .. } | ConstraintKind::PrimaryKey { .. }
+                    )
+                });
+                if unique {
+                    return false;
+                }
                 let Some((sql, prisma)) = self.default_for(&column.ty) else {
                     return false;
                 };
