@@ -12,6 +12,7 @@ use crate::engine::baseline;
 use crate::engine::cache::{self, Cache};
 use crate::input::applied;
 pub mod commands;
+mod fix_run;
 use crate::engine::lint::{lint_history, lint_history_from, LintResult, Restored};
 use crate::engine::relevance;
 use crate::input::discover::{list_paths, History, Listing, Migration};
@@ -19,7 +20,7 @@ use crate::input::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::input::project_file;
 use crate::report::{
     escape_controls, fails, render_github, render_gitlab, render_human, render_sarif,
-    render_statistics, write_json, Format, Report,
+    render_statistics, write_json_with_plans, Format, Report,
 };
 use crate::rules::config::{self, Config};
 use crate::rules::diagnostic::{Diagnostic, Severity};
@@ -27,7 +28,7 @@ use crate::rules::settings::Settings;
 use crate::rules::RULES;
 use crate::syntax::source::SourceFile;
 
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(
     name = "migrate-lint",
     version,
@@ -70,9 +71,14 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = Threshold::Error)]
     severity_threshold: Threshold,
 
-    /// Show, for each finding, the safe SQL (split into migrations) and the schema.prisma edit.
+    /// Show, for each migration that is not applied yet, the plan `--fix` would write, as a diff.
     #[arg(long)]
     fix_suggestions: bool,
+
+    /// Rewrite the migrations that are not applied yet (not committed at HEAD or --base, not in the database of
+    /// --database-url) to fix the findings at or above --severity-threshold, and edit schema.prisma to match.
+    #[arg(long)]
+    fix: bool,
 
     /// Git ref whose migrations count as applied, e.g. `origin/main`, or `HEAD` in a pre-commit hook (overrides
     /// `base` in lint.toml). Enables edited-applied-migration and migration-out-of-order.
@@ -133,7 +139,7 @@ fn parse_prisma_version(text: &str) -> Result<(u32, u32, u32), String> {
     config::parse_version(text).ok_or_else(|| format!("`{text}` is not a version like 6.1.0"))
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 enum Command {
     /// List every rule with its id, default severity and summary.
     Rules,
@@ -152,7 +158,7 @@ pub fn main() -> u8 {
     match cli.command {
         Some(Command::Rules) => print_text(&rules_table()),
         Some(Command::Explain { rule }) => match commands::explain(&rule) {
-            Ok(page) => print_text(page),
+            Ok(page) => print_text(&page),
             Err(e) => {
                 eprintln!("error: {}", escape_controls(&e.to_string()));
                 2
@@ -291,7 +297,9 @@ fn run(cli: &Cli) -> u8 {
             None => lint_listing(&listings[i], cli, &config, base, database),
         }
     });
-    for outcome in outcomes {
+    let mut plans: Vec<Vec<fix_run::PlannedFix>> = Vec::new();
+    for mut outcome in outcomes {
+        plans.push(std::mem::take(&mut outcome.plans));
         for note in &outcome.notes {
             eprintln!("note: {}", escape_controls(note));
         }
@@ -314,6 +322,9 @@ fn run(cli: &Cli) -> u8 {
         files.extend(sources);
     }
 
+    if cli.fix {
+        return fix_and_lint_again(cli, &plans, &input_errors);
+    }
     for e in &input_errors {
         eprintln!("error: {}", escape_controls(&e.to_string()));
     }
@@ -351,10 +362,23 @@ fn run(cli: &Cli) -> u8 {
         reported_files,
         input_errors: &input_errors,
         min_shown: min_shown(cli),
-        suggestions: cli.fix_suggestions,
+        // Humans read the plans below instead of one suggestion per finding.
+        suggestions: cli.fix_suggestions && cli.format != Format::Human,
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
-    if let Err(e) = write_report(&report, &mut out, cli.format, cli.statistics) {
+    let plans_shown: Vec<_> = if cli.fix_suggestions {
+        plans.iter().flatten().map(|p| p.plan.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    let written = write_report(&report, &plans_shown, &mut out, cli.format, cli.statistics)
+        .and_then(|()| {
+            if cli.fix_suggestions && cli.format == Format::Human {
+                write_plans(&mut out, &plans)?;
+            }
+            out.flush()
+        });
+    if let Err(e) = written {
         eprintln!("error: cannot write output: {e}");
         return 2;
     }
@@ -365,6 +389,70 @@ fn run(cli: &Cli) -> u8 {
     } else {
         0
     }
+}
+
+/// Writes the plans of `--fix`, then lints again and reports what is left (its exit code is the run's).
+fn fix_and_lint_again(cli: &Cli, plans: &[Vec<fix_run::PlannedFix>], errors: &[String]) -> u8 {
+    if !errors.is_empty() {
+        for e in errors {
+            eprintln!("error: {e}");
+        }
+        eprintln!("error: nothing was fixed");
+        return 2;
+    }
+    let mut stderr = io::stderr().lock();
+    for history in plans.iter().filter(|p| !p.is_empty()) {
+        if let Err(e) = fix_run::write(history) {
+            eprintln!("error: {e}");
+            return 2;
+        }
+        for planned in history {
+            let plan = &planned.plan;
+            let names: Vec<&str> = plan.replacement.iter().map(|m| m.name.as_str()).collect();
+            let _ = writeln!(
+                stderr,
+                "fixed {} ({}): {}",
+                plan.migration,
+                plan.fixes.join(", "),
+                if names.is_empty() {
+                    "nothing is left of it: deleted".to_string()
+                } else {
+                    format!("now {}", names.join(", "))
+                }
+            );
+            for change in &plan.schema {
+                let _ = writeln!(
+                    stderr,
+                    "  edited {}:{} ({})",
+                    change.file, change.line, change.why
+                );
+            }
+            for (i, step) in plan.later.iter().enumerate() {
+                let _ = writeln!(stderr, "  later release, step {}: {}", i + 1, step.what);
+                if let Some(sql) = &step.sql {
+                    for line in sql.lines() {
+                        let _ = writeln!(stderr, "      {line}");
+                    }
+                }
+            }
+            for finding in &plan.unfixed {
+                let _ = writeln!(stderr, "  not fixed: {finding}");
+            }
+        }
+    }
+    drop(stderr);
+    let mut again = cli.clone();
+    again.fix = false;
+    run(&again)
+}
+
+/// `--fix-suggestions` for humans: each plan as a short diff.
+fn write_plans(out: &mut impl Write, plans: &[Vec<fix_run::PlannedFix>]) -> io::Result<()> {
+    for planned in plans.iter().flatten() {
+        let root = display_path(&planned.root);
+        writeln!(out, "\n{}", planned.plan.render(&planned.original, &root))?;
+    }
+    Ok(())
 }
 
 /// Diagnostics below this severity are counted but not printed.
@@ -380,12 +468,13 @@ fn min_shown(cli: &Cli) -> Severity {
 /// report, where `print!` would panic.
 fn write_report(
     report: &Report,
+    plans: &[crate::fix::plan::MigrationPlan],
     out: &mut impl Write,
     format: Format,
     statistics: bool,
 ) -> io::Result<()> {
     match format {
-        Format::Json => write_json(report, out)?,
+        Format::Json => write_json_with_plans(report, plans, out)?,
         Format::Sarif => writeln!(out, "{}", render_sarif(report))?,
         Format::Gitlab => writeln!(out, "{}", render_gitlab(report))?,
         Format::Github => write!(out, "{}", render_github(report))?,
@@ -466,6 +555,8 @@ struct HistoryOutcome {
     linted: Option<(Vec<SourceFile>, Vec<bool>, LintResult)>,
     errors: Vec<String>,
     notes: Vec<String>,
+    /// With `--fix` or `--fix-suggestions`: the plans of the migrations not applied yet.
+    plans: Vec<fix_run::PlannedFix>,
 }
 
 /// Lints a listed folder (a folder of another database is skipped unread: `lint_one` says why).
@@ -508,10 +599,11 @@ fn lint_one(
             linted: None,
             errors,
             notes,
+            plans: Vec::new(),
         };
     }
     let mut settings = config.settings.clone();
-    settings.keep_suggestions = cli.fix_suggestions;
+    settings.keep_suggestions = cli.fix_suggestions || cli.fix;
     // The cache stands in for the earlier files only where nothing else reads them (applied migrations do).
     if base.is_none() && database.is_none() {
         if let Some((cache, first)) = cache_for(history, cli) {
@@ -523,7 +615,7 @@ fn lint_one(
                 &mut errors,
                 cli.verbose.then_some(&mut notes),
             );
-            return finish_history(history, cli, sources, report, result, errors, notes);
+            return finish_history(history, cli, (sources, report, result), errors, notes, None);
         }
     }
     let (mut sources, mut report, read_errors) = read_history(history);
@@ -547,31 +639,57 @@ fn lint_one(
         settings.applied = Some(Arc::new(set));
     }
     let result = lint_history(&sources, &report, &settings);
-    finish_history(history, cli, sources, report, result, errors, notes)
+    finish_history(
+        history,
+        cli,
+        (sources, report, result),
+        errors,
+        notes,
+        database,
+    )
 }
 
 fn finish_history(
     history: &History,
     cli: &Cli,
-    sources: Vec<SourceFile>,
-    report: Vec<bool>,
-    mut result: LintResult,
+    (sources, report, mut result): (Vec<SourceFile>, Vec<bool>, LintResult),
     mut errors: Vec<String>,
     notes: Vec<String>,
+    database: Option<&(String, Vec<applied::database::MigrationRow>)>,
 ) -> HistoryOutcome {
-    if cli.fix_suggestions {
+    let mut plans = Vec::new();
+    if cli.fix_suggestions || cli.fix {
         resolve_suggestions(history, &mut result.diagnostics, &mut errors);
+        let base = cli.base.as_deref().unwrap_or("HEAD");
+        match fix_run::plan_history(
+            history,
+            &sources,
+            &result.diagnostics,
+            cli.severity_threshold.severity(),
+            base,
+            database,
+            &display_path,
+            cli.fix,
+        ) {
+            Ok(p) => plans = p,
+            Err(e) => errors.push(format!("{}: {e}", display_path(&history.root))),
+        }
     }
     HistoryOutcome {
         linted: Some((sources, report, result)),
         errors,
         notes,
+        plans,
     }
 }
 
 /// The cache a run uses for this history, and the index of its first reported file: only when the run reports
 /// the newest migrations of a longer history (every file from the first reported one on), as a pre-commit hook does.
 fn cache_for(history: &History, cli: &Cli) -> Option<(Cache, usize)> {
+    // A plan replays every earlier file's text, which a cached run does not read.
+    if cli.fix || cli.fix_suggestions {
+        return None;
+    }
     let only = history.report_only.as_ref().filter(|_| !cli.no_cache)?;
     let reported = |m: &Migration| only.contains(&m.sql);
     let first = history.migrations.iter().position(reported)?;
