@@ -1,6 +1,6 @@
 //! The command line: read configuration, discover histories, lint each, render, and pick the exit code.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -16,6 +16,7 @@ use crate::engine::lint::{lint_history, lint_history_from, LintResult, Restored}
 use crate::engine::relevance;
 use crate::input::discover::{list_paths, History, Listing, Migration};
 use crate::input::prisma_schema::{find_schema_for_migrations, Schema};
+use crate::input::project_file;
 use crate::report::{
     escape_controls, fails, render_github, render_gitlab, render_human, render_sarif,
     render_statistics, write_json, Format, Report,
@@ -603,7 +604,8 @@ fn lint_cached(
         }
     };
     let (earlier, newest) = history.migrations.split_at(first);
-    let (newest_files, newest_errors) = read_migrations(newest);
+    let (newest_files, newest_errors) = read_migrations(newest, history.project.as_deref());
+    errors.extend(problems_of(history));
     errors.extend(newest_errors);
     let root = display_path(&history.root);
     let names: Option<Vec<String>> = newest_files
@@ -633,7 +635,8 @@ fn lint_cached(
         .collect();
     // Stamped before they are read: a file changed in between then fails the next run's check.
     let stamps: Vec<Option<String>> = earlier[covers..].par_iter().map(cache::stamp).collect();
-    let (uncovered, uncovered_errors) = read_migrations(&earlier[covers..]);
+    let (uncovered, uncovered_errors) =
+        read_migrations(&earlier[covers..], history.project.as_deref());
     // A file that could not be read (or only in part) would be missing from the next run's errors.
     let complete = uncovered_errors.is_empty() && uncovered.len() == first - covers;
     errors.extend(uncovered_errors);
@@ -678,13 +681,11 @@ fn load_config(cli: &Cli) -> Result<Config, String> {
     }
 }
 
-/// Larger files are refused rather than read whole into memory: no real migration comes near this.
-const MAX_FILE_BYTES: u64 = 64 << 20;
-
 /// Reads every migration of a history; unreadable or non-UTF-8 files are reported
 /// and linted as far as possible.
 fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) {
-    let (sources, errors) = read_migrations(&history.migrations);
+    let (sources, mut errors) = read_migrations(&history.migrations, history.project.as_deref());
+    errors.splice(0..0, problems_of(history));
     let report = sources
         .iter()
         .map(|source| match &history.report_only {
@@ -695,10 +696,26 @@ fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) 
     (sources, report, errors)
 }
 
+/// What discovery found wrong in a history's folder, as input errors naming the path.
+fn problems_of(history: &History) -> impl Iterator<Item = String> + '_ {
+    history
+        .problems
+        .iter()
+        .map(|p| format!("{}: {}", display_path(&p.path), p.message))
+}
+
 /// Reads migrations in parallel (a history can have hundreds), kept in order: the files that could be read, and
 /// what was wrong with the others (or with their bytes).
-fn read_migrations(migrations: &[Migration]) -> (Vec<SourceFile>, Vec<String>) {
-    gathered(migrations.par_iter().map(read_migration).collect())
+fn read_migrations(
+    migrations: &[Migration],
+    project: Option<&Path>,
+) -> (Vec<SourceFile>, Vec<String>) {
+    gathered(
+        migrations
+            .par_iter()
+            .map(|m| read_migration(m, project))
+            .collect(),
+    )
 }
 
 /// One migration file, and what was wrong with it: no file when it cannot be read or is too large; a file with
@@ -713,28 +730,17 @@ fn gathered(read: Vec<ReadMigration>) -> (Vec<SourceFile>, Vec<String>) {
     )
 }
 
-fn read_migration(migration: &Migration) -> ReadMigration {
+fn read_migration(migration: &Migration, project: Option<&Path>) -> ReadMigration {
     let path = &migration.sql;
     let display = display_path(path);
-    // One byte past the limit is read, to tell a file that is too large (its size can change after a stat).
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        return (None, Some(format!("{display}: cannot read: {e}")));
-    }
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
-        return (
-            None,
-            Some(format!(
-                "{display}: {} MiB is larger than the {} MiB a migration may have here; not linted \
-                 (is it a data dump?)",
-                size >> 20,
-                MAX_FILE_BYTES >> 20
-            )),
-        );
-    }
+    let read = match project {
+        Some(project) => project_file::read_in_project(path, project),
+        None => project_file::read_regular(path),
+    };
+    let bytes = match read {
+        Ok(bytes) => bytes,
+        Err(e) => return (None, Some(format!("{display}: {e}"))),
+    };
     let (text, error) = match String::from_utf8(bytes) {
         Ok(text) => (text, None),
         Err(e) => {

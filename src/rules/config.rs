@@ -1,7 +1,6 @@
 //! `lint.toml`: where the migrations are, the target PostgreSQL version, the git base, and per-rule severities.
 
 use std::collections::HashMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -100,8 +99,10 @@ pub fn check_postgres_version(version: u32) -> Result<u32, String> {
 }
 
 pub fn load(path: &Path) -> Result<Config, String> {
+    let bytes = crate::input::project_file::read_regular(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let text =
-        fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        String::from_utf8(bytes).map_err(|_| format!("{}: not valid UTF-8", path.display()))?;
     parse(&text, path)
 }
 
