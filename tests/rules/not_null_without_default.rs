@@ -66,3 +66,15 @@ ALTER TABLE "Team" ADD COLUMN "name" TEXT NOT NULL;
         )
         .good();
 }
+
+/// An unconditional DELETE earlier in the migration empties the table (langfuse 20240807111359; checked on
+/// PostgreSQL 15: the ADD succeeds after the DELETE in the same transaction).
+#[test]
+fn good_table_emptied_earlier_in_the_migration() {
+    Case::new(RULE)
+        .setup(USER)
+        .migration(
+            "SET lock_timeout = '5s';\nDELETE FROM \"User\";\nALTER TABLE \"User\" ADD COLUMN \"n\" INTEGER NOT NULL;",
+        )
+        .good();
+}
