@@ -7,11 +7,11 @@ use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
 
 use crate::ops::{
-    ColumnSpec, Constraint, ConstraintKind, DefaultExpr, ObjName, Op, OpKind, SqlType,
+    ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexKey, ObjName, Op, OpKind, SqlType,
 };
 
 /// Where an object was defined: file index (in lint order) and byte span.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
     pub file: usize,
     pub span: Range<usize>,
@@ -48,6 +48,9 @@ pub struct Column {
     pub ty: SqlType,
     pub not_null: bool,
     pub default: Option<DefaultExpr>,
+    /// The clause that added the column.
+    #[serde(default)]
+    pub origin: Origin,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -68,6 +71,12 @@ pub struct Index {
     pub unique: bool,
     pub partial: bool,
     pub origin: Origin,
+    /// `USING method` as written (None: btree).
+    #[serde(default)]
+    pub method: Option<String>,
+    /// Sort order and operator class per key (empty: all plain ascending).
+    #[serde(default)]
+    pub keys: Vec<IndexKey>,
 }
 
 impl Table {
@@ -174,7 +183,7 @@ impl Catalog {
                         name: table.clone(),
                         columns: columns
                             .iter()
-                            .map(|c| Arc::new(column_from_spec(c)))
+                            .map(|c| Arc::new(column_from_spec(c, origin(&op.span))))
                             .collect(),
                         constraints: Vec::new(),
                         origin: origin(&op.span),
@@ -193,7 +202,8 @@ impl Catalog {
                     return;
                 };
                 if t.column(&column.name).is_none() {
-                    t.columns.push(Arc::new(column_from_spec(column)));
+                    t.columns
+                        .push(Arc::new(column_from_spec(column, origin(&op.span))));
                 }
                 for constraint in &column.constraints {
                     self.add_constraint(table, constraint, false, file);
@@ -256,26 +266,23 @@ impl Catalog {
                 }
             }
             OpKind::CreateIndex(spec) => {
-                let Some(name) = &spec.name else {
-                    // Unnamed indexes get generated names we do not need to track to check coverage.
-                    let generated = format!("{}_{}_idx", spec.table.name, spec.columns.len());
-                    self.insert_index(
-                        &spec.table,
-                        generated,
-                        spec.columns.clone(),
-                        spec.unique,
-                        spec.partial,
-                        origin(&op.span),
-                    );
-                    return;
-                };
+                // Unnamed indexes get generated names we do not need to track to check coverage.
+                let name = spec
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("{}_{}_idx", spec.table.name, spec.columns.len()));
                 self.insert_index(
                     &spec.table,
-                    name.clone(),
-                    spec.columns.clone(),
-                    spec.unique,
-                    spec.partial,
-                    origin(&op.span),
+                    Index {
+                        name,
+                        table: spec.table.key(),
+                        columns: spec.columns.clone(),
+                        unique: spec.unique,
+                        partial: spec.partial,
+                        origin: origin(&op.span),
+                        method: spec.method.clone(),
+                        keys: spec.keys.clone(),
+                    },
                 );
             }
             OpKind::DropIndex { index, .. } => {
@@ -343,33 +350,15 @@ impl Catalog {
         }
     }
 
-    fn insert_index(
-        &mut self,
-        table: &ObjName,
-        name: String,
-        columns: Vec<Option<String>>,
-        unique: bool,
-        partial: bool,
-        origin: Origin,
-    ) {
-        let key: Arc<str> = ObjName::new(table.schema.clone(), name.clone())
+    fn insert_index(&mut self, table: &ObjName, index: Index) {
+        let key: Arc<str> = ObjName::new(table.schema.clone(), index.name.clone())
             .key()
             .into();
         self.remove_index(&key);
         if let Some(t) = self.table_mut(&table.key_ref()) {
             t.index_keys.push(key.clone());
         }
-        self.indexes.insert(
-            key,
-            Arc::new(Index {
-                name,
-                table: table.key(),
-                columns,
-                unique,
-                partial,
-                origin,
-            }),
-        );
+        self.indexes.insert(key, Arc::new(index));
     }
 
     fn add_constraint(
@@ -407,8 +396,17 @@ impl Catalog {
                         *columns = index.columns.iter().flatten().cloned().collect();
                     }
                 }
-                let columns = columns.iter().cloned().map(Some).collect();
-                self.insert_index(table, name.clone(), columns, true, false, origin.clone());
+                let index = Index {
+                    name: name.clone(),
+                    table: table.key(),
+                    columns: columns.iter().cloned().map(Some).collect(),
+                    unique: true,
+                    partial: false,
+                    origin: origin.clone(),
+                    method: None,
+                    keys: Vec::new(),
+                };
+                self.insert_index(table, index);
             }
             _ => {}
         }
@@ -560,12 +558,13 @@ pub fn constraint_columns(kind: &ConstraintKind) -> &[String] {
     }
 }
 
-fn column_from_spec(spec: &ColumnSpec) -> Column {
+fn column_from_spec(spec: &ColumnSpec, origin: Origin) -> Column {
     Column {
         name: spec.name.clone(),
         ty: spec.ty.clone(),
         not_null: spec.not_null,
         default: spec.default.clone(),
+        origin,
     }
 }
 
@@ -788,6 +787,50 @@ mod tests {
         ]);
         assert!(c.index(&t("k")).is_some());
         assert!(c.index(&t("k2")).is_none());
+    }
+
+    #[test]
+    fn foreign_key_actions_and_index_methods_sort_orders_and_operator_classes_are_kept() {
+        // Prisma's shapes (read from tokens) and hand-written SQL (parsed) keep the same details.
+        let c = replay(&[
+            "CREATE TABLE \"A\" (\"id\" TEXT PRIMARY KEY, \"t\" TEXT[]);\nCREATE TABLE \"B\" (\"aId\" TEXT, \"x\" TEXT);\nALTER TABLE \"B\" ADD CONSTRAINT \"B_aId_fkey\" FOREIGN KEY (\"aId\") REFERENCES \"A\"(\"id\") ON DELETE SET NULL ON UPDATE CASCADE;\nCREATE INDEX \"B_x_aId_idx\" ON \"B\"(\"x\" DESC, \"aId\");\nCREATE INDEX \"A_t_idx\" ON \"A\" USING GIN (\"t\");",
+            "CREATE INDEX b_x_ops ON \"B\" (\"x\" text_pattern_ops);\nALTER TABLE \"A\" ADD COLUMN \"y\" INT REFERENCES \"B\" (\"x\") ON DELETE CASCADE;",
+        ]);
+        let fk = |table: &str| -> Vec<(Option<String>, Option<String>)> {
+            c.table(&t(table))
+                .unwrap()
+                .constraints
+                .iter()
+                .filter_map(|k| match &k.kind {
+                    ConstraintKind::ForeignKey {
+                        on_delete,
+                        on_update,
+                        ..
+                    } => Some((on_delete.clone(), on_update.clone())),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(fk("B"), [(Some("SET NULL".into()), Some("CASCADE".into()))]);
+        assert_eq!(fk("A"), [(Some("CASCADE".into()), None)]);
+        let desc = c.index(&t("B_x_aId_idx")).unwrap();
+        assert_eq!(
+            (
+                desc.method.as_deref(),
+                desc.keys.iter().map(|k| k.descending).collect::<Vec<_>>()
+            ),
+            (None, vec![true, false])
+        );
+        assert_eq!(
+            c.index(&t("A_t_idx")).unwrap().method.as_deref(),
+            Some("gin")
+        );
+        let ops = c.index(&t("b_x_ops")).unwrap();
+        assert_eq!(ops.keys[0].opclass.as_deref(), Some("text_pattern_ops"));
+        assert_eq!(
+            c.table(&t("A")).unwrap().column("y").unwrap().origin.file,
+            1
+        );
     }
 
     #[test]

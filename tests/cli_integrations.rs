@@ -389,22 +389,6 @@ fn pre_commit_invocation_reports_only_the_changed_file_using_its_history() {
 }
 
 #[test]
-fn pre_commit_hook_definition_matches_migration_files() {
-    let hooks =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"))
-            .unwrap();
-    for line in [
-        "- id: migrate-lint",
-        "entry: migrate-lint",
-        "language: rust",
-        "files: migration\\.sql$",
-        "pass_filenames: true",
-    ] {
-        assert!(hooks.lines().any(|l| l.trim() == line), "missing `{line}`");
-    }
-}
-
-#[test]
 fn quiet_prints_only_errors_but_counts_everything() {
     let r = run_in(&demo(), &["--quiet"]);
     assert_eq!(r.code, 1);

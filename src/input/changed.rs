@@ -36,9 +36,25 @@ pub fn changed_files(dir: &Path, git_ref: &str) -> Result<HashSet<PathBuf>, Stri
         git(dir, &["rev-parse", "--show-toplevel"]).map_err(|e| format!("{shown}: {e}"))?,
     );
     let commit = format!("{git_ref}^{{commit}}");
-    git(dir, &["rev-parse", "--verify", "--quiet", &commit]).map_err(|_| {
-        format!("--changed-since: `{git_ref}` is not a commit, branch or tag in the git repository at {shown}")
-    })?;
+    if git(dir, &["rev-parse", "--verify", "--quiet", &commit]).is_err() {
+        if git_ref == "HEAD" && head_is_unborn(dir) {
+            // The first commit (a pre-commit hook's `--changed-since HEAD`): every file is new.
+            let all = [
+                "ls-files",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "--full-name",
+                "--",
+                ".",
+            ];
+            let listed = git(dir, &all).map_err(|e| format!("{shown}: {e}"))?;
+            return Ok(under_top(&top, &listed));
+        }
+        return Err(format!(
+            "--changed-since: `{git_ref}` is not a commit, branch or tag in the git repository at {shown}"
+        ));
+    }
     // Against the merge base, so commits that landed on `git_ref` after this branch forked do not count.
     let base = git(dir, &["merge-base", git_ref, "HEAD"]).unwrap_or_else(|_| git_ref.to_string());
     let tracked = git(
@@ -66,12 +82,22 @@ pub fn changed_files(dir: &Path, git_ref: &str) -> Result<HashSet<PathBuf>, Stri
         ],
     )
     .map_err(|e| format!("{shown}: {e}"))?;
-    Ok(tracked
+    Ok(under_top(&top, &format!("{tracked}\n{untracked}")))
+}
+
+/// Canonical paths of git's listed paths (one a line, relative to the repository's top folder).
+fn under_top(top: &Path, listed: &str) -> HashSet<PathBuf> {
+    listed
         .lines()
-        .chain(untracked.lines())
         .filter(|l| !l.is_empty())
         .filter_map(|relative| top.join(relative).canonicalize().ok())
-        .collect())
+        .collect()
+}
+
+/// Whether `dir` is in a repository with no commit yet, where `HEAD` names a branch that does not exist.
+pub fn head_is_unborn(dir: &Path) -> bool {
+    git(dir, &["rev-parse", "--verify", "--quiet", "HEAD"]).is_err()
+        && git(dir, &["symbolic-ref", "--quiet", "HEAD"]).is_ok()
 }
 
 /// Runs git in `dir`; its trimmed stdout, or its stderr as the error.

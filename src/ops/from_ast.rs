@@ -14,7 +14,8 @@ use super::from_tokens::{
     alter_table_clauses, clause_words, create_table_items, lower_simple, lower_tokens,
 };
 use super::{
-    ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexSpec, ObjName, Op, OpKind, SqlType,
+    ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexKey, IndexSpec, ObjName, Op, OpKind,
+    SqlType,
 };
 use crate::syntax::parse::ParsedStatement;
 use crate::syntax::split::{ident_value, Token};
@@ -117,6 +118,11 @@ fn lower_ast(src: &str, stmt: &ParsedStatement, ast: &ast::Statement) -> Vec<Op>
             unique: ci.unique,
             partial: ci.predicate.is_some(),
             concurrently: ci.concurrently,
+            method: ci
+                .using
+                .as_ref()
+                .map(|m| m.to_string().to_ascii_lowercase()),
+            keys: index_keys(&ci.columns),
         })),
         ast::Statement::Drop {
             object_type, names, ..
@@ -308,6 +314,8 @@ fn column_spec(c: &ast::ColumnDef, span: Range<usize>) -> ColumnSpec {
                 columns: vec![name.clone()],
                 ref_table: obj_name(&fk.foreign_table),
                 ref_columns: fk.referred_columns.iter().map(ident).collect(),
+                on_delete: fk.on_delete.map(|a| a.to_string()),
+                on_update: fk.on_update.map(|a| a.to_string()),
             }),
             ColumnOption::Check(check) => constrain(ConstraintKind::Check {
                 expr: check.expr.to_string(),
@@ -363,6 +371,8 @@ fn table_constraint(tc: &TableConstraint, span: Range<usize>) -> Option<Constrai
                 columns: fk.columns.iter().map(ident).collect(),
                 ref_table: obj_name(&fk.foreign_table),
                 ref_columns: fk.referred_columns.iter().map(ident).collect(),
+                on_delete: fk.on_delete.map(|a| a.to_string()),
+                on_update: fk.on_update.map(|a| a.to_string()),
             },
         ),
         TableConstraint::Check(c) => (
@@ -375,6 +385,21 @@ fn table_constraint(tc: &TableConstraint, span: Range<usize>) -> Option<Constrai
         _ => return None,
     };
     Some(Constraint { name, kind, span })
+}
+
+/// The sort order and operator class of each key; empty when every key is plain ascending.
+fn index_keys(columns: &[ast::IndexColumn]) -> Vec<IndexKey> {
+    let keys: Vec<IndexKey> = columns
+        .iter()
+        .map(|c| IndexKey {
+            descending: matches!(c.column.options.sort, Some(ast::OrderBySort::Desc)),
+            opclass: c.operator_class.as_ref().map(|n| obj_name(n).name),
+        })
+        .collect();
+    if keys.iter().all(|k| *k == IndexKey::default()) {
+        return Vec::new();
+    }
+    keys
 }
 
 /// PostgreSQL folds unquoted identifiers to lower case.

@@ -4,7 +4,8 @@
 use std::ops::Range;
 
 use super::{
-    ContainerKind, DmlKind, IndexSpec, MaintenanceCommand, ObjName, Op, OpKind, TransactionControl,
+    ContainerKind, DmlKind, IndexKey, IndexSpec, MaintenanceCommand, ObjName, Op, OpKind,
+    TransactionControl,
 };
 use crate::syntax::cursor::Cursor;
 use crate::syntax::split::{ident_value, Token, TokenKind};
@@ -414,11 +415,14 @@ fn create_index_from_tokens(c: &mut Cursor<'_>, src: &str, unique: bool) -> Opti
     }
     c.eat("only");
     let table = c.name()?;
-    if c.eat("using") {
-        c.ident();
-    }
+    let method = if c.eat("using") {
+        c.ident().map(|m| m.to_ascii_lowercase())
+    } else {
+        None
+    };
     let rest = c.rest();
     let items = create_table_items(rest, src);
+    let mut keys = Vec::new();
     let columns = items
         .iter()
         .map(|r| {
@@ -427,18 +431,31 @@ fn create_index_from_tokens(c: &mut Cursor<'_>, src: &str, unique: bool) -> Opti
                 .filter(|t| t.span.start >= r.start && t.span.end <= r.end)
                 .collect();
             // `"a" DESC NULLS LAST`, `"a" text_pattern_ops` are the column a; `lower("a")` is an expression.
-            match inside.split_first() {
+            let mut key = IndexKey::default();
+            let column = match inside.split_first() {
                 Some((first, rest))
                     if rest
                         .iter()
                         .all(|t| matches!(t.kind, TokenKind::Word | TokenKind::QuotedIdent)) =>
                 {
+                    for word in rest.iter().filter_map(|t| ident_value(t, src)) {
+                        match word.as_str() {
+                            "desc" => key.descending = true,
+                            "asc" | "nulls" | "first" | "last" => {}
+                            _ => key.opclass = Some(word),
+                        }
+                    }
                     ident_value(first, src)
                 }
                 _ => None,
-            }
+            };
+            keys.push(key);
+            column
         })
         .collect();
+    if keys.iter().all(|k| *k == IndexKey::default()) {
+        keys.clear();
+    }
     Some(IndexSpec {
         name,
         table,
@@ -446,6 +463,8 @@ fn create_index_from_tokens(c: &mut Cursor<'_>, src: &str, unique: bool) -> Opti
         unique,
         partial: has_top_level_word(rest, src, "where"),
         concurrently,
+        method,
+        keys,
     })
 }
 

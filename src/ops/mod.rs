@@ -359,6 +359,12 @@ pub enum ConstraintKind {
         columns: Vec<String>,
         ref_table: ObjName,
         ref_columns: Vec<String>,
+        /// `ON DELETE` / `ON UPDATE` as written, upper case (`CASCADE`, `SET NULL`, ...); None is PostgreSQL's
+        /// `NO ACTION`. The schema-drift check compares them with Prisma's.
+        #[serde(default)]
+        on_delete: Option<String>,
+        #[serde(default)]
+        on_update: Option<String>,
     },
     Check {
         expr: String,
@@ -375,6 +381,18 @@ pub struct IndexSpec {
     pub unique: bool,
     pub partial: bool,
     pub concurrently: bool,
+    /// `USING method`, lower case, when written.
+    pub method: Option<String>,
+    /// Per key, in order: its sort order and operator class (empty when every key is plain ascending).
+    pub keys: Vec<IndexKey>,
+}
+
+/// How one index key is sorted and compared, as far as Prisma's `@@index` can say it (`sort:`, `ops:`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexKey {
+    pub descending: bool,
+    /// Operator class, lower case unless quoted (`text_pattern_ops`).
+    pub opclass: Option<String>,
 }
 
 #[cfg(test)]

@@ -15,7 +15,8 @@ use std::ops::Range;
 
 use super::from_ast::normalize_type;
 use super::{
-    ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexSpec, ObjName, Op, OpKind, SqlType,
+    ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexKey, IndexSpec, ObjName, Op, OpKind,
+    SqlType,
 };
 use crate::syntax::cursor::Cursor;
 use crate::syntax::parser_tokens::{is_keyword, is_plain_decimal, unquote};
@@ -192,7 +193,7 @@ fn foreign_key(c: &mut Cursor) -> Option<ConstraintKind> {
     }
     let ref_table = certain_name(c)?;
     let ref_columns = parenthesized(c, certain_ident)?;
-    let (mut on_delete, mut on_update) = (false, false);
+    let (mut on_delete, mut on_update) = (None, None);
     while c.eat("on") {
         let seen = if c.eat("delete") {
             &mut on_delete
@@ -201,14 +202,17 @@ fn foreign_key(c: &mut Cursor) -> Option<ConstraintKind> {
         } else {
             return None;
         };
-        if std::mem::replace(seen, true) || !referential_action(c) {
+        if seen.is_some() {
             return None;
         }
+        *seen = Some(referential_action(c)?);
     }
     Some(ConstraintKind::ForeignKey {
         columns,
         ref_table,
         ref_columns,
+        on_delete: on_delete.map(str::to_string),
+        on_update: on_update.map(str::to_string),
     })
 }
 
@@ -458,17 +462,26 @@ fn create_index(c: &mut Cursor) -> Option<IndexSpec> {
         return None;
     }
     let table = certain_name(c)?;
-    if c.eat("using") && !INDEX_METHODS.iter().any(|m| c.eat(m)) {
-        return None;
+    let mut method = None;
+    if c.eat("using") {
+        method = Some(INDEX_METHODS.iter().find(|m| c.eat(m))?.to_string());
     }
+    let mut keys = Vec::new();
     let columns = parenthesized(c, |c| {
         let column = certain_ident(c)?;
-        let _ = c.eat("asc") || c.eat("desc");
+        let descending = !c.eat("asc") && c.eat("desc");
         if c.eat("nulls") && !(c.eat("first") || c.eat("last")) {
             return None;
         }
+        keys.push(IndexKey {
+            descending,
+            opclass: None,
+        });
         Some(Some(column))
     })?;
+    if !keys.iter().any(|k| k.descending) {
+        keys.clear();
+    }
     Some(IndexSpec {
         name: Some(name),
         table,
@@ -476,6 +489,8 @@ fn create_index(c: &mut Cursor) -> Option<IndexSpec> {
         unique,
         partial: false,
         concurrently,
+        method,
+        keys,
     })
 }
 
@@ -484,12 +499,20 @@ const INDEX_METHODS: &[&str] = &["btree", "hash", "gist", "spgist", "gin", "brin
 
 /// `CASCADE`, `RESTRICT`, `NO ACTION`, `SET NULL` or `SET DEFAULT` (PostgreSQL 15's `SET NULL (columns)` is left
 /// unread, so the statement is not a shape).
-fn referential_action(c: &mut Cursor) -> bool {
-    c.eat("cascade")
-        || c.eat("restrict")
-        || c.eat_all(&["no", "action"])
-        || c.eat_all(&["set", "null"])
-        || c.eat_all(&["set", "default"])
+fn referential_action(c: &mut Cursor) -> Option<&'static str> {
+    if c.eat("cascade") {
+        Some("CASCADE")
+    } else if c.eat("restrict") {
+        Some("RESTRICT")
+    } else if c.eat_all(&["no", "action"]) {
+        Some("NO ACTION")
+    } else if c.eat_all(&["set", "null"]) {
+        Some("SET NULL")
+    } else if c.eat_all(&["set", "default"]) {
+        Some("SET DEFAULT")
+    } else {
+        None
+    }
 }
 
 /// `(item, ...)` with at least one item and nothing else inside.

@@ -23,7 +23,7 @@ pub fn migrations_at(root: &Path, git_ref: &str) -> Result<Vec<(String, String)>
     let top = lines.next().unwrap_or_default().to_string();
     let prefix = lines.next().unwrap_or_default().to_string();
     let commit = format!("{git_ref}^{{commit}}");
-    git(
+    let resolved = git(
         Path::new(&top),
         &[
             "rev-parse",
@@ -32,14 +32,16 @@ pub fn migrations_at(root: &Path, git_ref: &str) -> Result<Vec<(String, String)>
             "--end-of-options",
             &commit,
         ],
-    )
-    .map_err(|e| {
-        if e == GIT_MISSING {
-            e
-        } else {
-            format!("unknown git ref `{git_ref}` (in {top})")
+    );
+    match resolved {
+        Ok(_) => {}
+        Err(e) if e == GIT_MISSING => return Err(e),
+        // Before the first commit (a pre-commit hook's `--base HEAD`) nothing is applied.
+        Err(_) if git_ref == "HEAD" && crate::input::changed::head_is_unborn(Path::new(&top)) => {
+            return Ok(Vec::new())
         }
-    })?;
+        Err(_) => return Err(format!("unknown git ref `{git_ref}` (in {top})")),
+    }
 
     let listing = git(
         Path::new(&top),
