@@ -61,11 +61,20 @@ pub fn init_template(dir: &Path) -> String {
     };
     let mut rules = String::new();
     for rule in RULES {
-        rules.push_str(&format!(
-            "# {} = \"{}\"\n",
-            rule.id,
-            rule.default_severity.as_str()
-        ));
+        if rule.enabled_by_default {
+            rules.push_str(&format!(
+                "# {} = \"{}\"\n",
+                rule.id,
+                rule.default_severity.as_str()
+            ));
+        } else {
+            // Opt-in rules are off until a severity is set.
+            rules.push_str(&format!(
+                "# {} = \"off\"  # opt-in: \"{}\" turns it on\n",
+                rule.id,
+                rule.default_severity.as_str()
+            ));
+        }
     }
     format!(
         "# migrate-lint configuration, written by `migrate-lint init`.

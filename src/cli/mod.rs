@@ -11,8 +11,8 @@ use crate::engine::cache;
 use crate::engine::session::{self, Options};
 use crate::input::read::display_path;
 use crate::report::{
-    fails, render_github, render_gitlab, render_human, render_sarif, render_statistics, write_json,
-    Format, Report,
+    escape_controls, fails, render_github, render_gitlab, render_human, render_sarif,
+    render_statistics, write_json, Format, Report,
 };
 use crate::rules::config::{self, Config};
 use crate::rules::diagnostic::Severity;
@@ -40,8 +40,8 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
 
-    /// Major version of the target PostgreSQL (overrides lint.toml; default 15).
-    #[arg(long, value_name = "N")]
+    /// Major version of the target PostgreSQL, 9 to 18 (overrides lint.toml; default 15).
+    #[arg(long, value_name = "N", value_parser = postgres_version_arg)]
     postgres_version: Option<u32>,
 
     /// Report only migrations added or modified since this git ref (against its merge base with HEAD, plus
@@ -145,19 +145,26 @@ pub fn main() -> u8 {
         Some(Command::Explain { rule }) => match commands::explain(&rule) {
             Ok(page) => print_text(page),
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", escape_controls(&e.to_string()));
                 2
             }
         },
         Some(Command::Init) => match commands::init(Path::new(".")) {
             Ok(path) => print_text(&format!("wrote {}\n", display_path(&path))),
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", escape_controls(&e.to_string()));
                 2
             }
         },
         None => run(&cli),
     }
+}
+
+fn postgres_version_arg(value: &str) -> Result<u32, String> {
+    let version = value
+        .parse()
+        .map_err(|_| format!("`{value}` is not a major version such as 15"))?;
+    config::check_postgres_version(version)
 }
 
 /// Prints to stdout; a closed pipe is an error (exit 2), not the panic `print!` makes of it.
@@ -196,31 +203,43 @@ fn run(cli: &Cli) -> u8 {
     let options = match options(cli) {
         Ok(options) => options,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape_controls(&e.to_string()));
             return 2;
         }
     };
     let outcome = match session::lint(&options) {
         Ok(outcome) => outcome,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape_controls(&e.to_string()));
             return 2;
         }
     };
     for note in &outcome.notes {
-        eprintln!("note: {note}");
+        eprintln!("note: {}", escape_controls(note));
     }
     for e in &outcome.input_errors {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", escape_controls(&e.to_string()));
     }
     if let Some(path) = &cli.write_baseline {
+        let input_errors = &outcome.input_errors;
         return match baseline::write(path, &outcome.diagnostics, &outcome.files) {
+            Ok(n) if !input_errors.is_empty() => {
+                // The files behind the errors were not (fully) linted: their findings are missing from it.
+                eprintln!(
+                    "error: wrote {n} accepted findings to {}, but the baseline is incomplete: fix the {} input \
+                     error{} above and write it again",
+                    display_path(path),
+                    input_errors.len(),
+                    if input_errors.len() == 1 { "" } else { "s" }
+                );
+                2
+            }
             Ok(n) => {
                 eprintln!("wrote {n} accepted findings to {}", display_path(path));
                 0
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", escape_controls(&e.to_string()));
                 2
             }
         };

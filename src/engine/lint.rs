@@ -5,7 +5,9 @@ use rayon::prelude::*;
 use crate::catalog::Catalog;
 use crate::engine::relevance;
 use crate::engine::suppress::{apply as apply_suppressions, directives, FileSuppressions};
-use crate::ops::{fully_recognized, lower_prisma_shape, lower_statement, Op};
+use crate::ops::{
+    fully_recognized, lower_large_data_statement, lower_prisma_shape, lower_statement, Op,
+};
 use crate::rules::diagnostic::{Diagnostic, Finding};
 use crate::rules::settings::Settings;
 use crate::rules::{
@@ -40,7 +42,25 @@ pub struct AnalyzedFile {
 }
 
 pub fn analyze(file: &SourceFile) -> AnalyzedFile {
-    analyze_needed(file, None)
+    on_deep_stacks(|| analyze_needed(file, None))
+}
+
+/// Runs `work` on the linter's own threads, whose stacks hold the deepest tree the parser is given
+/// ([`crate::syntax::parse::MAX_CHAIN`]); rayon's default threads (2 MiB) overflow on far shorter operator chains.
+fn on_deep_stacks<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(crate::syntax::parse::LINT_STACK_BYTES)
+            .thread_name(|i| format!("lint-{i}"))
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(pool) => pool.install(work),
+        // No threads to be had: lint on this one rather than not at all.
+        None => work(),
+    }
 }
 
 /// [`analyze`], parsing and lowering only the statements `needed` marks (all of them when None); the others are left
@@ -62,9 +82,11 @@ fn analyze_needed(file: &SourceFile, needed: Option<&[bool]>) -> AnalyzedFile {
         if needed.is_some_and(|n| !n.get(index).copied().unwrap_or(true)) {
             continue;
         }
-        // The shapes Prisma writes need no parse: their tokens say all that sqlparser would.
+        // The shapes Prisma writes need no parse: their tokens say all that sqlparser would. Nor do large data
+        // statements, whose tree would take hundreds of times their size.
         let shape = match raw.unterminated {
-            None => lower_prisma_shape(text, &raw.tokens, &raw.span),
+            None => lower_prisma_shape(text, &raw.tokens, &raw.span)
+                .or_else(|| lower_large_data_statement(text, &raw.tokens, &raw.span)),
             Some(_) => None,
         };
         let statement = match shape {
@@ -108,7 +130,7 @@ pub fn lint_history_replaying(
     settings: &Settings,
     replayed: Replayed,
 ) -> LintResult {
-    run(files, report, settings, replayed, None, &[]).0
+    on_deep_stacks(|| run(files, report, settings, replayed, None, &[]).0)
 }
 
 /// The catalog after the first `files` files of a history, restored from the cache ([`crate::engine::cache`]).
@@ -130,14 +152,16 @@ pub fn lint_history_from(
     restored: Restored,
     keep_before: &[usize],
 ) -> (LintResult, Vec<Catalog>) {
-    run(
-        files,
-        report,
-        settings,
-        Replayed::All,
-        Some(restored),
-        keep_before,
-    )
+    on_deep_stacks(|| {
+        run(
+            files,
+            report,
+            settings,
+            Replayed::All,
+            Some(restored),
+            keep_before,
+        )
+    })
 }
 
 /// Splitting, parsing and lowering need no history, so each batch of files is analysed in parallel while the

@@ -95,11 +95,14 @@ pub fn lint(options: &Options) -> Result<Outcome, String> {
         }
     };
     if options.verbose && base.is_none() && database.is_none() {
-        outcome.notes.push(
-            "edited-applied-migration, migration-out-of-order, failed-migration: no --base or \
-             --database-url given; skipped"
-                .to_string(),
-        );
+        let why = if options.database_url.is_some() {
+            "the database could not be read"
+        } else {
+            "no --base or --database-url given"
+        };
+        outcome.notes.push(format!(
+            "edited-applied-migration, migration-out-of-order, failed-migration: {why}; skipped"
+        ));
     }
     // Histories are independent: lint them in parallel, then merge in discovery order.
     let sizes: Vec<usize> = match &histories {

@@ -87,7 +87,7 @@ fn statement_for(
             return Some(previous.clone());
         }
         let between = text.get(previous.end..comment.start).unwrap_or("\n");
-        if previous.end <= comment.start && !between.contains('\n') {
+        if previous.end <= comment.start && !between.contains(['\n', '\r']) {
             return Some(previous.clone());
         }
     }

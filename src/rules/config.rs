@@ -35,7 +35,7 @@ struct IgnoreFile {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a path or a list of paths")]
 enum OneOrMany {
     One(String),
     Many(Vec<String>),
@@ -78,6 +78,23 @@ pub fn find_config(start: &Path) -> Option<PathBuf> {
         dir = dir.join("..");
     }
     None
+}
+
+/// The PostgreSQL major versions the rules know (9 stands for 9.x): lock levels and rewrites differ by version, and
+/// a version outside these would silently get some version's behaviour.
+pub const SUPPORTED_POSTGRES: std::ops::RangeInclusive<u32> = 9..=18;
+
+/// `postgres_version` (lint.toml) or `--postgres-version`, when it is one the rules know.
+pub fn check_postgres_version(version: u32) -> Result<u32, String> {
+    if SUPPORTED_POSTGRES.contains(&version) {
+        Ok(version)
+    } else {
+        Err(format!(
+            "postgres_version {version} is not supported: give a major version from {} to {}",
+            SUPPORTED_POSTGRES.start(),
+            SUPPORTED_POSTGRES.end()
+        ))
+    }
 }
 
 pub fn load(path: &Path) -> Result<Config, String> {
@@ -157,6 +174,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
             rule: entry.rule.clone(),
             reason: reason.to_string(),
         });
+    }
+    if let Some(version) = file.postgres_version {
+        check_postgres_version(version).map_err(|e| {
+            let line = line_of(text, "postgres_version")
+                .map(|l| format!(":{l}"))
+                .unwrap_or_default();
+            format!("{}{line}: {e}", path.display())
+        })?;
     }
     let base = path.parent().unwrap_or(Path::new("."));
     let migrations = match file.migrations {
@@ -254,6 +279,31 @@ mod tests {
         let e = parse_str("postgres_version = 15\nmigratons = \"x\"\n").unwrap_err();
         assert!(e.starts_with("cfg/lint.toml:2:"), "{e}");
         assert!(e.contains("migratons"), "{e}");
+    }
+
+    /// #18: a wrong type names what is expected, not serde's "untagged enum OneOrMany".
+    #[test]
+    fn migrations_of_the_wrong_type_says_what_is_expected() {
+        let e = parse_str("migrations = 5\n").unwrap_err();
+        assert!(e.contains("expected a path or a list of paths"), "{e}");
+        assert!(!e.contains("OneOrMany"), "{e}");
+    }
+
+    /// #18: a PostgreSQL version no rule knows is refused, with the supported range.
+    #[test]
+    fn postgres_version_out_of_range_is_refused_with_the_range() {
+        for bad in ["0", "8", "99"] {
+            let e = parse_str(&format!("postgres_version = {bad}\n")).unwrap_err();
+            assert!(e.contains("cfg/lint.toml:1"), "{e}");
+            assert!(e.contains("9 to 18"), "{e}");
+        }
+        assert_eq!(
+            parse_str("postgres_version = 9\n")
+                .unwrap()
+                .settings
+                .postgres_version,
+            9
+        );
     }
 
     #[test]

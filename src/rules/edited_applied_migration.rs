@@ -1,8 +1,10 @@
 //! A migration that is already applied was edited, deleted or renamed.
 
+use std::collections::{HashMap, HashSet};
+
 use super::shared::steps_from_help;
 use super::{Category, Check, HistoryContext, Rule};
-use crate::input::applied::checksum::{checksum_hex, checksum_matches};
+use crate::input::applied::checksum::{checksum_hex, checksum_matches, matching_checksums};
 use crate::input::applied::diff::line_diff;
 use crate::input::applied::{AppliedMigration, AppliedState};
 use crate::rules::diagnostic::{Finding, Severity};
@@ -33,13 +35,22 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
         return;
     };
     let on_disk = |f: &&SourceFile| !f.missing;
+    // Files by name, looked up once per applied migration: a table can hold 100,000 of them.
+    let (mut present, mut placeholders) = (HashSet::new(), HashMap::new());
+    for (index, file) in ctx.files.iter().enumerate() {
+        if file.missing {
+            placeholders.entry(file.migration.as_str()).or_insert(index);
+        } else {
+            present.insert(file.migration.as_str());
+        }
+    }
     // Edited: same name, other content. One finding per file, naming every source that disagrees.
     for (index, file) in ctx.files.iter().enumerate().filter(|(_, f)| on_disk(f)) {
         let mismatches: Vec<(&str, &AppliedMigration)> = applied
             .sources
             .iter()
             .filter_map(|s| {
-                let m = s.migrations.iter().find(|m| m.name == file.migration)?;
+                let m = s.get(&file.migration)?;
                 let edited = m.state == AppliedState::Applied
                     && !checksum_matches(&m.checksum, file.text.as_bytes());
                 edited.then_some((s.label.as_str(), m))
@@ -88,24 +99,28 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     }
 
     // Deleted or renamed: applied names with no file. A new file with the same content is the same migration renamed.
+    let mut seen = HashSet::new();
     for source in &applied.sources {
+        // The files this source has no entry for, by every checksum that matches them (the first file wins).
+        let mut new_files: HashMap<String, usize> = HashMap::new();
+        for (index, file) in ctx.files.iter().enumerate() {
+            if !file.missing && source.get(&file.migration).is_none() {
+                for checksum in matching_checksums(file.text.as_bytes()) {
+                    new_files.entry(checksum).or_insert(index);
+                }
+            }
+        }
         for m in source
             .migrations
             .iter()
             .filter(|m| m.state == AppliedState::Applied)
         {
-            if ctx
-                .files
-                .iter()
-                .any(|f| !f.missing && f.migration == m.name)
-            {
+            if present.contains(m.name.as_str()) {
                 continue;
             }
-            let renamed = ctx.files.iter().enumerate().find(|(_, f)| {
-                !f.missing
-                    && !source.migrations.iter().any(|a| a.name == f.migration)
-                    && checksum_matches(&m.checksum, f.text.as_bytes())
-            });
+            let renamed = new_files
+                .get(&m.checksum)
+                .map(|&index| (index, &ctx.files[index]));
             let finding = match renamed {
                 Some((index, file)) => Finding {
                     suggestion: None,
@@ -123,11 +138,7 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
                     )),
                 },
                 None => {
-                    let Some(index) = ctx
-                        .files
-                        .iter()
-                        .position(|f| f.missing && f.migration == m.name)
-                    else {
+                    let Some(&index) = placeholders.get(m.name.as_str()) else {
                         continue;
                     };
                     Finding {
@@ -147,7 +158,7 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
                     }
                 }
             };
-            if !out.contains(&finding) {
+            if seen.insert((finding.file, finding.message.clone())) {
                 out.push(finding);
             }
         }

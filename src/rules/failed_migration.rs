@@ -29,12 +29,17 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     let Some(applied) = ctx.settings.applied.as_deref() else {
         return;
     };
+    // The first file of each name, looked up once per applied migration (a table can hold 100,000).
+    let mut by_name = std::collections::HashMap::new();
+    for (index, file) in ctx.files.iter().enumerate() {
+        by_name.entry(file.migration.as_str()).or_insert(index);
+    }
     for source in &applied.sources {
         for m in &source.migrations {
             let AppliedState::Failed { started_at } = &m.state else {
                 continue;
             };
-            let Some(index) = ctx.files.iter().position(|f| f.migration == m.name) else {
+            let Some(&index) = by_name.get(m.name.as_str()) else {
                 continue;
             };
             out.push(Finding {

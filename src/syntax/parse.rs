@@ -9,7 +9,7 @@ use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token as SqlToken, TokenWithSpan, Tokenizer};
 
 use crate::syntax::parser_tokens::parser_tokens;
-use crate::syntax::split::{RawStatement, Token};
+use crate::syntax::split::{RawStatement, Token, TokenKind};
 
 /// One statement of a migration file, with its parse result. Only lowering reads the AST.
 #[derive(Debug, Clone)]
@@ -64,12 +64,30 @@ pub struct ParseFailure {
 // sqlparser recurses per nesting level; its own limit turns deep input into an error instead of a stack overflow.
 const RECURSION_LIMIT: usize = 64;
 
+/// The longest chain of operators (`OR`, `||`, `::`, `[]`, `UNION`, ...) a statement may hold to be parsed.
+/// sqlparser reads such a chain in a loop, but builds a tree as deep as it is, and every walk over that tree (the
+/// lowering, even dropping it) recurses once per link: past this, the statement is reported unparsed instead. Linting
+/// runs on threads whose stack holds this depth ([`LINT_STACK_BYTES`]).
+pub const MAX_CHAIN: usize = 50_000;
+
+/// The stack of each thread that parses and lowers statements: room for a tree [`MAX_CHAIN`] deep twice over in a
+/// debug build, whose frames are several times larger (measured: 100,000 `UNION ALL` in a view fit). Only the pages
+/// a deep statement touches are used.
+pub const LINT_STACK_BYTES: usize = 256 << 20;
+
 pub fn parse_statement(file_text: &str, raw: RawStatement) -> ParsedStatement {
     let text = file_text.get(raw.span.clone()).unwrap_or("");
+    let chain = longest_chain(file_text, &raw.tokens);
     let ast = match raw.unterminated {
         Some((at, what)) => Err(ParseFailure {
             message: what.to_string(),
             offset: at,
+        }),
+        None if chain > MAX_CHAIN => Err(ParseFailure {
+            message: format!(
+                "a chain of {chain} operators is longer than the {MAX_CHAIN} this linter analyses"
+            ),
+            offset: raw.span.start,
         }),
         None => parse_one(file_text, text, &raw).map_err(|e| failure(text, raw.span.start, e)),
     };
@@ -78,6 +96,51 @@ pub fn parse_statement(file_text: &str, raw: RawStatement) -> ParsedStatement {
         tokens: raw.tokens,
         ast,
     }
+}
+
+/// An upper bound of how deep a chain of infix or postfix operators nests the statement's tree: the operators
+/// counted from the last comma at each open parenthesis or bracket, summed over the open ones. Lists (`VALUES` rows,
+/// arguments, columns) are flat in the tree, so a comma starts a new count.
+fn longest_chain(file_text: &str, tokens: &[Token]) -> usize {
+    let mut open: Vec<usize> = vec![0];
+    let (mut depth, mut longest) = (0usize, 0usize);
+    for token in tokens {
+        let text = file_text.get(token.span.clone()).unwrap_or("");
+        let is_operator = match token.kind {
+            TokenKind::Punct => !matches!(text, "(" | ")" | "]" | "," | ";" | "."),
+            TokenKind::Word => [
+                "AND",
+                "OR",
+                "UNION",
+                "INTERSECT",
+                "EXCEPT",
+                "IS",
+                "LIKE",
+                "ILIKE",
+            ]
+            .iter()
+            .any(|k| text.eq_ignore_ascii_case(k)),
+            _ => false,
+        };
+        let closes = open.len() > 1 && matches!(text, ")" | "]");
+        match text {
+            _ if token.kind != TokenKind::Punct && !is_operator => {}
+            "," => depth -= open.last_mut().map_or(0, std::mem::take),
+            _ if closes => depth -= open.pop().unwrap_or(0),
+            _ if is_operator => {
+                if let Some(current) = open.last_mut() {
+                    *current += 1;
+                }
+                depth += 1;
+                longest = longest.max(depth);
+            }
+            _ => {}
+        }
+        if token.kind == TokenKind::Punct && matches!(text, "(" | "[") {
+            open.push(0);
+        }
+    }
+    longest
 }
 
 /// Parses from the splitter's tokens where they convert ([`parser_tokens`]); otherwise, and to place the message of

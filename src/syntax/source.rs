@@ -41,17 +41,21 @@ impl SourceFile {
     /// Byte span of a 1-based line, without its line break (clamped to the last line).
     pub fn line_span(&self, line: usize) -> std::ops::Range<usize> {
         let line_starts = self.line_starts();
-        let index = line.clamp(1, line_starts.len()) - 1;
-        let start = line_starts[index];
-        let end = self.text[start..]
-            .find('\n')
+        self.line_range(line.clamp(1, line_starts.len()) - 1)
+            .unwrap_or(0..0)
+    }
+
+    /// The 0-based index of the line holding a byte offset (offsets past the end are on the last line).
+    pub fn line_index(&self, offset: usize) -> usize {
+        self.line_starts().partition_point(|&s| s <= offset).max(1) - 1
+    }
+
+    /// Byte span of a 0-based line, without its line break; `None` past the last line.
+    pub fn line_range(&self, index: usize) -> Option<std::ops::Range<usize>> {
+        let start = *self.line_starts().get(index)?;
+        let end = memchr::memchr2(b'\n', b'\r', &self.text.as_bytes()[start..])
             .map_or(self.text.len(), |i| start + i);
-        let end = if self.text[start..end].ends_with('\r') {
-            end - 1
-        } else {
-            end
-        };
-        start..end
+        Some(start..end)
     }
 
     /// 1-based line and column (in characters) of a byte offset; offsets past the end clamp to the end.
@@ -71,8 +75,14 @@ impl SourceFile {
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             // memchr's vector search: a report can need every line of a corpus, and `match_indices` stops per line.
+            // A lone CR is a line break too (old Mac files, and PostgreSQL ends a `--` comment there); CRLF is one.
+            let bytes = self.text.as_bytes();
             std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .chain(
+                    memchr::memchr2_iter(b'\n', b'\r', bytes)
+                        .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                        .map(|i| i + 1),
+                )
                 .collect()
         })
     }

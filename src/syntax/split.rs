@@ -164,16 +164,11 @@ impl<'a> Lexer<'a> {
         let kind = match b {
             b'-' if next == Some(b'-') => {
                 let rest = self.bytes.get(start..).unwrap_or_default();
-                let nl = rest.iter().position(|&c| c == b'\n');
+                // PostgreSQL's scanner ends the comment at a CR as at an LF: what follows a lone CR runs.
+                let nl = memchr::memchr2(b'\n', b'\r', rest);
                 self.pos = nl.map_or(self.bytes.len(), |n| start + n);
-                // Keep the CR of a CRLF line break out of the comment text.
-                let end = if self.pos > start + 2 && self.bytes.get(self.pos - 1) == Some(&b'\r') {
-                    self.pos - 1
-                } else {
-                    self.pos
-                };
                 let c = Comment {
-                    span: start..end,
+                    span: start..self.pos,
                     block: false,
                 };
                 return Some((Item::Comment(c), None));

@@ -41,6 +41,25 @@ pub fn checksum_matches(stored: &str, file_bytes: &[u8]) -> bool {
         .any(|c| hex(&Sha256::digest(c), !legacy) == stored)
 }
 
+/// Every stored checksum that [`checksum_matches`] the file: hashed once, to look many stored checksums up in.
+pub fn matching_checksums(file_bytes: &[u8]) -> Vec<String> {
+    let mut forms = Vec::with_capacity(6);
+    for candidate in [
+        file_bytes.to_vec(),
+        crlf_to_lf(file_bytes),
+        lone_lf_to_crlf(file_bytes),
+    ] {
+        let digest = Sha256::digest(&candidate);
+        forms.push(hex(&digest, true));
+        // The legacy rendering counts only when it is not 64 characters long (else it is the padded one).
+        let legacy = hex(&digest, false);
+        if legacy.len() != 64 {
+            forms.push(legacy);
+        }
+    }
+    forms
+}
+
 fn crlf_to_lf(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -44,7 +44,9 @@ const PASSTHROUGH_PARAMS: &[&str] = &[
     "channel_binding",
 ];
 
-/// Without a timeout an unreachable host would hang the linter for minutes.
+/// Without a timeout an unreachable host would hang the linter for minutes; a server that accepts and never
+/// answers, forever. The URL's `connect_timeout` (else this) bounds each network step: connecting (TCP, TLS and the
+/// startup handshake), and the read, whose lock_timeout and statement_timeout it also sets.
 const DEFAULT_CONNECT_TIMEOUT_SECS: &str = "10";
 
 /// What we took out of the URL ourselves.
@@ -55,13 +57,15 @@ struct ParsedUrl {
     tls: bool,
     schema: String,
     sslrootcert: Option<String>,
+    /// Seconds each network step may take ([`DEFAULT_CONNECT_TIMEOUT_SECS`]).
+    timeout_secs: u64,
 }
 
 fn parse_url(url: &str) -> Result<ParsedUrl, String> {
     if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
         return Err(format!(
             "unsupported database URL {} (expected postgresql://...)",
-            redact_url(url)
+            describe_url(url)
         ));
     }
     let without_fragment = url.split('#').next().unwrap_or(url);
@@ -74,7 +78,7 @@ fn parse_url(url: &str) -> Result<ParsedUrl, String> {
     let mut tls = false;
     let mut schema = String::from("public");
     let mut sslrootcert = None;
-    let mut has_timeout = false;
+    let mut timeout_secs = None;
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
         let value = percent_decode(raw_value);
@@ -83,27 +87,37 @@ fn parse_url(url: &str) -> Result<ParsedUrl, String> {
                 tls = match value.as_str() {
                     "require" | "verify-ca" | "verify-full" => true,
                     "disable" | "allow" | "prefer" => false,
-                    other => return Err(format!("unsupported sslmode '{other}'")),
+                    // The value is not echoed: nothing of the query string is.
+                    _ => {
+                        return Err(
+                            "unsupported sslmode (expected disable, allow, prefer, require, \
+                                    verify-ca or verify-full)"
+                                .to_string(),
+                        )
+                    }
                 }
             }
             "schema" => schema = value,
             "sslrootcert" => sslrootcert = Some(value),
-            k if PASSTHROUGH_PARAMS.contains(&k) => {
-                has_timeout |= k == "connect_timeout";
-                kept.push(pair);
-            }
+            // Zero (libpq: wait forever) or nonsense gets the default: nothing waits forever.
+            "connect_timeout" => timeout_secs = value.parse::<u64>().ok().filter(|t| *t > 0),
+            k if PASSTHROUGH_PARAMS.contains(&k) => kept.push(pair),
             _ => {}
         }
     }
-    let timeout_param = format!("connect_timeout={DEFAULT_CONNECT_TIMEOUT_SECS}");
-    if !has_timeout {
-        kept.push(&timeout_param);
-    }
+    let timeout_secs = timeout_secs.unwrap_or_else(|| {
+        DEFAULT_CONNECT_TIMEOUT_SECS
+            .parse()
+            .expect("a number of seconds")
+    });
+    let timeout_param = format!("connect_timeout={timeout_secs}");
+    kept.push(&timeout_param);
     Ok(ParsedUrl {
         conn_url: format!("{base}?{}", kept.join("&")),
         tls,
         schema,
         sslrootcert,
+        timeout_secs,
     })
 }
 
@@ -118,9 +132,58 @@ pub fn read_applied(url: &str) -> Result<Vec<MigrationRow>, String> {
     read_applied_inner(url).map_err(|e| scrub(&e, &secrets))
 }
 
+/// What the thread that talks to the database reports.
+enum Progress {
+    Connected,
+    Done(Result<Vec<MigrationRow>, String>),
+}
+
+/// Talks to the database on a thread of its own, and gives up on it after the timeout of each step: the postgres
+/// crate's connect_timeout covers the TCP connection only, not a server that accepts it and then never answers.
 fn read_applied_inner(url: &str) -> Result<Vec<MigrationRow>, String> {
     let parsed = parse_url(url)?;
-    let shown = redact_url(url);
+    let shown = describe_url(url);
+    let secs = parsed.timeout_secs;
+    let (sender, progress) = std::sync::mpsc::channel();
+    let reader = {
+        let shown = shown.clone();
+        move || {
+            let report = sender.clone();
+            let rows = connect_and_read(&parsed, &shown, || {
+                let _ = report.send(Progress::Connected);
+            });
+            let _ = sender.send(Progress::Done(rows));
+        }
+    };
+    std::thread::Builder::new()
+        .name("database".into())
+        .spawn(reader)
+        .map_err(|e| format!("could not start reading the database: {e}"))?;
+    let step = std::time::Duration::from_secs(secs);
+    match progress.recv_timeout(step) {
+        Ok(Progress::Connected) => {}
+        Ok(Progress::Done(rows)) => return rows,
+        Err(_) => {
+            return Err(format!(
+                "could not connect to {shown}: no answer within {secs} s (connect_timeout; TLS and startup \
+                 included)"
+            ))
+        }
+    }
+    // The server ends the read at its statement_timeout; a second more for the answer to arrive.
+    match progress.recv_timeout(step + std::time::Duration::from_secs(1)) {
+        Ok(Progress::Done(rows)) => rows,
+        _ => Err(format!(
+            "no answer from {shown} within {secs} s while reading _prisma_migrations"
+        )),
+    }
+}
+
+fn connect_and_read(
+    parsed: &ParsedUrl,
+    shown: &str,
+    connected: impl FnOnce(),
+) -> Result<Vec<MigrationRow>, String> {
     let mut config = Config::from_str(&parsed.conn_url)
         .map_err(|e| format!("invalid database URL {shown}: {e}"))?;
     let db = config
@@ -138,17 +201,29 @@ fn read_applied_inner(url: &str) -> Result<Vec<MigrationRow>, String> {
         config.connect(NoTls)
     }
     .map_err(|e| format!("could not connect to {shown}: {}", describe(&e)))?;
-
-    read_table(&mut client, &parsed.schema, &db)
+    connected();
+    read_table(&mut client, &parsed.schema, &db, parsed.timeout_secs)
 }
 
-fn read_table(client: &mut Client, schema: &str, db: &str) -> Result<Vec<MigrationRow>, String> {
+fn read_table(
+    client: &mut Client,
+    schema: &str,
+    db: &str,
+    timeout_secs: u64,
+) -> Result<Vec<MigrationRow>, String> {
     let mut tx = client
         .build_transaction()
         .read_only(true)
         .isolation_level(IsolationLevel::RepeatableRead)
         .start()
         .map_err(|e| format!("could not start a read-only transaction: {}", describe(&e)))?;
+    // A table locked by a migration in progress (or anything else) fails the read instead of stalling it; the lock
+    // timeout is a little shorter so that the error names the lock as the cause.
+    let lock_ms = timeout_secs * 1000 - 250;
+    tx.batch_execute(&format!(
+        "SET LOCAL lock_timeout = '{lock_ms}ms'; SET LOCAL statement_timeout = '{timeout_secs}s'"
+    ))
+    .map_err(|e| format!("could not set the read's timeouts: {}", describe(&e)))?;
 
     let sql = format!(
         "SELECT migration_name::text, checksum::text, finished_at IS NOT NULL, \
@@ -192,7 +267,11 @@ fn read_table(client: &mut Client, schema: &str, db: &str) -> Result<Vec<Migrati
 fn describe(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => format!("{}: {}", db.severity(), db.message()),
-        None => e.to_string(),
+        // The cause (connection refused, timed out, ...) is in the source.
+        None => match std::error::Error::source(e) {
+            Some(cause) => format!("{e}: {cause}"),
+            None => e.to_string(),
+        },
     }
 }
 
@@ -236,42 +315,59 @@ fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// Replaces the password of a `postgres://user:password@host/db` URL (and
-/// any `password=` query parameter) with `***`.
-pub fn redact_url(url: &str) -> String {
-    let (head, query) = match url.split_once('?') {
-        Some((h, q)) => (h, Some(q)),
-        None => (url, None),
+/// How messages name a database URL: host, port and database at most. Never the user, the password or the query
+/// string, which may hold one (`password=`) or an API key (Prisma Accelerate's `prisma+postgres://...?api_key=`); a
+/// URL that does not parse is not shown at all, since where its secret sits is unknown.
+pub fn describe_url(url: &str) -> String {
+    let scheme = url.split_once("://").map(|(scheme, _)| scheme).filter(|s| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    let Some(scheme) = scheme else {
+        return "(not shown: it has no scheme such as postgresql://)".to_string();
     };
-    let mut out = match head.find("://") {
-        Some(i) => {
-            let (scheme, rest) = head.split_at(i + 3);
-            // Last '@' so an unencoded '@' in the password is still covered.
-            match rest.rfind('@') {
-                Some(at) => {
-                    let (userinfo, hostpart) = rest.split_at(at);
-                    match userinfo.split_once(':') {
-                        Some((user, _)) => format!("{scheme}{user}:***{hostpart}"),
-                        None => head.to_string(),
-                    }
-                }
-                None => head.to_string(),
-            }
-        }
-        None => head.to_string(),
-    };
-    if let Some(q) = query {
-        let params: Vec<String> = q
-            .split('&')
-            .map(|p| match p.split_once('=') {
-                Some(("password", _)) => "password=***".to_string(),
-                _ => p.to_string(),
-            })
-            .collect();
-        out.push('?');
-        out.push_str(&params.join("&"));
+    if scheme != "postgres" && scheme != "postgresql" {
+        return format!("{scheme}://... (the rest not shown)");
     }
-    out
+    let config = parse_url(url)
+        .ok()
+        .and_then(|parsed| Config::from_str(&parsed.conn_url).ok());
+    let Some(config) = config else {
+        return "(not shown: it does not parse)".to_string();
+    };
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .zip(
+            config
+                .get_ports()
+                .iter()
+                .map(Some)
+                .chain(std::iter::repeat(None)),
+        )
+        .map(|(host, port)| {
+            let host = match host {
+                // An unencoded `@` in a password leaves its tail in the host name.
+                postgres::config::Host::Tcp(name) => {
+                    name.rsplit('@').next().unwrap_or("").to_string()
+                }
+                #[allow(unreachable_patterns)]
+                other => format!("{other:?}"),
+            };
+            match port {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            }
+        })
+        .collect();
+    let shown = format!(
+        "{}/{}",
+        hosts.join(","),
+        config.get_dbname().unwrap_or_default()
+    );
+    // Text from the URL reaches terminals and CI annotations: no control characters.
+    shown.chars().filter(|c| !c.is_control()).collect()
 }
 
 /// Every spelling of the password that might show up in a message.
@@ -335,37 +431,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn redacts_userinfo_password() {
+    fn a_url_is_described_by_host_port_and_database_only() {
         assert_eq!(
-            redact_url("postgresql://app:hunter2@db.example:5432/app?schema=public"),
-            "postgresql://app:***@db.example:5432/app?schema=public"
+            describe_url("postgresql://app:hunter2@db.example:5432/app?schema=public&password=x"),
+            "db.example:5432/app"
         );
         assert_eq!(
-            redact_url("postgres://app:p%40ss@localhost/db"),
-            "postgres://app:***@localhost/db"
-        );
-        // Unencoded '@' inside the password must not leak the tail.
-        assert_eq!(
-            redact_url("postgres://app:a@b@localhost/db"),
-            "postgres://app:***@localhost/db"
-        );
-    }
-
-    #[test]
-    fn redacts_query_password_and_leaves_others() {
-        assert_eq!(
-            redact_url("postgres://localhost/db?user=a&password=s3cret&sslmode=require"),
-            "postgres://localhost/db?user=a&password=***&sslmode=require"
+            describe_url("postgres://app:a@b@localhost/db"),
+            "localhost:5432/db"
         );
         assert_eq!(
-            redact_url("postgres://app@localhost/db"),
-            "postgres://app@localhost/db"
+            describe_url("postgres://h1:5432,h2:5433/db"),
+            "h1:5432,h2:5433/db"
         );
-        assert_eq!(
-            redact_url("postgres://localhost/db"),
-            "postgres://localhost/db"
-        );
-        assert_eq!(redact_url("not a url"), "not a url");
+        for secret in [
+            "prisma+postgres://accelerate.prisma-data.net/?api_key=hunter2",
+            "postgresql//app:hunter2@h/db",
+            "postgres://app:hun/ter2@h/db",
+            "not a url hunter2",
+        ] {
+            let shown = describe_url(secret);
+            assert!(
+                !shown.contains("hunter2") && !shown.contains("ter2"),
+                "{secret}: {shown}"
+            );
+        }
     }
 
     #[test]

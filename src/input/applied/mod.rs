@@ -14,7 +14,8 @@ pub mod git;
 pub struct AppliedSource {
     /// How the source is named in messages, e.g. `git ref origin/main` or `database postgres://app:***@db/app`.
     pub label: String,
-    /// What the source says was applied, in no particular order.
+    /// What the source says was applied, sorted by name (one entry per name): [`AppliedSource::get`] looks a name
+    /// up in it.
     pub migrations: Vec<AppliedMigration>,
 }
 
@@ -46,7 +47,7 @@ pub struct AppliedSet {
 impl AppliedSource {
     /// A source built from files (e.g. a git ref): every file counts as applied with its own checksum.
     pub fn from_texts(label: String, texts: Vec<(String, String)>) -> Self {
-        let migrations = texts
+        let mut migrations: Vec<AppliedMigration> = texts
             .into_iter()
             .map(|(name, text)| AppliedMigration {
                 checksum: checksum::checksum_hex(text.as_bytes()),
@@ -55,13 +56,26 @@ impl AppliedSource {
                 state: AppliedState::Applied,
             })
             .collect();
+        migrations.sort_by(|a, b| a.name.cmp(&b.name));
+        migrations.dedup_by(|a, b| a.name == b.name);
         AppliedSource { label, migrations }
+    }
+
+    /// The applied migration of this name.
+    pub fn get(&self, name: &str) -> Option<&AppliedMigration> {
+        let at = self
+            .migrations
+            .binary_search_by(|m| m.name.as_str().cmp(name))
+            .ok()?;
+        self.migrations.get(at)
     }
 
     /// A source built from `_prisma_migrations` rows. Rolled-back rows do not count; a name with a finished row
     /// counts as applied even if an earlier attempt failed.
     pub fn from_rows(label: String, rows: Vec<database::MigrationRow>) -> Self {
         let mut migrations: Vec<AppliedMigration> = Vec::new();
+        // Each name's entry: a table can hold 100,000 rows, and a search per row made reading it quadratic.
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for row in rows.into_iter().filter(|r| !r.rolled_back) {
             let state = if row.finished {
                 AppliedState::Applied
@@ -76,14 +90,18 @@ impl AppliedSource {
                 text: None,
                 state,
             };
-            match migrations.iter_mut().find(|m| m.name == entry.name) {
+            match index.get(&entry.name).map(|&i| &mut migrations[i]) {
                 // A finished row wins over a failed attempt; the latest finished row wins over older ones.
                 Some(existing) if entry.state == AppliedState::Applied => *existing = entry,
                 Some(existing) if existing.state != AppliedState::Applied => *existing = entry,
                 Some(_) => {}
-                None => migrations.push(entry),
+                None => {
+                    index.insert(entry.name.clone(), migrations.len());
+                    migrations.push(entry);
+                }
             }
         }
+        migrations.sort_by(|a, b| a.name.cmp(&b.name));
         AppliedSource { label, migrations }
     }
 }
@@ -91,6 +109,7 @@ impl AppliedSource {
 impl AppliedSet {
     /// Names that some source lists but that are not among `local` names, sorted.
     pub fn missing_locally<'a>(&'a self, local: &[&str]) -> Vec<&'a str> {
+        let local: std::collections::HashSet<&str> = local.iter().copied().collect();
         let mut names: Vec<&str> = self
             .sources
             .iter()
@@ -153,7 +172,7 @@ pub fn read_database(
         ));
     }
     let rows = database::read_applied(&url)?;
-    Ok(Some((database::redact_url(&url), rows)))
+    Ok(Some((database::describe_url(&url), rows)))
 }
 
 /// An empty placeholder for each applied migration with no file on disk, so findings about it have a path (where the
