@@ -103,23 +103,22 @@ fn deeply_nested_dollar_quotes_in_the_history_do_not_crash_a_one_file_run() {
     assert_drop_still_found(&o);
 }
 
-/// procfs (like some network file systems) reports a size of 0 for a file with content: the size is only a hint.
+/// A procfs file reports a size of 0 and is outside the project (case 9): refused by name, never read, whatever
+/// its size says.
 #[cfg(target_os = "linux")]
 #[test]
-fn a_file_whose_size_says_zero_is_still_read() {
+fn a_procfs_file_is_outside_the_project_and_not_read() {
     let dir = history_with("20240103000000_proc", b"");
     let file = dir.path().join("20240103000000_proc/migration.sql");
     fs::remove_file(&file).unwrap();
     std::os::unix::fs::symlink("/proc/version", &file).unwrap();
-    assert_eq!(fs::metadata(&file).unwrap().len(), 0);
     let o = lint(dir.path());
-    let unparsed_there = o.report["diagnostics"].as_array().unwrap().iter().any(|d| {
-        d["rule"] == "unparsed-statement" && d["path"].as_str().unwrap().contains("_proc")
-    });
+    assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(
-        unparsed_there,
-        "its text (not SQL) must be read: {}",
-        o.report
+        o.stderr
+            .contains("_proc/migration.sql: a link to /proc/version, outside the project"),
+        "{}",
+        o.stderr
     );
     assert_drop_still_found(&o);
 }
@@ -172,7 +171,13 @@ fn symlink_loops_are_not_followed() {
     std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
     std::os::unix::fs::symlink("self", dir.path().join("self")).unwrap();
     let o = lint(dir.path());
-    assert_eq!(o.code, 1, "{}", o.stderr);
+    // `loop` is a folder of folders (no migration of its own, skipped); `self` leads nowhere: an input error.
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("/self: a link that leads nowhere"),
+        "{}",
+        o.stderr
+    );
     assert_eq!(o.report["summary"]["files"], 3, "{}", o.report);
     assert_drop_still_found(&o);
 }
@@ -657,5 +662,162 @@ fn names_cannot_inject_workflow_commands() {
                 .any(|l| l.trim_start().starts_with("::error::injected")),
             "{format}: {all}"
         );
+    }
+}
+
+/// Runs the linter on `path` with `args`, killing it (and failing) if it has not ended within 60 s: the cases below
+/// used to hang.
+fn lint_within_a_minute(path: &Path, args: &[&str]) -> JsonRun {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        .args(["--format", "json"])
+        .args(args)
+        .arg(path)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("migrate-lint {args:?} {} hung", path.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    JsonRun {
+        code: out.status.code().unwrap_or(-1),
+        report: serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success());
+}
+
+/// Cases 3 and 4: a Prisma migration folder without a regular migration.sql (none, a folder, a FIFO, a socket, a
+/// dangling or a looping link) is an input error naming the folder; Prisma stops there (P3015). Root reads
+/// everything, so these shapes (which no user can read as a file) also cover the unreadable-file path.
+#[cfg(unix)]
+#[test]
+fn a_migration_folder_without_a_regular_migration_sql_is_an_input_error() {
+    let dir = history_with("20240103000000_fine", b"SELECT 1;\n");
+    fs::write(
+        dir.path().join("migration_lock.toml"),
+        "provider = \"postgresql\"\n",
+    )
+    .unwrap();
+    let folder = |name: &str| {
+        let path = dir.path().join(name);
+        fs::create_dir_all(&path).unwrap();
+        path.join("migration.sql")
+    };
+    folder("20240104000000_none");
+    fs::create_dir(folder("20240104000001_folder")).unwrap();
+    mkfifo(&folder("20240104000002_fifo"));
+    let _socket = std::os::unix::net::UnixListener::bind(folder("20240104000003_socket")).unwrap();
+    std::os::unix::fs::symlink("missing.sql", folder("20240104000004_dangling")).unwrap();
+    std::os::unix::fs::symlink("migration.sql", folder("20240104000005_looping")).unwrap();
+    let o = lint_within_a_minute(dir.path(), &["--verbose"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    for name in ["none", "folder", "fifo", "socket", "dangling", "looping"] {
+        let line = o
+            .stderr
+            .lines()
+            .find(|l| l.contains(&format!("_{name}")))
+            .unwrap_or_else(|| panic!("{name} not named: {}", o.stderr));
+        assert!(line.starts_with("error: "), "{line}");
+    }
+    assert_drop_still_found(&o);
+}
+
+/// Case 9: a committed `migration.sql` linked to a file outside the project (here `/proc/self/environ`, which holds
+/// the CI secrets) is an input error naming the link, and its content is never printed. A link inside the project is
+/// read.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_migration_linked_outside_the_project_is_not_read() {
+    let dir = history_with("20240103000000_environ", b"");
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    let link = dir.path().join("20240103000000_environ/migration.sql");
+    fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink("/proc/self/environ", &link).unwrap();
+    fs::create_dir_all(dir.path().join("shared")).unwrap();
+    fs::write(
+        dir.path().join("shared/drop.sql"),
+        "ALTER TABLE \"User\" DROP COLUMN \"id\";\n",
+    )
+    .unwrap();
+    fs::create_dir_all(dir.path().join("20240104000000_inside")).unwrap();
+    std::os::unix::fs::symlink(
+        "../shared/drop.sql",
+        dir.path().join("20240104000000_inside/migration.sql"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        .arg(dir.path())
+        .env("NO_COLOR", "1")
+        .env("MIGRATE_LINT_TEST_SECRET", "hunter2-in-the-environment")
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(2), "{all}");
+    assert!(!all.contains("hunter2-in-the-environment"), "{all}");
+    assert!(
+        all.contains("_environ/migration.sql: a link to /proc/"),
+        "{all}"
+    );
+    assert!(
+        all.contains("_inside/migration.sql:1:"),
+        "the link inside the project is read: {all}"
+    );
+}
+
+/// Case 7: a FIFO or `/dev/zero` where lint.toml, migration_lock.toml or a baseline is expected is refused at once
+/// (it hung, or ate 5 GB in 5 s), naming the file.
+#[cfg(target_os = "linux")]
+#[test]
+fn special_files_are_never_read() {
+    let dir = history_with("20240103000000_ok", b"SELECT 1;\n");
+    let lock = dir.path().join("migration_lock.toml");
+    mkfifo(&lock);
+    let o = lint_within_a_minute(dir.path(), &[]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("migration_lock.toml: not a regular file"),
+        "{}",
+        o.stderr
+    );
+    assert_drop_still_found(&o);
+    fs::remove_file(&lock).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &lock).unwrap();
+    let o = lint_within_a_minute(dir.path(), &[]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("migration_lock.toml: a link to /dev/zero, outside the project"),
+        "{}",
+        o.stderr
+    );
+    let fifo = dir.path().join("fifo");
+    mkfifo(&fifo);
+    for flag in ["--config", "--baseline"] {
+        for special in [fifo.to_str().unwrap(), "/dev/zero"] {
+            let o = lint_within_a_minute(dir.path(), &[flag, special]);
+            assert_eq!(o.code, 2, "{flag} {special}: {}", o.stderr);
+            assert!(
+                o.stderr.contains(special) && o.stderr.contains("not a regular file"),
+                "{flag}: {}",
+                o.stderr
+            );
+        }
     }
 }

@@ -17,7 +17,7 @@ use crate::input::applied;
 use crate::input::changed::restrict_to_changed;
 use crate::input::discover::{list_paths, History, Listing, Migration};
 use crate::input::prisma_schema::{find_schema_for_migrations, Schema};
-use crate::input::read::{display_path, read_history, read_migrations};
+use crate::input::read::{display_path, problems_of, read_history, read_migrations};
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::settings::Settings;
 use crate::syntax::source::SourceFile;
@@ -326,7 +326,8 @@ fn lint_cached(
         }
     };
     let (earlier, newest) = history.migrations.split_at(first);
-    let (newest_files, newest_errors) = read_migrations(newest);
+    let (newest_files, newest_errors) = read_migrations(newest, history.project.as_deref());
+    errors.extend(problems_of(history));
     errors.extend(newest_errors);
     let root = display_path(&history.root);
     let names: Option<Vec<String>> = newest_files
@@ -356,7 +357,8 @@ fn lint_cached(
         .collect();
     // Stamped before they are read: a file changed in between then fails the next run's check.
     let stamps: Vec<Option<String>> = earlier[covers..].par_iter().map(cache::stamp).collect();
-    let (uncovered, uncovered_errors) = read_migrations(&earlier[covers..]);
+    let (uncovered, uncovered_errors) =
+        read_migrations(&earlier[covers..], history.project.as_deref());
     // A file that could not be read (or only in part) would be missing from the next run's errors.
     let complete = uncovered_errors.is_empty() && uncovered.len() == first - covers;
     errors.extend(uncovered_errors);

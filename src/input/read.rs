@@ -1,21 +1,19 @@
 //! Migration files read into [`SourceFile`]s: in parallel, in order, each refused when too large and linted as far as
 //! possible when not UTF-8; and paths shown as the user gave them.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use super::discover::{History, Migration};
+use super::project_file;
 use crate::syntax::source::SourceFile;
-
-/// Larger files are refused rather than read whole into memory: no real migration comes near this.
-pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// Reads every migration of a history; unreadable or non-UTF-8 files are reported
 /// and linted as far as possible.
 pub fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) {
-    let (sources, errors) = read_migrations(&history.migrations);
+    let (sources, mut errors) = read_migrations(&history.migrations, history.project.as_deref());
+    errors.splice(0..0, problems_of(history));
     let report = sources
         .iter()
         .map(|source| match &history.report_only {
@@ -28,8 +26,24 @@ pub fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<Strin
 
 /// Reads migrations in parallel (a history can have hundreds), kept in order: the files that could be read, and
 /// what was wrong with the others (or with their bytes).
-pub fn read_migrations(migrations: &[Migration]) -> (Vec<SourceFile>, Vec<String>) {
-    gathered(migrations.par_iter().map(read_migration).collect())
+pub fn read_migrations(
+    migrations: &[Migration],
+    project: Option<&Path>,
+) -> (Vec<SourceFile>, Vec<String>) {
+    gathered(
+        migrations
+            .par_iter()
+            .map(|m| read_migration(m, project))
+            .collect(),
+    )
+}
+
+/// What discovery found wrong in a history's folder, as input errors naming the path.
+pub fn problems_of(history: &History) -> impl Iterator<Item = String> + '_ {
+    history
+        .problems
+        .iter()
+        .map(|p| format!("{}: {}", display_path(&p.path), p.message))
 }
 
 /// One migration file, and what was wrong with it: no file when it cannot be read or is too large; a file with
@@ -44,28 +58,17 @@ fn gathered(read: Vec<ReadMigration>) -> (Vec<SourceFile>, Vec<String>) {
     )
 }
 
-pub fn read_migration(migration: &Migration) -> ReadMigration {
+pub fn read_migration(migration: &Migration, project: Option<&Path>) -> ReadMigration {
     let path = &migration.sql;
     let display = display_path(path);
-    // One byte past the limit is read, to tell a file that is too large (its size can change after a stat).
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        return (None, Some(format!("{display}: cannot read: {e}")));
-    }
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
-        return (
-            None,
-            Some(format!(
-                "{display}: {} MiB is larger than the {} MiB a migration may have here; not linted \
-                 (is it a data dump?)",
-                size >> 20,
-                MAX_FILE_BYTES >> 20
-            )),
-        );
-    }
+    let read = match project {
+        Some(project) => project_file::read_in_project(path, project),
+        None => project_file::read_regular(path),
+    };
+    let bytes = match read {
+        Ok(bytes) => bytes,
+        Err(e) => return (None, Some(format!("{display}: {e}"))),
+    };
     let (text, error) = match String::from_utf8(bytes) {
         Ok(text) => (text, None),
         Err(e) => {

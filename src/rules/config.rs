@@ -1,13 +1,12 @@
 //! `lint.toml`: where the migrations are, the target PostgreSQL version, the git base, and per-rule severities.
 
 use std::collections::HashMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::rules::diagnostic::Severity;
-use crate::rules::settings::{IgnoreEntry, Settings};
+use crate::rules::settings::{duration_ms, IgnoreEntry, Settings};
 use crate::rules::RULES;
 
 pub const FILE_NAME: &str = "lint.toml";
@@ -20,6 +19,8 @@ struct ConfigFile {
     base: Option<String>,
     /// `"6.1.0"`: decides whether a multi-statement file runs as one transaction.
     prisma_version: Option<String>,
+    /// `"10s"`: a longer `SET lock_timeout` counts as none.
+    max_lock_timeout: Option<String>,
     #[serde(default)]
     rules: HashMap<String, Level>,
     #[serde(default)]
@@ -98,8 +99,10 @@ pub fn check_postgres_version(version: u32) -> Result<u32, String> {
 }
 
 pub fn load(path: &Path) -> Result<Config, String> {
+    let bytes = crate::input::project_file::read_regular(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let text =
-        fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        String::from_utf8(bytes).map_err(|_| format!("{}: not valid UTF-8", path.display()))?;
     parse(&text, path)
 }
 
@@ -144,6 +147,18 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
                 path.display()
             )
         })?),
+    };
+    let max_lock_timeout_ms = match &file.max_lock_timeout {
+        None => Settings::default().max_lock_timeout_ms,
+        Some(v) => duration_ms(v).ok_or_else(|| {
+            let line = line_of(text, "max_lock_timeout")
+                .map(|l| format!(":{l}"))
+                .unwrap_or_default();
+            format!(
+                "{}{line}: max_lock_timeout `{v}` is not a duration like \"10s\"",
+                path.display()
+            )
+        })?,
     };
     let mut ignores = Vec::new();
     for entry in &file.ignore {
@@ -198,6 +213,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
             severities,
             prisma_version,
             ignores,
+            max_lock_timeout_ms,
             ..Settings::default()
         },
     })
