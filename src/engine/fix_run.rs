@@ -22,6 +22,7 @@ use crate::rules::diagnostic::{Diagnostic, Severity};
 use crate::syntax::source::SourceFile;
 
 /// A plan with the text of the migration it replaces.
+#[derive(Debug)]
 pub struct PlannedFix {
     pub plan: MigrationPlan,
     pub original: String,
