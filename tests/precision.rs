@@ -460,3 +460,84 @@ fn drop_trigger_and_lock_table_take_their_locks() {
         "missing-lock-timeout"
     ));
 }
+
+#[test]
+fn style_rules_know_every_spelling_of_their_types() {
+    let mut settings = Settings::default();
+    for id in ["prefer-text", "ban-char", "prefer-timestamptz"] {
+        settings
+            .severities
+            .insert(id.to_string(), Some(Severity::Warning));
+    }
+    let style = |column: &str| -> Vec<&'static str> {
+        let sql = format!("CREATE TABLE \"T\" (\"c\" {column});\n");
+        let files = vec![SourceFile::new(
+            "1_m".into(),
+            "1_m".into(),
+            "1_m".into(),
+            sql,
+        )];
+        lint_history(&files, &[true], &settings)
+            .diagnostics
+            .into_iter()
+            .map(|d| d.rule)
+            .collect()
+    };
+    for (ty, rule) in [
+        ("bpchar(2)", "ban-char"),
+        ("nchar(2)", "ban-char"),
+        ("pg_catalog.bpchar(2)", "ban-char"),
+        ("varchar(9)[]", "prefer-text"),
+        ("pg_catalog.varchar(9)", "prefer-text"),
+        ("pg_catalog.timestamp(3)", "prefer-timestamptz"),
+    ] {
+        assert_eq!(style(ty), [rule], "{ty}");
+    }
+    assert!(style("pg_catalog.text").is_empty());
+    // sqlparser 0.64 cannot read `national character(2)`: the statement is reported as unparsed, not guessed.
+    assert_eq!(style("national character(2)"), ["unparsed-statement"]);
+}
+
+#[test]
+fn a_lock_timeout_above_the_ceiling_is_as_good_as_none() {
+    let long = "SET lock_timeout = '60s';\nALTER TABLE \"Account\" ADD COLUMN \"nick\" TEXT;\n";
+    let found = lint(long);
+    let f = found
+        .iter()
+        .find(|f| f.rule == "missing-lock-timeout")
+        .expect("60s is above the 10s ceiling");
+    assert!(f.message.contains("60s"), "{}", f.message);
+    for ok in ["'5s'", "'10s'", "10000", "'2min'"] {
+        let sql = format!(
+            "SET lock_timeout = {ok};\nALTER TABLE \"Account\" ADD COLUMN \"nick\" TEXT;\n"
+        );
+        let expect = ok == "'2min'";
+        assert_eq!(has(&sql, "missing-lock-timeout"), expect, "{ok}");
+    }
+    // The ceiling is configurable.
+    let config = migrate_lint::rules::config::parse(
+        "max_lock_timeout = \"2min\"\n",
+        std::path::Path::new("lint.toml"),
+    )
+    .expect("a duration");
+    assert_eq!(config.settings.max_lock_timeout_ms, 120_000);
+    let files = vec![
+        SourceFile::new(
+            "0_setup".into(),
+            "0_setup".into(),
+            "0_setup".into(),
+            SETUP.to_string(),
+        ),
+        SourceFile::new("1_m".into(), "1_m".into(), "1_m".into(), long.to_string()),
+    ];
+    let result = lint_history(&files, &[false, true], &config.settings);
+    assert!(!result
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "missing-lock-timeout"));
+    let bad = migrate_lint::rules::config::parse(
+        "max_lock_timeout = \"soon\"\n",
+        std::path::Path::new("lint.toml"),
+    );
+    assert!(bad.is_err_and(|e| e.contains("lint.toml:1") && e.contains("max_lock_timeout")));
+}

@@ -97,6 +97,9 @@ postgres_version = 15
 # that older behaviour. `--prisma-version` overrides it.
 # prisma_version = \"6.1.0\"
 
+# A `SET lock_timeout` longer than this is as good as none for missing-lock-timeout. Default: \"10s\".
+# max_lock_timeout = \"10s\"
+
 # Per-rule severity: \"error\" (fails the run), \"warning\", \"info\" or \"off\".
 # Each line below shows a rule's default; uncomment and change it to override.
 # `migrate-lint explain <rule>` tells what a rule checks and why.

@@ -555,7 +555,9 @@ pub(crate) fn normalize_type(text: &str) -> String {
         }
         _ => (Cow::Borrowed(base), ""),
     };
+    // `pg_catalog.varchar` is the built-in type itself.
     let head = head.strip_prefix("public.").unwrap_or(&head);
+    let head = head.strip_prefix("pg_catalog.").unwrap_or(head);
     format!("{}{args}{array}", canonical_type_name(head))
 }
 
@@ -566,8 +568,15 @@ fn canonical_type_name(head: &str) -> &str {
         "int8" | "bigint" => "bigint",
         "int2" | "smallint" => "smallint",
         "bool" | "boolean" => "boolean",
-        "varchar" | "character varying" => "varchar",
-        "char" | "character" | "bpchar" => "char",
+        // The national spellings are the same types (checked on PostgreSQL 15 with format_type).
+        "varchar"
+        | "character varying"
+        | "national character varying"
+        | "national char varying"
+        | "nchar varying" => "varchar",
+        "char" | "character" | "bpchar" | "nchar" | "national character" | "national char" => {
+            "char"
+        }
         "varbit" | "bit varying" => "varbit",
         "decimal" | "numeric" => "numeric",
         "float8" | "double precision" | "float" => "double precision",

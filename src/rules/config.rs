@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::rules::diagnostic::Severity;
-use crate::rules::settings::{IgnoreEntry, Settings};
+use crate::rules::settings::{duration_ms, IgnoreEntry, Settings};
 use crate::rules::RULES;
 
 pub const FILE_NAME: &str = "lint.toml";
@@ -19,6 +19,8 @@ struct ConfigFile {
     base: Option<String>,
     /// `"6.1.0"`: decides whether a multi-statement file runs as one transaction.
     prisma_version: Option<String>,
+    /// `"10s"`: a longer `SET lock_timeout` counts as none.
+    max_lock_timeout: Option<String>,
     #[serde(default)]
     rules: HashMap<String, Level>,
     #[serde(default)]
@@ -146,6 +148,18 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
             )
         })?),
     };
+    let max_lock_timeout_ms = match &file.max_lock_timeout {
+        None => Settings::default().max_lock_timeout_ms,
+        Some(v) => duration_ms(v).ok_or_else(|| {
+            let line = line_of(text, "max_lock_timeout")
+                .map(|l| format!(":{l}"))
+                .unwrap_or_default();
+            format!(
+                "{}{line}: max_lock_timeout `{v}` is not a duration like \"10s\"",
+                path.display()
+            )
+        })?,
+    };
     let mut ignores = Vec::new();
     for entry in &file.ignore {
         let at = line_of(text, &format!("migration = \"{}\"", entry.migration))
@@ -199,6 +213,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
             severities,
             prisma_version,
             ignores,
+            max_lock_timeout_ms,
             ..Settings::default()
         },
     })

@@ -5,6 +5,7 @@ use super::{Category, Check, MigrationContext, Rule};
 use crate::ops::{MaintenanceCommand, OpKind};
 use crate::pg::locks::LockMode;
 use crate::rules::diagnostic::{Finding, Severity};
+use crate::rules::settings::duration_ms;
 
 pub const RULE: Rule = Rule {
     id: "missing-lock-timeout",
@@ -17,6 +18,8 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
+    // A timeout set earlier in the file that is longer than the ceiling: as good as none.
+    let mut too_long: Option<&str> = None;
     for (index, replayed) in ctx.ops.iter().enumerate() {
         let kind = &replayed.op.kind;
         let new = ctx.created.before(index);
@@ -24,6 +27,11 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             if name == "lock_timeout" {
                 // `0` disables the timeout again.
                 if is_zero(value) {
+                    too_long = None;
+                    continue;
+                }
+                if duration_ms(value).is_some_and(|ms| ms > ctx.settings.max_lock_timeout_ms) {
+                    too_long = Some(value);
                     continue;
                 }
                 return;
@@ -71,9 +79,18 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             out.push(ctx.finding(
                 replayed.op,
                 format!(
-                    "this statement needs {}, and no lock_timeout is set: {waits_for}, the migration waits for it, \
-                     and {queued} on {table} queues behind the migration meanwhile",
-                    mode.describe(table)
+                    "this statement needs {}, and {set}: {waits_for}, the migration waits for it, and {queued} on \
+                     {table} queues behind the migration meanwhile",
+                    mode.describe(table),
+                    set = match too_long {
+                        Some(v) => format!(
+                            "the lock_timeout set before it ('{}') is longer than the {}ms ceiling (`max_lock_timeout`), \
+                             as good as none",
+                            v.trim_matches('\''),
+                            ctx.settings.max_lock_timeout_ms
+                        ),
+                        None => "no lock_timeout is set".to_string(),
+                    },
                 ),
                 Some(help),
             )

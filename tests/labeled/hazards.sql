@@ -128,7 +128,7 @@ ALTER TYPE "Role" RENAME VALUE 'ADMIN' TO 'ADMINISTRATOR';
 DROP TRIGGER "audit" ON "User";
 -- hazard: missing-lock-timeout | found | LOCK TABLE ... IN ACCESS EXCLUSIVE MODE blocks everything
 LOCK TABLE "User" IN ACCESS EXCLUSIVE MODE;
--- hazard: missing-lock-timeout | missed | a lock_timeout of a minute is as good as none
+-- hazard: missing-lock-timeout | found | a lock_timeout of a minute is as good as none
 SET lock_timeout = '60s';
 ALTER TABLE "User" ADD COLUMN "nick" TEXT;
 -- hazard: long-lock-chain | missed | VALIDATE while an ACCESS EXCLUSIVE lock on the same table is held

@@ -42,3 +42,12 @@ ALTER TABLE "Tag" ADD CONSTRAINT "Tag_label_key" UNIQUE ("label");
         )
         .good();
 }
+
+/// An inline UNIQUE builds its index over every existing row under the ADD COLUMN's ACCESS EXCLUSIVE lock.
+#[test]
+fn bad_add_column_with_inline_unique() {
+    let case = Case::new(RULE).setup(USER).migration(
+        "SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"handle\" TEXT UNIQUE;",
+    );
+    assert_snapshot!(case.bad());
+}
