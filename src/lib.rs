@@ -16,6 +16,7 @@ pub mod config;
 pub mod cursor;
 pub mod diagnostic;
 pub mod discover;
+pub mod drift;
 pub mod git;
 pub mod lint;
 pub mod ops;

@@ -12,7 +12,9 @@ mod common;
 
 use common::{example, Example};
 use migrate_lint::diagnostic::Severity;
+use migrate_lint::drift::FoundSchema;
 use migrate_lint::lint::lint_history;
+use migrate_lint::prisma_schema::Schema;
 use migrate_lint::rules::{Category, Rule, RULES};
 use migrate_lint::settings::Settings;
 use migrate_lint::source::SourceFile;
@@ -50,6 +52,13 @@ fn lint_messages(rule: &Rule, ex: &Example) -> Vec<(&'static str, Severity, Stri
     settings
         .severities
         .insert(rule.id.to_string(), Some(rule.default_severity));
+    if !ex.schema.is_empty() {
+        let path = std::path::Path::new("schema.prisma");
+        settings.schema = Some(Arc::new(FoundSchema {
+            schema: Schema::parse_str(&ex.schema, path),
+            sources: vec![file("schema.prisma", &ex.schema)],
+        }));
+    }
     let report: Vec<bool> = (0..files.len()).map(|i| i == 1).collect();
     lint_history(&files, &report, &settings)
         .diagnostics

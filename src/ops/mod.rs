@@ -10,6 +10,7 @@ mod names;
 mod prisma_shapes;
 
 pub use from_ast::lower_statement;
+pub(crate) use from_ast::normalize_type;
 pub use from_tokens::{fully_recognized, lower_tokens};
 pub use names::{display_ident, quote_ident, ObjName};
 pub use prisma_shapes::lower_prisma_shape;

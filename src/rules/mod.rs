@@ -57,6 +57,7 @@ registry! {
     failed_migration,
     ignore_without_reason,
     unused_ignore,
+    schema_drift,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,6 +204,8 @@ impl MigrationContext<'_> {
 
 pub struct HistoryContext<'a> {
     pub files: &'a [SourceFile],
+    /// Which of `files` are reported.
+    pub report: &'a [bool],
     /// The schema after the last migration.
     pub catalog: &'a Catalog,
     pub settings: &'a Settings,
