@@ -622,8 +622,8 @@ fn default_constraint_name(table: &str, kind: &ConstraintKind) -> String {
 mod tests {
     use super::*;
     use crate::ops::lower_statement;
-    use crate::parse::parse_statement;
-    use crate::split::split;
+    use crate::syntax::parse::parse_statement;
+    use crate::syntax::split::split;
 
     fn replay(files: &[&str]) -> Catalog {
         let mut catalog = Catalog::default();

@@ -1,33 +1,27 @@
 //! migrate-lint: a static linter for Prisma/PostgreSQL migrations.
 //!
-//! The pipeline reads top-down: [`discover`] finds histories, [`split`] cuts files into statements, [`parse`] parses
-//! each with sqlparser (fed the splitter's own tokens by [`parser_tokens`]), [`ops`] lowers them to the operations
-//! that matter (reading the shapes Prisma writes straight from tokens, unparsed), [`catalog`] replays them in order, [`rules`] check each operation against the catalog before it, and
-//! [`report`] renders the findings. [`applied`] reads which migrations are already applied (a git ref, a database)
-//! for the rules about applied history.
+//! The folders are layers, lowest first; each imports only from the layers above it in this list:
+//!
+//! - [`syntax`]: a file's text cut into statements with exact spans, their tokens, sqlparser's parse.
+//! - [`input`]: what the project holds: migration histories, changed files, applied migrations, the Prisma schema.
+//! - [`ops`]: statements lowered to the operations that matter (Prisma's shapes read straight from tokens).
+//! - [`catalog`]: the schema, replayed operation by operation.
+//! - [`pg`]: PostgreSQL facts: the locks operations take, which type changes rewrite a table.
+//! - [`drift`]: the catalog against what Prisma would create from the schema (for `schema-drift`).
+//! - [`fix`]: fix suggestions (safe SQL, schema.prisma edits).
+//! - [`rules`]: the rule registry, each rule in a file of its own, what they see and what they report.
+//! - [`engine`]: the lint run: replay, rules, relevance, cache, suppressions, baseline.
+//! - [`report`]: findings rendered (human, JSON, SARIF, GitHub, GitLab).
+//! - [`cli`]: the command line: arguments, configuration, scheduling, exit code.
 
-pub mod applied;
-pub mod baseline;
-pub mod cache;
 pub mod catalog;
 pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod cursor;
-pub mod diagnostic;
-pub mod discover;
 pub mod drift;
-pub mod git;
-pub mod lint;
+pub mod engine;
+pub mod fix;
+pub mod input;
 pub mod ops;
-pub mod parse;
-pub mod parser_tokens;
-pub mod prisma_schema;
-pub mod relevance;
+pub mod pg;
 pub mod report;
 pub mod rules;
-pub mod settings;
-pub mod source;
-pub mod split;
-pub mod suggestion;
-pub mod suppress;
+pub mod syntax;

@@ -130,8 +130,8 @@ fn edit_points_at_the_first_changed_line_with_both_checksums() {
     );
     assert_eq!(code, 1);
     let msg = message(&json, "edited-applied-migration");
-    let applied = migrate_lint::applied::checksum::checksum_hex(POST.as_bytes());
-    let now = migrate_lint::applied::checksum::checksum_hex(edited.as_bytes());
+    let applied = migrate_lint::input::applied::checksum::checksum_hex(POST.as_bytes());
+    let now = migrate_lint::input::applied::checksum::checksum_hex(edited.as_bytes());
     assert!(msg.contains(&applied) && msg.contains(&now), "{msg}");
     assert!(msg.contains("1 line added, 1 removed"), "{msg}");
     let help = json["diagnostics"][0]["help"].as_str().unwrap();

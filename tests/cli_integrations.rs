@@ -389,22 +389,6 @@ fn pre_commit_invocation_reports_only_the_changed_file_using_its_history() {
 }
 
 #[test]
-fn pre_commit_hook_definition_matches_migration_files() {
-    let hooks =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"))
-            .unwrap();
-    for line in [
-        "- id: migrate-lint",
-        "entry: migrate-lint",
-        "language: rust",
-        "files: migration\\.sql$",
-        "pass_filenames: true",
-    ] {
-        assert!(hooks.lines().any(|l| l.trim() == line), "missing `{line}`");
-    }
-}
-
-#[test]
 fn quiet_prints_only_errors_but_counts_everything() {
     let r = run_in(&demo(), &["--quiet"]);
     assert_eq!(r.code, 1);
@@ -515,7 +499,7 @@ fn init_writes_a_commented_config_that_loads_and_refuses_to_overwrite() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let path = copy.path().join("lint.toml");
     let written = fs::read_to_string(&path).unwrap();
-    let config = migrate_lint::config::load(&path).expect("the written lint.toml loads");
+    let config = migrate_lint::rules::config::load(&path).expect("the written lint.toml loads");
     assert_eq!(
         config.migrations,
         vec![copy.path().join("prisma/migrations")],
@@ -529,7 +513,7 @@ fn init_writes_a_commented_config_that_loads_and_refuses_to_overwrite() {
     }
     // Uncommenting a rule line yields a valid override.
     let uncommented = written.replace("# drop-table = \"error\"", "drop-table = \"off\"");
-    let c = migrate_lint::config::parse(&uncommented, &path).unwrap();
+    let c = migrate_lint::rules::config::parse(&uncommented, &path).unwrap();
     assert_eq!(c.settings.severities.get("drop-table"), Some(&None));
 
     // The same settings as the repository's own example lint.toml.
@@ -558,7 +542,7 @@ fn init_without_migrations_leaves_the_path_commented() {
     let path = tmp.path().join("lint.toml");
     let written = fs::read_to_string(&path).unwrap();
     assert!(written.contains("# migrations = \"prisma/migrations\""));
-    let config = migrate_lint::config::load(&path).unwrap();
+    let config = migrate_lint::rules::config::load(&path).unwrap();
     assert!(config.migrations.is_empty());
 }
 

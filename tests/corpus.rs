@@ -122,9 +122,9 @@ fn every_suggested_statement_on_the_corpus_parses() {
                 .flat_map(|m| m.as_array().into_iter().flatten().filter_map(Value::as_str))
             {
                 checked += 1;
-                let parts = migrate_lint::split::split(statement).statements;
+                let parts = migrate_lint::syntax::split::split(statement).statements;
                 let ok = parts.len() == 1 && {
-                    let parsed = migrate_lint::parse::parse_statement(
+                    let parsed = migrate_lint::syntax::parse::parse_statement(
                         statement,
                         parts.into_iter().next().unwrap(),
                     );

@@ -2,12 +2,12 @@
 //! that was created earlier in the same migration file. The check reads the table names from the findings' messages
 //! and the CREATE TABLE operations from the file, independently of the rules' own bookkeeping.
 
-use migrate_lint::discover::discover_paths;
-use migrate_lint::lint::{analyze, lint_history};
+use migrate_lint::engine::lint::{analyze, lint_history};
+use migrate_lint::input::discover::discover_paths;
 use migrate_lint::ops::OpKind;
+use migrate_lint::rules::settings::Settings;
 use migrate_lint::rules::{find, Category};
-use migrate_lint::settings::Settings;
-use migrate_lint::source::SourceFile;
+use migrate_lint::syntax::source::SourceFile;
 
 mod common;
 

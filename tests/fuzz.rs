@@ -6,9 +6,9 @@
 mod common;
 
 use common::Lcg;
-use migrate_lint::lint::{lint_history, lint_history_replaying, Replayed};
-use migrate_lint::settings::Settings;
-use migrate_lint::source::SourceFile;
+use migrate_lint::engine::lint::{lint_history, lint_history_replaying, Replayed};
+use migrate_lint::rules::settings::Settings;
+use migrate_lint::syntax::source::SourceFile;
 
 const FRAGMENTS: &[&str] = &[
     "CREATE TABLE ",
@@ -148,5 +148,44 @@ fn random_histories_never_panic_and_spans_stay_in_their_files() {
                 d.rule
             );
         }
+    }
+}
+
+/// The links of `fuzz/`'s `deep_chain` target: each parses into a tree as deep as the chain is long.
+const CHAIN_LINKS: &[&str] = &[
+    " OR \"id\" = 1",
+    " AND \"id\"",
+    " || 'a'",
+    "::int",
+    "[1]",
+    " UNION ALL SELECT 1",
+    " + 1",
+    " -> 'a'",
+    " IS NOT NULL",
+    " COLLATE \"C\"",
+    " AT TIME ZONE 'UTC'",
+];
+
+/// Issue #18 case 1 through the library, on the caller's thread (a test thread's small stack): a chain of 30,000
+/// links of each kind, within the guard or past it, is linted on the linter's own deep stacks, never overflowing.
+#[test]
+fn deep_operator_chains_never_overflow_the_stack() {
+    for (i, link) in CHAIN_LINKS.iter().enumerate() {
+        let head = [
+            "SELECT 1",
+            "DELETE FROM \"T\" WHERE \"id\" = 0",
+            "CREATE VIEW \"v\" AS SELECT 1",
+        ][i % 3];
+        let text = format!("{head}{};\nDROP TABLE \"T\";\n", link.repeat(30_000));
+        let files = [
+            ("1.sql", "CREATE TABLE \"T\" (\"id\" INTEGER);".to_string()),
+            ("2.sql", text),
+        ]
+        .map(|(name, text)| SourceFile::new(name.into(), name.into(), name.into(), text));
+        let result = lint_history(&files, &[true, true], &Settings::default());
+        assert!(
+            result.diagnostics.iter().any(|d| d.rule == "drop-table"),
+            "{link}: the statement after the chain is linted"
+        );
     }
 }

@@ -238,3 +238,239 @@ fn a_closed_output_pipe_is_an_error_not_a_panic() {
         assert!(stderr.contains("cannot write output"), "{args:?}: {stderr}");
     }
 }
+
+/// Case 2: PostgreSQL's scanner ends a `--` comment at a lone CR as at LF, so the statement after it runs.
+#[test]
+fn a_lone_carriage_return_ends_a_line_comment() {
+    let dir = history_with(
+        "20240103000000_cr",
+        b"-- drop the legacy column\rALTER TABLE \"User\" DROP COLUMN \"id\";\r",
+    );
+    let o = lint(dir.path());
+    let found: Vec<_> = o.report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"].as_str().unwrap().contains("_cr/"))
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["line"].clone(),
+                d["column"].clone(),
+            )
+        })
+        .collect();
+    // Line 2, column 20 (`DROP COLUMN`): a lone CR is a line break for lines and columns too (as in editors).
+    assert!(
+        found.contains(&("drop-column".to_string(), 2.into(), 20.into())),
+        "{found:?}"
+    );
+    assert_drop_still_found(&o);
+}
+
+/// Case 2: in a file mixing CRLF, lone CR and LF, each break counts one line.
+#[test]
+fn lines_count_right_in_a_mixed_line_break_file() {
+    let dir = history_with(
+        "20240103000000_mixed",
+        b"SELECT 1;\r\nSELECT 2;\rSELECT 3;\n\r  ALTER TABLE \"User\" DROP COLUMN \"id\";",
+    );
+    let o = lint(dir.path());
+    let d = o.report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"].as_str().unwrap().contains("_mixed/") && d["rule"] == "drop-column")
+        .cloned()
+        .unwrap_or_else(|| panic!("{}", o.report));
+    assert_eq!(
+        (d["line"].clone(), d["column"].clone()),
+        (5.into(), 22.into()),
+        "{d}"
+    );
+}
+
+/// Case 11: 200 findings on one 1 MB line print a window of the line around each span, not the whole line each time.
+#[test]
+fn findings_on_a_long_line_print_a_window_of_it() {
+    let pad = format!("/* {} */ ", "x".repeat(5_000));
+    let line: String = (0..200)
+        .map(|i| format!("{pad}ALTER TABLE \"User\" ADD COLUMN \"c{i}\" TEXT NOT NULL;"))
+        .collect();
+    assert!(line.len() > 1_000_000);
+    let dir = history_with("20240103000000_long", line.as_bytes());
+    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        .arg(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let findings = stdout.matches("_long/migration.sql:1:").count();
+    assert!(findings >= 200, "{findings} findings");
+    assert!(
+        stdout.len() < findings * 4_000,
+        "{} bytes for {findings} findings",
+        stdout.len()
+    );
+    // The window holds the span: the 200th `ADD COLUMN` is shown with its real column number.
+    let column = line.find("ADD COLUMN \"c199\"").unwrap() + 1;
+    let last = format!("_long/migration.sql:1:{column}\n");
+    let at = stdout.find(&last).unwrap_or_else(|| panic!("no {last}"));
+    assert!(
+        stdout[at..(at + 2_000).min(stdout.len())].contains("ADD COLUMN \"c199\" TEXT NOT NULL")
+    );
+}
+
+/// Case 1: the deep chains of the issue (each a tree as deep as the chain is long once parsed). Those within the
+/// guard are linted; longer ones are an `unparsed-statement` at their line. Either way the statement after them in
+/// the same file is still linted, and nothing crashes (a stack overflow aborted the whole run before).
+#[test]
+fn deep_operator_chains_are_linted_or_reported_unparsed_never_a_crash() {
+    let drop = "\nALTER TABLE \"User\" DROP COLUMN \"id\";\n";
+    let or_terms: Vec<String> = (0..40_000).map(|i| format!("\"id\"={i}")).collect();
+    let unions: Vec<String> = (0..100_000).map(|i| format!("SELECT {i}")).collect();
+    let shapes = [
+        // PostgreSQL 15 runs this one; 80,000 operators (`=` and `OR`) are past the guard.
+        (
+            "or",
+            format!("DELETE FROM \"User\" WHERE {};", or_terms.join(" OR ")),
+            true,
+        ),
+        ("union", format!("{};", unions.join(" UNION ALL ")), true),
+        (
+            "cast",
+            format!("SELECT 1{};", "::int".repeat(50_000)),
+            false,
+        ),
+        (
+            "concat",
+            format!("SELECT 'a'{};", " || 'a'".repeat(50_000)),
+            false,
+        ),
+        (
+            "subscript",
+            format!("SELECT x{};", "[1]".repeat(10_000)),
+            false,
+        ),
+    ];
+    for (name, chain, past_the_guard) in shapes {
+        let dir = history_with(
+            &format!("20240103000000_{name}"),
+            format!("SELECT 1;\n{chain}{drop}").as_bytes(),
+        );
+        let o = lint(dir.path());
+        assert!(matches!(o.code, 0 | 1), "{name}: {}", o.stderr);
+        let in_file: Vec<(String, u64)> = o.report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["path"].as_str().unwrap().contains(&format!("_{name}/")))
+            .map(|d| {
+                (
+                    d["rule"].as_str().unwrap().to_string(),
+                    d["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let unparsed = ("unparsed-statement".to_string(), 2);
+        assert_eq!(
+            in_file.contains(&unparsed),
+            past_the_guard,
+            "{name}: {in_file:?}"
+        );
+        assert!(
+            in_file.contains(&("drop-column".to_string(), 3)),
+            "{name}: the next statement is linted: {in_file:?}"
+        );
+    }
+}
+
+/// Case 8: no message prints a URL's password, query string or user: host, port and database at most. The URLs are
+/// the issue's (a Prisma Accelerate URL whose api_key is the secret, a malformed one missing its `:`) and one whose
+/// server refuses the connection (port 1 on this machine).
+#[test]
+fn database_url_secrets_are_never_printed() {
+    let dir = history_with("20240103000000_ok", b"SELECT 1;\n");
+    let urls = [
+        "prisma+postgres://accelerate.prisma-data.net/?api_key=SECRETKEY",
+        "postgresql//admin:SECRETPW@db.internal/app",
+        "postgresql://admin:SECRETPW@127.0.0.1:1/app?password=SECRETQS&api_key=SECRETKEY",
+        "postgresql://admin:SECRETPW@db.internal/SECRET?sslmode=SECRETMODE",
+        "postgresql://admin:SECRET/PW@127.0.0.1:1/app",
+        "postgres://127.0.0.1:1/app?options=-c%20SECRETOPT",
+    ];
+    for url in urls {
+        for format in ["human", "json", "github"] {
+            let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+                .args(["--format", format, "--database-url", url])
+                .arg(dir.path())
+                .env("NO_COLOR", "1")
+                .output()
+                .unwrap();
+            let all = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(out.status.code(), Some(2), "{url}: {all}");
+            for secret in ["SECRET", "admin"] {
+                assert!(
+                    !all.contains(secret),
+                    "{url} ({format}) printed {secret}: {all}"
+                );
+            }
+            if url.contains("127.0.0.1") {
+                assert!(
+                    all.contains("127.0.0.1:1/app"),
+                    "{url}: names host, port, database: {all}"
+                );
+            }
+        }
+    }
+}
+
+/// Also: after a failed database connection, `--verbose` says the checks were skipped because the database could
+/// not be read, not that no `--database-url` was given.
+#[test]
+fn verbose_after_a_failed_connection_names_the_failure() {
+    let dir = history_with("20240103000000_ok", b"SELECT 1;\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        .args([
+            "--verbose",
+            "--database-url",
+            "postgresql://127.0.0.1:1/app",
+        ])
+        .arg(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        !stderr.contains("no --base or --database-url given"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the database could not be read"),
+        "{stderr}"
+    );
+}
+
+/// Case 13: `--write-baseline` after an input error (here a file that is not UTF-8, which root cannot read past
+/// either) exits 2 and says the baseline is incomplete: a baseline missing that file's findings would hide them.
+#[test]
+fn write_baseline_after_an_input_error_exits_2_and_says_it_is_incomplete() {
+    let dir = history_with("20240103000000_binary", b"SELECT 1;\n\xff\xfe\n");
+    let baseline = dir.path().join("baseline.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        .arg("--write-baseline")
+        .arg(&baseline)
+        .arg(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not valid UTF-8"), "{stderr}");
+    assert!(stderr.contains("baseline is incomplete"), "{stderr}");
+}

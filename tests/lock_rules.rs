@@ -1,10 +1,10 @@
 //! Branches of the lock-safety rules beyond their pages' examples: version awareness, new-table exemptions,
 //! transaction grouping, the enum swap, and suppression.
 
-use migrate_lint::diagnostic::Severity;
-use migrate_lint::lint::lint_history;
-use migrate_lint::settings::{IgnoreEntry, Settings};
-use migrate_lint::source::SourceFile;
+use migrate_lint::engine::lint::lint_history;
+use migrate_lint::rules::diagnostic::Severity;
+use migrate_lint::rules::settings::{IgnoreEntry, Settings};
+use migrate_lint::syntax::source::SourceFile;
 
 const USERS: &str = r#"CREATE TABLE "User" ("id" TEXT NOT NULL, "name" VARCHAR(10), "n" INTEGER, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
 CREATE TABLE "Post" ("id" TEXT NOT NULL, "authorId" TEXT NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));

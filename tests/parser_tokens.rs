@@ -1,4 +1,4 @@
-//! The splitter's tokens handed to sqlparser (src/parser_tokens.rs) are exactly sqlparser's own: on every statement
+//! The splitter's tokens handed to sqlparser (src/syntax/parser_tokens.rs) are exactly sqlparser's own: on every statement
 //! of the shared corpus and of the fixtures, each converted statement has the tokens sqlparser's tokenizer makes
 //! (whitespace aside) and parses to the same AST, and most statements convert (else the saving is gone).
 
@@ -6,9 +6,9 @@ mod common;
 
 use std::path::Path;
 
-use migrate_lint::parse::{parse_tokens, sqlparser_tokens};
-use migrate_lint::parser_tokens::parser_tokens;
-use migrate_lint::split::split;
+use migrate_lint::syntax::parse::{parse_tokens, sqlparser_tokens};
+use migrate_lint::syntax::parser_tokens::parser_tokens;
+use migrate_lint::syntax::split::split;
 use sqlparser::tokenizer::Token;
 
 #[derive(Default)]

@@ -8,8 +8,8 @@ mod common;
 use std::path::Path;
 
 use migrate_lint::ops::{lower_prisma_shape, lower_statement};
-use migrate_lint::parse::parse_statement;
-use migrate_lint::split::split;
+use migrate_lint::syntax::parse::parse_statement;
+use migrate_lint::syntax::split::split;
 
 /// How many statements of `text` were read from their tokens; panics, naming `origin`, where that disagrees with
 /// parsing.

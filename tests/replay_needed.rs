@@ -7,14 +7,14 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::Lcg;
-use migrate_lint::cache;
-use migrate_lint::diagnostic::Diagnostic;
-use migrate_lint::discover::discover_paths;
-use migrate_lint::lint::{lint_history_from, lint_history_replaying, Replayed, Restored};
-use migrate_lint::relevance::file_mentions;
+use migrate_lint::engine::cache;
+use migrate_lint::engine::lint::{lint_history_from, lint_history_replaying, Replayed, Restored};
+use migrate_lint::engine::relevance::file_mentions;
+use migrate_lint::input::discover::discover_paths;
+use migrate_lint::rules::diagnostic::Diagnostic;
+use migrate_lint::rules::settings::Settings;
 use migrate_lint::rules::RULES;
-use migrate_lint::settings::Settings;
-use migrate_lint::source::SourceFile;
+use migrate_lint::syntax::source::SourceFile;
 
 fn every_rule_on() -> Settings {
     let mut settings = Settings::default();

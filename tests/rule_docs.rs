@@ -6,18 +6,18 @@
 
 use std::sync::Arc;
 
-use migrate_lint::applied::{AppliedSet, AppliedSource, AppliedState};
+use migrate_lint::input::applied::{AppliedSet, AppliedSource, AppliedState};
 
 mod common;
 
 use common::{example, Example};
-use migrate_lint::diagnostic::Severity;
 use migrate_lint::drift::FoundSchema;
-use migrate_lint::lint::lint_history;
-use migrate_lint::prisma_schema::Schema;
+use migrate_lint::engine::lint::lint_history;
+use migrate_lint::input::prisma_schema::Schema;
+use migrate_lint::rules::diagnostic::Severity;
+use migrate_lint::rules::settings::Settings;
 use migrate_lint::rules::{Category, Rule, RULES};
-use migrate_lint::settings::Settings;
-use migrate_lint::source::SourceFile;
+use migrate_lint::syntax::source::SourceFile;
 
 /// Lints the example with its applied history, the default settings plus `rule` turned on (opt-in rules are off by
 /// default).

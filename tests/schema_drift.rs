@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use migrate_lint::drift::locate::schema_for;
-use migrate_lint::prisma_schema::Schema;
+use migrate_lint::input::prisma_schema::Schema;
 use serde_json::Value;
 use support::pg::TestPg;
 use support::prisma::{self, From};
@@ -223,7 +223,7 @@ fn mutations(text: &str) -> Vec<Mutation> {
             .chain(model.uniques.iter().flatten())
             .chain(model.indexes.iter().flatten())
             .collect();
-        let scalar = |f: &&migrate_lint::prisma_schema::Field| {
+        let scalar = |f: &&migrate_lint::input::prisma_schema::Field| {
             (SCALARS.contains(&f.type_name.as_str()) || enums.contains(&f.type_name.as_str()))
                 && !f.list
                 && !f.is_id

@@ -4,15 +4,15 @@
 mod common;
 
 use common::example;
-use migrate_lint::diagnostic::Diagnostic;
-use migrate_lint::lint::lint_history;
+use migrate_lint::engine::lint::lint_history;
+use migrate_lint::fix::{Placement, SchemaIntent, Suggestion};
 use migrate_lint::ops::fully_recognized;
-use migrate_lint::parse::parse_statement;
+use migrate_lint::rules::diagnostic::Diagnostic;
+use migrate_lint::rules::settings::Settings;
 use migrate_lint::rules::RULES;
-use migrate_lint::settings::Settings;
-use migrate_lint::source::SourceFile;
-use migrate_lint::split::split;
-use migrate_lint::suggestion::{Placement, SchemaIntent, Suggestion};
+use migrate_lint::syntax::parse::parse_statement;
+use migrate_lint::syntax::source::SourceFile;
+use migrate_lint::syntax::split::split;
 
 /// Rules that cannot know a fix: everything else must ship a suggestion.
 const WITHOUT_SUGGESTION: &[&str] = &["unparsed-statement"];

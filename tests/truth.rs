@@ -15,12 +15,12 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{example, Example};
-use migrate_lint::diagnostic::Diagnostic;
-use migrate_lint::lint::lint_history;
+use migrate_lint::engine::lint::lint_history;
+use migrate_lint::fix::{Placement, Suggestion};
+use migrate_lint::rules::diagnostic::Diagnostic;
+use migrate_lint::rules::settings::Settings;
 use migrate_lint::rules::{find, RULES};
-use migrate_lint::settings::Settings;
-use migrate_lint::source::SourceFile;
-use migrate_lint::suggestion::{Placement, Suggestion};
+use migrate_lint::syntax::source::SourceFile;
 use postgres::Client;
 use support::pg::TestPg;
 

@@ -2,9 +2,9 @@
 //! without panicking, every finding points inside its file, on char boundaries, and a run that reports some files
 //! (replaying only what they need of the others) finds what a full replay finds.
 
-use migrate_lint::lint::{lint_history, lint_history_replaying, Replayed};
-use migrate_lint::settings::Settings;
-use migrate_lint::source::SourceFile;
+use migrate_lint::engine::lint::{lint_history, lint_history_replaying, Replayed};
+use migrate_lint::rules::settings::Settings;
+use migrate_lint::syntax::source::SourceFile;
 
 /// Separates migration files in the history target's input.
 pub const FILE_SEPARATOR: &str = "\n---\n";
@@ -70,4 +70,42 @@ pub fn lint_and_check(files: &[SourceFile], report: &[bool]) {
             d.span
         );
     }
+}
+
+/// Links of the operator chains that parse into trees as deep as they are long (issue #18, case 1).
+pub const CHAIN_LINKS: &[&str] = &[
+    " OR \"id\" = 1",
+    " AND \"id\"",
+    " || 'a'",
+    "::int",
+    "[1]",
+    " UNION ALL SELECT 1",
+    " + 1",
+    " -> 'a'",
+    " IS NOT NULL",
+    " COLLATE \"C\"",
+    " AT TIME ZONE 'UTC'",
+];
+
+/// A migration holding one deep chain, chosen by the fuzzer's bytes: the first picks the link (and the statement
+/// around it), the next two how many times it repeats (up to 65,535: past the parser's guard too), the rest is text
+/// after the chain.
+pub fn deep_chain(data: &[u8]) -> String {
+    let pick = data.first().copied().unwrap_or(0) as usize;
+    let count = u16::from_le_bytes([
+        data.get(1).copied().unwrap_or(0),
+        data.get(2).copied().unwrap_or(0),
+    ]);
+    let link = CHAIN_LINKS[pick % CHAIN_LINKS.len()];
+    let (head, close) = [
+        ("SELECT 1", ""),
+        ("DELETE FROM \"T\" WHERE \"id\" = 0", ""),
+        ("CREATE VIEW \"v\" AS SELECT 1", ""),
+        ("ALTER TABLE \"T\" ADD CONSTRAINT \"c\" CHECK (\"id\" > 0", ")"),
+    ][(pick / CHAIN_LINKS.len()) % 4];
+    let tail = String::from_utf8_lossy(data.get(3..).unwrap_or_default());
+    format!(
+        "CREATE TABLE \"T\" (\"id\" INTEGER);\n{head}{}{close};\n{tail}",
+        link.repeat(count as usize)
+    )
 }

@@ -3,7 +3,7 @@
 
 use crate::catalog::{Catalog, Column as ActualColumn, Origin, Table as ActualTable};
 use crate::ops::{ConstraintKind, IndexKey, ObjName};
-use crate::source::SourceFile;
+use crate::syntax::source::SourceFile;
 
 use super::expected::{Column, Expected, Place, Table};
 use super::values::{canonical_type, classify_default, is_serial, truncate, DefaultValue};

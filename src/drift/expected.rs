@@ -2,10 +2,10 @@
 //! defaults, keys, indexes, foreign keys with Prisma's default actions, enums and implicit many-to-many tables, under
 //! Prisma's default names. Checked against the real CLI's SQL by tests/schema_drift.rs.
 
-use crate::ops::{IndexKey, ObjName};
-use crate::prisma_schema::{
+use crate::input::prisma_schema::{
     parse_attributes, parse_field_refs, parse_string_literal, Attribute, Field, Model, Schema,
 };
+use crate::ops::{IndexKey, ObjName};
 
 use super::values::{classify_default, prisma_name, DefaultValue};
 
@@ -428,7 +428,7 @@ fn prisma_default(
         item.to_string()
     };
     if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
-        let items = crate::prisma_schema::split_arguments(inner);
+        let items = crate::input::prisma_schema::split_arguments(inner);
         return DefaultValue::List(items.iter().map(|i| literal(i)).collect());
     }
     DefaultValue::Value(literal(value))
@@ -635,7 +635,7 @@ fn parse_field_refs_strings(value: &str) -> Vec<String> {
     let value = value.trim();
     let inner = value.strip_prefix('[').unwrap_or(value);
     let inner = inner.strip_suffix(']').unwrap_or(inner);
-    crate::prisma_schema::split_arguments(inner)
+    crate::input::prisma_schema::split_arguments(inner)
         .iter()
         .filter_map(|s| parse_string_literal(s))
         .collect()

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::prisma_schema::find_schema_for_migrations;
+use crate::input::prisma_schema::find_schema_for_migrations;
 
 /// The schema file or folder for the migrations at `migrations`, if any.
 pub fn schema_for(migrations: &Path) -> Option<PathBuf> {

@@ -13,8 +13,8 @@ pub mod values;
 use std::io;
 use std::path::Path;
 
-use crate::prisma_schema::Schema;
-use crate::source::SourceFile;
+use crate::input::prisma_schema::Schema;
+use crate::syntax::source::SourceFile;
 
 /// A schema found for a history, with its files' texts so findings can point at their lines.
 #[derive(Debug)]

@@ -4,8 +4,8 @@
 use std::ops::Range;
 
 use super::{lower_statement, Op};
-use crate::parse::parse_statement;
-use crate::split::{split, RawStatement, Token, TokenKind};
+use crate::syntax::parse::parse_statement;
+use crate::syntax::split::{split, RawStatement, Token, TokenKind};
 
 /// Keywords that start a statement worth lowering; anything else in a body (assignments, RAISE, PERFORM) is skipped.
 const DDL_STARTS: &[&str] = &["alter", "create", "drop", "comment"];

@@ -17,8 +17,8 @@ use super::{
     ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexKey, IndexSpec, ObjName, Op, OpKind,
     SqlType,
 };
-use crate::parse::ParsedStatement;
-use crate::split::{ident_value, Token};
+use crate::syntax::parse::ParsedStatement;
+use crate::syntax::split::{ident_value, Token};
 
 /// The operations one statement performs, in order.
 pub fn lower_statement(src: &str, stmt: &ParsedStatement) -> Vec<Op> {

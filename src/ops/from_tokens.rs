@@ -7,8 +7,8 @@ use super::{
     ContainerKind, DmlKind, IndexKey, IndexSpec, MaintenanceCommand, ObjName, Op, OpKind,
     TransactionControl,
 };
-use crate::cursor::Cursor;
-use crate::split::{ident_value, Token, TokenKind};
+use crate::syntax::cursor::Cursor;
+use crate::syntax::split::{ident_value, Token, TokenKind};
 
 /// Names as lowering reads them: at most one schema part.
 pub(super) trait ReadNames {
@@ -471,7 +471,7 @@ fn create_index_from_tokens(c: &mut Cursor<'_>, src: &str, unique: bool) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::split::split;
+    use crate::syntax::split::split;
 
     fn recognized(text: &str) -> bool {
         let raw = split(text).statements.remove(0);

@@ -150,7 +150,7 @@ pub enum OpKind {
         names: Vec<ObjName>,
     },
     /// A change to a table that matters only for its lock (`CREATE TRIGGER`, `ENABLE ROW LEVEL SECURITY`,
-    /// `OWNER TO`, ...): `what` is the clause's leading words, upper-cased, for rules/locks.rs to map to a lock mode.
+    /// `OWNER TO`, ...): `what` is the clause's leading words, upper-cased, for pg/locks.rs to map to a lock mode.
     OtherTableChange {
         table: ObjName,
         what: String,

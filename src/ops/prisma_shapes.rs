@@ -18,9 +18,9 @@ use super::{
     ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexKey, IndexSpec, ObjName, Op, OpKind,
     SqlType,
 };
-use crate::cursor::Cursor;
-use crate::parser_tokens::{is_keyword, is_plain_decimal, unquote};
-use crate::split::{ident_value, Token, TokenKind};
+use crate::syntax::cursor::Cursor;
+use crate::syntax::parser_tokens::{is_keyword, is_plain_decimal, unquote};
+use crate::syntax::split::{ident_value, Token, TokenKind};
 
 /// The operations of the statement at `span` (whose tokens are `tokens`, without the closing `;`) when it has one of
 /// the shapes above, else `None`.

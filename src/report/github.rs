@@ -2,7 +2,7 @@
 //! as an annotation on the pull request's diff.
 
 use super::{uri_path, Report};
-use crate::diagnostic::Severity;
+use crate::rules::diagnostic::Severity;
 
 pub fn render_github(report: &Report) -> String {
     let mut out = String::new();
@@ -58,8 +58,8 @@ fn escape_property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Diagnostic;
-    use crate::source::SourceFile;
+    use crate::rules::diagnostic::Diagnostic;
+    use crate::syntax::source::SourceFile;
 
     #[test]
     fn escapes_data_and_properties() {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{uri_path, Report};
-use crate::diagnostic::Severity;
+use crate::rules::diagnostic::Severity;
 use crate::rules::{self, Category};
 
 #[derive(Serialize)]

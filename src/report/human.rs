@@ -3,21 +3,15 @@
 use std::io::{self, Write};
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
-use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor};
 
+use super::excerpt::Excerpt;
 use super::Report;
-use crate::diagnostic::Severity;
-use crate::suggestion::{EditAction, Placement, Suggestion};
+use crate::fix::{EditAction, Placement, Suggestion};
+use crate::rules::diagnostic::Severity;
 
 /// Writes the report; colour only when `color` is true (the caller checks for a terminal and NO_COLOR).
 pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
-    let mut files = SimpleFiles::new();
-    let ids: Vec<usize> = report
-        .files
-        .iter()
-        .map(|f| files.add(f.display.clone(), f.text.clone()))
-        .collect();
     let config = term::Config::default();
     let choice = if color {
         termcolor::ColorChoice::Auto
@@ -27,22 +21,22 @@ pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
     // Buffered: thousands of findings would otherwise be a write per line.
     let mut stdout = termcolor::BufferedStandardStream::stdout(choice);
     for d in report.shown() {
-        let Some(&file_id) = ids.get(d.file) else {
+        let Some(file) = report.files.get(d.file) else {
             continue;
         };
+        let excerpt = Excerpt::new(file, d.span.clone());
         let base = match d.severity {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
             Severity::Info => CsDiagnostic::note(),
         };
-        let file = &report.files[d.file];
         let mut notes = Vec::new();
         let mut diagnostic = base.with_code(d.rule).with_message(&d.message);
         if file.missing {
             // Nothing on disk to show a snippet of: name the path instead.
             notes.push(format!("at {} (not on disk)", file.display));
         } else {
-            diagnostic = diagnostic.with_labels(vec![Label::primary(file_id, d.span.clone())]);
+            diagnostic = diagnostic.with_labels(vec![Label::primary((), excerpt.label())]);
         }
         if let Some(help) = &d.help {
             notes.push(format!("help: {help}"));
@@ -54,7 +48,7 @@ pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
             }
         }
         diagnostic = diagnostic.with_notes(notes);
-        term::emit_to_write_style(&mut stdout, &config, &files, &diagnostic)
+        term::emit_to_write_style(&mut stdout, &config, &excerpt, &diagnostic)
             .map_err(|e| io::Error::other(e.to_string()))?;
     }
     let errors = report.count(Severity::Error);

@@ -1,6 +1,7 @@
 //! Rendering of lint results: human (codespan-reporting), JSON, SARIF, GitHub workflow commands, GitLab Code
 //! Quality.
 
+mod excerpt;
 mod github;
 mod gitlab;
 mod human;
@@ -10,13 +11,13 @@ mod sarif;
 pub use github::render_github;
 pub use gitlab::render_gitlab;
 pub use human::{render_human, render_suggestion};
-pub use json::{render_diagnostics, write_json, JsonStream};
+pub use json::write_json;
 pub use sarif::render_sarif;
 
 use sha2::{Digest, Sha256};
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::SourceFile;
+use crate::rules::diagnostic::{Diagnostic, Severity};
+use crate::syntax::source::SourceFile;
 
 /// Everything a renderer needs: the files (diagnostics index into them) and what was found.
 pub struct Report<'a> {

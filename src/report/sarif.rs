@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::{uri_path, Report};
-use crate::diagnostic::Severity;
+use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, RULES};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -245,8 +245,8 @@ mod tests {
     /// reads as one consistent document, as it did when every part was a map.
     #[test]
     fn keys_come_out_in_alphabetical_order() {
-        use crate::diagnostic::Diagnostic;
-        use crate::source::SourceFile;
+        use crate::rules::diagnostic::Diagnostic;
+        use crate::syntax::source::SourceFile;
         let files = [SourceFile::new(
             "a".into(),
             "a.sql".into(),

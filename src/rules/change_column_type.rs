@@ -2,11 +2,12 @@
 
 use std::collections::HashMap;
 
-use super::locks::{is_binary_coercible, LockMode};
 use super::{Category, Check, MigrationContext, ReplayedOp, Rule};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::{batch_key, batched_update, locked, Placement, Suggestion};
 use crate::ops::{display_ident, quote_ident, ObjName, OpKind};
-use crate::suggestion::{batch_key, batched_update, locked, Placement, Suggestion};
+use crate::pg::locks::LockMode;
+use crate::pg::types::is_binary_coercible;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "change-column-type",
@@ -32,7 +33,10 @@ struct EnumSwap {
 fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
     let swaps = enum_swaps(ctx);
     // Per swap: the converted columns of existing tables, and the first such conversion.
-    let mut swap_columns: Vec<(Vec<String>, Vec<String>, Option<&ReplayedOp>)> = swaps.iter().map(|_| (Vec::new(), Vec::new(), None)).collect();
+    let mut swap_columns: Vec<(Vec<String>, Vec<String>, Option<&ReplayedOp>)> = swaps
+        .iter()
+        .map(|_| (Vec::new(), Vec::new(), None))
+        .collect();
     let mut types: HashMap<(String, String), String> = HashMap::new();
     for (index, replayed) in ctx.ops.iter().enumerate() {
         let kind = &replayed.op.kind;
@@ -53,8 +57,8 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             });
             types.insert(key, new_type.text.clone());
             let existing = !new.has_table(table) && !replayed.only_new_objects();
-            let swap = type_name(&new_type.text)
-                .and_then(|n| swaps.iter().position(|s| s.name == n));
+            let swap =
+                type_name(&new_type.text).and_then(|n| swaps.iter().position(|s| s.name == n));
             match swap {
                 Some(i) if existing => {
                     let (columns, tables, first) = &mut swap_columns[i];
@@ -67,9 +71,18 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 Some(_) => {}
                 None if existing => {
                     let coercible = using.is_none()
-                        && old.as_deref().is_some_and(|o| is_binary_coercible(o, &new_type.text));
+                        && old
+                            .as_deref()
+                            .is_some_and(|o| is_binary_coercible(o, &new_type.text));
                     if !coercible {
-                        out.push(rewrite_finding(ctx, replayed, table, column, old.as_deref(), &new_type.text));
+                        out.push(rewrite_finding(
+                            ctx,
+                            replayed,
+                            table,
+                            column,
+                            old.as_deref(),
+                            &new_type.text,
+                        ));
                     }
                 }
                 None => {}
@@ -83,7 +96,12 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         let removed = if swap.removed.is_empty() {
             "no values are removed".to_string()
         } else {
-            let values = swap.removed.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ");
+            let values = swap
+                .removed
+                .iter()
+                .map(|v| format!("'{v}'"))
+                .collect::<Vec<_>>()
+                .join(", ");
             format!(
                 "it removes {values}: the conversion fails if any row still holds one, and running clients that \
                  still write them get errors"
@@ -124,7 +142,9 @@ fn rewrite_finding(
                     to it, then drop the old column. Changes PostgreSQL does without a rewrite: varchar(n) to a \
                     longer varchar or text, numeric(p,s) to a larger p with the same s"
         .to_string();
-    if old.is_some_and(|o| o.starts_with("timestamp(") || o == "timestamp") && new.starts_with("timestamptz") {
+    if old.is_some_and(|o| o.starts_with("timestamp(") || o == "timestamp")
+        && new.starts_with("timestamptz")
+    {
         help.push_str("; timestamp to timestamptz skips the rewrite on PostgreSQL 12+ only when the session TimeZone is UTC");
     }
     ctx.finding(
@@ -194,10 +214,12 @@ fn type_name(text: &str) -> Option<ObjName> {
     }
     let parts: Vec<String> = text
         .split('.')
-        .map(|p| match p.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
-            Some(q) => q.replace("\"\"", "\""),
-            None => p.to_ascii_lowercase(),
-        })
+        .map(
+            |p| match p.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
+                Some(q) => q.replace("\"\"", "\""),
+                None => p.to_ascii_lowercase(),
+            },
+        )
         .collect();
     match parts.as_slice() {
         [name] => Some(ObjName::bare(name.clone())),

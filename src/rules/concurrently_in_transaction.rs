@@ -1,16 +1,18 @@
 //! `CONCURRENTLY` (and `VACUUM`) where PostgreSQL refuses it: inside a transaction block.
 
-use super::locks::{alone_if_concurrent, concurrent_kind, split_suggestion, transactions};
+use super::transactions::{alone_if_concurrent, split_suggestion, transactions};
 use super::{Category, Check, MigrationContext, Rule};
-use crate::diagnostic::{Finding, Severity};
-use crate::suggestion::Suggestion;
+use crate::fix::Suggestion;
+use crate::pg::locks::concurrent_kind;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "concurrently-in-transaction",
     default_severity: Severity::Error,
     enabled_by_default: true,
     category: Category::Correctness,
-    summary: "CONCURRENTLY or VACUUM inside a transaction (or a multi-statement Prisma migration) fails",
+    summary:
+        "CONCURRENTLY or VACUUM inside a transaction (or a multi-statement Prisma migration) fails",
     doc: include_str!("../../rules/concurrently-in-transaction.md"),
     checks: &[Check::Migration(check)],
 };
@@ -28,7 +30,8 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         let why = if implicit {
             let version = match ctx.settings.prisma_version {
                 Some((a, b, c)) => format!("Prisma {a}.{b}.{c}"),
-                None => "Prisma before 7.4 (set `prisma_version` in lint.toml if yours is newer)".to_string(),
+                None => "Prisma before 7.4 (set `prisma_version` in lint.toml if yours is newer)"
+                    .to_string(),
             };
             format!(
                 "this file has {} statements and {version} sends it as one transaction",

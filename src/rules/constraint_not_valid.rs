@@ -1,11 +1,12 @@
 //! FOREIGN KEY or CHECK constraints validated in one go on a table that already has rows.
 
-use super::locks::{transactions, LockMode};
+use super::transactions::transactions;
+use super::transactions::{alone_at, split_suggestion};
 use super::{Category, Check, MigrationContext, Rule};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::{locked, object_name, Placement, Suggestion};
 use crate::ops::{display_ident, quote_ident, Constraint, ConstraintKind, ObjName, OpKind};
-use crate::suggestion::{locked, object_name, Placement, Suggestion};
-use super::locks::{alone_at, split_suggestion};
+use crate::pg::locks::LockMode;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "constraint-not-valid",

@@ -1,10 +1,10 @@
 //! `CREATE INDEX` without `CONCURRENTLY` on a table that already has rows.
 
-use super::locks::LockMode;
 use super::{Category, Check, OpContext, Rule};
-use crate::diagnostic::{Finding, Severity};
-use crate::ops::{display_ident, OpKind, quote_ident, IndexSpec};
-use crate::suggestion::{column_list, with_concurrently, Placement, Suggestion};
+use crate::fix::{column_list, with_concurrently, Placement, Suggestion};
+use crate::ops::{display_ident, quote_ident, IndexSpec, OpKind};
+use crate::pg::locks::LockMode;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "create-index-non-concurrently",
@@ -51,7 +51,10 @@ fn suggest(statement: &str, spec: &IndexSpec) -> Suggestion {
         format!(
             "CREATE {}INDEX CONCURRENTLY {}ON {}({});",
             if spec.unique { "UNIQUE " } else { "" },
-            spec.name.as_deref().map(|n| format!("{} ", quote_ident(n))).unwrap_or_default(),
+            spec.name
+                .as_deref()
+                .map(|n| format!("{} ", quote_ident(n)))
+                .unwrap_or_default(),
             spec.table,
             column_list(&columns)
         )

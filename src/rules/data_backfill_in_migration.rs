@@ -1,10 +1,10 @@
 //! Bulk data changes on existing tables inside a schema migration.
 
-use super::locks::LockMode;
 use super::{Category, Check, OpContext, Rule};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::{batch_key, Placement, Suggestion};
 use crate::ops::{DmlKind, ObjName, OpKind};
-use crate::suggestion::{batch_key, Placement, Suggestion};
+use crate::pg::locks::LockMode;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "data-backfill-in-migration",
@@ -52,7 +52,12 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
 /// The statement leaves the migration; the notes give its batched form to run from a script.
 fn suggest(ctx: &OpContext, kind: DmlKind, table: &ObjName) -> Suggestion {
     let key = batch_key(ctx.catalog, table);
-    let statement = ctx.file.slice(&ctx.op.span).trim().trim_end_matches(';').trim_end();
+    let statement = ctx
+        .file
+        .slice(&ctx.op.span)
+        .trim()
+        .trim_end_matches(';')
+        .trim_end();
     let batch = match kind {
         DmlKind::Delete => format!("DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table} LIMIT 1000);"),
         DmlKind::Update => format!(

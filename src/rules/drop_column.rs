@@ -2,17 +2,18 @@
 
 use super::shared::column_rename_pairs;
 use super::{Category, Check, MigrationContext, Rule};
-use crate::diagnostic::{Finding, Severity};
 use crate::catalog::Column;
+use crate::fix::{locked, Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT};
 use crate::ops::{display_ident, quote_ident, ObjName, OpKind, SqlType};
-use crate::suggestion::{locked, Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT};
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "drop-column",
     default_severity: Severity::Error,
     enabled_by_default: true,
     category: Category::Correctness,
-    summary: "DROP COLUMN loses the data and breaks every running Prisma Client that still selects it",
+    summary:
+        "DROP COLUMN loses the data and breaks every running Prisma Client that still selects it",
     doc: include_str!("../../rules/drop-column.md"),
     checks: &[Check::Migration(check)],
 };
@@ -27,7 +28,10 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         if renames.iter().any(|p| std::ptr::eq(p.dropped, replayed)) {
             continue;
         }
-        let before = ctx.catalog_before.table(table).and_then(|t| t.column(column));
+        let before = ctx
+            .catalog_before
+            .table(table)
+            .and_then(|t| t.column(column));
         out.push(ctx.finding(
             replayed.op,
             format!(

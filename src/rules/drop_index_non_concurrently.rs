@@ -1,10 +1,10 @@
 //! `DROP INDEX` without `CONCURRENTLY` on an index of a table that already has rows.
 
-use super::locks::{index_table, LockMode};
 use super::{Category, Check, MigrationContext, Rule};
-use crate::suggestion::{Placement, Suggestion};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::{Placement, Suggestion};
 use crate::ops::OpKind;
+use crate::pg::locks::{index_table, LockMode};
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "drop-index-non-concurrently",

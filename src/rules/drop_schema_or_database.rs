@@ -1,9 +1,9 @@
 //! `DROP SCHEMA` / `DROP DATABASE` in a migration.
 
 use super::{Category, Check, OpContext, Rule};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::{Placement, Suggestion};
 use crate::ops::{ContainerKind, OpKind};
-use crate::suggestion::{Placement, Suggestion};
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "drop-schema-or-database",

@@ -2,9 +2,9 @@
 
 use super::shared::table_rename_pairs;
 use super::{Category, Check, MigrationContext, Rule};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::{Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT};
 use crate::ops::{ObjName, OpKind};
-use crate::suggestion::{Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT};
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "drop-table",

@@ -1,19 +1,22 @@
 //! A migration that is already applied was edited, deleted or renamed.
 
+use std::collections::{HashMap, HashSet};
+
 use super::shared::steps_from_help;
 use super::{Category, Check, HistoryContext, Rule};
-use crate::applied::checksum::{checksum_hex, checksum_matches};
-use crate::applied::diff::line_diff;
-use crate::applied::{AppliedMigration, AppliedState};
-use crate::diagnostic::{Finding, Severity};
-use crate::source::SourceFile;
+use crate::input::applied::checksum::{checksum_hex, checksum_matches, matching_checksums};
+use crate::input::applied::diff::line_diff;
+use crate::input::applied::{AppliedMigration, AppliedState};
+use crate::rules::diagnostic::{Finding, Severity};
+use crate::syntax::source::SourceFile;
 
 pub const RULE: Rule = Rule {
     enabled_by_default: true,
     id: "edited-applied-migration",
     default_severity: Severity::Error,
     category: Category::Correctness,
-    summary: "an applied migration was edited, deleted or renamed: databases and the files disagree",
+    summary:
+        "an applied migration was edited, deleted or renamed: databases and the files disagree",
     doc: include_str!("../../rules/edited-applied-migration.md"),
     checks: &[Check::History(check)],
 };
@@ -21,7 +24,10 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     let first = out.len();
     find(ctx, out);
-    steps_from_help(&mut out[first..], "put the applied migration back as it was applied; make the change in a new migration");
+    steps_from_help(
+        &mut out[first..],
+        "put the applied migration back as it was applied; make the change in a new migration",
+    );
 }
 
 fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
@@ -29,13 +35,22 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
         return;
     };
     let on_disk = |f: &&SourceFile| !f.missing;
+    // Files by name, looked up once per applied migration: a table can hold 100,000 of them.
+    let (mut present, mut placeholders) = (HashSet::new(), HashMap::new());
+    for (index, file) in ctx.files.iter().enumerate() {
+        if file.missing {
+            placeholders.entry(file.migration.as_str()).or_insert(index);
+        } else {
+            present.insert(file.migration.as_str());
+        }
+    }
     // Edited: same name, other content. One finding per file, naming every source that disagrees.
     for (index, file) in ctx.files.iter().enumerate().filter(|(_, f)| on_disk(f)) {
         let mismatches: Vec<(&str, &AppliedMigration)> = applied
             .sources
             .iter()
             .filter_map(|s| {
-                let m = s.migrations.iter().find(|m| m.name == file.migration)?;
+                let m = s.get(&file.migration)?;
                 let edited = m.state == AppliedState::Applied
                     && !checksum_matches(&m.checksum, file.text.as_bytes());
                 edited.then_some((s.label.as_str(), m))
@@ -84,20 +99,28 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     }
 
     // Deleted or renamed: applied names with no file. A new file with the same content is the same migration renamed.
+    let mut seen = HashSet::new();
     for source in &applied.sources {
+        // The files this source has no entry for, by every checksum that matches them (the first file wins).
+        let mut new_files: HashMap<String, usize> = HashMap::new();
+        for (index, file) in ctx.files.iter().enumerate() {
+            if !file.missing && source.get(&file.migration).is_none() {
+                for checksum in matching_checksums(file.text.as_bytes()) {
+                    new_files.entry(checksum).or_insert(index);
+                }
+            }
+        }
         for m in source
             .migrations
             .iter()
             .filter(|m| m.state == AppliedState::Applied)
         {
-            if ctx.files.iter().any(|f| !f.missing && f.migration == m.name) {
+            if present.contains(m.name.as_str()) {
                 continue;
             }
-            let renamed = ctx.files.iter().enumerate().find(|(_, f)| {
-                !f.missing
-                    && !source.migrations.iter().any(|a| a.name == f.migration)
-                    && checksum_matches(&m.checksum, f.text.as_bytes())
-            });
+            let renamed = new_files
+                .get(&m.checksum)
+                .map(|&index| (index, &ctx.files[index]));
             let finding = match renamed {
                 Some((index, file)) => Finding {
                     suggestion: None,
@@ -115,11 +138,7 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
                     )),
                 },
                 None => {
-                    let Some(index) = ctx
-                        .files
-                        .iter()
-                        .position(|f| f.missing && f.migration == m.name)
-                    else {
+                    let Some(&index) = placeholders.get(m.name.as_str()) else {
                         continue;
                     };
                     Finding {
@@ -139,7 +158,7 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
                     }
                 }
             };
-            if !out.contains(&finding) {
+            if seen.insert((finding.file, finding.message.clone())) {
                 out.push(finding);
             }
         }
@@ -164,9 +183,9 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::applied::{AppliedSet, AppliedSource};
     use crate::catalog::Catalog;
-    use crate::settings::Settings;
+    use crate::input::applied::{AppliedSet, AppliedSource};
+    use crate::rules::settings::Settings;
 
     fn file(name: &str, text: &str) -> SourceFile {
         SourceFile::new(name.into(), format!("{name}.sql"), name.into(), text.into())
@@ -191,20 +210,34 @@ mod tests {
 
     #[test]
     fn an_edit_seen_by_two_sources_is_one_finding_naming_both() {
-        let git = AppliedSource::from_texts("git ref main".into(), vec![("1_a".into(), "SELECT 1;\n".into())]);
+        let git = AppliedSource::from_texts(
+            "git ref main".into(),
+            vec![("1_a".into(), "SELECT 1;\n".into())],
+        );
         let db = AppliedSource {
             label: "database db".into(),
             ..git.clone()
         };
         let found = run(&[file("1_a", "SELECT 2;\n")], vec![git, db]);
         assert_eq!(found.len(), 1);
-        assert!(found[0].message.contains("(git ref main, database db)"), "{}", found[0].message);
-        assert!(found[0].help.as_deref().unwrap().contains("git checkout main -- 1_a.sql"));
+        assert!(
+            found[0].message.contains("(git ref main, database db)"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("git checkout main -- 1_a.sql"));
     }
 
     #[test]
     fn a_failed_migration_may_be_edited() {
-        let mut db = AppliedSource::from_texts("database db".into(), vec![("1_a".into(), "SELECT 1;\n".into())]);
+        let mut db = AppliedSource::from_texts(
+            "database db".into(),
+            vec![("1_a".into(), "SELECT 1;\n".into())],
+        );
         db.migrations[0].state = AppliedState::Failed {
             started_at: "now".into(),
         };
@@ -215,7 +248,10 @@ mod tests {
     fn a_deletion_is_reported_on_its_placeholder_only() {
         let git = AppliedSource::from_texts(
             "git ref main".into(),
-            vec![("1_a".into(), "SELECT 1;\n".into()), ("2_b".into(), "SELECT 2;\n".into())],
+            vec![
+                ("1_a".into(), "SELECT 1;\n".into()),
+                ("2_b".into(), "SELECT 2;\n".into()),
+            ],
         );
         let missing = SourceFile::missing("2_b".into(), "2_b.sql".into(), "2_b".into());
         let found = run(&[file("1_a", "SELECT 1;\n"), missing], vec![git.clone()]);

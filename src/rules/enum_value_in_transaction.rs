@@ -1,12 +1,12 @@
 //! `ALTER TYPE ... ADD VALUE` where PostgreSQL refuses it, or followed by a use of the value in the same transaction.
 
-use super::locks::{split_suggestion, transactions};
-use crate::parse::Statement;
-use crate::suggestion::Suggestion;
+use super::transactions::{split_suggestion, transactions};
 use super::{Category, Check, MigrationContext, Rule};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::Suggestion;
 use crate::ops::OpKind;
-use crate::split::TokenKind;
+use crate::rules::diagnostic::{Finding, Severity};
+use crate::syntax::parse::Statement;
+use crate::syntax::split::TokenKind;
 
 pub const RULE: Rule = Rule {
     id: "enum-value-in-transaction",
@@ -63,14 +63,15 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                         )
                     })
                     .find_map(|op| {
-                        let statement = ctx
-                            .statements
-                            .iter()
-                            .find(|s| s.span.start <= op.span.start && op.span.start < s.span.end)?;
+                        let statement = ctx.statements.iter().find(|s| {
+                            s.span.start <= op.span.start && op.span.start < s.span.end
+                        })?;
                         statement
                             .tokens
                             .iter()
-                            .any(|t| t.kind == TokenKind::String && t.text(&ctx.file.text) == literal)
+                            .any(|t| {
+                                t.kind == TokenKind::String && t.text(&ctx.file.text) == literal
+                            })
                             .then_some(op)
                     });
                 if let Some(use_op) = later {

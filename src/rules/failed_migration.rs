@@ -2,15 +2,16 @@
 
 use super::shared::steps_from_help;
 use super::{Category, Check, HistoryContext, Rule};
-use crate::applied::AppliedState;
-use crate::diagnostic::{Finding, Severity};
+use crate::input::applied::AppliedState;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     enabled_by_default: true,
     id: "failed-migration",
     default_severity: Severity::Error,
     category: Category::Correctness,
-    summary: "the database records a failed migration: `prisma migrate deploy` refuses to run (P3009)",
+    summary:
+        "the database records a failed migration: `prisma migrate deploy` refuses to run (P3009)",
     doc: include_str!("../../rules/failed-migration.md"),
     checks: &[Check::History(check)],
 };
@@ -18,19 +19,27 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     let first = out.len();
     find(ctx, out);
-    steps_from_help(&mut out[first..], "repair the database, then record how the failed migration ended");
+    steps_from_help(
+        &mut out[first..],
+        "repair the database, then record how the failed migration ended",
+    );
 }
 
 fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     let Some(applied) = ctx.settings.applied.as_deref() else {
         return;
     };
+    // The first file of each name, looked up once per applied migration (a table can hold 100,000).
+    let mut by_name = std::collections::HashMap::new();
+    for (index, file) in ctx.files.iter().enumerate() {
+        by_name.entry(file.migration.as_str()).or_insert(index);
+    }
     for source in &applied.sources {
         for m in &source.migrations {
             let AppliedState::Failed { started_at } = &m.state else {
                 continue;
             };
-            let Some(index) = ctx.files.iter().position(|f| f.migration == m.name) else {
+            let Some(&index) = by_name.get(m.name.as_str()) else {
                 continue;
             };
             out.push(Finding {

@@ -2,9 +2,9 @@
 
 use super::{Category, Check, HistoryContext, Rule};
 use crate::catalog::{Catalog, Table};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::{column_list, object_name, Placement, SchemaIntent, Suggestion};
 use crate::ops::{display_ident, quote_ident, ConstraintKind};
-use crate::suggestion::{column_list, object_name, Placement, SchemaIntent, Suggestion};
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "fk-without-index",

@@ -1,10 +1,10 @@
 //! Identifiers longer than PostgreSQL's 63-byte limit, which it silently truncates.
 
 use super::{Category, Check, Rule, StatementContext};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::{truncate_identifier, Placement, Suggestion};
 use crate::ops::{display_ident, quote_ident};
-use crate::suggestion::{truncate_identifier, Placement, Suggestion};
-use crate::split::ident_value;
+use crate::rules::diagnostic::{Finding, Severity};
+use crate::syntax::split::ident_value;
 
 pub const RULE: Rule = Rule {
     id: "identifier-too-long",

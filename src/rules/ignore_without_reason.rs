@@ -1,9 +1,9 @@
 //! An inline `migrate-lint-ignore` comment that does not say why.
 
 use super::{Category, Rule};
-use crate::diagnostic::Severity;
+use crate::rules::diagnostic::Severity;
 
-/// Reported by the suppression pass in `crate::suppress`, not by a check.
+/// Reported by the suppression pass in `crate::engine::suppress`, not by a check.
 pub const RULE: Rule = Rule {
     id: "ignore-without-reason",
     default_severity: Severity::Error,

@@ -1,18 +1,20 @@
 //! Slow statements that run while an earlier ACCESS EXCLUSIVE lock of the same transaction is still held.
 
-use super::locks::{alone_if_concurrent, is_slow, split_suggestion, transactions, LockMode};
-use crate::parse::Statement;
-use crate::suggestion::{locked, with_concurrently, Suggestion};
+use super::transactions::{alone_if_concurrent, split_suggestion, transactions};
 use super::{Category, Check, MigrationContext, Rule};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::{locked, with_concurrently, Suggestion};
 use crate::ops::{ObjName, OpKind};
+use crate::pg::locks::{is_slow, LockMode};
+use crate::rules::diagnostic::{Finding, Severity};
+use crate::syntax::parse::Statement;
 
 pub const RULE: Rule = Rule {
     id: "long-lock-chain",
     default_severity: Severity::Warning,
     enabled_by_default: true,
     category: Category::Locking,
-    summary: "an ACCESS EXCLUSIVE lock stays held while later slow statements of the same migration run",
+    summary:
+        "an ACCESS EXCLUSIVE lock stays held while later slow statements of the same migration run",
     doc: include_str!("../../rules/long-lock-chain.md"),
     checks: &[Check::Migration(check)],
 };
@@ -71,7 +73,11 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         for (mode, table) in locks {
             // A dropped table's queries fail after the commit anyway; its lock is not what hurts.
             let dropped = matches!(kind, OpKind::DropTable { .. });
-            if mode == LockMode::AccessExclusive && !dropped && tx.in_block && !held.iter().any(|(t, _, _)| *t == table) {
+            if mode == LockMode::AccessExclusive
+                && !dropped
+                && tx.in_block
+                && !held.iter().any(|(t, _, _)| *t == table)
+            {
                 held.push((table, tx.id, replayed.op.span.start));
             }
         }
@@ -85,7 +91,8 @@ fn suggest(ctx: &MigrationContext, slow: &std::ops::Range<usize>) -> Suggestion 
             return alone_if_concurrent(ctx, statement, text);
         }
         let index_build = ctx.ops.iter().any(|r| {
-            statement.span.contains(&r.op.span.start) && matches!(&r.op.kind, OpKind::CreateIndex(_))
+            statement.span.contains(&r.op.span.start)
+                && matches!(&r.op.kind, OpKind::CreateIndex(_))
         });
         Some(match with_concurrently(text).filter(|_| index_build) {
             Some(concurrent) => vec![concurrent],

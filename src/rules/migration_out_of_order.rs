@@ -1,10 +1,12 @@
 //! A new migration whose folder sorts before the newest applied one.
 
+use std::collections::HashSet;
+
 use super::shared::steps_from_help;
 use super::{Category, Check, HistoryContext, Rule};
-use crate::applied::checksum::checksum_matches;
-use crate::applied::AppliedState;
-use crate::diagnostic::{Finding, Severity};
+use crate::input::applied::checksum::matching_checksums;
+use crate::input::applied::AppliedState;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     enabled_by_default: true,
@@ -19,33 +21,57 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     let first = out.len();
     find(ctx, out);
-    steps_from_help(&mut out[first..], "rename the migration so it sorts after every applied one");
+    steps_from_help(
+        &mut out[first..],
+        "rename the migration so it sorts after every applied one",
+    );
 }
 
 fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     let Some(applied) = ctx.settings.applied.as_deref() else {
         return;
     };
-    for (index, file) in ctx.files.iter().enumerate().filter(|(_, f)| !f.missing) {
-        let late = applied.sources.iter().find_map(|source| {
-            if source.migrations.iter().any(|m| m.name == file.migration) {
-                return None;
-            }
+    let present: HashSet<&str> = ctx
+        .files
+        .iter()
+        .filter(|f| !f.missing)
+        .map(|f| f.migration.as_str())
+        .collect();
+    // Per source, computed once (it can list 100,000 migrations): the newest applied name, and the checksums of the
+    // applied migrations that are gone from disk.
+    let sources: Vec<_> = applied
+        .sources
+        .iter()
+        .map(|source| {
             // A failed migration is not applied: once resolved it runs again, in folder order with the new one.
             let newest = source
                 .migrations
                 .iter()
                 .filter(|m| m.state == AppliedState::Applied)
                 .map(|m| m.name.as_str())
-                .max()?;
+                .max();
+            let gone: HashSet<&str> = source
+                .migrations
+                .iter()
+                .filter(|m| !present.contains(m.name.as_str()))
+                .map(|m| m.checksum.as_str())
+                .collect();
+            (source, newest, gone)
+        })
+        .collect();
+    for (index, file) in ctx.files.iter().enumerate().filter(|(_, f)| !f.missing) {
+        let late = sources.iter().find_map(|(source, newest, gone)| {
+            if source.get(&file.migration).is_some() {
+                return None;
+            }
+            let newest = (*newest)?;
             if file.migration.as_str() >= newest {
                 return None;
             }
             // Same content as an applied migration that is gone: a rename, which edited-applied-migration reports.
-            let renamed = source.migrations.iter().any(|m| {
-                !ctx.files.iter().any(|f| !f.missing && f.migration == m.name)
-                    && checksum_matches(&m.checksum, file.text.as_bytes())
-            });
+            let renamed = matching_checksums(file.text.as_bytes())
+                .iter()
+                .any(|c| gone.contains(c.as_str()));
             (!renamed).then_some((newest, source.label.as_str()))
         });
         let Some((newest, label)) = late else {

@@ -1,9 +1,9 @@
 //! A migration that queues for a traffic-blocking lock with no `lock_timeout`.
 
-use super::locks::{alone_if_concurrent, split_suggestion};
+use super::transactions::{alone_if_concurrent, split_suggestion};
 use super::{Category, Check, MigrationContext, Rule};
-use crate::diagnostic::{Finding, Severity};
 use crate::ops::OpKind;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "missing-lock-timeout",
@@ -29,7 +29,11 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             }
         }
         let locks = new.existing_locks(kind, ctx.catalog_before);
-        if let Some((mode, table)) = locks.iter().filter(|(m, _)| m.blocks_traffic()).max_by_key(|(m, _)| *m) {
+        if let Some((mode, table)) = locks
+            .iter()
+            .filter(|(m, _)| m.blocks_traffic())
+            .max_by_key(|(m, _)| *m)
+        {
             out.push(ctx.finding(
                 replayed.op,
                 format!(

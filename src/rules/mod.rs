@@ -1,23 +1,63 @@
 //! The rule registry and the contexts rules see.
 //!
 //! Each rule lives in its own file with a `RULE` constant and a page in `rules/<id>.md`; adding a rule is that file,
-//! that page, and one line in the `registry!` list below.
+//! that page, its `mod` line and one line in the `registry!` list below. Beside the rules: what they report
+//! ([`diagnostic`]), what they are told ([`settings`], read from lint.toml by [`config`]), and what several share
+//! (what the migration created so far, its [`transactions`], `shared`).
 
 use crate::catalog::Catalog;
-use crate::diagnostic::{Finding, Severity};
 use crate::ops::{ObjName, Op};
-use crate::parse::Statement;
-use crate::settings::Settings;
-use crate::source::SourceFile;
+use crate::rules::diagnostic::{Finding, Severity};
+use crate::rules::settings::Settings;
+use crate::syntax::parse::Statement;
+use crate::syntax::source::SourceFile;
 
-pub(crate) mod locks;
-
-pub use locks::{NewObjects, NewObjectsAt};
+pub mod config;
+pub mod diagnostic;
+mod new_objects;
+pub mod settings;
 mod shared;
+pub mod transactions;
+
+pub use new_objects::{NewObjects, NewObjectsAt};
+
+mod ban_char;
+mod change_column_type;
+mod concurrently_in_transaction;
+mod constraint_not_valid;
+mod create_index_non_concurrently;
+mod data_backfill_in_migration;
+mod drop_column;
+mod drop_index_non_concurrently;
+mod drop_schema_or_database;
+mod drop_table;
+mod edited_applied_migration;
+mod enum_value_in_transaction;
+mod failed_migration;
+mod fk_without_index;
+mod identifier_too_long;
+mod ignore_without_reason;
+mod long_lock_chain;
+mod migration_out_of_order;
+mod missing_lock_timeout;
+mod not_null_without_default;
+mod prefer_bigint;
+mod prefer_text;
+mod prefer_timestamptz;
+mod primary_key_locks;
+mod rename_enum_value;
+mod rename_without_map;
+mod schema_drift;
+mod set_not_null;
+mod table_rewrite_command;
+mod truncate;
+mod unique_constraint_locks;
+mod unparsed_statement;
+mod unused_ignore;
+mod volatile_default;
 
 macro_rules! registry {
     ($($rule:ident),* $(,)?) => {
-        $(mod $rule;)*
         /// Every rule, in the order they are documented.
         pub static RULES: &[Rule] = &[$($rule::RULE),*];
     };

@@ -1,19 +1,23 @@
 //! `ADD COLUMN ... NOT NULL` without a default on a table that already has rows.
 
 use super::{Category, Check, OpContext, Rule};
-use crate::diagnostic::{Finding, Severity};
 use crate::catalog::Catalog;
-use crate::ops::{display_ident, quote_ident, ColumnSpec, Constraint, ConstraintKind, ObjName, OpKind};
-use crate::suggestion::{
-    batch_key, batched_update, default_for_type, locked, object_name, Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT,
+use crate::fix::{
+    batch_key, batched_update, default_for_type, locked, object_name, Placement, SchemaIntent,
+    Suggestion, LOCK_TIMEOUT,
 };
+use crate::ops::{
+    display_ident, quote_ident, ColumnSpec, Constraint, ConstraintKind, ObjName, OpKind,
+};
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "not-null-without-default",
     default_severity: Severity::Error,
     enabled_by_default: true,
     category: Category::Correctness,
-    summary: "ADD COLUMN ... NOT NULL without DEFAULT on an existing table fails once the table has rows",
+    summary:
+        "ADD COLUMN ... NOT NULL without DEFAULT on an existing table fails once the table has rows",
     doc: include_str!("../../rules/not-null-without-default.md"),
     checks: &[Check::Op(check)],
 };
@@ -22,7 +26,11 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
     let OpKind::AddColumn { table, column } = &ctx.op.kind else {
         return;
     };
-    if !column.not_null || column.default.is_some() || column.generated || !ctx.is_preexisting(table) {
+    if !column.not_null
+        || column.default.is_some()
+        || column.generated
+        || !ctx.is_preexisting(table)
+    {
         return;
     }
     let unique = is_unique(ctx, table, &column.name);
@@ -57,7 +65,10 @@ fn is_unique(ctx: &OpContext, table: &ObjName, column: &str) -> bool {
     };
     let added = ctx.migration_ops.iter().any(|op| match &op.kind {
         OpKind::CreateIndex(spec) => {
-            spec.unique && !spec.partial && &spec.table == table && spec.columns == [Some(column.to_string())]
+            spec.unique
+                && !spec.partial
+                && &spec.table == table
+                && spec.columns == [Some(column.to_string())]
         }
         OpKind::AddConstraint {
             table: t,
@@ -79,7 +90,9 @@ fn suggest(table: &ObjName, column: &ColumnSpec, catalog: &Catalog, unique: bool
     let typed_default = default_for_type(&column.ty, catalog).filter(|_| !unique);
     let check = quote_ident(&object_name(&table.name, &[&column.name], "not_null"));
 
-    let mut staged = vec![locked([format!("ALTER TABLE {table} ADD COLUMN {col} {ty};")])];
+    let mut staged = vec![locked([format!(
+        "ALTER TABLE {table} ADD COLUMN {col} {ty};"
+    )])];
     let fill_note = match &typed_default {
         Some((value, _)) => {
             // Batches keep each UPDATE's row locks and WAL burst short.
@@ -107,7 +120,9 @@ fn suggest(table: &ObjName, column: &ColumnSpec, catalog: &Catalog, unique: bool
         LOCK_TIMEOUT.to_string(),
         format!("ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID;"),
     ]);
-    staged.push(vec![format!("ALTER TABLE {table} VALIDATE CONSTRAINT {check};")]);
+    staged.push(vec![format!(
+        "ALTER TABLE {table} VALIDATE CONSTRAINT {check};"
+    )]);
     staged.push(vec![
         LOCK_TIMEOUT.to_string(),
         format!("ALTER TABLE {table} ALTER COLUMN {col} SET NOT NULL;"),
@@ -155,5 +170,6 @@ fn suggest(table: &ObjName, column: &ColumnSpec, catalog: &Catalog, unique: bool
     .notes_if(!column.constraints.is_empty(), INLINE_CONSTRAINTS)
 }
 
-const INLINE_CONSTRAINTS: &str = "the column's inline constraints (PRIMARY KEY, UNIQUE, REFERENCES, CHECK) are not \
+const INLINE_CONSTRAINTS: &str =
+    "the column's inline constraints (PRIMARY KEY, UNIQUE, REFERENCES, CHECK) are not \
                                   repeated above: add them back as in the original statement";

@@ -2,8 +2,8 @@
 
 use super::shared::{base_type, declared_types, retyped};
 use super::{Category, Check, OpContext, Rule};
-use crate::diagnostic::{Finding, Severity};
 use crate::ops::display_ident;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "prefer-bigint",
@@ -17,7 +17,17 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
     for (table, column, ty) in declared_types(&ctx.op.kind) {
-        if !(matches!(base_type(ty), "integer" | "smallint" | "serial" | "smallserial" | "serial4" | "serial2" | "int2" | "int4")) {
+        if !(matches!(
+            base_type(ty),
+            "integer"
+                | "smallint"
+                | "serial"
+                | "smallserial"
+                | "serial4"
+                | "serial2"
+                | "int2"
+                | "int4"
+        )) {
             continue;
         }
         out.push(ctx.finding(

@@ -2,8 +2,8 @@
 
 use super::shared::{base_type, declared_types, retyped};
 use super::{Category, Check, OpContext, Rule};
-use crate::diagnostic::{Finding, Severity};
 use crate::ops::display_ident;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "prefer-timestamptz",

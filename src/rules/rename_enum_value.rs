@@ -1,9 +1,9 @@
 //! `ALTER TYPE ... RENAME VALUE` on an enum that running clients use.
 
 use super::{Category, Check, MigrationContext, Rule};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::{Placement, Suggestion};
 use crate::ops::{ObjName, OpKind};
-use crate::suggestion::{Placement, Suggestion};
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "rename-enum-value",
@@ -40,7 +40,6 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         }
     }
 }
-
 
 /// Expand and contract: the new value next to the old one; or no database change at all, with `@map`.
 fn suggest(name: &ObjName, old: &str, new: &str) -> Suggestion {

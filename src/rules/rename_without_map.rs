@@ -2,9 +2,9 @@
 
 use super::shared::{column_rename_pairs, table_rename_pairs};
 use super::{Category, Check, MigrationContext, Rule};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::{Placement, SchemaIntent, Suggestion};
 use crate::ops::{display_ident, ObjName, OpKind, SqlType};
-use crate::suggestion::{Placement, SchemaIntent, Suggestion};
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "rename-without-map",
@@ -127,7 +127,10 @@ fn map_field(
     remove: &str,
 ) -> Suggestion {
     Suggestion::new(
-        format!("keep the column {}: rename only the Prisma field, mapped to the old column", display_ident(old)),
+        format!(
+            "keep the column {}: rename only the Prisma field, mapped to the old column",
+            display_ident(old)
+        ),
         Placement::Replace,
         Vec::new(),
     )
@@ -144,7 +147,10 @@ fn map_field(
 /// A model rename done only in Prisma: no SQL at all.
 fn map_model(old: &str, new: &str, remove: &str) -> Suggestion {
     Suggestion::new(
-        format!("keep the table {}: rename only the Prisma model, mapped to the old table", display_ident(old)),
+        format!(
+            "keep the table {}: rename only the Prisma model, mapped to the old table",
+            display_ident(old)
+        ),
         Placement::Replace,
         Vec::new(),
     )

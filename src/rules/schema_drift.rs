@@ -3,10 +3,10 @@
 
 use super::{Category, Check, HistoryContext, Rule};
 use crate::catalog::Origin;
-use crate::diagnostic::{Finding, Severity};
 use crate::drift::compare::{differences, At, Difference};
 use crate::drift::expected::expected;
-use crate::suggestion::Suggestion;
+use crate::fix::Suggestion;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "schema-drift",

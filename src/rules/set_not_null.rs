@@ -2,9 +2,9 @@
 
 use super::{Category, Check, OpContext, Rule};
 use crate::catalog::{ConstraintInfo, Table};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::{object_name, Placement, Suggestion, LOCK_TIMEOUT};
 use crate::ops::{display_ident, quote_ident, ConstraintKind, ObjName, OpKind};
-use crate::suggestion::{object_name, Placement, Suggestion, LOCK_TIMEOUT};
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "set-not-null",
@@ -81,17 +81,22 @@ fn suggest(
         )
         .note(pre_12);
     }
-    let check = quote_ident(
-        &existing_check.map_or_else(|| object_name(&table.name, &[column], "not_null"), str::to_string),
-    );
+    let check = quote_ident(&existing_check.map_or_else(
+        || object_name(&table.name, &[column], "not_null"),
+        str::to_string,
+    ));
     let mut sql = Vec::new();
     if existing_check.is_none() {
         sql.push(vec![
             LOCK_TIMEOUT.to_string(),
-            format!("ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID;"),
+            format!(
+                "ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID;"
+            ),
         ]);
     }
-    sql.push(vec![format!("ALTER TABLE {table} VALIDATE CONSTRAINT {check};")]);
+    sql.push(vec![format!(
+        "ALTER TABLE {table} VALIDATE CONSTRAINT {check};"
+    )]);
     sql.push(vec![
         LOCK_TIMEOUT.to_string(),
         set_not_null,

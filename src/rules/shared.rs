@@ -1,10 +1,11 @@
 //! Analyses more than one rule needs.
 
 use super::{MigrationContext, OpContext, ReplayedOp};
-use crate::diagnostic::Finding;
+use crate::fix::{index_then_constraint, locked, Placement, SchemaIntent, Suggestion};
+use crate::ops::{display_ident, ConstraintKind, ObjName, OpKind};
 use crate::ops::{quote_ident, SqlType};
-use crate::ops::{ObjName, OpKind};
-use crate::suggestion::{locked, Placement, SchemaIntent, Suggestion};
+use crate::pg::locks::LockMode;
+use crate::rules::diagnostic::Finding;
 
 /// A DROP COLUMN and an ADD COLUMN of the same type on the same table in one migration: what Prisma generates when a
 /// field is renamed without `@map`.
@@ -213,4 +214,79 @@ pub fn retyped_as_text(
 ) -> Suggestion {
     let note = format!("text is what a String field is without `{attribute}`: {why}");
     retyped(ctx, table, column, old, "text", None, note)
+}
+
+/// Which constraint builds an index when added without `USING INDEX`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum IndexedConstraint {
+    PrimaryKey,
+    Unique,
+}
+
+/// `ADD PRIMARY KEY` / `ADD UNIQUE` without `USING INDEX` on an existing table: the index is built under an ACCESS
+/// EXCLUSIVE lock. Shared by primary-key-locks and unique-constraint-locks, which differ only in wording.
+pub fn check_constraint_index_build(
+    ctx: &OpContext,
+    out: &mut Vec<Finding>,
+    which: IndexedConstraint,
+) {
+    let OpKind::AddConstraint {
+        table, constraint, ..
+    } = &ctx.op.kind
+    else {
+        return;
+    };
+    let columns = match (&constraint.kind, which) {
+        (
+            ConstraintKind::PrimaryKey {
+                using_index: None,
+                columns,
+            },
+            IndexedConstraint::PrimaryKey,
+        )
+        | (
+            ConstraintKind::Unique {
+                using_index: None,
+                columns,
+            },
+            IndexedConstraint::Unique,
+        ) => columns,
+        _ => return,
+    };
+    if !ctx.is_preexisting(table) {
+        return;
+    }
+    let cols = columns
+        .iter()
+        .map(|c| display_ident(c))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (clause, extra_check, keyword, after) = match which {
+        IndexedConstraint::PrimaryKey => (
+            "ADD PRIMARY KEY",
+            " (and checks the columns for NULLs)",
+            "PRIMARY KEY",
+            "(the columns must already be NOT NULL)",
+        ),
+        IndexedConstraint::Unique => ("ADD UNIQUE", "", "UNIQUE", "(instant)"),
+    };
+    out.push(
+        ctx.finding(
+            format!(
+                "{clause} ({cols}) builds a unique index on {table}{extra_check} while holding {} until the build \
+                 ends",
+                LockMode::AccessExclusive.describe(table)
+            ),
+            Some(format!(
+                "in one migration file of its own: `CREATE UNIQUE INDEX CONCURRENTLY \"idx\" ON {table} ({cols});` \
+                 then in the next: `ALTER TABLE {table} ADD CONSTRAINT ... {keyword} USING INDEX \"idx\";` {after}"
+            )),
+        )
+        .with_suggestion(|| index_then_constraint(
+            table,
+            constraint.name.as_deref(),
+            columns,
+            which == IndexedConstraint::PrimaryKey,
+        )),
+    );
 }

@@ -1,17 +1,18 @@
 //! Maintenance commands that rebuild a table or its indexes under a blocking lock.
 
-use super::locks::LockMode;
 use super::{Category, Check, OpContext, Rule};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::{with_concurrently, Placement, Suggestion};
 use crate::ops::{MaintenanceCommand, ObjName, OpKind};
-use crate::suggestion::{with_concurrently, Placement, Suggestion};
+use crate::pg::locks::LockMode;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "table-rewrite-command",
     default_severity: Severity::Warning,
     enabled_by_default: true,
     category: Category::Locking,
-    summary: "VACUUM FULL, CLUSTER and REINDEX without CONCURRENTLY lock the table while rebuilding it",
+    summary:
+        "VACUUM FULL, CLUSTER and REINDEX without CONCURRENTLY lock the table while rebuilding it",
     doc: include_str!("../../rules/table-rewrite-command.md"),
     checks: &[Check::Op(check)],
 };
@@ -31,7 +32,8 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
         MaintenanceCommand::VacuumFull => (
             "VACUUM FULL rewrites",
             LockMode::AccessExclusive,
-            "use plain VACUUM (no lock on traffic), or pg_repack to compact a table online".to_string(),
+            "use plain VACUUM (no lock on traffic), or pg_repack to compact a table online"
+                .to_string(),
         ),
         MaintenanceCommand::Cluster => (
             "CLUSTER rewrites",
@@ -39,7 +41,9 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             "skip CLUSTER in migrations; pg_repack can reorder a table online".to_string(),
         ),
         MaintenanceCommand::Reindex { concurrently: true } => return,
-        MaintenanceCommand::Reindex { concurrently: false } => (
+        MaintenanceCommand::Reindex {
+            concurrently: false,
+        } => (
             "REINDEX rebuilds the indexes of",
             LockMode::Share,
             if ctx.settings.postgres_version >= 12 {
@@ -55,18 +59,20 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
         Some(t) => lock.describe(t),
         None => lock.describe_on("each table"),
     };
-    out.push(ctx.finding(
-        format!(
-            "{what} {on} while holding {lock}{}, for as long as the rebuild takes",
-            if matches!(command, MaintenanceCommand::Reindex { .. }) {
-                ", and queries that would read through an index being rebuilt wait too"
-            } else {
-                ""
-            }
-        ),
-        Some(help),
-    )
-    .with_suggestion(|| suggest(ctx, *command, target.as_ref())));
+    out.push(
+        ctx.finding(
+            format!(
+                "{what} {on} while holding {lock}{}, for as long as the rebuild takes",
+                if matches!(command, MaintenanceCommand::Reindex { .. }) {
+                    ", and queries that would read through an index being rebuilt wait too"
+                } else {
+                    ""
+                }
+            ),
+            Some(help),
+        )
+        .with_suggestion(|| suggest(ctx, *command, target.as_ref())),
+    );
 }
 
 /// REINDEX CONCURRENTLY alone in its migration; VACUUM FULL and CLUSTER leave the migration for pg_repack.

@@ -1,10 +1,10 @@
 //! `TRUNCATE` of a table that held data before this migration.
 
-use super::locks::LockMode;
 use super::{Category, Check, OpContext, Rule};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::{batch_key, Placement, Suggestion};
 use crate::ops::{ObjName, OpKind};
-use crate::suggestion::{batch_key, Placement, Suggestion};
+use crate::pg::locks::LockMode;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "truncate",

@@ -1,8 +1,8 @@
 //! `ADD CONSTRAINT ... UNIQUE` that builds its index under an ACCESS EXCLUSIVE lock.
 
-use super::locks::{check_constraint_index_build, IndexedConstraint};
+use super::shared::{check_constraint_index_build, IndexedConstraint};
 use super::{Category, Check, OpContext, Rule};
-use crate::diagnostic::{Finding, Severity};
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "unique-constraint-locks",

@@ -1,7 +1,7 @@
 //! Statements the SQL parser could not read: reported so nobody mistakes silence for safety.
 
 use super::{Category, Check, Rule, StatementContext};
-use crate::diagnostic::{Finding, Severity};
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "unparsed-statement",

@@ -1,17 +1,18 @@
 //! ADD COLUMN whose value must be computed and written for every existing row.
 
-use super::locks::LockMode;
 use super::{Category, Check, OpContext, Rule};
-use crate::diagnostic::{Finding, Severity};
+use crate::fix::{batch_key, batched_update, locked, Placement, Suggestion};
 use crate::ops::{display_ident, quote_ident, ColumnSpec, ObjName, OpKind};
-use crate::suggestion::{batch_key, batched_update, locked, Placement, Suggestion};
+use crate::pg::locks::LockMode;
+use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "volatile-default",
     default_severity: Severity::Warning,
     enabled_by_default: true,
     category: Category::Locking,
-    summary: "ADD COLUMN with a volatile default, serial/identity or GENERATED STORED rewrites the table",
+    summary:
+        "ADD COLUMN with a volatile default, serial/identity or GENERATED STORED rewrites the table",
     doc: include_str!("../../rules/volatile-default.md"),
     checks: &[Check::Op(check)],
 };
@@ -28,7 +29,10 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
         "a serial, identity or generated column is computed for every existing row".to_string()
     } else {
         match &column.default {
-            Some(d) if d.volatile => format!("the default `{}` is volatile, so it is evaluated for every existing row", d.text),
+            Some(d) if d.volatile => format!(
+                "the default `{}` is volatile, so it is evaluated for every existing row",
+                d.text
+            ),
             Some(d) if old_postgres && !d.text.eq_ignore_ascii_case("null") => format!(
                 "before PostgreSQL 11 any default (here `{}`) is written into every existing row",
                 d.text

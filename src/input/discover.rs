@@ -1,0 +1,489 @@
+//! Find migration histories: Prisma `migrations/` folders, single migrations, or folders of ordered `*.sql` files.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+/// One ordered history of migrations, replayed as a whole.
+#[derive(Debug, Clone)]
+pub struct History {
+    /// The migrations folder.
+    pub root: PathBuf,
+    /// Migrations in the order Prisma applies them (by folder name).
+    pub migrations: Vec<Migration>,
+    /// Only these files are reported; `None` reports every migration.
+    pub report_only: Option<Vec<PathBuf>>,
+    /// `provider` from `migration_lock.toml`, when there is one.
+    pub provider: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Migration {
+    pub name: String,
+    pub sql: PathBuf,
+    /// The file as discovery saw it (it may have changed since): reading it needs no size of its own, and the cache
+    /// stamps it without looking at it again.
+    pub found: Option<fs::Metadata>,
+}
+
+impl Migration {
+    /// The file's size when it was found.
+    pub fn size(&self) -> Option<u64> {
+        self.found.as_ref().map(fs::Metadata::len)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoverError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// Folders never searched for migrations.
+const SKIPPED_DIRS: &[&str] = &["node_modules", ".git", "target"];
+
+/// Resolves user-given paths (files or folders) into histories.
+pub fn discover_paths(paths: &[PathBuf]) -> (Vec<History>, Vec<DiscoverError>) {
+    let (listings, errors) = list_paths(paths);
+    (listings.par_iter().map(Listing::history).collect(), errors)
+}
+
+/// A migrations folder whose entries are read but not yet looked into: which entries are migrations takes a stat
+/// each, so [`Listing::history`] can be left to the thread that lints the history.
+#[derive(Debug)]
+pub struct Listing {
+    root: PathBuf,
+    entries: Vec<fs::DirEntry>,
+    /// Was the folder named in full (else only `files` are reported).
+    full: bool,
+    files: Vec<PathBuf>,
+    /// `provider` from the folder's `migration_lock.toml`, read with its entries.
+    provider: Option<String>,
+}
+
+/// Resolves user-given paths (files or folders) into migrations folders and reads each folder's entries.
+pub fn list_paths(paths: &[PathBuf]) -> (Vec<Listing>, Vec<DiscoverError>) {
+    // Per migrations folder: was it named in full, and which single files were named.
+    let mut requested: BTreeMap<PathBuf, (bool, Vec<PathBuf>)> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        match classify(path) {
+            Ok(Target::Root(root)) => requested.entry(root).or_default().0 = true,
+            Ok(Target::Single { root, file }) => requested.entry(root).or_default().1.push(file),
+            Ok(Target::Search(dir)) => {
+                let roots = find_roots(&dir);
+                if roots.is_empty() {
+                    errors.push(DiscoverError {
+                        path: path.clone(),
+                        message: "no migrations found here (expected `migration_lock.toml`, \
+                                  `<name>/migration.sql` folders or `*.sql` files)"
+                            .into(),
+                    });
+                }
+                for root in roots {
+                    requested.entry(root).or_default().0 = true;
+                }
+            }
+            Err(message) => errors.push(DiscoverError {
+                path: path.clone(),
+                message,
+            }),
+        }
+    }
+    // Folders are read in parallel: a search can find many, and each read waits on the file system.
+    let read: Vec<_> = requested
+        .into_par_iter()
+        .map(|(root, (full, files))| {
+            let entries = fs::read_dir(&root).map_err(|e| DiscoverError {
+                path: root.clone(),
+                message: format!("cannot read folder: {e}"),
+            })?;
+            Ok(Listing {
+                entries: entries.flatten().collect(),
+                provider: read_provider(&root),
+                root,
+                full,
+                files,
+            })
+        })
+        .collect();
+    let mut listings = Vec::with_capacity(read.len());
+    for listing in read {
+        match listing {
+            Ok(listing) => listings.push(listing),
+            Err(e) => errors.push(e),
+        }
+    }
+    (listings, errors)
+}
+
+impl Listing {
+    /// Whether every migration of the folder is reported (the folder was named, not only some of its files).
+    pub fn reports_all(&self) -> bool {
+        self.full
+    }
+
+    /// How many entries the folder has: about how many migrations, before they are looked into.
+    pub fn entries(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// `provider` from the folder's `migration_lock.toml`, when there is one.
+    pub fn provider(&self) -> Option<&str> {
+        self.provider.as_deref()
+    }
+
+    /// The folder's migrations in order, and which of them are reported.
+    pub fn history(&self) -> History {
+        self.history_of(migrations(&self.entries))
+    }
+
+    fn history_of(&self, migrations: Vec<Migration>) -> History {
+        let mut history = History {
+            root: self.root.clone(),
+            migrations,
+            report_only: None,
+            provider: self.provider.clone(),
+        };
+        // Named files are recorded by their migration's own path, so later steps compare paths exactly.
+        let mut reported = Vec::with_capacity(self.files.len());
+        for file in &self.files {
+            match position_of(&history.migrations, file) {
+                Some(i) => reported.push(history.migrations[i].sql.clone()),
+                None => {
+                    // Not part of the folder's history (e.g. `foo.txt` passed by hand): lint it after the history.
+                    history.migrations.push(Migration {
+                        name: file_stem(file),
+                        sql: file.clone(),
+                        found: None,
+                    });
+                    reported.push(file.clone());
+                }
+            }
+        }
+        if !self.full {
+            history.report_only = Some(reported);
+        }
+        history
+    }
+}
+
+/// Every migrations folder below `dir`.
+pub fn find_roots(dir: &Path) -> Vec<PathBuf> {
+    let mut roots = Vec::new();
+    let mut walker = WalkDir::new(dir).follow_links(false).into_iter();
+    while let Some(entry) = walker.next() {
+        let Ok(entry) = entry else { continue };
+        if !entry.file_type().is_dir() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if entry.depth() > 0 && SKIPPED_DIRS.contains(&name.as_ref()) {
+            walker.skip_current_dir();
+            continue;
+        }
+        // Searching finds Prisma folders only: a stray `seed.sql` does not make a folder a migration history.
+        if is_prisma_root(entry.path()) {
+            roots.push(entry.path().to_path_buf());
+            walker.skip_current_dir();
+        }
+    }
+    roots
+}
+
+enum Target {
+    Root(PathBuf),
+    Single { root: PathBuf, file: PathBuf },
+    Search(PathBuf),
+}
+
+fn classify(path: &Path) -> Result<Target, String> {
+    let meta = fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.is_file() {
+        let parent = parent_of(path);
+        // `<root>/<name>/migration.sql` or `<root>/<file>.sql`.
+        let root = if is_prisma_migration_dir(&parent) && !is_flat_root(&parent) {
+            parent_of(&parent)
+        } else {
+            parent
+        };
+        return Ok(Target::Single {
+            root,
+            file: path.to_path_buf(),
+        });
+    }
+    if is_migrations_root(path) {
+        return Ok(Target::Root(path.to_path_buf()));
+    }
+    let sql = path.join("migration.sql");
+    if sql.is_file() {
+        return Ok(Target::Single {
+            root: parent_of(path),
+            file: sql,
+        });
+    }
+    Ok(Target::Search(path.to_path_buf()))
+}
+
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() && path != Path::new(".") => p.to_path_buf(),
+        // `migration.sql` or `.`: the parent is only known from the absolute path.
+        _ => path
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_else(|| PathBuf::from("..")),
+    }
+}
+
+/// The migration whose file is `file`. `classify` derives the root from the file's own path, so the history
+/// spells a named file's path exactly as it was given.
+fn position_of(migrations: &[Migration], file: &Path) -> Option<usize> {
+    migrations.iter().position(|m| m.sql == file)
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A Prisma migrations folder, or a folder of `*.sql` files.
+fn is_migrations_root(dir: &Path) -> bool {
+    is_prisma_root(dir) || is_flat_root(dir)
+}
+
+fn is_prisma_root(dir: &Path) -> bool {
+    dir.join("migration_lock.toml").is_file() || has_migration_children(dir)
+}
+
+fn has_migration_children(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.path().join("migration.sql").is_file())
+    })
+}
+
+fn is_prisma_migration_dir(dir: &Path) -> bool {
+    dir.join("migration.sql").is_file()
+}
+
+/// A folder of ordered `*.sql` migrations (not a Prisma migration folder itself).
+fn is_flat_root(dir: &Path) -> bool {
+    !is_prisma_migration_dir(dir)
+        && fs::read_dir(dir).is_ok_and(|entries| {
+            entries.flatten().any(|e| {
+                let p = e.path();
+                p.is_file() && is_sql(&p)
+            })
+        })
+}
+
+/// The migrations among a folder's entries, in the order Prisma applies them.
+fn migrations(entries: &[fs::DirEntry]) -> Vec<Migration> {
+    // One stat per entry, and a history can have hundreds: in parallel.
+    let mut migrations: Vec<Migration> = entries.par_iter().filter_map(migration_in).collect();
+    // Prisma applies migrations in folder-name order.
+    migrations.sort_by(in_order);
+    migrations
+}
+
+fn in_order(a: &Migration, b: &Migration) -> std::cmp::Ordering {
+    a.name.cmp(&b.name).then_with(|| a.sql.cmp(&b.sql))
+}
+
+/// The migration an entry of a migrations folder holds, looked up with a stat.
+fn migration_in(entry: &fs::DirEntry) -> Option<Migration> {
+    let file = |path: &Path| fs::metadata(path).ok().filter(fs::Metadata::is_file);
+    let folder = folder_migration(entry);
+    let (mut migration, found) = match file(&folder.sql) {
+        Some(found) => (folder, found),
+        // A flat `*.sql` migration, unless it is a folder.
+        None if is_sql(&entry.path()) => {
+            let flat = flat_migration(entry.path());
+            let found = file(&flat.sql)?;
+            (flat, found)
+        }
+        // Folders without migration.sql (e.g. TypeScript data migrations) are not SQL history.
+        None => return None,
+    };
+    migration.found = Some(found);
+    Some(migration)
+}
+
+/// `<entry>/migration.sql`, not looked at yet.
+fn folder_migration(entry: &fs::DirEntry) -> Migration {
+    Migration {
+        name: entry.file_name().to_string_lossy().into_owned(),
+        sql: entry.path().join("migration.sql"),
+        found: None,
+    }
+}
+
+/// A flat `<name>.sql` migration, not looked at yet.
+fn flat_migration(path: PathBuf) -> Migration {
+    Migration {
+        name: file_stem(&path),
+        sql: path,
+        found: None,
+    }
+}
+
+fn is_sql(path: &Path) -> bool {
+    path.extension().is_some_and(|x| x == "sql")
+}
+
+fn read_provider(root: &Path) -> Option<String> {
+    let text = fs::read_to_string(root.join("migration_lock.toml")).ok()?;
+    let value: toml::Table = toml::from_str(&text).ok()?;
+    value.get("provider")?.as_str().map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(path: &Path) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, "SELECT 1;").unwrap();
+    }
+
+    #[test]
+    fn search_finds_prisma_folders_and_skips_dependencies_and_stray_sql() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(&root.join("app/prisma/migrations/20240101_init/migration.sql"));
+        touch(&root.join("svc/db/migration/01_init/migration.sql"));
+        touch(&root.join("node_modules/pkg/prisma/migrations/1_x/migration.sql"));
+        touch(&root.join("scripts/seed.sql"));
+        let mut found = find_roots(root);
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                root.join("app/prisma/migrations"),
+                root.join("svc/db/migration")
+            ]
+        );
+    }
+
+    #[test]
+    fn history_is_ordered_by_folder_name_and_skips_folders_without_sql() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(&root.join("20240102_b/migration.sql"));
+        touch(&root.join("01_init/migration.sql"));
+        touch(&root.join("20240101_a copy/migration.sql"));
+        fs::create_dir_all(root.join("20240103_data")).unwrap();
+        fs::write(root.join("20240103_data/migration.ts"), "").unwrap();
+        let (listings, errors) = list_paths(&[root.to_path_buf()]);
+        assert!(errors.is_empty());
+        // Three migrations and the data-only folder: the listing is only the folder's entries.
+        assert_eq!(listings[0].entries(), 4);
+        let history = listings[0].history();
+        let names: Vec<_> = history.migrations.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["01_init", "20240101_a copy", "20240102_b"]);
+    }
+
+    #[test]
+    fn a_history_holds_its_regular_migration_files_and_the_named_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(&root.join("1_a/migration.sql"));
+        touch(&root.join("2_data/migration.ts"));
+        fs::create_dir_all(root.join("3_folder_named_migration_sql/migration.sql")).unwrap();
+        touch(&root.join("4_flat.sql"));
+        touch(&root.join("5_folder.sql/migration.sql"));
+        fs::create_dir_all(root.join("6_empty.sql")).unwrap();
+        touch(&root.join("notes.txt"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::symlink;
+            // Opening a FIFO would wait for a writer: it must be told apart without blocking.
+            fs::create_dir_all(root.join("7_fifo")).unwrap();
+            let fifo = root.join("7_fifo/migration.sql");
+            let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+            assert!(status.is_ok_and(|s| s.success()), "mkfifo");
+            symlink(root.join("1_a"), root.join("8_linked")).unwrap();
+            symlink(root.join("9_loop"), root.join("9_loop")).unwrap();
+            fs::create_dir_all(root.join("10_dangling")).unwrap();
+            symlink(
+                root.join("gone.sql"),
+                root.join("10_dangling/migration.sql"),
+            )
+            .unwrap();
+            // Opening fails with something other than "not found" (a loop): a stat then decides.
+            fs::create_dir_all(root.join("11_looped")).unwrap();
+            let looped = root.join("11_looped/migration.sql");
+            symlink(&looped, &looped).unwrap();
+        }
+        let extra = root.join("notes.txt");
+        let (listings, errors) = list_paths(&[root.to_path_buf(), extra.clone()]);
+        assert!(errors.is_empty());
+        let history = listings[0].history();
+        let mut expected = vec!["1_a", "4_flat", "5_folder.sql"];
+        if cfg!(unix) {
+            expected.push("8_linked");
+        }
+        expected.push("notes");
+        let names: Vec<_> = history.migrations.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(
+            names, expected,
+            "the named file outside the history comes last"
+        );
+        assert_eq!(history.migrations.last().unwrap().sql, extra);
+    }
+
+    #[test]
+    fn a_named_file_reports_only_itself_within_its_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("migrations");
+        touch(&root.join("1_a/migration.sql"));
+        touch(&root.join("2_b/migration.sql"));
+        let file = root.join("2_b/migration.sql");
+        let (histories, errors) = discover_paths(std::slice::from_ref(&file));
+        assert!(errors.is_empty());
+        assert_eq!(histories.len(), 1);
+        assert_eq!(histories[0].root, root);
+        assert_eq!(histories[0].migrations.len(), 2);
+        assert_eq!(histories[0].report_only, Some(vec![file]));
+    }
+
+    #[test]
+    fn a_file_named_through_dot_dot_is_still_its_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("migrations");
+        touch(&root.join("1_a/migration.sql"));
+        touch(&root.join("2_b/migration.sql"));
+        let roundabout = root.join("1_a/../2_b/migration.sql");
+        let (histories, errors) = discover_paths(&[roundabout]);
+        assert!(errors.is_empty());
+        let history = &histories[0];
+        assert_eq!(history.migrations.len(), 2, "not added a second time");
+        assert_eq!(
+            history.report_only,
+            Some(vec![history.migrations[1].sql.clone()]),
+            "recorded by the migration's own path"
+        );
+    }
+
+    #[test]
+    fn an_explicit_flat_folder_is_a_history() {
+        let dir = tempfile::tempdir().unwrap();
+        touch(&dir.path().join("002_b.sql"));
+        touch(&dir.path().join("001_a.sql"));
+        let (histories, errors) = discover_paths(&[dir.path().to_path_buf()]);
+        assert!(errors.is_empty());
+        let names: Vec<_> = histories[0]
+            .migrations
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
+        assert_eq!(names, ["001_a", "002_b"]);
+    }
+}

@@ -1,0 +1,71 @@
+//! The resolved settings rules and the engine consult (from lint.toml and the command line).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::input::applied::AppliedSet;
+
+use crate::drift::FoundSchema;
+use crate::rules::diagnostic::Severity;
+use crate::rules::Rule;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Major version of the target PostgreSQL; some verdicts changed in 11 and 12.
+    pub postgres_version: u32,
+    /// Per-rule severity overrides; `None` turns the rule off.
+    pub severities: HashMap<String, Option<Severity>>,
+    /// What is already applied (`--base`, `--database-url`), for one migrations folder; `None` when no source was
+    /// given, and the rules about applied history do nothing. Applied migrations not on disk are reported on a
+    /// `SourceFile::missing` placeholder that the caller adds for each of `AppliedSet::missing_locally`.
+    pub applied: Option<Arc<AppliedSet>>,
+    /// The Prisma version that applies the migrations (`major.minor.patch`), when configured.
+    pub prisma_version: Option<(u32, u32, u32)>,
+    /// `[[ignore]]` entries: findings of a rule in one migration, accepted with a reason.
+    pub ignores: Vec<IgnoreEntry>,
+    /// The Prisma schema to compare the history's final catalog with (`schema-drift`), for one migrations folder:
+    /// set only when one was found and the run reports the newest migration. Findings on it use file indexes after
+    /// the history's files; the caller appends `FoundSchema::sources` there.
+    pub schema: Option<Arc<FoundSchema>>,
+    /// Keep each finding's fix suggestion. Off when nobody will print them: a suggestion can hold a rewrite of its
+    /// whole migration, and long histories have many findings.
+    pub keep_suggestions: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoreEntry {
+    /// The migration's folder name.
+    pub migration: String,
+    pub rule: String,
+    pub reason: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            postgres_version: 15,
+            severities: HashMap::new(),
+            applied: None,
+            prisma_version: None,
+            ignores: Vec::new(),
+            schema: None,
+            keep_suggestions: true,
+        }
+    }
+}
+
+impl Settings {
+    /// The severity a rule reports at, or `None` when it is off.
+    pub fn severity_of(&self, rule: &Rule) -> Option<Severity> {
+        match self.severities.get(rule.id) {
+            Some(level) => *level,
+            None => rule.enabled_by_default.then_some(rule.default_severity),
+        }
+    }
+
+    /// Whether Prisma sends a multi-statement migration file as one implicit transaction. Prisma before 7.4 always
+    /// does; with no configured version we assume it does, since that is the version that breaks.
+    pub fn file_is_one_transaction(&self) -> bool {
+        self.prisma_version.is_none_or(|v| v < (7, 4, 0))
+    }
+}
