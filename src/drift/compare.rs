@@ -172,8 +172,8 @@ fn compare_table(
         (Some(key), None) => out.push(missing(
             key.place,
             format!(
-                "the primary key of {} is in schema.prisma but no migration creates it on {}",
-                table.label, table.name
+                "the primary key \"{}\" of {} is in schema.prisma but no migration creates it on {}",
+                key.name, table.label, table.name
             ),
         )),
         (None, Some((c, _))) => out.push(changed(
