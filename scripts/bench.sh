@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks the release build of migrate-lint: wall time (median) and peak memory for
+# Benchmarks the dist build (the shipped binary) of migrate-lint: wall time (median) and peak memory for
 #   (a) the whole shared corpus in one invocation, and each corpus history alone,
 #   (b) generated histories of 10,000, 50,000 and 100,000 statements (growth should be linear), and the last file of
 #       each alone,
@@ -15,7 +15,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CORPUS=${CORPUS:-$ROOT/../shared/corpus}
 RUNS=${RUNS:-10}
 SIZES=${SIZES:-"10000 50000 100000"}
-BIN=$ROOT/target/release/migrate-lint
+BIN=$ROOT/target/dist/migrate-lint # the dist profile: the binary the packages ship
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/migrate-lint-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
@@ -29,8 +29,8 @@ fi
 if command -v hyperfine >/dev/null; then TIMER="hyperfine $(hyperfine --version | cut -d' ' -f2)"; else TIMER="bash loop (date +%s%N)"; fi
 if [ -x /usr/bin/time ]; then HAVE_TIME=1; else HAVE_TIME=0; fi
 
-echo "building release binary..." >&2
-(cd "$ROOT" && cargo build --release --quiet)
+echo "building the dist profile (fat LTO, as shipped)..." >&2
+(cd "$ROOT" && cargo build --profile dist --quiet)
 
 # Runs the linter once and fails loudly on exit 2 (an input error would make the timing meaningless).
 # Sets CASE_RUNS to RUNS and WARMUP to 2, or to 3 and 0 when one run takes over a second (so that a slow case

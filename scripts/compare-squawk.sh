@@ -12,7 +12,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CORPUS=${CORPUS:-$ROOT/../shared/corpus}
 RUNS=${RUNS:-11}
 VENV=${VENV:-$ROOT/target/squawk-venv}
-BIN=$ROOT/target/release/migrate-lint
+BIN=$ROOT/target/dist/migrate-lint # the dist profile: the binary the packages ship
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/migrate-lint-squawk.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
@@ -29,8 +29,8 @@ if [ ! -x "$SQUAWK" ]; then
     fi
 fi
 
-echo "building release binary..." >&2
-(cd "$ROOT" && cargo build --release --quiet)
+echo "building the dist profile (fat LTO, as shipped)..." >&2
+(cd "$ROOT" && cargo build --profile dist --quiet)
 
 # The same files for both: every migration.sql of every history in the corpus.
 HISTORIES=()

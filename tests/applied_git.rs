@@ -1,14 +1,14 @@
 //! `--base <git-ref>`: edited, deleted, renamed and out-of-order migrations, in throwaway git repositories, through
 //! the command line and its JSON output.
 
-mod common;
+mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::found;
 use serde_json::Value;
+use support::run::{command, found, run_command};
 
 const INIT: &str = "CREATE TABLE \"User\" (\"id\" SERIAL NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n";
 const POST: &str = "CREATE TABLE \"Post\" (\"id\" SERIAL NOT NULL, \"title\" TEXT NOT NULL);\n\
@@ -73,20 +73,14 @@ impl Repo {
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> (i32, Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
-        .current_dir(dir)
-        .args(["--format", "json"])
-        .args(args)
-        .arg("prisma/migrations")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let json = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
-    (
-        out.status.code().unwrap(),
-        json,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let run = run_command(
+        command()
+            .current_dir(dir)
+            .args(["--format", "json"])
+            .args(args)
+            .arg("prisma/migrations"),
+    );
+    (run.code, run.json(), run.stderr)
 }
 
 fn message(json: &Value, rule: &str) -> String {
@@ -206,7 +200,7 @@ fn deleted_migration_is_reported_without_a_line() {
     );
 
     // The human output names the path instead of showing a snippet.
-    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+    let out = command()
         .current_dir(repo.dir.path())
         .args(["--base", "HEAD", "prisma/migrations"])
         .output()
@@ -280,7 +274,7 @@ fn works_from_a_subfolder_of_the_repository() {
     repo.write(POST_PATH, &format!("{POST}-- edit\n"));
     let (_, json, _) = run_in(&repo.path("prisma/.."), &["--base", "HEAD"]);
     assert_eq!(found(&json).len(), 1);
-    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+    let out = command()
         .current_dir(repo.path("prisma"))
         .args(["--format", "json", "--base", "HEAD", "migrations"])
         .output()
@@ -347,7 +341,7 @@ fn folder_names_with_spaces_are_read_at_the_ref() {
 #[test]
 fn missing_git_is_a_clear_error() {
     let repo = Repo::new();
-    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+    let out = command()
         .current_dir(repo.dir.path())
         .env("PATH", "")
         .args(["--base", "HEAD", "prisma/migrations"])

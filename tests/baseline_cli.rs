@@ -1,25 +1,15 @@
 //! `--write-baseline` / `--baseline` through the command line, on real files.
 
+mod support;
+
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
-fn write(path: &Path, text: &str) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
+use support::files::write;
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let run = support::run::run(dir, args);
+    (run.code, run.stdout, run.stderr)
 }
 
 #[test]

@@ -2,18 +2,17 @@
 //! on the newest migration restores the catalog instead of reading the others, finds exactly what a run without the
 //! cache finds, and never uses a snapshot that an edit, a damaged file or a rename has made wrong.
 
-mod common;
+mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-use common::{json_run, rules_of, JsonRun};
+use support::run::{command, json_run, rules_of, run_command, JsonRun};
 
 fn lint(file: &Path, cache: &Path, extra: &[&str]) -> JsonRun {
     json_run(
-        Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        command()
             .args(["--format", "json", "--verbose", "--cache-dir"])
             .arg(cache)
             .args(extra)
@@ -307,15 +306,15 @@ fn files_too_recent_to_trust_their_times_are_compared_by_content() {
 fn a_ci_job_keeps_no_cache_unless_given_a_folder() {
     let (dir, _, last) = history();
     let run = |env_ci: &str, extra: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
-            .args(["--format", "json", "--verbose"])
-            .args(extra)
-            .arg(&last)
-            .current_dir(dir.path())
-            .env("CI", env_ci)
-            .output()
-            .expect("run migrate-lint");
-        String::from_utf8_lossy(&out.stderr).into_owned()
+        run_command(
+            command()
+                .args(["--format", "json", "--verbose"])
+                .args(extra)
+                .arg(&last)
+                .current_dir(dir.path())
+                .env("CI", env_ci),
+        )
+        .stderr
     };
     let default_dir = dir.path().join(".migrate-lint-cache");
     let stderr = run("true", &[]);

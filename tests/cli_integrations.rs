@@ -2,11 +2,15 @@
 //! output formats, --quiet / --statistics / --severity-threshold, a pre-commit style invocation, --changed-since,
 //! `explain` and `init`.
 
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
+use support::files::copy_dir;
+use support::run::{command, run_command, Run};
 
 const M1: &str = "prisma/migrations/20240101000000_init/migration.sql";
 const M2: &str = "prisma/migrations/20240201000000_add_bio/migration.sql";
@@ -16,28 +20,17 @@ fn demo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ci-demo")
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn run_in(dir: &Path, args: &[&str]) -> Run {
     run_with_path(dir, args, None)
 }
 
 fn run_with_path(dir: &Path, args: &[&str], path_env: Option<&Path>) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_migrate-lint"));
+    let mut command = command();
     command.current_dir(dir).args(args).env_remove("NO_COLOR");
     if let Some(p) = path_env {
         command.env("PATH", p);
     }
-    let out = command.output().expect("runs the binary");
-    Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
-    }
+    run_command(&mut command)
 }
 
 fn json(text: &str) -> Value {
@@ -49,19 +42,6 @@ fn demo_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&demo(), tmp.path());
     tmp
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// (rule, path) of every diagnostic in `--format json` output.
@@ -508,7 +488,13 @@ fn init_writes_a_commented_config_that_loads_and_refuses_to_overwrite() {
     assert_eq!(config.settings.postgres_version, 15);
     assert!(config.settings.severities.is_empty(), "defaults only");
     for rule in migrate_lint::rules::RULES {
-        let line = format!("# {} = \"{}\"", rule.id, rule.default_severity);
+        // Opt-in rules are off until configured.
+        let severity = if rule.enabled_by_default {
+            rule.default_severity.as_str()
+        } else {
+            "off"
+        };
+        let line = format!("# {} = \"{severity}\"", rule.id);
         assert!(written.contains(&line), "missing `{line}`");
     }
     // Uncommenting a rule line yields a valid override.

@@ -1,31 +1,22 @@
 //! `--fix-suggestions` end to end on fixtures/suggest, whose schema.prisma renames tables and columns with
 //! `@@map` / `@map`: the schema edits must name the models and fields, not the SQL names.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
+use support::files::copy_dir;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/suggest")
 }
 
+/// Runs the binary; it must write nothing to stderr.
 fn run(dir: &Path, args: &[&str]) -> (String, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run migrate-lint");
-    assert!(
-        out.stderr.is_empty(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (
-        String::from_utf8(out.stdout).expect("utf-8"),
-        out.status.code().unwrap_or(-1),
-    )
+    let run = support::run::run(dir, args);
+    assert!(run.stderr.is_empty(), "stderr: {}", run.stderr);
+    (run.stdout, run.code)
 }
 
 fn json(dir: &Path, args: &[&str]) -> Value {
@@ -170,19 +161,6 @@ fn without_a_schema_the_edit_uses_sql_names_and_says_so() {
     assert!(notes.contains("no schema.prisma was found"), "{notes}");
     let rename = &diagnostic(&report, "rename-without-map")["suggestion"]["schema"];
     assert_eq!(rename["text"], "full_name String? @map(\"name\")");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// A whole-migration rewrite says so, and every line of a multi-line statement stays inside its fence.

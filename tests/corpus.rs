@@ -1,12 +1,10 @@
 //! The real migration histories in ../shared/corpus: no crash, exit 0 or 1, every unparsed statement listed with
 //! its location, and the number of unparsed statements per corpus never goes up.
 
-use std::process::Command;
-
 use serde_json::Value;
 
-mod common;
-use common::corpus_root;
+mod support;
+use support::corpus::corpus_root;
 
 fn baseline() -> Vec<(String, u64)> {
     include_str!("corpus_unparsed.txt")
@@ -29,7 +27,7 @@ fn every_corpus_lints_cleanly_and_unparsed_counts_never_grow() {
             dir.is_dir(),
             "{history} listed in corpus_unparsed.txt but missing"
         );
-        let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        let out = support::run::command()
             .args(["--format", "json"])
             .arg(&dir)
             .output()
@@ -93,7 +91,7 @@ fn every_suggested_statement_on_the_corpus_parses() {
     let mut checked = 0;
     let mut failures = Vec::new();
     for (history, _) in baseline() {
-        let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        let out = support::run::command()
             .args(["--format", "json", "--fix-suggestions"])
             .arg(root.join(&history))
             .output()

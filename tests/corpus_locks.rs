@@ -2,14 +2,16 @@
 //! that was created earlier in the same migration file. The check reads the table names from the findings' messages
 //! and the CREATE TABLE operations from the file, independently of the rules' own bookkeeping.
 
-use migrate_lint::engine::lint::{analyze, lint_history};
+use migrate_lint::engine::lint::analyze;
 use migrate_lint::input::discover::discover_paths;
 use migrate_lint::ops::OpKind;
 use migrate_lint::rules::settings::Settings;
 use migrate_lint::rules::{find, Category};
 use migrate_lint::syntax::source::SourceFile;
 
-mod common;
+mod support;
+
+use support::lint::lint as lint_history;
 
 /// `... lock on "A" and "B" (it blocks ...)` → [`"A"`, `"B"`].
 fn locked_tables(message: &str) -> Vec<String> {
@@ -38,7 +40,7 @@ fn locked_table_names_are_read_from_messages() {
 
 #[test]
 fn no_lock_finding_on_a_table_created_earlier_in_the_same_file() {
-    let Some(root) = common::corpus_root() else {
+    let Some(root) = support::corpus::corpus_root() else {
         return;
     };
     let (histories, _) = discover_paths(std::slice::from_ref(&root));

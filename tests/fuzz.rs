@@ -3,12 +3,13 @@
 //! file linted alone (replaying only what matters to it) finds what the full replay finds.
 //! `fuzz/` holds the coverage-guided version of the same property for longer runs.
 
-mod common;
+mod support;
 
-use common::Lcg;
-use migrate_lint::engine::lint::{lint_history, lint_history_replaying, Replayed};
+use migrate_lint::engine::lint::{lint_history_replaying, Replayed};
 use migrate_lint::rules::settings::Settings;
 use migrate_lint::syntax::source::SourceFile;
+use support::lint::lint as lint_history;
+use support::random::Lcg;
 
 const FRAGMENTS: &[&str] = &[
     "CREATE TABLE ",

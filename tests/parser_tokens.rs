@@ -2,7 +2,7 @@
 //! of the shared corpus and of the fixtures, each converted statement has the tokens sqlparser's tokenizer makes
 //! (whitespace aside) and parses to the same AST, and most statements convert (else the saving is gone).
 
-mod common;
+mod support;
 
 use std::path::Path;
 
@@ -65,7 +65,7 @@ fn check_tree(root: &Path, tally: &mut Tally) {
 
 #[test]
 fn converted_tokens_are_sqlparsers_own_on_the_corpus() {
-    let Some(root) = common::corpus_root() else {
+    let Some(root) = support::corpus::corpus_root() else {
         return;
     };
     let mut tally = Tally::default();
@@ -115,8 +115,11 @@ fn converted_tokens_are_sqlparsers_own_on_random_statements() {
         "->>", " ", "\n", "--c\n", "/*c*/", "'a\\'", "'\\n'", "o.*", "\\",
     ];
     // MIGRATE_LINT_ROUNDS and MIGRATE_LINT_SEED run it longer or elsewhere.
-    let rounds = common::env_number("MIGRATE_LINT_ROUNDS", 20_000);
-    let mut rng = common::Lcg(common::env_number("MIGRATE_LINT_SEED", 0x70_6b_65_6e));
+    let rounds = support::random::env_number("MIGRATE_LINT_ROUNDS", 20_000);
+    let mut rng = support::random::Lcg(support::random::env_number(
+        "MIGRATE_LINT_SEED",
+        0x70_6b_65_6e,
+    ));
     let mut tally = Tally::default();
     for round in 0..rounds {
         let pieces = if round % 2 == 0 { PIECES } else { CONVERTIBLE };

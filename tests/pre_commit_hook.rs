@@ -2,11 +2,14 @@
 //! the repository root, with no file names (`pass_filenames: false`) on every commit (`always_run: true`), after the
 //! commit's changes are staged. pre-commit never passes a deleted file, so the hook must find deletions itself.
 
+mod support;
+
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
+use support::run::{command, run_command};
 
 const INIT: &str = "CREATE TABLE \"User\" (\"id\" SERIAL NOT NULL, \"name\" TEXT, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n";
 /// Has a finding of its own (drop-column, an error), so a hook that reported committed migrations would fail.
@@ -101,20 +104,13 @@ impl Repo {
 
     /// Runs the hook's entry as pre-commit does (no file names), with JSON output: exit code, report, stderr.
     fn hook(&self) -> (i32, Value, String) {
-        let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
-            .current_dir(self.dir.path())
-            .args(entry_args())
-            .args(["--format", "json"])
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "not JSON ({e}): {}\n{stderr}",
-                String::from_utf8_lossy(&out.stdout)
-            )
-        });
-        (out.status.code().unwrap(), json, stderr)
+        let run = run_command(
+            command()
+                .current_dir(self.dir.path())
+                .args(entry_args())
+                .args(["--format", "json"]),
+        );
+        (run.code, run.json(), run.stderr)
     }
 }
 

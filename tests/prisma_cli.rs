@@ -6,7 +6,6 @@ mod support;
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use support::pg::TestPg;
 use support::prisma::{self, From};
@@ -52,7 +51,7 @@ fn prisma_from_empty_sql_for_every_fixture_schema_runs_on_postgres_and_parses() 
         let migration = dir.path().join("migrations/20240101000000_init");
         fs::create_dir_all(&migration).unwrap();
         fs::write(migration.join("migration.sql"), &sql).unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        let out = support::run::command()
             .args(["--format", "json", "--no-cache"])
             .arg(dir.path().join("migrations"))
             .output()

@@ -3,7 +3,7 @@
 //! random damage to them, a statement read from its tokens parses, and lowering its AST gives the same operations.
 //! Most of the corpus's statements must take the short way (else its saving is gone).
 
-mod common;
+mod support;
 
 use std::path::Path;
 
@@ -50,7 +50,7 @@ fn check_tree(root: &Path) -> usize {
 
 #[test]
 fn shapes_read_from_tokens_are_what_parsing_gives_on_the_corpus() {
-    let Some(root) = common::corpus_root() else {
+    let Some(root) = support::corpus::corpus_root() else {
         return;
     };
     let shaped = check_tree(&root);
@@ -379,8 +379,9 @@ fn damaged_shapes_are_read_from_tokens_only_where_parsing_agrees() {
         "ALTER", "TABLE", "CREATE", "\"constraint\"", "ENUM", "VALUE", "AS", "'x'", "INDEX", "CASCADE", "'a\\b'", "E'x'", "::", "1.5", "true", "CURRENT_TIMESTAMP",
     ];
     let shapes = every_shape();
-    let rounds = common::env_number("MIGRATE_LINT_ROUNDS", 20_000) as usize;
-    let mut rng = common::Lcg(common::env_number("MIGRATE_LINT_SEED", 0x5a_4a_9e));
+    let rounds = support::random::env_number("MIGRATE_LINT_ROUNDS", 20_000) as usize;
+    let mut rng =
+        support::random::Lcg(support::random::env_number("MIGRATE_LINT_SEED", 0x5a_4a_9e));
     let mut shaped = 0;
     for round in 0..rounds {
         let shape = &shapes[rng.below(shapes.len())];

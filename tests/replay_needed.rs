@@ -2,11 +2,10 @@
 //! them (`relevance`). It must find exactly what a full replay finds: checked here on every history of
 //! ../shared/corpus and on the fixtures, with every rule on and suggestions kept (they read the catalog too).
 
-mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
 
-use common::Lcg;
 use migrate_lint::engine::cache;
 use migrate_lint::engine::lint::{lint_history_from, lint_history_replaying, Replayed, Restored};
 use migrate_lint::engine::relevance::file_mentions;
@@ -15,6 +14,7 @@ use migrate_lint::rules::diagnostic::Diagnostic;
 use migrate_lint::rules::settings::Settings;
 use migrate_lint::rules::RULES;
 use migrate_lint::syntax::source::SourceFile;
+use support::random::Lcg;
 
 fn every_rule_on() -> Settings {
     let mut settings = Settings::default();
@@ -148,7 +148,7 @@ fn check_restored(
 
 #[test]
 fn linting_one_file_finds_what_a_full_replay_finds_on_the_corpus() {
-    let Some(root) = common::corpus_root() else {
+    let Some(root) = support::corpus::corpus_root() else {
         return;
     };
     // About 40 files of each history; `MIGRATE_LINT_SAMPLES=100000` compares every file (10 s in release).
@@ -246,8 +246,11 @@ const ROUNDS: usize = 300;
 
 #[test]
 fn linting_one_file_finds_what_a_full_replay_finds_on_random_histories() {
-    let rounds = common::env_number("MIGRATE_LINT_ROUNDS", ROUNDS as u64) as usize;
-    let mut rng = Lcg(common::env_number("MIGRATE_LINT_SEED", 0x00c0_ffee));
+    let rounds = support::random::env_number("MIGRATE_LINT_ROUNDS", ROUNDS as u64) as usize;
+    let mut rng = Lcg(support::random::env_number(
+        "MIGRATE_LINT_SEED",
+        0x00c0_ffee,
+    ));
     for round in 0..rounds {
         let files: Vec<SourceFile> = (0..2 + rng.below(8))
             .map(|n| {

@@ -3,65 +3,34 @@
 //! Code blocks: ```` ```sql setup ```` is an earlier migration, ```` ```sql ```` the migration under test. For the rules
 //! about applied history, the setup counts as applied, and ```` ```sql applied ```` / ```` ```sql failed ```` give the
 //! content the migration under test was recorded with, ```` ```sql later ```` an applied migration sorting after it.
+//! ```` ```prisma ```` is the schema beside the migrations (schema-drift).
 
-use std::sync::Arc;
+mod support;
 
-use migrate_lint::input::applied::{AppliedSet, AppliedSource, AppliedState};
+use support::case::Case;
+use support::lint::{Category, Rule, Severity, RULES};
+use support::pages::{example, Example};
 
-mod common;
-
-use common::{example, Example};
-use migrate_lint::drift::FoundSchema;
-use migrate_lint::engine::lint::lint_history;
-use migrate_lint::input::prisma_schema::Schema;
-use migrate_lint::rules::diagnostic::Severity;
-use migrate_lint::rules::settings::Settings;
-use migrate_lint::rules::{Category, Rule, RULES};
-use migrate_lint::syntax::source::SourceFile;
-
-/// Lints the example with its applied history, the default settings plus `rule` turned on (opt-in rules are off by
-/// default).
+/// Lints the example with its applied history (the setup counts as applied), the default settings plus `rule` turned
+/// on (opt-in rules are off by default).
 fn lint_messages(rule: &Rule, ex: &Example) -> Vec<(&'static str, Severity, String)> {
-    let file = |name: &str, text: &str| {
-        SourceFile::new(name.into(), name.into(), name.into(), text.to_string())
-    };
-    let mut files = vec![file("0_setup", &ex.setup), file("1_example", &ex.migration)];
-    let mut applied = vec![("0_setup".to_string(), ex.setup.clone())];
+    let mut case = Case::new(rule.id)
+        .setup(&ex.setup)
+        .migration(&ex.migration)
+        .applied_at_git_ref();
     if !ex.applied.is_empty() {
-        applied.push(("1_example".into(), ex.applied.clone()));
+        case = case.applied_as(&ex.applied);
+    }
+    if !ex.failed.is_empty() {
+        case = case.failed_as(&ex.failed);
     }
     if !ex.later.is_empty() {
-        files.push(file("2_later", &ex.later));
-        applied.push(("2_later".into(), ex.later.clone()));
+        case = case.later(&ex.later);
     }
-    let mut source = AppliedSource::from_texts("the page's history".into(), applied);
-    if !ex.failed.is_empty() {
-        let mut failed =
-            AppliedSource::from_texts("".into(), vec![("1_example".into(), ex.failed.clone())]);
-        failed.migrations[0].state = AppliedState::Failed {
-            started_at: "2024-01-01 00:00:00+00".into(),
-        };
-        source.migrations.extend(failed.migrations);
-    }
-    let mut settings = Settings {
-        applied: Some(Arc::new(AppliedSet {
-            sources: vec![source],
-        })),
-        ..Settings::default()
-    };
-    settings
-        .severities
-        .insert(rule.id.to_string(), Some(rule.default_severity));
     if !ex.schema.is_empty() {
-        let path = std::path::Path::new("schema.prisma");
-        settings.schema = Some(Arc::new(FoundSchema {
-            schema: Schema::parse_str(&ex.schema, path),
-            sources: vec![file("schema.prisma", &ex.schema)],
-        }));
+        case = case.schema(&ex.schema);
     }
-    let report: Vec<bool> = (0..files.len()).map(|i| i == 1).collect();
-    lint_history(&files, &report, &settings)
-        .diagnostics
+    case.findings()
         .into_iter()
         .map(|d| (d.rule, d.severity, d.message))
         .collect()

@@ -1,18 +1,17 @@
 //! Fix suggestions hold up: every suggested statement parses, and applying the suggested migrations in place of the
 //! bad one does not bring the finding back.
 
-mod common;
+mod support;
 
-use common::example;
-use migrate_lint::engine::lint::lint_history;
 use migrate_lint::fix::{Placement, SchemaIntent, Suggestion};
 use migrate_lint::ops::fully_recognized;
 use migrate_lint::rules::diagnostic::Diagnostic;
 use migrate_lint::rules::settings::Settings;
 use migrate_lint::rules::RULES;
 use migrate_lint::syntax::parse::parse_statement;
-use migrate_lint::syntax::source::SourceFile;
 use migrate_lint::syntax::split::split;
+use support::lint::{file, lint as lint_history};
+use support::pages::example;
 
 /// Rules that cannot know a fix: everything else must ship a suggestion.
 const WITHOUT_SUGGESTION: &[&str] = &["unparsed-statement"];
@@ -27,16 +26,12 @@ const NOTES_ONLY: &[&str] = &[
 
 /// Rules about the applied history: their findings need an applied set, and their fix restores a file or runs
 /// `prisma migrate resolve` rather than rewriting SQL, so their notes-only suggestions are checked in
-/// tests/applied_git.rs and tests/applied_db.rs.
+/// tests/applied_git.rs and tests/applied_database.rs.
 const APPLIED_HISTORY_RULES: &[&str] = &[
     "edited-applied-migration",
     "migration-out-of-order",
     "failed-migration",
 ];
-
-fn file(name: &str, text: &str) -> SourceFile {
-    SourceFile::new(name.into(), name.into(), name.into(), text.to_string())
-}
 
 /// Every rule on by default plus `rule` (opt-in rules are off by default), as tests/rule_docs.rs lints the pages.
 fn settings_with(rule: &str) -> Settings {

@@ -7,21 +7,19 @@
 //! `pg_relation_filenode` changes; scans are `seq_scan` deltas in `pg_stat_xact_user_tables` of the migrating
 //! transaction. `CLAIMS` below is both what the tests expect and the source of the generated `rules/README.md`.
 
-mod common;
 mod support;
 
 use std::collections::BTreeMap;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{example, Example};
-use migrate_lint::engine::lint::lint_history;
 use migrate_lint::fix::{Placement, Suggestion};
 use migrate_lint::rules::diagnostic::Diagnostic;
 use migrate_lint::rules::settings::Settings;
 use migrate_lint::rules::{find, RULES};
-use migrate_lint::syntax::source::SourceFile;
 use postgres::Client;
+use support::lint::{file, lint as lint_history};
+use support::pages::{example, Example};
 use support::pg::TestPg;
 
 /// What the table in rules/README.md says about a rule, and the test that proves it.
@@ -242,10 +240,6 @@ fn claim(rule: &str) -> &'static Claim {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Linting
-
-fn file(name: &str, text: &str) -> SourceFile {
-    SourceFile::new(name.into(), name.into(), name.into(), text.to_string())
-}
 
 /// The findings of `rule` on `migration` after `setup`, as the library reports them (with suggestions).
 fn lint_rule(rule: &str, setup: &str, migration: &str) -> Vec<Diagnostic> {

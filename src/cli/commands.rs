@@ -61,11 +61,20 @@ pub fn init_template(dir: &Path) -> String {
     };
     let mut rules = String::new();
     for rule in RULES {
-        rules.push_str(&format!(
-            "# {} = \"{}\"\n",
-            rule.id,
-            rule.default_severity.as_str()
-        ));
+        if rule.enabled_by_default {
+            rules.push_str(&format!(
+                "# {} = \"{}\"\n",
+                rule.id,
+                rule.default_severity.as_str()
+            ));
+        } else {
+            // Opt-in rules are off until a severity is set.
+            rules.push_str(&format!(
+                "# {} = \"off\"  # opt-in: \"{}\" turns it on\n",
+                rule.id,
+                rule.default_severity.as_str()
+            ));
+        }
     }
     format!(
         "# migrate-lint configuration, written by `migrate-lint init`.
@@ -87,6 +96,9 @@ postgres_version = 15
 # transaction, so CONCURRENTLY fails there and locks are held until the file ends. Without it, migrate-lint assumes
 # that older behaviour. `--prisma-version` overrides it.
 # prisma_version = \"6.1.0\"
+
+# A `SET lock_timeout` longer than this is as good as none for missing-lock-timeout. Default: \"10s\".
+# max_lock_timeout = \"10s\"
 
 # Per-rule severity: \"error\" (fails the run), \"warning\", \"info\" or \"off\".
 # Each line below shows a rule's default; uncomment and change it to override.

@@ -1,6 +1,6 @@
 //! The command line: read configuration, discover histories, lint each, render, and pick the exit code.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -17,9 +17,10 @@ use crate::engine::lint::{lint_history, lint_history_from, LintResult, Restored}
 use crate::engine::relevance;
 use crate::input::discover::{list_paths, History, Listing, Migration};
 use crate::input::prisma_schema::{find_schema_for_migrations, Schema};
+use crate::input::project_file;
 use crate::report::{
-    fails, render_github, render_gitlab, render_human, render_sarif, render_statistics, write_json,
-    Format, Report,
+    escape_controls, fails, render_github, render_gitlab, render_human, render_sarif,
+    render_statistics, write_json, Format, Report,
 };
 use crate::rules::config::{self, Config};
 use crate::rules::diagnostic::{Diagnostic, Severity};
@@ -49,8 +50,8 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
 
-    /// Major version of the target PostgreSQL (overrides lint.toml; default 15).
-    #[arg(long, value_name = "N")]
+    /// Major version of the target PostgreSQL, 9 to 18 (overrides lint.toml; default 15).
+    #[arg(long, value_name = "N", value_parser = postgres_version_arg)]
     postgres_version: Option<u32>,
 
     /// Report only migrations added or modified since this git ref (against its merge base with HEAD, plus
@@ -154,19 +155,26 @@ pub fn main() -> u8 {
         Some(Command::Explain { rule }) => match commands::explain(&rule) {
             Ok(page) => print_text(page),
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", escape_controls(&e.to_string()));
                 2
             }
         },
         Some(Command::Init) => match commands::init(Path::new(".")) {
             Ok(path) => print_text(&format!("wrote {}\n", display_path(&path))),
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", escape_controls(&e.to_string()));
                 2
             }
         },
         None => run(&cli),
     }
+}
+
+fn postgres_version_arg(value: &str) -> Result<u32, String> {
+    let version = value
+        .parse()
+        .map_err(|_| format!("`{value}` is not a major version such as 15"))?;
+    config::check_postgres_version(version)
 }
 
 /// Prints to stdout; a closed pipe is an error (exit 2), not the panic `print!` makes of it.
@@ -205,7 +213,7 @@ fn run(cli: &Cli) -> u8 {
     let mut config = match load_config(cli) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape_controls(&e.to_string()));
             return 2;
         }
     };
@@ -218,7 +226,7 @@ fn run(cli: &Cli) -> u8 {
     let mut baseline = match cli.baseline.as_deref().map(baseline::load).transpose() {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape_controls(&e.to_string()));
             return 2;
         }
     };
@@ -240,7 +248,7 @@ fn run(cli: &Cli) -> u8 {
         Some(git_ref) => {
             let mut histories: Vec<History> = listings.par_iter().map(Listing::history).collect();
             if let Err(e) = crate::input::changed::restrict_to_changed(&mut histories, git_ref) {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", escape_controls(&e.to_string()));
                 return 2;
             }
             Some(histories)
@@ -286,7 +294,7 @@ fn run(cli: &Cli) -> u8 {
     });
     for outcome in outcomes {
         for note in &outcome.notes {
-            eprintln!("note: {note}");
+            eprintln!("note: {}", escape_controls(note));
         }
         input_errors.extend(outcome.errors);
         let Some((sources, report, result)) = outcome.linted else {
@@ -308,7 +316,7 @@ fn run(cli: &Cli) -> u8 {
     }
 
     for e in &input_errors {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", escape_controls(&e.to_string()));
     }
     if let Some(path) = &cli.write_baseline {
         return match baseline::write(path, &diagnostics, &files) {
@@ -328,7 +336,7 @@ fn run(cli: &Cli) -> u8 {
                 0
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", escape_controls(&e.to_string()));
                 2
             }
         };
@@ -653,7 +661,8 @@ fn lint_cached(
         }
     };
     let (earlier, newest) = history.migrations.split_at(first);
-    let (newest_files, newest_errors) = read_migrations(newest);
+    let (newest_files, newest_errors) = read_migrations(newest, history.project.as_deref());
+    errors.extend(problems_of(history));
     errors.extend(newest_errors);
     let root = display_path(&history.root);
     let names: Option<Vec<String>> = newest_files
@@ -685,7 +694,8 @@ fn lint_cached(
         .collect();
     // Stamped before they are read: a file changed in between then fails the next run's check.
     let stamps: Vec<Option<String>> = earlier[covers..].par_iter().map(cache::stamp).collect();
-    let (uncovered, uncovered_errors) = read_migrations(&earlier[covers..]);
+    let (uncovered, uncovered_errors) =
+        read_migrations(&earlier[covers..], history.project.as_deref());
     // A file that could not be read (or only in part) would be missing from the next run's errors.
     let complete = uncovered_errors.is_empty() && uncovered.len() == first - covers;
     errors.extend(uncovered_errors);
@@ -730,13 +740,11 @@ fn load_config(cli: &Cli) -> Result<Config, String> {
     }
 }
 
-/// Larger files are refused rather than read whole into memory: no real migration comes near this.
-const MAX_FILE_BYTES: u64 = 64 << 20;
-
 /// Reads every migration of a history; unreadable or non-UTF-8 files are reported
 /// and linted as far as possible.
 fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) {
-    let (sources, errors) = read_migrations(&history.migrations);
+    let (sources, mut errors) = read_migrations(&history.migrations, history.project.as_deref());
+    errors.splice(0..0, problems_of(history));
     let report = sources
         .iter()
         .map(|source| match &history.report_only {
@@ -747,10 +755,26 @@ fn read_history(history: &History) -> (Vec<SourceFile>, Vec<bool>, Vec<String>) 
     (sources, report, errors)
 }
 
+/// What discovery found wrong in a history's folder, as input errors naming the path.
+fn problems_of(history: &History) -> impl Iterator<Item = String> + '_ {
+    history
+        .problems
+        .iter()
+        .map(|p| format!("{}: {}", display_path(&p.path), p.message))
+}
+
 /// Reads migrations in parallel (a history can have hundreds), kept in order: the files that could be read, and
 /// what was wrong with the others (or with their bytes).
-fn read_migrations(migrations: &[Migration]) -> (Vec<SourceFile>, Vec<String>) {
-    gathered(migrations.par_iter().map(read_migration).collect())
+fn read_migrations(
+    migrations: &[Migration],
+    project: Option<&Path>,
+) -> (Vec<SourceFile>, Vec<String>) {
+    gathered(
+        migrations
+            .par_iter()
+            .map(|m| read_migration(m, project))
+            .collect(),
+    )
 }
 
 /// One migration file, and what was wrong with it: no file when it cannot be read or is too large; a file with
@@ -765,28 +789,17 @@ fn gathered(read: Vec<ReadMigration>) -> (Vec<SourceFile>, Vec<String>) {
     )
 }
 
-fn read_migration(migration: &Migration) -> ReadMigration {
+fn read_migration(migration: &Migration, project: Option<&Path>) -> ReadMigration {
     let path = &migration.sql;
     let display = display_path(path);
-    // One byte past the limit is read, to tell a file that is too large (its size can change after a stat).
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        return (None, Some(format!("{display}: cannot read: {e}")));
-    }
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
-        return (
-            None,
-            Some(format!(
-                "{display}: {} MiB is larger than the {} MiB a migration may have here; not linted \
-                 (is it a data dump?)",
-                size >> 20,
-                MAX_FILE_BYTES >> 20
-            )),
-        );
-    }
+    let read = match project {
+        Some(project) => project_file::read_in_project(path, project),
+        None => project_file::read_regular(path),
+    };
+    let bytes = match read {
+        Ok(bytes) => bytes,
+        Err(e) => return (None, Some(format!("{display}: {e}"))),
+    };
     let (text, error) = match String::from_utf8(bytes) {
         Ok(text) => (text, None),
         Err(e) => {

@@ -119,8 +119,10 @@ pub fn write(
 }
 
 pub fn load(path: &Path) -> Result<Baseline, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read baseline: {e}", path.display()))?;
+    let bytes = crate::input::project_file::read_regular(path)
+        .map_err(|e| format!("{}: baseline: {e}", path.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("{}: baseline: not valid UTF-8", path.display()))?;
     parse(&text).map_err(|e| format!("{}{e}", path.display()))
 }
 

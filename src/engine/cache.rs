@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Index, Table};
 use crate::input::discover::Migration;
+use crate::input::project_file;
 
 /// The folder a run uses when not told another (relative to the working directory).
 pub const DEFAULT_DIR: &str = ".migrate-lint-cache";
@@ -88,7 +89,8 @@ impl Cache {
         let (root, path) = self
             .identify(root)
             .ok_or("the folder has no UTF-8 absolute path")?;
-        let bytes = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let bytes =
+            project_file::read_regular(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut snapshot = Snapshot::from_json(&bytes)
             .ok_or("unreadable snapshot (written by another version?)")?;
         if Some(&snapshot.exe) != exe_fingerprint().as_ref() {
@@ -207,7 +209,7 @@ impl Cache {
 
 /// The history folder a snapshot was written for.
 fn root_of(snapshot: &Path) -> Option<String> {
-    Some(Snapshot::from_json(&fs::read(snapshot).ok()?)?.root)
+    Some(Snapshot::from_json(&project_file::read_regular(snapshot).ok()?)?.root)
 }
 
 /// What may have changed when a file changed: size, modification and status-change times, device and inode, as
@@ -426,7 +428,8 @@ impl Recorded {
         if self.stamp.is_some() && now == self.stamp {
             return Ok(Unchanged::ByStamp);
         }
-        let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let bytes =
+            project_file::read_regular(path).map_err(|e| format!("{}: {e}", path.display()))?;
         // Lossy, as the linter reads it: a file with invalid UTF-8 was read the same way when it was recorded.
         if content_hash(&String::from_utf8_lossy(&bytes)) == self.hash {
             Ok(Unchanged::ByContent(now))

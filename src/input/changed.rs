@@ -41,6 +41,7 @@ pub fn changed_files(dir: &Path, git_ref: &str) -> Result<HashSet<PathBuf>, Stri
             // The first commit (a pre-commit hook's `--changed-since HEAD`): every file is new.
             let all = [
                 "ls-files",
+                "-z",
                 "--cached",
                 "--others",
                 "--exclude-standard",
@@ -62,6 +63,8 @@ pub fn changed_files(dir: &Path, git_ref: &str) -> Result<HashSet<PathBuf>, Stri
         &[
             "diff",
             "--name-only",
+            // NUL-separated and unquoted: plain output quotes names holding `"`, a tab, a newline or non-ASCII.
+            "-z",
             "--no-renames",
             "--diff-filter=d",
             &base,
@@ -74,6 +77,7 @@ pub fn changed_files(dir: &Path, git_ref: &str) -> Result<HashSet<PathBuf>, Stri
         dir,
         &[
             "ls-files",
+            "-z",
             "--others",
             "--exclude-standard",
             "--full-name",
@@ -82,13 +86,13 @@ pub fn changed_files(dir: &Path, git_ref: &str) -> Result<HashSet<PathBuf>, Stri
         ],
     )
     .map_err(|e| format!("{shown}: {e}"))?;
-    Ok(under_top(&top, &format!("{tracked}\n{untracked}")))
+    Ok(under_top(&top, &format!("{tracked}\0{untracked}")))
 }
 
-/// Canonical paths of git's listed paths (one a line, relative to the repository's top folder).
+/// Canonical paths of git's listed paths (`-z`: NUL-separated, relative to the repository's top folder).
 fn under_top(top: &Path, listed: &str) -> HashSet<PathBuf> {
     listed
-        .lines()
+        .split('\0')
         .filter(|l| !l.is_empty())
         .filter_map(|relative| top.join(relative).canonicalize().ok())
         .collect()
@@ -100,7 +104,8 @@ pub fn head_is_unborn(dir: &Path) -> bool {
         && git(dir, &["symbolic-ref", "--quiet", "HEAD"]).is_ok()
 }
 
-/// Runs git in `dir`; its trimmed stdout, or its stderr as the error.
+/// Runs git in `dir`; its stdout (trimmed unless NUL-separated: a name may end in a space), or its stderr as the
+/// error.
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     let output = Command::new("git")
         .arg("-C")
@@ -115,7 +120,12 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
             _ => format!("cannot run git: {e}"),
         })?;
     if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        Ok(if args.contains(&"-z") {
+            stdout.into_owned()
+        } else {
+            stdout.trim().to_string()
+        })
     } else {
         let stderr = String::from_utf8_lossy(&output.stderr).trim().to_string();
         Err(format!("git {}: {}", args.join(" "), stderr))

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::input::project_file;
+
 /// One ordered history of migrations, replayed as a whole.
 #[derive(Debug, Clone)]
 pub struct History {
@@ -18,6 +20,11 @@ pub struct History {
     pub report_only: Option<Vec<PathBuf>>,
     /// `provider` from `migration_lock.toml`, when there is one.
     pub provider: Option<String>,
+    /// Where its files may resolve ([`project_file::project_root`]); `None` when the folder cannot be resolved.
+    pub project: Option<PathBuf>,
+    /// Entries that should be migrations and are not readable ones: a migration folder without a regular
+    /// `migration.sql` (Prisma stops with P3015), an unreadable folder, a `migration_lock.toml` that is not a file.
+    pub problems: Vec<DiscoverError>,
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +69,9 @@ pub struct Listing {
     files: Vec<PathBuf>,
     /// `provider` from the folder's `migration_lock.toml`, read with its entries.
     provider: Option<String>,
+    project: Option<PathBuf>,
+    /// What was wrong with `migration_lock.toml`.
+    problems: Vec<DiscoverError>,
 }
 
 /// Resolves user-given paths (files or folders) into migrations folders and reads each folder's entries.
@@ -101,9 +111,16 @@ pub fn list_paths(paths: &[PathBuf]) -> (Vec<Listing>, Vec<DiscoverError>) {
                 path: root.clone(),
                 message: format!("cannot read folder: {e}"),
             })?;
+            let project = project_file::project_root(&root);
+            let (provider, problems) = match read_provider(&root, project.as_deref()) {
+                Ok(provider) => (provider, Vec::new()),
+                Err(problem) => (None, vec![problem]),
+            };
             Ok(Listing {
                 entries: entries.flatten().collect(),
-                provider: read_provider(&root),
+                provider,
+                project,
+                problems,
                 root,
                 full,
                 files,
@@ -138,7 +155,11 @@ impl Listing {
 
     /// The folder's migrations in order, and which of them are reported.
     pub fn history(&self) -> History {
-        self.history_of(migrations(&self.entries))
+        let has_lock = fs::symlink_metadata(self.root.join("migration_lock.toml")).is_ok();
+        let (migrations, problems) = migrations(&self.entries, has_lock);
+        let mut history = self.history_of(migrations);
+        history.problems.extend(problems);
+        history
     }
 
     fn history_of(&self, migrations: Vec<Migration>) -> History {
@@ -147,6 +168,8 @@ impl Listing {
             migrations,
             report_only: None,
             provider: self.provider.clone(),
+            project: self.project.clone(),
+            problems: self.problems.clone(),
         };
         // Named files are recorded by their migration's own path, so later steps compare paths exactly.
         let mut reported = Vec::with_capacity(self.files.len());
@@ -284,36 +307,92 @@ fn is_flat_root(dir: &Path) -> bool {
         })
 }
 
-/// The migrations among a folder's entries, in the order Prisma applies them.
-fn migrations(entries: &[fs::DirEntry]) -> Vec<Migration> {
+/// The migrations among a folder's entries, in the order Prisma applies them, and the entries that should be
+/// migrations but are not readable ones.
+fn migrations(entries: &[fs::DirEntry], has_lock: bool) -> (Vec<Migration>, Vec<DiscoverError>) {
     // One stat per entry, and a history can have hundreds: in parallel.
-    let mut migrations: Vec<Migration> = entries.par_iter().filter_map(migration_in).collect();
+    let found: Vec<Result<Migration, Option<DiscoverError>>> =
+        entries.par_iter().map(migration_in).collect();
+    // In a Prisma history every folder is a migration (Prisma stops with P3015 at one without migration.sql); in a
+    // folder of `*.sql` files, subfolders are something else.
+    let prisma = has_lock
+        || found.iter().any(|f| {
+            f.as_ref()
+                .is_ok_and(|m| m.sql.file_name().is_some_and(|n| n == "migration.sql"))
+        });
+    let mut migrations = Vec::new();
+    let mut problems = Vec::new();
+    for entry in found {
+        match entry {
+            Ok(migration) => migrations.push(migration),
+            Err(Some(problem)) if prisma => problems.push(problem),
+            Err(_) => {}
+        }
+    }
     // Prisma applies migrations in folder-name order.
     migrations.sort_by(in_order);
-    migrations
+    problems.sort_by(|a, b| a.path.cmp(&b.path));
+    (migrations, problems)
 }
 
 fn in_order(a: &Migration, b: &Migration) -> std::cmp::Ordering {
     a.name.cmp(&b.name).then_with(|| a.sql.cmp(&b.sql))
 }
 
-/// The migration an entry of a migrations folder holds, looked up with a stat.
-fn migration_in(entry: &fs::DirEntry) -> Option<Migration> {
-    let file = |path: &Path| fs::metadata(path).ok().filter(fs::Metadata::is_file);
+/// The migration an entry of a migrations folder holds, looked up with a stat. Else, for an entry that is (or links
+/// to) a folder, or a link that leads nowhere, what is wrong with it as a Prisma migration folder (`None`: the entry
+/// is no migration at all, e.g. a README).
+fn migration_in(entry: &fs::DirEntry) -> Result<Migration, Option<DiscoverError>> {
+    let path = entry.path();
+    if entry.file_name().to_string_lossy().starts_with('.') {
+        return Err(None);
+    }
     let folder = folder_migration(entry);
-    let (mut migration, found) = match file(&folder.sql) {
-        Some(found) => (folder, found),
-        // A flat `*.sql` migration, unless it is a folder.
-        None if is_sql(&entry.path()) => {
-            let flat = flat_migration(entry.path());
-            let found = file(&flat.sql)?;
-            (flat, found)
-        }
-        // Folders without migration.sql (e.g. TypeScript data migrations) are not SQL history.
-        None => return None,
+    let problem = |message: String| {
+        Err(Some(DiscoverError {
+            path: path.clone(),
+            message,
+        }))
     };
-    migration.found = Some(found);
-    Some(migration)
+    match fs::metadata(&path) {
+        Ok(it) if it.is_dir() => match fs::metadata(&folder.sql) {
+            Ok(found) if found.is_file() => Ok(Migration {
+                found: Some(found),
+                ..folder
+            }),
+            Ok(found) => problem(format!(
+                "migration.sql is {}, not a regular file: Prisma stops here (P3015)",
+                project_file::kind(&found)
+            )),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                match fs::symlink_metadata(&folder.sql) {
+                    Ok(_) => problem(
+                        "migration.sql is a link that leads nowhere: Prisma stops here (P3015)"
+                            .into(),
+                    ),
+                    // A folder of other files (real projects keep TypeScript data migrations so) is no SQL history.
+                    Err(_) if fs::read_dir(&path).is_ok_and(|mut e| e.next().is_some()) => {
+                        Err(None)
+                    }
+                    Err(_) => problem(
+                        "an empty migration folder (no migration.sql): Prisma stops here (P3015)"
+                            .into(),
+                    ),
+                }
+            }
+            Err(e) => problem(format!("cannot read migration.sql: {e}")),
+        },
+        // A flat `*.sql` migration.
+        Ok(found) if found.is_file() && is_sql(&path) => Ok(Migration {
+            found: Some(found),
+            ..flat_migration(path)
+        }),
+        Ok(_) => Err(None),
+        Err(e) if fs::symlink_metadata(&path).is_ok() => {
+            problem(format!("a link that leads nowhere: {e}"))
+        }
+        Err(e) => problem(format!("cannot read: {e}")),
+    }
 }
 
 /// `<entry>/migration.sql`, not looked at yet.
@@ -338,10 +417,22 @@ fn is_sql(path: &Path) -> bool {
     path.extension().is_some_and(|x| x == "sql")
 }
 
-fn read_provider(root: &Path) -> Option<String> {
-    let text = fs::read_to_string(root.join("migration_lock.toml")).ok()?;
-    let value: toml::Table = toml::from_str(&text).ok()?;
-    value.get("provider")?.as_str().map(str::to_string)
+/// `provider` from `migration_lock.toml`; no file is no provider, a file that cannot be read a problem.
+fn read_provider(root: &Path, project: Option<&Path>) -> Result<Option<String>, DiscoverError> {
+    let path = root.join("migration_lock.toml");
+    if fs::symlink_metadata(&path).is_err() {
+        return Ok(None);
+    }
+    let read = match project {
+        Some(project) => project_file::read_in_project(&path, project),
+        None => project_file::read_regular(&path),
+    };
+    let bytes = read.map_err(|message| DiscoverError {
+        path: path.clone(),
+        message,
+    })?;
+    let value: Option<toml::Table> = toml::from_str(&String::from_utf8_lossy(&bytes)).ok();
+    Ok(value.and_then(|v| v.get("provider")?.as_str().map(str::to_string)))
 }
 
 #[cfg(test)]

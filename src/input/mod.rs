@@ -6,3 +6,4 @@ pub mod applied;
 pub mod changed;
 pub mod discover;
 pub mod prisma_schema;
+pub mod project_file;

@@ -177,7 +177,8 @@ impl Schema {
         };
         let mut schema = Schema::default();
         for file in files {
-            let bytes = fs::read(&file)?;
+            let bytes =
+                crate::input::project_file::read_regular(&file).map_err(std::io::Error::other)?;
             // Lossy so a stray non-UTF-8 byte does not hide the whole file.
             let text = String::from_utf8_lossy(&bytes);
             let part = Schema::parse_str(&text, &file);

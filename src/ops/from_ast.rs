@@ -104,26 +104,32 @@ fn lower_ast(src: &str, stmt: &ParsedStatement, ast: &ast::Statement) -> Vec<Op>
                 })
                 .collect()
         }
-        ast::Statement::CreateIndex(ci) => op(OpKind::CreateIndex(IndexSpec {
-            name: ci.name.as_ref().map(|n| obj_name(n).name),
-            table: obj_name(&ci.table_name),
-            columns: ci
+        ast::Statement::CreateIndex(ci) => {
+            let columns: Vec<Option<String>> = ci
                 .columns
                 .iter()
                 .map(|c| match &c.column.expr {
                     Expr::Identifier(i) => Some(ident(i)),
                     _ => None,
                 })
-                .collect(),
-            unique: ci.unique,
-            partial: ci.predicate.is_some(),
-            concurrently: ci.concurrently,
-            method: ci
-                .using
-                .as_ref()
-                .map(|m| m.to_string().to_ascii_lowercase()),
-            keys: index_keys(&ci.columns),
-        })),
+                .collect();
+            op(OpKind::CreateIndex(IndexSpec {
+                name: ci.name.as_ref().map(|n| obj_name(n).name),
+                table: obj_name(&ci.table_name),
+                partial: ci
+                    .predicate
+                    .as_ref()
+                    .is_some_and(|p| !keys_not_null(p, &columns)),
+                columns,
+                unique: ci.unique,
+                concurrently: ci.concurrently,
+                method: ci
+                    .using
+                    .as_ref()
+                    .map(|m| m.to_string().to_ascii_lowercase()),
+                keys: index_keys(&ci.columns),
+            }))
+        }
         ast::Statement::Drop {
             object_type, names, ..
         } => names
@@ -176,6 +182,47 @@ fn lower_ast(src: &str, stmt: &ParsedStatement, ast: &ast::Statement) -> Vec<Op>
                 }),
             }
         }
+        // `SELECT ... INTO t` and `CREATE MATERIALIZED VIEW v` make a relation that later statements of the history
+        // may index or drop: the catalog must know it, without columns.
+        ast::Statement::Query(q) => {
+            let into = match q.body.as_ref() {
+                ast::SetExpr::Select(select) => {
+                    select.into.as_ref().and_then(|i| i.targets.first())
+                }
+                _ => None,
+            };
+            let table = match into {
+                Some(Expr::Identifier(i)) => Some(ObjName::new(None, ident(i))),
+                Some(Expr::CompoundIdentifier(parts)) if !parts.is_empty() => {
+                    let mut names: Vec<String> = parts.iter().map(ident).collect();
+                    let name = names.pop().unwrap_or_default();
+                    Some(ObjName::new(names.pop(), name))
+                }
+                _ => None,
+            };
+            let mut ops: Vec<Op> = table
+                .map(|table| Op {
+                    span: whole.clone(),
+                    kind: OpKind::CreateTable {
+                        table,
+                        columns: Vec::new(),
+                        constraints: Vec::new(),
+                    },
+                })
+                .into_iter()
+                .collect();
+            ops.extend(
+                lower_tokens(src, &stmt.tokens, &stmt.span)
+                    .into_iter()
+                    .filter(|o| !matches!(o.kind, OpKind::CreateTable { .. })),
+            );
+            ops
+        }
+        ast::Statement::CreateView(view) if view.materialized => op(OpKind::CreateTable {
+            table: obj_name(&view.name),
+            columns: Vec::new(),
+            constraints: Vec::new(),
+        }),
         // Everything else either has no catalog effect we model or is read from tokens.
         _ => lower_tokens(src, &stmt.tokens, &stmt.span)
             .into_iter()
@@ -402,6 +449,23 @@ fn index_keys(columns: &[ast::IndexColumn]) -> Vec<IndexKey> {
     keys
 }
 
+/// `WHERE key IS NOT NULL [AND ...]` on key columns only: a lookup by key never matches the rows it leaves out, so
+/// the index serves every key lookup (and uniqueness) like a complete one.
+fn keys_not_null(predicate: &Expr, columns: &[Option<String>]) -> bool {
+    match predicate {
+        Expr::IsNotNull(e) => {
+            matches!(e.as_ref(), Expr::Identifier(i) if columns.contains(&Some(ident(i))))
+        }
+        Expr::BinaryOp {
+            left,
+            op: ast::BinaryOperator::And,
+            right,
+        } => keys_not_null(left, columns) && keys_not_null(right, columns),
+        Expr::Nested(e) => keys_not_null(e, columns),
+        _ => false,
+    }
+}
+
 /// PostgreSQL folds unquoted identifiers to lower case.
 fn ident(i: &ast::Ident) -> String {
     match i.quote_style {
@@ -491,7 +555,9 @@ pub(crate) fn normalize_type(text: &str) -> String {
         }
         _ => (Cow::Borrowed(base), ""),
     };
+    // `pg_catalog.varchar` is the built-in type itself.
     let head = head.strip_prefix("public.").unwrap_or(&head);
+    let head = head.strip_prefix("pg_catalog.").unwrap_or(head);
     format!("{}{args}{array}", canonical_type_name(head))
 }
 
@@ -502,8 +568,15 @@ fn canonical_type_name(head: &str) -> &str {
         "int8" | "bigint" => "bigint",
         "int2" | "smallint" => "smallint",
         "bool" | "boolean" => "boolean",
-        "varchar" | "character varying" => "varchar",
-        "char" | "character" | "bpchar" => "char",
+        // The national spellings are the same types (checked on PostgreSQL 15 with format_type).
+        "varchar"
+        | "character varying"
+        | "national character varying"
+        | "national char varying"
+        | "nchar varying" => "varchar",
+        "char" | "character" | "bpchar" | "nchar" | "national character" | "national char" => {
+            "char"
+        }
         "varbit" | "bit varying" => "varbit",
         "decimal" | "numeric" => "numeric",
         "float8" | "double precision" | "float" => "double precision",

@@ -144,10 +144,16 @@ pub(super) fn lower_simple(src: &str, tokens: &[Token], span: &Range<usize>) -> 
         return op(OpKind::Set { name, value });
     }
     if c.is("with") {
-        // A CTE can hide any DML; we do not model it.
-        return op(OpKind::Opaque {
-            what: "WITH".into(),
+        // A CTE can hide any DML; we do not model it, only the table a final `SELECT ... INTO` makes.
+        let mut ops = lower_tokens(src, tokens, span);
+        ops.retain(|o| matches!(o.kind, OpKind::CreateTable { .. }));
+        ops.push(Op {
+            span: span.clone(),
+            kind: OpKind::Opaque {
+                what: "WITH".into(),
+            },
         });
+        return Some(ops);
     }
     if c.eat("update") {
         c.eat("only");
@@ -225,9 +231,17 @@ pub(super) fn lower_simple(src: &str, tokens: &[Token], span: &Range<usize>) -> 
                 .iter()
                 .position(|t| t.is_punct(src, ")"))
                 .unwrap_or(0);
-            concurrently = c.rest()[..options_end]
-                .iter()
-                .any(|t| t.is_word(src, "concurrently"));
+            // `CONCURRENTLY [boolean]`: on unless the value says false (`REINDEX (CONCURRENTLY false)` is a plain
+            // REINDEX).
+            let options = &c.rest()[..options_end];
+            concurrently = options.iter().enumerate().any(|(i, t)| {
+                t.is_word(src, "concurrently")
+                    && !options.get(i + 1).is_some_and(|v| {
+                        ["false", "off", "0"]
+                            .iter()
+                            .any(|f| v.text(src).eq_ignore_ascii_case(f))
+                    })
+            });
             c.pos += options_end + 1;
         }
         let _ = c.eat("index")
@@ -302,6 +316,47 @@ pub fn fully_recognized(src: &str, tokens: &[Token]) -> bool {
 
 /// What we can still tell from the tokens of a statement sqlparser rejected.
 pub fn lower_tokens(src: &str, tokens: &[Token], span: &Range<usize>) -> Vec<Op> {
+    let mut ops = Vec::new();
+    // `[WITH ...] SELECT ... INTO [TEMP] [TABLE] t`: a table later statements may use and drop.
+    if let Some(table) = select_into(src, tokens) {
+        ops.push(Op {
+            span: span.clone(),
+            kind: OpKind::CreateTable {
+                table,
+                columns: Vec::new(),
+                constraints: Vec::new(),
+            },
+        });
+    }
+    ops.extend(lower_other_tokens(src, tokens, span));
+    ops
+}
+
+/// The table a top-level `SELECT ... INTO` creates.
+fn select_into(src: &str, tokens: &[Token]) -> Option<ObjName> {
+    let mut depth = 0usize;
+    let mut select = false;
+    for (i, t) in tokens.iter().enumerate() {
+        if t.is_punct(src, "(") {
+            depth += 1;
+        } else if t.is_punct(src, ")") {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && t.is_word(src, "select") {
+            select = true;
+        } else if depth == 0 && select && t.is_word(src, "into") {
+            let mut c = Cursor::at(src, tokens, i + 1);
+            let _ = c.eat("temporary") || c.eat("temp") || c.eat("unlogged");
+            c.eat("table");
+            return c.name();
+        } else if depth == 0 && (t.is_word(src, "insert") || t.is_word(src, "from")) {
+            // INSERT INTO, or past the select list: no INTO target here.
+            select = false;
+        }
+    }
+    None
+}
+
+fn lower_other_tokens(src: &str, tokens: &[Token], span: &Range<usize>) -> Vec<Op> {
     let mut c = Cursor::new(src, tokens);
     let op = |kind| {
         vec![Op {
@@ -364,6 +419,49 @@ pub fn lower_tokens(src: &str, tokens: &[Token], span: &Range<usize>) -> Vec<Op>
                 })
                 .collect();
         }
+    }
+    // DROP TRIGGER [IF EXISTS] name ON table: ACCESS EXCLUSIVE on the table (checked on PostgreSQL 15).
+    let mut trigger = Cursor::new(src, tokens);
+    if trigger.eat_all(&["drop", "trigger"]) {
+        while trigger.peek().is_some() && !trigger.eat("on") {
+            trigger.pos += 1;
+        }
+        if let Some(table) = trigger.name() {
+            return op(OpKind::OtherTableChange {
+                table,
+                what: "DROP TRIGGER".into(),
+            });
+        }
+    }
+    // LOCK [TABLE] [ONLY] name [, ...] [IN mode MODE] [NOWAIT]: the mode is ACCESS EXCLUSIVE unless named.
+    let mut lock = Cursor::new(src, tokens);
+    if lock.eat("lock") {
+        lock.eat("table");
+        lock.eat("only");
+        let tables = lock.names();
+        let mode = if lock.eat("in") {
+            let mut words = Vec::new();
+            while let Some(t) = lock.peek() {
+                if t.is_word(src, "mode") {
+                    break;
+                }
+                words.push(t.text(src).to_ascii_uppercase());
+                lock.pos += 1;
+            }
+            words.join(" ")
+        } else {
+            "ACCESS EXCLUSIVE".to_string()
+        };
+        return tables
+            .into_iter()
+            .map(|table| Op {
+                span: span.clone(),
+                kind: OpKind::OtherTableChange {
+                    table,
+                    what: format!("LOCK {mode}"),
+                },
+            })
+            .collect();
     }
     // ALTER / DROP POLICY name ON table.
     let mut policy = Cursor::new(src, tokens);

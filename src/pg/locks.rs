@@ -151,7 +151,20 @@ pub fn locks_taken(kind: &OpKind, catalog: &Catalog) -> Vec<(LockMode, ObjName)>
 fn other_change_lock(what: &str) -> LockMode {
     let words: Vec<&str> = what.split(' ').collect();
     let has = |w: &str| words.contains(&w);
-    if has("TRIGGER") {
+    if let Some(mode) = what.strip_prefix("LOCK ") {
+        // LOCK TABLE in the mode it names; the weaker modes block no traffic, like ROW EXCLUSIVE.
+        return match mode {
+            "ACCESS EXCLUSIVE" => LockMode::AccessExclusive,
+            // EXCLUSIVE blocks every write but not plain reads, like SHARE ROW EXCLUSIVE.
+            "EXCLUSIVE" | "SHARE ROW EXCLUSIVE" => LockMode::ShareRowExclusive,
+            "SHARE" => LockMode::Share,
+            "SHARE UPDATE EXCLUSIVE" => LockMode::ShareUpdateExclusive,
+            _ => LockMode::RowExclusive,
+        };
+    }
+    if what == "DROP TRIGGER" {
+        LockMode::AccessExclusive
+    } else if has("TRIGGER") {
         // CREATE TRIGGER, ENABLE / DISABLE [ALWAYS | REPLICA] TRIGGER.
         LockMode::ShareRowExclusive
     } else if has("STATISTICS")

@@ -33,14 +33,19 @@ pub fn is_binary_coercible(old: &str, new: &str) -> bool {
             ([p, s], [p2, s2]) => s2 == s && p2 >= p,
             _ => false,
         },
-        // More fractional-second digits (or the default 6) keep every value.
-        ("timestamp", "timestamp") | ("timestamptz", "timestamptz") => {
-            match (old_args.as_slice(), new_args.as_slice()) {
-                (_, []) => true,
-                ([p], [p2]) => p2 >= p,
-                _ => false,
-            }
-        }
+        // Every cidr value is a valid inet (checked on PostgreSQL 15: no rewrite).
+        ("cidr", "inet") => true,
+        // More fractional-second digits (or the default 6) keep every value (time and interval checked on
+        // PostgreSQL 15: no rewrite).
+        ("timestamp", "timestamp")
+        | ("timestamptz", "timestamptz")
+        | ("time", "time")
+        | ("timetz", "timetz")
+        | ("interval", "interval") => match (old_args.as_slice(), new_args.as_slice()) {
+            (_, []) => true,
+            ([p], [p2]) => p2 >= p,
+            _ => false,
+        },
         _ => false,
     }
 }

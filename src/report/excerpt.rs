@@ -16,6 +16,8 @@ const BEFORE: usize = 80;
 /// One file seen through one finding's span, for codespan-reporting.
 pub struct Excerpt<'a> {
     file: &'a SourceFile,
+    /// The file's path, control characters escaped ([`super::escape_controls`]).
+    name: String,
     start_line: usize,
     end_line: usize,
     label: Range<usize>,
@@ -28,6 +30,7 @@ impl<'a> Excerpt<'a> {
         let end = floor_char_boundary(text, span.end.max(start));
         let mut excerpt = Excerpt {
             file,
+            name: super::escape_controls(&file.display).into_owned(),
             start_line: file.line_index(start),
             end_line: file.line_index(end),
             label: start..end,
@@ -72,7 +75,7 @@ impl<'a> Files<'a> for Excerpt<'_> {
     type Source = &'a str;
 
     fn name(&'a self, (): ()) -> Result<&'a str, Error> {
-        Ok(&self.file.display)
+        Ok(&self.name)
     }
 
     fn source(&'a self, (): ()) -> Result<&'a str, Error> {

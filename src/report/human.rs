@@ -3,16 +3,16 @@
 use std::io::{self, Write};
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
-use codespan_reporting::term::{self, termcolor};
+use codespan_reporting::term;
+use codespan_reporting::term::termcolor::{self, WriteColor};
 
 use super::excerpt::Excerpt;
-use super::Report;
+use super::{escape_controls, Report};
 use crate::fix::{EditAction, Placement, Suggestion};
 use crate::rules::diagnostic::Severity;
 
 /// Writes the report; colour only when `color` is true (the caller checks for a terminal and NO_COLOR).
 pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
-    let config = term::Config::default();
     let choice = if color {
         termcolor::ColorChoice::Auto
     } else {
@@ -20,37 +20,7 @@ pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
     };
     // Buffered: thousands of findings would otherwise be a write per line.
     let mut stdout = termcolor::BufferedStandardStream::stdout(choice);
-    for d in report.shown() {
-        let Some(file) = report.files.get(d.file) else {
-            continue;
-        };
-        let excerpt = Excerpt::new(file, d.span.clone());
-        let base = match d.severity {
-            Severity::Error => CsDiagnostic::error(),
-            Severity::Warning => CsDiagnostic::warning(),
-            Severity::Info => CsDiagnostic::note(),
-        };
-        let mut notes = Vec::new();
-        let mut diagnostic = base.with_code(d.rule).with_message(&d.message);
-        if file.missing {
-            // Nothing on disk to show a snippet of: name the path instead.
-            notes.push(format!("at {} (not on disk)", file.display));
-        } else {
-            diagnostic = diagnostic.with_labels(vec![Label::primary((), excerpt.label())]);
-        }
-        if let Some(help) = &d.help {
-            notes.push(format!("help: {help}"));
-        }
-        if let Some(suggestion) = d.suggestion.as_ref().filter(|_| report.suggestions) {
-            notes.push(render_suggestion(suggestion, "suggested fix"));
-            if let Some(other) = &suggestion.alternative {
-                notes.push(render_suggestion(other, "or"));
-            }
-        }
-        diagnostic = diagnostic.with_notes(notes);
-        term::emit_to_write_style(&mut stdout, &config, &excerpt, &diagnostic)
-            .map_err(|e| io::Error::other(e.to_string()))?;
-    }
+    write_diagnostics(report, &mut stdout)?;
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
     let infos = report.count(Severity::Info);
@@ -68,6 +38,49 @@ pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
         report.unparsed,
     )?;
     stdout.flush()
+}
+
+/// Each shown diagnostic with its source snippet, without the summary line (the per-rule example tests snapshot
+/// this, uncoloured).
+pub fn write_diagnostics(report: &Report, out: &mut dyn WriteColor) -> io::Result<()> {
+    let config = term::Config::default();
+    for d in report.shown() {
+        let Some(file) = report.files.get(d.file) else {
+            continue;
+        };
+        let excerpt = Excerpt::new(file, d.span.clone());
+        let base = match d.severity {
+            Severity::Error => CsDiagnostic::error(),
+            Severity::Warning => CsDiagnostic::warning(),
+            Severity::Info => CsDiagnostic::note(),
+        };
+        let mut notes = Vec::new();
+        let mut diagnostic = base
+            .with_code(d.rule)
+            .with_message(escape_controls(&d.message));
+        if file.missing {
+            // Nothing on disk to show a snippet of: name the path instead.
+            notes.push(format!(
+                "at {} (not on disk)",
+                escape_controls(&file.display)
+            ));
+        } else {
+            diagnostic = diagnostic.with_labels(vec![Label::primary((), excerpt.label())]);
+        }
+        if let Some(help) = &d.help {
+            notes.push(format!("help: {}", escape_controls(help)));
+        }
+        if let Some(suggestion) = d.suggestion.as_ref().filter(|_| report.suggestions) {
+            notes.push(render_suggestion(suggestion, "suggested fix"));
+            if let Some(other) = &suggestion.alternative {
+                notes.push(render_suggestion(other, "or"));
+            }
+        }
+        diagnostic = diagnostic.with_notes(notes);
+        term::emit_to_write_style(out, &config, &excerpt, &diagnostic)
+            .map_err(|e| io::Error::other(e.to_string()))?;
+    }
+    Ok(())
 }
 
 /// A suggestion as one `help:` note: each migration headed and fenced, then the schema edit, then the notes.

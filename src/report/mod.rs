@@ -10,7 +10,7 @@ mod sarif;
 
 pub use github::render_github;
 pub use gitlab::render_gitlab;
-pub use human::{render_human, render_suggestion};
+pub use human::{render_human, render_suggestion, write_diagnostics};
 pub use json::write_json;
 pub use sarif::render_sarif;
 
@@ -135,6 +135,24 @@ fn normalise(clause: &str) -> String {
 }
 
 /// A path with forward slashes, as CI systems expect.
+/// Text from files, folder names or the database, as terminals and CI logs get it: control characters escaped
+/// (`\n` as the two characters `\` `n`), so that a name holding a line break cannot start a line of its own, which
+/// GitHub Actions would run as a workflow command (`::error::...`) whatever the output format.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 pub(crate) fn uri_path(display: &str) -> String {
     display.replace('\\', "/")
 }

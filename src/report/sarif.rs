@@ -199,13 +199,20 @@ fn camel_case(id: &str) -> String {
 fn artifact_uri(display: &str) -> String {
     let path = uri_path(display);
     let mut out = String::new();
+    let bytes = path.as_bytes();
+    // `C:/...` is an absolute Windows path; `c:x/...` is not (it would read as a URI scheme).
+    let drive =
+        bytes.len() > 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
     if path.starts_with('/') {
         out.push_str("file://");
-    } else if path.as_bytes().get(1) == Some(&b':') {
+    } else if drive {
         out.push_str("file:///");
     }
-    for byte in path.bytes() {
-        let keep = byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte);
+    for (i, byte) in path.bytes().enumerate() {
+        // A `:` is kept only after a drive letter: elsewhere it could make a segment look like a scheme.
+        let keep = byte.is_ascii_alphanumeric()
+            || b"-._~/!$&'()*+,;=@".contains(&byte)
+            || (byte == b':' && drive && i == 1);
         if keep {
             out.push(byte as char);
         } else {
@@ -230,6 +237,16 @@ mod tests {
             "file:///srv/app/m%231/x.sql"
         );
         assert_eq!(artifact_uri("db/é.sql"), "db/%C3%A9.sql");
+    }
+
+    /// #18: a relative path whose first segment holds `:` would read as a URI scheme (`c:` or `a:`); only a drive
+    /// letter followed by a slash is an absolute Windows path.
+    #[test]
+    fn colons_never_make_a_relative_path_a_scheme() {
+        assert_eq!(artifact_uri("c:x/m.sql"), "c%3Ax/m.sql");
+        assert_eq!(artifact_uri("a:b/c:d.sql"), "a%3Ab/c%3Ad.sql");
+        assert_eq!(artifact_uri("C:\\repo\\m.sql"), "file:///C:/repo/m.sql");
+        assert_eq!(artifact_uri("/srv/a:b.sql"), "file:///srv/a%3Ab.sql");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::shared::shadow_swaps;
 use super::{Category, Check, MigrationContext, ReplayedOp, Rule};
 use crate::fix::{batch_key, batched_update, locked, Placement, Suggestion};
 use crate::ops::{display_ident, quote_ident, ObjName, OpKind};
@@ -70,7 +71,9 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 }
                 Some(_) => {}
                 None if existing => {
-                    let coercible = using.is_none()
+                    let coercible = using
+                        .as_deref()
+                        .is_none_or(|u| is_plain_cast(u, column, &new_type.text))
                         && old
                             .as_deref()
                             .is_some_and(|o| is_binary_coercible(o, &new_type.text));
@@ -88,6 +91,28 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 None => {}
             }
         }
+    }
+    for swap in shadow_swaps(ctx)
+        .iter()
+        .filter(|s| s.old_type != s.new_type)
+    {
+        out.push(ctx.finding(
+            swap.dropped.op,
+            format!(
+                "{table}.{col} changes from {old} to {new} by a shadow column (add, copy, drop, rename): the \
+                 values and the name survive, but every running instance of the current Prisma Client still \
+                 reads and writes {col} as {old} until the new code is deployed everywhere",
+                table = swap.table,
+                col = display_ident(swap.column),
+                old = swap.old_type.text,
+                new = swap.new_type.text,
+            ),
+            Some(
+                "make sure the running code accepts both types (or deploy it first), or add the new column under a \
+                 new name and switch the code to it before dropping the old one"
+                    .to_string(),
+            ),
+        ));
     }
     for (swap, (columns, tables, first)) in swaps.iter().zip(swap_columns) {
         let Some(first) = first else {
@@ -142,17 +167,22 @@ fn rewrite_finding(
                     to it, then drop the old column. Changes PostgreSQL does without a rewrite: varchar(n) to a \
                     longer varchar or text, numeric(p,s) to a larger p with the same s"
         .to_string();
-    if old.is_some_and(|o| o.starts_with("timestamp(") || o == "timestamp")
+    // PostgreSQL 12+ skips the rewrite when the session TimeZone is UTC (checked on PostgreSQL 15).
+    let time_zone = old.is_some_and(|o| o.starts_with("timestamp(") || o == "timestamp")
         && new.starts_with("timestamptz")
-    {
-        help.push_str("; timestamp to timestamptz skips the rewrite on PostgreSQL 12+ only when the session TimeZone is UTC");
+        && ctx.settings.postgres_version >= 12;
+    if time_zone {
+        help.push_str(
+            "; timestamp to timestamptz skips the rewrite only when the session TimeZone is UTC",
+        );
     }
     ctx.finding(
         replayed.op,
         format!(
-            "changing {table}.{} {from}to {new} rewrites the whole table and rebuilds its indexes while holding \
-             {}{}",
+            "changing {table}.{} {from}to {new} rewrites the whole table and rebuilds its indexes{} while \
+             holding {}{}",
             display_ident(column),
+            if time_zone { " unless the session TimeZone is UTC" } else { "" },
             LockMode::AccessExclusive.describe(table),
             if old.is_none() {
                 " (the old type is unknown to migrate-lint, so the change cannot be proven binary-coercible)"
@@ -205,6 +235,34 @@ fn enum_swaps(ctx: &MigrationContext) -> Vec<EnumSwap> {
         });
     }
     swaps
+}
+
+/// `USING "col"::type` (or `CAST(col AS type)`) to the new type itself: the same conversion as no USING at all.
+fn is_plain_cast(using: &str, column: &str, new_type: &str) -> bool {
+    let compact: String = using
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let compact = compact.trim_start_matches('(').trim_end_matches(')');
+    let ty: String = new_type
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let col = column.to_ascii_lowercase();
+    let names = [col.clone(), format!("\"{col}\"")];
+    names.iter().any(|n| {
+        let cast = compact
+            .strip_prefix(n.as_str())
+            .and_then(|r| r.strip_prefix("::"));
+        let call = compact
+            .strip_prefix("cast(")
+            .and_then(|r| r.strip_prefix(n.as_str()))
+            .and_then(|r| r.strip_prefix("as"));
+        cast.or(call)
+            .is_some_and(|t| crate::ops::normalize_type(t) == crate::ops::normalize_type(&ty))
+    })
 }
 
 /// `"Role"`, `role`, `"s"."Role"` as a type name; None for built-in types with modifiers or arrays.

@@ -1,13 +1,12 @@
 //! `lint.toml`: where the migrations are, the target PostgreSQL version, the git base, and per-rule severities.
 
 use std::collections::HashMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::rules::diagnostic::Severity;
-use crate::rules::settings::{IgnoreEntry, Settings};
+use crate::rules::settings::{duration_ms, IgnoreEntry, Settings};
 use crate::rules::RULES;
 
 pub const FILE_NAME: &str = "lint.toml";
@@ -20,6 +19,8 @@ struct ConfigFile {
     base: Option<String>,
     /// `"6.1.0"`: decides whether a multi-statement file runs as one transaction.
     prisma_version: Option<String>,
+    /// `"10s"`: a longer `SET lock_timeout` counts as none.
+    max_lock_timeout: Option<String>,
     #[serde(default)]
     rules: HashMap<String, Level>,
     #[serde(default)]
@@ -35,7 +36,7 @@ struct IgnoreFile {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a path or a list of paths")]
 enum OneOrMany {
     One(String),
     Many(Vec<String>),
@@ -80,9 +81,28 @@ pub fn find_config(start: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The PostgreSQL major versions the rules know (9 stands for 9.x): lock levels and rewrites differ by version, and
+/// a version outside these would silently get some version's behaviour.
+pub const SUPPORTED_POSTGRES: std::ops::RangeInclusive<u32> = 9..=18;
+
+/// `postgres_version` (lint.toml) or `--postgres-version`, when it is one the rules know.
+pub fn check_postgres_version(version: u32) -> Result<u32, String> {
+    if SUPPORTED_POSTGRES.contains(&version) {
+        Ok(version)
+    } else {
+        Err(format!(
+            "postgres_version {version} is not supported: give a major version from {} to {}",
+            SUPPORTED_POSTGRES.start(),
+            SUPPORTED_POSTGRES.end()
+        ))
+    }
+}
+
 pub fn load(path: &Path) -> Result<Config, String> {
+    let bytes = crate::input::project_file::read_regular(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let text =
-        fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        String::from_utf8(bytes).map_err(|_| format!("{}: not valid UTF-8", path.display()))?;
     parse(&text, path)
 }
 
@@ -128,6 +148,18 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
             )
         })?),
     };
+    let max_lock_timeout_ms = match &file.max_lock_timeout {
+        None => Settings::default().max_lock_timeout_ms,
+        Some(v) => duration_ms(v).ok_or_else(|| {
+            let line = line_of(text, "max_lock_timeout")
+                .map(|l| format!(":{l}"))
+                .unwrap_or_default();
+            format!(
+                "{}{line}: max_lock_timeout `{v}` is not a duration like \"10s\"",
+                path.display()
+            )
+        })?,
+    };
     let mut ignores = Vec::new();
     for entry in &file.ignore {
         let at = line_of(text, &format!("migration = \"{}\"", entry.migration))
@@ -158,6 +190,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
             reason: reason.to_string(),
         });
     }
+    if let Some(version) = file.postgres_version {
+        check_postgres_version(version).map_err(|e| {
+            let line = line_of(text, "postgres_version")
+                .map(|l| format!(":{l}"))
+                .unwrap_or_default();
+            format!("{}{line}: {e}", path.display())
+        })?;
+    }
     let base = path.parent().unwrap_or(Path::new("."));
     let migrations = match file.migrations {
         None => Vec::new(),
@@ -173,6 +213,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
             severities,
             prisma_version,
             ignores,
+            max_lock_timeout_ms,
             ..Settings::default()
         },
     })
@@ -254,6 +295,31 @@ mod tests {
         let e = parse_str("postgres_version = 15\nmigratons = \"x\"\n").unwrap_err();
         assert!(e.starts_with("cfg/lint.toml:2:"), "{e}");
         assert!(e.contains("migratons"), "{e}");
+    }
+
+    /// #18: a wrong type names what is expected, not serde's "untagged enum OneOrMany".
+    #[test]
+    fn migrations_of_the_wrong_type_says_what_is_expected() {
+        let e = parse_str("migrations = 5\n").unwrap_err();
+        assert!(e.contains("expected a path or a list of paths"), "{e}");
+        assert!(!e.contains("OneOrMany"), "{e}");
+    }
+
+    /// #18: a PostgreSQL version no rule knows is refused, with the supported range.
+    #[test]
+    fn postgres_version_out_of_range_is_refused_with_the_range() {
+        for bad in ["0", "8", "99"] {
+            let e = parse_str(&format!("postgres_version = {bad}\n")).unwrap_err();
+            assert!(e.contains("cfg/lint.toml:1"), "{e}");
+            assert!(e.contains("9 to 18"), "{e}");
+        }
+        assert_eq!(
+            parse_str("postgres_version = 9\n")
+                .unwrap()
+                .settings
+                .postgres_version,
+            9
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Dropping a column that running application instances still read.
 
-use super::shared::column_rename_pairs;
+use super::shared::{column_rename_pairs, copied_into, if_exists, shadow_swaps};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::catalog::Column;
 use crate::fix::{locked, Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT};
@@ -21,24 +21,38 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
     // A drop that pairs with an add is reported once, by rename-without-map.
     let renames = column_rename_pairs(ctx);
+    // A shadow-column swap keeps the values and the name: change-column-type reports it.
+    let swaps = shadow_swaps(ctx);
     for replayed in ctx.ops.iter().filter(|r| !r.only_new_objects()) {
         let OpKind::DropColumn { table, column } = &replayed.op.kind else {
             continue;
         };
-        if renames.iter().any(|p| std::ptr::eq(p.dropped, replayed)) {
+        if renames.iter().any(|p| std::ptr::eq(p.dropped, replayed))
+            || swaps.iter().any(|s| std::ptr::eq(s.dropped, replayed))
+        {
             continue;
         }
         let before = ctx
             .catalog_before
             .table(table)
             .and_then(|t| t.column(column));
+        // `DROP COLUMN IF EXISTS` of a column no migration made loses nothing of the history.
+        if before.is_none() && if_exists(ctx, replayed.op) {
+            continue;
+        }
+        let col = display_ident(column);
+        let data = match copied_into(ctx, table, column) {
+            Some(copy) => format!(
+                "the values of {table}.{col} were copied into {} by an UPDATE of this migration, but",
+                display_ident(copy)
+            ),
+            None => format!("dropping {table}.{col} deletes its data for good, and"),
+        };
         out.push(ctx.finding(
             replayed.op,
             format!(
-                "dropping {table}.{col} deletes its data for good, and every running instance of the current \
-                 Prisma Client still selects {col} by name: their queries on {table} fail from this moment \
-                 until the new code is deployed everywhere",
-                col = display_ident(column)
+                "{data} every running instance of the current Prisma Client still selects {col} by name: their \
+                 queries on {table} fail from this moment until the new code is deployed everywhere"
             ),
             Some(
                 "expand and contract: first deploy code whose schema.prisma no longer has the field, then drop \

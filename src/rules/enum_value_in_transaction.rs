@@ -3,10 +3,10 @@
 use super::transactions::{split_suggestion, transactions};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::fix::Suggestion;
-use crate::ops::OpKind;
+use crate::ops::{ObjName, OpKind};
 use crate::rules::diagnostic::{Finding, Severity};
 use crate::syntax::parse::Statement;
-use crate::syntax::split::TokenKind;
+use crate::syntax::split::{ident_value, TokenKind};
 
 pub const RULE: Rule = Rule {
     id: "enum-value-in-transaction",
@@ -66,13 +66,26 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                         let statement = ctx.statements.iter().find(|s| {
                             s.span.start <= op.span.start && op.span.start < s.span.end
                         })?;
-                        statement
-                            .tokens
-                            .iter()
-                            .any(|t| {
-                                t.kind == TokenKind::String && t.text(&ctx.file.text) == literal
-                            })
-                            .then_some(op)
+                        let tokens = &statement.tokens;
+                        let src = &ctx.file.text;
+                        let spelt = |i: usize| {
+                            tokens[i].kind == TokenKind::String && tokens[i].text(src) == literal
+                        };
+                        // Only a value read as the enum counts: `'v'::"Kind"`, or a statement on a table with a
+                        // column of the enum (a trigger's text argument that spells the value is no use of it).
+                        let cast = (0..tokens.len()).any(|i| {
+                            spelt(i)
+                                && tokens.get(i + 1).is_some_and(|t| t.text(src) == "::")
+                                && tokens
+                                    .get(i + 2)
+                                    .and_then(|t| ident_value(t, src))
+                                    .is_some_and(|t| t == name.name)
+                        });
+                        let typed_table = op
+                            .kind
+                            .table()
+                            .is_some_and(|t| has_enum_column(ctx, t, name));
+                        ((cast || typed_table) && (0..tokens.len()).any(spelt)).then_some(op)
                     });
                 if let Some(use_op) = later {
                     out.push(ctx.finding(
@@ -93,6 +106,33 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             _ => {}
         }
     }
+}
+
+/// The table has a column of the enum, before this migration or added by it.
+fn has_enum_column(ctx: &MigrationContext, table: &ObjName, name: &ObjName) -> bool {
+    let is_enum = |ty: &str| {
+        let base = ty.trim_end_matches("[]");
+        let last = base.rsplit('.').next().unwrap_or(base);
+        match last.strip_prefix('"').and_then(|l| l.strip_suffix('"')) {
+            Some(quoted) => quoted.replace("\"\"", "\"") == name.name,
+            None => last.eq_ignore_ascii_case(&name.name),
+        }
+    };
+    let before = ctx
+        .catalog_before
+        .table(table)
+        .is_some_and(|t| t.columns.iter().any(|c| is_enum(&c.ty.text)));
+    before
+        || ctx.ops.iter().any(|r| match &r.op.kind {
+            OpKind::AddColumn { table: t, column } => t == table && is_enum(&column.ty.text),
+            OpKind::CreateTable {
+                table: t, columns, ..
+            } => t == table && columns.iter().any(|c| is_enum(&c.ty.text)),
+            OpKind::AlterColumnType {
+                table: t, new_type, ..
+            } => t == table && is_enum(&new_type.text),
+            _ => false,
+        })
 }
 
 /// ADD VALUE committed in a migration of its own, before the statements that use the value.

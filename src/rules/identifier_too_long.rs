@@ -1,4 +1,4 @@
-//! Identifiers longer than PostgreSQL's 63-byte limit, which it silently truncates.
+//! Identifiers longer than PostgreSQL's 63-byte limit, which it truncates with only a NOTICE.
 
 use super::{Category, Check, Rule, StatementContext};
 use crate::fix::{truncate_identifier, Placement, Suggestion};
@@ -11,7 +11,7 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Warning,
     enabled_by_default: true,
     category: Category::Correctness,
-    summary: "identifiers longer than 63 bytes are silently truncated by PostgreSQL",
+    summary: "identifiers longer than 63 bytes are truncated by PostgreSQL (with only a NOTICE)",
     doc: include_str!("../../rules/identifier-too-long.md"),
     checks: &[Check::Statement(check)],
 };
@@ -22,7 +22,22 @@ const MAX_BYTES: usize = 63;
 fn check(ctx: &StatementContext, out: &mut Vec<Finding>) {
     let src = &ctx.file.text;
     let mut seen: Vec<String> = Vec::new();
-    for token in &ctx.statement.tokens {
+    let tokens = &ctx.statement.tokens;
+    let word = |i: usize, w: &str| tokens[i].text(src).eq_ignore_ascii_case(w);
+    // A name that only refers to an existing object finds it under the truncated name all the same: every name of
+    // a DROP, and the old name of a RENAME (what comes before its last TO).
+    if tokens.first().is_some_and(|_| word(0, "drop")) {
+        return;
+    }
+    let references_end = if (0..tokens.len()).any(|i| word(i, "rename")) {
+        (0..tokens.len())
+            .rev()
+            .find(|&i| word(i, "to"))
+            .map_or(0, |i| tokens[i].span.start)
+    } else {
+        0
+    };
+    for token in tokens.iter().filter(|t| t.span.start >= references_end) {
         // An identifier's value is never longer than its spelling (quotes and escapes only shrink it).
         if token.span.len() <= MAX_BYTES {
             continue;
@@ -40,8 +55,8 @@ fn check(ctx: &StatementContext, out: &mut Vec<Finding>) {
             file: ctx.file_index,
             span: token.span.clone(),
             message: format!(
-                "{} is {} bytes long; PostgreSQL silently truncates it to 63 bytes ({}), so the object gets \
-                 another name than the one written, two long names can collide, and Prisma sees drift",
+                "{} is {} bytes long; PostgreSQL truncates it to 63 bytes ({}) with only a NOTICE, so the \
+                 object gets another name than the one written, two long names can collide, and Prisma sees drift",
                 display_ident(&value),
                 value.len(),
                 display_ident(truncated)

@@ -7,7 +7,7 @@ use crate::fix::{
     Suggestion, LOCK_TIMEOUT,
 };
 use crate::ops::{
-    display_ident, quote_ident, ColumnSpec, Constraint, ConstraintKind, ObjName, OpKind,
+    display_ident, quote_ident, ColumnSpec, Constraint, ConstraintKind, DmlKind, ObjName, OpKind,
 };
 use crate::rules::diagnostic::{Finding, Severity};
 
@@ -33,6 +33,9 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
     {
         return;
     }
+    if emptied_before(ctx, table) {
+        return;
+    }
     let unique = is_unique(ctx, table, &column.name);
     let help = if unique {
         format!(
@@ -54,6 +57,23 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
         ),
         Some(help),
     ).with_suggestion(|| suggest(table, column, ctx.catalog, unique)));
+}
+
+/// An unconditional `DELETE FROM t` or `TRUNCATE t` earlier in the migration leaves no row to fail on (checked on
+/// PostgreSQL 15: the ADD succeeds after the DELETE in the same transaction).
+fn emptied_before(ctx: &OpContext, table: &ObjName) -> bool {
+    ctx.migration_ops
+        .iter()
+        .take_while(|op| op.span.start < ctx.op.span.start)
+        .any(|op| match &op.kind {
+            OpKind::Dml {
+                kind: DmlKind::Delete,
+                table: t,
+                bounded: false,
+            } => t == table,
+            OpKind::Truncate { tables } => tables.contains(table),
+            _ => false,
+        })
 }
 
 /// The column is unique: inline, or (as Prisma writes `@unique`) by an index or constraint later in the migration.

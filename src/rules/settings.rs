@@ -30,6 +30,8 @@ pub struct Settings {
     /// Keep each finding's fix suggestion. Off when nobody will print them: a suggestion can hold a rewrite of its
     /// whole migration, and long histories have many findings.
     pub keep_suggestions: bool,
+    /// A `lock_timeout` longer than this (milliseconds) is as good as none (`max_lock_timeout` in lint.toml).
+    pub max_lock_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +40,26 @@ pub struct IgnoreEntry {
     pub migration: String,
     pub rule: String,
     pub reason: String,
+}
+
+/// A PostgreSQL time setting in milliseconds: `5000`, `5s`, `'500ms'`, `1min`, `1 h` (no unit: milliseconds, as for
+/// `lock_timeout`); `None` when it is not one.
+pub fn duration_ms(text: &str) -> Option<u64> {
+    let t = text.trim().trim_matches('\'').trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let value: f64 = t[..split].parse().ok()?;
+    let factor = match t[split..].trim() {
+        "" | "ms" => 1.0,
+        "us" => 0.001,
+        "s" => 1_000.0,
+        "min" => 60_000.0,
+        "h" => 3_600_000.0,
+        "d" => 86_400_000.0,
+        _ => return None,
+    };
+    Some((value * factor) as u64)
 }
 
 impl Default for Settings {
@@ -50,6 +72,7 @@ impl Default for Settings {
             ignores: Vec::new(),
             schema: None,
             keep_suggestions: true,
+            max_lock_timeout_ms: 10_000,
         }
     }
 }

@@ -2,10 +2,11 @@
 
 use super::{MigrationContext, OpContext, ReplayedOp};
 use crate::fix::{index_then_constraint, locked, Placement, SchemaIntent, Suggestion};
-use crate::ops::{display_ident, ConstraintKind, ObjName, OpKind};
+use crate::ops::{display_ident, ConstraintKind, DmlKind, ObjName, Op, OpKind};
 use crate::ops::{quote_ident, SqlType};
 use crate::pg::locks::LockMode;
 use crate::rules::diagnostic::Finding;
+use crate::syntax::split::ident_value;
 
 /// A DROP COLUMN and an ADD COLUMN of the same type on the same table in one migration: what Prisma generates when a
 /// field is renamed without `@map`.
@@ -25,10 +26,18 @@ pub struct TableRenamePair<'a> {
     pub new: &'a ObjName,
 }
 
+/// Pairs a DROP COLUMN with an ADD COLUMN only on evidence: the same type, nullability and default, names that look
+/// related (or a migration named as a rename that names one of them), and no other candidate on either side. A drop
+/// whose values were copied into another column first is no loss, so it never pairs.
 pub fn column_rename_pairs<'a>(ctx: &'a MigrationContext<'a>) -> Vec<ColumnRenamePair<'a>> {
-    let mut pairs = Vec::new();
-    let mut used = vec![false; ctx.ops.len()];
-    for dropped in ctx.ops.iter().filter(|r| !r.only_new_objects()) {
+    let migration_words = words(&ctx.file.migration);
+    let named_rename = migration_words.iter().any(|w| w.starts_with("renam"));
+    // Every (drop, add) that could be a rename, as indexes into ctx.ops.
+    let mut edges: Vec<(usize, usize, bool)> = Vec::new();
+    for (d, dropped) in ctx.ops.iter().enumerate() {
+        if dropped.only_new_objects() {
+            continue;
+        }
         let OpKind::DropColumn { table, column } = &dropped.op.kind else {
             continue;
         };
@@ -39,31 +48,253 @@ pub fn column_rename_pairs<'a>(ctx: &'a MigrationContext<'a>) -> Vec<ColumnRenam
         else {
             continue;
         };
-        let existed_before = |name: &str| {
-            ctx.catalog_before
-                .table(table)
-                .is_some_and(|t| t.column(name).is_some())
-        };
-        let candidate = ctx.ops.iter().enumerate().find(|(i, added)| {
-            !used[*i]
-                && matches!(&added.op.kind, OpKind::AddColumn { table: t, column: c }
-                    if t == table && c.ty == old.ty && c.name != *column && !existed_before(&c.name))
-        });
-        if let Some((i, added)) = candidate {
-            used[i] = true;
-            if let OpKind::AddColumn { column: c, .. } = &added.op.kind {
-                pairs.push(ColumnRenamePair {
-                    table,
-                    dropped,
-                    dropped_column: column,
-                    added_column: &c.name,
-                    added_not_null: c.not_null,
-                    ty: old.ty.text.clone(),
+        if copied_into(ctx, table, column).is_some() {
+            continue;
+        }
+        for (a, added) in ctx.ops.iter().enumerate() {
+            let OpKind::AddColumn {
+                table: t,
+                column: c,
+            } = &added.op.kind
+            else {
+                continue;
+            };
+            let same_shape = t == table
+                && c.ty == old.ty
+                && c.not_null == old.not_null
+                && c.default.as_ref().map(|d| &d.text) == old.default.as_ref().map(|d| &d.text);
+            if !same_shape
+                || c.name == *column
+                || ctx
+                    .catalog_before
+                    .table(table)
+                    .is_some_and(|t| t.column(&c.name).is_some())
+            {
+                continue;
+            }
+            let exact = words(column).concat() == words(&c.name).concat();
+            let named = named_rename
+                && [column.as_str(), c.name.as_str()].iter().any(|n| {
+                    words(n).iter().any(|w| {
+                        w.len() > 2 && w != "id" && migration_words.iter().any(|m| same_word(m, w))
+                    })
                 });
+            if exact || named || related_names(column, &c.name) {
+                edges.push((d, a, exact));
             }
         }
     }
-    pairs
+    // Same spelling in another case convention first (createdAt -> created_at), then pairs with one candidate each.
+    let mut chosen: Vec<(usize, usize)> =
+        edges.iter().filter(|e| e.2).map(|e| (e.0, e.1)).collect();
+    let taken =
+        |chosen: &[(usize, usize)], d: usize, a: usize| chosen.iter().any(|c| c.0 == d || c.1 == a);
+    let open: Vec<(usize, usize)> = edges
+        .iter()
+        .filter(|e| !e.2 && !taken(&chosen, e.0, e.1))
+        .map(|e| (e.0, e.1))
+        .collect();
+    for &(d, a) in &open {
+        if open.iter().filter(|e| e.0 == d).count() == 1
+            && open.iter().filter(|e| e.1 == a).count() == 1
+        {
+            chosen.push((d, a));
+        }
+    }
+    chosen.sort_unstable();
+    chosen
+        .into_iter()
+        .filter_map(|(d, a)| {
+            let (OpKind::DropColumn { table, column }, OpKind::AddColumn { column: c, .. }) =
+                (&ctx.ops[d].op.kind, &ctx.ops[a].op.kind)
+            else {
+                return None;
+            };
+            Some(ColumnRenamePair {
+                table,
+                dropped: &ctx.ops[d],
+                dropped_column: column,
+                added_column: &c.name,
+                added_not_null: c.not_null,
+                ty: c.ty.text.clone(),
+            })
+        })
+        .collect()
+}
+
+/// `userId`, `user_id`, `UserID2` → `["user", "id", "2"]`: the words of a name in any case convention.
+fn words(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut prev: Option<char> = None;
+    for ch in name.chars() {
+        let boundary = match prev {
+            _ if !ch.is_alphanumeric() => {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+                prev = None;
+                continue;
+            }
+            Some(p) => {
+                (p.is_lowercase() && ch.is_uppercase()) || (p.is_alphabetic() != ch.is_alphabetic())
+            }
+            None => false,
+        };
+        if boundary && !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+        current.extend(ch.to_lowercase());
+        prev = Some(ch);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// One word in singular or plural.
+fn same_word(a: &str, b: &str) -> bool {
+    a.trim_end_matches('s') == b.trim_end_matches('s')
+}
+
+/// Names one could be renamed to from the other: a letter or two apart (`skipConversations`, `skipConversation`), or
+/// every word of one found in the other (`profileBio`, `bio`; not for references, `...Id`). A name that gains or
+/// loses `Id` now holds a reference, not the same value.
+fn related_names(a: &str, b: &str) -> bool {
+    let (wa, wb) = (words(a), words(b));
+    if wa.iter().any(|w| w == "id") != wb.iter().any(|w| w == "id") {
+        return false;
+    }
+    let (na, nb) = (wa.concat(), wb.concat());
+    let shorter = na.len().min(nb.len());
+    let distance = edit_distance(&na, &nb);
+    if (distance <= 1 && shorter >= 4) || (distance <= 2 && shorter >= 8) {
+        return true;
+    }
+    // A reference that loses or gains a word (`eventLogId`, `eventId`) points somewhere else more often than not.
+    if wa.iter().any(|w| w == "id") {
+        return false;
+    }
+    let (small, large) = if wa.len() <= wb.len() {
+        (&wa, &wb)
+    } else {
+        (&wb, &wa)
+    };
+    let significant: Vec<&String> = small.iter().filter(|w| w.len() > 2 && *w != "id").collect();
+    !significant.is_empty() && small.iter().all(|w| large.iter().any(|l| same_word(l, w)))
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (row[j + 1] + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// The column added in this migration that an UPDATE of `table`, before the column is dropped, fills from
+/// `column` (`UPDATE t SET new = f(old)`): the values survive there.
+pub fn copied_into<'a>(
+    ctx: &'a MigrationContext<'a>,
+    table: &ObjName,
+    column: &str,
+) -> Option<&'a str> {
+    let drop_at = ctx.ops.iter().find(|r| matches!(&r.op.kind, OpKind::DropColumn { table: t, column: c } if t == table && c == column))?.op.span.start;
+    let added: Vec<&str> = ctx
+        .ops
+        .iter()
+        .filter_map(|r| match &r.op.kind {
+            OpKind::AddColumn {
+                table: t,
+                column: c,
+            } if t == table => Some(c.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    ctx.ops
+        .iter()
+        .filter(|r| r.op.span.start < drop_at)
+        .filter(|r| matches!(&r.op.kind, OpKind::Dml { kind: DmlKind::Update, table: t, .. } if t == table))
+        .find_map(|r| {
+            let statement = ctx.statements.iter().find(|s| s.span.start <= r.op.span.start && r.op.span.start < s.span.end)?;
+            let idents: Vec<String> = statement.tokens.iter().filter_map(|t| ident_value(t, &ctx.file.text)).collect();
+            if !idents.iter().any(|i| i == column) {
+                return None;
+            }
+            added.iter().find(|a| idents.iter().any(|i| i == *a)).copied()
+        })
+}
+
+/// ADD `x_new`, fill it from `x`, DROP `x`, RENAME `x_new` TO `x`: the values and the name survive; the type may
+/// change.
+pub struct ShadowSwap<'a> {
+    pub table: &'a ObjName,
+    pub column: &'a str,
+    pub dropped: &'a ReplayedOp<'a>,
+    pub old_type: SqlType,
+    pub new_type: SqlType,
+}
+
+pub fn shadow_swaps<'a>(ctx: &'a MigrationContext<'a>) -> Vec<ShadowSwap<'a>> {
+    let mut swaps = Vec::new();
+    for (d, dropped) in ctx.ops.iter().enumerate() {
+        let OpKind::DropColumn { table, column } = &dropped.op.kind else {
+            continue;
+        };
+        let Some(old) = ctx
+            .catalog_before
+            .table(table)
+            .and_then(|t| t.column(column))
+        else {
+            continue;
+        };
+        let Some(shadow) = copied_into(ctx, table, column) else {
+            continue;
+        };
+        let renamed_back = ctx.ops[d + 1..].iter().any(|r| {
+            matches!(&r.op.kind, OpKind::RenameColumn { table: t, old, new } if t == table && old == shadow && new == column)
+        });
+        let added = ctx.ops.iter().find_map(|r| match &r.op.kind {
+            OpKind::AddColumn {
+                table: t,
+                column: c,
+            } if t == table && c.name == shadow => Some(c),
+            _ => None,
+        });
+        if let (true, Some(added)) = (renamed_back, added) {
+            // The type the column ends with, when the migration converts the renamed column once more.
+            let last_type = ctx.ops[d + 1..]
+                .iter()
+                .rev()
+                .find_map(|r| match &r.op.kind {
+                    OpKind::AlterColumnType {
+                        table: t,
+                        column: c,
+                        new_type,
+                        ..
+                    } if t == table && c == column => Some(new_type),
+                    _ => None,
+                });
+            swaps.push(ShadowSwap {
+                table,
+                column,
+                dropped,
+                old_type: old.ty.clone(),
+                new_type: last_type.unwrap_or(&added.ty).clone(),
+            });
+        }
+    }
+    swaps
 }
 
 pub fn table_rename_pairs<'a>(ctx: &'a MigrationContext<'a>) -> Vec<TableRenamePair<'a>> {
@@ -99,6 +330,20 @@ pub fn table_rename_pairs<'a>(ctx: &'a MigrationContext<'a>) -> Vec<TableRenameP
         }
     }
     pairs
+}
+
+/// The operation's statement says `IF EXISTS`: it expects the object may be missing.
+pub fn if_exists(ctx: &MigrationContext, op: &Op) -> bool {
+    let src = &ctx.file.text;
+    ctx.statements
+        .iter()
+        .find(|s| s.span.start <= op.span.start && op.span.start < s.span.end)
+        .is_some_and(|s| {
+            s.tokens.windows(2).any(|w| {
+                w[0].text(src).eq_ignore_ascii_case("if")
+                    && w[1].text(src).eq_ignore_ascii_case("exists")
+            })
+        })
 }
 
 /// The column types an operation declares: every column of CREATE TABLE, an added column, a new column type.

@@ -2,6 +2,8 @@
 
 use super::shared::{check_constraint_index_build, IndexedConstraint};
 use super::{Category, Check, OpContext, Rule};
+use crate::ops::{display_ident, ConstraintKind, OpKind};
+use crate::pg::locks::LockMode;
 use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
@@ -16,4 +18,28 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
     check_constraint_index_build(ctx, out, IndexedConstraint::Unique);
+    // `ADD COLUMN c t UNIQUE` builds the same index over every row (checked on PostgreSQL 15), even though the new
+    // column holds only NULLs or its default.
+    let OpKind::AddColumn { table, column } = &ctx.op.kind else {
+        return;
+    };
+    let inline_unique = column
+        .constraints
+        .iter()
+        .any(|c| matches!(c.kind, ConstraintKind::Unique { .. }));
+    if inline_unique && ctx.is_preexisting(table) {
+        out.push(ctx.finding(
+            format!(
+                "ADD COLUMN {} ... UNIQUE builds a unique index on {table} while holding {} until the build ends",
+                display_ident(&column.name),
+                LockMode::AccessExclusive.describe(table)
+            ),
+            Some(format!(
+                "add the column without UNIQUE, then in a migration file of its own `CREATE UNIQUE INDEX \
+                 CONCURRENTLY \"idx\" ON {table} ({});`, then `ALTER TABLE {table} ADD CONSTRAINT ... UNIQUE USING \
+                 INDEX \"idx\";` (instant)",
+                display_ident(&column.name)
+            )),
+        ));
+    }
 }

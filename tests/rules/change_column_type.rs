@@ -1,0 +1,132 @@
+//! change-column-type (rules/change-column-type.md): a type change that rewrites or rechecks a table with rows.
+
+use insta::assert_snapshot;
+
+use crate::support::case::Case;
+
+const RULE: &str = "change-column-type";
+
+const USERS: &str = r#"CREATE TABLE "User" ("id" TEXT NOT NULL, "name" VARCHAR(10), "n" INTEGER, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "Post" ("id" TEXT NOT NULL, "authorId" TEXT NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));
+CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");
+CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN', 'GUEST');
+ALTER TABLE "User" ADD COLUMN "role" "Role" NOT NULL DEFAULT 'USER';
+"#;
+
+const ORDER: &str = r#"CREATE TABLE "Order" ("id" TEXT NOT NULL, "note" VARCHAR(100), "total" DECIMAL(10,2), "at" TIMESTAMP(3), "body" TEXT, CONSTRAINT "Order_pkey" PRIMARY KEY ("id"));"#;
+
+#[test]
+fn bad_integer_to_bigint() {
+    let case = Case::new(RULE).setup(USERS).migration(
+        r#"SET lock_timeout = '5s';
+ALTER TABLE "User" ALTER COLUMN "n" SET DATA TYPE BIGINT;
+"#,
+    );
+    assert_snapshot!(case.bad());
+}
+
+/// The second change starts from varchar(20), which the first one produced in this migration.
+#[test]
+fn bad_narrowing_is_judged_against_the_type_this_migration_gave() {
+    let case = Case::new(RULE).setup(USERS).migration(
+        r#"SET lock_timeout = '5s';
+ALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(20);
+ALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(15);
+"#,
+    );
+    assert_snapshot!(case.bad());
+}
+
+#[test]
+fn bad_using_rewrites_even_a_widening() {
+    let case = Case::new(RULE).setup(USERS).migration(
+        r#"SET lock_timeout = '5s';
+ALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(20) USING upper("name");
+"#,
+    );
+    assert_snapshot!(case.bad());
+}
+
+#[test]
+fn bad_prisma_enum_swap_is_one_finding_naming_the_removed_values() {
+    let case = Case::new(RULE).setup(USERS).migration(
+        r#"SET lock_timeout = '5s';
+BEGIN;
+CREATE TYPE "Role_new" AS ENUM ('USER', 'ADMIN');
+ALTER TABLE "User" ALTER COLUMN "role" DROP DEFAULT;
+ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
+ALTER TYPE "Role" RENAME TO "Role_old";
+ALTER TYPE "Role_new" RENAME TO "Role";
+DROP TYPE "Role_old";
+ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'USER';
+COMMIT;
+"#,
+    );
+    assert_snapshot!(case.bad());
+}
+
+/// Older Prisma versions rename the type first, then create it again.
+#[test]
+fn bad_legacy_prisma_enum_swap() {
+    let case = Case::new(RULE).setup(USERS).migration(
+        r#"SET lock_timeout = '5s';
+ALTER TYPE "Role" RENAME TO "Role_old";
+CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');
+ALTER TABLE "User" ALTER COLUMN "role" DROP DEFAULT;
+ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role" USING "role"::text::"Role";
+DROP TYPE "Role_old";
+"#,
+    );
+    assert_snapshot!(case.bad());
+}
+
+#[test]
+fn clean_varchar_to_text() {
+    Case::new(RULE)
+        .setup(USERS)
+        .migration(
+            r#"SET lock_timeout = '5s';
+ALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE TEXT;
+"#,
+        )
+        .clean();
+}
+
+#[test]
+fn clean_column_added_in_the_same_migration() {
+    Case::new(RULE)
+        .setup(USERS)
+        .migration(
+            r#"SET lock_timeout = '5s';
+ALTER TABLE "User" ADD COLUMN "x" INTEGER;
+ALTER TABLE "User" ALTER COLUMN "x" SET DATA TYPE BIGINT;
+"#,
+        )
+        .clean();
+}
+
+#[test]
+fn good_longer_varchar_and_larger_numeric_precision() {
+    Case::new(RULE)
+        .setup(ORDER)
+        .migration(
+            r#"SET lock_timeout = '5s';
+ALTER TABLE "Order" ALTER COLUMN "note" SET DATA TYPE VARCHAR(500),
+ALTER COLUMN "total" SET DATA TYPE DECIMAL(12,2);
+"#,
+        )
+        .good();
+}
+
+#[test]
+fn good_text_to_varchar_and_more_fractional_digits() {
+    Case::new(RULE)
+        .setup(ORDER)
+        .migration(
+            r#"SET lock_timeout = '5s';
+ALTER TABLE "Order" ALTER COLUMN "body" SET DATA TYPE VARCHAR,
+ALTER COLUMN "at" SET DATA TYPE TIMESTAMP(6);
+"#,
+        )
+        .good();
+}

@@ -1,0 +1,67 @@
+//! data-backfill-in-migration (rules/data-backfill-in-migration.md): a bulk data change on a table with rows.
+
+use insta::assert_snapshot;
+
+use crate::support::case::Case;
+
+const RULE: &str = "data-backfill-in-migration";
+
+const USERS: &str = r#"CREATE TABLE "User" ("id" TEXT NOT NULL, "name" VARCHAR(10), "n" INTEGER, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "Post" ("id" TEXT NOT NULL, "authorId" TEXT NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));
+CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");
+CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN', 'GUEST');
+ALTER TABLE "User" ADD COLUMN "role" "Role" NOT NULL DEFAULT 'USER';
+"#;
+
+#[test]
+fn bad_update_without_where() {
+    let case = Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"UPDATE "User" SET "name" = 'free';"#);
+    assert_snapshot!(case.bad());
+}
+
+#[test]
+fn bad_delete_without_where() {
+    let case = Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"DELETE FROM "Post";"#);
+    assert_snapshot!(case.bad());
+}
+
+#[test]
+fn bad_insert_select() {
+    let case = Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"INSERT INTO "Post" ("id", "authorId") SELECT "id", "id" FROM "User";"#);
+    assert_snapshot!(case.bad());
+}
+
+#[test]
+fn good_update_with_where() {
+    Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"UPDATE "User" SET "name" = 'free' WHERE "id" = 'admin';"#)
+        .good();
+}
+
+#[test]
+fn clean_insert_values() {
+    Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"INSERT INTO "Post" ("id", "authorId") VALUES ('1', '1');"#)
+        .clean();
+}
+
+/// Prisma's "redefine table" pattern.
+#[test]
+fn good_copy_into_a_table_created_in_the_same_migration() {
+    Case::new(RULE)
+        .setup(USERS)
+        .migration(
+            r#"CREATE TABLE "new_Post" ("id" TEXT NOT NULL, "authorId" TEXT NOT NULL);
+INSERT INTO "new_Post" ("id", "authorId") SELECT "id", "authorId" FROM "Post";
+"#,
+        )
+        .good();
+}
