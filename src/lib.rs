@@ -7,8 +7,7 @@
 //! - [`ops`]: statements lowered to the operations that matter (Prisma's shapes read straight from tokens).
 //! - [`catalog`]: the schema, replayed operation by operation.
 //! - [`pg`]: PostgreSQL facts: the locks operations take, which type changes rewrite a table.
-//! - [`drift`]: the catalog against what Prisma would create from the schema (for `schema-drift`).
-//! - [`fix`]: fix suggestions (safe SQL, schema.prisma edits).
+//! - [`fix`]: fix suggestions (safe SQL, schema.prisma edits) and the per-migration plans of `--fix`.
 //! - [`rules`]: the rule registry, each rule in a file of its own, what they see and what they report.
 //! - [`engine`]: the lint run: replay, rules, relevance, cache, suppressions, baseline.
 //! - [`report`]: findings rendered (human, JSON, SARIF, GitHub, GitLab).
@@ -16,7 +15,6 @@
 
 pub mod catalog;
 pub mod cli;
-pub mod drift;
 pub mod engine;
 pub mod fix;
 pub mod input;

@@ -4,6 +4,7 @@
 mod support;
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use serde_json::Value;
 use support::files::copy_dir;
@@ -97,37 +98,91 @@ fn json_schema_edits_name_models_and_fields_through_map() {
         .is_none());
 }
 
+/// fixtures/suggest in a git repository where the first migration and the schema are committed and the second
+/// migration is not: what `--fix` may rewrite.
+fn uncommitted_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(), dir.path());
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .current_dir(dir.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&[
+        "add",
+        "prisma/schema.prisma",
+        "prisma/migrations/20240101000000_init",
+    ]);
+    git(&["commit", "-qm", "init"]);
+    dir
+}
+
 #[test]
-fn human_output_shows_help_notes_with_numbered_migrations_and_fenced_snippets() {
-    let (out, code) = run(&fixture(), &["--fix-suggestions", "prisma/migrations"]);
+fn human_output_shows_one_short_plan_per_uncommitted_migration() {
+    let dir = uncommitted_copy();
+    let (out, code) = run(
+        dir.path(),
+        &[
+            "--fix-suggestions",
+            "--severity-threshold",
+            "warning",
+            "prisma/migrations",
+        ],
+    );
     assert_eq!(code, 1);
-    let expected_rename = "\
-  = help: suggested fix: keep the column \"name\": rename only the Prisma field, mapped to the old column
-      schema.prisma: change field `fullName` of model `User` (prisma/schema.prisma:16):
-        ```prisma
-        fullName String? @map(\"name\")
-        ```
-";
-    assert!(out.contains(expected_rename), "{out}");
-    let expected_index = "\
-       keep this migration and add after it:
-       migration 1:
-         ```sql
-         CREATE INDEX CONCURRENTLY \"posts_author_id_idx\" ON \"posts\"(\"author_id\");
-         ```
-       schema.prisma: add to model `Post` (prisma/schema.prisma:29, above the closing brace):
-         ```prisma
-         @@index([authorId])
-         ```
-";
-    assert!(out.contains(expected_index), "{out}");
-    assert!(out.contains(
-        "      migration 3:\n        ```sql\n        SET lock_timeout = '5s';\n        ALTER TABLE \"users\" \
-         ALTER COLUMN \"email_address\" SET NOT NULL;"
-    ));
-    assert!(out.contains(
-        "migration 2 (a later release, once the code without it is deployed everywhere):"
-    ));
+    assert_eq!(
+        out.matches("\nfix ").count(),
+        1,
+        "one plan, for the uncommitted migration: {out}"
+    );
+    assert!(out.contains("fix 20240201000000_changes ("), "{out}");
+    assert!(
+        !out.contains("suggested fix"),
+        "no per-finding blocks: {out}"
+    );
+    // The rename keeps the column: the DROP/ADD pair goes, and the field maps to the old column.
+    assert!(
+        out.contains(
+            "-ALTER TABLE \"users\" DROP COLUMN \"name\",\n-ADD COLUMN \"full_name\" TEXT;"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("+  fullName String? @map(\"name\")"), "{out}");
+    // SET NOT NULL waits for a later release (backfill first); the field stays optional until then.
+    assert!(
+        out.contains("+  email String? @map(\"email_address\")"),
+        "{out}"
+    );
+    assert!(
+        out.contains("(script): deploy code that always writes \"email_address\""),
+        "{out}"
+    );
+    // The contract steps are printed as later releases, never as migrations of this deploy.
+    assert!(
+        out.contains("(migration): once no running code reads \"users\".\"nickname\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn committed_migrations_get_no_plan() {
+    let blog = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/blog");
+    let (out, code) = run(&blog, &["--fix-suggestions", "prisma/migrations"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("error["),
+        "the findings are still reported: {out}"
+    );
+    assert!(
+        !out.contains("\nfix "),
+        "every fixtures/blog migration is committed: {out}"
+    );
 }
 
 #[test]
@@ -161,24 +216,4 @@ fn without_a_schema_the_edit_uses_sql_names_and_says_so() {
     assert!(notes.contains("no schema.prisma was found"), "{notes}");
     let rename = &diagnostic(&report, "rename-without-map")["suggestion"]["schema"];
     assert_eq!(rename["text"], "full_name String? @map(\"name\")");
-}
-
-/// A whole-migration rewrite says so, and every line of a multi-line statement stays inside its fence.
-#[test]
-fn human_output_keeps_multi_line_statements_inside_the_fence() {
-    let blog = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/blog");
-    let (out, _) = run(&blog, &["--fix-suggestions", "prisma/migrations"]);
-    let expected = "\
-       instead of this whole migration, write these migrations:
-       migration 1:
-         ```sql
-         SET lock_timeout = '5s';
-         CREATE TABLE \"Comment\" (
-             \"id\" SERIAL NOT NULL,
-";
-    assert!(out.contains(expected), "{out}");
-    assert!(
-        out.contains("`prisma migrate resolve --rolled-back 20240108093000_add_comments`"),
-        "{out}"
-    );
 }

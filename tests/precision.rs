@@ -2,10 +2,9 @@
 //! pair: the "good" migration is one a rule used to flag although PostgreSQL 15 (or Prisma) shows no harm. Facts that
 //! needed a server were checked on PostgreSQL 15.18 (initdb/pg_ctl in /tmp, `psql -f`), as each test says.
 
-use migrate_lint::engine::lint::lint_history;
-use migrate_lint::rules::diagnostic::Severity;
-use migrate_lint::rules::settings::Settings;
-use migrate_lint::syntax::source::SourceFile;
+mod support;
+
+use support::lint::{lint as lint_history, Settings, Severity, SourceFile};
 
 /// An existing table with rows, as Prisma writes it.
 const SETUP: &str = r#"CREATE TABLE "Account" ("id" TEXT NOT NULL, "about" TEXT, "reason" TEXT, "userId" TEXT NOT NULL, "prompt" TEXT NOT NULL, "address" CIDR, "at" TIMESTAMP(3), "slot" TIME(3), "gap" INTERVAL(3), "email" VARCHAR(100), CONSTRAINT "Account_pkey" PRIMARY KEY ("id"));

@@ -12,10 +12,10 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use migrate_lint::drift::locate::schema_for;
-use migrate_lint::drift::FoundSchema;
 use migrate_lint::engine::lint::lint_history;
 use migrate_lint::input::prisma_schema::Schema;
+use migrate_lint::rules::drift::locate::schema_for;
+use migrate_lint::rules::drift::FoundSchema;
 use migrate_lint::rules::settings::Settings;
 use migrate_lint::syntax::source::SourceFile;
 use serde_json::Value;

@@ -202,7 +202,8 @@ fn findings_match_the_differences_of_the_real_catalogs() {
                 .batch_execute(&sql)
                 .unwrap_or_else(|e| panic!("{}: {e}", migration.display()));
         }
-        let schema = migrate_lint::drift::locate::schema_for(&root.join("migrations")).unwrap();
+        let schema =
+            migrate_lint::rules::drift::locate::schema_for(&root.join("migrations")).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let copy = copy_schema(&schema, dir.path());
         let prisma_db = pg.unique_database("drift_prisma");

@@ -101,7 +101,10 @@ pub fn deep_chain(data: &[u8]) -> String {
         ("SELECT 1", ""),
         ("DELETE FROM \"T\" WHERE \"id\" = 0", ""),
         ("CREATE VIEW \"v\" AS SELECT 1", ""),
-        ("ALTER TABLE \"T\" ADD CONSTRAINT \"c\" CHECK (\"id\" > 0", ")"),
+        (
+            "ALTER TABLE \"T\" ADD CONSTRAINT \"c\" CHECK (\"id\" > 0",
+            ")",
+        ),
     ][(pick / CHAIN_LINKS.len()) % 4];
     let tail = String::from_utf8_lossy(data.get(3..).unwrap_or_default());
     format!(

@@ -8,10 +8,15 @@ use crate::input::discover::find_roots;
 use crate::rules::config::{closest_rule, FILE_NAME};
 use crate::rules::{self, RULES};
 
-/// The rule's page, or an error suggesting the nearest id.
-pub fn explain(id: &str) -> Result<&'static str, String> {
+/// The rule's page for a reader, or an error suggesting the nearest id: the examples without the markup the tests
+/// read, and what `--fix` does.
+pub fn explain(id: &str) -> Result<String, String> {
     match rules::find(id) {
-        Some(rule) => Ok(rule.doc),
+        Some(rule) => Ok(format!(
+            "{}\n\n## What --fix does\n{}\n",
+            readable_examples(rule.doc).trim_end(),
+            what_fix_does(rule.id)
+        )),
         None => {
             let hint = closest_rule(id)
                 .map(|s| format!(" (did you mean `{s}`?)"))
@@ -20,6 +25,79 @@ pub fn explain(id: &str) -> Result<&'static str, String> {
                 "unknown rule `{id}`{hint}; `migrate-lint rules` lists them"
             ))
         }
+    }
+}
+
+/// The page's examples as one SQL block each: the test markup (```` ```sql setup ```` and the like, the history the
+/// example runs after) becomes a comment line inside the block.
+fn readable_examples(doc: &str) -> String {
+    let lines: Vec<&str> = doc.lines().collect();
+    let mut out = String::new();
+    let mut in_labeled = false;
+    let mut i = 0;
+    while i < lines.len() {
+        let label = match lines[i].trim_end() {
+            "```sql setup" => Some("-- earlier migrations (already applied):"),
+            "```sql applied" => Some("-- this migration as it was applied:"),
+            "```sql failed" => Some("-- this migration as its failed attempt recorded it:"),
+            "```sql later" => Some("-- an applied migration that sorts after this one:"),
+            _ => None,
+        };
+        match label {
+            Some(label) => {
+                in_labeled = true;
+                out += "```sql\n";
+                out += label;
+                out += "\n";
+            }
+            // A block closing right before the next one's opening: the two read as one.
+            None if lines[i] == "```" && in_labeled => {
+                in_labeled = false;
+                if lines.get(i + 1).is_some_and(|l| l.trim_end() == "```sql") {
+                    out += "-- this migration:\n";
+                    i += 2;
+                    continue;
+                }
+                out += "```\n";
+            }
+            None => {
+                out += lines[i];
+                out += "\n";
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// What `--fix` writes for a rule's findings (tests/fix.rs proves these plans with Prisma).
+fn what_fix_does(rule: &str) -> &'static str {
+    match rule {
+        "drop-column" => "Keeps the column: the DROP COLUMN leaves the migration, the field goes back into schema.prisma with \
+            `@ignore` (optional, and the column made nullable, when it had no default), and the DROP is printed as a step of \
+            a later release, once no running code reads it.",
+        "drop-table" => "Keeps the table: the DROP TABLE leaves the migration, the model goes back into schema.prisma with \
+            `@@ignore` (without its relation fields), and the DROP is printed as a step of a later release.",
+        "rename-without-map" => "Keeps the data: the field gets `@map(\"old\")` (a model `@@map(\"Old\")`), and everything \
+            Prisma wrote for the rename leaves the migration: the DROP and ADD, or the whole block of a table (its foreign-key \
+            drops, table, indexes and constraints).",
+        "not-null-without-default" => "Adds a constant `DEFAULT` to the ADD COLUMN and the same `@default(...)` to the field.",
+        "set-not-null" => "Takes the SET NOT NULL out and leaves the field optional; prints the later release: a batched \
+            backfill script, then NOT VALID check, VALIDATE, SET NOT NULL.",
+        "change-column-type" => "Expand and contract: a new column of the new type now (the field keeps its old type, a \
+            new optional field maps to the new column), then a batched backfill script and the switch in later releases. \
+            Prisma's enum value removal leaves the migration whole, and the schema keeps the value until the rows move.",
+        "create-index-non-concurrently" => "Builds the index CONCURRENTLY, alone in a migration folder of its own.",
+        "drop-index-non-concurrently" => "Drops the index CONCURRENTLY, alone in a migration folder of its own.",
+        "constraint-not-valid" => "Adds the constraint NOT VALID, and VALIDATEs it in a migration folder of its own after \
+            the others.",
+        "fk-without-index" => "Adds the index (CONCURRENTLY and alone in its folder on an existing table) and `@@index` \
+            to the model.",
+        "enum-value-in-transaction" => "Puts ALTER TYPE ... ADD VALUE alone in a migration folder before the statements \
+            that use the value.",
+        "missing-lock-timeout" => "Starts every migration folder it writes that locks an existing table with \
+            `SET lock_timeout = '5s';`, once.",
+        _ => "Nothing automatic: the finding stays, and the plan lists it as not fixed.",
     }
 }
 

@@ -4,6 +4,13 @@
 //! constraint names. The schema edit is first an [`SchemaIntent`] in SQL names; once linting is done the command line
 //! resolves it against the project's schema.prisma ([`Suggestion::resolve_schema`]), mapping tables and columns to
 //! models and fields through `@@map` / `@map`. Rules never read files.
+//!
+//! `--fix` builds on these: [`build`] makes one [`plan::MigrationPlan`] per migration from all of its findings
+//! together, and [`schema`] turns its schema.prisma side into line edits.
+
+pub mod build;
+pub mod plan;
+pub mod schema;
 
 use serde::Serialize;
 
@@ -260,7 +267,8 @@ impl SchemaIntent {
     }
 }
 
-fn resolve(
+/// The edit for `intent` against `schema` (model and field names resolved through `@@map` / `@map`).
+pub fn resolve(
     intent: &SchemaIntent,
     schema: Option<&Schema>,
     file_display: &dyn Fn(&std::path::Path) -> String,

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Report;
+use crate::fix::plan::MigrationPlan;
 use crate::fix::Suggestion;
 use crate::rules::diagnostic::{Diagnostic, Severity};
 
@@ -41,10 +42,22 @@ struct JsonReport<'a> {
     summary: Summary,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     input_errors: &'a [String],
+    /// With `--fix-suggestions`: the plan of each migration not applied yet.
+    #[serde(skip_serializing_if = "<[MigrationPlan]>::is_empty")]
+    plans: &'a [MigrationPlan],
 }
 
 /// Writes the report as pretty JSON, then a newline.
 pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    write_json_with_plans(report, &[], out)
+}
+
+/// [`write_json`] with the plans of `--fix-suggestions` after the summary.
+pub fn write_json_with_plans(
+    report: &Report,
+    plans: &[MigrationPlan],
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let whole = JsonReport {
         diagnostics: report
             .shown()
@@ -52,6 +65,7 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .collect(),
         summary: summary(report),
         input_errors: report.input_errors,
+        plans,
     };
     serde_json::to_writer_pretty(&mut *out, &whole)?;
     out.write_all(b"\n")

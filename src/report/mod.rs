@@ -11,7 +11,7 @@ mod sarif;
 pub use github::render_github;
 pub use gitlab::render_gitlab;
 pub use human::{render_human, render_suggestion, write_diagnostics};
-pub use json::write_json;
+pub use json::{write_json, write_json_with_plans};
 pub use sarif::render_sarif;
 
 use sha2::{Digest, Sha256};

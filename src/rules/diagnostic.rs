@@ -7,11 +7,13 @@ use serde::Serialize;
 
 use crate::fix::Suggestion;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// Ordered from least to most severe; `Error` is the default threshold of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
     Warning,
+    #[default]
     Error,
 }
 

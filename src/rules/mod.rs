@@ -14,6 +14,7 @@ use crate::syntax::source::SourceFile;
 
 pub mod config;
 pub mod diagnostic;
+pub mod drift;
 mod new_objects;
 pub mod settings;
 mod shared;

@@ -3,10 +3,10 @@
 
 use super::{Category, Check, HistoryContext, Rule};
 use crate::catalog::Origin;
-use crate::drift::compare::{differences, At, Difference};
-use crate::drift::expected::expected;
 use crate::fix::Suggestion;
 use crate::rules::diagnostic::{Finding, Severity};
+use crate::rules::drift::compare::{differences, At, Difference};
+use crate::rules::drift::expected::expected;
 
 pub const RULE: Rule = Rule {
     id: "schema-drift",
@@ -28,7 +28,7 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
         // An object created in a migration this run does not report is shown at the schema's first line.
         let at = match &difference.at {
             At::Migration(origin) if !ctx.report.get(origin.file).copied().unwrap_or(false) => {
-                At::Schema(crate::drift::expected::Place { file: 0, line: 1 })
+                At::Schema(crate::rules::drift::expected::Place { file: 0, line: 1 })
             }
             at => at.clone(),
         };

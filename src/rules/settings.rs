@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use crate::input::applied::AppliedSet;
 
-use crate::drift::FoundSchema;
 use crate::rules::diagnostic::Severity;
+use crate::rules::drift::FoundSchema;
 use crate::rules::Rule;
 
 #[derive(Debug, Clone)]

@@ -59,3 +59,14 @@ fn good_drop_if_exists_of_a_table_the_history_never_created() {
         .migration("SET lock_timeout = '5s';\nDROP TABLE IF EXISTS \"Legacy\";")
         .good();
 }
+
+/// A table made by `SELECT ... INTO` earlier in the migration (inbox-zero's temp_created_rules) holds no one's rows.
+#[test]
+fn good_table_made_by_select_into_in_the_same_migration() {
+    Case::new(RULE)
+        .setup(SESSION)
+        .migration(
+            "SET lock_timeout = '5s';\nSELECT * INTO TEMP TABLE \"tmp\" FROM \"Session\";\nDROP TABLE \"tmp\";",
+        )
+        .good();
+}

@@ -78,3 +78,17 @@ fn good_prisma_7_4_runs_each_statement_alone() {
         .migration(ADD_AND_USE)
         .good();
 }
+
+/// A trigger's text argument that spells the new value is no use of the enum (checked on PostgreSQL 15: the
+/// CREATE TRIGGER succeeds in the transaction of the ADD VALUE).
+#[test]
+fn good_trigger_argument_spelling_the_new_value() {
+    Case::new(RULE)
+        .setup(USERS)
+        .migration(
+            r#"ALTER TYPE "Role" ADD VALUE 'EDITOR';
+CREATE TRIGGER "audit" AFTER INSERT ON "User" FOR EACH ROW EXECUTE FUNCTION notify('EDITOR');
+"#,
+        )
+        .good();
+}

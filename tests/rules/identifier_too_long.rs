@@ -31,3 +31,14 @@ fn good_short_names() {
         .migration(r#"CREATE TABLE "Subscription" ("id" TEXT NOT NULL, "billingAccountRef" TEXT);"#)
         .good();
 }
+
+/// A long name that only refers to an existing index (its old name in a rename, a DROP) finds it all the same.
+#[test]
+fn good_long_names_that_only_refer_to_an_index() {
+    let long = "a".repeat(70);
+    Case::new(RULE)
+        .migration(&format!(
+            "ALTER INDEX \"{long}\" RENAME TO \"short_idx\";\nDROP INDEX IF EXISTS \"{long}\";"
+        ))
+        .good();
+}

@@ -19,8 +19,8 @@ ALTER TABLE "User" ADD COLUMN "name" TEXT NOT NULL;
     assert_snapshot!(case.bad());
 }
 
-/// A unique column cannot take one default for every row: the help says to backfill distinct values (and its index
-/// is built under the ADD COLUMN's lock).
+/// A unique column cannot take one default for every row: the help says to backfill distinct values. The inline
+/// UNIQUE also builds its index under ACCESS EXCLUSIVE, which unique-constraint-locks reports beside it.
 #[test]
 fn all_unique_required_column_has_no_single_default() {
     let case = Case::new(RULE).setup(USER).migration(
@@ -63,6 +63,18 @@ fn good_table_created_in_the_same_migration() {
             r#"CREATE TABLE "Team" ("id" TEXT NOT NULL);
 ALTER TABLE "Team" ADD COLUMN "name" TEXT NOT NULL;
 "#,
+        )
+        .good();
+}
+
+/// An unconditional DELETE earlier in the migration empties the table (langfuse 20240807111359; checked on
+/// PostgreSQL 15: the ADD succeeds after the DELETE in the same transaction).
+#[test]
+fn good_table_emptied_earlier_in_the_migration() {
+    Case::new(RULE)
+        .setup(USER)
+        .migration(
+            "SET lock_timeout = '5s';\nDELETE FROM \"User\";\nALTER TABLE \"User\" ADD COLUMN \"n\" INTEGER NOT NULL;",
         )
         .good();
 }

@@ -85,3 +85,29 @@ ADD COLUMN "age" INTEGER;
         )
         .good();
 }
+
+/// A drop and an add of the same type whose names share nothing (inbox-zero's `id` and `about`) is a drop, reported
+/// by drop-column, not a rename.
+#[test]
+fn good_drop_and_add_with_unrelated_names_is_a_drop() {
+    Case::new(RULE)
+        .setup(USER)
+        .migration("SET lock_timeout = '5s';\nALTER TABLE \"User\" DROP COLUMN \"name\",\nADD COLUMN \"completedAt\" TEXT;")
+        .good();
+}
+
+/// A shadow-column swap keeps the values and the name (langfuse's prompt_to_json): change-column-type reports it.
+#[test]
+fn good_shadow_column_swap() {
+    Case::new(RULE)
+        .setup(USER)
+        .migration(
+            r#"SET lock_timeout = '5s';
+ALTER TABLE "User" ADD COLUMN "name_json" JSONB;
+UPDATE "User" SET "name_json" = to_json("name");
+ALTER TABLE "User" DROP COLUMN "name";
+ALTER TABLE "User" RENAME COLUMN "name_json" TO "name";
+"#,
+        )
+        .good();
+}

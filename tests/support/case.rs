@@ -130,10 +130,12 @@ impl Case {
             "schema.prisma".into(),
             text.to_string(),
         );
-        self.settings.schema = Some(std::sync::Arc::new(migrate_lint::drift::FoundSchema {
-            schema: migrate_lint::input::prisma_schema::Schema::parse_str(text, path),
-            sources: vec![source],
-        }));
+        self.settings.schema = Some(std::sync::Arc::new(
+            migrate_lint::rules::drift::FoundSchema {
+                schema: migrate_lint::input::prisma_schema::Schema::parse_str(text, path),
+                sources: vec![source],
+            },
+        ));
         self
     }
 

@@ -14,6 +14,7 @@
 pub mod case;
 pub mod corpus;
 pub mod files;
+pub mod fix_project;
 pub mod lint;
 pub mod pages;
 pub mod pg;

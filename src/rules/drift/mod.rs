@@ -3,7 +3,7 @@
 //!
 //! [`locate`] finds the schema beside a migrations folder, [`expected`] maps it to tables, columns, keys, indexes
 //! and enums as Prisma's `migrate dev` creates them on PostgreSQL, [`compare`] lists the differences Prisma's next
-//! migration would act on (and none of those it treats as equal), and `rules/schema_drift.rs` reports them.
+//! migration would act on (and none of those it treats as equal), and `super::schema_drift` reports them.
 
 pub mod compare;
 pub mod expected;

@@ -1,0 +1,407 @@
+//! The shape of `--fix` plans on the Prisma-generated scenarios of fixtures/fix, read from `--fix-suggestions --format
+//! json` (no database needed). tests/fix.rs proves the same plans with Prisma and PostgreSQL; these pin what the
+//! plans say: which folders, which schema lines, which steps wait for a later release.
+
+mod support;
+
+use std::fs;
+
+use serde_json::Value;
+use support::fix_project::{lint, project};
+
+/// The plan for the scenario's uncommitted migration.
+fn plan(scenario: &str) -> Value {
+    let dir = project(scenario);
+    let (code, stdout, stderr) = lint(
+        dir.path(),
+        &[
+            "--fix-suggestions",
+            "--format",
+            "json",
+            "--severity-threshold",
+            "warning",
+        ],
+    );
+    assert!(code != 2, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let plans = report["plans"].as_array().expect("plans").clone();
+    assert_eq!(
+        plans.len(),
+        1,
+        "one plan, for the one uncommitted migration"
+    );
+    assert_eq!(plans[0]["migration"], format!("20240201000000_{scenario}"));
+    plans[0].clone()
+}
+
+fn folders(plan: &Value) -> Vec<(String, String)> {
+    plan["replacement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["name"].as_str().unwrap().to_string(),
+                m["sql"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn schema_lines(plan: &Value) -> Vec<String> {
+    plan["schema"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["insert"].as_array().unwrap().clone())
+        .map(|l| l.as_str().unwrap().trim().to_string())
+        .collect()
+}
+
+/// How many statements a migration.sql holds (its comments aside).
+fn statements(sql: &str) -> usize {
+    sql.lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .map(|l| l.matches(';').count())
+        .sum()
+}
+
+#[test]
+fn field_rename_maps_the_field_and_drops_nothing() {
+    let plan = plan("rename_field");
+    // The DROP/ADD pair and the index rebuilt around it all go: the migration is empty, so it is deleted.
+    assert_eq!(folders(&plan), vec![]);
+    assert_eq!(schema_lines(&plan), ["fullName String? @map(\"name\")"]);
+    assert_eq!(plan["later"], serde_json::json!([]));
+}
+
+#[test]
+fn model_rename_removes_the_whole_block_with_the_foreign_key_drops() {
+    let plan = plan("rename_model");
+    assert_eq!(
+        folders(&plan),
+        vec![],
+        "DROP CONSTRAINT, DROP TABLE, CREATE TABLE, its index and foreign key: nothing is left"
+    );
+    assert_eq!(schema_lines(&plan), ["@@map(\"Profile\")"]);
+}
+
+#[test]
+fn dropped_field_is_ignored_now_and_dropped_in_a_later_release() {
+    let plan = plan("drop_field");
+    assert_eq!(folders(&plan), vec![]);
+    assert_eq!(schema_lines(&plan), ["bio String? @ignore"]);
+    let later = plan["later"].as_array().unwrap();
+    assert_eq!(later.len(), 1);
+    assert_eq!(later[0]["kind"], "migration");
+    assert!(later[0]["sql"]
+        .as_str()
+        .unwrap()
+        .contains("ALTER TABLE \"User\" DROP COLUMN \"bio\";"));
+}
+
+#[test]
+fn optional_to_required_waits_for_a_batched_backfill_in_a_later_release() {
+    let plan = plan("optional_to_required");
+    assert_eq!(
+        folders(&plan),
+        vec![],
+        "SET NOT NULL would fail on the NULL rows"
+    );
+    assert_eq!(schema_lines(&plan), ["name String?"]);
+    let later = plan["later"].as_array().unwrap();
+    assert_eq!(later[0]["kind"], "script");
+    let script = later[0]["sql"].as_str().unwrap();
+    assert!(
+        script.contains("LIMIT 1000") && script.contains("WHERE \"name\" IS NULL"),
+        "{script}"
+    );
+    assert_eq!(later[1]["kind"], "migration");
+    let migration = later[1]["sql"].as_str().unwrap();
+    assert!(migration.contains("NOT VALID") && migration.contains("VALIDATE CONSTRAINT"));
+}
+
+#[test]
+fn required_field_without_default_gets_a_constant_default_in_sql_and_schema() {
+    let plan = plan("required_without_default");
+    let folders = folders(&plan);
+    assert_eq!(folders.len(), 1);
+    assert_eq!(
+        folders[0].1,
+        "SET lock_timeout = '5s';\n-- AlterTable\nALTER TABLE \"User\" ADD COLUMN     \"nickname\" TEXT NOT NULL DEFAULT '';\n"
+    );
+    assert_eq!(schema_lines(&plan), ["nickname String @default(\"\")"]);
+}
+
+#[test]
+fn relation_without_index_gets_not_valid_a_concurrent_index_and_a_separate_validate() {
+    let plan = plan("relation_without_index");
+    let names: Vec<String> = folders(&plan).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        [
+            "20240201000000_relation_without_index",
+            "20240201000001_relation_without_index_2",
+            "20240201000002_relation_without_index_3"
+        ]
+    );
+    let sql: Vec<String> = folders(&plan).into_iter().map(|(_, s)| s).collect();
+    assert!(sql[0].ends_with("ON DELETE SET NULL ON UPDATE CASCADE NOT VALID;\n"));
+    assert_eq!(
+        sql[1],
+        "CREATE INDEX CONCURRENTLY \"Post_editorId_idx\" ON \"Post\"(\"editorId\");\n"
+    );
+    assert_eq!(
+        sql[2],
+        "SET lock_timeout = '5s';\nALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_editorId_fkey\";\n"
+    );
+    assert_eq!(schema_lines(&plan), ["@@index([editorId])"]);
+}
+
+#[test]
+fn prismas_incompatible_type_change_becomes_a_new_column_a_backfill_and_a_later_switch() {
+    let plan = plan("incompatible_type_change");
+    let folders = folders(&plan);
+    assert_eq!(folders.len(), 1);
+    assert!(
+        !folders[0].1.contains("DROP COLUMN"),
+        "no data is dropped: {}",
+        folders[0].1
+    );
+    assert!(folders[0]
+        .1
+        .contains("ALTER TABLE \"User\" ADD COLUMN \"rating_new\" integer;"));
+    assert_eq!(
+        schema_lines(&plan),
+        ["rating    String?", "ratingNew Int? @map(\"rating_new\")"]
+    );
+    let kinds: Vec<&str> = plan["later"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["script", "schema", "migration"]);
+}
+
+#[test]
+fn int_to_bigint_expands_instead_of_rewriting_the_table() {
+    let plan = plan("int_to_bigint");
+    let sql = &folders(&plan)[0].1;
+    assert!(!sql.contains("SET DATA TYPE"), "{sql}");
+    assert!(sql.contains("ADD COLUMN \"views_new\" bigint;"), "{sql}");
+    assert_eq!(
+        schema_lines(&plan),
+        [
+            "views     Int      @default(0)",
+            "viewsNew BigInt? @map(\"views_new\")"
+        ]
+    );
+}
+
+#[test]
+fn enum_value_removal_keeps_the_value_until_rows_move() {
+    let plan = plan("enum_value_removal");
+    assert_eq!(
+        folders(&plan),
+        vec![],
+        "the whole swap block, BEGIN to COMMIT, leaves"
+    );
+    assert!(schema_lines(&plan).contains(&"GUEST".to_string()));
+    let later = plan["later"].as_array().unwrap();
+    assert_eq!(later[0]["kind"], "script");
+    assert!(later[1]["sql"]
+        .as_str()
+        .unwrap()
+        .contains("CREATE TYPE \"Role_new\""));
+}
+
+#[test]
+fn enum_value_added_and_used_gets_a_folder_for_the_value() {
+    let plan = plan("enum_value_added_and_used");
+    let folders = folders(&plan);
+    assert_eq!(folders.len(), 2);
+    assert_eq!(
+        folders[0].1,
+        "-- AlterEnum\nALTER TYPE \"Role\" ADD VALUE 'OWNER';\n"
+    );
+    assert!(folders[1].1.contains("SET DEFAULT 'OWNER'"));
+}
+
+#[test]
+fn each_concurrently_statement_is_alone_and_each_file_sets_lock_timeout_at_most_once() {
+    for scenario in [
+        "rename_field",
+        "relation_without_index",
+        "unique_on_existing_data",
+        "index_on_existing_table",
+        "drop_index",
+        "compound_unique",
+        "on_delete_change",
+    ] {
+        for (name, sql) in folders(&plan(scenario)) {
+            assert!(
+                sql.matches("lock_timeout").count() <= 1,
+                "{scenario}/{name}: {sql}"
+            );
+            if sql.contains("CONCURRENTLY") {
+                assert_eq!(statements(&sql), 1, "{scenario}/{name}: {sql}");
+            }
+        }
+    }
+}
+
+#[test]
+fn fix_outside_git_without_a_database_refuses_and_writes_nothing() {
+    let dir = project("drop_field");
+    fs::remove_dir_all(dir.path().join(".git")).unwrap();
+    let before = fs::read_to_string(dir.path().join("prisma/schema.prisma")).unwrap();
+    let (code, _, stderr) = lint(dir.path(), &["--fix"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--fix needs to know which migrations are applied"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("prisma/schema.prisma")).unwrap(),
+        before
+    );
+    assert!(dir
+        .path()
+        .join("prisma/migrations/20240201000000_drop_field/migration.sql")
+        .is_file());
+}
+
+#[test]
+fn warnings_are_fixed_only_at_the_warning_threshold() {
+    let dir = project("index_on_existing_table");
+    let migration = dir
+        .path()
+        .join("prisma/migrations/20240201000000_index_on_existing_table/migration.sql");
+    let before = fs::read_to_string(&migration).unwrap();
+    let (code, _, stderr) = lint(dir.path(), &["--fix"]);
+    assert_eq!(
+        code, 0,
+        "the default threshold is error: nothing to fix: {stderr}"
+    );
+    assert_eq!(fs::read_to_string(&migration).unwrap(), before);
+}
+
+#[test]
+fn a_migration_recorded_in_the_database_is_never_rewritten() {
+    use support::pg::{TestPg, PRISMA_TABLE};
+    let Some(pg) = TestPg::shared_or_skip() else {
+        return;
+    };
+    let dir = project("drop_field");
+    // Not in git at all: only the database says what is applied, and it lists the new migration.
+    fs::remove_dir_all(dir.path().join(".git")).unwrap();
+    let url = pg.unique_database("fix_applied");
+    let mut client = pg.client_for(&url);
+    client.batch_execute(PRISMA_TABLE).unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, finished_at, applied_steps_count) \
+             VALUES ('1', 'x', '20240201000000_drop_field', now(), now(), 1)",
+        )
+        .unwrap();
+    let migration = dir
+        .path()
+        .join("prisma/migrations/20240201000000_drop_field/migration.sql");
+    let before = fs::read_to_string(&migration).unwrap();
+    let (code, _, stderr) = lint(dir.path(), &["--fix", "--database-url", &url]);
+    assert_eq!(code, 1, "the drop stays, and so does its error: {stderr}");
+    assert!(!stderr.contains("fixed "), "{stderr}");
+    assert_eq!(fs::read_to_string(&migration).unwrap(), before);
+
+    // The same migration, not recorded: the database alone lets --fix rewrite it.
+    client
+        .batch_execute("DELETE FROM _prisma_migrations")
+        .unwrap();
+    let (code, _, stderr) = lint(dir.path(), &["--fix", "--database-url", &url]);
+    assert!(
+        stderr.contains("fixed 20240201000000_drop_field"),
+        "{stderr}"
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!migration.exists());
+    let schema = fs::read_to_string(dir.path().join("prisma/schema.prisma")).unwrap();
+    assert!(schema.contains("  bio String? @ignore\n"), "{schema}");
+}
+
+/// The plan of `sql` after `before` (replayed), for findings of `rule` on the statement at `line`.
+fn built(before: &str, sql: &str, rule: &'static str, at: &str) -> migrate_lint::fix::build::Built {
+    use migrate_lint::catalog::Catalog;
+    use migrate_lint::engine::lint::analyze;
+    use migrate_lint::fix::build::{build, FixFinding};
+    use migrate_lint::syntax::source::SourceFile;
+    let file =
+        |text: &str| SourceFile::new("m.sql".into(), "m.sql".into(), "m".into(), text.to_string());
+    let mut catalog = Catalog::default();
+    for op in analyze(&file(before)).ops {
+        catalog.apply(&op, 0);
+    }
+    let analyzed = analyze(&file(sql));
+    let start = sql.find(at).unwrap();
+    let statements: Vec<_> = analyzed.statements.iter().map(|s| s.span.clone()).collect();
+    let finding = FixFinding {
+        rule,
+        span: start..start + at.len(),
+        line: 1,
+        suggestion: None,
+    };
+    build(sql, &statements, &analyzed.ops, &catalog, &[finding])
+}
+
+#[test]
+fn a_type_change_reported_on_prismas_add_column_is_expanded_the_same_way() {
+    let before = "CREATE TABLE \"User\" (\"id\" SERIAL NOT NULL, \"rating\" TEXT, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));";
+    let sql = "ALTER TABLE \"User\" DROP COLUMN \"rating\",\nADD COLUMN     \"rating\" INTEGER;\n";
+    for (rule, at) in [
+        ("change-column-type", "ADD COLUMN     \"rating\" INTEGER"),
+        ("change-column-type", "DROP COLUMN \"rating\""),
+        ("drop-column", "DROP COLUMN \"rating\""),
+    ] {
+        let plan = built(before, sql, rule, at);
+        assert_eq!(
+            plan.folders,
+            ["SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"rating_new\" integer;\n"],
+            "{rule} at {at}"
+        );
+        assert!(plan.fixes.contains(rule));
+        assert_eq!(plan.later.len(), 3, "backfill, switch, drop");
+    }
+}
+
+#[test]
+fn findings_without_an_automatic_fix_stay_and_are_listed() {
+    let dir = project("drop_field");
+    let migration = dir
+        .path()
+        .join("prisma/migrations/20240201000000_drop_field/migration.sql");
+    fs::write(
+        &migration,
+        "-- AlterTable\nALTER TABLE \"User\" DROP COLUMN \"bio\";\n\nTRUNCATE \"Post\";\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = lint(dir.path(), &["--fix"]);
+    assert_eq!(code, 1, "the TRUNCATE error is left: {stderr}");
+    assert!(
+        stderr.contains("  not fixed: truncate (line 4)"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(&migration).unwrap(),
+        "SET lock_timeout = '5s';\nTRUNCATE \"Post\";\n",
+        "the drop is fixed all the same, and what is left locks an existing table"
+    );
+}
+
+#[test]
+fn a_required_unique_column_gets_no_default_since_no_single_value_fits() {
+    let before = "CREATE TABLE \"User\" (\"id\" SERIAL NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));";
+    let sql = "ALTER TABLE \"User\" ADD COLUMN \"email\" TEXT NOT NULL UNIQUE;\n";
+    let plan = built(before, sql, "not-null-without-default", "ADD COLUMN");
+    assert!(plan.fixes.is_empty());
+    assert_eq!(plan.unfixed, ["not-null-without-default (line 1)"]);
+}
