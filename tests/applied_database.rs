@@ -605,7 +605,8 @@ fn database_url_flag_without_a_value_or_environment_is_an_error() {
 
 /// #18 case 12: a `_prisma_migrations` table of 30,000 rows (none of them on disk: each a deleted migration) is read
 /// and checked in linear time. Before, each row was looked up by a linear search (among the rows, then among the
-/// files): minutes in a debug build. The bound is loose on purpose: a few seconds is linear, a minute is not.
+/// files): 239 s in a debug build. The bound is loose on purpose (a few seconds here when idle, 26 s at a load
+/// average of 20): it only tells linear from quadratic, it is no speed target.
 #[test]
 fn a_large_migrations_table_is_checked_in_linear_time() {
     let Some(pg) = TestPg::shared_or_skip() else {
@@ -631,5 +632,5 @@ fn a_large_migrations_table_is_checked_in_linear_time() {
         .filter(|d| d["rule"] == "edited-applied-migration")
         .count();
     assert_eq!(deleted, 30_000);
-    assert!(took < std::time::Duration::from_secs(20), "took {took:?}");
+    assert!(took < std::time::Duration::from_secs(90), "took {took:?}");
 }
