@@ -821,3 +821,54 @@ fn special_files_are_never_read() {
         }
     }
 }
+
+/// Case 6: `--cache-dir` pointed at a folder the cache did not make (no marker file) leaves everything there alone:
+/// a user's old `*.tmp*` and `*.snapshot` files survive, and no `.gitignore` holding `*` appears. A fresh folder is
+/// made, marked, and used.
+#[test]
+fn the_cache_touches_only_a_folder_it_made() {
+    let dir = history_with("20240103000000_ok", b"SELECT 1;\n");
+    let users = tempfile::tempdir().unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    for name in [
+        "notes.tmp1",
+        "photo.snapshot",
+        "0123456789abcdef.snapshot",
+        "0123456789abcdef.tmp42",
+    ] {
+        let file = fs::File::create(users.path().join(name)).unwrap();
+        file.set_modified(old).unwrap();
+    }
+    let run = |cache: &Path| {
+        lint_within_a_minute(
+            &dir.path().join("20240103000000_ok/migration.sql"),
+            &["--verbose", "--cache-dir", cache.to_str().unwrap()],
+        )
+    };
+    let o = run(users.path());
+    assert!(
+        o.stderr.contains("not made by migrate-lint"),
+        "{}",
+        o.stderr
+    );
+    let mut left: Vec<String> = fs::read_dir(users.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [
+            "0123456789abcdef.snapshot",
+            "0123456789abcdef.tmp42",
+            "notes.tmp1",
+            "photo.snapshot"
+        ]
+    );
+    let fresh = users.path().join("fresh");
+    let o = run(&fresh);
+    assert!(o.stderr.contains("the cache was written"), "{}", o.stderr);
+    assert!(fresh.join("CACHEDIR.TAG").is_file());
+    let o = run(&fresh);
+    assert!(o.stderr.contains("came from the cache"), "{}", o.stderr);
+}

@@ -32,6 +32,11 @@ use crate::input::project_file;
 /// The folder a run uses when not told another (relative to the working directory).
 pub const DEFAULT_DIR: &str = ".migrate-lint-cache";
 
+/// The file that marks a folder as the cache's own (the cache-directory tag backup tools also skip).
+const OWNER_MARKER: &str = "CACHEDIR.TAG";
+const OWNER_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+                         # This folder is migrate-lint's cache: it may delete any snapshot in it.\n";
+
 /// Bumped whenever what a snapshot holds changes meaning.
 const FORMAT: u32 = 2;
 
@@ -162,15 +167,40 @@ impl Cache {
         let bytes = Snapshot::of(exe, root, earlier, catalog)
             .ok_or_else(|| io::Error::other("a path is not UTF-8"))?
             .to_json()?;
-        fs::create_dir_all(&self.dir)?;
-        // The folder ignores itself, so it never shows in `git status`.
-        let ignore = self.dir.join(".gitignore");
-        if !ignore.exists() {
-            fs::write(ignore, "*\n")?;
-        }
+        self.claim()?;
         self.write(&path, &bytes)?;
         self.prune();
         Ok(())
+    }
+
+    /// Makes sure the cache folder is the cache's own: made here, or empty, it gets the marker file (and a
+    /// `.gitignore` so it never shows in `git status`); a folder holding anything without the marker belongs to
+    /// someone else (`--cache-dir .` or `/`), and nothing is written, overwritten or deleted there.
+    fn claim(&self) -> io::Result<()> {
+        if self.owned() {
+            return Ok(());
+        }
+        fs::create_dir_all(&self.dir)?;
+        // Empty, or as earlier versions left it (they wrote no marker): the cache's own.
+        let foreign = fs::read_dir(&self.dir)?.flatten().any(|entry| {
+            let name = entry.file_name();
+            name != ".gitignore" && !is_cache_file(Path::new(&name))
+        });
+        if foreign {
+            return Err(io::Error::other(format!(
+                "{} holds files and was not made by migrate-lint (no {OWNER_MARKER}): the cache is kept elsewhere or \
+                 not at all",
+                self.dir.display()
+            )));
+        }
+        fs::write(self.dir.join(".gitignore"), "*\n")?;
+        fs::write(self.dir.join(OWNER_MARKER), OWNER_TAG)
+    }
+
+    /// Whether the folder carries the marker this cache writes when it makes the folder.
+    fn owned(&self) -> bool {
+        project_file::read_regular(&self.dir.join(OWNER_MARKER))
+            .is_ok_and(|marker| marker.starts_with(OWNER_TAG.as_bytes()))
     }
 
     /// Writes a snapshot whole to a temporary file and renames it into place.
@@ -191,8 +221,14 @@ impl Cache {
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return;
         };
+        if !self.owned() {
+            return;
+        }
         let an_hour_ago = SystemTime::now().checked_sub(Duration::from_secs(3600));
         for path in entries.flatten().map(|e| e.path()) {
+            if !is_cache_file(&path) {
+                continue;
+            }
             let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
             let gone = extension == "snapshot"
                 && root_of(&path).is_some_and(|root| !Path::new(&root).exists());
@@ -205,6 +241,17 @@ impl Cache {
             }
         }
     }
+}
+
+/// Whether a file has a name the cache writes: `<16 hex digits>.snapshot` or `<16 hex digits>.tmp<process id>`.
+fn is_cache_file(path: &Path) -> bool {
+    let stem = path.file_stem().and_then(|s| s.to_str());
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    stem.is_some_and(|s| s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+        && (extension == "snapshot"
+            || extension
+                .strip_prefix("tmp")
+                .is_some_and(|pid| pid.bytes().all(|b| b.is_ascii_digit())))
 }
 
 /// The history folder a snapshot was written for.
