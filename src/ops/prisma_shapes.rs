@@ -483,8 +483,7 @@ fn create_index(c: &mut Cursor) -> Option<IndexSpec> {
         keys.clear();
     }
     Some(IndexSpec {
-        // As the parser reads it: the name PostgreSQL keeps (its first 63 bytes).
-        name: Some(ObjName::bare(name).name),
+        name: Some(name),
         table,
         columns,
         unique,

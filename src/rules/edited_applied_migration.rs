@@ -199,7 +199,6 @@ mod tests {
         let catalog = Catalog::default();
         let ctx = HistoryContext {
             files,
-            report: &[],
             catalog: &catalog,
             settings: &settings,
         };
