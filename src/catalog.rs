@@ -7,7 +7,8 @@ use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
 
 use crate::ops::{
-    ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexKey, ObjName, Op, OpKind, SqlType,
+    quote_ident, ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexKey, ObjName, Op,
+    OpKind, SqlType,
 };
 
 /// Where an object was defined: file index (in lint order) and byte span.
@@ -311,6 +312,7 @@ impl Catalog {
                 if let Some(labels) = self.enums.remove(&*name.key_ref()) {
                     let renamed = ObjName::new(name.schema.clone(), new_name.clone());
                     self.enums.insert(renamed.key().into(), labels);
+                    self.retype_columns(name, new_name);
                 }
             }
             OpKind::DropType { name } => {
@@ -324,6 +326,43 @@ impl Catalog {
             | OpKind::DropContainer { .. }
             | OpKind::OtherTableChange { .. }
             | OpKind::Opaque { .. } => {}
+        }
+    }
+
+    /// Columns refer to a type itself, not its name: after `ALTER TYPE "Role_new" RENAME TO "Role"` (how Prisma
+    /// changes an enum's values) they are of type "Role".
+    fn retype_columns(&mut self, old: &ObjName, new_name: &str) {
+        let of_old = |ty: &SqlType| -> Option<&'static str> {
+            let (base, array) = match ty.text.strip_suffix("[]") {
+                Some(base) => (base, "[]"),
+                None => (ty.text.as_str(), ""),
+            };
+            let base = base
+                .strip_prefix("\"public\".")
+                .or_else(|| base.strip_prefix("public."))
+                .unwrap_or(base);
+            let name = match base.strip_prefix('"').and_then(|b| b.strip_suffix('"')) {
+                Some(quoted) => quoted.replace("\"\"", "\""),
+                None => base.to_string(),
+            };
+            (old.schema.is_none() && name == old.name).then_some(array)
+        };
+        let keys: Vec<Arc<str>> = self
+            .tables
+            .iter()
+            .filter(|(_, t)| t.columns.iter().any(|c| of_old(&c.ty).is_some()))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in keys {
+            let Some(t) = self.table_mut(&key) else {
+                continue;
+            };
+            for column in t.columns.iter_mut() {
+                if let Some(array) = of_old(&column.ty) {
+                    Arc::make_mut(column).ty =
+                        SqlType::new(format!("{}{array}", quote_ident(new_name)));
+                }
+            }
         }
     }
 
@@ -831,6 +870,19 @@ mod tests {
             c.table(&t("A")).unwrap().column("y").unwrap().origin.file,
             1
         );
+    }
+
+    #[test]
+    fn columns_follow_their_enum_type_through_a_rename() {
+        // How Prisma changes an enum's values.
+        let c = replay(&[
+            "CREATE TYPE \"Role\" AS ENUM ('A', 'B'); CREATE TABLE \"U\" (\"r\" \"Role\", \"rs\" \"Role\"[]);",
+            "CREATE TYPE \"Role_new\" AS ENUM ('A');\nALTER TABLE \"U\" ALTER COLUMN \"r\" TYPE \"Role_new\" USING (\"r\"::text::\"Role_new\"), ALTER COLUMN \"rs\" TYPE \"public\".\"Role_new\"[] USING (\"rs\"::text::\"Role_new\"[]);\nALTER TYPE \"Role\" RENAME TO \"Role_old\";\nALTER TYPE \"Role_new\" RENAME TO \"Role\";\nDROP TYPE \"Role_old\";",
+        ]);
+        let u = c.table(&t("U")).unwrap();
+        assert_eq!(u.column("r").unwrap().ty.text, "\"Role\"");
+        assert_eq!(u.column("rs").unwrap().ty.text, "\"Role\"[]");
+        assert_eq!(c.enum_labels(&t("Role")).unwrap(), ["A"]);
     }
 
     #[test]

@@ -284,11 +284,13 @@ fn labeled_hazards_are_found_as_recorded() {
         "hazards changed verdict (update their label):\n{}",
         changed.join("\n\n")
     );
-    // Every error rule a migration file can trigger is exercised (the applied-history rules need a database).
+    // Every error rule a migration file can trigger is exercised (the applied-history rules need a database,
+    // schema-drift a schema.prisma: tests/schema_drift.rs and tests/schema_drift_corpus.rs hold its hazards).
     let needs_history = [
         "edited-applied-migration",
         "failed-migration",
         "ignore-without-reason",
+        "schema-drift",
     ];
     for rule in RULES
         .iter()

@@ -3,6 +3,7 @@
 //! Code blocks: ```` ```sql setup ```` is an earlier migration, ```` ```sql ```` the migration under test. For the rules
 //! about applied history, the setup counts as applied, and ```` ```sql applied ```` / ```` ```sql failed ```` give the
 //! content the migration under test was recorded with, ```` ```sql later ```` an applied migration sorting after it.
+//! ```` ```prisma ```` is the schema beside the migrations (schema-drift).
 
 mod support;
 
@@ -25,6 +26,9 @@ fn lint_messages(rule: &Rule, ex: &Example) -> Vec<(&'static str, Severity, Stri
     }
     if !ex.later.is_empty() {
         case = case.later(&ex.later);
+    }
+    if !ex.schema.is_empty() {
+        case = case.schema(&ex.schema);
     }
     case.findings()
         .into_iter()

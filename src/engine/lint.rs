@@ -180,16 +180,17 @@ fn run(
         (r.files.min(files.len()), r.catalog)
     });
 
-    let needed: Option<Vec<Vec<bool>>> =
-        (replayed == Replayed::Needed && !(0..files.len()).all(reported)).then(|| {
-            let shapes: Vec<_> = files
-                .par_iter()
-                .enumerate()
-                .map(|(i, f)| relevance::file_shapes(&f.text, reported(i)))
-                .collect();
-            let texts: Vec<&str> = files.iter().map(|f| f.text.as_str()).collect();
-            relevance::needed(&shapes, &texts, report)
-        });
+    // schema-drift compares the whole final catalog, so it needs every statement.
+    let partial = replayed == Replayed::Needed && settings.schema.is_none();
+    let needed: Option<Vec<Vec<bool>>> = (partial && !(0..files.len()).all(reported)).then(|| {
+        let shapes: Vec<_> = files
+            .par_iter()
+            .enumerate()
+            .map(|(i, f)| relevance::file_shapes(&f.text, reported(i)))
+            .collect();
+        let texts: Vec<&str> = files.iter().map(|f| f.text.as_str()).collect();
+        relevance::needed(&shapes, &texts, report)
+    });
     let needed_in = |file: usize| needed.as_ref().and_then(|n| n.get(file)).map(Vec::as_slice);
 
     let mut replay = Replay {
@@ -361,6 +362,7 @@ impl Replay<'_> {
         let (files, report, settings) = (self.files, self.report, self.settings);
         let ctx = HistoryContext {
             files,
+            report,
             catalog: &self.catalog,
             settings,
         };
@@ -370,7 +372,8 @@ impl Replay<'_> {
             .findings
             .found
             .into_iter()
-            .filter(|(_, f)| report.get(f.file).copied().unwrap_or(false))
+            // Past the history's files are the schema's (`Settings::schema`), reported with it.
+            .filter(|(_, f)| report.get(f.file).copied().unwrap_or(f.file >= files.len()))
             .filter_map(|(rule, f)| {
                 Some(Diagnostic {
                     rule: rule.id,

@@ -20,6 +20,7 @@ use crate::input::discover::{list_paths, History, Listing, Migration};
 use crate::input::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::input::read::{display_path, problems_of, read_history, read_migrations};
 use crate::rules::diagnostic::{Diagnostic, Severity};
+use crate::rules::drift::{self, FoundSchema};
 use crate::rules::settings::Settings;
 use crate::syntax::source::SourceFile;
 
@@ -252,6 +253,7 @@ fn lint_one(
     }
     let mut settings = options.settings.clone();
     settings.keep_suggestions = options.fix_suggestions || options.fix;
+    settings.schema = drift_schema(history, options, &settings, &mut errors, &mut notes);
     // The cache stands in for the earlier files only where nothing else reads them (applied migrations do).
     if base.is_none() && database.is_none() {
         if let Some((cache, first)) = cache_for(history, options) {
@@ -263,6 +265,7 @@ fn lint_one(
                 &mut errors,
                 options.verbose.then_some(&mut notes),
             );
+            let (sources, report) = with_schema_files((sources, report), &settings);
             return finish_history(
                 history,
                 options,
@@ -294,6 +297,7 @@ fn lint_one(
         settings.applied = Some(Arc::new(set));
     }
     let result = lint_history(&sources, &report, &settings);
+    let (sources, report) = with_schema_files((sources, report), &settings);
     finish_history(
         history,
         options,
@@ -302,6 +306,59 @@ fn lint_one(
         notes,
         database,
     )
+}
+
+/// The schema `schema-drift` compares the history with: found beside the folder, when the rule is on and the run
+/// reports the newest migration (a run on older ones says nothing about the schema of today).
+fn drift_schema(
+    history: &History,
+    options: &Options,
+    settings: &Settings,
+    errors: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) -> Option<Arc<FoundSchema>> {
+    let rule = crate::rules::find("schema-drift")?;
+    settings.severity_of(rule)?;
+    let newest = history.migrations.last()?;
+    if history
+        .report_only
+        .as_ref()
+        .is_some_and(|only| !only.contains(&newest.sql))
+    {
+        return None;
+    }
+    let Some(path) = drift::locate::schema_for(&history.root) else {
+        if options.verbose {
+            notes.push(format!(
+                "{}: no Prisma schema beside this folder, so schema-drift was not checked",
+                display_path(&history.root)
+            ));
+        }
+        return None;
+    };
+    match FoundSchema::load(&path, &|p: &std::path::Path| display_path(p)) {
+        Ok(found) if found.is_postgres() => Some(Arc::new(found)),
+        Ok(_) => None,
+        Err(e) => {
+            errors.push(format!(
+                "{}: cannot read the Prisma schema: {e}",
+                display_path(&path)
+            ));
+            None
+        }
+    }
+}
+
+/// Findings of schema-drift on the schema point past the history's files (`Settings::schema`): append them.
+fn with_schema_files(
+    (mut sources, mut report): (Vec<SourceFile>, Vec<bool>),
+    settings: &Settings,
+) -> (Vec<SourceFile>, Vec<bool>) {
+    if let Some(found) = &settings.schema {
+        report.extend(found.sources.iter().map(|_| false));
+        sources.extend(found.sources.iter().cloned());
+    }
+    (sources, report)
 }
 
 fn finish_history(
@@ -380,6 +437,8 @@ fn lint_cached(
         .map(|f| relevance::file_mentions(&f.text))
         .collect::<Option<Vec<_>>>()
         .map(|names| names.concat());
+    // schema-drift compares the whole catalog: restore all of it.
+    let names = names.filter(|_| settings.schema.is_none());
     let loaded = cache
         .load(&history.root, earlier, names.as_deref())
         .map_err(|why| note(format!("{root}: the cache was not used: {why}")))

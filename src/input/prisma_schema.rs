@@ -13,6 +13,8 @@ pub struct Schema {
     pub models: Vec<Model>,
     pub enums: Vec<EnumDef>,
     pub files: Vec<PathBuf>,
+    /// `key = value` settings of `datasource` blocks (`provider`, `schemas`, `relationMode`, ...), values as written.
+    pub datasource: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +37,92 @@ pub struct Model {
     pub indexes: Vec<Vec<String>>,
     /// `@@ignore`.
     pub ignored: bool,
+    /// Declared with `view`, not `model`.
+    pub is_view: bool,
+    /// Every block attribute (`@@id`, `@@index`, `@@schema`, ...) with its arguments and 1-based line.
+    pub attributes: Vec<Attribute>,
+}
+
+/// One `@name(...)` or `@@name(...)` attribute, its arguments split at top-level commas.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    /// Name without the `@` / `@@`, e.g. `index`, `db.VarChar`.
+    pub name: String,
+    /// (argument name for `name: value`, value as written).
+    pub args: Vec<(Option<String>, String)>,
+    /// Whether it was written with parentheses (`@db.VarChar` and `@db.VarChar()` differ from `@db.VarChar(10)`).
+    pub has_args: bool,
+    pub line: usize,
+}
+
+impl Attribute {
+    /// The named argument, else (when `positional`) the first unnamed one.
+    pub fn arg(&self, name: &str, positional: bool) -> Option<&str> {
+        arg_value(&self.args, name, positional)
+    }
+
+    /// The named (or first positional) argument as a string literal.
+    pub fn string_arg(&self, name: &str, positional: bool) -> Option<String> {
+        self.arg(name, positional).and_then(parse_string)
+    }
+}
+
+/// One entry of a field list such as `[a, b(sort: Desc, ops: raw("x"))]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldRef {
+    pub name: String,
+    pub args: Vec<(Option<String>, String)>,
+}
+
+/// `[a, b(sort: Desc)]` with each entry's arguments; a bare `a` is accepted too.
+pub fn parse_field_refs(value: &str) -> Vec<FieldRef> {
+    let value = value.trim();
+    let inner = value.strip_prefix('[').unwrap_or(value);
+    let inner = inner.strip_suffix(']').unwrap_or(inner);
+    split_top(inner)
+        .into_iter()
+        .filter_map(|item| {
+            let name: String = item
+                .chars()
+                .take_while(|&c| is_ident(c) || c == '.')
+                .collect();
+            let rest = item[name.len()..].trim();
+            let args = rest
+                .strip_prefix('(')
+                .and_then(|r| r.strip_suffix(')'))
+                .map(parse_args)
+                .unwrap_or_default();
+            (!name.is_empty()).then_some(FieldRef { name, args })
+        })
+        .collect()
+}
+
+/// Splits at top-level commas (outside strings and brackets), trimmed, empty parts dropped.
+pub fn split_arguments(text: &str) -> Vec<String> {
+    split_top(text)
+}
+
+/// Unquote a Prisma string literal (`"a\"b"` → `a"b`); None when `value` is not one.
+pub fn parse_string_literal(value: &str) -> Option<String> {
+    parse_string(value)
+}
+
+/// The attributes of an attribute text such as a [`Field::attributes`] entry (`@db.VarChar(255)`), on `line`.
+pub fn parse_attributes(raw: &str, line: usize) -> Vec<Attribute> {
+    let chars: Vec<char> = raw.chars().collect();
+    scan_attributes(&chars, 0)
+        .iter()
+        .map(|a| attribute(a, line))
+        .collect()
+}
+
+fn attribute(attr: &Attr, line: usize) -> Attribute {
+    Attribute {
+        name: attr.name.clone(),
+        args: attr_args(attr),
+        has_args: attr.args.is_some(),
+        line,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +150,8 @@ pub struct Field {
 pub struct EnumDef {
     pub name: String,
     pub db_name: String,
+    /// `@@schema("x")`.
+    pub schema: Option<String>,
     /// (Prisma name, database name from `@map` or the name).
     pub values: Vec<(String, String)>,
     pub file: PathBuf,
@@ -95,6 +185,7 @@ impl Schema {
             schema.models.extend(part.models);
             schema.enums.extend(part.enums);
             schema.files.extend(part.files);
+            schema.datasource.extend(part.datasource);
         }
         Ok(schema)
     }
@@ -369,7 +460,9 @@ fn logical_lines(lines: &[String]) -> Vec<LogicalLine> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum BlockKind {
     Model,
+    View,
     Enum,
+    Datasource,
     Other,
 }
 
@@ -385,9 +478,11 @@ struct Header {
 fn parse_header(line: &str) -> Option<Header> {
     let (keyword, rest) = line.trim().split_once(char::is_whitespace)?;
     let kind = match keyword {
-        "model" | "view" => BlockKind::Model,
+        "model" => BlockKind::Model,
+        "view" => BlockKind::View,
         "enum" => BlockKind::Enum,
-        "type" | "datasource" | "generator" => BlockKind::Other,
+        "datasource" => BlockKind::Datasource,
+        "type" | "generator" => BlockKind::Other,
         _ => return None,
     };
     let rest = rest.trim_start();
@@ -632,6 +727,7 @@ enum Block {
     None,
     Model(Model),
     Enum(EnumDef),
+    Datasource,
     Other,
 }
 
@@ -679,7 +775,9 @@ impl Parser {
 
     fn start(&mut self, header: Header, line: usize) {
         self.current = match header.kind {
-            BlockKind::Model => Block::Model(Model {
+            BlockKind::Model | BlockKind::View => Block::Model(Model {
+                is_view: header.kind == BlockKind::View,
+                attributes: Vec::new(),
                 db_name: header.name.clone(),
                 name: header.name,
                 file: self.file.clone(),
@@ -693,11 +791,13 @@ impl Parser {
             }),
             BlockKind::Enum => Block::Enum(EnumDef {
                 db_name: header.name.clone(),
+                schema: None,
                 name: header.name,
                 values: Vec::new(),
                 file: self.file.clone(),
                 line,
             }),
+            BlockKind::Datasource => Block::Datasource,
             BlockKind::Other => Block::Other,
         };
     }
@@ -717,7 +817,7 @@ impl Parser {
                 self.schema.models.push(m);
             }
             Block::Enum(e) => self.schema.enums.push(e),
-            Block::None | Block::Other => {}
+            Block::None | Block::Datasource | Block::Other => {}
         }
     }
 
@@ -725,6 +825,15 @@ impl Parser {
         match &mut self.current {
             Block::Model(m) => model_line(m, text, line),
             Block::Enum(e) => enum_line(e, text),
+            Block::Datasource => {
+                if let Some((key, value)) = text.split_once('=') {
+                    let key = key.trim();
+                    if !key.is_empty() && key.chars().all(is_ident) {
+                        let value = value.trim().to_string();
+                        self.schema.datasource.push((key.to_string(), value));
+                    }
+                }
+            }
             Block::None | Block::Other => {}
         }
     }
@@ -734,6 +843,7 @@ fn model_line(model: &mut Model, text: &str, line: usize) {
     let chars: Vec<char> = text.chars().collect();
     if text.starts_with("@@") {
         for attr in scan_attributes(&chars, 0).iter().filter(|a| a.block) {
+            model.attributes.push(attribute(attr, line));
             match attr.name.as_str() {
                 "map" => {
                     if let Some(name) = mapped_name(attr) {
@@ -850,11 +960,12 @@ fn parse_field(chars: &[char], line: usize) -> Option<Field> {
 fn enum_line(def: &mut EnumDef, text: &str) {
     let chars: Vec<char> = text.chars().collect();
     if text.starts_with("@@") {
-        for attr in scan_attributes(&chars, 0) {
-            if attr.block && attr.name == "map" {
-                if let Some(name) = mapped_name(&attr) {
-                    def.db_name = name;
-                }
+        for attr in scan_attributes(&chars, 0).iter().filter(|a| a.block) {
+            let value = mapped_name(attr);
+            match attr.name.as_str() {
+                "map" if value.is_some() => def.db_name = value.unwrap_or_default(),
+                "schema" => def.schema = value,
+                _ => {}
             }
         }
         return;

@@ -3,6 +3,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
+/// PostgreSQL's longest identifier (NAMEDATALEN - 1).
+const MAX_IDENTIFIER_BYTES: usize = 63;
+
 /// A possibly schema-qualified name, with identifier values already folded/unquoted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ObjName {
@@ -14,10 +17,16 @@ impl ObjName {
     pub fn new(schema: Option<String>, name: impl Into<String>) -> Self {
         // `public.x` and `x` are the same object for a Prisma migration (search_path is the schema).
         let schema = schema.filter(|s| s != "public");
-        ObjName {
-            schema,
-            name: name.into(),
+        let mut name = name.into();
+        // PostgreSQL keeps the first 63 bytes of a longer name: a later statement may use the cut name.
+        if name.len() > MAX_IDENTIFIER_BYTES {
+            let mut end = MAX_IDENTIFIER_BYTES;
+            while !name.is_char_boundary(end) {
+                end -= 1;
+            }
+            name.truncate(end);
         }
+        ObjName { schema, name }
     }
 
     pub fn bare(name: impl Into<String>) -> Self {
@@ -84,6 +93,13 @@ mod tests {
             ObjName::bare("User").key()
         );
         assert_eq!(ObjName::new(Some("audit".into()), "log").key(), "audit.log");
+    }
+
+    #[test]
+    fn long_names_are_cut_to_63_bytes_as_postgres_does() {
+        let long = "ThreadTracker_emailAccountId_type_resolved_followUpAppliedAt_idx";
+        assert_eq!(ObjName::bare(long).name, &long[..63]);
+        assert_eq!(ObjName::bare("é".repeat(40)).name.len(), 62);
     }
 
     #[test]

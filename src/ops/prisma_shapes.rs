@@ -483,7 +483,8 @@ fn create_index(c: &mut Cursor) -> Option<IndexSpec> {
         keys.clear();
     }
     Some(IndexSpec {
-        name: Some(name),
+        // As the parser reads it: the name PostgreSQL keeps (its first 63 bytes).
+        name: Some(ObjName::bare(name).name),
         table,
         columns,
         unique,

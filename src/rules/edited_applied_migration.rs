@@ -199,6 +199,7 @@ mod tests {
         let catalog = Catalog::default();
         let ctx = HistoryContext {
             files,
+            report: &[],
             catalog: &catalog,
             settings: &settings,
         };

@@ -14,6 +14,7 @@ use crate::syntax::source::SourceFile;
 
 pub mod config;
 pub mod diagnostic;
+pub mod drift;
 mod new_objects;
 pub mod settings;
 mod shared;
@@ -47,6 +48,7 @@ mod prefer_timestamptz;
 mod primary_key_locks;
 mod rename_enum_value;
 mod rename_without_map;
+mod schema_drift;
 mod set_not_null;
 mod table_rewrite_command;
 mod truncate;
@@ -96,6 +98,7 @@ registry! {
     failed_migration,
     ignore_without_reason,
     unused_ignore,
+    schema_drift,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,6 +245,8 @@ impl MigrationContext<'_> {
 
 pub struct HistoryContext<'a> {
     pub files: &'a [SourceFile],
+    /// Which of `files` are reported.
+    pub report: &'a [bool],
     /// The schema after the last migration.
     pub catalog: &'a Catalog,
     pub settings: &'a Settings,

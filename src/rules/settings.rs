@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::input::applied::AppliedSet;
 
 use crate::rules::diagnostic::Severity;
+use crate::rules::drift::FoundSchema;
 use crate::rules::Rule;
 
 #[derive(Debug, Clone)]
@@ -22,6 +23,10 @@ pub struct Settings {
     pub prisma_version: Option<(u32, u32, u32)>,
     /// `[[ignore]]` entries: findings of a rule in one migration, accepted with a reason.
     pub ignores: Vec<IgnoreEntry>,
+    /// The Prisma schema to compare the history's final catalog with (`schema-drift`), for one migrations folder:
+    /// set only when one was found and the run reports the newest migration. Findings on it use file indexes after
+    /// the history's files; the caller appends `FoundSchema::sources` there.
+    pub schema: Option<Arc<FoundSchema>>,
     /// Keep each finding's fix suggestion. Off when nobody will print them: a suggestion can hold a rewrite of its
     /// whole migration, and long histories have many findings.
     pub keep_suggestions: bool,
@@ -65,6 +70,7 @@ impl Default for Settings {
             applied: None,
             prisma_version: None,
             ignores: Vec::new(),
+            schema: None,
             keep_suggestions: true,
             max_lock_timeout_ms: 10_000,
         }

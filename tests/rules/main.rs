@@ -50,6 +50,7 @@ mod prefer_timestamptz;
 mod primary_key_locks;
 mod rename_enum_value;
 mod rename_without_map;
+mod schema_drift;
 mod set_not_null;
 mod table_rewrite_command;
 mod truncate;

@@ -121,6 +121,24 @@ impl Case {
         self
     }
 
+    /// The schema.prisma beside the migrations (schema-drift compares the history with it).
+    pub fn schema(mut self, text: &str) -> Case {
+        let path = std::path::Path::new("prisma/schema.prisma");
+        let source = SourceFile::new(
+            path.into(),
+            "prisma/schema.prisma".into(),
+            "schema.prisma".into(),
+            text.to_string(),
+        );
+        self.settings.schema = Some(std::sync::Arc::new(
+            migrate_lint::rules::drift::FoundSchema {
+                schema: migrate_lint::input::prisma_schema::Schema::parse_str(text, path),
+                sources: vec![source],
+            },
+        ));
+        self
+    }
+
     /// Every finding must be this rule's, and there must be one: returns them as the human format prints them.
     pub fn bad(self) -> String {
         let (files, found) = self.lint();
@@ -233,6 +251,10 @@ impl Case {
             }));
         }
         let found = lint(&files, &report, &settings).diagnostics;
+        // schema-drift's findings on the schema point past the migrations, where the command line appends it.
+        if let Some(schema) = &settings.schema {
+            files.extend(schema.sources.iter().cloned());
+        }
         (files, found)
     }
 }

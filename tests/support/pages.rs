@@ -11,6 +11,8 @@ pub struct Example {
     pub applied: String,
     pub failed: String,
     pub later: String,
+    /// ```` ```prisma ````: the schema.prisma beside the migrations (for schema-drift).
+    pub schema: String,
 }
 
 /// The code blocks of one section of a page.
@@ -22,11 +24,13 @@ pub fn example(doc: &str, section: &str) -> Example {
     let body = &body[..body.find("\n## ").unwrap_or(body.len())];
     let mut ex = Example::default();
     let mut rest = body;
-    while let Some(open) = rest.find("```sql") {
-        let after = &rest[open + 6..];
+    while let Some(open) = rest.find("```sql").or_else(|| rest.find("```prisma")) {
+        let open = rest.find("```prisma").filter(|p| *p < open).unwrap_or(open);
+        let after = &rest[open + 3..];
         let (info, code) = after.split_once('\n').expect("code block");
         let end = code.find("```").expect("closed code block");
-        match info.trim() {
+        match info.trim().trim_start_matches("sql").trim() {
+            "prisma" => ex.schema.push_str(&code[..end]),
             "setup" => ex.setup.push_str(&code[..end]),
             "" => ex.migration.push_str(&code[..end]),
             "applied" => ex.applied.push_str(&code[..end]),

@@ -1,0 +1,567 @@
+//! The catalog the migrations build against what Prisma would create ([`super::expected`]): every difference Prisma's
+//! next `migrate dev` would turn into a migration, and none of the ones it treats as equal.
+
+use crate::catalog::{Catalog, Column as ActualColumn, Origin, Table as ActualTable};
+use crate::ops::{ConstraintKind, IndexKey, ObjName};
+use crate::syntax::source::SourceFile;
+
+use super::expected::{Column, Expected, Place, Table};
+use super::values::{canonical_type, classify_default, is_serial, truncate, DefaultValue};
+
+/// Where a difference is reported: the schema line that declares the object, or the migration that created an
+/// object the schema lacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum At {
+    Schema(Place),
+    Migration(Origin),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    pub at: At,
+    /// One sentence, without the advice (the rule adds it).
+    pub text: String,
+    /// The schema has it and no migration creates it (else: the migrations have it and the schema does not, or the
+    /// two disagree).
+    pub missing_in_migrations: bool,
+}
+
+/// Every difference, in schema order, then the objects only the migrations have (`files`: the history's migrations,
+/// which the catalog's origins index).
+pub fn differences(
+    expected: &Expected,
+    catalog: &Catalog,
+    files: &[SourceFile],
+) -> Vec<Difference> {
+    let mut out = Vec::new();
+    for e in &expected.enums {
+        let Some(labels) = catalog.enum_labels(&e.name) else {
+            out.push(missing(
+                e.place,
+                format!(
+                    "{} is in schema.prisma but no migration creates type {}",
+                    e.label, e.name
+                ),
+            ));
+            continue;
+        };
+        // Prisma compares the set of values, not their order (values added later with ADD VALUE come last).
+        for value in e.values.iter().filter(|v| !labels.contains(v)) {
+            out.push(missing(
+                e.place,
+                format!(
+                    "value '{value}' of {} is in schema.prisma but no migration adds it to type {}",
+                    e.label, e.name
+                ),
+            ));
+        }
+        for value in labels.iter().filter(|l| !e.values.contains(l)) {
+            out.push(changed(
+                At::Schema(e.place),
+                format!(
+                    "type {} has value '{value}' in the migrations that {} lacks",
+                    e.name, e.label
+                ),
+            ));
+        }
+    }
+    for table in &expected.tables {
+        match catalog.table(&table.name) {
+            None => out.push(missing(
+                table.place,
+                format!(
+                    "{} is in schema.prisma but no migration creates table {}",
+                    table.label, table.name
+                ),
+            )),
+            Some(actual) => compare_table(table, actual, catalog, &mut out),
+        }
+    }
+    let managed = |name: &ObjName| expected.schemas.contains(&name.schema);
+    for actual in catalog.tables() {
+        let declared = expected.tables.iter().any(|t| t.name == actual.name);
+        if !declared
+            && managed(&actual.name)
+            && actual.name.name != "_prisma_migrations"
+            && !temporary(files, &actual.origin)
+        {
+            out.push(changed(
+                At::Migration(actual.origin.clone()),
+                format!(
+                    "table {} is created by the migrations but schema.prisma has no model for it",
+                    actual.name
+                ),
+            ));
+        }
+    }
+    for (key, _) in catalog.enum_entries() {
+        let name = match key.split_once('.') {
+            Some((schema, name)) => ObjName::new(Some(schema.to_string()), name),
+            None => ObjName::bare(key),
+        };
+        let declared = expected.enums.iter().any(|e| e.name == name);
+        if !declared && managed(&name) {
+            if let Some(origin) = enum_origin(files, &name) {
+                out.push(changed(
+                    At::Migration(origin),
+                    format!(
+                        "type {name} is created by the migrations but schema.prisma has no enum for it"
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn missing(place: Place, text: String) -> Difference {
+    Difference {
+        at: At::Schema(place),
+        text,
+        missing_in_migrations: true,
+    }
+}
+
+fn changed(at: At, text: String) -> Difference {
+    Difference {
+        at,
+        text,
+        missing_in_migrations: false,
+    }
+}
+
+fn compare_table(
+    table: &Table,
+    actual: &ActualTable,
+    catalog: &Catalog,
+    out: &mut Vec<Difference>,
+) {
+    for column in &table.columns {
+        match actual.column(&column.name) {
+            None => out.push(missing(
+                column.place,
+                format!(
+                    "{} is in schema.prisma but no migration creates column {}.{}",
+                    column.label,
+                    table.name,
+                    crate::ops::quote_ident(&column.name)
+                ),
+            )),
+            Some(found) => compare_column(column, found, out),
+        }
+    }
+    for found in &actual.columns {
+        if !table.columns.iter().any(|c| c.name == found.name) {
+            out.push(changed(
+                At::Migration(found.origin.clone()),
+                format!(
+                    "column {}.{} is created by the migrations but {} has no field for it",
+                    table.name,
+                    crate::ops::quote_ident(&found.name),
+                    table.label
+                ),
+            ));
+        }
+    }
+
+    let actual_pk = actual.constraints.iter().find_map(|c| match &c.kind {
+        ConstraintKind::PrimaryKey { columns, .. } => Some((c, columns)),
+        _ => None,
+    });
+    match (&table.primary_key, actual_pk) {
+        (Some(key), None) => out.push(missing(
+            key.place,
+            format!(
+                "the primary key \"{}\" of {} is in schema.prisma but no migration creates it on {}",
+                key.name, table.label, table.name
+            ),
+        )),
+        (None, Some((c, _))) => out.push(changed(
+            At::Migration(c.origin.clone()),
+            format!(
+                "primary key \"{}\" of {} is created by the migrations but {} declares no id",
+                c.name, table.name, table.label
+            ),
+        )),
+        (Some(key), Some((c, columns))) => {
+            if *columns != key.columns {
+                out.push(changed(
+                    At::Schema(key.place),
+                    format!(
+                        "the primary key of {} is ({}) in schema.prisma but ({}) in the migrations",
+                        table.label,
+                        key.columns.join(", "),
+                        columns.join(", ")
+                    ),
+                ));
+            } else if truncate(&c.name) != truncate(&key.name) {
+                out.push(changed(
+                    At::Schema(key.place),
+                    format!(
+                        "the primary key of {} is named \"{}\" in the migrations but \"{}\" by schema.prisma",
+                        table.label, c.name, key.name
+                    ),
+                ));
+            }
+        }
+        (None, None) => {}
+    }
+
+    compare_indexes(
+        table,
+        actual,
+        catalog,
+        actual_pk.map(|(c, _)| c.name.as_str()),
+        out,
+    );
+    compare_foreign_keys(table, actual, out);
+}
+
+fn compare_column(column: &Column, found: &ActualColumn, out: &mut Vec<Difference>) {
+    let at = At::Schema(column.place);
+    let name = &column.label;
+    let (want, have) = (
+        canonical_type(&column.sql_type),
+        canonical_type(&found.ty.text),
+    );
+    if want != have {
+        out.push(changed(
+            at.clone(),
+            format!(
+                "{name} is {} in schema.prisma but {} in the migrations",
+                column.sql_type, found.ty.text
+            ),
+        ));
+    }
+    // Prisma leaves NOT NULL off list columns and does not compare it there.
+    if !column.list && column.not_null != found.not_null {
+        let (schema_says, migrations_say) = if column.not_null {
+            ("required", "nullable")
+        } else {
+            ("optional", "NOT NULL")
+        };
+        out.push(changed(
+            at.clone(),
+            format!(
+                "{name} is {schema_says} in schema.prisma but {migrations_say} in the migrations"
+            ),
+        ));
+    }
+    let actual_default = match &found.default {
+        Some(d) => classify_default(&d.text),
+        None if is_serial(&found.ty.text) => DefaultValue::Autoincrement,
+        None => DefaultValue::None,
+    };
+    if !column.default.same(&actual_default) {
+        out.push(changed(
+            at,
+            format!(
+                "{name} has {} in schema.prisma but {} in the migrations",
+                describe_default(&column.default),
+                describe_default(&actual_default)
+            ),
+        ));
+    }
+}
+
+fn describe_default(d: &DefaultValue) -> String {
+    match d {
+        DefaultValue::None => "no default".into(),
+        other => format!("default {}", other.describe()),
+    }
+}
+
+/// What an index is, apart from its name.
+#[derive(PartialEq)]
+struct Shape<'a> {
+    columns: Vec<&'a str>,
+    unique: bool,
+}
+
+fn compare_indexes(
+    table: &Table,
+    actual: &ActualTable,
+    catalog: &Catalog,
+    pk_name: Option<&str>,
+    out: &mut Vec<Difference>,
+) {
+    // Partial and expression indexes are beyond what a schema can say: Prisma leaves them alone.
+    let found: Vec<_> = catalog
+        .indexes_of(&actual.name)
+        .filter(|i| !i.partial && i.columns.iter().all(Option::is_some))
+        .filter(|i| Some(i.name.as_str()) != pk_name)
+        .collect();
+    fn shape_of_found(i: &crate::catalog::Index) -> Shape<'_> {
+        Shape {
+            columns: i.columns.iter().flatten().map(String::as_str).collect(),
+            unique: i.unique,
+        }
+    }
+    let mut used = vec![false; found.len()];
+    for index in &table.indexes {
+        let want_shape = Shape {
+            columns: index.columns.iter().map(String::as_str).collect(),
+            unique: index.unique,
+        };
+        let by_name = found
+            .iter()
+            .position(|i| truncate(&i.name) == truncate(&index.name));
+        let at = At::Schema(index.place);
+        let position = by_name.filter(|&i| !used[i]).or_else(|| {
+            found
+                .iter()
+                .enumerate()
+                .position(|(i, f)| !used[i] && shape_of_found(f) == want_shape)
+        });
+        let Some(position) = position else {
+            out.push(missing(
+                index.place,
+                format!(
+                    "{} is in schema.prisma but no migration creates {} \"{}\" on {}",
+                    index.label,
+                    if index.unique {
+                        "unique index"
+                    } else {
+                        "index"
+                    },
+                    index.name,
+                    table.name
+                ),
+            ));
+            continue;
+        };
+        used[position] = true;
+        let f = found[position];
+        if truncate(&f.name) != truncate(&index.name) {
+            out.push(changed(
+                at.clone(),
+                format!(
+                    "{} is named \"{}\" in the migrations but \"{}\" by schema.prisma",
+                    index.label, f.name, index.name
+                ),
+            ));
+        }
+        let have = shape_of_found(f);
+        if have.columns != want_shape.columns {
+            out.push(changed(
+                at.clone(),
+                format!(
+                    "{} covers ({}) in schema.prisma but index \"{}\" covers ({}) in the migrations",
+                    index.label,
+                    want_shape.columns.join(", "),
+                    f.name,
+                    have.columns.join(", ")
+                ),
+            ));
+        } else if have.unique != want_shape.unique {
+            out.push(changed(
+                at.clone(),
+                format!(
+                    "{} is {} in schema.prisma but index \"{}\" is {} in the migrations",
+                    index.label,
+                    if index.unique { "unique" } else { "not unique" },
+                    f.name,
+                    if f.unique { "unique" } else { "not unique" }
+                ),
+            ));
+        }
+        let method = f.method.as_deref().unwrap_or("btree");
+        if method != index.method {
+            out.push(changed(
+                at.clone(),
+                format!(
+                    "{} uses {} in schema.prisma but index \"{}\" uses {method} in the migrations",
+                    index.label, index.method, f.name
+                ),
+            ));
+        }
+        let key = |keys: &[IndexKey], i: usize| keys.get(i).cloned().unwrap_or_default();
+        for (i, column) in index.columns.iter().enumerate() {
+            let (want, have) = (key(&index.keys, i), key(&f.keys, i));
+            if want.descending != have.descending {
+                out.push(changed(
+                    at.clone(),
+                    format!(
+                        "{} sorts {column} {} in schema.prisma but index \"{}\" sorts it {}",
+                        index.label,
+                        order(want.descending),
+                        f.name,
+                        order(have.descending)
+                    ),
+                ));
+            }
+            if !same_opclass(want.opclass.as_deref(), have.opclass.as_deref()) {
+                out.push(changed(
+                    at.clone(),
+                    format!(
+                        "{} uses operator class {} for {column} in schema.prisma but index \"{}\" uses {}",
+                        index.label,
+                        want.opclass.as_deref().unwrap_or("the default"),
+                        f.name,
+                        have.opclass.as_deref().unwrap_or("the default")
+                    ),
+                ));
+            }
+        }
+    }
+    for (f, _) in found.iter().zip(&used).filter(|(_, used)| !**used) {
+        out.push(changed(
+            At::Migration(f.origin.clone()),
+            format!(
+                "{} \"{}\" on {} is created by the migrations but schema.prisma does not declare it",
+                if f.unique { "unique index" } else { "index" },
+                f.name,
+                table.name
+            ),
+        ));
+    }
+}
+
+fn order(descending: bool) -> &'static str {
+    if descending {
+        "descending"
+    } else {
+        "ascending"
+    }
+}
+
+/// `JsonbPathOps` and `jsonb_path_ops` are one class.
+fn same_opclass(a: Option<&str>, b: Option<&str>) -> bool {
+    let fold = |s: Option<&str>| s.map(|s| s.replace('_', "").to_ascii_lowercase());
+    fold(a) == fold(b)
+}
+
+fn compare_foreign_keys(table: &Table, actual: &ActualTable, out: &mut Vec<Difference>) {
+    let found: Vec<_> = actual
+        .constraints
+        .iter()
+        .filter_map(|c| match &c.kind {
+            ConstraintKind::ForeignKey {
+                columns,
+                ref_table,
+                ref_columns,
+                on_delete,
+                on_update,
+            } => Some((c, columns, ref_table, ref_columns, on_delete, on_update)),
+            _ => None,
+        })
+        .collect();
+    let mut used = vec![false; found.len()];
+    for fk in &table.foreign_keys {
+        let at = At::Schema(fk.place);
+        let by_name = found
+            .iter()
+            .position(|f| truncate(&f.0.name) == truncate(&fk.name));
+        let position = by_name.filter(|&i| !used[i]).or_else(|| {
+            found.iter().enumerate().position(|(i, f)| {
+                !used[i] && *f.1 == fk.columns && f.2.key() == fk.ref_table.key()
+            })
+        });
+        let Some(position) = position else {
+            out.push(missing(
+                fk.place,
+                format!(
+                    "{} is in schema.prisma but no migration creates foreign key \"{}\" on {}",
+                    fk.label, fk.name, table.name
+                ),
+            ));
+            continue;
+        };
+        used[position] = true;
+        let (c, columns, ref_table, ref_columns, on_delete, on_update) = found[position];
+        if truncate(&c.name) != truncate(&fk.name) {
+            out.push(changed(
+                at.clone(),
+                format!(
+                    "the foreign key of {} is named \"{}\" in the migrations but \"{}\" by schema.prisma",
+                    fk.label, c.name, fk.name
+                ),
+            ));
+        }
+        if *columns != fk.columns
+            || ref_table.key() != fk.ref_table.key()
+            || *ref_columns != fk.ref_columns
+        {
+            out.push(changed(
+                at.clone(),
+                format!(
+                    "{} references {}({}) from ({}) in schema.prisma but foreign key \"{}\" references {}({}) from ({})",
+                    fk.label,
+                    fk.ref_table,
+                    fk.ref_columns.join(", "),
+                    fk.columns.join(", "),
+                    c.name,
+                    ref_table,
+                    ref_columns.join(", "),
+                    columns.join(", ")
+                ),
+            ));
+        }
+        let action = |a: &Option<String>| a.clone().unwrap_or_else(|| "NO ACTION".into());
+        for (what, want, have) in [
+            ("ON DELETE", fk.on_delete, action(on_delete)),
+            ("ON UPDATE", fk.on_update, action(on_update)),
+        ] {
+            if want != have {
+                out.push(changed(
+                    at.clone(),
+                    format!(
+                        "{} is {what} {want} in schema.prisma but foreign key \"{}\" is {what} {have} in the migrations",
+                        fk.label, c.name
+                    ),
+                ));
+            }
+        }
+    }
+    for (f, _) in found.iter().zip(&used).filter(|(_, used)| !**used) {
+        out.push(changed(
+            At::Migration(f.0.origin.clone()),
+            format!(
+                "foreign key \"{}\" on {} is created by the migrations but schema.prisma has no relation for it",
+                f.0.name, table.name
+            ),
+        ));
+    }
+}
+
+/// A `CREATE TEMP TABLE`: gone when its session (or transaction) ends, so no database keeps it.
+fn temporary(files: &[SourceFile], origin: &Origin) -> bool {
+    let Some(text) = files
+        .get(origin.file)
+        .and_then(|f| f.text.get(origin.span.clone()))
+    else {
+        return false;
+    };
+    let words: Vec<String> = text
+        .split_whitespace()
+        .take(3)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.first().is_some_and(|w| w == "create")
+        && words[1..]
+            .iter()
+            .any(|w| matches!(w.as_str(), "temp" | "temporary"))
+}
+
+/// The last migration whose text creates the enum type: the catalog keeps no origin for enums.
+fn enum_origin(files: &[SourceFile], name: &ObjName) -> Option<Origin> {
+    let needle = format!("\"{}\"", name.name);
+    files.iter().enumerate().rev().find_map(|(file, f)| {
+        let mut from = 0;
+        while let Some(at) = f.text[from..].find(&needle).map(|i| i + from) {
+            let before = f.text[..at].trim_end().to_ascii_lowercase();
+            let schema = format!("\"{}\".", name.schema.as_deref().unwrap_or("public"));
+            let before = before.strip_suffix(&schema).unwrap_or(&before).trim_end();
+            if before.ends_with("create type") {
+                let start = f.text[..at].rfind([';', '\n']).map_or(0, |i| i + 1);
+                let end = f.text[at..].find(';').map_or(f.text.len(), |i| at + i + 1);
+                return Some(Origin {
+                    file,
+                    span: start..end,
+                });
+            }
+            from = at + needle.len();
+        }
+        None
+    })
+}

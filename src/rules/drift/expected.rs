@@ -1,0 +1,653 @@
+//! What `prisma migrate dev` creates from a schema on PostgreSQL: tables, columns with Prisma's type mapping and
+//! defaults, keys, indexes, foreign keys with Prisma's default actions, enums and implicit many-to-many tables, under
+//! Prisma's default names. Checked against the real CLI's SQL by tests/schema_drift.rs.
+
+use crate::input::prisma_schema::{
+    parse_attributes, parse_field_refs, parse_string_literal, Attribute, Field, Model, Schema,
+};
+use crate::ops::{IndexKey, ObjName};
+
+use super::values::{classify_default, prisma_name, DefaultValue};
+
+/// A line of the schema: which of its files (index into [`Schema::files`]) and the 1-based line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub file: usize,
+    pub line: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Expected {
+    pub tables: Vec<Table>,
+    pub enums: Vec<Enum>,
+    /// The schemas Prisma manages (`None`: the default one), so objects elsewhere are none of its business.
+    pub schemas: Vec<Option<String>>,
+}
+
+#[derive(Debug)]
+pub struct Table {
+    pub name: ObjName,
+    /// How the schema names it: `model User`, or the implicit many-to-many relation `_PostToTag`.
+    pub label: String,
+    pub place: Place,
+    pub columns: Vec<Column>,
+    pub primary_key: Option<Key>,
+    pub indexes: Vec<Index>,
+    pub foreign_keys: Vec<ForeignKey>,
+}
+
+#[derive(Debug)]
+pub struct Column {
+    pub name: String,
+    /// `Model.field`.
+    pub label: String,
+    pub place: Place,
+    /// The type as Prisma spells it in SQL (`VARCHAR(255)`, `"Role"[]`).
+    pub sql_type: String,
+    pub list: bool,
+    pub not_null: bool,
+    pub default: DefaultValue,
+}
+
+#[derive(Debug)]
+pub struct Key {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub place: Place,
+}
+
+#[derive(Debug)]
+pub struct Index {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub unique: bool,
+    /// `btree` unless `type:` says otherwise.
+    pub method: String,
+    /// One per column.
+    pub keys: Vec<IndexKey>,
+    /// How the schema declares it (`@unique on Post.slug`, `@@index([a, b])`).
+    pub label: String,
+    pub place: Place,
+}
+
+#[derive(Debug)]
+pub struct ForeignKey {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub ref_table: ObjName,
+    pub ref_columns: Vec<String>,
+    pub on_delete: &'static str,
+    pub on_update: &'static str,
+    pub label: String,
+    pub place: Place,
+}
+
+#[derive(Debug)]
+pub struct Enum {
+    pub name: ObjName,
+    pub label: String,
+    pub values: Vec<String>,
+    pub place: Place,
+}
+
+const SCALARS: &[&str] = &[
+    "String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes",
+];
+
+/// Everything Prisma would create for `schema`.
+pub fn expected(schema: &Schema) -> Expected {
+    let setting = |key: &str| {
+        schema
+            .datasource
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let listed: Vec<String> = setting("schemas")
+        .map(parse_field_refs_strings)
+        .unwrap_or_default();
+    let multi = !listed.is_empty();
+    let schema_of = |attrs: &[Attribute]| -> Option<String> {
+        if !multi {
+            return None;
+        }
+        attrs
+            .iter()
+            .find(|a| a.name == "schema")
+            .and_then(|a| a.string_arg("name", true))
+    };
+    let foreign_keys = setting("relationMode")
+        .and_then(parse_string_literal)
+        .as_deref()
+        != Some("prisma");
+    let file_of = |path: &std::path::Path| schema.files.iter().position(|f| f == path).unwrap_or(0);
+
+    let mut out = Expected {
+        schemas: if multi {
+            listed.iter().cloned().map(Some).collect()
+        } else {
+            vec![None]
+        },
+        ..Expected::default()
+    };
+    for e in &schema.enums {
+        let enum_schema = if multi { e.schema.clone() } else { None };
+        out.enums.push(Enum {
+            name: ObjName::new(enum_schema, e.db_name.clone()),
+            label: format!("enum {}", e.name),
+            values: e.values.iter().map(|(_, db)| db.clone()).collect(),
+            place: Place {
+                file: file_of(&e.file),
+                line: e.line,
+            },
+        });
+    }
+    let models: Vec<&Model> = schema.models.iter().filter(|m| !m.is_view).collect();
+    for model in &models {
+        let place = |line| Place {
+            file: file_of(&model.file),
+            line,
+        };
+        let table = ObjName::new(schema_of(&model.attributes), model.db_name.clone());
+        let mut t = Table {
+            name: table.clone(),
+            label: format!("model {}", model.name),
+            place: place(model.line),
+            columns: Vec::new(),
+            primary_key: None,
+            indexes: Vec::new(),
+            foreign_keys: Vec::new(),
+        };
+        let column_of = |field: &str| {
+            model
+                .fields
+                .iter()
+                .find(|f| f.name == field)
+                .map_or_else(|| field.to_string(), |f| f.db_name.clone())
+        };
+        for field in &model.fields {
+            let attrs = parse_attributes(&field.attributes.join(" "), field.line);
+            let column = column(schema, multi, model, field, &attrs, place(field.line));
+            if let Some(column) = column {
+                if attrs.iter().any(|a| a.name == "id") {
+                    let map = attrs
+                        .iter()
+                        .find(|a| a.name == "id")
+                        .and_then(|a| a.string_arg("map", false));
+                    t.primary_key = Some(Key {
+                        name: map.unwrap_or_else(|| prisma_name(&model.db_name, &[], "pkey")),
+                        columns: vec![column.name.clone()],
+                        place: place(field.line),
+                    });
+                }
+                if let Some(unique) = attrs.iter().find(|a| a.name == "unique") {
+                    let name = unique.string_arg("map", false).unwrap_or_else(|| {
+                        prisma_name(&model.db_name, &[column.name.as_str()], "key")
+                    });
+                    let descending = unique.arg("sort", false) == Some("Desc");
+                    t.indexes.push(Index {
+                        name,
+                        columns: vec![column.name.clone()],
+                        unique: true,
+                        method: "btree".into(),
+                        keys: vec![IndexKey {
+                            descending,
+                            opclass: None,
+                        }],
+                        label: format!("@unique on {}", column.label),
+                        place: place(field.line),
+                    });
+                }
+                t.columns.push(column);
+            } else if let Some(relation) = attrs.iter().find(|a| a.name == "relation") {
+                if let (true, Some(fk)) = (
+                    foreign_keys,
+                    foreign_key(schema, model, field, relation, &column_of, &schema_of),
+                ) {
+                    t.foreign_keys.push(ForeignKey {
+                        place: place(field.line),
+                        ..fk
+                    });
+                }
+            }
+        }
+        for attr in &model.attributes {
+            let fields = attr
+                .arg("fields", true)
+                .map(parse_field_refs)
+                .unwrap_or_default();
+            let columns: Vec<String> = fields.iter().map(|f| column_of(&f.name)).collect();
+            let column_refs: Vec<&str> = columns.iter().map(String::as_str).collect();
+            let written = format!("@@{}({})", attr.name, attr_text(attr));
+            match attr.name.as_str() {
+                "id" if !columns.is_empty() => {
+                    t.primary_key = Some(Key {
+                        name: attr
+                            .string_arg("map", false)
+                            .unwrap_or_else(|| prisma_name(&model.db_name, &[], "pkey")),
+                        columns,
+                        place: place(attr.line),
+                    });
+                }
+                "unique" | "index" if !columns.is_empty() => {
+                    let unique = attr.name == "unique";
+                    let suffix = if unique { "key" } else { "idx" };
+                    let method = match attr.arg("type", false) {
+                        Some(kind) => kind.to_ascii_lowercase(),
+                        None => "btree".into(),
+                    };
+                    // On `@@index`, `name:` is the database name too (Prisma 2's spelling of `map:`).
+                    let name = attr
+                        .string_arg("map", false)
+                        .or_else(|| (!unique).then(|| attr.string_arg("name", false)).flatten());
+                    t.indexes.push(Index {
+                        name: name
+                            .unwrap_or_else(|| prisma_name(&model.db_name, &column_refs, suffix)),
+                        keys: fields
+                            .iter()
+                            .map(|f| IndexKey {
+                                descending: arg_of(&f.args, "sort") == Some("Desc"),
+                                opclass: arg_of(&f.args, "ops").and_then(opclass),
+                            })
+                            .collect(),
+                        columns,
+                        unique,
+                        method,
+                        label: written,
+                        place: place(attr.line),
+                    });
+                }
+                _ => {}
+            }
+        }
+        out.tables.push(t);
+    }
+    out.tables.extend(implicit_many_to_many(
+        schema,
+        &models,
+        &schema_of,
+        foreign_keys,
+    ));
+    out
+}
+
+/// The column a scalar field becomes, or None for a relation field (or a type Prisma would reject).
+fn column(
+    schema: &Schema,
+    multi: bool,
+    model: &Model,
+    field: &Field,
+    attrs: &[Attribute],
+    place: Place,
+) -> Option<Column> {
+    let enum_def = schema.enums.iter().find(|e| e.name == field.type_name);
+    let native = attrs.iter().find(|a| a.name.starts_with("db."));
+    let default = attrs.iter().find(|a| a.name == "default");
+    let autoincrement = default.is_some_and(|d| d.arg("value", true) == Some("autoincrement()"));
+    let base = if let Some(e) = enum_def {
+        // In another schema than the default one, the type is qualified.
+        match e.schema.as_deref().filter(|s| multi && *s != "public") {
+            Some(s) => format!("{}.{}", quoted(s), quoted(&e.db_name)),
+            None => quoted(&e.db_name),
+        }
+    } else if let Some(inner) = field
+        .type_name
+        .strip_prefix("Unsupported(")
+        .and_then(|t| t.strip_suffix(')'))
+    {
+        parse_string_literal(inner)?
+    } else if SCALARS.contains(&field.type_name.as_str()) {
+        sql_type(&field.type_name, native, autoincrement)
+    } else {
+        return None;
+    };
+    let sql_type = if field.list {
+        format!("{base}[]")
+    } else {
+        base
+    };
+    let default = match default.and_then(|d| d.arg("value", true)) {
+        Some(value) => prisma_default(value, field, enum_def.map(|e| &e.values[..])),
+        None => DefaultValue::None,
+    };
+    Some(Column {
+        name: field.db_name.clone(),
+        label: format!("{}.{}", model.name, field.name),
+        place,
+        sql_type,
+        list: field.list,
+        not_null: !field.optional && !field.list,
+        default,
+    })
+}
+
+/// Prisma's SQL type for a scalar, with its `@db.*` native type when one is given.
+fn sql_type(scalar: &str, native: Option<&Attribute>, autoincrement: bool) -> String {
+    let args = |a: &Attribute| {
+        let values: Vec<&str> = a.args.iter().map(|(_, v)| v.trim()).collect();
+        if values.is_empty() {
+            String::new()
+        } else {
+            format!("({})", values.join(","))
+        }
+    };
+    let base = match native {
+        Some(a) => {
+            let name = &a.name["db.".len()..];
+            let sql = match name {
+                "Text" => "TEXT",
+                "Char" => "CHAR",
+                "VarChar" => "VARCHAR",
+                "Bit" => "BIT",
+                "VarBit" => "VARBIT",
+                "Uuid" => "UUID",
+                "Xml" => "XML",
+                "Inet" => "INET",
+                "Citext" => "CITEXT",
+                "Boolean" => "BOOLEAN",
+                "Integer" => "INTEGER",
+                "SmallInt" => "SMALLINT",
+                "Oid" => "OID",
+                "BigInt" => "BIGINT",
+                "DoublePrecision" => "DOUBLE PRECISION",
+                "Real" => "REAL",
+                "Decimal" => "DECIMAL",
+                "Money" => "MONEY",
+                "Timestamp" => "TIMESTAMP",
+                "Timestamptz" => "TIMESTAMPTZ",
+                "Date" => "DATE",
+                "Time" => "TIME",
+                "Timetz" => "TIMETZ",
+                "Json" => "JSON",
+                "JsonB" => "JSONB",
+                "ByteA" => "BYTEA",
+                other => return other.to_ascii_lowercase() + &args(a),
+            };
+            format!("{sql}{}", args(a))
+        }
+        None => match scalar {
+            "String" => "TEXT",
+            "Boolean" => "BOOLEAN",
+            "Int" => "INTEGER",
+            "BigInt" => "BIGINT",
+            "Float" => "DOUBLE PRECISION",
+            "Decimal" => "DECIMAL(65,30)",
+            "DateTime" => "TIMESTAMP(3)",
+            "Json" => "JSONB",
+            _ => "BYTEA",
+        }
+        .to_string(),
+    };
+    // `autoincrement()` makes the column a serial of its integer type.
+    match (autoincrement, base.as_str()) {
+        (true, "INTEGER") => "SERIAL".into(),
+        (true, "BIGINT") => "BIGSERIAL".into(),
+        (true, "SMALLINT") => "SMALLSERIAL".into(),
+        _ => base,
+    }
+}
+
+/// The database default of `@default(value)`: none for the values Prisma Client generates.
+fn prisma_default(
+    value: &str,
+    field: &Field,
+    enum_values: Option<&[(String, String)]>,
+) -> DefaultValue {
+    let value = value.trim();
+    let call = value.split('(').next().unwrap_or("").trim();
+    match call {
+        "autoincrement" => return DefaultValue::Autoincrement,
+        "now" => return DefaultValue::Now,
+        "uuid" | "cuid" | "nanoid" | "ulid" => return DefaultValue::None,
+        "dbgenerated" => {
+            let inner = value
+                .strip_prefix("dbgenerated(")
+                .and_then(|v| v.strip_suffix(')'))
+                .unwrap_or("");
+            return match parse_string_literal(inner) {
+                Some(sql) => classify_default(&sql),
+                // `dbgenerated()` leaves the default to the database: Prisma does not compare it.
+                None => DefaultValue::Any,
+            };
+        }
+        _ => {}
+    }
+    if field.type_name.starts_with("Unsupported") {
+        return DefaultValue::Any;
+    }
+    let literal = |item: &str| -> String {
+        let item = item.trim();
+        if let Some(s) = parse_string_literal(item) {
+            return s;
+        }
+        if let Some(values) = enum_values {
+            if let Some((_, db)) = values.iter().find(|(name, _)| name == item) {
+                return db.clone();
+            }
+        }
+        item.to_string()
+    };
+    if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+        let items = crate::input::prisma_schema::split_arguments(inner);
+        return DefaultValue::List(items.iter().map(|i| literal(i)).collect());
+    }
+    DefaultValue::Value(literal(value))
+}
+
+/// The foreign key a relation field with `fields:` and `references:` creates.
+fn foreign_key(
+    schema: &Schema,
+    model: &Model,
+    field: &Field,
+    relation: &Attribute,
+    column_of: &dyn Fn(&str) -> String,
+    schema_of: &dyn Fn(&[Attribute]) -> Option<String>,
+) -> Option<ForeignKey> {
+    let fields = parse_field_refs(relation.arg("fields", false)?);
+    let references = parse_field_refs(relation.arg("references", false)?);
+    let target = schema
+        .models
+        .iter()
+        .find(|m| m.name == field.type_name && !m.is_view)?;
+    let columns: Vec<String> = fields.iter().map(|f| column_of(&f.name)).collect();
+    let ref_columns: Vec<String> = references
+        .iter()
+        .map(|r| {
+            target
+                .fields
+                .iter()
+                .find(|f| f.name == r.name)
+                .map_or_else(|| r.name.clone(), |f| f.db_name.clone())
+        })
+        .collect();
+    let column_refs: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let action = |arg: &str, default: &'static str| match relation.arg(arg, false) {
+        Some("Cascade") => "CASCADE",
+        Some("Restrict") => "RESTRICT",
+        Some("NoAction") => "NO ACTION",
+        Some("SetNull") => "SET NULL",
+        Some("SetDefault") => "SET DEFAULT",
+        _ => default,
+    };
+    Some(ForeignKey {
+        name: relation
+            .string_arg("map", false)
+            .unwrap_or_else(|| prisma_name(&model.db_name, &column_refs, "fkey")),
+        columns,
+        ref_table: ObjName::new(schema_of(&target.attributes), target.db_name.clone()),
+        ref_columns,
+        on_delete: action(
+            "onDelete",
+            if field.optional {
+                "SET NULL"
+            } else {
+                "RESTRICT"
+            },
+        ),
+        on_update: action("onUpdate", "CASCADE"),
+        label: format!("relation {}.{}", model.name, field.name),
+        place: Place { file: 0, line: 0 },
+    })
+}
+
+/// The `_AToB` tables of list relations that name no fields on either side.
+fn implicit_many_to_many(
+    schema: &Schema,
+    models: &[&Model],
+    schema_of: &dyn Fn(&[Attribute]) -> Option<String>,
+    foreign_keys: bool,
+) -> Vec<Table> {
+    let file_of = |path: &std::path::Path| schema.files.iter().position(|f| f == path).unwrap_or(0);
+    let mut tables: Vec<Table> = Vec::new();
+    for model in models {
+        for field in model.fields.iter().filter(|f| f.list) {
+            let Some(other) = models.iter().find(|m| m.name == field.type_name) else {
+                continue;
+            };
+            let attrs = parse_attributes(&field.attributes.join(" "), field.line);
+            let relation = attrs.iter().find(|a| a.name == "relation");
+            if relation.is_some_and(|r| r.arg("fields", false).is_some()) {
+                continue;
+            }
+            let relation_name = relation.and_then(|r| r.string_arg("name", true));
+            // The other side must be a list too (else it is a one-to-many relation).
+            let opposite = other.fields.iter().any(|f| {
+                f.type_name == model.name
+                    && f.list
+                    && (other.name != model.name || f.name != field.name)
+                    && parse_attributes(&f.attributes.join(" "), f.line)
+                        .iter()
+                        .find(|a| a.name == "relation")
+                        .and_then(|r| r.string_arg("name", true))
+                        == relation_name
+            });
+            if !opposite {
+                continue;
+            }
+            let (a, b) = if model.name <= other.name {
+                (*model, *other)
+            } else {
+                (*other, *model)
+            };
+            let name = relation_name.unwrap_or_else(|| format!("{}To{}", a.name, b.name));
+            let table = format!("_{name}");
+            if tables.iter().any(|t| t.name.name == table) {
+                continue;
+            }
+            let id_column = |m: &Model| -> Option<(String, String, ObjName)> {
+                let id = m.id.first()?;
+                let f = m.fields.iter().find(|f| &f.name == id)?;
+                let attrs = parse_attributes(&f.attributes.join(" "), f.line);
+                let native = attrs.iter().find(|a| a.name.starts_with("db."));
+                Some((
+                    f.db_name.clone(),
+                    sql_type(&f.type_name, native, false),
+                    ObjName::new(schema_of(&m.attributes), m.db_name.clone()),
+                ))
+            };
+            let (Some((a_id, a_type, a_table)), Some((b_id, b_type, b_table))) =
+                (id_column(a), id_column(b))
+            else {
+                continue;
+            };
+            let place = Place {
+                file: file_of(&model.file),
+                line: field.line,
+            };
+            let column = |n: &str, sql_type: String| Column {
+                name: n.into(),
+                label: format!("{table}.{n}"),
+                place,
+                sql_type,
+                list: false,
+                not_null: true,
+                default: DefaultValue::None,
+            };
+            let fk = |col: &str, ref_table: ObjName, ref_column: String| ForeignKey {
+                name: prisma_name(&table, &[col], "fkey"),
+                columns: vec![col.into()],
+                ref_table,
+                ref_columns: vec![ref_column],
+                on_delete: "CASCADE",
+                on_update: "CASCADE",
+                label: format!("many-to-many relation {name}"),
+                place,
+            };
+            tables.push(Table {
+                name: ObjName::new(schema_of(&a.attributes), table.clone()),
+                label: format!("many-to-many relation {name} (table {table})"),
+                place,
+                columns: vec![column("A", a_type), column("B", b_type)],
+                primary_key: Some(Key {
+                    name: prisma_name(&table, &["AB"], "pkey"),
+                    columns: vec!["A".into(), "B".into()],
+                    place,
+                }),
+                indexes: vec![Index {
+                    name: prisma_name(&table, &["B"], "index"),
+                    columns: vec!["B".into()],
+                    unique: false,
+                    method: "btree".into(),
+                    keys: vec![IndexKey::default()],
+                    label: format!("many-to-many relation {name}"),
+                    place,
+                }],
+                foreign_keys: if foreign_keys {
+                    vec![fk("A", a_table, a_id), fk("B", b_table, b_id)]
+                } else {
+                    Vec::new()
+                },
+            });
+        }
+    }
+    tables
+}
+
+fn quoted(name: &str) -> String {
+    crate::ops::quote_ident(name)
+}
+
+fn arg_of<'a>(args: &'a [(Option<String>, String)], name: &str) -> Option<&'a str> {
+    args.iter()
+        .find(|(n, _)| n.as_deref() == Some(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// `raw("text_pattern_ops")` or a named class such as `JsonbPathOps`.
+fn opclass(value: &str) -> Option<String> {
+    let value = value.trim();
+    if let Some(inner) = value.strip_prefix("raw(").and_then(|v| v.strip_suffix(')')) {
+        return parse_string_literal(inner).map(|s| s.to_ascii_lowercase());
+    }
+    // Prisma's names are the operator classes in CamelCase: `JsonbPathOps` is `jsonb_path_ops`.
+    let mut out = String::new();
+    for (i, c) in value.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    Some(out)
+}
+
+/// The strings of `["a", "b"]`.
+fn parse_field_refs_strings(value: &str) -> Vec<String> {
+    let value = value.trim();
+    let inner = value.strip_prefix('[').unwrap_or(value);
+    let inner = inner.strip_suffix(']').unwrap_or(inner);
+    crate::input::prisma_schema::split_arguments(inner)
+        .iter()
+        .filter_map(|s| parse_string_literal(s))
+        .collect()
+}
+
+fn attr_text(attr: &Attribute) -> String {
+    attr.args
+        .iter()
+        .map(|(n, v)| match n {
+            Some(n) => format!("{n}: {v}"),
+            None => v.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,51 @@
+//! Static schema drift: the catalog at the end of the history against what Prisma would create from schema.prisma,
+//! with no database.
+//!
+//! [`locate`] finds the schema beside a migrations folder, [`expected`] maps it to tables, columns, keys, indexes
+//! and enums as Prisma's `migrate dev` creates them on PostgreSQL, [`compare`] lists the differences Prisma's next
+//! migration would act on (and none of those it treats as equal), and `super::schema_drift` reports them.
+
+pub mod compare;
+pub mod expected;
+pub mod locate;
+pub mod values;
+
+use std::io;
+use std::path::Path;
+
+use crate::input::prisma_schema::Schema;
+use crate::syntax::source::SourceFile;
+
+/// A schema found for a history, with its files' texts so findings can point at their lines.
+#[derive(Debug)]
+pub struct FoundSchema {
+    pub schema: Schema,
+    /// One per [`Schema::files`], in that order. Findings on them use the file index `history files + i`: the caller
+    /// appends these after the history's files.
+    pub sources: Vec<SourceFile>,
+}
+
+impl FoundSchema {
+    /// Reads the schema file or folder at `path`; `display` shows a path to the user.
+    pub fn load(path: &Path, display: &dyn Fn(&Path) -> String) -> io::Result<FoundSchema> {
+        let schema = Schema::load(path)?;
+        let mut sources = Vec::with_capacity(schema.files.len());
+        for file in &schema.files {
+            let text = String::from_utf8_lossy(&std::fs::read(file)?).into_owned();
+            let name = file
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            sources.push(SourceFile::new(file.clone(), display(file), name, text));
+        }
+        Ok(FoundSchema { schema, sources })
+    }
+
+    /// The schema's datasource names PostgreSQL (or names no provider, as in a schema folder's model files).
+    pub fn is_postgres(&self) -> bool {
+        self.schema
+            .datasource
+            .iter()
+            .find(|(k, _)| k == "provider")
+            .is_none_or(|(_, v)| v.contains("postgres"))
+    }
+}

@@ -1,0 +1,97 @@
+//! schema.prisma and the migrations disagree: a change made without `prisma migrate dev` (or with `db push`), or SQL
+//! the schema does not declare. Reported at the schema line, or at the migration that created the extra object.
+
+use super::{Category, Check, HistoryContext, Rule};
+use crate::catalog::Origin;
+use crate::fix::Suggestion;
+use crate::rules::diagnostic::{Finding, Severity};
+use crate::rules::drift::compare::{differences, At, Difference};
+use crate::rules::drift::expected::expected;
+
+pub const RULE: Rule = Rule {
+    id: "schema-drift",
+    default_severity: Severity::Error,
+    enabled_by_default: true,
+    category: Category::Correctness,
+    summary: "schema.prisma declares what no migration creates, or the migrations create what it does not declare",
+    doc: include_str!("../../rules/schema-drift.md"),
+    checks: &[Check::History(check)],
+};
+
+fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
+    let Some(found) = ctx.settings.schema.as_deref() else {
+        return;
+    };
+    let expected = expected(&found.schema);
+    let mut groups: Vec<(At, Vec<Difference>)> = Vec::new();
+    for difference in differences(&expected, ctx.catalog, ctx.files) {
+        // An object created in a migration this run does not report is shown at the schema's first line.
+        let at = match &difference.at {
+            At::Migration(origin) if !ctx.report.get(origin.file).copied().unwrap_or(false) => {
+                At::Schema(crate::rules::drift::expected::Place { file: 0, line: 1 })
+            }
+            at => at.clone(),
+        };
+        match groups.iter_mut().find(|(a, _)| *a == at) {
+            Some((_, list)) => list.push(difference),
+            None => groups.push((at, vec![difference])),
+        }
+    }
+    for (at, list) in groups {
+        let (file, span) = match &at {
+            At::Schema(place) => {
+                let Some(source) = found.sources.get(place.file) else {
+                    continue;
+                };
+                (ctx.files.len() + place.file, source.line_span(place.line))
+            }
+            At::Migration(origin) => (origin.file, origin.span.clone()),
+        };
+        let texts: Vec<String> = list
+            .iter()
+            .map(|d| match (&at, &d.at) {
+                (At::Schema(_), At::Migration(origin)) => {
+                    format!("{} (in migration {})", d.text, migration_name(ctx, origin))
+                }
+                _ => d.text.clone(),
+            })
+            .collect();
+        let only_extra = list.iter().all(|d| matches!(d.at, At::Migration(_)));
+        let name = migration_suggestion(&list);
+        let command = format!("npx prisma migrate dev --name {name}");
+        let help = if only_extra {
+            format!(
+                "the next `prisma migrate dev` drops or changes it: declare it in schema.prisma, or run `{command}` \
+                 to write the migration that removes it"
+            )
+        } else {
+            format!("run `{command}` and commit the migration it writes")
+        };
+        out.push(
+            Finding {
+                file,
+                span,
+                message: texts.join("; "),
+                help: Some(help),
+                suggestion: None,
+                suggestion_wanted: ctx.settings.keep_suggestions,
+            }
+            .with_suggestion(|| Suggestion::notes_only(format!("run `{command}`"))),
+        );
+    }
+}
+
+/// A migration name for the command: what the first difference is about, in Prisma's snake case.
+fn migration_suggestion(list: &[Difference]) -> String {
+    if list.iter().all(|d| d.missing_in_migrations) {
+        "add_missing_schema_changes".into()
+    } else {
+        "sync_schema".into()
+    }
+}
+
+fn migration_name(ctx: &HistoryContext, origin: &Origin) -> String {
+    ctx.files
+        .get(origin.file)
+        .map_or_else(String::new, |f| f.migration.clone())
+}
