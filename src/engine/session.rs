@@ -265,7 +265,7 @@ fn lint_one(
                 &mut errors,
                 options.verbose.then_some(&mut notes),
             );
-            let (sources, report) = with_schema_files((sources, report), &settings);
+            let (sources, report) = with_schema_files((sources, report), &settings, &result);
             return finish_history(
                 history,
                 options,
@@ -297,7 +297,7 @@ fn lint_one(
         settings.applied = Some(Arc::new(set));
     }
     let result = lint_history(&sources, &report, &settings);
-    let (sources, report) = with_schema_files((sources, report), &settings);
+    let (sources, report) = with_schema_files((sources, report), &settings, &result);
     finish_history(
         history,
         options,
@@ -349,12 +349,15 @@ fn drift_schema(
     }
 }
 
-/// Findings of schema-drift on the schema point past the history's files (`Settings::schema`): append them.
+/// Findings of schema-drift on the schema point past the history's files (`Settings::schema`): append them, when
+/// there are any.
 fn with_schema_files(
     (mut sources, mut report): (Vec<SourceFile>, Vec<bool>),
     settings: &Settings,
+    result: &LintResult,
 ) -> (Vec<SourceFile>, Vec<bool>) {
-    if let Some(found) = &settings.schema {
+    let on_schema = result.diagnostics.iter().any(|d| d.file >= sources.len());
+    if let Some(found) = settings.schema.as_ref().filter(|_| on_schema) {
         report.extend(found.sources.iter().map(|_| false));
         sources.extend(found.sources.iter().cloned());
     }

@@ -74,7 +74,7 @@ pub fn differences(
                     table.label, table.name
                 ),
             )),
-            Some(actual) => compare_table(table, actual, catalog, &mut out),
+            Some(actual) => compare_table(table, actual, catalog, files, &mut out),
         }
     }
     let managed = |name: &ObjName| expected.schemas.contains(&name.schema);
@@ -134,6 +134,7 @@ fn compare_table(
     table: &Table,
     actual: &ActualTable,
     catalog: &Catalog,
+    files: &[SourceFile],
     out: &mut Vec<Difference>,
 ) {
     for column in &table.columns {
@@ -211,6 +212,7 @@ fn compare_table(
         table,
         actual,
         catalog,
+        files,
         actual_pk.map(|(c, _)| c.name.as_str()),
         out,
     );
@@ -282,13 +284,15 @@ fn compare_indexes(
     table: &Table,
     actual: &ActualTable,
     catalog: &Catalog,
+    files: &[SourceFile],
     pk_name: Option<&str>,
     out: &mut Vec<Difference>,
 ) {
     // Partial and expression indexes are beyond what a schema can say: Prisma leaves them alone.
     let found: Vec<_> = catalog
         .indexes_of(&actual.name)
-        .filter(|i| !i.partial && i.columns.iter().all(Option::is_some))
+        .filter(|i| !i.partial && !has_predicate(files, &i.origin))
+        .filter(|i| i.columns.iter().all(Option::is_some))
         .filter(|i| Some(i.name.as_str()) != pk_name)
         .collect();
     fn shape_of_found(i: &crate::catalog::Index) -> Shape<'_> {
@@ -522,6 +526,17 @@ fn compare_foreign_keys(table: &Table, actual: &ActualTable, out: &mut Vec<Diffe
             ),
         ));
     }
+}
+
+/// An index created with a `WHERE` clause (the catalog's `partial` leaves out predicates that only skip NULL keys).
+fn has_predicate(files: &[SourceFile], origin: &Origin) -> bool {
+    files
+        .get(origin.file)
+        .and_then(|f| f.text.get(origin.span.clone()))
+        .is_some_and(|text| {
+            text.split_whitespace()
+                .any(|w| w.eq_ignore_ascii_case("where"))
+        })
 }
 
 /// A `CREATE TEMP TABLE`: gone when its session (or transaction) ends, so no database keeps it.
