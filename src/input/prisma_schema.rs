@@ -107,15 +107,6 @@ pub fn parse_string_literal(value: &str) -> Option<String> {
     parse_string(value)
 }
 
-/// The attributes of an attribute text such as a [`Field::attributes`] entry (`@db.VarChar(255)`), on `line`.
-pub fn parse_attributes(raw: &str, line: usize) -> Vec<Attribute> {
-    let chars: Vec<char> = raw.chars().collect();
-    scan_attributes(&chars, 0)
-        .iter()
-        .map(|a| attribute(a, line))
-        .collect()
-}
-
 fn attribute(attr: &Attr, line: usize) -> Attribute {
     Attribute {
         name: attr.name.clone(),
@@ -138,6 +129,8 @@ pub struct Field {
     pub line: usize,
     /// Raw attribute texts as written, e.g. `@id`, `@default(now())`.
     pub attributes: Vec<String>,
+    /// The same attributes with their arguments read, one per entry of `attributes`.
+    pub parsed_attributes: Vec<Attribute>,
     /// Names from `@relation(fields: [...])`.
     pub relation_fields: Vec<String>,
     pub is_id: bool,
@@ -167,6 +160,11 @@ impl Schema {
     /// Load a `.prisma` file, or every `*.prisma` below a folder (recursive,
     /// sorted by path, skipping `node_modules`), merged into one schema.
     pub fn load(path: &Path) -> io::Result<Schema> {
+        Schema::load_with_texts(path).map(|(schema, _)| schema)
+    }
+
+    /// [`Schema::load`], also returning each file's text (one per [`Schema::files`]), read once.
+    pub fn load_with_texts(path: &Path) -> io::Result<(Schema, Vec<String>)> {
         let files = if fs::metadata(path)?.is_dir() {
             let mut files = Vec::new();
             collect_prisma_files(path, &mut files, true)?;
@@ -176,18 +174,23 @@ impl Schema {
             vec![path.to_path_buf()]
         };
         let mut schema = Schema::default();
+        let mut texts = Vec::with_capacity(files.len());
         for file in files {
             let bytes =
                 crate::input::project_file::read_regular(&file).map_err(std::io::Error::other)?;
             // Lossy so a stray non-UTF-8 byte does not hide the whole file.
-            let text = String::from_utf8_lossy(&bytes);
+            let text = match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            };
             let part = Schema::parse_str(&text, &file);
             schema.models.extend(part.models);
             schema.enums.extend(part.enums);
             schema.files.extend(part.files);
             schema.datasource.extend(part.datasource);
+            texts.push(text);
         }
-        Ok(schema)
+        Ok((schema, texts))
     }
 
     /// Model whose `db_name` matches the SQL table name: exact first, then
@@ -325,7 +328,10 @@ fn is_ident(c: char) -> bool {
 }
 
 fn collect(chars: &[char], from: usize, to: usize) -> String {
-    chars.get(from..to).unwrap_or(&[]).iter().collect()
+    let part = chars.get(from..to).unwrap_or(&[]);
+    let mut out = String::with_capacity(part.len());
+    out.extend(part);
+    out
 }
 
 /// Remove `//` and `/* */` comments, one output line per input line so line
@@ -336,6 +342,11 @@ fn strip_comments(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_block = false;
     for raw in text.lines() {
+        // Most lines have no comment, or a `//` one and no string: copied whole, or up to the comment.
+        if !in_block && !raw.contains("/*") && !raw.contains('"') {
+            out.push(raw.split("//").next().unwrap_or("").to_string());
+            continue;
+        }
         let mut line = String::new();
         let mut in_str = false;
         let mut chars = raw.chars().peekable();
@@ -383,21 +394,22 @@ fn bracket_delta(line: &str) -> (i64, bool) {
     let mut depth = 0i64;
     let mut in_str = false;
     let mut escaped = false;
-    for c in line.chars() {
+    // Bytes: every character looked for is ASCII, and no byte of a multi-byte UTF-8 character is.
+    for &c in line.as_bytes() {
         if in_str {
             if escaped {
                 escaped = false;
-            } else if c == '\\' {
+            } else if c == b'\\' {
                 escaped = true;
-            } else if c == '"' {
+            } else if c == b'"' {
                 in_str = false;
             }
             continue;
         }
         match c {
-            '"' => in_str = true,
-            '(' | '[' => depth += 1,
-            ')' | ']' => depth -= 1,
+            b'"' => in_str = true,
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth -= 1,
             _ => {}
         }
     }
@@ -426,12 +438,12 @@ struct LogicalLine {
 /// Join physical lines while brackets stay open, so attribute arguments
 /// written over several lines read as one. A closing `}` or a block header
 /// stops the join so one unclosed `(` cannot eat the following blocks.
-fn logical_lines(lines: &[String]) -> Vec<LogicalLine> {
+fn logical_lines(mut lines: Vec<String>) -> Vec<LogicalLine> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < lines.len() {
         let start = i;
-        let mut text = lines[i].clone();
+        let mut text = std::mem::take(&mut lines[i]);
         let (mut depth, mut open_string) = bracket_delta(&text);
         // An open string means a broken line (strings never span lines).
         while depth > 0 && !open_string && i + 1 < lines.len() {
@@ -602,33 +614,38 @@ fn scan_attributes(chars: &[char], start: usize) -> Vec<Attr> {
 
 /// Split on top-level commas (outside strings and brackets).
 fn split_top(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
+    // Bytes: every delimiter is ASCII, and no byte of a multi-byte UTF-8 character is.
+    let bytes = text.as_bytes();
     let mut parts = Vec::new();
+    let mut push = |part: &str| {
+        let part = part.trim();
+        if !part.is_empty() {
+            parts.push(part.to_string());
+        }
+    };
     let mut depth = 0i64;
     let mut start = 0;
     let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '"' => {
-                i = skip_string(&chars, i);
-                continue;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
             }
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth -= 1,
-            ',' if depth <= 0 => {
-                parts.push(collect(&chars, start, i));
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b',' if depth <= 0 => {
+                push(&text[start..i]);
                 start = i + 1;
             }
             _ => {}
         }
         i += 1;
     }
-    parts.push(collect(&chars, start, chars.len()));
+    push(text.get(start..).unwrap_or(""));
     parts
-        .into_iter()
-        .map(|p| p.trim().to_string())
-        .filter(|p| !p.is_empty())
-        .collect()
 }
 
 /// Arguments as (name for `name: value`, value).
@@ -752,7 +769,7 @@ impl Parser {
     fn run(mut self, text: &str) -> Schema {
         let physical = strip_comments(text);
         let last_line = physical.len().max(1);
-        for ll in logical_lines(&physical) {
+        for ll in logical_lines(physical) {
             let trimmed = ll.text.trim();
             if let Some(header) = parse_header(trimmed) {
                 // A header inside a block means the previous block was never
@@ -928,6 +945,7 @@ fn parse_field(chars: &[char], line: usize) -> Option<Field> {
         list,
         line,
         attributes: Vec::new(),
+        parsed_attributes: Vec::new(),
         relation_fields: Vec::new(),
         is_id: false,
         is_unique: false,
@@ -952,6 +970,7 @@ fn parse_field(chars: &[char], line: usize) -> Option<Field> {
                 _ => {}
             }
         }
+        field.parsed_attributes.push(attribute(&attr, line));
         field.attributes.push(attr.raw);
     }
     Some(field)

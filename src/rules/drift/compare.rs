@@ -222,11 +222,10 @@ fn compare_table(
 fn compare_column(column: &Column, found: &ActualColumn, out: &mut Vec<Difference>) {
     let at = At::Schema(column.place);
     let name = &column.label;
-    let (want, have) = (
-        canonical_type(&column.sql_type),
-        canonical_type(&found.ty.text),
-    );
-    if want != have {
+    // Most types are spelled as Prisma spells them, but for case outside quotes: no canonical form needed then.
+    let (want, have) = (column.sql_type.as_str(), found.ty.text.as_str());
+    let same_spelling = want == have || (!want.contains('"') && want.eq_ignore_ascii_case(have));
+    if !same_spelling && canonical_type(want) != canonical_type(have) {
         out.push(changed(
             at.clone(),
             format!(

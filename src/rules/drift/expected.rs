@@ -3,7 +3,7 @@
 //! Prisma's default names. Checked against the real CLI's SQL by tests/schema_drift.rs.
 
 use crate::input::prisma_schema::{
-    parse_attributes, parse_field_refs, parse_string_literal, Attribute, Field, Model, Schema,
+    parse_field_refs, parse_string_literal, Attribute, Field, Model, Schema,
 };
 use crate::ops::{IndexKey, ObjName};
 
@@ -144,10 +144,8 @@ pub fn expected(schema: &Schema) -> Expected {
     }
     let models: Vec<&Model> = schema.models.iter().filter(|m| !m.is_view).collect();
     for model in &models {
-        let place = |line| Place {
-            file: file_of(&model.file),
-            line,
-        };
+        let file = file_of(&model.file);
+        let place = |line| Place { file, line };
         let table = ObjName::new(schema_of(&model.attributes), model.db_name.clone());
         let mut t = Table {
             name: table.clone(),
@@ -166,8 +164,8 @@ pub fn expected(schema: &Schema) -> Expected {
                 .map_or_else(|| field.to_string(), |f| f.db_name.clone())
         };
         for field in &model.fields {
-            let attrs = parse_attributes(&field.attributes.join(" "), field.line);
-            let column = column(schema, multi, model, field, &attrs, place(field.line));
+            let attrs = &field.parsed_attributes;
+            let column = column(schema, multi, model, field, attrs, place(field.line));
             if let Some(column) = column {
                 if attrs.iter().any(|a| a.name == "id") {
                     let map = attrs
@@ -504,7 +502,7 @@ fn implicit_many_to_many(
             let Some(other) = models.iter().find(|m| m.name == field.type_name) else {
                 continue;
             };
-            let attrs = parse_attributes(&field.attributes.join(" "), field.line);
+            let attrs = &field.parsed_attributes;
             let relation = attrs.iter().find(|a| a.name == "relation");
             if relation.is_some_and(|r| r.arg("fields", false).is_some()) {
                 continue;
@@ -515,7 +513,7 @@ fn implicit_many_to_many(
                 f.type_name == model.name
                     && f.list
                     && (other.name != model.name || f.name != field.name)
-                    && parse_attributes(&f.attributes.join(" "), f.line)
+                    && f.parsed_attributes
                         .iter()
                         .find(|a| a.name == "relation")
                         .and_then(|r| r.string_arg("name", true))
@@ -537,7 +535,7 @@ fn implicit_many_to_many(
             let id_column = |m: &Model| -> Option<(String, String, ObjName)> {
                 let id = m.id.first()?;
                 let f = m.fields.iter().find(|f| &f.name == id)?;
-                let attrs = parse_attributes(&f.attributes.join(" "), f.line);
+                let attrs = &f.parsed_attributes;
                 let native = attrs.iter().find(|a| a.name.starts_with("db."));
                 Some((
                     f.db_name.clone(),

@@ -28,10 +28,9 @@ pub struct FoundSchema {
 impl FoundSchema {
     /// Reads the schema file or folder at `path`; `display` shows a path to the user.
     pub fn load(path: &Path, display: &dyn Fn(&Path) -> String) -> io::Result<FoundSchema> {
-        let schema = Schema::load(path)?;
+        let (schema, texts) = Schema::load_with_texts(path)?;
         let mut sources = Vec::with_capacity(schema.files.len());
-        for file in &schema.files {
-            let text = String::from_utf8_lossy(&std::fs::read(file)?).into_owned();
+        for (file, text) in schema.files.iter().zip(texts) {
             let name = file
                 .file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
