@@ -434,3 +434,100 @@ fn prisma_from_empty_sql_shows_no_drift_and_each_change_to_the_schema_is_reporte
     assert!(mutated >= 200, "only {mutated} changes tried");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A project whose one migration creates "User" (id, email) and whose schema adds `name`: one schema-drift finding.
+fn drifting_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let migration = dir.path().join("prisma/migrations/0_init");
+    fs::create_dir_all(&migration).unwrap();
+    fs::write(
+        migration.join("migration.sql"),
+        "CREATE TABLE \"User\" (\"id\" SERIAL NOT NULL, \"email\" TEXT NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("prisma/schema.prisma"),
+        "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n\nmodel User {\n  id    Int    @id @default(autoincrement())\n  email String\n  name  String\n}\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn lint_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
+        .current_dir(dir)
+        .args(["--no-cache"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn fix_suggestions_and_fix_give_only_the_prisma_command() {
+    let dir = drifting_project();
+    let out = lint_in(
+        dir.path(),
+        &["--format", "json", "--fix-suggestions", "prisma/migrations"],
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = report["diagnostics"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["rule"], "schema-drift");
+    assert!(found[0]["message"].as_str().unwrap().contains(
+        "User.name is in schema.prisma but no migration creates column \"User\".\"name\""
+    ));
+    assert_eq!(
+        found[0]["suggestion"]["summary"],
+        "run `npx prisma migrate dev --name add_missing_schema_changes`"
+    );
+    assert_eq!(found[0]["suggestion"]["sql"], serde_json::json!([]));
+
+    // --fix writes nothing: the migration is Prisma's to write (the migrations are untracked, so not applied).
+    let git = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(dir.path())
+        .status();
+    if !git.is_ok_and(|s| s.success()) {
+        eprintln!("skipping the --fix half: no git");
+        return;
+    }
+    let files = [
+        "prisma/migrations/0_init/migration.sql",
+        "prisma/schema.prisma",
+    ];
+    let before: Vec<_> = files
+        .iter()
+        .map(|f| fs::read(dir.path().join(f)).unwrap())
+        .collect();
+    let out = lint_in(dir.path(), &["--fix", "prisma/migrations"]);
+    let after: Vec<_> = files
+        .iter()
+        .map(|f| fs::read(dir.path().join(f)).unwrap())
+        .collect();
+    assert_eq!(before, after);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("run `npx prisma migrate dev --name add_missing_schema_changes`"),
+        "{stdout}"
+    );
+    assert_eq!(
+        fs::read_dir(dir.path().join("prisma/migrations"))
+            .unwrap()
+            .count(),
+        1,
+        "no migration folder written"
+    );
+}
+
+#[test]
+fn a_schema_found_nowhere_is_said_once_with_verbose() {
+    let dir = drifting_project();
+    fs::remove_file(dir.path().join("prisma/schema.prisma")).unwrap();
+    let note = "no Prisma schema beside this folder, so schema-drift was not checked";
+    let out = lint_in(dir.path(), &["--verbose", "prisma/migrations"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches(note).count(), 1, "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let quiet = lint_in(dir.path(), &["prisma/migrations"]);
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains(note));
+}
