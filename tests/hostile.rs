@@ -205,6 +205,84 @@ fn unreadable_file_is_named() {
     assert_drop_still_found(&o);
 }
 
+/// A project holding a Prisma history (with a dropped column) under `prisma/migrations`, readable by everyone.
+#[cfg(unix)]
+fn project_with_history() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let history = history_with("20240103000000_ok", b"SELECT 1;\n");
+    for entry in fs::read_dir(history.path()).unwrap() {
+        let entry = entry.unwrap();
+        let to = dir.path().join("prisma/migrations").join(entry.file_name());
+        fs::create_dir_all(&to).unwrap();
+        fs::copy(entry.path().join("migration.sql"), to.join("migration.sql")).unwrap();
+    }
+    dir
+}
+
+/// Case 3: a search from `.` (no path given) met a folder it cannot read and went on without a word; that folder may
+/// hold a history. Run as `nobody` when the tests run as root, whom mode 000 does not stop.
+#[cfg(unix)]
+#[test]
+fn a_search_names_the_folders_it_cannot_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project_with_history();
+    let locked = dir.path().join("pgdata");
+    fs::create_dir_all(locked.join("prisma/migrations/20240101000000_x")).unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    let mut command = match support::run::command_without_privileges() {
+        Ok(command) => command,
+        Err(why) => {
+            eprintln!("skipped: {why}");
+            return;
+        }
+    };
+    let o = json_run(command.args(["--format", "json"]).current_dir(dir.path()));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("pgdata: cannot read folder: Permission denied"),
+        "{}",
+        o.stderr
+    );
+    assert_drop_still_found(&o);
+}
+
+/// Case 3: a folder whose path is longer than PATH_MAX (4,096 bytes on Linux) cannot be opened by its path; a search
+/// from `.` skipped it silently.
+#[cfg(unix)]
+#[test]
+fn a_search_names_a_folder_past_path_max() {
+    let dir = project_with_history();
+    // Built from the inside out, each step a rename between short paths: no call ever names the deep path.
+    let mut inner = dir.path().join("nest");
+    fs::create_dir_all(inner.join("prisma/migrations/20240101000000_x")).unwrap();
+    for i in 0..20 {
+        let outer = dir.path().join(format!("outer{i}"));
+        fs::create_dir(&outer).unwrap();
+        fs::rename(&inner, outer.join("d".repeat(250))).unwrap();
+        inner = outer;
+    }
+    fs::rename(&inner, dir.path().join("deep")).unwrap();
+    let o = json_run(
+        support::run::command()
+            .args(["--format", "json"])
+            .current_dir(dir.path()),
+    );
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    let named = o
+        .stderr
+        .lines()
+        .find(|l| l.contains("File name too long"))
+        .unwrap_or_else(|| panic!("{}", o.stderr));
+    assert!(
+        named.contains(&format!("deep/{}/", "d".repeat(250))),
+        "{named}"
+    );
+    assert_drop_still_found(&o);
+}
+
 /// `migrate-lint ... | head` closes the pipe before everything is written: each command and format says so and exits
 /// 2, no panic.
 #[test]
