@@ -979,11 +979,18 @@ fn volatile_default_flags_exactly_the_rewriting_columns() {
         "\"a\" INTEGER GENERATED ALWAYS AS IDENTITY",
         "\"a\" INTEGER GENERATED ALWAYS AS (\"n\" * 2) STORED",
         "\"a\" TEXT",
+        // A function is VOLATILE unless its CREATE FUNCTION says IMMUTABLE or STABLE.
+        "\"a\" TEXT NOT NULL DEFAULT make_tag()",
+        "\"a\" TEXT NOT NULL DEFAULT fixed_tag()",
+        "\"a\" TEXT NOT NULL DEFAULT stable_tag()",
     ];
     let Some(_) = TestPg::shared_or_skip() else {
         return;
     };
-    let setup = "CREATE TABLE \"T\" (\"id\" TEXT NOT NULL, \"n\" INTEGER, CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"));";
+    let setup = "CREATE TABLE \"T\" (\"id\" TEXT NOT NULL, \"n\" INTEGER, CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"));
+CREATE FUNCTION make_tag() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;
+CREATE FUNCTION fixed_tag() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'tag' $$;
+CREATE FUNCTION stable_tag() RETURNS text LANGUAGE sql STABLE AS $$ SELECT current_user::text $$;";
     let mut mismatches = Vec::new();
     for (i, column) in columns.iter().enumerate() {
         let migration = format!("SET lock_timeout = '5s';\nALTER TABLE \"T\" ADD COLUMN {column};");
