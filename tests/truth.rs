@@ -1098,6 +1098,31 @@ fn concurrently_in_transaction_fails_in_one_batch() {
         assert_says(rule, &findings[0].message, &["25001", "VACUUM"]);
         assert_eq!(failure(&mut c, vacuum).0, "25001", "{vacuum}");
     }
+
+    // DETACH PARTITION ... CONCURRENTLY too, beside another statement or inside BEGIN ... COMMIT; alone it runs.
+    run(
+        &mut c,
+        "CREATE TABLE \"Event\" (\"id\" INTEGER NOT NULL, \"at\" DATE NOT NULL) PARTITION BY RANGE (\"at\");
+CREATE TABLE \"Event_2020\" PARTITION OF \"Event\" FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');",
+    );
+    let detach = "ALTER TABLE \"Event\" DETACH PARTITION \"Event_2020\" CONCURRENTLY;";
+    for migration in [
+        format!("SET lock_timeout = '5s';\n{detach}"),
+        format!("BEGIN;\n{detach}\nCOMMIT;"),
+    ] {
+        let findings = lint_rule(rule, &ex.setup, &migration);
+        assert_eq!(findings.len(), 1, "{rule} misses {migration}");
+        assert_says(rule, &findings[0].message, &["25001", "DETACH PARTITION"]);
+        let (state, message) = failure(&mut c, &migration);
+        assert_eq!(state, "25001", "{migration}: {message}");
+        assert!(
+            message.contains("cannot run inside a transaction block"),
+            "{message}"
+        );
+    }
+    assert!(lint_rule(rule, &ex.setup, detach).is_empty());
+    // The failed `BEGIN; ...` left this session in an aborted transaction block (its COMMIT never ran): a new one.
+    run(&mut db.client(), detach);
 }
 
 #[test]

@@ -78,7 +78,12 @@ pub(super) fn alter_table_clauses(tokens: &[Token], src: &str) -> Vec<Range<usiz
 pub(super) fn clause_words(clause: &str) -> String {
     let mut words = Vec::new();
     for w in clause.split_whitespace() {
-        if w.starts_with('"') {
+        // A name: quoted, or unquoted and schema-qualified (`public.part`); a number such as `1.5` ends the words.
+        let qualified = w.contains('.')
+            && !w.starts_with(|c: char| c.is_ascii_digit())
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        if w.starts_with('"') || qualified {
             continue;
         }
         if !w.chars().all(|c| c.is_ascii_alphabetic()) {
