@@ -1439,6 +1439,35 @@ fn long_lock_chain_holds_the_first_lock_until_the_batch_ends() {
 }
 
 #[test]
+fn long_lock_chain_validate_scans_under_the_held_access_exclusive_lock() {
+    let rule = "long-lock-chain";
+    let setup = "CREATE TABLE \"User\" (\"id\" TEXT NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));
+CREATE TABLE \"Post\" (\"id\" TEXT NOT NULL, \"authorId\" TEXT NOT NULL, CONSTRAINT \"Post_pkey\" PRIMARY KEY (\"id\"));
+ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_authorId_fkey\" FOREIGN KEY (\"authorId\") REFERENCES \"User\"(\"id\") NOT VALID;";
+    let migration = "SET lock_timeout = '5s';
+ALTER TABLE \"Post\" ADD COLUMN \"title\" TEXT;
+ALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_authorId_fkey\";";
+    let findings = lint_rule(rule, setup, migration);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_says(
+        rule,
+        &findings[0].message,
+        &["VALIDATE CONSTRAINT", "ACCESS EXCLUSIVE", "line 2"],
+    );
+    let db = db_or_skip!("truth_llc_validate");
+    db.run(setup);
+    fill(&mut db.client(), "\"User\"", ROWS);
+    fill(&mut db.client(), "\"Post\"", ROWS);
+    // Inside one transaction, as Prisma runs the file: the VALIDATE scanned Post while ACCESS EXCLUSIVE is held.
+    let mut held = Held::start(&db, migration);
+    assert!(held.seq_scans("Post") > 0, "VALIDATE did not scan Post");
+    assert_eq!(held.lock(&db, "Post").as_deref(), Some("ACCESS EXCLUSIVE"));
+    let (read_ok, write_ok) = probe(&db, "Post");
+    assert!(!read_ok && !write_ok, "Post traffic was not blocked");
+    held.rollback();
+}
+
+#[test]
 fn data_backfill_locks_every_row() {
     let rule = "data-backfill-in-migration";
     let (ex, finding) = bad(rule);
