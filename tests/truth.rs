@@ -900,6 +900,37 @@ fn change_column_type_rewrites_unless_binary_coercible() {
 }
 
 /// The linter flags exactly the type changes that rewrite: each pair is run on PostgreSQL and compared.
+/// A type change PostgreSQL makes without a rewrite still re-checks the CHECK constraints on the column: a full scan
+/// under ACCESS EXCLUSIVE, which change-column-type reports.
+#[test]
+fn change_column_type_rechecks_a_check_constraint_without_rewriting() {
+    let rule = "change-column-type";
+    let setup = "CREATE TABLE \"T\" (\"id\" TEXT NOT NULL, \"name\" VARCHAR(10), \"other\" VARCHAR(10), CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"), CONSTRAINT \"T_name_check\" CHECK (char_length(\"name\") > 0));";
+    let checked = "SET lock_timeout = '5s';\nALTER TABLE \"T\" ALTER COLUMN \"name\" SET DATA TYPE VARCHAR(20);";
+    let unchecked = "SET lock_timeout = '5s';\nALTER TABLE \"T\" ALTER COLUMN \"other\" SET DATA TYPE VARCHAR(20);";
+    let findings = lint_rule(rule, setup, checked);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_says(
+        rule,
+        &findings[0].message,
+        &["\"T_name_check\"", "ACCESS EXCLUSIVE", "no rewrite"],
+    );
+    assert!(lint_rule(rule, setup, unchecked).is_empty());
+    let db = db_or_skip!("truth_cct_check");
+    db.run(setup);
+    run(
+        &mut db.client(),
+        "INSERT INTO \"T\" SELECT g::text, 'n', 'o' FROM generate_series(1, 1000) g",
+    );
+    for (migration, scans) in [(checked, true), (unchecked, false)] {
+        let mut held = Held::start(&db, migration);
+        assert!(!held.rewrote(&db, "T"), "{migration} rewrote");
+        assert_eq!(held.seq_scans("T") > 0, scans, "{migration}: scan");
+        assert_eq!(held.lock(&db, "T").as_deref(), Some("ACCESS EXCLUSIVE"));
+        held.rollback();
+    }
+}
+
 #[test]
 fn change_column_type_flags_exactly_the_rewriting_changes() {
     let rule = "change-column-type";
