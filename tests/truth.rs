@@ -711,6 +711,26 @@ fn create_index_non_concurrently_blocks_writes() {
         "SELECT count(*) FROM pg_index WHERE indexrelid = '\"Post_authorId_idx\"'::regclass AND indisvalid",
     );
     assert_eq!(valid, 1);
+
+    // A unique index over values the rows already hold (Prisma's `@unique` on an existing field) fails on duplicates,
+    // as the message says; over a column added in the same migration it is not said.
+    let unique = "SET lock_timeout = '5s';\nCREATE UNIQUE INDEX \"Post_authorId_key\" ON \"Post\"(\"authorId\");";
+    let findings = lint_rule(rule, &ex.setup, unique);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_says(rule, &findings[0].message, &["23505", "share them"]);
+    run(&mut db.client(), "UPDATE \"Post\" SET \"authorId\" = 'v1'");
+    let (state, message) = failure(&mut db.client(), unique);
+    assert_eq!(state, "23505", "{message}");
+    assert!(
+        message.contains("could not create unique index"),
+        "{message}"
+    );
+    let added = "SET lock_timeout = '5s';\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nCREATE UNIQUE INDEX \"Post_slug_key\" ON \"Post\"(\"slug\");";
+    let findings = lint_rule(rule, &ex.setup, added);
+    assert!(
+        findings.iter().all(|f| !f.message.contains("23505")),
+        "{findings:?}"
+    );
 }
 
 #[test]
@@ -1522,6 +1542,35 @@ fn data_backfill_locks_every_row() {
     let (state, _) = failure(
         &mut db.impatient(),
         "ALTER TABLE \"User\" ADD COLUMN \"other\" TEXT",
+    );
+    assert_eq!(state, "55P03");
+    held.rollback();
+}
+
+/// An UPDATE whose WHERE pins no key is a backfill: `WHERE "plan" IS NULL` matched every row here, and each stays
+/// locked until the migration commits.
+#[test]
+fn data_backfill_with_a_where_on_data_locks_every_matching_row() {
+    let rule = "data-backfill-in-migration";
+    let (ex, _) = bad(rule);
+    let migration = "UPDATE \"User\" SET \"plan\" = 'free' WHERE \"plan\" IS NULL;";
+    let findings = lint_rule(rule, &ex.setup, migration);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_says(
+        rule,
+        &findings[0].message,
+        &["pins no key", "locks every touched row"],
+    );
+    let pinned = "UPDATE \"User\" SET \"plan\" = 'free' WHERE \"id\" = 'v1';";
+    assert!(lint_rule(rule, &ex.setup, pinned).is_empty());
+    let db = db_or_skip!("truth_dbm_where");
+    db.run(&ex.setup);
+    fill(&mut db.client(), "\"User\"", ROWS);
+    run(&mut db.client(), "UPDATE \"User\" SET \"plan\" = NULL");
+    let held = Held::start(&db, migration);
+    let (state, _) = failure(
+        &mut db.impatient(),
+        "UPDATE \"User\" SET \"plan\" = 'pro' WHERE \"id\" = 'v12345'",
     );
     assert_eq!(state, "55P03");
     held.rollback();
