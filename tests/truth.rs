@@ -109,6 +109,14 @@ const CLAIMS: &[Claim] = &[
         tests: &["concurrently_in_transaction_fails_in_one_batch"],
     },
     Claim {
+        rule: "transaction-control-in-migration",
+        lock: "",
+        blocks: "",
+        rewrite: "",
+        hazard: "a COMMIT mid-batch keeps what precedes it when a later statement fails; an unclosed BEGIN leaves the transaction open",
+        tests: &["transaction_control_changes_how_a_batch_runs"],
+    },
+    Claim {
         rule: "constraint-not-valid",
         lock: "SHARE ROW EXCLUSIVE",
         blocks: "writes (both tables)",
@@ -1174,6 +1182,61 @@ CREATE TABLE \"Event_2020\" PARTITION OF \"Event\" FOR VALUES FROM ('2020-01-01'
     assert!(lint_rule(rule, &ex.setup, detach).is_empty());
     // The failed `BEGIN; ...` left this session in an aborted transaction block (its COMMIT never ran): a new one.
     run(&mut db.client(), detach);
+}
+
+/// BEGIN / COMMIT / ROLLBACK written into a migration that Prisma sends as one simple-query batch.
+#[test]
+fn transaction_control_changes_how_a_batch_runs() {
+    let rule = "transaction-control-in-migration";
+    let exists = |c: &mut Client, table: &str| {
+        count(
+            c,
+            &format!("SELECT count(*) FROM pg_class WHERE relname = '{table}'"),
+        ) == 1
+    };
+    let db = db_or_skip!("truth_tcm");
+    let mut c = db.client();
+    // A COMMIT mid-file: what precedes it stays even when a later statement fails; what follows is rolled back.
+    let half = "CREATE TABLE \"A\" (\"id\" INTEGER);\nCOMMIT;\nCREATE TABLE \"B\" (\"id\" INTEGER);\nSELECT 1 / 0;";
+    let findings = lint_rule(rule, "", half);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_says(
+        rule,
+        &findings[0].message,
+        &["stay committed", "half-applied"],
+    );
+    assert_eq!(failure(&mut c, half).0, "22012");
+    assert!(exists(&mut c, "A") && !exists(&mut c, "B"));
+    // ... and the statements after it are still one implicit transaction: CONCURRENTLY still fails there.
+    let after = "CREATE TABLE \"C\" (\"id\" INTEGER);\nCOMMIT;\nCREATE INDEX CONCURRENTLY \"C_id_idx\" ON \"C\"(\"id\");\nSELECT 1;";
+    assert_eq!(failure(&mut c, after).0, "25001");
+    assert!(lint_rule("concurrently-in-transaction", "", after).len() == 1);
+    // A ROLLBACK undoes what precedes it, and the batch still succeeds.
+    let undone = "CREATE TABLE \"D\" (\"id\" INTEGER);\nROLLBACK;";
+    let findings = lint_rule(rule, "", undone);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_says(rule, &findings[0].message, &["undoes", "succeeds"]);
+    run(&mut c, undone);
+    assert!(!exists(&mut c, "D"));
+    // A BEGIN no COMMIT closes: the batch succeeds with the transaction still open, invisible to other sessions,
+    // and gone when the connection closes.
+    let open = "BEGIN;\nCREATE TABLE \"E\" (\"id\" INTEGER);";
+    let findings = lint_rule(rule, "", open);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_says(rule, &findings[0].message, &["still open", "25P02"]);
+    let mut session = db.client();
+    run(&mut session, open);
+    assert!(!exists(&mut db.client(), "E"));
+    // A failure inside that block leaves the session's transaction aborted: every later command fails with 25P02.
+    assert_eq!(failure(&mut session, "SELECT 1 / 0;").0, "22012");
+    assert_eq!(failure(&mut session, "SELECT 1;").0, "25P02");
+    drop(session);
+    assert!(!exists(&mut db.client(), "E"));
+    // BEGIN ... COMMIT around the whole file changes nothing.
+    let whole = "BEGIN;\nCREATE TABLE \"F\" (\"id\" INTEGER);\nCREATE TABLE \"G\" (\"id\" INTEGER);\nCOMMIT;";
+    assert!(lint_rule(rule, "", whole).is_empty());
+    run(&mut c, whole);
+    assert!(exists(&mut c, "F") && exists(&mut c, "G"));
 }
 
 #[test]
