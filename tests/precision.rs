@@ -368,6 +368,33 @@ fn a_lone_vacuum_full_is_not_told_to_add_a_set_statement() {
         .expect("VACUUM FULL takes ACCESS EXCLUSIVE");
     assert!(!f.help.contains("start the migration with"), "{}", f.help);
     assert!(f.help.contains("ALTER ROLE"), "{}", f.help);
+    // Nor does its fix plan: a plan titled "start the migration with SET lock_timeout" that adds no SET misleads.
+    let settings = Settings {
+        keep_suggestions: true,
+        ..Settings::default()
+    };
+    let files = [
+        SourceFile::new("0".into(), "0".into(), "0".into(), SETUP.to_string()),
+        SourceFile::new(
+            "1".into(),
+            "1".into(),
+            "1".into(),
+            "VACUUM FULL \"Account\";\n".to_string(),
+        ),
+    ];
+    let result = lint_history(&files, &[false, true], &settings);
+    let d = result
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "missing-lock-timeout")
+        .expect("VACUUM FULL takes ACCESS EXCLUSIVE");
+    if let Some(plan) = &d.suggestion {
+        assert!(
+            !plan.summary.contains("SET lock_timeout"),
+            "{}",
+            plan.summary
+        );
+    }
 }
 
 // `migrate-lint init`: the opt-in style rules are off until configured, and the template says so.
