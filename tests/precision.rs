@@ -559,3 +559,16 @@ fn a_lock_timeout_above_the_ceiling_is_as_good_as_none() {
     );
     assert!(bad.is_err_and(|e| e.contains("lint.toml:1") && e.contains("max_lock_timeout")));
 }
+
+#[test]
+fn a_unique_index_over_existing_values_warns_of_duplicates_unless_a_key_rules_them_out() {
+    // PostgreSQL 15: CREATE UNIQUE INDEX over rows sharing a value fails with 23505 (tests/truth.rs).
+    let on_email = "CREATE UNIQUE INDEX \"Account_email_key\" ON \"Account\"(\"email\");\n";
+    let f = finding(SETUP, on_email, "create-index-non-concurrently").expect("a SHARE lock");
+    assert!(f.message.contains("23505"), "{}", f.message);
+    // The primary key is among the columns: no two rows can share them (rallly's `("id", "poll_id")`).
+    let with_key =
+        "CREATE UNIQUE INDEX \"Account_id_email_key\" ON \"Account\"(\"id\", \"email\");\n";
+    let f = finding(SETUP, with_key, "create-index-non-concurrently").expect("a SHARE lock");
+    assert!(!f.message.contains("23505"), "{}", f.message);
+}

@@ -2,7 +2,7 @@
 
 use super::{Category, Check, OpContext, Rule};
 use crate::fix::{column_list, with_concurrently, Placement, Suggestion};
-use crate::ops::{display_ident, quote_ident, IndexSpec, OpKind};
+use crate::ops::{display_ident, quote_ident, ConstraintKind, IndexSpec, OpKind};
 use crate::pg::locks::LockMode;
 use crate::rules::diagnostic::{Finding, Severity};
 
@@ -40,7 +40,8 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
                     .catalog
                     .table(&spec.table)
                     .is_none_or(|t| t.column(c).is_some())
-        });
+        })
+        && !already_unique(ctx, spec, &existing);
     let duplicates = if on_existing_values {
         format!(
             "; and since the rows already hold values in {}, the build fails with \"could not create unique index\" (SQLSTATE \
@@ -74,6 +75,30 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
         )),
     )
     .with_suggestion(|| suggest(ctx.file.slice(&ctx.op.span), spec)));
+}
+
+/// Some of `columns` are already unique together (the primary key, a unique constraint or a full unique index), so
+/// no two rows can share the new index's values either.
+fn already_unique(ctx: &OpContext, spec: &IndexSpec, columns: &[&String]) -> bool {
+    let covered = |key: &[String]| !key.is_empty() && key.iter().all(|k| columns.contains(&k));
+    let by_constraint = ctx.catalog.table(&spec.table).is_some_and(|t| {
+        t.constraints.iter().any(|c| match &c.kind {
+            ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. } => {
+                covered(columns)
+            }
+            _ => false,
+        })
+    });
+    by_constraint
+        || ctx.catalog.indexes_of(&spec.table).any(|i| {
+            i.unique
+                && !i.partial
+                && i.columns
+                    .iter()
+                    .cloned()
+                    .collect::<Option<Vec<String>>>()
+                    .is_some_and(|key| covered(&key))
+        })
 }
 
 /// The same index, built CONCURRENTLY, alone in its migration.

@@ -40,8 +40,9 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                          transaction of their own"
                             .to_string(),
                         Some(
-                            "remove BEGIN and COMMIT (Prisma already runs the file as one transaction); to commit part \
-                             of the work first, move the rest into a migration of its own"
+                            "remove BEGIN and COMMIT (Prisma already runs the file as one transaction; it writes them \
+                             around its own enum changes); if the COMMIT is there so that later statements can use \
+                             enum values added before it, split the file at the COMMIT into two migrations instead"
                                 .to_string(),
                         ),
                     ));
