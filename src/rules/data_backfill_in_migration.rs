@@ -6,6 +6,7 @@ use crate::fix::{batch_key, Placement, Suggestion};
 use crate::ops::{ConstraintKind, DmlKind, ObjName, OpKind};
 use crate::pg::locks::LockMode;
 use crate::rules::diagnostic::{Finding, Severity};
+use crate::syntax::cursor::top_level;
 use crate::syntax::split::{ident_value, split, Token, TokenKind};
 
 pub const RULE: Rule = Rule {
@@ -73,19 +74,16 @@ fn pins_a_key(catalog: &Catalog, table: &ObjName, statement: &str) -> bool {
     let Some(start) = top_level_where(tokens, statement) else {
         return false;
     };
-    let mut depth = 0usize;
     // The AND-ed terms of the WHERE, up to RETURNING; an OR at the top makes the rows a matter of the data.
     let mut terms: Vec<&[Token]> = Vec::new();
     let mut term_start = start + 1;
     let mut end = tokens.len();
-    for (i, t) in tokens.iter().enumerate().skip(start + 1) {
-        if t.is_punct(statement, "(") {
-            depth += 1;
-        } else if t.is_punct(statement, ")") {
-            depth = depth.saturating_sub(1);
-        } else if depth == 0 && t.is_word(statement, "or") {
+    for i in top_level(statement, tokens).filter(|&i| i > start) {
+        let t = &tokens[i];
+        if t.is_word(statement, "or") {
             return false;
-        } else if depth == 0 && (t.is_word(statement, "and") || t.is_word(statement, "returning")) {
+        }
+        if t.is_word(statement, "and") || t.is_word(statement, "returning") {
             terms.push(&tokens[term_start..i]);
             term_start = i + 1;
             if t.is_word(statement, "returning") {
@@ -108,18 +106,9 @@ fn pins_a_key(catalog: &Catalog, table: &ObjName, statement: &str) -> bool {
 
 /// The index of the statement's top-level WHERE (not one of a subquery).
 fn top_level_where(tokens: &[Token], src: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut found = None;
-    for (i, t) in tokens.iter().enumerate() {
-        if t.is_punct(src, "(") {
-            depth += 1;
-        } else if t.is_punct(src, ")") {
-            depth = depth.saturating_sub(1);
-        } else if depth == 0 && t.is_word(src, "where") {
-            found = Some(i);
-        }
-    }
-    found
+    top_level(src, tokens)
+        .filter(|&i| tokens[i].is_word(src, "where"))
+        .last()
 }
 
 /// The column a WHERE term sets to constants: `[t.]col = const`, `const = [t.]col`, `[t.]col IN (const, ...)`.
