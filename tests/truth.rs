@@ -259,6 +259,13 @@ fn lint_rule(rule: &str, setup: &str, migration: &str) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// The one finding of `rule` on `migration` after `setup`.
+fn only_finding(rule: &str, setup: &str, migration: &str) -> Diagnostic {
+    let mut findings = lint_rule(rule, setup, migration);
+    assert_eq!(findings.len(), 1, "{rule} on {migration}: {findings:?}");
+    findings.remove(0)
+}
+
 fn page(rule: &str) -> &'static str {
     find(rule).unwrap_or_else(|| panic!("no rule {rule}")).doc
 }
@@ -723,9 +730,8 @@ fn create_index_non_concurrently_blocks_writes() {
     // A unique index over values the rows already hold (Prisma's `@unique` on an existing field) fails on duplicates,
     // as the message says; over a column added in the same migration it is not said.
     let unique = "SET lock_timeout = '5s';\nCREATE UNIQUE INDEX \"Post_authorId_key\" ON \"Post\"(\"authorId\");";
-    let findings = lint_rule(rule, &ex.setup, unique);
-    assert_eq!(findings.len(), 1, "{findings:?}");
-    assert_says(rule, &findings[0].message, &["23505", "share them"]);
+    let finding = only_finding(rule, &ex.setup, unique);
+    assert_says(rule, &finding.message, &["23505", "share them"]);
     run(&mut db.client(), "UPDATE \"Post\" SET \"authorId\" = 'v1'");
     let (state, message) = failure(&mut db.client(), unique);
     assert_eq!(state, "23505", "{message}");
@@ -936,11 +942,10 @@ fn change_column_type_rechecks_a_check_constraint_without_rewriting() {
     let setup = "CREATE TABLE \"T\" (\"id\" TEXT NOT NULL, \"name\" VARCHAR(10), \"other\" VARCHAR(10), CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"), CONSTRAINT \"T_name_check\" CHECK (char_length(\"name\") > 0));";
     let checked = "SET lock_timeout = '5s';\nALTER TABLE \"T\" ALTER COLUMN \"name\" SET DATA TYPE VARCHAR(20);";
     let unchecked = "SET lock_timeout = '5s';\nALTER TABLE \"T\" ALTER COLUMN \"other\" SET DATA TYPE VARCHAR(20);";
-    let findings = lint_rule(rule, setup, checked);
-    assert_eq!(findings.len(), 1, "{findings:?}");
+    let finding = only_finding(rule, setup, checked);
     assert_says(
         rule,
-        &findings[0].message,
+        &finding.message,
         &["\"T_name_check\"", "ACCESS EXCLUSIVE", "no rewrite"],
     );
     assert!(lint_rule(rule, setup, unchecked).is_empty());
@@ -1198,11 +1203,10 @@ fn transaction_control_changes_how_a_batch_runs() {
     let mut c = db.client();
     // A COMMIT mid-file: what precedes it stays even when a later statement fails; what follows is rolled back.
     let half = "CREATE TABLE \"A\" (\"id\" INTEGER);\nCOMMIT;\nCREATE TABLE \"B\" (\"id\" INTEGER);\nSELECT 1 / 0;";
-    let findings = lint_rule(rule, "", half);
-    assert_eq!(findings.len(), 1, "{findings:?}");
+    let finding = only_finding(rule, "", half);
     assert_says(
         rule,
-        &findings[0].message,
+        &finding.message,
         &["stay committed", "half-applied"],
     );
     assert_eq!(failure(&mut c, half).0, "22012");
@@ -1213,17 +1217,15 @@ fn transaction_control_changes_how_a_batch_runs() {
     assert!(lint_rule("concurrently-in-transaction", "", after).len() == 1);
     // A ROLLBACK undoes what precedes it, and the batch still succeeds.
     let undone = "CREATE TABLE \"D\" (\"id\" INTEGER);\nROLLBACK;";
-    let findings = lint_rule(rule, "", undone);
-    assert_eq!(findings.len(), 1, "{findings:?}");
-    assert_says(rule, &findings[0].message, &["undoes", "succeeds"]);
+    let finding = only_finding(rule, "", undone);
+    assert_says(rule, &finding.message, &["undoes", "succeeds"]);
     run(&mut c, undone);
     assert!(!exists(&mut c, "D"));
     // A BEGIN no COMMIT closes: the batch succeeds with the transaction still open, invisible to other sessions,
     // and gone when the connection closes.
     let open = "BEGIN;\nCREATE TABLE \"E\" (\"id\" INTEGER);";
-    let findings = lint_rule(rule, "", open);
-    assert_eq!(findings.len(), 1, "{findings:?}");
-    assert_says(rule, &findings[0].message, &["still open", "25P02"]);
+    let finding = only_finding(rule, "", open);
+    assert_says(rule, &finding.message, &["still open", "25P02"]);
     let mut session = db.client();
     run(&mut session, open);
     assert!(!exists(&mut db.client(), "E"));
@@ -1561,11 +1563,10 @@ ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_authorId_fkey\" FOREIGN KEY (\"author
     let migration = "SET lock_timeout = '5s';
 ALTER TABLE \"Post\" ADD COLUMN \"title\" TEXT;
 ALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_authorId_fkey\";";
-    let findings = lint_rule(rule, setup, migration);
-    assert_eq!(findings.len(), 1, "{findings:?}");
+    let finding = only_finding(rule, setup, migration);
     assert_says(
         rule,
-        &findings[0].message,
+        &finding.message,
         &["VALIDATE CONSTRAINT", "ACCESS EXCLUSIVE", "line 2"],
     );
     let db = db_or_skip!("truth_llc_validate");
@@ -1617,11 +1618,10 @@ fn data_backfill_with_a_where_on_data_locks_every_matching_row() {
     let rule = "data-backfill-in-migration";
     let (ex, _) = bad(rule);
     let migration = "UPDATE \"User\" SET \"plan\" = 'free' WHERE \"plan\" IS NULL;";
-    let findings = lint_rule(rule, &ex.setup, migration);
-    assert_eq!(findings.len(), 1, "{findings:?}");
+    let finding = only_finding(rule, &ex.setup, migration);
     assert_says(
         rule,
-        &findings[0].message,
+        &finding.message,
         &["pins no key", "locks every touched row"],
     );
     let pinned = "UPDATE \"User\" SET \"plan\" = 'free' WHERE \"id\" = 'v1';";
