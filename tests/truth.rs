@@ -1204,11 +1204,7 @@ fn transaction_control_changes_how_a_batch_runs() {
     // A COMMIT mid-file: what precedes it stays even when a later statement fails; what follows is rolled back.
     let half = "CREATE TABLE \"A\" (\"id\" INTEGER);\nCOMMIT;\nCREATE TABLE \"B\" (\"id\" INTEGER);\nSELECT 1 / 0;";
     let finding = only_finding(rule, "", half);
-    assert_says(
-        rule,
-        &finding.message,
-        &["stay committed", "half-applied"],
-    );
+    assert_says(rule, &finding.message, &["stay committed", "half-applied"]);
     assert_eq!(failure(&mut c, half).0, "22012");
     assert!(exists(&mut c, "A") && !exists(&mut c, "B"));
     // ... and the statements after it are still one implicit transaction: CONCURRENTLY still fails there.

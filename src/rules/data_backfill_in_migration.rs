@@ -95,6 +95,10 @@ fn pins_a_key(catalog: &Catalog, table: &ObjName, statement: &str) -> bool {
     if term_start < end {
         terms.push(&tokens[term_start..end]);
     }
+    // `key IN (SELECT key ... LIMIT n)`: one batch of at most n rows, the form the fixes suggest.
+    if terms.iter().any(|term| is_batch(term, statement)) {
+        return true;
+    }
     let pinned: Vec<String> = terms
         .iter()
         .filter_map(|term| pinned_column(term, statement))
@@ -102,6 +106,22 @@ fn pins_a_key(catalog: &Catalog, table: &ObjName, statement: &str) -> bool {
     key_sets(catalog, table)
         .iter()
         .any(|key| !key.is_empty() && key.iter().all(|c| pinned.contains(c)))
+}
+
+/// A term `x IN (SELECT ... LIMIT <number>)`: it matches at most that many rows.
+fn is_batch(term: &[Token], src: &str) -> bool {
+    let Some(open) = term.windows(3).position(|w| {
+        w[0].is_word(src, "in") && w[1].is_punct(src, "(") && w[2].is_word(src, "select")
+    }) else {
+        return false;
+    };
+    let inner = &term[open + 2..];
+    top_level(src, inner).any(|i| {
+        inner[i].is_word(src, "limit")
+            && inner
+                .get(i + 1)
+                .is_some_and(|t| t.kind == TokenKind::Number)
+    })
 }
 
 /// The index of the statement's top-level WHERE (not one of a subquery).

@@ -1,6 +1,8 @@
 //! `BEGIN`, `COMMIT` and `ROLLBACK` written into a migration file: they change which statements commit together.
 
+use super::transactions::{alone_if_concurrent, split_suggestion};
 use super::{Category, Check, MigrationContext, Rule};
+use crate::fix::Suggestion;
 use crate::ops::{OpKind, TransactionControl};
 use crate::rules::diagnostic::{Finding, Severity};
 
@@ -16,6 +18,30 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
+    let mut found = Vec::new();
+    find(ctx, &mut found);
+    out.extend(
+        found
+            .into_iter()
+            .map(|f| f.with_suggestion(|| suggest(ctx))),
+    );
+}
+
+/// The file without its BEGIN, COMMIT and ROLLBACK: one transaction, as Prisma runs it (CONCURRENTLY statements still
+/// alone in migrations of their own).
+fn suggest(ctx: &MigrationContext) -> Suggestion {
+    split_suggestion(
+        ctx,
+        "drop BEGIN / COMMIT / ROLLBACK: the file then runs as the one transaction Prisma gives it",
+        &|statement, text| alone_if_concurrent(ctx, statement, text),
+    )
+    .note(
+        "if a COMMIT was there so that later statements could use enum values added before it, split the file at \
+         the COMMIT into two migrations instead",
+    )
+}
+
+fn find(ctx: &MigrationContext, out: &mut Vec<Finding>) {
     // Prisma before 7.4 sends a multi-statement file as one simple query: PostgreSQL runs it as one implicit
     // transaction, which a COMMIT or ROLLBACK ends and the next statement starts again (PostgreSQL 15, tests/truth.rs).
     let implicit = ctx.settings.file_is_one_transaction() && ctx.statements.len() > 1;

@@ -98,6 +98,8 @@ fn good_update_and_delete_pinned_by_a_key() {
         r#"UPDATE "User" SET "name" = 'root' WHERE "id" IN ('a', 'b') AND "name" IS NULL;"#,
         r#"UPDATE "User" u SET "n" = -1 WHERE u."id" = 'admin'::text;"#,
         r#"DELETE FROM "Post" WHERE 'p1' = "id";"#,
+        // One batch, the form the fixes suggest.
+        r#"UPDATE "User" SET "name" = 'x' WHERE "id" IN (SELECT "id" FROM "User" WHERE "name" IS NULL LIMIT 1000);"#,
     ] {
         Case::new(RULE).setup(USERS).migration(migration).good();
     }
