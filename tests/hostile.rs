@@ -951,3 +951,44 @@ fn the_cache_touches_only_a_folder_it_made() {
     let o = run(&fresh);
     assert!(o.stderr.contains("came from the cache"), "{}", o.stderr);
 }
+
+/// Case 10: a long UPDATE keeps only its outer words as tokens past 64 KiB; the rule that reads its WHERE must still
+/// see every token of it, or a key pinned after the long part reads as no key (a false backfill warning).
+#[test]
+fn a_long_update_pinned_by_its_key_is_no_backfill() {
+    let dir = history_with(
+        "20240103000000_long",
+        format!(
+            "UPDATE \"Account\" SET \"note\" = '{}' WHERE \"id\" = 'a';\n",
+            "x".repeat(100_000)
+        )
+        .as_bytes(),
+    );
+    let table = dir.path().join("20240101500000_account");
+    fs::create_dir_all(&table).unwrap();
+    fs::write(
+        table.join("migration.sql"),
+        "CREATE TABLE \"Account\" (\"id\" TEXT NOT NULL, \"note\" TEXT, CONSTRAINT \"Account_pkey\" PRIMARY KEY (\"id\"));\n",
+    )
+    .unwrap();
+    let o = lint(dir.path());
+    let rules = rules_of(&o.report);
+    assert!(
+        !rules.iter().any(|r| r == "data-backfill-in-migration"),
+        "{rules:?}"
+    );
+    // The same UPDATE without its WHERE is one.
+    fs::write(
+        dir.path().join("20240103000000_long/migration.sql"),
+        format!(
+            "UPDATE \"Account\" SET \"note\" = '{}';\n",
+            "x".repeat(100_000)
+        ),
+    )
+    .unwrap();
+    let rules = rules_of(&lint(dir.path()).report);
+    assert!(
+        rules.iter().any(|r| r == "data-backfill-in-migration"),
+        "{rules:?}"
+    );
+}

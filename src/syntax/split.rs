@@ -62,6 +62,17 @@ pub struct SplitFile {
     pub comments: Vec<Comment>,
 }
 
+impl RawStatement {
+    /// Every token of the statement: its own, or when it is [`RawStatement::thinned`], all of them lexed again.
+    pub fn into_all_tokens(self, text: &str) -> Vec<Token> {
+        if self.thinned {
+            tokens_in(text, &self.span).collect()
+        } else {
+            self.tokens
+        }
+    }
+}
+
 impl Token {
     /// The token's text; empty if the span does not fit `src` (wrong source passed).
     pub fn text<'a>(&self, src: &'a str) -> &'a str {
