@@ -8,7 +8,6 @@ mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -18,9 +17,11 @@ use migrate_lint::rules::drift::locate::schema_for;
 use migrate_lint::rules::drift::FoundSchema;
 use migrate_lint::rules::settings::Settings;
 use migrate_lint::syntax::source::SourceFile;
-use serde_json::Value;
+use support::files::write;
+use support::fix_project::git;
 use support::pg::TestPg;
 use support::prisma::{self, From};
+use support::run::run;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -141,13 +142,11 @@ fn project(schema: &Path) -> (tempfile::TempDir, PathBuf) {
 
 /// The schema-drift findings of a lint of the project's migrations: (path, line, message).
 fn drift(project: &Path) -> Vec<(String, u64, String)> {
-    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
-        .args(["--format", "json", "--no-cache"])
-        .arg(project.join("prisma/migrations"))
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let report = run(
+        project,
+        &["--format", "json", "--no-cache", "prisma/migrations"],
+    )
+    .json();
     report["diagnostics"]
         .as_array()
         .unwrap()
@@ -438,38 +437,31 @@ fn prisma_from_empty_sql_shows_no_drift_and_each_change_to_the_schema_is_reporte
 /// A project whose one migration creates "User" (id, email) and whose schema adds `name`: one schema-drift finding.
 fn drifting_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let migration = dir.path().join("prisma/migrations/0_init");
-    fs::create_dir_all(&migration).unwrap();
-    fs::write(
-        migration.join("migration.sql"),
+    write(
+        &dir.path().join("prisma/migrations/0_init/migration.sql"),
         "CREATE TABLE \"User\" (\"id\" SERIAL NOT NULL, \"email\" TEXT NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n",
-    )
-    .unwrap();
-    fs::write(
-        dir.path().join("prisma/schema.prisma"),
+    );
+    write(
+        &dir.path().join("prisma/schema.prisma"),
         "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n\nmodel User {\n  id    Int    @id @default(autoincrement())\n  email String\n  name  String\n}\n",
-    )
-    .unwrap();
+    );
     dir
-}
-
-fn lint_in(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
-        .current_dir(dir)
-        .args(["--no-cache"])
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 #[test]
 fn fix_suggestions_and_fix_give_only_the_prisma_command() {
     let dir = drifting_project();
-    let out = lint_in(
+    let report = run(
         dir.path(),
-        &["--format", "json", "--fix-suggestions", "prisma/migrations"],
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        &[
+            "--format",
+            "json",
+            "--no-cache",
+            "--fix-suggestions",
+            "prisma/migrations",
+        ],
+    )
+    .json();
     let found = report["diagnostics"].as_array().unwrap();
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0]["rule"], "schema-drift");
@@ -483,40 +475,29 @@ fn fix_suggestions_and_fix_give_only_the_prisma_command() {
     assert_eq!(found[0]["suggestion"]["sql"], serde_json::json!([]));
 
     // --fix writes nothing: the migration is Prisma's to write (the migrations are untracked, so not applied).
-    let git = Command::new("git")
-        .args(["init", "-q"])
-        .current_dir(dir.path())
-        .status();
-    if !git.is_ok_and(|s| s.success()) {
-        eprintln!("skipping the --fix half: no git");
-        return;
-    }
+    git(dir.path(), &["init", "-q"]);
     let files = [
         "prisma/migrations/0_init/migration.sql",
         "prisma/schema.prisma",
     ];
-    let before: Vec<_> = files
-        .iter()
-        .map(|f| fs::read(dir.path().join(f)).unwrap())
-        .collect();
-    let out = lint_in(dir.path(), &["--fix", "prisma/migrations"]);
-    let after: Vec<_> = files
-        .iter()
-        .map(|f| fs::read(dir.path().join(f)).unwrap())
-        .collect();
-    assert_eq!(before, after);
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let read = || -> Vec<Vec<u8>> {
+        files
+            .iter()
+            .map(|f| fs::read(dir.path().join(f)).unwrap())
+            .collect()
+    };
+    let before = read();
+    let fixed = run(dir.path(), &["--no-cache", "--fix", "prisma/migrations"]);
+    assert_eq!(before, read());
     assert!(
-        stdout.contains("run `npx prisma migrate dev --name add_missing_schema_changes`"),
-        "{stdout}"
+        fixed
+            .stdout
+            .contains("run `npx prisma migrate dev --name add_missing_schema_changes`"),
+        "{}",
+        fixed.stdout
     );
-    assert_eq!(
-        fs::read_dir(dir.path().join("prisma/migrations"))
-            .unwrap()
-            .count(),
-        1,
-        "no migration folder written"
-    );
+    let folders = fs::read_dir(dir.path().join("prisma/migrations")).unwrap();
+    assert_eq!(folders.count(), 1, "no migration folder written");
 }
 
 #[test]
@@ -524,10 +505,17 @@ fn a_schema_found_nowhere_is_said_once_with_verbose() {
     let dir = drifting_project();
     fs::remove_file(dir.path().join("prisma/schema.prisma")).unwrap();
     let note = "no Prisma schema beside this folder, so schema-drift was not checked";
-    let out = lint_in(dir.path(), &["--verbose", "prisma/migrations"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.matches(note).count(), 1, "{stderr}");
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let quiet = lint_in(dir.path(), &["prisma/migrations"]);
-    assert!(!String::from_utf8_lossy(&quiet.stderr).contains(note));
+    let verbose = run(
+        dir.path(),
+        &["--no-cache", "--verbose", "prisma/migrations"],
+    );
+    assert_eq!(
+        verbose.stderr.matches(note).count(),
+        1,
+        "{}",
+        verbose.stderr
+    );
+    assert_eq!(verbose.code, 0, "{}", verbose.stderr);
+    let quiet = run(dir.path(), &["--no-cache", "prisma/migrations"]);
+    assert!(!quiet.stderr.contains(note));
 }

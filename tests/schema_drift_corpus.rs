@@ -4,9 +4,6 @@
 //! applied to one database, Prisma's from-empty SQL for its schema to another, and their catalogs compared.
 
 use std::path::PathBuf;
-use std::process::Command;
-
-use serde_json::Value;
 
 fn corpus() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
@@ -14,13 +11,8 @@ fn corpus() -> PathBuf {
 
 /// The schema-drift messages of a history.
 fn drift(history: &str) -> Vec<String> {
-    let out = Command::new(env!("CARGO_BIN_EXE_migrate-lint"))
-        .args(["--format", "json", "--no-cache"])
-        .arg(corpus().join(history).join("migrations"))
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let migrations = format!("{history}/migrations");
+    let report = run(&corpus(), &["--format", "json", "--no-cache", &migrations]).json();
     report["diagnostics"]
         .as_array()
         .unwrap()
@@ -107,6 +99,7 @@ use std::fs;
 
 use support::pg::TestPg;
 use support::prisma::{self, From};
+use support::run::run;
 
 /// What PostgreSQL's own catalog says of the public schema, as Prisma compares it: each column (type, NOT NULL unless
 /// a list, default with sequences as `autoincrement` and empty arrays as `'{}'`), each complete index (unique

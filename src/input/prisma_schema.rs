@@ -708,18 +708,9 @@ fn parse_string(value: &str) -> Option<String> {
 
 /// `[a, b(sort: Desc)]` → `["a", "b"]`; a bare `a` is accepted too.
 fn parse_field_list(value: &str) -> Vec<String> {
-    let value = value.trim();
-    let inner = value.strip_prefix('[').unwrap_or(value);
-    let inner = inner.strip_suffix(']').unwrap_or(inner);
-    split_top(inner)
+    parse_field_refs(value)
         .into_iter()
-        .filter_map(|item| {
-            let name: String = item
-                .chars()
-                .take_while(|&c| is_ident(c) || c == '.')
-                .collect();
-            (!name.is_empty()).then_some(name)
-        })
+        .map(|f| f.name)
         .collect()
 }
 
