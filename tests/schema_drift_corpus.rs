@@ -77,19 +77,18 @@ fn drifting_histories_report_their_known_drift() {
     assert_eq!(count(&trigger, "_AB_unique"), 4, "{trigger:#?}");
     assert_eq!(count(&trigger, "_AB_pkey\" of many-to-many relation"), 4);
 
-    // formbricks: an extra column and an index left behind by a table rename (Connector → FeedbackSource), and key
-    // names (renamed table, names over 63 bytes).
+    // formbricks: an extra column and key names (names over 63 bytes). Its rename of Connector to FeedbackSource
+    // renames a foreign key and an index in dynamic SQL (`DO $$ ... EXECUTE`), which PostgreSQL runs and a static
+    // replay cannot follow: nothing is said of those two (they were false findings before).
     let formbricks = drift("formbricks__formbricks");
     assert_eq!(
         count(&formbricks, "\"User\".\"email_verified_at\""),
         1,
         "{formbricks:#?}"
     );
-    assert_eq!(
-        count(&formbricks, "\"Connector_feedbackDirectoryId_idx\""),
-        1
-    );
-    assert_eq!(count(&formbricks, "is named"), 5, "{formbricks:#?}");
+    assert_eq!(count(&formbricks, "Connector_feedbackDirectoryId"), 0);
+    assert_eq!(count(&formbricks, "is named"), 4, "{formbricks:#?}");
+    assert_eq!(formbricks.len(), 5, "{formbricks:#?}");
 }
 
 mod support;
