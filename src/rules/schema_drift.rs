@@ -29,7 +29,12 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
         .files
         .iter()
         .flat_map(|f| f.text.lines())
-        .filter(|line| line.to_ascii_uppercase().contains("EXECUTE"))
+        .filter(|line| {
+            let line = line.trim_start().as_bytes();
+            line.len() > 8
+                && line[..7].eq_ignore_ascii_case(b"EXECUTE")
+                && matches!(line[7], b' ' | b'\t' | b'\'' | b'$' | b'(')
+        })
         .collect();
     for difference in differences(&expected, ctx.catalog, ctx.files) {
         if touched_by_dynamic_sql(&difference.text, &dynamic, ctx) {
