@@ -4,6 +4,7 @@
 //! ids, uniques, indexes and name mappings, plus enums. Anything that does not
 //! look like Prisma is skipped; parsing never fails and never panics.
 
+use std::borrow::Cow;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -107,10 +108,11 @@ pub fn parse_string_literal(value: &str) -> Option<String> {
     parse_string(value)
 }
 
+/// The attribute with its arguments read (once: the parser's own uses read this too).
 fn attribute(attr: &Attr, line: usize) -> Attribute {
     Attribute {
-        name: attr.name.clone(),
-        args: attr_args(attr),
+        name: attr.name.to_string(),
+        args: attr.args.map(parse_args).unwrap_or_default(),
         has_args: attr.args.is_some(),
         line,
     }
@@ -327,24 +329,23 @@ fn is_ident(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-fn collect(chars: &[char], from: usize, to: usize) -> String {
-    let part = chars.get(from..to).unwrap_or(&[]);
-    let mut out = String::with_capacity(part.len());
-    out.extend(part);
-    out
+/// Byte index in `text` where the run of characters from `from` that `keep` accepts ends.
+fn run_end(text: &str, from: usize, keep: impl Fn(char) -> bool) -> usize {
+    let rest = text.get(from..).unwrap_or("");
+    from + rest.find(|c: char| !keep(c)).unwrap_or(rest.len())
 }
 
 /// Remove `//` and `/* */` comments, one output line per input line so line
 /// numbers stay valid. Strings never span lines in Prisma, so an unclosed
 /// quote ends at the line end instead of swallowing the file.
-fn strip_comments(text: &str) -> Vec<String> {
+fn strip_comments(text: &str) -> Vec<Cow<'_, str>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
     let mut in_block = false;
     for raw in text.lines() {
-        // Most lines have no comment, or a `//` one and no string: copied whole, or up to the comment.
-        if !in_block && !raw.contains("/*") && !raw.contains('"') {
-            out.push(raw.split("//").next().unwrap_or("").to_string());
+        // Most lines have no comment, or a `//` one and no string: borrowed whole, or up to the comment.
+        if let Some(end) = plain_line_end(raw).filter(|_| !in_block) {
+            out.push(Cow::Borrowed(&raw[..end]));
             continue;
         }
         let mut line = String::new();
@@ -383,9 +384,24 @@ fn strip_comments(text: &str) -> Vec<String> {
                 _ => line.push(c),
             }
         }
-        out.push(line);
+        out.push(Cow::Owned(line));
     }
     out
+}
+
+/// Where a line with no string and no `/*` before its first `//` ends once that comment is cut; None for the
+/// others, which need the full scan. Bytes: `/`, `*` and `"` are ASCII, and no byte of a multi-byte character is.
+fn plain_line_end(raw: &str) -> Option<usize> {
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1)) {
+            (b'"', _) | (b'/', Some(b'*')) => return None,
+            (b'/', Some(b'/')) => return Some(i),
+            _ => i += 1,
+        }
+    }
+    Some(bytes.len())
 }
 
 /// Net bracket depth change of a comment-free line, ignoring strings, and
@@ -430,15 +446,15 @@ fn starts_declaration(line: &str) -> bool {
         && after.starts_with(|c: char| c.is_alphabetic() || c == '_')
 }
 
-struct LogicalLine {
+struct LogicalLine<'a> {
     line: usize,
-    text: String,
+    text: Cow<'a, str>,
 }
 
 /// Join physical lines while brackets stay open, so attribute arguments
 /// written over several lines read as one. A closing `}` or a block header
 /// stops the join so one unclosed `(` cannot eat the following blocks.
-fn logical_lines(mut lines: Vec<String>) -> Vec<LogicalLine> {
+fn logical_lines(mut lines: Vec<Cow<'_, str>>) -> Vec<LogicalLine<'_>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -451,8 +467,9 @@ fn logical_lines(mut lines: Vec<String>) -> Vec<LogicalLine> {
             if next.starts_with('}') || parse_header(next).is_some() || starts_declaration(next) {
                 break;
             }
-            text.push(' ');
-            text.push_str(next);
+            let joined = text.to_mut();
+            joined.push(' ');
+            joined.push_str(next);
             let (delta, open) = bracket_delta(next);
             depth += delta;
             open_string = open;
@@ -513,23 +530,25 @@ fn parse_header(line: &str) -> Option<Header> {
 
 /// Index just past the bracket that closes the one at `open`, and the index
 /// of that closing bracket; the end of input if it is never closed.
-fn match_bracket(chars: &[char], open: usize) -> (usize, usize) {
+// Bytes: every character looked for is ASCII and no byte of a multi-byte UTF-8 character is, so the indices
+// returned fall on character boundaries (an escape's `\\` skips one byte: never a quote or bracket either way).
+fn match_bracket(chars: &[u8], open: usize) -> (usize, usize) {
     let mut depth = 0i64;
     let mut in_str = false;
     let mut i = open;
     while i < chars.len() {
         let c = chars[i];
         if in_str {
-            if c == '\\' {
+            if c == b'\\' {
                 i += 1;
-            } else if c == '"' {
+            } else if c == b'"' {
                 in_str = false;
             }
         } else {
             match c {
-                '"' => in_str = true,
-                '(' | '[' | '{' => depth += 1,
-                ')' | ']' | '}' => {
+                b'"' => in_str = true,
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => {
                     depth -= 1;
                     if depth <= 0 {
                         return (i, i + 1);
@@ -543,36 +562,38 @@ fn match_bracket(chars: &[char], open: usize) -> (usize, usize) {
     (chars.len(), chars.len())
 }
 
-fn skip_string(chars: &[char], open: usize) -> usize {
+fn skip_string(chars: &[u8], open: usize) -> usize {
     let mut i = open + 1;
     while i < chars.len() {
         match chars[i] {
-            '\\' => i += 2,
-            '"' => return i + 1,
+            b'\\' => i += 2,
+            b'"' => return i + 1,
             _ => i += 1,
         }
     }
     chars.len()
 }
 
-struct Attr {
+/// An attribute as written, borrowed from its line; the parser copies only what the schema keeps.
+struct Attr<'a> {
     block: bool,
-    name: String,
-    args: Option<String>,
-    raw: String,
+    name: &'a str,
+    args: Option<&'a str>,
+    raw: &'a str,
 }
 
-/// Every `@name(...)` / `@@name(...)` from `start` on, with balanced args.
-fn scan_attributes(chars: &[char], start: usize) -> Vec<Attr> {
+/// Every `@name(...)` / `@@name(...)` from byte `start` on, with balanced args.
+fn scan_attributes(text: &str, start: usize) -> Vec<Attr<'_>> {
+    let chars = text.as_bytes();
     let mut out = Vec::new();
     let mut i = start;
     while i < chars.len() {
         match chars[i] {
-            '"' => {
+            b'"' => {
                 i = skip_string(chars, i);
                 continue;
             }
-            '@' => {}
+            b'@' => {}
             _ => {
                 i += 1;
                 continue;
@@ -580,33 +601,28 @@ fn scan_attributes(chars: &[char], start: usize) -> Vec<Attr> {
         }
         let begin = i;
         i += 1;
-        let block = chars.get(i) == Some(&'@');
+        let block = chars.get(i) == Some(&b'@');
         if block {
             i += 1;
         }
         let name_start = i;
-        while i < chars.len() && (is_ident(chars[i]) || chars[i] == '.') {
-            i += 1;
-        }
-        let name = collect(chars, name_start, i);
+        i = run_end(text, i, |c| is_ident(c) || c == '.');
+        let name = &text[name_start..i];
         if name.is_empty() {
             continue;
         }
-        let mut j = i;
-        while j < chars.len() && chars[j].is_whitespace() {
-            j += 1;
-        }
+        let j = run_end(text, i, char::is_whitespace);
         let mut args = None;
-        if chars.get(j) == Some(&'(') {
+        if chars.get(j) == Some(&b'(') {
             let (close, after) = match_bracket(chars, j);
-            args = Some(collect(chars, j + 1, close));
+            args = Some(text.get(j + 1..close).unwrap_or(""));
             i = after;
         }
         out.push(Attr {
             block,
             name,
             args,
-            raw: collect(chars, begin, i).trim_end().to_string(),
+            raw: text.get(begin..i).unwrap_or("").trim_end(),
         });
     }
     out
@@ -714,16 +730,12 @@ fn parse_field_list(value: &str) -> Vec<String> {
         .collect()
 }
 
-fn attr_args(attr: &Attr) -> Vec<(Option<String>, String)> {
-    attr.args.as_deref().map(parse_args).unwrap_or_default()
+fn mapped_name(attr: &Attribute) -> Option<String> {
+    attr.arg("name", true).and_then(parse_string)
 }
 
-fn mapped_name(attr: &Attr) -> Option<String> {
-    arg_value(&attr_args(attr), "name", true).and_then(parse_string)
-}
-
-fn fields_arg(attr: &Attr) -> Vec<String> {
-    arg_value(&attr_args(attr), "fields", true)
+fn fields_arg(attr: &Attribute) -> Vec<String> {
+    attr.arg("fields", true)
         .map(parse_field_list)
         .unwrap_or_default()
 }
@@ -848,25 +860,24 @@ impl Parser {
 }
 
 fn model_line(model: &mut Model, text: &str, line: usize) {
-    let chars: Vec<char> = text.chars().collect();
     if text.starts_with("@@") {
-        for attr in scan_attributes(&chars, 0).iter().filter(|a| a.block) {
-            model.attributes.push(attribute(attr, line));
+        for attr in scan_attributes(text, 0).iter().filter(|a| a.block) {
+            let attr = attribute(attr, line);
             match attr.name.as_str() {
                 "map" => {
-                    if let Some(name) = mapped_name(attr) {
+                    if let Some(name) = mapped_name(&attr) {
                         model.db_name = name;
                     }
                 }
-                "id" => model.id = fields_arg(attr),
+                "id" => model.id = fields_arg(&attr),
                 "unique" => {
-                    let cols = fields_arg(attr);
+                    let cols = fields_arg(&attr);
                     if !cols.is_empty() {
                         model.uniques.push(cols);
                     }
                 }
                 "index" => {
-                    let cols = fields_arg(attr);
+                    let cols = fields_arg(&attr);
                     if !cols.is_empty() {
                         model.indexes.push(cols);
                     }
@@ -874,10 +885,11 @@ fn model_line(model: &mut Model, text: &str, line: usize) {
                 "ignore" => model.ignored = true,
                 _ => {}
             }
+            model.attributes.push(attr);
         }
         return;
     }
-    if let Some(field) = parse_field(&chars, line) {
+    if let Some(field) = parse_field(text, line) {
         if field.is_unique {
             model.uniques.push(vec![field.name.clone()]);
         }
@@ -885,42 +897,41 @@ fn model_line(model: &mut Model, text: &str, line: usize) {
     }
 }
 
-fn parse_field(chars: &[char], line: usize) -> Option<Field> {
-    let first = *chars.first()?;
+fn parse_field(text: &str, line: usize) -> Option<Field> {
+    let first = text.chars().next()?;
     if !(first.is_alphabetic() || first == '_') {
         return None;
     }
-    let mut i = 0;
-    while i < chars.len() && is_ident(chars[i]) {
-        i += 1;
-    }
-    let name = collect(chars, 0, i);
+    let chars = text.as_bytes();
+    let mut i = run_end(text, 0, is_ident);
+    let name = text[..i].to_string();
     let ws_start = i;
-    while i < chars.len() && chars[i].is_whitespace() {
-        i += 1;
-    }
+    i = run_end(text, i, char::is_whitespace);
     // `name Type` needs a gap and a type that starts like an identifier.
-    if i == ws_start || !chars.get(i).is_some_and(|&c| c.is_alphabetic() || c == '_') {
+    if i == ws_start
+        || !text[i..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+    {
         return None;
     }
     let type_start = i;
-    while i < chars.len() && (is_ident(chars[i]) || chars[i] == '.') {
-        i += 1;
-    }
-    if chars.get(i) == Some(&'(') {
+    i = run_end(text, i, |c| is_ident(c) || c == '.');
+    if chars.get(i) == Some(&b'(') {
         // Unsupported("...") carries its database type in the parentheses.
         i = match_bracket(chars, i).1;
     }
-    let type_name = collect(chars, type_start, i);
+    let type_name = text.get(type_start..i).unwrap_or("").to_string();
     let mut optional = false;
     let mut list = false;
     loop {
         match chars.get(i) {
-            Some('?') => {
+            Some(b'?') => {
                 optional = true;
                 i += 1;
             }
-            Some('[') if chars.get(i + 1) == Some(&']') => {
+            Some(b'[') if chars.get(i + 1) == Some(&b']') => {
                 list = true;
                 i += 2;
             }
@@ -942,9 +953,10 @@ fn parse_field(chars: &[char], line: usize) -> Option<Field> {
         is_unique: false,
         default: None,
     };
-    for attr in scan_attributes(chars, i) {
-        if !attr.block {
-            match attr.name.as_str() {
+    for raw in scan_attributes(text, i) {
+        let attr = attribute(&raw, line);
+        if !raw.block {
+            match raw.name {
                 "id" => field.is_id = true,
                 "unique" => field.is_unique = true,
                 "map" => {
@@ -952,26 +964,27 @@ fn parse_field(chars: &[char], line: usize) -> Option<Field> {
                         field.db_name = db;
                     }
                 }
-                "default" => field.default = attr.args.as_deref().map(|a| a.trim().to_string()),
+                "default" => field.default = raw.args.map(|a| a.trim().to_string()),
                 "relation" => {
-                    field.relation_fields = arg_value(&attr_args(&attr), "fields", false)
+                    field.relation_fields = attr
+                        .arg("fields", false)
                         .map(parse_field_list)
                         .unwrap_or_default();
                 }
                 _ => {}
             }
         }
-        field.parsed_attributes.push(attribute(&attr, line));
-        field.attributes.push(attr.raw);
+        field.parsed_attributes.push(attr);
+        field.attributes.push(raw.raw.to_string());
     }
     Some(field)
 }
 
 fn enum_line(def: &mut EnumDef, text: &str) {
-    let chars: Vec<char> = text.chars().collect();
     if text.starts_with("@@") {
-        for attr in scan_attributes(&chars, 0).iter().filter(|a| a.block) {
-            let value = mapped_name(attr);
+        for attr in scan_attributes(text, 0).iter().filter(|a| a.block) {
+            let attr = attribute(attr, 0);
+            let value = mapped_name(&attr);
             match attr.name.as_str() {
                 "map" if value.is_some() => def.db_name = value.unwrap_or_default(),
                 "schema" => def.schema = value,
@@ -980,21 +993,19 @@ fn enum_line(def: &mut EnumDef, text: &str) {
         }
         return;
     }
-    if !chars
-        .first()
-        .is_some_and(|&c| c.is_alphabetic() || c == '_')
+    if !text
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
     {
         return;
     }
-    let end = chars
-        .iter()
-        .position(|&c| !is_ident(c))
-        .unwrap_or(chars.len());
-    let name = collect(&chars, 0, end);
-    let db_name = scan_attributes(&chars, end)
+    let end = run_end(text, 0, is_ident);
+    let name = text[..end].to_string();
+    let db_name = scan_attributes(text, end)
         .iter()
         .find(|a| !a.block && a.name == "map")
-        .and_then(mapped_name)
+        .and_then(|a| mapped_name(&attribute(a, 0)))
         .unwrap_or_else(|| name.clone());
     def.values.push((name, db_name));
 }

@@ -25,19 +25,11 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     let expected = expected(&found.schema);
     let mut groups: Vec<(At, Vec<Difference>)> = Vec::new();
     // Dynamic SQL (`EXECUTE` in a DO block) may rename or drop what it names, out of a static replay's sight.
-    let dynamic: Vec<&str> = ctx
-        .files
-        .iter()
-        .flat_map(|f| f.text.lines())
-        .filter(|line| {
-            let line = line.trim_start().as_bytes();
-            line.len() > 8
-                && line[..7].eq_ignore_ascii_case(b"EXECUTE")
-                && matches!(line[7], b' ' | b'\t' | b'\'' | b'$' | b'(')
-        })
-        .collect();
+    // Looked for only once a difference is found (most histories have none).
+    let mut dynamic: Option<Vec<&str>> = None;
     for difference in differences(&expected, ctx.catalog, ctx.files) {
-        if touched_by_dynamic_sql(&difference.text, &dynamic, ctx) {
+        let dynamic = dynamic.get_or_insert_with(|| dynamic_sql_lines(ctx));
+        if touched_by_dynamic_sql(&difference.text, dynamic, ctx) {
             continue;
         }
         // An object created in a migration this run does not report is shown at the schema's first line.
@@ -94,6 +86,31 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
             .with_suggestion(|| Suggestion::notes_only(format!("run `{command}`"))),
         );
     }
+}
+
+/// The lines of the history that start with the `EXECUTE` keyword; only files that spell it are read line by line.
+fn dynamic_sql_lines<'a>(ctx: &HistoryContext<'a>) -> Vec<&'a str> {
+    ctx.files
+        .iter()
+        .filter(|f| spells_execute(&f.text))
+        .flat_map(|f| f.text.lines())
+        .filter(|line| {
+            let line = line.trim_start().as_bytes();
+            line.len() > 8
+                && line[..7].eq_ignore_ascii_case(b"EXECUTE")
+                && matches!(line[7], b' ' | b'\t' | b'\'' | b'$' | b'(')
+        })
+        .collect()
+}
+
+/// Whether `EXECUTE` (any case) is in the text: found from its `X`, the rarer letter, with memchr.
+fn spells_execute(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(b'X', b'x', bytes).any(|at| {
+        at.checked_sub(1)
+            .and_then(|start| bytes.get(start..start + 7))
+            .is_some_and(|word| word.eq_ignore_ascii_case(b"EXECUTE"))
+    })
 }
 
 /// A migration name for the command: what the first difference is about, in Prisma's snake case.
