@@ -134,7 +134,10 @@ fn deep_operator_chains_never_overflow_the_stack() {
         let files = [migration(0, &deep_chain(&data))];
         let result = lint_history(&files, &[true], &Settings::default());
         assert!(
-            result.diagnostics.iter().any(|d| d.rule == "drop-schema-or-database"),
+            result
+                .diagnostics
+                .iter()
+                .any(|d| d.rule == "drop-schema-or-database"),
             "{link}: the statement after the chain is linted"
         );
     }
