@@ -296,3 +296,23 @@ fn linting_one_file_finds_what_a_full_replay_finds_on_random_histories() {
         check_history(&root, &files, usize::MAX);
     }
 }
+
+/// A kept catalog (what the cache saves) holds every object of the files before it, even when only the last file is
+/// reported and relevance would replay less (the cache then served a catalog without "A").
+#[test]
+fn a_kept_catalog_is_the_whole_replay_even_when_one_file_is_reported() {
+    let files = [
+        ("1_a", "CREATE TABLE \"A\" (\"id\" TEXT);"),
+        ("2_b", "CREATE TABLE \"B\" (\"id\" TEXT);"),
+        ("3_c", "ALTER TABLE \"B\" ADD COLUMN \"x\" TEXT;"),
+    ]
+    .map(|(name, text)| support::lint::migration(name, text));
+    let (settings, state) = (Settings::default(), RunState::default());
+    let how = HistoryRun {
+        keep_before: &[2],
+        ..HistoryRun::new(&settings, &state)
+    };
+    let (_, kept) = lint_history(&files, &[false, false, true], how);
+    let a = migrate_lint::ops::ObjName::bare("A");
+    assert!(kept[0].table(&a).is_some(), "the kept catalog lacks \"A\"");
+}

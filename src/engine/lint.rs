@@ -130,6 +130,7 @@ pub struct Restored {
 pub struct HistoryRun<'a> {
     pub settings: &'a Settings,
     pub state: &'a RunState,
+    /// Ignored (every statement is replayed) when a catalog is restored or kept.
     pub replayed: Replayed,
     /// The files it covers are neither analysed nor replayed (their texts are not read), and every statement after
     /// them is replayed. The restored catalog must hold every object the later files mention
@@ -175,8 +176,9 @@ fn run(files: &[SourceFile], report: &[bool], how: HistoryRun) -> (LintResult, V
     } = how;
     let reported = |i: usize| report.get(i).copied().unwrap_or(false);
     let start = restored.files.min(files.len());
-    // What follows a restored catalog is replayed whole: relevance reads the files from the first one.
-    let replay_needed = replayed == Replayed::Needed && start == 0;
+    // What follows a restored catalog is replayed whole (relevance reads the files from the first one), and so is
+    // a history whose catalog is kept (the cache must hold every object).
+    let replay_needed = replayed == Replayed::Needed && start == 0 && keep_before.is_empty();
 
     let needed: Option<Vec<Vec<bool>>> =
         (replay_needed && !(0..files.len()).all(reported)).then(|| {
@@ -253,7 +255,7 @@ struct Replay<'a> {
     findings: Findings,
     suppressions: Vec<FileSuppressions>,
     result: LintResult,
-    /// Files before which the catalog is kept ([`lint_history_from`]), and the catalogs kept so far.
+    /// Files before which the catalog is kept ([`HistoryRun::keep_before`]), and the catalogs kept so far.
     keep_before: &'a [usize],
     kept: Vec<Option<Catalog>>,
 }

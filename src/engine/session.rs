@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::baseline;
 use super::cache::{self, Cache};
 use super::fix_run::{self, PlannedFix};
-use super::lint::{lint_history, HistoryRun, LintResult, Restored};
+use super::lint::{lint_history, HistoryRun, LintResult, Replayed, Restored};
 use super::relevance;
 use crate::input::applied;
 use crate::input::changed::restrict_to_changed;
@@ -430,6 +430,7 @@ fn lint_cached(
     sources.extend(newest_files);
     let keep: &[usize] = if covers < first { &[first] } else { &[] };
     let how = HistoryRun {
+        replayed: Replayed::All,
         restored: Restored {
             files: covers,
             catalog: loaded.catalog,
