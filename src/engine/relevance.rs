@@ -145,57 +145,43 @@ fn object_of(ops: &[Op]) -> Option<Object> {
     let mut object = Object::default();
     let mut subject: Option<&str> = None;
     for op in ops {
-        let (name, renamed_to) = match &op.kind {
+        match &op.kind {
             OpKind::CreateTable {
-                table, constraints, ..
+                columns,
+                constraints,
+                ..
             } => {
                 object.constrain(constraints);
-                (table, None)
+                for column in columns {
+                    object.constrain(&column.constraints);
+                }
             }
-            OpKind::AddColumn { table, column } => {
-                object.constrain(&column.constraints);
-                (table, None)
+            OpKind::AddColumn { column, .. } => object.constrain(&column.constraints),
+            OpKind::AddConstraint { constraint, .. } => {
+                object.constrain(std::slice::from_ref(constraint))
             }
-            OpKind::AddConstraint {
-                table, constraint, ..
-            } => {
-                object.constrain(std::slice::from_ref(constraint));
-                (table, None)
+            OpKind::CreateIndex(index) => object.defines.extend(index.name.clone()),
+            OpKind::DropConstraint { name, .. } | OpKind::RenameConstraint { new: name, .. } => {
+                object.defines.push(name.clone())
             }
-            OpKind::CreateIndex(index) => {
-                object.defines.extend(index.name.clone());
-                (&index.table, None)
+            OpKind::RenameTable { new_name, .. } | OpKind::RenameType { new_name, .. } => {
+                object.renamed_to = Some(new_name.clone())
             }
-            OpKind::DropConstraint { table, name }
-            | OpKind::RenameConstraint {
-                table, new: name, ..
-            } => {
-                object.defines.push(name.clone());
-                (table, None)
-            }
-            OpKind::RenameTable { table, new_name } => (table, Some(new_name)),
-            OpKind::RenameType { name, new_name } => (name, Some(new_name)),
-            OpKind::DropTable { table }
-            | OpKind::DropColumn { table, .. }
-            | OpKind::RenameColumn { table, .. }
-            | OpKind::AlterColumnType { table, .. }
-            | OpKind::SetNotNull { table, .. }
-            | OpKind::DropNotNull { table, .. }
-            | OpKind::SetDefault { table, .. }
-            | OpKind::DropDefault { table, .. } => (table, None),
+            _ => {}
+        }
+        // A type's statements, or one table's (DROP INDEX and ALTER INDEX name no table: `table()` is None).
+        let name = match &op.kind {
             OpKind::CreateEnum { name, .. }
             | OpKind::AddEnumValue { name, .. }
             | OpKind::RenameEnumValue { name, .. }
-            | OpKind::DropType { name } => (name, None),
-            _ => return None,
+            | OpKind::RenameType { name, .. }
+            | OpKind::DropType { name } => name,
+            kind => kind.table()?,
         };
         if subject.is_some_and(|s| s != name.name) {
             return None;
         }
         subject = Some(&name.name);
-        if let Some(to) = renamed_to {
-            object.renamed_to = Some(to.clone());
-        }
     }
     object.subject = subject?.to_string();
     Some(object)
