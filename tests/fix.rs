@@ -20,13 +20,15 @@ use std::path::Path;
 use support::pg::TestPg;
 use support::prisma::{self, From};
 
-use support::fix_project::{fixtures, git, lint, project, INIT};
+use support::fix_project::{
+    fixtures, git, lint, migrations_dir, project, schema_path, schema_text, INIT,
+};
 
 const ROWS: i64 = 10;
 
 /// Migration folders on disk, in the order Prisma applies them.
 fn migration_folders(dir: &Path) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = fs::read_dir(dir.join("prisma/migrations"))
+    let mut out: Vec<(String, String)> = fs::read_dir(migrations_dir(dir))
         .unwrap()
         .filter_map(|e| {
             let e = e.unwrap();
@@ -43,7 +45,8 @@ fn migration_folders(dir: &Path) -> Vec<(String, String)> {
     out
 }
 
-/// What Prisma and PostgreSQL see of a database, one line per object, sorted.
+/// What Prisma and PostgreSQL see of a database, one line per object, sorted. A unique constraint is listed as its
+/// unique index (the index line): Prisma reads both as `@unique`, and writes a unique index for either.
 fn catalog(client: &mut postgres::Client) -> Vec<String> {
     let sql = "
       SELECT 'column ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
@@ -59,7 +62,7 @@ fn catalog(client: &mut postgres::Client) -> Vec<String> {
       UNION ALL
       SELECT 'constraint ' || c.relname || '.' || co.conname || ' ' || replace(pg_get_constraintdef(co.oid), ' NOT VALID', '')
       FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'public' AND co.contype IN ('p', 'u', 'f')
+      WHERE n.nspname = 'public' AND co.contype IN ('p', 'f')
       UNION ALL
       SELECT 'enum ' || t.typname || ' (' || string_agg(e.enumlabel, ', ' ORDER BY e.enumsortorder) || ')'
       FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
@@ -170,12 +173,8 @@ fn scenario(name: &str) {
     }
     let dir = project(name);
     let root = dir.path();
-    let init_before = fs::read(
-        root.join("prisma/migrations")
-            .join(INIT)
-            .join("migration.sql"),
-    )
-    .unwrap();
+    let migrations = migrations_dir(root);
+    let init_before = fs::read(migrations.join(INIT).join("migration.sql")).unwrap();
 
     let (code, stdout, stderr) = lint(root, &["--fix", "--severity-threshold", "warning"]);
     assert!(
@@ -184,16 +183,11 @@ fn scenario(name: &str) {
     );
     let report = format!(
         "{name}:\n{stderr}\n{stdout}\nschema now:\n{}",
-        fs::read_to_string(root.join("prisma/schema.prisma")).unwrap()
+        schema_text(root)
     );
 
     // 1. The committed migration is untouched.
-    let init_after = fs::read(
-        root.join("prisma/migrations")
-            .join(INIT)
-            .join("migration.sql"),
-    )
-    .unwrap();
+    let init_after = fs::read(migrations.join(INIT).join("migration.sql")).unwrap();
     assert_eq!(init_before, init_after, "{report}");
     assert_eq!(
         git(
@@ -202,7 +196,10 @@ fn scenario(name: &str) {
                 "status",
                 "--porcelain",
                 "--",
-                &format!("prisma/migrations/{INIT}")
+                &format!(
+                    "{}/{INIT}",
+                    migrations.strip_prefix(root).unwrap().display()
+                )
             ]
         ),
         "",
@@ -227,9 +224,8 @@ fn scenario(name: &str) {
     // 3. Prisma agrees with the migrations on disk.
     let pg = TestPg::shared();
     let prisma_db = pg.unique_database("fix_prisma");
-    let from_empty =
-        prisma::migrate_diff(&prisma_db, From::Empty, &root.join("prisma/schema.prisma"))
-            .unwrap_or_else(|e| panic!("{report}\n{e}"));
+    let from_empty = prisma::migrate_diff(&prisma_db, From::Empty, &schema_path(root))
+        .unwrap_or_else(|e| panic!("{report}\n{e}"));
     let mut prisma_client = pg.client_for(&prisma_db);
     prisma_client
         .batch_execute(&from_empty)
@@ -281,7 +277,7 @@ macro_rules! scenarios {
             let mut found: Vec<String> = fs::read_dir(fixtures())
                 .unwrap()
                 .map(|e| e.unwrap())
-                .filter(|e| e.path().join("schema.prisma").is_file())
+                .filter(|e| e.path().join("schema.prisma").is_file() || e.path().join("schema").is_dir())
                 .map(|e| e.file_name().to_string_lossy().into_owned())
                 .collect();
             found.sort();
@@ -310,17 +306,21 @@ scenarios!(
     index_on_existing_table,
     int_to_bigint,
     int_to_text,
+    multi_file_schema,
     new_model,
     new_model_with_relation,
     on_delete_change,
     optional_to_required,
     optional_to_required_with_default,
+    primary_key,
+    primary_key_nullable,
     relation_without_index,
     rename_field,
     rename_model,
     required_enum_field,
     required_to_optional,
     required_without_default,
+    unique_constraint,
     unique_on_existing_data,
     varchar_narrowing,
 );

@@ -70,6 +70,8 @@ struct Planner<'a> {
     fates: Vec<Fate>,
     /// Statements to add right after the statement holding op `i`.
     after: Vec<(usize, Piece)>,
+    /// Statements to add right before the statement holding op `i`.
+    before: Vec<(usize, Piece)>,
     /// Statements of the final folder (VALIDATE).
     last: Vec<Piece>,
     alone_ops: BTreeSet<usize>,
@@ -99,6 +101,7 @@ pub fn build(
         catalog,
         fates: vec![Fate::Keep; ops.len()],
         after: Vec::new(),
+        before: Vec::new(),
         last: Vec::new(),
         alone_ops: BTreeSet::new(),
         created,
@@ -248,6 +251,10 @@ impl Planner<'_> {
                 true
             }
             ("set-not-null", OpKind::SetNotNull { table, column }) => {
+                // The primary key that needs this NOT NULL waits for it: its plan covers both.
+                if let Some(pk) = self.primary_key_needing(table, column) {
+                    return self.index_then_constraint(pk);
+                }
                 self.fates[i] = Fate::Drop;
                 let sql_type = self.column_type(table, column);
                 self.built
@@ -382,6 +389,9 @@ impl Planner<'_> {
                         columns: columns.clone(),
                     }));
                 true
+            }
+            ("primary-key-locks" | "unique-constraint-locks", OpKind::AddConstraint { .. }) => {
+                self.index_then_constraint(i)
             }
             ("enum-value-in-transaction", _) => {
                 let adds: Vec<usize> = (0..self.ops.len())
@@ -716,6 +726,184 @@ impl Planner<'_> {
         });
     }
 
+    /// A kept `ADD PRIMARY KEY` of this migration on `table` whose columns include `column`, nullable before it.
+    fn primary_key_needing(&self, table: &ObjName, column: &str) -> Option<usize> {
+        (0..self.ops.len()).find(|&j| {
+            self.fates[j] != Fate::Drop
+                && matches!(&self.ops[j].kind, OpKind::AddConstraint { table: t, constraint, .. }
+                    if t == table && matches!(&constraint.kind, ConstraintKind::PrimaryKey { columns, using_index: None }
+                        if columns.iter().any(|c| c == column)))
+                && self.nullable_before(table, column)
+        })
+    }
+
+    fn nullable_before(&self, table: &ObjName, column: &str) -> bool {
+        self.catalog
+            .table(table)
+            .and_then(|t| t.column(column))
+            .is_some_and(|c| !c.not_null)
+    }
+
+    /// Is `name` already an index or constraint name in the schema of `table`?
+    fn name_taken(&self, table: &ObjName, name: &str) -> bool {
+        self.catalog
+            .index(&ObjName::new(table.schema.clone(), name.to_string()))
+            .is_some()
+            || self.catalog.tables().any(|t| {
+                t.name.schema == table.schema && t.constraints.iter().any(|c| c.name == name)
+            })
+    }
+
+    /// `ADD PRIMARY KEY` / `ADD UNIQUE` on an existing table without the long lock: the unique index is built
+    /// CONCURRENTLY in a folder of its own, then attached as the constraint (`USING INDEX`, an instant under
+    /// ACCESS EXCLUSIVE). A primary key on a column that may hold NULL cannot be attached (PostgreSQL would scan
+    /// the table to set NOT NULL, and fail on the first NULL), so it waits for a later release: fill the NULLs,
+    /// prove NOT NULL with a validated CHECK (SET NOT NULL then skips its scan, PostgreSQL 12+), then the index and
+    /// the key. Checked on PostgreSQL 15.
+    fn index_then_constraint(&mut self, i: usize) -> bool {
+        let OpKind::AddConstraint {
+            table, constraint, ..
+        } = &self.ops[i].kind
+        else {
+            return false;
+        };
+        let (columns, primary) = match &constraint.kind {
+            ConstraintKind::PrimaryKey {
+                columns,
+                using_index: None,
+            } => (columns.clone(), true),
+            ConstraintKind::Unique {
+                columns,
+                using_index: None,
+            } => (columns.clone(), false),
+            _ => return false,
+        };
+        let table = table.clone();
+        let (kind, suffix) = if primary {
+            ("PRIMARY KEY", "pkey")
+        } else {
+            ("UNIQUE", "key")
+        };
+        let parts: Vec<&str> = columns.iter().map(String::as_str).collect();
+        let name = constraint
+            .name
+            .clone()
+            .unwrap_or_else(|| object_name(&table.name, &parts, suffix));
+        // While the old key keeps its name (Prisma drops and re-adds `<table>_pkey`), the new index gets another
+        // one until the constraint renames it.
+        let index = if self.name_taken(&table, &name) {
+            object_name(&table.name, &parts, &format!("{suffix}_new"))
+        } else {
+            name.clone()
+        };
+        let (name_sql, index_sql) = (quote_ident(&name), quote_ident(&index));
+        let cols = column_list(&columns);
+        let build = format!("CREATE UNIQUE INDEX CONCURRENTLY {index_sql} ON {table}({cols});");
+        let attach = format!("ADD CONSTRAINT {name_sql} {kind} USING INDEX {index_sql}");
+        let nullable: Vec<String> = columns
+            .iter()
+            .filter(|c| primary && self.nullable_before(&table, c))
+            .cloned()
+            .collect();
+        if nullable.is_empty() {
+            let mut piece = self.piece(build, false);
+            piece.slot = Slot::Alone;
+            self.before.push((i, piece));
+            self.fates[i] = Fate::Rewrite(attach);
+            return true;
+        }
+        // The old key would have to go now and the new one later: not planned.
+        let drops_key = self.ops.iter().any(|op| {
+            matches!(&op.kind, OpKind::DropConstraint { table: t, name: n } if *t == table && self.catalog.table(t).is_some_and(|tb| tb.constraints.iter().any(|c| &c.name == n && matches!(c.kind, ConstraintKind::PrimaryKey { .. }))))
+        });
+        if drops_key {
+            return false;
+        }
+        self.fates[i] = Fate::Drop;
+        for j in 0..self.ops.len() {
+            if matches!(&self.ops[j].kind, OpKind::SetNotNull { table: t, column } if *t == table && nullable.contains(column))
+            {
+                self.fates[j] = Fate::Drop;
+            }
+        }
+        for column in &nullable {
+            let fix = SchemaFix::Intent(SchemaIntent::MakeOptional {
+                table: table.clone(),
+                column: column.clone(),
+                sql_type: self.column_type(&table, column),
+            });
+            if !self.built.schema.contains(&fix) {
+                self.built.schema.push(fix);
+            }
+        }
+        self.built.schema.push(SchemaFix::RemoveId {
+            table: table.name.clone(),
+        });
+        let key = batch_key(self.catalog, &table);
+        let mut proofs = Vec::new();
+        for column in &nullable {
+            let col = quote_ident(column);
+            let value = default_for_type(&self.column_type(&table, column), self.catalog)
+                .map_or_else(|| "<value>".to_string(), |(sql, _)| sql);
+            self.built.later.push(LaterStep {
+                kind: LaterKind::Script,
+                what: format!(
+                    "deploy code that always writes {col}, then fill its NULLs in batches, outside any migration, \
+                     until it updates no row"
+                ),
+                sql: Some(batched_update(
+                    &table,
+                    &key,
+                    &format!("{col} = {value}"),
+                    &format!("{col} IS NULL"),
+                )),
+            });
+            proofs.push((
+                col,
+                quote_ident(&object_name(&table.name, &[column], "not_null")),
+            ));
+        }
+        let mut steps = vec![format!(
+            "{LOCK_TIMEOUT}\n{}",
+            proofs
+                .iter()
+                .map(|(col, check)| format!(
+                    "ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID;"
+                ))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )];
+        steps.push(
+            proofs
+                .iter()
+                .map(|(_, check)| format!("ALTER TABLE {table} VALIDATE CONSTRAINT {check};"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        let mut set = vec![LOCK_TIMEOUT.to_string()];
+        for (col, check) in &proofs {
+            set.push(format!(
+                "ALTER TABLE {table} ALTER COLUMN {col} SET NOT NULL;"
+            ));
+            set.push(format!("ALTER TABLE {table} DROP CONSTRAINT {check};"));
+        }
+        steps.push(set.join("\n"));
+        steps.push(build);
+        steps.push(format!("{LOCK_TIMEOUT}\nALTER TABLE {table} {attach};"));
+        self.built.later.push(LaterStep {
+            kind: LaterKind::Migration,
+            what: format!(
+                "then make the fields required and put the {} back in schema.prisma, and write these {} migrations \
+                 (the validated checks let SET NOT NULL skip its scan; the key's index is built CONCURRENTLY and \
+                 attached in an instant)",
+                if columns.len() > 1 { "@@id" } else { "@id" },
+                steps.len()
+            ),
+            sql: Some(steps.join("\n-- next migration\n")),
+        });
+        true
+    }
+
     /// Does op `i` lock a table that existed before this migration?
     fn locks_existing(&self, i: usize) -> bool {
         match &self.ops[i].kind {
@@ -748,6 +936,13 @@ impl Planner<'_> {
                     span.start <= self.ops[i].span.start && self.ops[i].span.end <= span.end
                 })
                 .collect();
+            for (at, piece) in std::mem::take(&mut self.before) {
+                if ops.contains(&at) {
+                    pieces.push(piece);
+                } else {
+                    self.before.push((at, piece));
+                }
+            }
             let sql = self.render_statement(&span, &ops);
             let alone = ops.iter().any(|i| self.alone_ops.contains(i));
             if let Some(sql) = sql {
