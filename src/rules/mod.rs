@@ -192,6 +192,7 @@ impl OpContext<'_> {
             help,
             suggestion: None,
             suggestion_wanted: self.settings.keep_suggestions,
+            severity: None,
         }
     }
 }
@@ -236,6 +237,7 @@ impl MigrationContext<'_> {
             help,
             suggestion: None,
             suggestion_wanted: self.settings.keep_suggestions,
+            severity: None,
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{MigrationContext, OpContext, ReplayedOp};
 use crate::fix::{index_then_constraint, locked, Placement, SchemaIntent, Suggestion};
-use crate::ops::{display_ident, ConstraintKind, DmlKind, ObjName, Op, OpKind};
+use crate::ops::{display_ident, ColumnSpec, ConstraintKind, DmlKind, ObjName, Op, OpKind};
 use crate::ops::{quote_ident, SqlType};
 use crate::pg::locks::LockMode;
 use crate::rules::diagnostic::Finding;
@@ -233,6 +233,52 @@ pub fn copied_into<'a>(
             }
             added.iter().find(|a| idents.iter().any(|i| i == *a)).copied()
         })
+}
+
+/// Prisma's incompatible type change: `DROP COLUMN "x", ADD COLUMN "x" <other type>`. The name survives, the values
+/// do not: the new column starts empty.
+pub struct DropAddRetype<'a> {
+    pub table: &'a ObjName,
+    pub column: &'a str,
+    pub dropped: &'a ReplayedOp<'a>,
+    pub added: &'a ColumnSpec,
+    pub old_type: SqlType,
+}
+
+pub fn drop_add_retypes<'a>(ctx: &'a MigrationContext<'a>) -> Vec<DropAddRetype<'a>> {
+    let mut out = Vec::new();
+    for (d, dropped) in ctx.ops.iter().enumerate() {
+        let OpKind::DropColumn { table, column } = &dropped.op.kind else {
+            continue;
+        };
+        if dropped.only_new_objects() {
+            continue;
+        }
+        let Some(old) = ctx
+            .catalog_before
+            .table(table)
+            .and_then(|t| t.column(column))
+        else {
+            continue;
+        };
+        let added = ctx.ops[d + 1..].iter().find_map(|r| match &r.op.kind {
+            OpKind::AddColumn {
+                table: t,
+                column: c,
+            } if t == table && c.name == *column => Some(c),
+            _ => None,
+        });
+        if let Some(added) = added.filter(|c| c.ty != old.ty) {
+            out.push(DropAddRetype {
+                table,
+                column,
+                dropped,
+                added,
+                old_type: old.ty.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// ADD `x_new`, fill it from `x`, DROP `x`, RENAME `x_new` TO `x`: the values and the name survive; the type may
