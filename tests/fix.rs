@@ -76,6 +76,26 @@ fn catalog(client: &mut postgres::Client) -> Vec<String> {
         .collect()
 }
 
+/// Every file of the project outside .git, with its content.
+fn files(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for e in fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                if !path.ends_with(".git") {
+                    dirs.push(path);
+                }
+            } else {
+                let name = path.strip_prefix(root).unwrap().display().to_string();
+                out.insert(name, fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
 fn tables(client: &mut postgres::Client) -> Vec<String> {
     client
         .query(
@@ -176,6 +196,7 @@ fn scenario(name: &str) {
     let migrations = migrations_dir(root);
     let init_before = fs::read(migrations.join(INIT).join("migration.sql")).unwrap();
 
+    let files_before = files(root);
     let (code, stdout, stderr) = lint(root, &["--fix", "--severity-threshold", "warning"]);
     assert!(
         code != 2,
@@ -204,6 +225,22 @@ fn scenario(name: &str) {
         ),
         "",
         "{report}"
+    );
+
+    // Nothing else is written: only the new migration's folders and the schema files change.
+    let files_after = files(root);
+    let touched: Vec<&String> = files_before
+        .iter()
+        .chain(&files_after)
+        .filter(|(path, text)| {
+            files_before.get(*path) != Some(*text) || files_after.get(*path) != Some(*text)
+        })
+        .map(|(path, _)| path)
+        .filter(|path| !path.ends_with(".prisma") && !path.contains("/20240201"))
+        .collect();
+    assert!(
+        touched.is_empty(),
+        "{report}\nother files written: {touched:?}"
     );
 
     // 2. What changed since HEAD lints without an error.

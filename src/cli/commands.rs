@@ -85,8 +85,15 @@ fn what_fix_does(rule: &str) -> &'static str {
         "set-not-null" => "Takes the SET NOT NULL out and leaves the field optional; prints the later release: a batched \
             backfill script, then NOT VALID check, VALIDATE, SET NOT NULL.",
         "change-column-type" => "Expand and contract: a new column of the new type now (the field keeps its old type, a \
-            new optional field maps to the new column), then a batched backfill script and the switch in later releases. \
-            Prisma's enum value removal leaves the migration whole, and the schema keeps the value until the rows move.",
+            new optional field maps to the new column), then a batched backfill script and the switch in later releases; \
+            the same for Prisma's DROP COLUMN and ADD COLUMN of the column. Prisma's enum value removal leaves the \
+            migration whole, and the schema keeps the value until the rows move.",
+        "unique-constraint-locks" => "Builds the unique index with CREATE UNIQUE INDEX CONCURRENTLY, alone in a migration \
+            folder of its own, then attaches it in the next with ADD CONSTRAINT ... UNIQUE USING INDEX (an instant).",
+        "primary-key-locks" => "Builds the key's index CONCURRENTLY, alone in a migration folder of its own, then attaches \
+            it with ADD CONSTRAINT ... PRIMARY KEY USING INDEX. When a key column may hold NULL, the key waits for a later \
+            release (the fields stay optional and the id leaves schema.prisma): a batched backfill script, then a NOT VALID \
+            check, VALIDATE, SET NOT NULL (no scan), the index CONCURRENTLY and USING INDEX, printed, never written.",
         "create-index-non-concurrently" => "Builds the index CONCURRENTLY, alone in a migration folder of its own.",
         "drop-index-non-concurrently" => "Drops the index CONCURRENTLY, alone in a migration folder of its own.",
         "constraint-not-valid" => "Adds the constraint NOT VALID, and VALIDATEs it in a migration folder of its own after \

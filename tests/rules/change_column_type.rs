@@ -131,19 +131,19 @@ ALTER COLUMN "at" SET DATA TYPE TIMESTAMP(6);
         .good();
 }
 
+const RATING: &str = r#"CREATE TABLE "User" ("id" SERIAL NOT NULL, "rating" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#;
+
+const RATING_TO_INT: &str = r#"SET lock_timeout = '5s';
+-- AlterTable
+ALTER TABLE "User" DROP COLUMN "rating",
+ADD COLUMN     "rating" INTEGER;
+"#;
+
 /// What Prisma 6.19 writes for `rating String?` becoming `rating Int?` (fixtures/fix/incompatible_type_change): the
 /// values are deleted, so it is an error, not the rewrite warning.
 #[test]
 fn bad_prisma_drop_and_add_of_the_same_column_deletes_its_values() {
-    let case = Case::new(RULE)
-        .setup(r#"CREATE TABLE "User" ("id" SERIAL NOT NULL, "rating" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#)
-        .migration(
-            r#"SET lock_timeout = '5s';
--- AlterTable
-ALTER TABLE "User" DROP COLUMN "rating",
-ADD COLUMN     "rating" INTEGER;
-"#,
-        );
+    let case = Case::new(RULE).setup(RATING).migration(RATING_TO_INT);
     assert_snapshot!(case.bad());
 }
 
@@ -151,7 +151,7 @@ ADD COLUMN     "rating" INTEGER;
 #[test]
 fn good_drop_and_add_with_the_same_type_is_a_drop() {
     Case::new(RULE)
-        .setup(r#"CREATE TABLE "User" ("id" SERIAL NOT NULL, "rating" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#)
+        .setup(RATING)
         .migration(
             r#"SET lock_timeout = '5s';
 ALTER TABLE "User" DROP COLUMN "rating",
@@ -179,16 +179,13 @@ ADD COLUMN "rating" INTEGER;
 fn drop_and_add_follows_the_configured_severity() {
     let found = Case::new(RULE)
         .settings(|s| {
-            s.severities
-                .insert(RULE.to_string(), Some(crate::support::lint::Severity::Warning));
+            s.severities.insert(
+                RULE.to_string(),
+                Some(crate::support::lint::Severity::Warning),
+            );
         })
-        .setup(r#"CREATE TABLE "User" ("id" SERIAL NOT NULL, "rating" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#)
-        .migration(
-            r#"SET lock_timeout = '5s';
-ALTER TABLE "User" DROP COLUMN "rating",
-ADD COLUMN "rating" INTEGER;
-"#,
-        )
+        .setup(RATING)
+        .migration(RATING_TO_INT)
         .findings();
     let severities: Vec<_> = found.iter().map(|d| (d.rule, d.severity)).collect();
     assert_eq!(
