@@ -563,3 +563,31 @@ fn every_plan_keeps_lock_timeout_once_concurrently_alone_and_later_steps_unwritt
         }
     }
 }
+
+/// long-lock-chain (its page's bad example, the index build's own finding ignored): the slow statement moves to a
+/// folder of its own, so it no longer runs while the earlier ACCESS EXCLUSIVE lock is held (its own SHARE lock gets
+/// its lock_timeout).
+#[test]
+fn a_long_lock_chain_is_broken_by_a_folder_of_its_own() {
+    let before = r#"CREATE TABLE "User" ("id" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "Post" ("id" TEXT NOT NULL, "authorId" TEXT NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));
+"#;
+    let sql = r#"SET lock_timeout = '5s';
+ALTER TABLE "User" ADD COLUMN "nickname" TEXT;
+-- migrate-lint-ignore create-index-non-concurrently: Post is small, its index builds in milliseconds
+CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");
+"#;
+    let plan = built(before, sql, "long-lock-chain", "CREATE INDEX");
+    assert_eq!(plan.unfixed, Vec::<String>::new());
+    assert_eq!(
+        plan.folders,
+        [
+            "SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"nickname\" TEXT;\n",
+            "SET lock_timeout = '5s';\n-- migrate-lint-ignore create-index-non-concurrently: Post is small, its index builds in milliseconds\nCREATE INDEX \"Post_authorId_idx\" ON \"Post\"(\"authorId\");\n",
+        ]
+    );
+    // Inside an explicit BEGIN/COMMIT, a folder of its own would split the transaction: no automatic fix.
+    let wrapped = format!("BEGIN;\n{sql}COMMIT;\n");
+    let plan = built(before, &wrapped, "long-lock-chain", "CREATE INDEX");
+    assert_eq!(plan.unfixed, ["long-lock-chain (line 1)"]);
+}

@@ -102,6 +102,8 @@ fn what_fix_does(rule: &str) -> &'static str {
             to the model.",
         "enum-value-in-transaction" => "Puts ALTER TYPE ... ADD VALUE alone in a migration folder before the statements \
             that use the value.",
+        "long-lock-chain" => "Starts a new migration folder (a transaction of its own) at the slow statement, so the \
+            earlier ACCESS EXCLUSIVE lock is released before it runs; inside an explicit BEGIN/COMMIT it is not fixed.",
         "missing-lock-timeout" => "Starts every migration folder it writes that locks an existing table with \
             `SET lock_timeout = '5s';`, once.",
         _ => "Nothing automatic: the finding stays, and the plan lists it as not fixed.",

@@ -37,7 +37,7 @@ pub struct Built {
 }
 
 /// Rules whose fix is the plan's shape itself, with nothing to do at the finding.
-const SHAPE_RULES: &[&str] = &["missing-lock-timeout", "long-lock-chain"];
+const SHAPE_RULES: &[&str] = &["missing-lock-timeout"];
 
 #[derive(Debug, Clone, PartialEq)]
 enum Fate {
@@ -52,6 +52,8 @@ enum Slot {
     Current,
     /// Alone in a folder of its own (CONCURRENTLY, ADD VALUE).
     Alone,
+    /// First in a new folder, which the next statements join: a transaction of its own.
+    NewFolder,
 }
 
 struct Piece {
@@ -75,6 +77,8 @@ struct Planner<'a> {
     /// Statements of the final folder (VALIDATE).
     last: Vec<Piece>,
     alone_ops: BTreeSet<usize>,
+    /// Ops whose statement starts a new folder.
+    new_folder_ops: BTreeSet<usize>,
     /// Tables created in this migration: new and empty, so no lock or data rule applies to them.
     created: BTreeSet<String>,
     built: Built,
@@ -104,6 +108,7 @@ pub fn build(
         before: Vec::new(),
         last: Vec::new(),
         alone_ops: BTreeSet::new(),
+        new_folder_ops: BTreeSet::new(),
         created,
         built: Built::default(),
     };
@@ -392,6 +397,19 @@ impl Planner<'_> {
             }
             ("primary-key-locks" | "unique-constraint-locks", OpKind::AddConstraint { .. }) => {
                 self.index_then_constraint(i)
+            }
+            // The slow statement starts a folder, so a transaction, of its own: the earlier lock is released
+            // first. Inside an explicit BEGIN/COMMIT that would split the transaction the author wrote.
+            ("long-lock-chain", _) => {
+                let explicit = self
+                    .ops
+                    .iter()
+                    .any(|op| matches!(op.kind, OpKind::Transaction(_)));
+                if explicit {
+                    return false;
+                }
+                self.new_folder_ops.insert(i);
+                true
             }
             ("enum-value-in-transaction", _) => {
                 let adds: Vec<usize> = (0..self.ops.len())
@@ -945,11 +963,16 @@ impl Planner<'_> {
             }
             let sql = self.render_statement(&span, &ops);
             let alone = ops.iter().any(|i| self.alone_ops.contains(i));
+            let new_folder = ops.iter().any(|i| self.new_folder_ops.contains(i));
             if let Some(sql) = sql {
                 pieces.push(Piece {
                     sql,
                     trivia,
-                    slot: if alone { Slot::Alone } else { Slot::Current },
+                    slot: match (alone, new_folder) {
+                        (true, _) => Slot::Alone,
+                        (false, true) => Slot::NewFolder,
+                        (false, false) => Slot::Current,
+                    },
                     locks_existing: ops
                         .iter()
                         .any(|&i| self.fates[i] != Fate::Drop && self.locks_existing(i)),
@@ -974,6 +997,12 @@ impl Planner<'_> {
                     }
                     folders.push(vec![piece]);
                 }
+                Slot::NewFolder => {
+                    if !current.is_empty() {
+                        folders.push(std::mem::take(&mut current));
+                    }
+                    current.push(piece);
+                }
             }
         }
         if !current.is_empty() {
@@ -988,7 +1017,7 @@ impl Planner<'_> {
             .filter(|f| !f.iter().all(|p| is_transaction_control(&p.sql)))
             .map(|folder| {
                 let mut out = String::new();
-                let lock = folder.len() > 1 || folder[0].slot == Slot::Current;
+                let lock = folder.len() > 1 || folder[0].slot != Slot::Alone;
                 if lock && folder.iter().any(|p| p.locks_existing) && !has_lock_timeout(&folder) {
                     out.push_str(LOCK_TIMEOUT);
                     out.push('\n');
