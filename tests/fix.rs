@@ -3,7 +3,9 @@
 //! Each scenario is a Prisma project whose first migration (fixtures/fix/init.sql, Prisma's SQL for base.prisma) and
 //! schema are committed in a temporary git repository, and whose new migration (`<scenario>/migration.sql`, what
 //! Prisma 6.19 writes from base.prisma to `<scenario>/schema.prisma`; scripts/gen-fix-fixtures.sh regenerates them) and
-//! schema edit are not. After `migrate-lint --fix --severity-threshold warning`:
+//! schema edit are not (a scenario may instead bring a multi-file `schema/` folder with its `base/` and init.sql, or an
+//! edit.sed: the hand edit of a `--create-only` migration; see tests/support/fix_project.rs). After `migrate-lint --fix
+//! --severity-threshold warning`:
 //! 1. the committed migration is byte-identical;
 //! 2. linting what changed since HEAD finds no error, nor any warning (the run fixes warnings too);
 //! 3. Prisma agrees: its SQL from empty for the edited schema.prisma and the migrations now on disk build the same
@@ -350,6 +352,7 @@ scenarios!(
     optional_to_required,
     optional_to_required_with_default,
     primary_key,
+    primary_key_change,
     primary_key_nullable,
     relation_without_index,
     rename_field,

@@ -527,7 +527,7 @@ fn every_plan_keeps_lock_timeout_once_concurrently_alone_and_later_steps_unwritt
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     scenarios.sort();
-    assert!(scenarios.len() >= 33);
+    assert!(scenarios.len() >= 34);
     for scenario in &scenarios {
         let Some(plan) = plan_if_any(scenario) else {
             continue;
@@ -590,4 +590,21 @@ CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");
     let wrapped = format!("BEGIN;\n{sql}COMMIT;\n");
     let plan = built(before, &wrapped, "long-lock-chain", "CREATE INDEX");
     assert_eq!(plan.unfixed, ["long-lock-chain (line 1)"]);
+}
+
+/// `@id` becomes `@@id([id, userId])`: Prisma drops and re-adds `Profile_pkey`, so the new index is built under a
+/// temporary name, which ADD CONSTRAINT ... USING INDEX renames to the key's (one statement, checked on PostgreSQL 15).
+#[test]
+fn a_changed_primary_key_builds_its_index_under_a_temporary_name() {
+    let sql: Vec<String> = folders(&plan("primary_key_change"))
+        .into_iter()
+        .map(|(_, sql)| sql)
+        .collect();
+    assert_eq!(
+        sql,
+        [
+            "CREATE UNIQUE INDEX CONCURRENTLY \"Profile_id_userId_pkey_new\" ON \"Profile\"(\"id\", \"userId\");\n",
+            "SET lock_timeout = '5s';\n-- AlterTable\nALTER TABLE \"Profile\" DROP CONSTRAINT \"Profile_pkey\",\nADD CONSTRAINT \"Profile_pkey\" PRIMARY KEY USING INDEX \"Profile_id_userId_pkey_new\";\n",
+        ]
+    );
 }
