@@ -361,6 +361,7 @@ scenarios!(
     required_to_optional,
     required_without_default,
     unique_constraint,
+    unique_inline_column,
     unique_on_existing_data,
     varchar_narrowing,
 );

@@ -527,7 +527,7 @@ fn every_plan_keeps_lock_timeout_once_concurrently_alone_and_later_steps_unwritt
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     scenarios.sort();
-    assert!(scenarios.len() >= 34);
+    assert!(scenarios.len() >= 35);
     for scenario in &scenarios {
         let Some(plan) = plan_if_any(scenario) else {
             continue;
@@ -605,6 +605,24 @@ fn a_changed_primary_key_builds_its_index_under_a_temporary_name() {
         [
             "CREATE UNIQUE INDEX CONCURRENTLY \"Profile_id_userId_pkey_new\" ON \"Profile\"(\"id\", \"userId\");\n",
             "SET lock_timeout = '5s';\n-- AlterTable\nALTER TABLE \"Profile\" DROP CONSTRAINT \"Profile_pkey\",\nADD CONSTRAINT \"Profile_pkey\" PRIMARY KEY USING INDEX \"Profile_id_userId_pkey_new\";\n",
+        ]
+    );
+}
+
+/// `ADD COLUMN "handle" TEXT UNIQUE` (a hand edit): the column comes without UNIQUE, then its index CONCURRENTLY
+/// alone, then the constraint PostgreSQL would have named `User_handle_key`, attached in an instant.
+#[test]
+fn an_inline_unique_column_gets_its_index_concurrently_then_the_constraint() {
+    let sql: Vec<String> = folders(&plan("unique_inline_column"))
+        .into_iter()
+        .map(|(_, sql)| sql)
+        .collect();
+    assert_eq!(
+        sql,
+        [
+            "SET lock_timeout = '5s';\n-- AlterTable\nALTER TABLE \"User\" ADD COLUMN     \"handle\" TEXT;\n",
+            "CREATE UNIQUE INDEX CONCURRENTLY \"User_handle_key\" ON \"User\"(\"handle\");\n",
+            "SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD CONSTRAINT \"User_handle_key\" UNIQUE USING INDEX \"User_handle_key\";\n",
         ]
     );
 }

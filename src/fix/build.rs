@@ -15,7 +15,7 @@ use super::{
     PrismaDefault, SchemaIntent, Suggestion, LOCK_TIMEOUT,
 };
 use crate::catalog::Catalog;
-use crate::ops::{quote_ident, ConstraintKind, ObjName, Op, OpKind, SqlType};
+use crate::ops::{quote_ident, ColumnSpec, ConstraintKind, ObjName, Op, OpKind, SqlType};
 
 /// A finding at or above the threshold, as the plan needs it.
 pub struct FixFinding<'a> {
@@ -397,6 +397,9 @@ impl Planner<'_> {
             }
             ("primary-key-locks" | "unique-constraint-locks", OpKind::AddConstraint { .. }) => {
                 self.index_then_constraint(i)
+            }
+            ("unique-constraint-locks", OpKind::AddColumn { table, column }) => {
+                self.unique_after_column(i, table, column)
             }
             // The slow statement starts a folder, so a transaction, of its own: the earlier lock is released
             // first. Inside an explicit BEGIN/COMMIT that would split the transaction the author wrote.
@@ -922,6 +925,42 @@ impl Planner<'_> {
         true
     }
 
+    /// `ADD COLUMN c t UNIQUE` on an existing table: the column is added without UNIQUE, then its unique index is
+    /// built CONCURRENTLY in a folder of its own and attached as the constraint PostgreSQL would have made
+    /// (`<table>_<column>_key`). Only the plain inline form, one unnamed UNIQUE, is rewritten.
+    fn unique_after_column(&mut self, i: usize, table: &ObjName, column: &ColumnSpec) -> bool {
+        let uniques = column
+            .constraints
+            .iter()
+            .filter(|c| matches!(c.kind, ConstraintKind::Unique { .. }))
+            .count();
+        let clause = &self.text[self.ops[i].span.clone()];
+        let Some(without) = (uniques == 1)
+            .then(|| without_keyword(clause, "unique"))
+            .flatten()
+        else {
+            return false;
+        };
+        if without_keyword(clause, "constraint").is_some() {
+            return false;
+        }
+        let name = quote_ident(&object_name(&table.name, &[&column.name], "key"));
+        let col = quote_ident(&column.name);
+        self.fates[i] = Fate::Rewrite(without);
+        let mut build = self.piece(
+            format!("CREATE UNIQUE INDEX CONCURRENTLY {name} ON {table}({col});"),
+            false,
+        );
+        build.slot = Slot::Alone;
+        self.after.push((i, build));
+        let attach = self.piece(
+            format!("ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE USING INDEX {name};"),
+            true,
+        );
+        self.after.push((i, attach));
+        true
+    }
+
     /// Does op `i` lock a table that existed before this migration?
     fn locks_existing(&self, i: usize) -> bool {
         match &self.ops[i].kind {
@@ -1068,6 +1107,43 @@ impl Planner<'_> {
     }
 }
 
+/// `text` without its one `keyword` (a whole word, any case, outside quotes) and the blank before it; `None` unless
+/// it appears exactly once.
+fn without_keyword(text: &str, keyword: &str) -> Option<String> {
+    let mut found = Vec::new();
+    let mut quote: Option<char> = None;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < text.len() {
+        let c = bytes[i] as char;
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None => {
+                let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+                let end = i + keyword.len();
+                let matches = text
+                    .get(i..end)
+                    .is_some_and(|w| w.eq_ignore_ascii_case(keyword))
+                    && (i == 0 || !word(bytes[i - 1]))
+                    && bytes.get(end).is_none_or(|b| !word(*b));
+                if matches {
+                    found.push(i);
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    let [at] = found.as_slice() else {
+        return None;
+    };
+    let start = text[..*at].trim_end().len();
+    Some(format!("{}{}", &text[..start], &text[at + keyword.len()..]))
+}
+
 fn intent_of(finding: &FixFinding) -> SchemaIntent {
     finding
         .suggestion
@@ -1092,4 +1168,27 @@ fn has_lock_timeout(folder: &[Piece]) -> bool {
 /// A type as PostgreSQL reads it back (`integer`, `varchar(32)`, `"Role"`).
 fn sql_type_text(ty: &SqlType) -> String {
     ty.text.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_keyword;
+
+    #[test]
+    fn a_keyword_goes_only_when_it_is_there_once_outside_quotes() {
+        assert_eq!(
+            without_keyword("ADD COLUMN \"handle\" TEXT UNIQUE", "unique").as_deref(),
+            Some("ADD COLUMN \"handle\" TEXT")
+        );
+        assert_eq!(
+            without_keyword("ADD COLUMN \"unique\" TEXT unique NOT NULL", "unique").as_deref(),
+            Some("ADD COLUMN \"unique\" TEXT NOT NULL")
+        );
+        assert_eq!(without_keyword("ADD COLUMN \"u\" TEXT", "unique"), None);
+        assert_eq!(
+            without_keyword("ADD COLUMN u TEXT UNIQUE DEFAULT 'unique'", "unique").as_deref(),
+            Some("ADD COLUMN u TEXT DEFAULT 'unique'")
+        );
+        assert_eq!(without_keyword("ADD COLUMN uniques TEXT", "unique"), None);
+    }
 }
