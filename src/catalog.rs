@@ -29,6 +29,8 @@ pub struct Catalog {
     tables: OrdMap<Arc<str>, Arc<Table>>,
     indexes: HashMap<Arc<str>, Arc<Index>>,
     enums: HashMap<Arc<str>, Arc<Vec<String>>>,
+    /// Functions the history created, by catalog key: whether each is VOLATILE.
+    functions: HashMap<Arc<str>, bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -141,6 +143,22 @@ impl Catalog {
         self.enums.iter().map(|(k, l)| (&**k, l.as_slice()))
     }
 
+    /// Whether a function the history created is VOLATILE; None for a function no migration created.
+    pub fn function_volatile(&self, name: &ObjName) -> Option<bool> {
+        self.functions.get(&*name.key_ref()).copied()
+    }
+
+    pub fn function_entries(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.functions.iter().map(|(k, v)| (&**k, *v))
+    }
+
+    /// This catalog with these functions (as [`Catalog::function_entries`] gave them) added.
+    pub fn with_functions(mut self, functions: Vec<(String, bool)>) -> Catalog {
+        self.functions
+            .extend(functions.into_iter().map(|(k, v)| (Arc::from(k), v)));
+        self
+    }
+
     /// A catalog of these entries, as [`Catalog::table_entries`] and the others gave them: all of another catalog, or
     /// the part of it the cache restores (every index of each table, and the table of each index, must be there too).
     pub fn from_entries(
@@ -161,6 +179,7 @@ impl Catalog {
                 .into_iter()
                 .map(|(k, l)| (Arc::from(k), Arc::new(l)))
                 .collect(),
+            functions: HashMap::default(),
         }
     }
 
@@ -315,6 +334,9 @@ impl Catalog {
             }
             OpKind::DropType { name } => {
                 self.enums.remove(&*name.key_ref());
+            }
+            OpKind::CreateFunction { name, volatile } => {
+                self.functions.insert(name.key().into(), *volatile);
             }
             OpKind::Transaction(_)
             | OpKind::Set { .. }

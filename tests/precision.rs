@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::lint::{lint as lint_history, Settings, Severity, SourceFile};
+use support::lint::{finding, lint as lint_history, lint_after, Settings, Severity, SourceFile};
 
 /// An existing table with rows, as Prisma writes it.
 const SETUP: &str = r#"CREATE TABLE "Account" ("id" TEXT NOT NULL, "about" TEXT, "reason" TEXT, "userId" TEXT NOT NULL, "prompt" TEXT NOT NULL, "address" CIDR, "at" TIMESTAMP(3), "slot" TIME(3), "gap" INTERVAL(3), "email" VARCHAR(100), CONSTRAINT "Account_pkey" PRIMARY KEY ("id"));
@@ -19,7 +19,6 @@ struct Found {
     line: usize,
     severity: Severity,
     message: String,
-    help: String,
 }
 
 fn lint(migration: &str) -> Vec<Found> {
@@ -46,7 +45,6 @@ fn lint(migration: &str) -> Vec<Found> {
             line: files[d.file].line_col(d.span.start).0,
             severity: d.severity,
             message: d.message,
-            help: d.help.unwrap_or_default(),
         })
         .collect()
 }
@@ -274,11 +272,12 @@ fn type_changes_without_a_rewrite_are_not_reported() {
 #[test]
 fn timestamp_to_timestamptz_says_the_rewrite_depends_on_the_time_zone() {
     // Checked on PostgreSQL 15: no rewrite with `SET TimeZone = 'UTC'`, a rewrite with 'Europe/Paris'.
-    let found = lint("ALTER TABLE \"Account\" ALTER COLUMN \"at\" SET DATA TYPE TIMESTAMPTZ(3);\n");
-    let change = found
-        .iter()
-        .find(|f| f.rule == "change-column-type")
-        .expect("still a warning");
+    let change = finding(
+        SETUP,
+        "ALTER TABLE \"Account\" ALTER COLUMN \"at\" SET DATA TYPE TIMESTAMPTZ(3);\n",
+        "change-column-type",
+    )
+    .expect("still a warning");
     assert!(
         change
             .message
@@ -298,11 +297,7 @@ fn long_names_that_only_refer_to_an_object_are_not_reported() {
     );
     assert!(!has(&refer, "identifier-too-long"), "{:?}", rules(&refer));
     let define = format!("CREATE INDEX \"{long}\" ON \"Account\"(\"about\");\n");
-    let found = lint(&define);
-    let too_long = found
-        .iter()
-        .find(|f| f.rule == "identifier-too-long")
-        .expect("a defining name");
+    let too_long = finding(SETUP, &define, "identifier-too-long").expect("a defining name");
     // PostgreSQL 15 prints `NOTICE: identifier ... will be truncated`: not silent.
     assert!(
         !too_long.message.contains("silently"),
@@ -338,36 +333,66 @@ fn an_index_on_a_materialized_view_made_in_the_same_file_locks_nothing_in_use() 
 #[test]
 fn missing_lock_timeout_says_what_really_blocks_the_lock() {
     // Checked on PostgreSQL 15 (FACTS.md): a SELECT does not block SHARE (CREATE INDEX); it blocks ACCESS EXCLUSIVE.
-    let found = lint("CREATE INDEX \"Account_about_idx\" ON \"Account\"(\"about\");\n");
-    let f = found
-        .iter()
-        .find(|f| f.rule == "missing-lock-timeout")
-        .expect("CREATE INDEX waits for writers");
+    let f = finding(
+        SETUP,
+        "CREATE INDEX \"Account_about_idx\" ON \"Account\"(\"about\");\n",
+        "missing-lock-timeout",
+    )
+    .expect("CREATE INDEX waits for writers");
     assert!(!f.message.contains("SELECT"), "{}", f.message);
     assert!(f.message.contains("writes"), "{}", f.message);
     assert!(
-        f.help.contains("prisma migrate resolve --rolled-back"),
-        "{}",
+        f.help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("prisma migrate resolve --rolled-back"),
+        "{:?}",
         f.help
     );
-    let found = lint("ALTER TABLE \"Account\" ADD COLUMN \"x\" TEXT UNIQUE;\n");
-    let f = found
-        .iter()
-        .find(|f| f.rule == "missing-lock-timeout")
-        .expect("ACCESS EXCLUSIVE");
+    let f = finding(
+        SETUP,
+        "ALTER TABLE \"Account\" ADD COLUMN \"x\" TEXT UNIQUE;\n",
+        "missing-lock-timeout",
+    )
+    .expect("ACCESS EXCLUSIVE");
     assert!(f.message.contains("even a long SELECT"), "{}", f.message);
 }
 
 #[test]
 fn a_lone_vacuum_full_is_not_told_to_add_a_set_statement() {
     // VACUUM cannot run in a transaction block, and a file of two statements is one (FACTS.md).
-    let found = lint("VACUUM FULL \"Account\";\n");
-    let f = found
-        .iter()
-        .find(|f| f.rule == "missing-lock-timeout")
+    let f = finding(SETUP, "VACUUM FULL \"Account\";\n", "missing-lock-timeout")
         .expect("VACUUM FULL takes ACCESS EXCLUSIVE");
-    assert!(!f.help.contains("start the migration with"), "{}", f.help);
-    assert!(f.help.contains("ALTER ROLE"), "{}", f.help);
+    assert!(
+        !f.help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("start the migration with"),
+        "{:?}",
+        f.help
+    );
+    assert!(
+        f.help.as_deref().unwrap_or_default().contains("ALTER ROLE"),
+        "{:?}",
+        f.help
+    );
+    // Nor does its fix plan: a plan titled "start the migration with SET lock_timeout" that adds no SET misleads.
+    let settings = Settings {
+        keep_suggestions: true,
+        ..Settings::default()
+    };
+    let (_, diagnostics) = lint_after(&settings, SETUP, &["VACUUM FULL \"Account\";\n"]);
+    let d = diagnostics
+        .iter()
+        .find(|d| d.rule == "missing-lock-timeout")
+        .expect("VACUUM FULL takes ACCESS EXCLUSIVE");
+    if let Some(plan) = &d.suggestion {
+        assert!(
+            !plan.summary.contains("SET lock_timeout"),
+            "{}",
+            plan.summary
+        );
+    }
 }
 
 // `migrate-lint init`: the opt-in style rules are off until configured, and the template says so.
@@ -401,11 +426,7 @@ fn init_lists_opt_in_rules_as_off() {
 fn inline_unique_on_add_column_builds_its_index_under_access_exclusive() {
     // Checked on PostgreSQL 15 (FACTS.md): `ADD COLUMN c t UNIQUE` builds a unique index over every row.
     let bad = "ALTER TABLE \"User\" ADD COLUMN \"handle\" TEXT UNIQUE;\n";
-    let found = lint(bad);
-    let f = found
-        .iter()
-        .find(|f| f.rule == "unique-constraint-locks")
-        .expect("inline UNIQUE");
+    let f = finding(SETUP, bad, "unique-constraint-locks").expect("inline UNIQUE");
     assert!(f.message.contains("ACCESS EXCLUSIVE"), "{}", f.message);
     let new_table = "CREATE TABLE \"Tag\" (\"id\" TEXT);\nALTER TABLE \"Tag\" ADD COLUMN \"name\" TEXT UNIQUE;\n";
     assert!(
@@ -442,17 +463,19 @@ fn reindex_with_concurrently_false_is_a_plain_reindex() {
 #[test]
 fn drop_trigger_and_lock_table_take_their_locks() {
     // Checked on PostgreSQL 15 (FACTS.md): DROP TRIGGER takes ACCESS EXCLUSIVE on its table.
-    let found = lint("DROP TRIGGER IF EXISTS \"audit\" ON \"User\";\n");
-    let f = found
-        .iter()
-        .find(|f| f.rule == "missing-lock-timeout")
-        .expect("a lock on User");
+    let f = finding(
+        SETUP,
+        "DROP TRIGGER IF EXISTS \"audit\" ON \"User\";\n",
+        "missing-lock-timeout",
+    )
+    .expect("a lock on User");
     assert!(f.message.contains("ACCESS EXCLUSIVE"), "{}", f.message);
-    let found = lint("LOCK TABLE \"User\" IN SHARE MODE;\n");
-    let f = found
-        .iter()
-        .find(|f| f.rule == "missing-lock-timeout")
-        .expect("SHARE blocks writes");
+    let f = finding(
+        SETUP,
+        "LOCK TABLE \"User\" IN SHARE MODE;\n",
+        "missing-lock-timeout",
+    )
+    .expect("SHARE blocks writes");
     assert!(f.message.contains("a SHARE lock"), "{}", f.message);
     assert!(!has(
         "LOCK TABLE \"User\" IN ACCESS SHARE MODE;\n",
@@ -500,11 +523,7 @@ fn style_rules_know_every_spelling_of_their_types() {
 #[test]
 fn a_lock_timeout_above_the_ceiling_is_as_good_as_none() {
     let long = "SET lock_timeout = '60s';\nALTER TABLE \"Account\" ADD COLUMN \"nick\" TEXT;\n";
-    let found = lint(long);
-    let f = found
-        .iter()
-        .find(|f| f.rule == "missing-lock-timeout")
-        .expect("60s is above the 10s ceiling");
+    let f = finding(SETUP, long, "missing-lock-timeout").expect("60s is above the 10s ceiling");
     assert!(f.message.contains("60s"), "{}", f.message);
     for ok in ["'5s'", "'10s'", "10000", "'2min'"] {
         let sql = format!(
@@ -539,4 +558,17 @@ fn a_lock_timeout_above_the_ceiling_is_as_good_as_none() {
         std::path::Path::new("lint.toml"),
     );
     assert!(bad.is_err_and(|e| e.contains("lint.toml:1") && e.contains("max_lock_timeout")));
+}
+
+#[test]
+fn a_unique_index_over_existing_values_warns_of_duplicates_unless_a_key_rules_them_out() {
+    // PostgreSQL 15: CREATE UNIQUE INDEX over rows sharing a value fails with 23505 (tests/truth.rs).
+    let on_email = "CREATE UNIQUE INDEX \"Account_email_key\" ON \"Account\"(\"email\");\n";
+    let f = finding(SETUP, on_email, "create-index-non-concurrently").expect("a SHARE lock");
+    assert!(f.message.contains("23505"), "{}", f.message);
+    // The primary key is among the columns: no two rows can share them (rallly's `("id", "poll_id")`).
+    let with_key =
+        "CREATE UNIQUE INDEX \"Account_id_email_key\" ON \"Account\"(\"id\", \"email\");\n";
+    let f = finding(SETUP, with_key, "create-index-non-concurrently").expect("a SHARE lock");
+    assert!(!f.message.contains("23505"), "{}", f.message);
 }

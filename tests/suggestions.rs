@@ -311,7 +311,7 @@ fn suggestions_hold_beyond_the_page_examples() {
         (
             "enum-value-in-transaction",
             "ALTER TYPE \"Role\" ADD VALUE 'EDITOR';\nALTER TYPE \"Role\" ADD VALUE 'OWNER';\n\
-             UPDATE \"Member\" SET \"role\" = 'OWNER' WHERE \"role\" = 'EDITOR';",
+             UPDATE \"Member\" SET \"role\" = 'OWNER' WHERE \"id\" IN ('m1', 'm2');",
         ),
         (
             "enum-value-in-transaction",

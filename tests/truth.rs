@@ -109,6 +109,14 @@ const CLAIMS: &[Claim] = &[
         tests: &["concurrently_in_transaction_fails_in_one_batch"],
     },
     Claim {
+        rule: "transaction-control-in-migration",
+        lock: "",
+        blocks: "",
+        rewrite: "",
+        hazard: "a COMMIT mid-batch keeps what precedes it when a later statement fails; an unclosed BEGIN leaves the transaction open",
+        tests: &["transaction_control_changes_how_a_batch_runs"],
+    },
+    Claim {
         rule: "constraint-not-valid",
         lock: "SHARE ROW EXCLUSIVE",
         blocks: "writes (both tables)",
@@ -249,6 +257,13 @@ fn lint_rule(rule: &str, setup: &str, migration: &str) -> Vec<Diagnostic> {
         .into_iter()
         .filter(|d| d.rule == rule)
         .collect()
+}
+
+/// The one finding of `rule` on `migration` after `setup`.
+fn only_finding(rule: &str, setup: &str, migration: &str) -> Diagnostic {
+    let mut findings = lint_rule(rule, setup, migration);
+    assert_eq!(findings.len(), 1, "{rule} on {migration}: {findings:?}");
+    findings.remove(0)
 }
 
 fn page(rule: &str) -> &'static str {
@@ -711,6 +726,25 @@ fn create_index_non_concurrently_blocks_writes() {
         "SELECT count(*) FROM pg_index WHERE indexrelid = '\"Post_authorId_idx\"'::regclass AND indisvalid",
     );
     assert_eq!(valid, 1);
+
+    // A unique index over values the rows already hold (Prisma's `@unique` on an existing field) fails on duplicates,
+    // as the message says; over a column added in the same migration it is not said.
+    let unique = "SET lock_timeout = '5s';\nCREATE UNIQUE INDEX \"Post_authorId_key\" ON \"Post\"(\"authorId\");";
+    let finding = only_finding(rule, &ex.setup, unique);
+    assert_says(rule, &finding.message, &["23505", "share them"]);
+    run(&mut db.client(), "UPDATE \"Post\" SET \"authorId\" = 'v1'");
+    let (state, message) = failure(&mut db.client(), unique);
+    assert_eq!(state, "23505", "{message}");
+    assert!(
+        message.contains("could not create unique index"),
+        "{message}"
+    );
+    let added = "SET lock_timeout = '5s';\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nCREATE UNIQUE INDEX \"Post_slug_key\" ON \"Post\"(\"slug\");";
+    let findings = lint_rule(rule, &ex.setup, added);
+    assert!(
+        findings.iter().all(|f| !f.message.contains("23505")),
+        "{findings:?}"
+    );
 }
 
 #[test]
@@ -900,6 +934,36 @@ fn change_column_type_rewrites_unless_binary_coercible() {
 }
 
 /// The linter flags exactly the type changes that rewrite: each pair is run on PostgreSQL and compared.
+/// A type change PostgreSQL makes without a rewrite still re-checks the CHECK constraints on the column: a full scan
+/// under ACCESS EXCLUSIVE, which change-column-type reports.
+#[test]
+fn change_column_type_rechecks_a_check_constraint_without_rewriting() {
+    let rule = "change-column-type";
+    let setup = "CREATE TABLE \"T\" (\"id\" TEXT NOT NULL, \"name\" VARCHAR(10), \"other\" VARCHAR(10), CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"), CONSTRAINT \"T_name_check\" CHECK (char_length(\"name\") > 0));";
+    let checked = "SET lock_timeout = '5s';\nALTER TABLE \"T\" ALTER COLUMN \"name\" SET DATA TYPE VARCHAR(20);";
+    let unchecked = "SET lock_timeout = '5s';\nALTER TABLE \"T\" ALTER COLUMN \"other\" SET DATA TYPE VARCHAR(20);";
+    let finding = only_finding(rule, setup, checked);
+    assert_says(
+        rule,
+        &finding.message,
+        &["\"T_name_check\"", "ACCESS EXCLUSIVE", "no rewrite"],
+    );
+    assert!(lint_rule(rule, setup, unchecked).is_empty());
+    let db = db_or_skip!("truth_cct_check");
+    db.run(setup);
+    run(
+        &mut db.client(),
+        "INSERT INTO \"T\" SELECT g::text, 'n', 'o' FROM generate_series(1, 1000) g",
+    );
+    for (migration, scans) in [(checked, true), (unchecked, false)] {
+        let mut held = Held::start(&db, migration);
+        assert!(!held.rewrote(&db, "T"), "{migration} rewrote");
+        assert_eq!(held.seq_scans("T") > 0, scans, "{migration}: scan");
+        assert_eq!(held.lock(&db, "T").as_deref(), Some("ACCESS EXCLUSIVE"));
+        held.rollback();
+    }
+}
+
 #[test]
 fn change_column_type_flags_exactly_the_rewriting_changes() {
     let rule = "change-column-type";
@@ -979,11 +1043,18 @@ fn volatile_default_flags_exactly_the_rewriting_columns() {
         "\"a\" INTEGER GENERATED ALWAYS AS IDENTITY",
         "\"a\" INTEGER GENERATED ALWAYS AS (\"n\" * 2) STORED",
         "\"a\" TEXT",
+        // A function is VOLATILE unless its CREATE FUNCTION says IMMUTABLE or STABLE.
+        "\"a\" TEXT NOT NULL DEFAULT make_tag()",
+        "\"a\" TEXT NOT NULL DEFAULT fixed_tag()",
+        "\"a\" TEXT NOT NULL DEFAULT stable_tag()",
     ];
     let Some(_) = TestPg::shared_or_skip() else {
         return;
     };
-    let setup = "CREATE TABLE \"T\" (\"id\" TEXT NOT NULL, \"n\" INTEGER, CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"));";
+    let setup = "CREATE TABLE \"T\" (\"id\" TEXT NOT NULL, \"n\" INTEGER, CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"));
+CREATE FUNCTION make_tag() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;
+CREATE FUNCTION fixed_tag() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'tag' $$;
+CREATE FUNCTION stable_tag() RETURNS text LANGUAGE sql STABLE AS $$ SELECT current_user::text $$;";
     let mut mismatches = Vec::new();
     for (i, column) in columns.iter().enumerate() {
         let migration = format!("SET lock_timeout = '5s';\nALTER TABLE \"T\" ADD COLUMN {column};");
@@ -1091,6 +1162,79 @@ fn concurrently_in_transaction_fails_in_one_batch() {
         assert_says(rule, &findings[0].message, &["25001", "VACUUM"]);
         assert_eq!(failure(&mut c, vacuum).0, "25001", "{vacuum}");
     }
+
+    // DETACH PARTITION ... CONCURRENTLY too, beside another statement or inside BEGIN ... COMMIT; alone it runs.
+    run(
+        &mut c,
+        "CREATE TABLE \"Event\" (\"id\" INTEGER NOT NULL, \"at\" DATE NOT NULL) PARTITION BY RANGE (\"at\");
+CREATE TABLE \"Event_2020\" PARTITION OF \"Event\" FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');",
+    );
+    let detach = "ALTER TABLE \"Event\" DETACH PARTITION \"Event_2020\" CONCURRENTLY;";
+    for migration in [
+        format!("SET lock_timeout = '5s';\n{detach}"),
+        format!("BEGIN;\n{detach}\nCOMMIT;"),
+    ] {
+        let findings = lint_rule(rule, &ex.setup, &migration);
+        assert_eq!(findings.len(), 1, "{rule} misses {migration}");
+        assert_says(rule, &findings[0].message, &["25001", "DETACH PARTITION"]);
+        let (state, message) = failure(&mut c, &migration);
+        assert_eq!(state, "25001", "{migration}: {message}");
+        assert!(
+            message.contains("cannot run inside a transaction block"),
+            "{message}"
+        );
+    }
+    assert!(lint_rule(rule, &ex.setup, detach).is_empty());
+    // The failed `BEGIN; ...` left this session in an aborted transaction block (its COMMIT never ran): a new one.
+    run(&mut db.client(), detach);
+}
+
+/// BEGIN / COMMIT / ROLLBACK written into a migration that Prisma sends as one simple-query batch.
+#[test]
+fn transaction_control_changes_how_a_batch_runs() {
+    let rule = "transaction-control-in-migration";
+    let exists = |c: &mut Client, table: &str| {
+        count(
+            c,
+            &format!("SELECT count(*) FROM pg_class WHERE relname = '{table}'"),
+        ) == 1
+    };
+    let db = db_or_skip!("truth_tcm");
+    let mut c = db.client();
+    // A COMMIT mid-file: what precedes it stays even when a later statement fails; what follows is rolled back.
+    let half = "CREATE TABLE \"A\" (\"id\" INTEGER);\nCOMMIT;\nCREATE TABLE \"B\" (\"id\" INTEGER);\nSELECT 1 / 0;";
+    let finding = only_finding(rule, "", half);
+    assert_says(rule, &finding.message, &["stay committed", "half-applied"]);
+    assert_eq!(failure(&mut c, half).0, "22012");
+    assert!(exists(&mut c, "A") && !exists(&mut c, "B"));
+    // ... and the statements after it are still one implicit transaction: CONCURRENTLY still fails there.
+    let after = "CREATE TABLE \"C\" (\"id\" INTEGER);\nCOMMIT;\nCREATE INDEX CONCURRENTLY \"C_id_idx\" ON \"C\"(\"id\");\nSELECT 1;";
+    assert_eq!(failure(&mut c, after).0, "25001");
+    assert!(lint_rule("concurrently-in-transaction", "", after).len() == 1);
+    // A ROLLBACK undoes what precedes it, and the batch still succeeds.
+    let undone = "CREATE TABLE \"D\" (\"id\" INTEGER);\nROLLBACK;";
+    let finding = only_finding(rule, "", undone);
+    assert_says(rule, &finding.message, &["undoes", "succeeds"]);
+    run(&mut c, undone);
+    assert!(!exists(&mut c, "D"));
+    // A BEGIN no COMMIT closes: the batch succeeds with the transaction still open, invisible to other sessions,
+    // and gone when the connection closes.
+    let open = "BEGIN;\nCREATE TABLE \"E\" (\"id\" INTEGER);";
+    let finding = only_finding(rule, "", open);
+    assert_says(rule, &finding.message, &["still open", "25P02"]);
+    let mut session = db.client();
+    run(&mut session, open);
+    assert!(!exists(&mut db.client(), "E"));
+    // A failure inside that block leaves the session's transaction aborted: every later command fails with 25P02.
+    assert_eq!(failure(&mut session, "SELECT 1 / 0;").0, "22012");
+    assert_eq!(failure(&mut session, "SELECT 1;").0, "25P02");
+    drop(session);
+    assert!(!exists(&mut db.client(), "E"));
+    // BEGIN ... COMMIT around the whole file changes nothing.
+    let whole = "BEGIN;\nCREATE TABLE \"F\" (\"id\" INTEGER);\nCREATE TABLE \"G\" (\"id\" INTEGER);\nCOMMIT;";
+    assert!(lint_rule(rule, "", whole).is_empty());
+    run(&mut c, whole);
+    assert!(exists(&mut c, "F") && exists(&mut c, "G"));
 }
 
 #[test]
@@ -1407,6 +1551,34 @@ fn long_lock_chain_holds_the_first_lock_until_the_batch_ends() {
 }
 
 #[test]
+fn long_lock_chain_validate_scans_under_the_held_access_exclusive_lock() {
+    let rule = "long-lock-chain";
+    let setup = "CREATE TABLE \"User\" (\"id\" TEXT NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));
+CREATE TABLE \"Post\" (\"id\" TEXT NOT NULL, \"authorId\" TEXT NOT NULL, CONSTRAINT \"Post_pkey\" PRIMARY KEY (\"id\"));
+ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_authorId_fkey\" FOREIGN KEY (\"authorId\") REFERENCES \"User\"(\"id\") NOT VALID;";
+    let migration = "SET lock_timeout = '5s';
+ALTER TABLE \"Post\" ADD COLUMN \"title\" TEXT;
+ALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_authorId_fkey\";";
+    let finding = only_finding(rule, setup, migration);
+    assert_says(
+        rule,
+        &finding.message,
+        &["VALIDATE CONSTRAINT", "ACCESS EXCLUSIVE", "line 2"],
+    );
+    let db = db_or_skip!("truth_llc_validate");
+    db.run(setup);
+    fill(&mut db.client(), "\"User\"", ROWS);
+    fill(&mut db.client(), "\"Post\"", ROWS);
+    // Inside one transaction, as Prisma runs the file: the VALIDATE scanned Post while ACCESS EXCLUSIVE is held.
+    let mut held = Held::start(&db, migration);
+    assert!(held.seq_scans("Post") > 0, "VALIDATE did not scan Post");
+    assert_eq!(held.lock(&db, "Post").as_deref(), Some("ACCESS EXCLUSIVE"));
+    let (read_ok, write_ok) = probe(&db, "Post");
+    assert!(!read_ok && !write_ok, "Post traffic was not blocked");
+    held.rollback();
+}
+
+#[test]
 fn data_backfill_locks_every_row() {
     let rule = "data-backfill-in-migration";
     let (ex, finding) = bad(rule);
@@ -1430,6 +1602,34 @@ fn data_backfill_locks_every_row() {
     let (state, _) = failure(
         &mut db.impatient(),
         "ALTER TABLE \"User\" ADD COLUMN \"other\" TEXT",
+    );
+    assert_eq!(state, "55P03");
+    held.rollback();
+}
+
+/// An UPDATE whose WHERE pins no key is a backfill: `WHERE "plan" IS NULL` matched every row here, and each stays
+/// locked until the migration commits.
+#[test]
+fn data_backfill_with_a_where_on_data_locks_every_matching_row() {
+    let rule = "data-backfill-in-migration";
+    let (ex, _) = bad(rule);
+    let migration = "UPDATE \"User\" SET \"plan\" = 'free' WHERE \"plan\" IS NULL;";
+    let finding = only_finding(rule, &ex.setup, migration);
+    assert_says(
+        rule,
+        &finding.message,
+        &["pins no key", "locks every touched row"],
+    );
+    let pinned = "UPDATE \"User\" SET \"plan\" = 'free' WHERE \"id\" = 'v1';";
+    assert!(lint_rule(rule, &ex.setup, pinned).is_empty());
+    let db = db_or_skip!("truth_dbm_where");
+    db.run(&ex.setup);
+    fill(&mut db.client(), "\"User\"", ROWS);
+    run(&mut db.client(), "UPDATE \"User\" SET \"plan\" = NULL");
+    let held = Held::start(&db, migration);
+    let (state, _) = failure(
+        &mut db.impatient(),
+        "UPDATE \"User\" SET \"plan\" = 'pro' WHERE \"id\" = 'v12345'",
     );
     assert_eq!(state, "55P03");
     held.rollback();

@@ -38,7 +38,7 @@ const OWNER_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
                          # This folder is migrate-lint's cache: it may delete any snapshot in it.\n";
 
 /// Bumped whenever what a snapshot holds changes meaning.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// A file's times are trusted only when they are older than this at the moment it is read.
 const SETTLED: Duration = Duration::from_secs(1);
@@ -347,6 +347,8 @@ struct Snapshot {
     tables: Vec<(String, Table)>,
     indexes: Vec<(String, Index)>,
     enums: Vec<(String, Vec<String>)>,
+    /// Functions the history created, and whether each is VOLATILE.
+    functions: Vec<(String, bool)>,
 }
 
 /// An earlier file as the snapshot recorded it.
@@ -386,6 +388,10 @@ impl Snapshot {
                 .enum_entries()
                 .map(|(key, labels)| (key.to_string(), labels.to_vec()))
                 .collect(),
+            functions: catalog
+                .function_entries()
+                .map(|(key, volatile)| (key.to_string(), volatile))
+                .collect(),
         })
     }
 
@@ -408,10 +414,11 @@ impl Snapshot {
     }
 
     /// The catalog of the objects `names` reach (with every index of each table, the table of each index), or of
-    /// all of them for None; every enum either way.
+    /// all of them for None; every enum and function either way.
     fn restore(self, names: Option<&[String]>) -> Catalog {
         let Some(names) = names else {
-            return Catalog::from_entries(self.tables, self.indexes, self.enums);
+            return Catalog::from_entries(self.tables, self.indexes, self.enums)
+                .with_functions(self.functions);
         };
         let named: HashSet<&str> = names.iter().map(String::as_str).collect();
         let mut tables: HashMap<&str, &Table> = HashMap::new();
@@ -454,6 +461,7 @@ impl Snapshot {
                 .collect(),
             self.enums,
         )
+        .with_functions(self.functions)
     }
 }
 

@@ -78,7 +78,12 @@ pub(super) fn alter_table_clauses(tokens: &[Token], src: &str) -> Vec<Range<usiz
 pub(super) fn clause_words(clause: &str) -> String {
     let mut words = Vec::new();
     for w in clause.split_whitespace() {
-        if w.starts_with('"') {
+        // A name: quoted, or unquoted and schema-qualified (`public.part`); a number such as `1.5` ends the words.
+        let qualified = w.contains('.')
+            && !w.starts_with(|c: char| c.is_ascii_digit())
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        if w.starts_with('"') || qualified {
             continue;
         }
         if !w.chars().all(|c| c.is_ascii_alphabetic()) {
@@ -119,6 +124,9 @@ pub(super) fn lower_simple(src: &str, tokens: &[Token], span: &Range<usize>) -> 
             kind,
         }])
     };
+    if let Some(function) = create_function(src, tokens) {
+        return op(function);
+    }
     if c.eat("begin") || c.eat_all(&["start", "transaction"]) {
         return op(OpKind::Transaction(TransactionControl::Begin));
     }
@@ -483,6 +491,23 @@ fn lower_other_tokens(src: &str, tokens: &[Token], span: &Range<usize>) -> Vec<O
         .collect::<Vec<_>>()
         .join(" ");
     op(OpKind::Opaque { what })
+}
+
+/// `CREATE [OR REPLACE] FUNCTION name (...) ...`: its name, and whether it is VOLATILE (unless it says IMMUTABLE or
+/// STABLE; the body is one dollar-quoted or string token, so its words are not read as options).
+fn create_function(src: &str, tokens: &[Token]) -> Option<OpKind> {
+    let mut c = Cursor::new(src, tokens);
+    if !c.eat("create") {
+        return None;
+    }
+    c.eat_all(&["or", "replace"]);
+    if !c.eat("function") {
+        return None;
+    }
+    let name = c.name()?;
+    let declared = |kw| c.rest().iter().any(|t| t.is_word(src, kw));
+    let volatile = !(declared("immutable") || declared("stable"));
+    Some(OpKind::CreateFunction { name, volatile })
 }
 
 /// After CREATE: `[OR REPLACE] [CONSTRAINT] TRIGGER name ... ON table` or `POLICY name ON table`, with its table.

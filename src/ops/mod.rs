@@ -176,7 +176,13 @@ pub enum OpKind {
         table: ObjName,
         what: String,
     },
-    /// A statement whose effects we do not model (functions, `DO` blocks, grants, ...).
+    /// `CREATE [OR REPLACE] FUNCTION name`: `volatile` unless it declares itself IMMUTABLE or STABLE (PostgreSQL's
+    /// default is VOLATILE), which decides whether a DEFAULT calling it rewrites a table.
+    CreateFunction {
+        name: ObjName,
+        volatile: bool,
+    },
+    /// A statement whose effects we do not model (`DO` blocks, grants, ...).
     Opaque {
         what: String,
     },

@@ -174,11 +174,18 @@ fn other_change_lock(what: &str) -> LockMode {
         || what.starts_with("CLUSTER ON")
         || what.starts_with("SET WITHOUT CLUSTER")
         || what.starts_with("ATTACH PARTITION")
+        || is_detach_concurrently(what)
     {
         LockMode::ShareUpdateExclusive
     } else {
         LockMode::AccessExclusive
     }
+}
+
+/// `DETACH PARTITION name CONCURRENTLY`, by its clause's words: SHARE UPDATE EXCLUSIVE, and refused in a
+/// transaction block.
+fn is_detach_concurrently(what: &str) -> bool {
+    what.starts_with("DETACH PARTITION") && what.split(' ').any(|w| w == "CONCURRENTLY")
 }
 
 /// The table an index belongs to, if the catalog knows the index.
@@ -203,6 +210,9 @@ pub fn concurrent_kind(kind: &OpKind) -> Option<&'static str> {
             ..
         } => Some("VACUUM FULL"),
         OpKind::Opaque { what } if what == "VACUUM" => Some("VACUUM"),
+        OpKind::OtherTableChange { what, .. } if is_detach_concurrently(what) => {
+            Some("DETACH PARTITION ... CONCURRENTLY")
+        }
         _ => None,
     }
 }

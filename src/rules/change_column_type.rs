@@ -5,10 +5,11 @@ use std::collections::HashMap;
 use super::shared::{drop_add_retypes, shadow_swaps};
 use super::{Category, Check, MigrationContext, ReplayedOp, Rule};
 use crate::fix::{batch_key, batched_update, locked, Placement, Suggestion};
-use crate::ops::{display_ident, quote_ident, ObjName, OpKind};
+use crate::ops::{display_ident, quote_ident, ConstraintKind, ObjName, OpKind};
 use crate::pg::locks::LockMode;
 use crate::pg::types::is_binary_coercible;
 use crate::rules::diagnostic::{Finding, Severity};
+use crate::syntax::split::{ident_value, split};
 
 pub const RULE: Rule = Rule {
     id: "change-column-type",
@@ -29,6 +30,22 @@ struct EnumSwap {
     removed: Vec<String>,
     /// Labels the new type has and the old one lacks.
     added: Vec<String>,
+}
+
+/// The name of a CHECK constraint of the table (before this migration) that reads `column`: a type change re-checks
+/// it on every row even when it rewrites nothing (observed on PostgreSQL 15).
+fn check_on_column(ctx: &MigrationContext, table: &ObjName, column: &str) -> Option<String> {
+    let t = ctx.catalog_before.table(table)?;
+    t.constraints.iter().find_map(|c| {
+        let ConstraintKind::Check { expr } = &c.kind else {
+            return None;
+        };
+        let tokens = split(expr).statements.into_iter().next()?.tokens;
+        tokens
+            .iter()
+            .any(|tok| ident_value(tok, expr).as_deref() == Some(column))
+            .then(|| c.name.clone())
+    })
 }
 
 fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
@@ -77,7 +94,26 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                         && old
                             .as_deref()
                             .is_some_and(|o| is_binary_coercible(o, &new_type.text));
-                    if !coercible {
+                    if coercible {
+                        if let Some(check) = check_on_column(ctx, table, column) {
+                            out.push(ctx.finding(
+                                replayed.op,
+                                format!(
+                                    "changing {table}.{} to {} needs no rewrite, but PostgreSQL re-checks the CHECK \
+                                     constraint {} on every row, a full scan while holding {}",
+                                    display_ident(column),
+                                    new_type.text,
+                                    display_ident(&check),
+                                    LockMode::AccessExclusive.describe(table)
+                                ),
+                                Some(
+                                    "on a large table, drop the CHECK constraint, change the type, then add the \
+                                     constraint back NOT VALID and VALIDATE CONSTRAINT it in a later migration"
+                                        .to_string(),
+                                ),
+                            ));
+                        }
+                    } else {
                         out.push(rewrite_finding(
                             ctx,
                             replayed,

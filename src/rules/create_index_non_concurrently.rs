@@ -2,7 +2,7 @@
 
 use super::{Category, Check, OpContext, Rule};
 use crate::fix::{column_list, with_concurrently, Placement, Suggestion};
-use crate::ops::{display_ident, quote_ident, IndexSpec, OpKind};
+use crate::ops::{display_ident, quote_ident, ConstraintKind, IndexSpec, OpKind};
 use crate::pg::locks::LockMode;
 use crate::rules::diagnostic::{Finding, Severity};
 
@@ -28,20 +28,77 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
         .as_deref()
         .map(|n| format!("{} ", display_ident(n)))
         .unwrap_or_default();
+    // A unique index over columns that already held values (Prisma's `@unique` on an existing field) fails when two
+    // rows share a value.
+    let existing: Vec<&String> = spec.columns.iter().flatten().collect();
+    let on_existing_values = spec.unique
+        && !existing.is_empty()
+        && existing.len() == spec.columns.len()
+        && existing.iter().all(|c| {
+            !ctx.created_here.has_column(&spec.table, c)
+                && ctx
+                    .catalog
+                    .table(&spec.table)
+                    .is_none_or(|t| t.column(c).is_some())
+        })
+        && !already_unique(ctx, spec, &existing);
+    let duplicates = if on_existing_values {
+        format!(
+            "; and since the rows already hold values in {}, the build fails with \"could not create unique index\" (SQLSTATE \
+             23505) if any two rows share them, leaving the migration failed",
+            column_list(&existing.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+        )
+    } else {
+        String::new()
+    };
+    let check_first = if on_existing_values {
+        format!(
+            "; first check for duplicates (`SELECT {cols}, count(*) FROM {table} GROUP BY {cols} HAVING count(*) > 1`) \
+             and resolve them",
+            cols = column_list(&existing.iter().map(|c| c.to_string()).collect::<Vec<_>>()),
+            table = spec.table
+        )
+    } else {
+        String::new()
+    };
     out.push(ctx.finding(
         format!(
             "CREATE {}INDEX {name}takes {} until the index is built, which takes as long as reading the whole \
-             table",
+             table{duplicates}",
             if spec.unique { "UNIQUE " } else { "" },
             LockMode::Share.describe(&spec.table),
         ),
-        Some(
+        Some(format!(
             "use CREATE INDEX CONCURRENTLY, alone in its own migration file (a multi-statement file runs as one \
-             transaction, where CONCURRENTLY fails); the index and the schema still match, so Prisma is satisfied"
-                .to_string(),
-        ),
+             transaction, where CONCURRENTLY fails); the index and the schema still match, so Prisma is \
+             satisfied{check_first}"
+        )),
     )
     .with_suggestion(|| suggest(ctx.file.slice(&ctx.op.span), spec)));
+}
+
+/// Some of `columns` are already unique together (the primary key, a unique constraint or a full unique index), so
+/// no two rows can share the new index's values either.
+fn already_unique(ctx: &OpContext, spec: &IndexSpec, columns: &[&String]) -> bool {
+    let covered = |key: &[String]| !key.is_empty() && key.iter().all(|k| columns.contains(&k));
+    let by_constraint = ctx.catalog.table(&spec.table).is_some_and(|t| {
+        t.constraints.iter().any(|c| match &c.kind {
+            ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. } => {
+                covered(columns)
+            }
+            _ => false,
+        })
+    });
+    by_constraint
+        || ctx.catalog.indexes_of(&spec.table).any(|i| {
+            i.unique
+                && !i.partial
+                && i.columns
+                    .iter()
+                    .cloned()
+                    .collect::<Option<Vec<String>>>()
+                    .is_some_and(|key| covered(&key))
+        })
 }
 
 /// The same index, built CONCURRENTLY, alone in its migration.

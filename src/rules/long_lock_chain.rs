@@ -47,7 +47,27 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             && !own_table_is_new
             && is_slow(kind, old_type, ctx.settings.postgres_version)
         {
-            // Locks on other tables are the chain; a lock on the same table is this statement's own rule's business.
+            if let Some((table, offset)) = validate_under_held_lock(ctx, kind, tx.id, &held) {
+                let (line, _) = ctx.file.line_col(offset);
+                out.push(ctx.finding(
+                    replayed.op,
+                    format!(
+                        "VALIDATE CONSTRAINT checks every row of {table} while {}, taken on line {line}, is still \
+                         held (the statements share one transaction): reads and writes of {table} wait for the whole \
+                         check, so validating apart from the ADD gains nothing here",
+                        LockMode::AccessExclusive.describe(table)
+                    ),
+                    Some(
+                        "move VALIDATE CONSTRAINT into a migration file of its own, so it runs under SHARE UPDATE \
+                         EXCLUSIVE only, which lets reads and writes go on"
+                            .to_string(),
+                    ),
+                )
+                .with_suggestion(|| suggest(ctx, &replayed.op.span)));
+                return;
+            }
+            // Locks on other tables are the chain; another slow statement on the same table is its own rule's
+            // business.
             let chained = held
                 .iter()
                 .find(|(t, id, _)| *id == tx.id && !slow_on.contains(&t));
@@ -82,6 +102,27 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// A VALIDATE CONSTRAINT of a constraint that existed before this migration, on a table whose ACCESS EXCLUSIVE lock
+/// this transaction already holds: its (table, offset of the statement that took the lock). A constraint added NOT
+/// VALID in this migration is constraint-not-valid's finding.
+fn validate_under_held_lock<'h>(
+    ctx: &MigrationContext,
+    kind: &OpKind,
+    tx: usize,
+    held: &'h [(ObjName, usize, usize)],
+) -> Option<(&'h ObjName, usize)> {
+    let OpKind::ValidateConstraint { table, name } = kind else {
+        return None;
+    };
+    let existed = ctx
+        .catalog_before
+        .table(table)
+        .is_some_and(|t| t.constraints.iter().any(|c| &c.name == name));
+    held.iter()
+        .find(|(t, id, _)| existed && *id == tx && t == table)
+        .map(|(t, _, offset)| (t, *offset))
 }
 
 /// The migration split at the slow statement, which gets a migration of its own (an index build CONCURRENTLY).

@@ -49,6 +49,7 @@ mod rename_enum_value;
 mod rename_without_map;
 mod set_not_null;
 mod table_rewrite_command;
+mod transaction_control_in_migration;
 mod truncate;
 mod unique_constraint_locks;
 mod unparsed_statement;
@@ -72,6 +73,7 @@ registry! {
     create_index_non_concurrently,
     drop_index_non_concurrently,
     concurrently_in_transaction,
+    transaction_control_in_migration,
     constraint_not_valid,
     unique_constraint_locks,
     primary_key_locks,

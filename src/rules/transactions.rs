@@ -17,7 +17,10 @@ pub struct TxPos {
     pub in_block: bool,
 }
 
-/// The transaction of every operation of the migration, index for index with `ctx.ops`.
+/// The transaction of every operation of the migration, index for index with `ctx.ops`. In a file sent as one batch,
+/// a BEGIN turns the implicit transaction into an explicit one (same id), and a COMMIT or ROLLBACK ends it: the next
+/// statement starts another implicit one, still a transaction block (observed on PostgreSQL 15; what that means for
+/// the migration is transaction-control-in-migration's finding).
 pub fn transactions(ctx: &MigrationContext) -> Vec<TxPos> {
     let implicit = ctx.settings.file_is_one_transaction() && ctx.statements.len() > 1;
     let mut out = Vec::with_capacity(ctx.ops.len());

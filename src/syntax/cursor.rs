@@ -119,3 +119,20 @@ impl<'a> Cursor<'a> {
         self.tokens.get(self.pos..).unwrap_or(&[])
     }
 }
+
+/// The positions of the tokens outside any parentheses (a subquery's or a call's words are not the statement's own),
+/// the parentheses themselves left out.
+pub fn top_level<'a>(src: &'a str, tokens: &'a [Token]) -> impl Iterator<Item = usize> + 'a {
+    let mut depth = 0usize;
+    tokens.iter().enumerate().filter_map(move |(i, t)| {
+        if t.is_punct(src, "(") {
+            depth += 1;
+            None
+        } else if t.is_punct(src, ")") {
+            depth = depth.saturating_sub(1);
+            None
+        } else {
+            (depth == 0).then_some(i)
+        }
+    })
+}

@@ -10,6 +10,9 @@ CREATE INDEX "User_email_idx" ON "User"("email");
 CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');
 ALTER TABLE "User" ADD COLUMN "role" "Role" NOT NULL DEFAULT 'USER';
 CREATE TABLE "Log" ("id" SERIAL NOT NULL, "msg" TEXT, CONSTRAINT "Log_pkey" PRIMARY KEY ("id"));
+ALTER TABLE "Post" ADD CONSTRAINT "Post_views_check" CHECK ("views" >= 0) NOT VALID;
+ALTER TABLE "User" ADD CONSTRAINT "User_name_check" CHECK ("name" <> '');
+CREATE FUNCTION fixed_tag() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'tag' $$;
 
 -- hazard: not-null-without-default | found | required column without default fails on a non-empty table
 ALTER TABLE "User" ADD COLUMN "slug" TEXT NOT NULL;
@@ -84,7 +87,7 @@ DROP TYPE "Role_old";
 ALTER TABLE "User" ADD COLUMN "token" UUID NOT NULL DEFAULT gen_random_uuid();
 -- hazard: volatile-default | found | a serial column is computed for every row
 ALTER TABLE "User" ADD COLUMN "seq" SERIAL NOT NULL;
--- hazard: volatile-default | missed | a user function is VOLATILE unless declared otherwise (PostgreSQL 15 rewrites)
+-- hazard: volatile-default | found | a function no migration declares IMMUTABLE or STABLE is VOLATILE (PostgreSQL 15 rewrites)
 ALTER TABLE "User" ADD COLUMN "tag" TEXT DEFAULT make_tag();
 -- hazard: enum-value-in-transaction | found | the new value is used in the same transaction
 ALTER TYPE "Role" ADD VALUE 'OWNER';
@@ -106,7 +109,7 @@ CREATE INDEX "Post_title_idx" ON "Post"("title");
 UPDATE "User" SET "bio" = '';
 -- hazard: data-backfill-in-migration | found | INSERT ... SELECT copies a whole table
 INSERT INTO "Log" ("msg") SELECT "email" FROM "User";
--- hazard: data-backfill-in-migration | missed | a WHERE that pins no key is still a backfill of most rows
+-- hazard: data-backfill-in-migration | found | a WHERE that pins no key is still a backfill of most rows
 UPDATE "User" SET "bio" = '' WHERE "bio" IS NULL;
 -- hazard: truncate | found | TRUNCATE deletes every row
 TRUNCATE "Log";
@@ -131,11 +134,11 @@ LOCK TABLE "User" IN ACCESS EXCLUSIVE MODE;
 -- hazard: missing-lock-timeout | found | a lock_timeout of a minute is as good as none
 SET lock_timeout = '60s';
 ALTER TABLE "User" ADD COLUMN "nick" TEXT;
--- hazard: long-lock-chain | missed | VALIDATE while an ACCESS EXCLUSIVE lock on the same table is held
+-- hazard: constraint-not-valid | found | VALIDATE in the transaction that added the constraint NOT VALID keeps its lock
 ALTER TABLE "User" ADD COLUMN "nick" TEXT;
 ALTER TABLE "User" ADD CONSTRAINT "User_age_check" CHECK ("age" > 0) NOT VALID;
 ALTER TABLE "User" VALIDATE CONSTRAINT "User_age_check";
--- hazard: concurrently-in-transaction | missed | DETACH PARTITION CONCURRENTLY cannot run in a transaction block
+-- hazard: concurrently-in-transaction | found | DETACH PARTITION CONCURRENTLY cannot run in a transaction block
 ALTER TABLE "Log" DETACH PARTITION "Log_2020" CONCURRENTLY;
 SELECT 1;
 -- hazard: unparsed-statement | found | a genuine syntax error is reported, not skipped
@@ -144,3 +147,30 @@ ALTER TABLE "User" ADD COLUMN "a" TEXT "b" TEXT;
 REINDEX (CONCURRENTLY off, VERBOSE) INDEX "User_email_idx";
 -- hazard: unique-constraint-locks | found | CONSTRAINT ... UNIQUE inline on ADD COLUMN is the same build
 ALTER TABLE "Post" ADD COLUMN "slug" TEXT CONSTRAINT "Post_slug_key" UNIQUE;
+-- hazard: long-lock-chain | found | VALIDATE while an ACCESS EXCLUSIVE lock on the same table is held
+ALTER TABLE "Post" ADD COLUMN "nick" TEXT;
+ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_views_check";
+-- hazard: volatile-default | found | a function created without IMMUTABLE or STABLE in the same file is VOLATILE
+CREATE FUNCTION make_tag() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;
+ALTER TABLE "User" ADD COLUMN "tag" TEXT DEFAULT make_tag();
+-- hazard: change-column-type | found | a type change without rewrite re-checks a CHECK on the column under ACCESS EXCLUSIVE
+ALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(20);
+-- hazard: data-backfill-in-migration | found | UPDATE ... FROM ... WHERE joins, so it updates every matching row
+UPDATE "Post" SET "title" = u."name" FROM "User" u WHERE "Post"."authorId" = u."id";
+-- hazard: data-backfill-in-migration | found | a DELETE whose WHERE pins no key removes production rows
+DELETE FROM "Post" WHERE "views" = 0;
+-- hazard: create-index-non-concurrently | found | Prisma's @unique on an existing column fails on duplicates (23505)
+CREATE UNIQUE INDEX "User_name_key" ON "User"("name");
+-- hazard: create-index-non-concurrently | missed | a unique index built CONCURRENTLY over existing values still fails on duplicates
+CREATE UNIQUE INDEX CONCURRENTLY "User_name_key" ON "User"("name");
+-- hazard: transaction-control-in-migration | found | a COMMIT mid-file keeps what precedes it when a later statement fails
+ALTER TABLE "User" ADD COLUMN "nick" TEXT;
+COMMIT;
+ALTER TABLE "Post" ADD COLUMN "nick" TEXT;
+-- hazard: transaction-control-in-migration | found | a BEGIN nothing closes leaves the transaction open
+BEGIN;
+ALTER TABLE "User" ADD COLUMN "nick" TEXT;
+-- hazard: concurrently-in-transaction | found | DETACH PARTITION CONCURRENTLY inside BEGIN ... COMMIT fails with 25001
+BEGIN;
+ALTER TABLE "Log" DETACH PARTITION "Log_2020" CONCURRENTLY;
+COMMIT;

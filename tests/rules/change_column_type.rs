@@ -131,6 +131,32 @@ ALTER COLUMN "at" SET DATA TYPE TIMESTAMP(6);
         .good();
 }
 
+/// No rewrite (varchar(10) to varchar(20)), but PostgreSQL 15 re-checks the CHECK constraint on the column: a full
+/// scan under ACCESS EXCLUSIVE (tests/truth.rs).
+#[test]
+fn bad_type_change_rechecks_a_check_constraint() {
+    let case = Case::new(RULE)
+        .setup(r#"CREATE TABLE "Tag" ("id" TEXT NOT NULL, "name" VARCHAR(10), CONSTRAINT "Tag_pkey" PRIMARY KEY ("id"), CONSTRAINT "Tag_name_check" CHECK (char_length("name") > 0));"#)
+        .migration(
+            r#"SET lock_timeout = '5s';
+ALTER TABLE "Tag" ALTER COLUMN "name" SET DATA TYPE VARCHAR(20);
+"#,
+        );
+    assert_snapshot!(case.bad());
+}
+
+#[test]
+fn good_type_change_without_a_check_on_the_column() {
+    Case::new(RULE)
+        .setup(r#"CREATE TABLE "Tag" ("id" TEXT NOT NULL, "name" VARCHAR(10), CONSTRAINT "Tag_pkey" PRIMARY KEY ("id"), CONSTRAINT "Tag_id_check" CHECK (char_length("id") > 0));"#)
+        .migration(
+            r#"SET lock_timeout = '5s';
+ALTER TABLE "Tag" ALTER COLUMN "name" SET DATA TYPE VARCHAR(20);
+"#,
+        )
+        .good();
+}
+
 const RATING: &str = r#"CREATE TABLE "User" ("id" SERIAL NOT NULL, "rating" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#;
 
 const RATING_TO_INT: &str = r#"SET lock_timeout = '5s';

@@ -119,3 +119,41 @@ fn good_vacuum_full_alone() {
         .migration(r#"VACUUM FULL "User";"#)
         .good();
 }
+
+const PARTITIONED: &str = r#"CREATE TABLE "Event" ("id" INTEGER NOT NULL, "at" DATE NOT NULL) PARTITION BY RANGE ("at");
+CREATE TABLE "Event_2020" PARTITION OF "Event" FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
+CREATE TABLE "Event_2021" PARTITION OF "Event" FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');
+"#;
+
+/// PostgreSQL 15 refuses it in a multi-statement simple query with 25001 (tests/truth.rs).
+#[test]
+fn bad_detach_partition_concurrently_beside_another_statement() {
+    let case = Case::new(RULE).setup(PARTITIONED).migration(
+        r#"SET lock_timeout = '5s';
+ALTER TABLE "Event" DETACH PARTITION "Event_2020" CONCURRENTLY;
+"#,
+    );
+    assert_snapshot!(case.bad());
+}
+
+#[test]
+fn bad_detach_partition_concurrently_in_an_explicit_block() {
+    let case = Case::new(RULE)
+        .setup(PARTITIONED)
+        .prisma(7, 4, 0)
+        .migration(
+            r#"BEGIN;
+ALTER TABLE "Event" DETACH PARTITION public.event_2021 CONCURRENTLY;
+COMMIT;
+"#,
+        );
+    assert_snapshot!(case.bad());
+}
+
+#[test]
+fn good_detach_partition_concurrently_alone() {
+    Case::new(RULE)
+        .setup(PARTITIONED)
+        .migration(r#"ALTER TABLE "Event" DETACH PARTITION "Event_2020" CONCURRENTLY;"#)
+        .good();
+}

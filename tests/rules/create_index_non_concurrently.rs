@@ -67,3 +67,15 @@ CREATE INDEX "Tag_label_idx" ON "Tag"("label");
         )
         .good();
 }
+
+/// Prisma's `@unique` on an existing field: the build also fails when two rows share a value (PostgreSQL 15: 23505,
+/// tests/truth.rs).
+#[test]
+fn bad_unique_index_on_an_existing_column() {
+    let case = Case::new(RULE).setup(USERS).migration(
+        r#"SET lock_timeout = '5s';
+CREATE UNIQUE INDEX "User_name_key" ON "User"("name");
+"#,
+    );
+    assert_snapshot!(case.bad());
+}

@@ -65,3 +65,42 @@ INSERT INTO "new_Post" ("id", "authorId") SELECT "id", "authorId" FROM "Post";
         )
         .good();
 }
+
+/// A WHERE on data, not on a key, matches any number of rows: every NULL row here (PostgreSQL 15 locks each one until
+/// the migration commits, tests/truth.rs).
+#[test]
+fn bad_update_where_column_is_null() {
+    let case = Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"UPDATE "User" SET "name" = 'anonymous' WHERE "name" IS NULL;"#);
+    assert_snapshot!(case.bad());
+}
+
+#[test]
+fn bad_update_from_another_table() {
+    let case = Case::new(RULE).setup(USERS).migration(
+        r#"UPDATE "Post" p SET "authorId" = u."id" FROM "User" u WHERE p."authorId" = u."name";"#,
+    );
+    assert_snapshot!(case.bad());
+}
+
+#[test]
+fn bad_delete_with_a_where_on_data() {
+    let case = Case::new(RULE)
+        .setup(USERS)
+        .migration(r#"DELETE FROM "User" WHERE "role" = 'GUEST' OR "id" = 'x';"#);
+    assert_snapshot!(case.bad());
+}
+
+#[test]
+fn good_update_and_delete_pinned_by_a_key() {
+    for migration in [
+        r#"UPDATE "User" SET "name" = 'root' WHERE "id" IN ('a', 'b') AND "name" IS NULL;"#,
+        r#"UPDATE "User" u SET "n" = -1 WHERE u."id" = 'admin'::text;"#,
+        r#"DELETE FROM "Post" WHERE 'p1' = "id";"#,
+        // One batch, the form the fixes suggest.
+        r#"UPDATE "User" SET "name" = 'x' WHERE "id" IN (SELECT "id" FROM "User" WHERE "name" IS NULL LIMIT 1000);"#,
+    ] {
+        Case::new(RULE).setup(USERS).migration(migration).good();
+    }
+}

@@ -1,4 +1,4 @@
-//! long-lock-chain (rules/long-lock-chain.md): a slow statement while an earlier one of the transaction holds ACCESS EXCLUSIVE on another table.
+//! long-lock-chain (rules/long-lock-chain.md): a slow statement while an earlier one of the transaction holds ACCESS EXCLUSIVE on another table (or a VALIDATE on the same one).
 
 use insta::assert_snapshot;
 
@@ -41,6 +41,50 @@ fn good_no_slow_statement_after_the_lock() {
         .migration(
             r#"SET lock_timeout = '5s';
 ALTER TABLE "User" ADD COLUMN "nickname" TEXT;
+"#,
+        )
+        .good();
+}
+
+/// A foreign key added NOT VALID by an earlier migration, validated after an ACCESS EXCLUSIVE change of the same table.
+const NOT_VALID_FK: &str = r#"ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") NOT VALID;
+"#;
+
+/// PostgreSQL 15: the ADD COLUMN's ACCESS EXCLUSIVE lock is held through the VALIDATE's scan (tests/truth.rs).
+#[test]
+fn bad_validate_while_the_same_table_is_locked_access_exclusive() {
+    let case = Case::new(RULE)
+        .setup(&format!("{USERS}{NOT_VALID_FK}"))
+        .migration(
+            r#"SET lock_timeout = '5s';
+ALTER TABLE "Post" ADD COLUMN "title" TEXT;
+ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";
+"#,
+        );
+    assert_snapshot!(case.bad());
+}
+
+#[test]
+fn good_validate_alone() {
+    Case::new(RULE)
+        .setup(&format!("{USERS}{NOT_VALID_FK}"))
+        .migration(
+            r#"SET lock_timeout = '5s';
+ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";
+"#,
+        )
+        .good();
+}
+
+/// A constraint added NOT VALID and validated in the same file is constraint-not-valid's finding, not this rule's.
+#[test]
+fn good_validate_of_a_constraint_added_in_the_same_file() {
+    Case::new(RULE)
+        .setup(USERS)
+        .migration(
+            r#"SET lock_timeout = '5s';
+ALTER TABLE "User" ADD CONSTRAINT "User_n_check" CHECK ("n" > 0) NOT VALID;
+ALTER TABLE "User" VALIDATE CONSTRAINT "User_n_check";
 "#,
         )
         .good();

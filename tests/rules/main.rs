@@ -52,6 +52,7 @@ mod rename_enum_value;
 mod rename_without_map;
 mod set_not_null;
 mod table_rewrite_command;
+mod transaction_control_in_migration;
 mod truncate;
 mod unique_constraint_locks;
 mod unparsed_statement;

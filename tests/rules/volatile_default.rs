@@ -85,3 +85,49 @@ ALTER TABLE "Tag" ADD COLUMN "uid" UUID NOT NULL DEFAULT gen_random_uuid();
         )
         .good();
 }
+
+/// Functions the history creates: VOLATILE unless declared otherwise (checked on PostgreSQL 15 in tests/truth.rs).
+const FUNCTIONS: &str = r#"CREATE FUNCTION make_tag() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;
+CREATE FUNCTION fixed_tag() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'tag' $$;
+CREATE OR REPLACE FUNCTION "stableTag"() RETURNS text LANGUAGE sql STABLE AS $$ SELECT current_user::text $$;
+"#;
+
+#[test]
+fn bad_default_from_a_function_the_history_created_volatile() {
+    let case = Case::new(RULE)
+        .setup(&format!("{USERS}{FUNCTIONS}"))
+        .migration(
+            r#"SET lock_timeout = '5s';
+ALTER TABLE "User" ADD COLUMN "tag" TEXT NOT NULL DEFAULT make_tag();
+"#,
+        );
+    assert_snapshot!(case.bad());
+}
+
+#[test]
+fn bad_default_from_an_unknown_function() {
+    let case = Case::new(RULE).setup(USERS).migration(
+        r#"SET lock_timeout = '5s';
+ALTER TABLE "User" ADD COLUMN "uid" TEXT NOT NULL DEFAULT uuid();
+"#,
+    );
+    assert_snapshot!(case.bad());
+}
+
+#[test]
+fn good_default_from_functions_declared_immutable_or_stable() {
+    for default in [
+        "fixed_tag()",
+        "\"stableTag\"()",
+        "upper(fixed_tag())",
+        "('x'::varchar(10))",
+        "now()",
+    ] {
+        Case::new(RULE)
+            .setup(&format!("{USERS}{FUNCTIONS}"))
+            .migration(&format!(
+                "SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"tag\" TEXT NOT NULL DEFAULT {default};\n"
+            ))
+            .good();
+    }
+}

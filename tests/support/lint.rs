@@ -51,6 +51,15 @@ pub fn lint_after(
     (files, diagnostics)
 }
 
+/// The first finding of `rule` when `sql` is linted as a migration after `setup` (not reported), with the default
+/// settings; None when the rule does not fire.
+pub fn finding(setup: &str, sql: &str, rule: &str) -> Option<Diagnostic> {
+    lint_after(&Settings::default(), setup, &[sql])
+        .1
+        .into_iter()
+        .find(|d| d.rule == rule)
+}
+
 /// The diagnostics as the human format prints them, without colour or the summary line.
 pub fn render(files: &[SourceFile], diagnostics: &[Diagnostic]) -> String {
     let report = Report {
