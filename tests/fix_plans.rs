@@ -626,3 +626,18 @@ fn an_inline_unique_column_gets_its_index_concurrently_then_the_constraint() {
         ]
     );
 }
+
+/// transaction-control-in-migration: the file loses its BEGIN / COMMIT / ROLLBACK, as the rule's suggestion says,
+/// and runs as the one transaction Prisma gives it.
+#[test]
+fn transaction_control_leaves_the_file() {
+    let before =
+        r#"CREATE TABLE "User" ("id" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#;
+    let sql = "SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"a\" TEXT;\nCOMMIT;\nALTER TABLE \"User\" ADD COLUMN \"b\" TEXT;\n";
+    let plan = built(before, sql, "transaction-control-in-migration", "COMMIT");
+    assert_eq!(plan.unfixed, Vec::<String>::new());
+    assert_eq!(
+        plan.folders,
+        ["SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"a\" TEXT;\nALTER TABLE \"User\" ADD COLUMN \"b\" TEXT;\n"]
+    );
+}

@@ -105,6 +105,8 @@ fn what_fix_does(rule: &str) -> &'static str {
             that use the value.",
         "long-lock-chain" => "Starts a new migration folder (a transaction of its own) at the slow statement, so the \
             earlier ACCESS EXCLUSIVE lock is released before it runs; inside an explicit BEGIN/COMMIT it is not fixed.",
+        "transaction-control-in-migration" => "Takes BEGIN, COMMIT and ROLLBACK out of the file, which then runs as the one \
+            transaction Prisma gives it.",
         "missing-lock-timeout" => "Starts every migration folder it writes that locks an existing table with \
             `SET lock_timeout = '5s';`, once.",
         _ => "Nothing automatic: the finding stays, and the plan lists it as not fixed.",

@@ -401,6 +401,15 @@ impl Planner<'_> {
             ("unique-constraint-locks", OpKind::AddColumn { table, column }) => {
                 self.unique_after_column(i, table, column)
             }
+            // As the rule's suggestion: the file runs as the one transaction Prisma gives it.
+            ("transaction-control-in-migration", _) => {
+                for j in 0..self.ops.len() {
+                    if matches!(self.ops[j].kind, OpKind::Transaction(_)) {
+                        self.fates[j] = Fate::Drop;
+                    }
+                }
+                true
+            }
             // The slow statement starts a folder, so a transaction, of its own: the earlier lock is released
             // first. Inside an explicit BEGIN/COMMIT that would split the transaction the author wrote.
             ("long-lock-chain", _) => {
