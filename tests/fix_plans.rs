@@ -53,6 +53,14 @@ fn folders(plan: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The SQL of each folder of the scenario's plan.
+fn folder_sql(scenario: &str) -> Vec<String> {
+    folders(&plan(scenario))
+        .into_iter()
+        .map(|(_, sql)| sql)
+        .collect()
+}
+
 fn schema_lines(plan: &Value) -> Vec<String> {
     plan["schema"]
         .as_array()
@@ -392,8 +400,7 @@ fn a_required_unique_column_gets_no_default_since_no_single_value_fits() {
 #[test]
 fn primary_key_on_a_not_null_column_is_built_concurrently_then_attached() {
     let plan = plan("primary_key");
-    let folders = folders(&plan);
-    let sql: Vec<&str> = folders.iter().map(|(_, sql)| sql.as_str()).collect();
+    let sql = folder_sql("primary_key");
     assert_eq!(
         sql,
         [
@@ -467,10 +474,7 @@ fn primary_key_on_a_nullable_column_waits_for_a_backfill_and_a_proven_not_null()
 
 #[test]
 fn unique_constraint_is_an_index_built_concurrently_then_attached() {
-    let sql: Vec<String> = folders(&plan("unique_constraint"))
-        .into_iter()
-        .map(|(_, sql)| sql)
-        .collect();
+    let sql = folder_sql("unique_constraint");
     assert_eq!(
         sql,
         [
@@ -596,10 +600,7 @@ CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");
 /// temporary name, which ADD CONSTRAINT ... USING INDEX renames to the key's (one statement, checked on PostgreSQL 15).
 #[test]
 fn a_changed_primary_key_builds_its_index_under_a_temporary_name() {
-    let sql: Vec<String> = folders(&plan("primary_key_change"))
-        .into_iter()
-        .map(|(_, sql)| sql)
-        .collect();
+    let sql = folder_sql("primary_key_change");
     assert_eq!(
         sql,
         [
@@ -613,10 +614,7 @@ fn a_changed_primary_key_builds_its_index_under_a_temporary_name() {
 /// alone, then the constraint PostgreSQL would have named `User_handle_key`, attached in an instant.
 #[test]
 fn an_inline_unique_column_gets_its_index_concurrently_then_the_constraint() {
-    let sql: Vec<String> = folders(&plan("unique_inline_column"))
-        .into_iter()
-        .map(|(_, sql)| sql)
-        .collect();
+    let sql = folder_sql("unique_inline_column");
     assert_eq!(
         sql,
         [
