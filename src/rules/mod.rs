@@ -196,6 +196,7 @@ impl OpContext<'_> {
             help,
             suggestion: None,
             suggestion_wanted: self.state.keep_suggestions,
+            severity: None,
         }
     }
 }
@@ -241,6 +242,7 @@ impl MigrationContext<'_> {
             help,
             suggestion: None,
             suggestion_wanted: self.state.keep_suggestions,
+            severity: None,
         }
     }
 }
