@@ -351,3 +351,33 @@ fn missing_git_is_a_clear_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("`git` was not found on PATH"), "{stderr}");
 }
+
+#[test]
+fn folder_names_with_a_newline_tab_or_quote_are_read_at_the_ref() {
+    // `git cat-file --batch` reads one `<rev>:<path>` per line: a newline in a name split the request in two.
+    let repo = Repo::new();
+    let names = [
+        "20240301000000_a\nb",
+        "20240302000000_c\td",
+        "20240303000000_e\"f",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let sql = format!("CREATE TABLE \"T{i}\" (\"id\" INT);\n");
+        repo.write(&format!("prisma/migrations/{name}/migration.sql"), &sql);
+    }
+    repo.commit();
+    let (code, json, stderr) = repo.lint(&["--base", "HEAD"]);
+    assert_eq!((code, found(&json)), (0, vec![]), "{stderr}");
+    let (code, json, stderr) = repo.lint(&["--base", "HEAD", "--changed-since", "HEAD"]);
+    assert_eq!((code, found(&json)), (0, vec![]), "{stderr}");
+
+    let edited = format!("prisma/migrations/{}/migration.sql", names[0]);
+    repo.write(&edited, "CREATE TABLE \"T0\" (\"id\" BIGINT);\n");
+    let (code, json, stderr) = repo.lint(&["--base", "HEAD", "--changed-since", "HEAD"]);
+    assert_eq!(
+        found(&json),
+        vec![("edited-applied-migration".into(), edited, Some(1))],
+        "{stderr}"
+    );
+    assert_eq!(code, 1);
+}

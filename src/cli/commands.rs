@@ -124,7 +124,8 @@ pub fn init(dir: &Path) -> Result<std::path::PathBuf, String> {
 /// The `lint.toml` that `init` writes: every setting, explained; `migrations` filled in when exactly one Prisma
 /// migrations folder is found below `dir`.
 pub fn init_template(dir: &Path) -> String {
-    let roots = find_roots(dir);
+    // A folder that cannot be searched only leaves `migrations` commented out.
+    let (roots, _) = find_roots(dir);
     let found = match roots.as_slice() {
         [root] => root
             .strip_prefix(dir)

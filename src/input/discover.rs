@@ -84,7 +84,8 @@ pub fn list_paths(paths: &[PathBuf]) -> (Vec<Listing>, Vec<DiscoverError>) {
             Ok(Target::Root(root)) => requested.entry(root).or_default().0 = true,
             Ok(Target::Single { root, file }) => requested.entry(root).or_default().1.push(file),
             Ok(Target::Search(dir)) => {
-                let roots = find_roots(&dir);
+                let (roots, unreadable) = find_roots(&dir);
+                errors.extend(unreadable);
                 if roots.is_empty() {
                     errors.push(DiscoverError {
                         path: path.clone(),
@@ -194,12 +195,26 @@ impl Listing {
     }
 }
 
-/// Every migrations folder below `dir`.
-pub fn find_roots(dir: &Path) -> Vec<PathBuf> {
+/// Every migrations folder below `dir`, and the folders that could not be searched (each could hide one).
+pub fn find_roots(dir: &Path) -> (Vec<PathBuf>, Vec<DiscoverError>) {
     let mut roots = Vec::new();
+    let mut unreadable = Vec::new();
     let mut walker = WalkDir::new(dir).follow_links(false).into_iter();
     while let Some(entry) = walker.next() {
-        let Ok(entry) = entry else { continue };
+        let entry = match entry {
+            Ok(entry) => entry,
+            // A folder at mode 000, or one whose path is longer than the system allows (PATH_MAX).
+            Err(e) => {
+                unreadable.push(DiscoverError {
+                    path: e.path().unwrap_or(dir).to_path_buf(),
+                    message: match e.io_error() {
+                        Some(io) => format!("cannot read folder: {io}"),
+                        None => format!("cannot read folder: {e}"),
+                    },
+                });
+                continue;
+            }
+        };
         if !entry.file_type().is_dir() {
             continue;
         }
@@ -214,7 +229,7 @@ pub fn find_roots(dir: &Path) -> Vec<PathBuf> {
             walker.skip_current_dir();
         }
     }
-    roots
+    (roots, unreadable)
 }
 
 enum Target {
@@ -452,7 +467,8 @@ mod tests {
         touch(&root.join("svc/db/migration/01_init/migration.sql"));
         touch(&root.join("node_modules/pkg/prisma/migrations/1_x/migration.sql"));
         touch(&root.join("scripts/seed.sql"));
-        let mut found = find_roots(root);
+        let (mut found, unreadable) = find_roots(root);
+        assert!(unreadable.is_empty());
         found.sort();
         assert_eq!(
             found,

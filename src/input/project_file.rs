@@ -46,8 +46,10 @@ pub fn read_regular(path: &Path) -> Result<Vec<u8>, String> {
         return Err(format!("not a regular file ({}); not read", kind(&found)));
     }
     let file = fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-    // One byte past the limit is read, to tell a file that is too large (its size can change after the stat).
-    let mut bytes = Vec::new();
+    // One byte past the limit is read, to tell a file that is too large (its size can change after the stat). Sized
+    // from the stat: a buffer grown by doubling held up to three times a large file while it was read.
+    let expected = found.len().min(MAX_FILE_BYTES) as usize;
+    let mut bytes = Vec::with_capacity(expected + 1);
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read: {e}"))?;

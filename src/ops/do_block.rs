@@ -69,6 +69,7 @@ fn plain_statement(body: &str, chunk: RawStatement, offset: usize) -> Option<Raw
             })
             .collect(),
         unterminated: chunk.unterminated,
+        thinned: chunk.thinned,
     })
 }
 

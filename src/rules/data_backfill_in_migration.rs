@@ -70,7 +70,8 @@ fn pins_a_key(catalog: &Catalog, table: &ObjName, statement: &str) -> bool {
     let Some(raw) = split(statement).statements.into_iter().next() else {
         return false;
     };
-    let tokens = &raw.tokens;
+    // All of them: past 64 KiB the split keeps only a data statement's outer words, and a key may be pinned there.
+    let tokens = &raw.into_all_tokens(statement);
     let Some(start) = top_level_where(tokens, statement) else {
         return false;
     };
@@ -207,9 +208,10 @@ fn suggest(ctx: &OpContext, kind: DmlKind, table: &ObjName) -> Suggestion {
         .into_iter()
         .next()
         .and_then(|raw| {
+            let tokens = raw.into_all_tokens(statement);
             Some(
-                raw.tokens
-                    .get(top_level_where(&raw.tokens, statement)?)?
+                tokens
+                    .get(top_level_where(&tokens, statement)?)?
                     .span
                     .clone(),
             )

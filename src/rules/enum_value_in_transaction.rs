@@ -6,7 +6,7 @@ use crate::fix::Suggestion;
 use crate::ops::{ObjName, OpKind};
 use crate::rules::diagnostic::{Finding, Severity};
 use crate::syntax::parse::Statement;
-use crate::syntax::split::{ident_value, TokenKind};
+use crate::syntax::split::{ident_value, Token, TokenKind};
 
 pub const RULE: Rule = Rule {
     id: "enum-value-in-transaction",
@@ -66,26 +66,25 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                         let statement = ctx.statements.iter().find(|s| {
                             s.span.start <= op.span.start && op.span.start < s.span.end
                         })?;
-                        let tokens = &statement.tokens;
                         let src = &ctx.file.text;
-                        let spelt = |i: usize| {
-                            tokens[i].kind == TokenKind::String && tokens[i].text(src) == literal
-                        };
+                        let spelt =
+                            |t: &Token| t.kind == TokenKind::String && t.text(src) == literal;
                         // Only a value read as the enum counts: `'v'::"Kind"`, or a statement on a table with a
                         // column of the enum (a trigger's text argument that spells the value is no use of it).
-                        let cast = (0..tokens.len()).any(|i| {
-                            spelt(i)
-                                && tokens.get(i + 1).is_some_and(|t| t.text(src) == "::")
-                                && tokens
-                                    .get(i + 2)
-                                    .and_then(|t| ident_value(t, src))
-                                    .is_some_and(|t| t == name.name)
-                        });
+                        let (mut cast, mut spelt_anywhere) = (false, false);
+                        let (mut before, mut last): (Option<Token>, Option<Token>) = (None, None);
+                        for token in statement.all_tokens(src) {
+                            cast |= before.as_ref().is_some_and(spelt)
+                                && last.as_ref().is_some_and(|t| t.text(src) == "::")
+                                && ident_value(&token, src).is_some_and(|t| t == name.name);
+                            spelt_anywhere |= spelt(&token);
+                            before = last.replace(token);
+                        }
                         let typed_table = op
                             .kind
                             .table()
                             .is_some_and(|t| has_enum_column(ctx, t, name));
-                        ((cast || typed_table) && (0..tokens.len()).any(spelt)).then_some(op)
+                        ((cast || typed_table) && spelt_anywhere).then_some(op)
                     });
                 if let Some(use_op) = later {
                     out.push(ctx.finding(

@@ -4,7 +4,7 @@ use super::{Category, Check, Rule, StatementContext};
 use crate::fix::{truncate_identifier, Placement, Suggestion};
 use crate::ops::{display_ident, quote_ident};
 use crate::rules::diagnostic::{Finding, Severity};
-use crate::syntax::split::ident_value;
+use crate::syntax::split::{ident_value, Token};
 
 pub const RULE: Rule = Rule {
     id: "identifier-too-long",
@@ -22,27 +22,27 @@ const MAX_BYTES: usize = 63;
 fn check(ctx: &StatementContext, out: &mut Vec<Finding>) {
     let src = &ctx.file.text;
     let mut seen: Vec<String> = Vec::new();
-    let tokens = &ctx.statement.tokens;
-    let word = |i: usize, w: &str| tokens[i].text(src).eq_ignore_ascii_case(w);
+    let tokens = || ctx.statement.all_tokens(src);
+    let word = |t: &Token, w: &str| t.text(src).eq_ignore_ascii_case(w);
     // A name that only refers to an existing object finds it under the truncated name all the same: every name of
     // a DROP, and the old name of a RENAME (what comes before its last TO).
-    if tokens.first().is_some_and(|_| word(0, "drop")) {
+    if tokens().next().is_some_and(|t| word(&t, "drop")) {
         return;
     }
-    let references_end = if (0..tokens.len()).any(|i| word(i, "rename")) {
-        (0..tokens.len())
-            .rev()
-            .find(|&i| word(i, "to"))
-            .map_or(0, |i| tokens[i].span.start)
+    let references_end = if tokens().any(|t| word(&t, "rename")) {
+        tokens()
+            .filter(|t| word(t, "to"))
+            .last()
+            .map_or(0, |t| t.span.start)
     } else {
         0
     };
-    for token in tokens.iter().filter(|t| t.span.start >= references_end) {
+    for token in tokens().filter(|t| t.span.start >= references_end) {
         // An identifier's value is never longer than its spelling (quotes and escapes only shrink it).
         if token.span.len() <= MAX_BYTES {
             continue;
         }
-        let Some(value) = ident_value(token, src) else {
+        let Some(value) = ident_value(&token, src) else {
             continue;
         };
         if value.len() <= MAX_BYTES || seen.contains(&value) {
@@ -79,8 +79,8 @@ fn suggest(ctx: &StatementContext) -> Suggestion {
     let mut text = String::new();
     let mut at = span.start;
     let mut renamed = Vec::new();
-    for token in &ctx.statement.tokens {
-        let Some(value) = ident_value(token, src).filter(|v| v.len() > MAX_BYTES) else {
+    for token in ctx.statement.all_tokens(src) {
+        let Some(value) = ident_value(&token, src).filter(|v| v.len() > MAX_BYTES) else {
             continue;
         };
         let short = truncate_identifier(&value).to_string();

@@ -227,11 +227,18 @@ pub fn copied_into<'a>(
         .filter(|r| matches!(&r.op.kind, OpKind::Dml { kind: DmlKind::Update, table: t, .. } if t == table))
         .find_map(|r| {
             let statement = ctx.statements.iter().find(|s| s.span.start <= r.op.span.start && r.op.span.start < s.span.end)?;
-            let idents: Vec<String> = statement.tokens.iter().filter_map(|t| ident_value(t, &ctx.file.text)).collect();
-            if !idents.iter().any(|i| i == column) {
+            // One pass, holding no list of names: a long UPDATE's tokens are lexed again for this.
+            let (mut reads_column, mut named) = (false, vec![false; added.len()]);
+            for ident in statement.all_tokens(&ctx.file.text).filter_map(|t| ident_value(&t, &ctx.file.text)) {
+                reads_column |= ident == column;
+                for (seen, a) in named.iter_mut().zip(&added) {
+                    *seen |= ident == *a;
+                }
+            }
+            if !reads_column {
                 return None;
             }
-            added.iter().find(|a| idents.iter().any(|i| i == *a)).copied()
+            added.iter().zip(named).find(|(_, seen)| *seen).map(|(a, _)| *a)
         })
 }
 

@@ -9,7 +9,7 @@ use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token as SqlToken, TokenWithSpan, Tokenizer};
 
 use crate::syntax::parser_tokens::parser_tokens;
-use crate::syntax::split::{RawStatement, Token, TokenKind};
+use crate::syntax::split::{tokens_in, RawStatement, Token, TokenKind};
 
 /// One statement of a migration file, with its parse result. Only lowering reads the AST.
 #[derive(Debug, Clone)]
@@ -30,6 +30,8 @@ pub struct Statement {
     pub tokens: Vec<Token>,
     /// Why sqlparser rejected the statement, if it did.
     pub failure: Option<ParseFailure>,
+    /// `tokens` are some of them only ([`RawStatement::thinned`]): [`Statement::all_tokens`] has them all.
+    pub thinned: bool,
 }
 
 impl Statement {
@@ -39,7 +41,21 @@ impl Statement {
             span: raw.span,
             tokens: raw.tokens,
             failure: None,
+            thinned: raw.thinned,
         }
+    }
+
+    /// Every token of the statement: those kept, or for a thinned statement all of them lexed again one by one
+    /// (never all held at once).
+    pub fn all_tokens<'a>(&'a self, src: &'a str) -> impl Iterator<Item = Token> + 'a {
+        let (kept, lexed) = if self.thinned {
+            (None, Some(tokens_in(src, &self.span)))
+        } else {
+            (Some(self.tokens.iter().cloned()), None)
+        };
+        kept.into_iter()
+            .flatten()
+            .chain(lexed.into_iter().flatten())
     }
 }
 
@@ -49,6 +65,7 @@ impl ParsedStatement {
             span: self.span,
             tokens: self.tokens,
             failure: self.ast.err(),
+            thinned: false,
         }
     }
 }
@@ -75,7 +92,12 @@ pub const MAX_CHAIN: usize = 50_000;
 /// a deep statement touches are used.
 pub const LINT_STACK_BYTES: usize = 256 << 20;
 
-pub fn parse_statement(file_text: &str, raw: RawStatement) -> ParsedStatement {
+pub fn parse_statement(file_text: &str, mut raw: RawStatement) -> ParsedStatement {
+    if raw.thinned {
+        // Its tokens were not all kept, as it was expected to be lowered from them alone; parsing needs them all.
+        raw.tokens = tokens_in(file_text, &raw.span).collect();
+        raw.thinned = false;
+    }
     let text = file_text.get(raw.span.clone()).unwrap_or("");
     let chain = longest_chain(file_text, &raw.tokens);
     let ast = match raw.unterminated {

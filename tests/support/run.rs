@@ -12,6 +12,32 @@ pub fn command() -> Command {
     command
 }
 
+/// The binary run as a user that file permissions apply to: this user, or `nobody` (through `setpriv`) when the
+/// tests run as root, whom a folder at mode 000 does not stop. `Err` says why neither can be had. The files it must
+/// reach have to be readable by others.
+pub fn command_without_privileges() -> Result<Command, String> {
+    if !is_root() {
+        return Ok(command());
+    }
+    let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
+        .into_iter()
+        .find(|p| Path::new(p).is_file())
+        .ok_or("running as root and there is no setpriv to run as nobody")?;
+    let mut command = Command::new(setpriv);
+    command
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(env!("CARGO_BIN_EXE_migrate-lint"))
+        .env("NO_COLOR", "1");
+    Ok(command)
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
 /// What a run printed and how it exited.
 pub struct Run {
     pub code: i32,
