@@ -761,6 +761,12 @@ fn create_index_non_concurrently_blocks_writes() {
         "the help's query finds it"
     );
     assert_eq!(failure(&mut db.client(), concurrent).0, "42P07");
+    // With IF NOT EXISTS the retry succeeds and keeps the INVALID index, as the message says.
+    let skipping = concurrent.replace("CONCURRENTLY", "CONCURRENTLY IF NOT EXISTS");
+    let finding = only_finding(rule, &ex.setup, &skipping);
+    assert_says(rule, &finding.message, &["23505", "INVALID index in place"]);
+    run(&mut db.client(), &skipping);
+    assert_eq!(count(&mut db.client(), invalid), 1);
     run(
         &mut db.client(),
         "DROP INDEX CONCURRENTLY \"Post_authorId_key\"",

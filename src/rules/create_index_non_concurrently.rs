@@ -102,11 +102,27 @@ fn concurrent_unique(
             )
         })
         .unwrap_or_else(|| "DROP INDEX CONCURRENTLY on it".to_string());
+    // With IF NOT EXISTS the retry skips the build (a NOTICE) and succeeds; without, it fails with 42P07.
+    let words: Vec<String> = ctx
+        .file
+        .slice(&ctx.op.span)
+        .split_whitespace()
+        .map(|w| w.to_ascii_uppercase())
+        .collect();
+    let if_not_exists = words.windows(3).any(|w| w == ["IF", "NOT", "EXISTS"]);
+    let retry = if if_not_exists {
+        format!(
+            "a retry then skips the build (IF NOT EXISTS) and succeeds with the INVALID index in place, so drop it \
+             first ({drop})"
+        )
+    } else {
+        format!("it must be dropped ({drop}) before the migration can run again")
+    };
     ctx.finding(
         format!(
             "CREATE UNIQUE INDEX CONCURRENTLY {name}fails with \"could not create unique index\" (SQLSTATE 23505) if \
-             any two rows of {table} already share {cols}, and the failed build leaves the index behind, INVALID: it \
-             must be dropped ({drop}) before the migration can run again",
+             any two rows of {table} already share {cols}, and the failed build leaves the index behind, INVALID: \
+             {retry}",
             table = spec.table
         ),
         Some(format!(

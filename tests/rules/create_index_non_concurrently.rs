@@ -91,6 +91,16 @@ fn bad_unique_index_concurrently_on_an_existing_column() {
     assert_snapshot!(case.bad());
 }
 
+/// IF NOT EXISTS turns the retry into a silent success that keeps the INVALID index (PostgreSQL 15, tests/truth.rs).
+#[test]
+fn bad_unique_index_concurrently_if_not_exists() {
+    let case = Case::new(RULE).setup(USERS).migration(
+        r#"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "User_name_key" ON "User"("name");
+"#,
+    );
+    assert_snapshot!(case.bad());
+}
+
 #[test]
 fn good_unique_index_concurrently_on_a_column_of_this_migration_or_an_existing_key() {
     for sql in [
