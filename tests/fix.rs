@@ -209,15 +209,22 @@ fn scenario(name: &str) {
         "{report}"
     );
 
-    // 2. What changed since HEAD lints without an error.
+    // 2. What changed since HEAD lints without an error. A unique index over existing values, built CONCURRENTLY
+    //    now, still fails on duplicate rows: no rewrite of the SQL removes that, so its warning may stay.
     let (code, stdout, stderr) = lint(root, &["--changed-since", "HEAD", "--format", "json"]);
     let json: serde_json::Value =
         serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let duplicates_left = |d: &serde_json::Value| {
+        d["rule"] == "create-index-non-concurrently"
+            && d["message"].as_str().is_some_and(|m| {
+                m.starts_with("CREATE UNIQUE INDEX CONCURRENTLY") && m.contains("23505")
+            })
+    };
     let left: Vec<&serde_json::Value> = json["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|d| d["severity"] != "info")
+        .filter(|d| d["severity"] != "info" && !duplicates_left(d))
         .collect();
     assert!(
         left.is_empty() && code == 0,
