@@ -21,6 +21,7 @@ use support::pg::TestPg;
 use support::prisma::{self, From};
 
 use support::fix_project::{fixtures, git, lint, project, INIT};
+use support::lint::is_duplicates_warning;
 
 const ROWS: i64 = 10;
 
@@ -215,10 +216,10 @@ fn scenario(name: &str) {
     let json: serde_json::Value =
         serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
     let duplicates_left = |d: &serde_json::Value| {
-        d["rule"] == "create-index-non-concurrently"
-            && d["message"].as_str().is_some_and(|m| {
-                m.starts_with("CREATE UNIQUE INDEX CONCURRENTLY") && m.contains("23505")
-            })
+        is_duplicates_warning(
+            d["rule"].as_str().unwrap_or_default(),
+            d["message"].as_str().unwrap_or_default(),
+        )
     };
     let left: Vec<&serde_json::Value> = json["diagnostics"]
         .as_array()
