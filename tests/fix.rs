@@ -25,6 +25,7 @@ use support::prisma::{self, From};
 use support::fix_project::{
     fixtures, git, lint, migrations_dir, project, schema_path, schema_text, INIT,
 };
+use support::lint::is_duplicates_warning;
 
 const ROWS: i64 = 10;
 
@@ -245,15 +246,22 @@ fn scenario(name: &str) {
         "{report}\nother files written: {touched:?}"
     );
 
-    // 2. What changed since HEAD lints without an error.
+    // 2. What changed since HEAD lints without an error. A unique index over existing values, built CONCURRENTLY
+    //    now, still fails on duplicate rows: no rewrite of the SQL removes that, so its warning may stay.
     let (code, stdout, stderr) = lint(root, &["--changed-since", "HEAD", "--format", "json"]);
     let json: serde_json::Value =
         serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let duplicates_left = |d: &serde_json::Value| {
+        is_duplicates_warning(
+            d["rule"].as_str().unwrap_or_default(),
+            d["message"].as_str().unwrap_or_default(),
+        )
+    };
     let left: Vec<&serde_json::Value> = json["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|d| d["severity"] != "info")
+        .filter(|d| d["severity"] != "info" && !duplicates_left(d))
         .collect();
     assert!(
         left.is_empty() && code == 0,

@@ -10,7 +10,7 @@ use migrate_lint::rules::settings::Settings;
 use migrate_lint::rules::RULES;
 use migrate_lint::syntax::parse::parse_statement;
 use migrate_lint::syntax::split::split;
-use support::lint::{file, lint as lint_history, lint_in, RunState};
+use support::lint::{file, is_duplicates_warning, lint as lint_history, lint_in, RunState};
 use support::pages::example;
 
 /// Rules that cannot know a fix: everything else must ship a suggestion.
@@ -95,6 +95,7 @@ fn apply(
         .diagnostics
         .into_iter()
         .filter(|d| d.file >= first_suggested || d.rule == rule)
+        .filter(|d| !is_duplicates_warning(d.rule, &d.message))
         .collect();
     (diagnostics, first_suggested)
 }

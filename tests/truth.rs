@@ -739,6 +739,38 @@ fn create_index_non_concurrently_blocks_writes() {
         message.contains("could not create unique index"),
         "{message}"
     );
+    // CONCURRENTLY fails on the same duplicates, and leaves the index behind INVALID: the same migration run again
+    // fails until it is dropped.
+    let concurrent =
+        "CREATE UNIQUE INDEX CONCURRENTLY \"Post_authorId_key\" ON \"Post\"(\"authorId\");";
+    let finding = only_finding(rule, &ex.setup, concurrent);
+    assert_says(
+        rule,
+        &finding.message,
+        &["23505", "INVALID", "must be dropped"],
+    );
+    assert_eq!(failure(&mut db.client(), concurrent).0, "23505");
+    let invalid = "SELECT count(*) FROM pg_index WHERE indexrelid = '\"Post_authorId_key\"'::regclass AND NOT indisvalid";
+    assert_eq!(count(&mut db.client(), invalid), 1);
+    assert_eq!(
+        count(
+            &mut db.client(),
+            "SELECT count(*) FROM pg_index WHERE NOT indisvalid AND indexrelid::regclass::text = '\"Post_authorId_key\"'"
+        ),
+        1,
+        "the help's query finds it"
+    );
+    assert_eq!(failure(&mut db.client(), concurrent).0, "42P07");
+    // With IF NOT EXISTS the retry succeeds and keeps the INVALID index, as the message says.
+    let skipping = concurrent.replace("CONCURRENTLY", "CONCURRENTLY IF NOT EXISTS");
+    let finding = only_finding(rule, &ex.setup, &skipping);
+    assert_says(rule, &finding.message, &["23505", "INVALID index in place"]);
+    run(&mut db.client(), &skipping);
+    assert_eq!(count(&mut db.client(), invalid), 1);
+    run(
+        &mut db.client(),
+        "DROP INDEX CONCURRENTLY \"Post_authorId_key\"",
+    );
     let added = "SET lock_timeout = '5s';\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nCREATE UNIQUE INDEX \"Post_slug_key\" ON \"Post\"(\"slug\");";
     let findings = lint_rule(rule, &ex.setup, added);
     assert!(
@@ -1214,7 +1246,11 @@ fn transaction_control_changes_how_a_batch_runs() {
     // A ROLLBACK undoes what precedes it, and the batch still succeeds.
     let undone = "CREATE TABLE \"D\" (\"id\" INTEGER);\nROLLBACK;";
     let finding = only_finding(rule, "", undone);
-    assert_says(rule, &finding.message, &["undoes", "succeeds"]);
+    assert_says(
+        rule,
+        &finding.message,
+        &["undoes", "succeeds", "returns no error"],
+    );
     run(&mut c, undone);
     assert!(!exists(&mut c, "D"));
     // A BEGIN no COMMIT closes: the batch succeeds with the transaction still open, invisible to other sessions,

@@ -45,7 +45,12 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         let own_table_is_new = kind.table().is_some_and(|t| new.has_table(t));
         if !slow_on.is_empty()
             && !own_table_is_new
-            && is_slow(kind, old_type, ctx.settings.postgres_version)
+            && is_slow(
+                kind,
+                old_type,
+                ctx.settings.postgres_version,
+                ctx.catalog_before,
+            )
         {
             if let Some((table, offset)) = validate_under_held_lock(ctx, kind, tx.id, &held) {
                 let (line, _) = ctx.file.line_col(offset);

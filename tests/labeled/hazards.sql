@@ -161,7 +161,7 @@ UPDATE "Post" SET "title" = u."name" FROM "User" u WHERE "Post"."authorId" = u."
 DELETE FROM "Post" WHERE "views" = 0;
 -- hazard: create-index-non-concurrently | found | Prisma's @unique on an existing column fails on duplicates (23505)
 CREATE UNIQUE INDEX "User_name_key" ON "User"("name");
--- hazard: create-index-non-concurrently | missed | a unique index built CONCURRENTLY over existing values still fails on duplicates
+-- hazard: create-index-non-concurrently | found | a unique index built CONCURRENTLY over existing values still fails on duplicates (and leaves an INVALID index)
 CREATE UNIQUE INDEX CONCURRENTLY "User_name_key" ON "User"("name");
 -- hazard: transaction-control-in-migration | found | a COMMIT mid-file keeps what precedes it when a later statement fails
 ALTER TABLE "User" ADD COLUMN "nick" TEXT;

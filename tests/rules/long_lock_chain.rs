@@ -89,3 +89,40 @@ ALTER TABLE "User" VALIDATE CONSTRAINT "User_n_check";
         )
         .good();
 }
+
+/// A default calling a function the history created without IMMUTABLE or STABLE rewrites the table, as volatile-default
+/// says: a slow statement after an exclusive lock on another table.
+#[test]
+fn bad_user_function_default_after_an_exclusive_lock_on_another_table() {
+    for function in [
+        "CREATE FUNCTION make_tag() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;\n",
+        "",
+    ] {
+        let case = Case::new(RULE)
+            .setup(&format!("{USERS}{function}"))
+            .migration(
+                r#"SET lock_timeout = '5s';
+ALTER TABLE "User" ADD COLUMN "a" TEXT;
+-- migrate-lint-ignore volatile-default: small table
+ALTER TABLE "Post" ADD COLUMN "tag" TEXT DEFAULT make_tag();
+"#,
+            );
+        let found = case.bad();
+        assert!(found.contains("\"Post\""), "{found}");
+    }
+}
+
+#[test]
+fn good_immutable_function_default_after_an_exclusive_lock() {
+    Case::new(RULE)
+        .setup(&format!(
+            "{USERS}CREATE FUNCTION fixed_tag() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'tag' $$;\n"
+        ))
+        .migration(
+            r#"SET lock_timeout = '5s';
+ALTER TABLE "User" ADD COLUMN "a" TEXT;
+ALTER TABLE "Post" ADD COLUMN "tag" TEXT DEFAULT fixed_tag();
+"#,
+        )
+        .good();
+}

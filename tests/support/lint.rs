@@ -98,3 +98,11 @@ pub fn settings_with(rule: &Rule) -> Settings {
     }
     settings
 }
+
+/// The warning that a unique index built CONCURRENTLY over existing values fails on duplicate rows: a fix or
+/// suggestion that moves a unique index to CONCURRENTLY keeps it, since no rewrite of the SQL removes duplicates.
+pub fn is_duplicates_warning(rule: &str, message: &str) -> bool {
+    rule == "create-index-non-concurrently"
+        && message.starts_with("CREATE UNIQUE INDEX CONCURRENTLY")
+        && message.contains("23505")
+}
