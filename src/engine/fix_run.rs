@@ -12,12 +12,13 @@ use std::process::Command;
 
 use crate::catalog::Catalog;
 use crate::engine::lint::analyze;
-use crate::fix::build::{build, FixFinding};
+use crate::fix::build::{build, FixFinding, Project};
 use crate::fix::plan::{MigrationPlan, PlannedMigration};
 use crate::fix::schema::{self, SchemaState};
 use crate::input::applied::{self, database::MigrationRow};
 use crate::input::discover::History;
 use crate::input::prisma_schema::{find_schema_for_migrations, Schema};
+use crate::ops::OpKind;
 use crate::rules::diagnostic::{Diagnostic, Severity};
 use crate::syntax::source::SourceFile;
 
@@ -59,10 +60,24 @@ pub fn plan_history(
         .collect();
     let state = schema_state(history, base)?;
     let names: Vec<&str> = sources.iter().map(|s| s.migration.as_str()).collect();
+    let analyzed: Vec<_> = sources.iter().map(analyze).collect();
+    let project = Project {
+        prisma: state.is_some() || history.provider.as_deref() == Some("postgresql"),
+        constraints_named: analyzed
+            .iter()
+            .flat_map(|a| &a.ops)
+            .filter_map(|op| match &op.kind {
+                OpKind::DropConstraint { table, name }
+                | OpKind::RenameConstraint {
+                    table, old: name, ..
+                } => Some((table.name.clone(), name.clone())),
+                _ => None,
+            })
+            .collect(),
+    };
     let mut catalog = Catalog::default();
     let mut plans = Vec::new();
-    for (index, file) in sources.iter().enumerate() {
-        let analyzed = analyze(file);
+    for ((index, file), analyzed) in sources.iter().enumerate().zip(&analyzed) {
         let mine: Vec<&Diagnostic> = diagnostics
             .iter()
             .filter(|d| d.file == index && d.severity >= threshold)
@@ -81,7 +96,14 @@ pub fn plan_history(
                 })
                 .collect();
             let statements: Vec<_> = analyzed.statements.iter().map(|s| s.span.clone()).collect();
-            let built = build(&file.text, &statements, &analyzed.ops, &catalog, &findings);
+            let built = build(
+                &file.text,
+                &statements,
+                &analyzed.ops,
+                &catalog,
+                &project,
+                &findings,
+            );
             let mut unfixed = built.unfixed;
             let (schema, errors) = match (&state, built.schema.is_empty()) {
                 (_, true) => (Vec::new(), Vec::new()),
