@@ -706,3 +706,38 @@ fn transaction_control_leaves_the_file() {
         ["SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"a\" TEXT;\nALTER TABLE \"User\" ADD COLUMN \"b\" TEXT;\n"]
     );
 }
+
+/// Every migration with a finding is committed at HEAD: no migration may be rewritten, and the human report says so in
+/// one line instead of printing no plan at all. JSON keeps its shape (no plan, no such line).
+#[test]
+fn no_plan_when_the_migrations_with_findings_are_committed_says_so() {
+    let dir = project("unique_constraint");
+    support::fix_project::git(dir.path(), &["add", "-A"]);
+    support::fix_project::git(dir.path(), &["commit", "-qm", "unique"]);
+    let args = ["--fix-suggestions", "--severity-threshold", "warning"];
+    let (code, stdout, stderr) = lint(dir.path(), &args);
+    assert_eq!(code, 1, "{stderr}");
+    let said: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("no fix plan"))
+        .collect();
+    assert_eq!(
+        said,
+        ["no fix plan: the 1 migration with findings is already applied (git ref HEAD); a fix goes in a new migration"],
+        "{stdout}"
+    );
+    let (_, json, _) = lint(dir.path(), &[&args[..], &["--format", "json"]].concat());
+    assert!(!json.contains("no fix plan"), "{json}");
+    let report: Value = serde_json::from_str(&json).unwrap();
+    assert!(
+        report["plans"].as_array().is_none_or(Vec::is_empty),
+        "{json}"
+    );
+
+    // With a plan to show, or no finding to fix, the line is not printed.
+    let fresh = project("unique_constraint");
+    let (_, stdout, _) = lint(fresh.path(), &args);
+    assert!(!stdout.contains("no fix plan"), "{stdout}");
+    let (_, stdout, _) = lint(dir.path(), &["--fix-suggestions"]);
+    assert!(!stdout.contains("no fix plan"), "{stdout}");
+}

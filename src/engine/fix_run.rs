@@ -32,6 +32,15 @@ pub struct PlannedFix {
     pub root: PathBuf,
 }
 
+/// The plans of one history.
+#[derive(Debug, Default)]
+pub struct HistoryPlans {
+    pub fixes: Vec<PlannedFix>,
+    /// The applied migrations with a finding at or above the threshold, left without a plan, and the sources that
+    /// hold them (`git ref HEAD`, `database ...`).
+    pub applied: Vec<(String, Vec<String>)>,
+}
+
 /// Plans for every migration of `history` that is not applied and has a finding at or above `threshold`. When neither
 /// git nor a database can tell what is applied, `strict` (`--fix`) is an error, and otherwise (`--fix-suggestions`, a
 /// preview) every migration gets its plan.
@@ -45,7 +54,7 @@ pub fn plan_history(
     database: Option<&(String, Vec<MigrationRow>)>,
     display: &dyn Fn(&Path) -> String,
     strict: bool,
-) -> Result<Vec<PlannedFix>, String> {
+) -> Result<HistoryPlans, String> {
     let (set, errors) = applied::collect(&history.root, Some(base), database);
     // Outside git, the database alone says what is applied.
     if let (Some(e), true) = (errors.first(), strict && database.is_none()) {
@@ -77,11 +86,21 @@ pub fn plan_history(
     };
     let mut catalog = Catalog::default();
     let mut plans = Vec::new();
+    let mut unplanned = Vec::new();
     for ((index, file), analyzed) in sources.iter().enumerate().zip(&analyzed) {
         let mine: Vec<&Diagnostic> = diagnostics
             .iter()
             .filter(|d| d.file == index && d.severity >= threshold)
             .collect();
+        if !mine.is_empty() && applied.contains(file.migration.as_str()) {
+            let holders = set
+                .sources
+                .iter()
+                .filter(|s| s.migrations.iter().any(|m| m.name == file.migration))
+                .map(|s| s.label.clone())
+                .collect();
+            unplanned.push((file.migration.clone(), holders));
+        }
         if !mine.is_empty() && !applied.contains(file.migration.as_str()) && !file.missing {
             let findings: Vec<FixFinding> = mine
                 .iter()
@@ -148,7 +167,10 @@ pub fn plan_history(
             catalog.apply(op, index);
         }
     }
-    Ok(plans)
+    Ok(HistoryPlans {
+        fixes: plans,
+        applied: unplanned,
+    })
 }
 
 /// The first folder keeps the migration's name; the others get the next seconds of its timestamp (as Prisma names
