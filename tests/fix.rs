@@ -191,9 +191,13 @@ fn counts(client: &mut postgres::Client, tables: &[String]) -> Vec<(String, i64)
 }
 
 fn scenario(name: &str) {
-    if !prisma::available_or_skip() {
-        return;
+    if prisma::available_or_skip() {
+        fixed(name);
     }
+}
+
+/// The scenario's project after `--fix`, through the four checks.
+fn fixed(name: &str) -> tempfile::TempDir {
     let dir = project(name);
     let root = dir.path();
     let migrations = migrations_dir(root);
@@ -268,6 +272,13 @@ fn scenario(name: &str) {
         "{report}\nfindings left after --fix: {left:#?}"
     );
 
+    prisma_agrees_on_data(root, &report);
+    dir
+}
+
+/// Checks 3 and 4: Prisma's SQL from empty for the schema on disk, and every migration folder deployed on data, build
+/// the same catalog, and no row is lost.
+fn prisma_agrees_on_data(root: &Path, report: &str) {
     // 3. Prisma agrees with the migrations on disk.
     let pg = TestPg::shared();
     let prisma_db = pg.unique_database("fix_prisma");
@@ -446,4 +457,48 @@ fn later_release_of_a_primary_key_on_a_nullable_column_runs_on_data() {
         .unwrap()
         .get(0);
     assert_eq!(key, "PRIMARY KEY (key, scope)");
+}
+
+/// The release after a fixed unique key: the developer removes the `@unique` again, and Prisma writes the migration
+/// (`DROP INDEX`). It must deploy after the folders --fix wrote: PostgreSQL 15 refuses `DROP INDEX` for an index a
+/// constraint owns (2BP01, "cannot drop index ... because constraint ... requires it"), so in a Prisma project the
+/// fix ends with the unique index alone, as Prisma writes `@unique`. Checks 3 and 4 then hold again with it.
+fn unique_removed_in_the_next_migration(name: &str, field: &str) {
+    if !prisma::available_or_skip() {
+        return;
+    }
+    let dir = fixed(name);
+    let root = dir.path();
+    let schema = schema_path(root);
+    let before = fs::read_to_string(&schema).unwrap();
+    let unique = before
+        .lines()
+        .find(|l| l.trim_start().starts_with(&format!("{field} ")) && l.ends_with(" @unique"))
+        .unwrap_or_else(|| panic!("no `{field} ... @unique` in\n{before}"));
+    let after = before.replacen(unique, unique.trim_end_matches(" @unique"), 1);
+    let edited = root.join("edited.prisma");
+    fs::write(&edited, &after).unwrap();
+    let pg = TestPg::shared();
+    let next = prisma::migrate_diff(
+        &pg.unique_database("fix_next"),
+        From::Schema(&schema),
+        &edited,
+    )
+    .unwrap();
+    assert!(next.contains("DROP INDEX"), "{next}");
+    fs::rename(&edited, &schema).unwrap();
+    let folder = migrations_dir(root).join(format!("20240301000000_drop_{field}_unique"));
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(folder.join("migration.sql"), &next).unwrap();
+    prisma_agrees_on_data(root, &format!("{name}, then:\n{next}"));
+}
+
+#[test]
+fn unique_constraint_then_its_unique_removed() {
+    unique_removed_in_the_next_migration("unique_constraint", "name");
+}
+
+#[test]
+fn unique_inline_column_then_its_unique_removed() {
+    unique_removed_in_the_next_migration("unique_inline_column", "handle");
 }

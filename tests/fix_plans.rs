@@ -321,6 +321,17 @@ fn a_migration_recorded_in_the_database_is_never_rewritten() {
 
 /// The plan of `sql` after `before` (replayed), for findings of `rule` on the statement at `line`.
 fn built(before: &str, sql: &str, rule: &'static str, at: &str) -> migrate_lint::fix::build::Built {
+    built_in(&Default::default(), before, sql, rule, at)
+}
+
+/// [`built`] in a project: with Prisma, or with names its migrations use as constraints.
+fn built_in(
+    project: &migrate_lint::fix::build::Project,
+    before: &str,
+    sql: &str,
+    rule: &'static str,
+    at: &str,
+) -> migrate_lint::fix::build::Built {
     use migrate_lint::catalog::Catalog;
     use migrate_lint::engine::lint::analyze;
     use migrate_lint::fix::build::{build, FixFinding};
@@ -340,7 +351,14 @@ fn built(before: &str, sql: &str, rule: &'static str, at: &str) -> migrate_lint:
         line: 1,
         suggestion: None,
     };
-    build(sql, &statements, &analyzed.ops, &catalog, &[finding])
+    build(
+        sql,
+        &statements,
+        &analyzed.ops,
+        &catalog,
+        project,
+        &[finding],
+    )
 }
 
 #[test]
@@ -472,16 +490,56 @@ fn primary_key_on_a_nullable_column_waits_for_a_backfill_and_a_proven_not_null()
     );
 }
 
+/// In a Prisma project the unique key ends as the index alone, named as the constraint was (Prisma's
+/// `<Table>_<cols>_key`): Prisma writes `@unique` so, and its `DROP INDEX` for a removed `@unique` would fail on an
+/// index a constraint owns (tests/fix.rs runs that next migration).
 #[test]
-fn unique_constraint_is_an_index_built_concurrently_then_attached() {
+fn unique_constraint_is_an_index_built_concurrently_alone_in_a_prisma_project() {
     let sql = folder_sql("unique_constraint");
     assert_eq!(
         sql,
-        [
-            "CREATE UNIQUE INDEX CONCURRENTLY \"Tag_name_key\" ON \"Tag\"(\"name\");\n",
-            "SET lock_timeout = '5s';\n-- AddUniqueConstraint\nALTER TABLE \"Tag\" ADD CONSTRAINT \"Tag_name_key\" UNIQUE USING INDEX \"Tag_name_key\";\n",
-        ]
+        ["CREATE UNIQUE INDEX CONCURRENTLY \"Tag_name_key\" ON \"Tag\"(\"name\");\n"]
     );
+}
+
+/// Without Prisma, or where a migration drops or renames the name as a constraint, the index is attached as the
+/// constraint the SQL wrote (`DROP CONSTRAINT` refuses a bare index on PostgreSQL 15).
+#[test]
+fn unique_constraint_is_attached_where_the_sql_needs_a_constraint() {
+    use migrate_lint::fix::build::Project;
+    let before = r#"CREATE TABLE "Tag" ("id" SERIAL NOT NULL, "name" TEXT NOT NULL, CONSTRAINT "Tag_pkey" PRIMARY KEY ("id"));"#;
+    let sql = "ALTER TABLE \"Tag\" ADD CONSTRAINT \"Tag_name_key\" UNIQUE (\"name\");\n";
+    let index = "CREATE UNIQUE INDEX CONCURRENTLY \"Tag_name_key\" ON \"Tag\"(\"name\");\n";
+    let attached = [
+        index,
+        "SET lock_timeout = '5s';\nALTER TABLE \"Tag\" ADD CONSTRAINT \"Tag_name_key\" UNIQUE USING INDEX \"Tag_name_key\";\n",
+    ];
+    let plain = built(before, sql, "unique-constraint-locks", "ADD CONSTRAINT");
+    assert_eq!(plain.folders, attached);
+    let prisma = Project {
+        prisma: true,
+        ..Project::default()
+    };
+    let alone = built_in(
+        &prisma,
+        before,
+        sql,
+        "unique-constraint-locks",
+        "ADD CONSTRAINT",
+    );
+    assert_eq!(alone.folders, [index]);
+    let dropped_as_constraint = Project {
+        prisma: true,
+        constraints_named: [("Tag".to_string(), "Tag_name_key".to_string())].into(),
+    };
+    let kept = built_in(
+        &dropped_as_constraint,
+        before,
+        sql,
+        "unique-constraint-locks",
+        "ADD CONSTRAINT",
+    );
+    assert_eq!(kept.folders, attached);
 }
 
 /// In a multi-file schema (prisma/schema/*.prisma, migrations inside), each edit goes to its model's file.
@@ -611,15 +669,24 @@ fn a_changed_primary_key_builds_its_index_under_a_temporary_name() {
 }
 
 /// `ADD COLUMN "handle" TEXT UNIQUE` (a hand edit): the column comes without UNIQUE, then its index CONCURRENTLY
-/// alone, then the constraint PostgreSQL would have named `User_handle_key`, attached in an instant.
+/// alone, named `User_handle_key` as PostgreSQL and Prisma name it; in this Prisma project it stays an index (see
+/// above), and without Prisma it is attached as the constraint the SQL wrote.
 #[test]
-fn an_inline_unique_column_gets_its_index_concurrently_then_the_constraint() {
+fn an_inline_unique_column_gets_its_index_concurrently() {
     let sql = folder_sql("unique_inline_column");
+    let column = "SET lock_timeout = '5s';\n-- AlterTable\nALTER TABLE \"User\" ADD COLUMN     \"handle\" TEXT;\n";
+    let index = "CREATE UNIQUE INDEX CONCURRENTLY \"User_handle_key\" ON \"User\"(\"handle\");\n";
+    assert_eq!(sql, [column, index]);
+
+    let before =
+        r#"CREATE TABLE "User" ("id" SERIAL NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#;
+    let sql = "-- AlterTable\nALTER TABLE \"User\" ADD COLUMN     \"handle\" TEXT UNIQUE;\n";
+    let plain = built(before, sql, "unique-constraint-locks", "ADD COLUMN");
     assert_eq!(
-        sql,
+        plain.folders,
         [
-            "SET lock_timeout = '5s';\n-- AlterTable\nALTER TABLE \"User\" ADD COLUMN     \"handle\" TEXT;\n",
-            "CREATE UNIQUE INDEX CONCURRENTLY \"User_handle_key\" ON \"User\"(\"handle\");\n",
+            column,
+            index,
             "SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD CONSTRAINT \"User_handle_key\" UNIQUE USING INDEX \"User_handle_key\";\n",
         ]
     );
@@ -638,4 +705,39 @@ fn transaction_control_leaves_the_file() {
         plan.folders,
         ["SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"a\" TEXT;\nALTER TABLE \"User\" ADD COLUMN \"b\" TEXT;\n"]
     );
+}
+
+/// Every migration with a finding is committed at HEAD: no migration may be rewritten, and the human report says so in
+/// one line instead of printing no plan at all. JSON keeps its shape (no plan, no such line).
+#[test]
+fn no_plan_when_the_migrations_with_findings_are_committed_says_so() {
+    let dir = project("unique_constraint");
+    support::fix_project::git(dir.path(), &["add", "-A"]);
+    support::fix_project::git(dir.path(), &["commit", "-qm", "unique"]);
+    let args = ["--fix-suggestions", "--severity-threshold", "warning"];
+    let (code, stdout, stderr) = lint(dir.path(), &args);
+    assert_eq!(code, 1, "{stderr}");
+    let said: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("no fix plan"))
+        .collect();
+    assert_eq!(
+        said,
+        ["no fix plan: the 1 migration with findings is already applied (git ref HEAD); a fix goes in a new migration"],
+        "{stdout}"
+    );
+    let (_, json, _) = lint(dir.path(), &[&args[..], &["--format", "json"]].concat());
+    assert!(!json.contains("no fix plan"), "{json}");
+    let report: Value = serde_json::from_str(&json).unwrap();
+    assert!(
+        report["plans"].as_array().is_none_or(Vec::is_empty),
+        "{json}"
+    );
+
+    // With a plan to show, or no finding to fix, the line is not printed.
+    let fresh = project("unique_constraint");
+    let (_, stdout, _) = lint(fresh.path(), &args);
+    assert!(!stdout.contains("no fix plan"), "{stdout}");
+    let (_, stdout, _) = lint(dir.path(), &["--fix-suggestions"]);
+    assert!(!stdout.contains("no fix plan"), "{stdout}");
 }

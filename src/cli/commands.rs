@@ -89,8 +89,10 @@ fn what_fix_does(rule: &str) -> &'static str {
             the same for Prisma's DROP COLUMN and ADD COLUMN of the column. Prisma's enum value removal leaves the \
             migration whole, and the schema keeps the value until the rows move.",
         "unique-constraint-locks" => "Builds the unique index with CREATE UNIQUE INDEX CONCURRENTLY, alone in a migration \
-            folder of its own, then attaches it in the next with ADD CONSTRAINT ... UNIQUE USING INDEX (an instant); an \
-            inline ADD COLUMN ... UNIQUE adds the column without it first.",
+            folder of its own; an inline ADD COLUMN ... UNIQUE adds the column without it first. In a Prisma project the \
+            index is the key, as Prisma writes @unique (its DROP INDEX for a removed @unique fails on an index a \
+            constraint owns); otherwise, or where a migration drops the name as a constraint, the next folder attaches \
+            it with ADD CONSTRAINT ... UNIQUE USING INDEX (an instant).",
         "primary-key-locks" => "Builds the key's index CONCURRENTLY, alone in a migration folder of its own, then attaches \
             it with ADD CONSTRAINT ... PRIMARY KEY USING INDEX. When a key column may hold NULL, the key waits for a later \
             release (the fields stay optional and the id leaves schema.prisma): a batched backfill script, then a NOT VALID \

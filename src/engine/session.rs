@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::baseline;
 use super::cache::{self, Cache};
-use super::fix_run::{self, PlannedFix};
+use super::fix_run::{self, HistoryPlans, PlannedFix};
 use super::lint::{lint_history, HistoryRun, LintResult, Replayed, Restored};
 use super::relevance;
 use crate::input::applied;
@@ -66,6 +66,9 @@ pub struct Outcome {
     pub notes: Vec<String>,
     /// With [`Options::fix`] or [`Options::fix_suggestions`]: each history's plans of the migrations not applied yet.
     pub plans: Vec<Vec<PlannedFix>>,
+    /// With a plan asked for: the applied migrations with a finding to fix, which get no plan, and the sources that
+    /// hold them.
+    pub applied_unplanned: Vec<(String, Vec<String>)>,
 }
 
 /// Lints every history `options` names. An error stops the run before anything is linted (an unknown git ref for
@@ -125,7 +128,8 @@ pub fn lint(options: &Options) -> Result<Outcome, String> {
         }
     });
     for history in outcomes {
-        outcome.plans.push(history.plans);
+        outcome.plans.push(history.plans.fixes);
+        outcome.applied_unplanned.extend(history.plans.applied);
         outcome.notes.extend(history.notes);
         outcome.input_errors.extend(history.errors);
         let Some((sources, report, result)) = history.linted else {
@@ -206,7 +210,7 @@ struct HistoryOutcome {
     errors: Vec<String>,
     notes: Vec<String>,
     /// With `--fix` or `--fix-suggestions`: the plans of the migrations not applied yet.
-    plans: Vec<PlannedFix>,
+    plans: HistoryPlans,
 }
 
 /// Lints a listed folder (a folder of another database is skipped unread: `lint_one` says why).
@@ -247,7 +251,7 @@ fn lint_one(
             linted: None,
             errors,
             notes,
-            plans: Vec::new(),
+            plans: HistoryPlans::default(),
         };
     }
     let mut state = RunState {
@@ -318,7 +322,7 @@ fn finish_history(
     notes: Vec<String>,
     database: Option<&(String, Vec<applied::database::MigrationRow>)>,
 ) -> HistoryOutcome {
-    let mut plans = Vec::new();
+    let mut plans = HistoryPlans::default();
     if options.fix_suggestions || options.fix {
         resolve_suggestions(history, &mut result.diagnostics, &mut errors);
         let base = options.base.as_deref().unwrap_or("HEAD");

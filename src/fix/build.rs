@@ -25,6 +25,17 @@ pub struct FixFinding<'a> {
     pub suggestion: Option<&'a Suggestion>,
 }
 
+/// What the project around a migration tells its plan.
+#[derive(Debug, Default)]
+pub struct Project {
+    /// Prisma manages the schema (a schema.prisma beside the migrations, or a PostgreSQL migration_lock.toml): a
+    /// unique key is then a unique index, as Prisma writes `@unique`.
+    pub prisma: bool,
+    /// `(table, name)` of every constraint a migration of the history drops or renames as a constraint: such a name
+    /// must stay a constraint (`DROP CONSTRAINT` refuses a bare index).
+    pub constraints_named: BTreeSet<(String, String)>,
+}
+
 /// The plan's content before folders get names.
 #[derive(Debug, Default)]
 pub struct Built {
@@ -69,6 +80,7 @@ struct Planner<'a> {
     text: &'a str,
     ops: &'a [Op],
     catalog: &'a Catalog,
+    project: &'a Project,
     fates: Vec<Fate>,
     /// Statements to add right after the statement holding op `i`.
     after: Vec<(usize, Piece)>,
@@ -90,6 +102,7 @@ pub fn build(
     statements: &[Range<usize>],
     ops: &[Op],
     catalog: &Catalog,
+    project: &Project,
     findings: &[FixFinding],
 ) -> Built {
     let created = ops
@@ -103,6 +116,7 @@ pub fn build(
         text,
         ops,
         catalog,
+        project,
         fates: vec![Fate::Keep; ops.len()],
         after: Vec::new(),
         before: Vec::new(),
@@ -784,9 +798,26 @@ impl Planner<'_> {
             })
     }
 
+    /// Does a unique key planned for `table` end as its unique index alone, with no constraint on it? In a Prisma
+    /// project, yes: Prisma writes `@unique` as a unique index, and when the `@unique` goes it writes
+    /// `DROP INDEX`, which PostgreSQL refuses for an index a constraint owns (2BP01), so an attached constraint
+    /// would fail the user's next migration at deploy. Prisma reads the index alone as the same `@unique` (its
+    /// diff stays empty), and a foreign key may reference it. It stays a constraint where the SQL needs one: no
+    /// Prisma (the author wrote a constraint, and their own SQL may drop it as one), a name a migration drops or
+    /// renames as a constraint (`DROP CONSTRAINT` refuses an index), or a name already taken, which only
+    /// `ADD CONSTRAINT ... USING INDEX` can hand over. All checked on PostgreSQL 15.
+    fn unique_stays_an_index(&self, table: &ObjName, name: &str) -> bool {
+        self.project.prisma
+            && !self.name_taken(table, name)
+            && !self
+                .project
+                .constraints_named
+                .contains(&(table.name.clone(), name.to_string()))
+    }
+
     /// `ADD PRIMARY KEY` / `ADD UNIQUE` on an existing table without the long lock: the unique index is built
     /// CONCURRENTLY in a folder of its own, then attached as the constraint (`USING INDEX`, an instant under
-    /// ACCESS EXCLUSIVE). A primary key on a column that may hold NULL cannot be attached (PostgreSQL would scan
+    /// ACCESS EXCLUSIVE); a unique key that [stays an index](Self::unique_stays_an_index) ends there. A primary key on a column that may hold NULL cannot be attached (PostgreSQL would scan
     /// the table to set NOT NULL, and fail on the first NULL), so it waits for a later release: fill the NULLs,
     /// prove NOT NULL with a validated CHECK (SET NOT NULL then skips its scan, PostgreSQL 12+), then the index and
     /// the key. Checked on PostgreSQL 15.
@@ -829,6 +860,13 @@ impl Planner<'_> {
         let (name_sql, index_sql) = (quote_ident(&name), quote_ident(&index));
         let cols = column_list(&columns);
         let build = format!("CREATE UNIQUE INDEX CONCURRENTLY {index_sql} ON {table}({cols});");
+        if !primary && self.unique_stays_an_index(&table, &name) {
+            self.fates[i] = Fate::Drop;
+            let mut piece = self.piece(build, false);
+            piece.slot = Slot::Alone;
+            self.after.push((i, piece));
+            return true;
+        }
         let attach = format!("ADD CONSTRAINT {name_sql} {kind} USING INDEX {index_sql}");
         let nullable: Vec<String> = columns
             .iter()
@@ -935,8 +973,9 @@ impl Planner<'_> {
     }
 
     /// `ADD COLUMN c t UNIQUE` on an existing table: the column is added without UNIQUE, then its unique index is
-    /// built CONCURRENTLY in a folder of its own and attached as the constraint PostgreSQL would have made
-    /// (`<table>_<column>_key`). Only the plain inline form, one unnamed UNIQUE, is rewritten.
+    /// built CONCURRENTLY in a folder of its own under the name PostgreSQL and Prisma give it
+    /// (`<table>_<column>_key`), and attached as the constraint unless it
+    /// [stays an index](Self::unique_stays_an_index). Only the plain inline form, one unnamed UNIQUE, is rewritten.
     fn unique_after_column(&mut self, i: usize, table: &ObjName, column: &ColumnSpec) -> bool {
         let uniques = column
             .constraints
@@ -953,8 +992,8 @@ impl Planner<'_> {
         if without_keyword(clause, "constraint").is_some() {
             return false;
         }
-        let name = quote_ident(&object_name(&table.name, &[&column.name], "key"));
-        let col = quote_ident(&column.name);
+        let key = object_name(&table.name, &[&column.name], "key");
+        let (name, col) = (quote_ident(&key), quote_ident(&column.name));
         self.fates[i] = Fate::Rewrite(without);
         let mut build = self.piece(
             format!("CREATE UNIQUE INDEX CONCURRENTLY {name} ON {table}({col});"),
@@ -962,6 +1001,9 @@ impl Planner<'_> {
         );
         build.slot = Slot::Alone;
         self.after.push((i, build));
+        if self.unique_stays_an_index(table, &key) {
+            return true;
+        }
         let attach = self.piece(
             format!("ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE USING INDEX {name};"),
             true,

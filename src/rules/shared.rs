@@ -509,6 +509,12 @@ pub fn retyped_as_text(
     retyped(ctx, table, column, old, "text", None, note)
 }
 
+/// The end of the help for a unique key built CONCURRENTLY: Prisma's `@unique` is the index alone, and the DROP INDEX
+/// Prisma writes when it goes fails on an index a constraint owns (PostgreSQL 15, 2BP01; tests/fix.rs).
+pub const PRISMA_UNIQUE: &str =
+    "(instant); in a Prisma project stop at the index, which is what `@unique` makes: \
+     Prisma removes one with DROP INDEX, and that fails on an index a constraint owns";
+
 /// Which constraint builds an index when added without `USING INDEX`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum IndexedConstraint {
@@ -561,7 +567,7 @@ pub fn check_constraint_index_build(
             "PRIMARY KEY",
             "(the columns must already be NOT NULL)",
         ),
-        IndexedConstraint::Unique => ("ADD UNIQUE", "", "UNIQUE", "(instant)"),
+        IndexedConstraint::Unique => ("ADD UNIQUE", "", "UNIQUE", PRISMA_UNIQUE),
     };
     out.push(
         ctx.finding(
