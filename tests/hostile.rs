@@ -221,24 +221,71 @@ fn project_with_history() -> tempfile::TempDir {
     dir
 }
 
-/// Case 3: a search from `.` (no path given) met a folder it cannot read and went on without a word; that folder may
-/// hold a history. Run as `nobody` when the tests run as root, whom mode 000 does not stop.
+/// Runs a search from `.` (no path given) in `dir` as a user who cannot read the folders at mode 000 (`nobody` when the
+/// tests run as root, whom mode 000 does not stop); `None` when no such user can be had.
 #[cfg(unix)]
-#[test]
-fn a_search_names_the_folders_it_cannot_read() {
+fn search_as_nobody(dir: &Path, locked: &[&str], args: &[&str]) -> Option<JsonRun> {
     use std::os::unix::fs::PermissionsExt;
-    let dir = project_with_history();
-    let locked = dir.path().join("pgdata");
-    fs::create_dir_all(locked.join("prisma/migrations/20240101000000_x")).unwrap();
-    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    for folder in locked {
+        fs::create_dir_all(dir.join(folder)).unwrap();
+    }
+    // Deepest first: a folder at 000 cannot be entered to lock what it holds.
+    for folder in locked.iter().rev() {
+        fs::set_permissions(dir.join(folder), fs::Permissions::from_mode(0o000)).unwrap();
+    }
     let mut command = match support::run::command_without_privileges() {
         Ok(command) => command,
         Err(why) => {
             eprintln!("skipped: {why}");
-            return;
+            return None;
         }
     };
-    let o = json_run(command.args(["--format", "json"]).current_dir(dir.path()));
+    let o = json_run(
+        command
+            .args(["--format", "json"])
+            .args(args)
+            .current_dir(dir),
+    );
+    // Let the temporary folder be removed.
+    for folder in locked {
+        fs::set_permissions(dir.join(folder), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    Some(o)
+}
+
+/// Case 3: a search from `.` met a folder it cannot read and went on without a word. A folder that may hold a history
+/// (a `migrations` or `prisma` folder, or anything inside one) fails the run, named; so does any unreadable folder
+/// when nothing was found at all.
+#[cfg(unix)]
+#[test]
+fn a_search_names_the_folders_it_cannot_read_that_may_hold_migrations() {
+    for locked in [
+        &["packages/billing/prisma"][..],
+        &["db/migrations"],
+        &["prisma/migrations/20240101000000_x"],
+    ] {
+        let dir = project_with_history();
+        let Some(o) = search_as_nobody(dir.path(), locked, &[]) else {
+            return;
+        };
+        assert_eq!(o.code, 2, "{locked:?}: {}", o.stderr);
+        assert!(
+            o.stderr.contains(&format!("{}: cannot read", locked[0])),
+            "{locked:?}: {}",
+            o.stderr
+        );
+        assert_drop_still_found(&o);
+    }
+    // Nothing readable found: the unreadable folder is why, whatever its name.
+    let dir = tempfile::tempdir().unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    fs::create_dir_all(dir.path().join("pgdata/prisma/migrations/20240101000000_x")).unwrap();
+    let Some(o) = search_as_nobody(dir.path(), &["pgdata"], &[]) else {
+        return;
+    };
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(
         o.stderr
@@ -246,7 +293,37 @@ fn a_search_names_the_folders_it_cannot_read() {
         "{}",
         o.stderr
     );
-    assert_drop_still_found(&o);
+    assert!(o.stderr.contains("no migrations found"), "{}", o.stderr);
+}
+
+/// A folder no one else may read beside a good history, such as a docker-compose PostgreSQL volume
+/// (`./docker/pgdata`, uid 999, mode 700), is not the run's business: git cannot commit an unreadable folder, so it was
+/// made on this machine, not by a pull request. Only `--verbose` mentions it.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_folder_beside_a_found_history_is_only_a_note() {
+    for locked in [&["docker/pgdata"][..], &["pgdata"]] {
+        let dir = project_with_history();
+        let Some(o) = search_as_nobody(dir.path(), locked, &[]) else {
+            return;
+        };
+        assert_eq!(o.code, 1, "{locked:?}: {}", o.stderr);
+        assert!(!o.stderr.contains("pgdata"), "{locked:?}: {}", o.stderr);
+        assert_drop_still_found(&o);
+        let dir = project_with_history();
+        let Some(o) = search_as_nobody(dir.path(), locked, &["--verbose"]) else {
+            return;
+        };
+        assert_eq!(o.code, 1, "{locked:?}: {}", o.stderr);
+        assert!(
+            o.stderr
+                .lines()
+                .any(|l| l.contains("note")
+                    && l.contains(&format!("{}: cannot read folder", locked[0]))),
+            "{locked:?}: {}",
+            o.stderr
+        );
+    }
 }
 
 /// Case 3: a folder whose path is longer than PATH_MAX (4,096 bytes on Linux) cannot be opened by its path; a search
