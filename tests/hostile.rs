@@ -1109,3 +1109,45 @@ fn a_long_key_list_is_read_as_it_streams() {
         );
     }
 }
+
+/// Case 10: past 64 KiB a data statement keeps only its outer words, yet the split must still end it only at a `;`
+/// PostgreSQL ends it at: the `;` in strings, dollar bodies and comments of its rows end nothing, and a `DROP TABLE`
+/// after it, or after a second long statement, is found where it is.
+#[test]
+fn statements_after_a_thinned_one_are_found_where_they_are() {
+    let row = "(1, 'a;', $q$x; DROP TABLE y; $q$, /* ; */ 'it''s;' -- ;\n)";
+    let rows = vec![row; 2_000].join(",\n");
+    assert!(rows.len() > 100_000);
+    let update = format!("UPDATE \"U\" SET \"v\" = '{}';", "x;".repeat(40_000));
+    let sql = format!(
+        "INSERT INTO \"T\" VALUES {rows}; DROP TABLE \"T\";\n{update}\n  DROP TABLE \"U\";\n"
+    );
+    let insert_lines = rows.lines().count();
+    let dir = history_with("20240103000000_thinned", sql.as_bytes());
+    let tables = dir.path().join("20240101500000_tables");
+    fs::create_dir_all(&tables).unwrap();
+    fs::write(
+        tables.join("migration.sql"),
+        "CREATE TABLE \"T\" (\"n\" INTEGER, \"a\" TEXT, \"b\" TEXT, \"c\" TEXT);\nCREATE TABLE \"U\" (\"v\" TEXT);\n",
+    )
+    .unwrap();
+    let o = lint(dir.path());
+    let found: Vec<_> = o.report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"].as_str().unwrap().contains("_thinned/") && d["rule"] == "drop-table")
+        .map(|d| (d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()))
+        .collect();
+    // `INSERT ... VALUES` starts the rows' first line; the last row's `)` line holds `; DROP TABLE "T";`.
+    let last_row_end = ")".len() + "; ".len() + 1;
+    assert_eq!(
+        found,
+        [
+            (insert_lines as u64, last_row_end as u64),
+            (insert_lines as u64 + 2, 3)
+        ],
+        "{}",
+        o.report
+    );
+}
