@@ -374,7 +374,7 @@ impl Replay<'_> {
             .filter_map(|(rule, f)| {
                 Some(Diagnostic {
                     rule: rule.id,
-                    severity: settings.severity_of(rule)?,
+                    severity: settings.finding_severity(rule, f.severity)?,
                     file: f.file,
                     span: f.span,
                     message: f.message,

@@ -164,8 +164,16 @@ pub fn find_schema_for_migrations(migrations_dir: &Path) -> Option<PathBuf> {
     let has_models_dir = !direct_prisma_files(&parent.join("models")).is_empty();
 
     let main = parent.join("schema.prisma");
+    // Prisma's multi-file layout keeps the migrations inside the `schema/` folder, beside schema.prisma (the
+    // datasource) and the other files: all of them are the schema.
+    let schema_folder =
+        parent.file_name().is_some_and(|n| n == "schema") && direct_prisma_files(&parent).len() > 1;
     if main.is_file() {
-        return Some(if has_models_dir { parent } else { main });
+        return Some(if has_models_dir || schema_folder {
+            parent
+        } else {
+            main
+        });
     }
 
     let folder = parent.join("schema");
@@ -1178,6 +1186,15 @@ view PostStats {
         assert_eq!(
             find_schema_for_migrations(&inside.join("migrations")),
             Some(inside.clone())
+        );
+
+        // The same with the datasource in schema.prisma: still the whole folder.
+        let named = dir.path().join("g/prisma/schema");
+        write(&named.join("schema.prisma"), "datasource db {\n}\n");
+        write(&named.join("user.prisma"), "model A {\n id Int @id\n}\n");
+        assert_eq!(
+            find_schema_for_migrations(&named.join("migrations")),
+            Some(named.clone())
         );
 
         let custom = dir.path().join("d/db");

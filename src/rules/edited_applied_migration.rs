@@ -85,6 +85,7 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
         out.push(Finding {
             suggestion: None,
             suggestion_wanted: ctx.settings.keep_suggestions,
+            severity: None,
             file: index,
             span: file.line_span(line),
             message: format!(
@@ -125,6 +126,7 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
                 Some((index, file)) => Finding {
                     suggestion: None,
                     suggestion_wanted: ctx.settings.keep_suggestions,
+                    severity: None,
                     file: index,
                     span: file.line_span(1),
                     message: format!(
@@ -144,6 +146,7 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
                     Finding {
                         suggestion: None,
                         suggestion_wanted: ctx.settings.keep_suggestions,
+                        severity: None,
                         file: index,
                         span: 0..0,
                         message: format!(

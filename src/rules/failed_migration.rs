@@ -45,6 +45,7 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
             out.push(Finding {
                 suggestion: None,
                 suggestion_wanted: ctx.settings.keep_suggestions,
+                severity: None,
                 file: index,
                 span: ctx.files[index].line_span(1),
                 message: format!(

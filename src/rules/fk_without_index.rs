@@ -51,6 +51,7 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
                 )),
                 suggestion: None,
                 suggestion_wanted: ctx.settings.keep_suggestions,
+                severity: None,
             }
             .with_suggestion(|| suggest(table, columns)));
         }

@@ -52,6 +52,7 @@ fn check(ctx: &StatementContext, out: &mut Vec<Finding>) {
         out.push(Finding {
             suggestion: None,
             suggestion_wanted: ctx.settings.keep_suggestions,
+            severity: None,
             file: ctx.file_index,
             span: token.span.clone(),
             message: format!(

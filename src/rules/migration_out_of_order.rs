@@ -80,6 +80,7 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
         out.push(Finding {
             suggestion: None,
             suggestion_wanted: ctx.settings.keep_suggestions,
+            severity: None,
             file: index,
             span: file.line_span(1),
             message: format!(

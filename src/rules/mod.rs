@@ -194,6 +194,7 @@ impl OpContext<'_> {
             help,
             suggestion: None,
             suggestion_wanted: self.settings.keep_suggestions,
+            severity: None,
         }
     }
 }
@@ -238,6 +239,7 @@ impl MigrationContext<'_> {
             help,
             suggestion: None,
             suggestion_wanted: self.settings.keep_suggestions,
+            severity: None,
         }
     }
 }

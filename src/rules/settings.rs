@@ -80,6 +80,16 @@ impl Settings {
         }
     }
 
+    /// The severity of one finding: lint.toml's for its rule when set, else the finding's own, else the rule's default.
+    pub fn finding_severity(&self, rule: &Rule, finding: Option<Severity>) -> Option<Severity> {
+        match self.severities.get(rule.id) {
+            Some(level) => *level,
+            None => rule
+                .enabled_by_default
+                .then(|| finding.unwrap_or(rule.default_severity)),
+        }
+    }
+
     /// Whether Prisma sends a multi-statement migration file as one implicit transaction. Prisma before 7.4 always
     /// does; with no configured version we assume it does, since that is the version that breaks.
     pub fn file_is_one_transaction(&self) -> bool {

@@ -49,5 +49,6 @@ fn check(ctx: &StatementContext, out: &mut Vec<Finding>) {
         // Nothing to suggest: the linter does not know what the statement does.
         suggestion: None,
         suggestion_wanted: ctx.settings.keep_suggestions,
+        severity: None,
     });
 }

@@ -25,7 +25,7 @@ ALTER TABLE "User" ADD COLUMN "score" INTEGER NOT NULL;
 ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;
 -- hazard: drop-column | found | values lost, running clients select the column
 ALTER TABLE "User" DROP COLUMN "bio";
--- hazard: drop-column | found | Prisma's incompatible type change drops every value
+-- hazard: change-column-type | found | Prisma's incompatible type change (DROP and ADD of the column) drops every value
 ALTER TABLE "User" DROP COLUMN "age", ADD COLUMN "age" TEXT;
 -- hazard: drop-column | found | IF EXISTS on a column the history made still loses it
 ALTER TABLE "User" DROP COLUMN IF EXISTS "seen";

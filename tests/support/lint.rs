@@ -80,8 +80,11 @@ pub fn render(files: &[SourceFile], diagnostics: &[Diagnostic]) -> String {
 /// Settings with `rule` on at its default severity (the style rules are off by default).
 pub fn settings_with(rule: &Rule) -> Settings {
     let mut settings = Settings::default();
-    settings
-        .severities
-        .insert(rule.id.to_string(), Some(rule.default_severity));
+    // An opt-in rule is switched on; a rule on by default keeps no entry, so a finding's own severity shows.
+    if !rule.enabled_by_default {
+        settings
+            .severities
+            .insert(rule.id.to_string(), Some(rule.default_severity));
+    }
     settings
 }
