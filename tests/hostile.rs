@@ -38,6 +38,21 @@ fn history_with(hostile_name: &str, hostile: &[u8]) -> tempfile::TempDir {
     dir
 }
 
+/// Adds a migration to the history at `dir`.
+fn add_migration(dir: &Path, name: &str, sql: &str) {
+    fs::create_dir_all(dir.join(name)).unwrap();
+    fs::write(dir.join(name).join("migration.sql"), sql).unwrap();
+}
+
+/// Adds an `Account` table keyed by `id`, made before the hostile migration.
+fn add_account_table(dir: &Path) {
+    add_migration(
+        dir,
+        "20240101500000_account",
+        "CREATE TABLE \"Account\" (\"id\" TEXT NOT NULL, \"note\" TEXT, CONSTRAINT \"Account_pkey\" PRIMARY KEY (\"id\"));\n",
+    );
+}
+
 fn assert_drop_still_found(o: &JsonRun) {
     assert!(
         rules_of(&o.report).iter().any(|r| r == "drop-column"),
@@ -1048,13 +1063,7 @@ fn a_long_update_pinned_by_its_key_is_no_backfill() {
         )
         .as_bytes(),
     );
-    let table = dir.path().join("20240101500000_account");
-    fs::create_dir_all(&table).unwrap();
-    fs::write(
-        table.join("migration.sql"),
-        "CREATE TABLE \"Account\" (\"id\" TEXT NOT NULL, \"note\" TEXT, CONSTRAINT \"Account_pkey\" PRIMARY KEY (\"id\"));\n",
-    )
-    .unwrap();
+    add_account_table(dir.path());
     let o = lint(dir.path());
     let rules = rules_of(&o.report);
     assert!(
@@ -1093,13 +1102,7 @@ fn a_long_key_list_is_read_as_it_streams() {
     ];
     for (sql, backfill) in cases {
         let dir = history_with("20240103000000_long", sql.as_bytes());
-        let table = dir.path().join("20240101500000_account");
-        fs::create_dir_all(&table).unwrap();
-        fs::write(
-            table.join("migration.sql"),
-            "CREATE TABLE \"Account\" (\"id\" TEXT NOT NULL, \"note\" TEXT, CONSTRAINT \"Account_pkey\" PRIMARY KEY (\"id\"));\n",
-        )
-        .unwrap();
+        add_account_table(dir.path());
         let rules = rules_of(&lint(dir.path()).report);
         assert_eq!(
             rules.iter().any(|r| r == "data-backfill-in-migration"),
@@ -1124,13 +1127,11 @@ fn statements_after_a_thinned_one_are_found_where_they_are() {
     );
     let insert_lines = rows.lines().count();
     let dir = history_with("20240103000000_thinned", sql.as_bytes());
-    let tables = dir.path().join("20240101500000_tables");
-    fs::create_dir_all(&tables).unwrap();
-    fs::write(
-        tables.join("migration.sql"),
+    add_migration(
+        dir.path(),
+        "20240101500000_tables",
         "CREATE TABLE \"T\" (\"n\" INTEGER, \"a\" TEXT, \"b\" TEXT, \"c\" TEXT);\nCREATE TABLE \"U\" (\"v\" TEXT);\n",
-    )
-    .unwrap();
+    );
     let o = lint(dir.path());
     let found: Vec<_> = o.report["diagnostics"]
         .as_array()
