@@ -306,7 +306,6 @@ fn options(cli: &Cli) -> Result<Options, String> {
     if let Some(v) = cli.prisma_version {
         settings.prisma_version = Some(v);
     }
-    settings.keep_suggestions = cli.fix_suggestions || cli.fix;
     let (database_url, swallowed_path) = database_url_arg(cli);
     let paths = if let Some(path) = swallowed_path {
         cli.paths.iter().cloned().chain([path]).collect()

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::baseline;
 use super::cache::{self, Cache};
 use super::fix_run::{self, PlannedFix};
-use super::lint::{lint_history, lint_history_from, LintResult, Restored};
+use super::lint::{lint_history, HistoryRun, LintResult, Replayed, Restored};
 use super::relevance;
 use crate::input::applied;
 use crate::input::changed::restrict_to_changed;
@@ -20,7 +20,7 @@ use crate::input::discover::{list_paths, History, Listing, Migration};
 use crate::input::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::input::read::{display_path, problems_of, read_history, read_migrations};
 use crate::rules::diagnostic::{Diagnostic, Severity};
-use crate::rules::settings::Settings;
+use crate::rules::settings::{RunState, Settings};
 use crate::syntax::source::SourceFile;
 
 /// What to lint, and how.
@@ -261,8 +261,10 @@ fn lint_one(
             plans: Vec::new(),
         };
     }
-    let mut settings = options.settings.clone();
-    settings.keep_suggestions = options.fix_suggestions || options.fix;
+    let mut state = RunState {
+        applied: None,
+        keep_suggestions: options.fix_suggestions || options.fix,
+    };
     // The cache stands in for the earlier files only where nothing else reads them (applied migrations do).
     if base.is_none() && database.is_none() {
         if let Some((cache, first)) = cache_for(history, options) {
@@ -270,7 +272,7 @@ fn lint_one(
                 history,
                 &cache,
                 first,
-                &settings,
+                HistoryRun::new(&options.settings, &state),
                 &mut errors,
                 options.verbose.then_some(&mut notes),
             );
@@ -302,9 +304,13 @@ fn lint_one(
         let placeholders = applied::missing_placeholders(history, &set, &sources);
         report.extend(placeholders.iter().map(|_| true));
         sources.extend(placeholders);
-        settings.applied = Some(Arc::new(set));
+        state.applied = Some(Arc::new(set));
     }
-    let result = lint_history(&sources, &report, &settings);
+    let (result, _) = lint_history(
+        &sources,
+        &report,
+        HistoryRun::new(&options.settings, &state),
+    );
     finish_history(
         history,
         options,
@@ -372,7 +378,7 @@ fn lint_cached(
     history: &History,
     cache: &Cache,
     first: usize,
-    settings: &Settings,
+    how: HistoryRun,
     errors: &mut Vec<String>,
     mut notes: Option<&mut Vec<String>>,
 ) -> (Vec<SourceFile>, Vec<bool>, LintResult) {
@@ -433,12 +439,17 @@ fn lint_cached(
     let mut report = vec![false; sources.len()];
     report.extend(newest_files.iter().map(|_| true));
     sources.extend(newest_files);
-    let restored = Restored {
-        files: covers,
-        catalog: loaded.catalog,
-    };
     let keep: &[usize] = if covers < first { &[first] } else { &[] };
-    let (result, kept) = lint_history_from(&sources, &report, settings, restored, keep);
+    let how = HistoryRun {
+        replayed: Replayed::All,
+        restored: Restored {
+            files: covers,
+            catalog: loaded.catalog,
+        },
+        keep_before: keep,
+        ..how
+    };
+    let (result, kept) = lint_history(&sources, &report, how);
     if let (Some(catalog), true) = (kept.first(), complete) {
         match cache.save(&history.root, &recorded, catalog) {
             Ok(()) => note(format!("{root}: the cache was written")),

@@ -1120,23 +1120,24 @@ view PostStats {
     fn loads_multi_file_folder() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("prisma/schema");
-        write(
-            &root.join("schema.prisma"),
-            "datasource db {\n provider = \"postgresql\"\n}\n",
-        );
-        write(
-            &root.join("user.prisma"),
-            "model User {\n id Int @id\n @@map(\"users\")\n}\n",
-        );
-        write(
-            &root.join("blog/post.prisma"),
-            "model Post {\n id Int @id\n authorId Int\n}\n",
-        );
-        write(
-            &root.join("node_modules/x/bad.prisma"),
-            "model Bad {\n id Int @id\n}\n",
-        );
-        write(&root.join("notes.txt"), "model Txt {\n}\n");
+        for (path, text) in [
+            (
+                "schema.prisma",
+                "datasource db {\n provider = \"postgresql\"\n}\n",
+            ),
+            (
+                "user.prisma",
+                "model User {\n id Int @id\n @@map(\"users\")\n}\n",
+            ),
+            (
+                "blog/post.prisma",
+                "model Post {\n id Int @id\n authorId Int\n}\n",
+            ),
+            ("node_modules/x/bad.prisma", "model Bad {\n id Int @id\n}\n"),
+            ("notes.txt", "model Txt {\n}\n"),
+        ] {
+            write(&root.join(path), text);
+        }
         fs::write(root.join("latin1.prisma"), b"model L {\n n\xe9 Int\n}\n").unwrap();
 
         let s = Schema::load(&root).unwrap();
@@ -1166,14 +1167,12 @@ view PostStats {
         );
 
         let multi = dir.path().join("b/prisma");
-        write(
-            &multi.join("schema/main.prisma"),
-            "model A {\n id Int @id\n}\n",
-        );
-        write(
-            &multi.join("schema/other.prisma"),
-            "model B {\n id Int @id\n}\n",
-        );
+        for (path, model) in [("schema/main.prisma", "A"), ("schema/other.prisma", "B")] {
+            write(
+                &multi.join(path),
+                &format!("model {model} {{\n id Int @id\n}}\n"),
+            );
+        }
         assert_eq!(
             find_schema_for_migrations(&multi.join("migrations")),
             Some(multi.join("schema"))

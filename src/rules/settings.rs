@@ -1,4 +1,5 @@
-//! The resolved settings rules and the engine consult (from lint.toml and the command line).
+//! The resolved settings rules and the engine consult (from lint.toml and the command line), and the state of one
+//! run they read beside them.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,19 +15,33 @@ pub struct Settings {
     pub postgres_version: u32,
     /// Per-rule severity overrides; `None` turns the rule off.
     pub severities: HashMap<String, Option<Severity>>,
-    /// What is already applied (`--base`, `--database-url`), for one migrations folder; `None` when no source was
-    /// given, and the rules about applied history do nothing. Applied migrations not on disk are reported on a
-    /// `SourceFile::missing` placeholder that the caller adds for each of `AppliedSet::missing_locally`.
-    pub applied: Option<Arc<AppliedSet>>,
     /// The Prisma version that applies the migrations (`major.minor.patch`), when configured.
     pub prisma_version: Option<(u32, u32, u32)>,
     /// `[[ignore]]` entries: findings of a rule in one migration, accepted with a reason.
     pub ignores: Vec<IgnoreEntry>,
+    /// A `lock_timeout` longer than this (milliseconds) is as good as none (`max_lock_timeout` in lint.toml).
+    pub max_lock_timeout_ms: u64,
+}
+
+/// What one run knows beyond the configuration, for one history: rules read it beside the [`Settings`].
+#[derive(Debug, Clone)]
+pub struct RunState {
+    /// What is already applied (`--base`, `--database-url`), for one migrations folder; `None` when no source was
+    /// given, and the rules about applied history do nothing. Applied migrations not on disk are reported on a
+    /// `SourceFile::missing` placeholder that the caller adds for each of `AppliedSet::missing_locally`.
+    pub applied: Option<Arc<AppliedSet>>,
     /// Keep each finding's fix suggestion. Off when nobody will print them: a suggestion can hold a rewrite of its
     /// whole migration, and long histories have many findings.
     pub keep_suggestions: bool,
-    /// A `lock_timeout` longer than this (milliseconds) is as good as none (`max_lock_timeout` in lint.toml).
-    pub max_lock_timeout_ms: u64,
+}
+
+impl Default for RunState {
+    fn default() -> Self {
+        RunState {
+            applied: None,
+            keep_suggestions: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,10 +77,8 @@ impl Default for Settings {
         Settings {
             postgres_version: 15,
             severities: HashMap::new(),
-            applied: None,
             prisma_version: None,
             ignores: Vec::new(),
-            keep_suggestions: true,
             max_lock_timeout_ms: 10_000,
         }
     }

@@ -8,8 +8,8 @@
 //! (reported), `later` is `8_later` and `deleted` is `9_deleted`.
 
 use super::lint::{
-    deleted_migration, lint, migration, render, settings_with, AppliedSet, AppliedSource,
-    AppliedState, Diagnostic, Rule, Settings, SourceFile,
+    deleted_migration, lint_in, migration, render, settings_with, AppliedSet, AppliedSource,
+    AppliedState, Diagnostic, Rule, RunState, Settings, SourceFile,
 };
 
 pub struct Case {
@@ -35,8 +35,7 @@ impl Case {
     /// their defaults.
     pub fn new(id: &str) -> Case {
         let rule = super::lint::find(id).unwrap_or_else(|| panic!("no rule `{id}`"));
-        let mut settings = settings_with(rule);
-        settings.keep_suggestions = false;
+        let settings = settings_with(rule);
         Case {
             rule,
             setup: Vec::new(),
@@ -186,7 +185,10 @@ impl Case {
             files.push(migration(&format!("{}_migration", i + 1), sql));
             report.push(true);
         }
-        let mut settings = self.settings.clone();
+        let mut state = RunState {
+            applied: None,
+            keep_suggestions: false,
+        };
         if let Some(applied) = &self.applied {
             let mut texts: Vec<(String, String)> = files
                 .iter()
@@ -228,11 +230,11 @@ impl Case {
                     m.text = None;
                 }
             }
-            settings.applied = Some(std::sync::Arc::new(AppliedSet {
+            state.applied = Some(std::sync::Arc::new(AppliedSet {
                 sources: vec![source],
             }));
         }
-        let found = lint(&files, &report, &settings).diagnostics;
+        let found = lint_in(&files, &report, &self.settings, &state).diagnostics;
         (files, found)
     }
 }
