@@ -139,8 +139,8 @@ pub fn init(dir: &Path) -> Result<std::path::PathBuf, String> {
 /// migrations folder is found below `dir`.
 pub fn init_template(dir: &Path) -> String {
     // A folder that cannot be searched only leaves `migrations` commented out.
-    let (roots, _) = find_roots(dir);
-    let found = match roots.as_slice() {
+    let search = find_roots(dir);
+    let found = match search.roots.as_slice() {
         [root] => root
             .strip_prefix(dir)
             .ok()

@@ -51,7 +51,9 @@ pub enum Shape {
     },
     /// INSERT, UPDATE, DELETE: no catalog entry changes.
     Data,
-    /// `$$` bodies nested too deep to read: what the statement names is unknown, so everything is replayed.
+    /// `$$` bodies nested too deep to read, or a reported data statement past 64 KiB whose tokens keep only its outer
+    /// words ([`crate::syntax::split::RawStatement::thinned`]): what the statement names is unknown, so everything is
+    /// replayed.
     Unreadable,
     /// Anything else: always replayed; the names it mentions (inside `$$` bodies too) link to one another.
     Other {
@@ -72,7 +74,9 @@ pub fn file_shapes(text: &str, reported: bool) -> Vec<Shape> {
         .statements
         .iter()
         .map(|s| {
-            if reported {
+            if reported && s.thinned {
+                Shape::Unreadable
+            } else if reported {
                 other(text, &s.tokens)
             } else {
                 shape(text, &s.tokens)
@@ -81,11 +85,15 @@ pub fn file_shapes(text: &str, reported: bool) -> Vec<Shape> {
         .collect()
 }
 
-/// Every name a file's statements mention (in their `$$` bodies too), or None when bodies nest too deep to read:
-/// what must be restored from a cached catalog before the file is replayed ([`crate::engine::cache`]).
+/// Every name a file's statements mention (in their `$$` bodies too), or None when bodies nest too deep to read or a
+/// statement was thinned: what must be restored from a cached catalog before the file is replayed
+/// ([`crate::engine::cache`]).
 pub fn file_mentions(text: &str) -> Option<Vec<String>> {
     let mut names = Vec::new();
     for statement in split(text).statements {
+        if statement.thinned {
+            return None;
+        }
         match other(text, &statement.tokens) {
             Shape::Other {
                 mentions,
@@ -940,6 +948,26 @@ mod tests {
             needed_of(&files, &[false, false, true]),
             vec![vec![true], vec![true], vec![true]]
         );
+    }
+
+    /// Past 64 KiB a data statement keeps only its outer words: the names in its subqueries are unknown, so a
+    /// reported file holding one replays everything, and the cache restores everything for it.
+    #[test]
+    fn a_thinned_statement_replays_everything() {
+        let rows = vec!["('a')"; 20_000].join(", ");
+        let files = [
+            "CREATE TABLE \"A\" (\"x\" TEXT);".to_string(),
+            "CREATE TABLE \"B\" (\"x\" TEXT);".to_string(),
+            format!(
+                "INSERT INTO \"A\" SELECT * FROM (VALUES {rows}) AS v (\"x\") WHERE v.\"x\" IN (SELECT \"x\" FROM \"B\");"
+            ),
+        ];
+        let files: Vec<&str> = files.iter().map(String::as_str).collect();
+        assert_eq!(
+            needed_of(&files, &[false, false, true]),
+            vec![vec![true], vec![true], vec![true]]
+        );
+        assert_eq!(file_mentions(files[2]), None);
     }
 
     #[test]

@@ -79,7 +79,8 @@ pub fn lint(options: &Options) -> Result<Outcome, String> {
         .as_deref()
         .map(baseline::load)
         .transpose()?;
-    let (listings, discover_errors) = list_paths(&options.paths);
+    let listed = list_paths(&options.paths);
+    let listings = listed.listings;
     // Which entries are migrations is looked into by the thread that lints the history, while the others lint,
     // unless `changed_since` must see every history first.
     let histories: Option<Vec<History>> = match &options.changed_since {
@@ -91,12 +92,22 @@ pub fn lint(options: &Options) -> Result<Outcome, String> {
         None => None,
     };
     let mut outcome = Outcome {
-        input_errors: discover_errors
+        input_errors: listed
+            .errors
             .iter()
             .map(|e| format!("{}: {}", display_path(&e.path), e.message))
             .collect(),
         ..Outcome::default()
     };
+    if options.verbose {
+        outcome.notes.extend(listed.skipped.iter().map(|e| {
+            format!(
+                "{}: {}; not searched (no migrations folder is named like it)",
+                display_path(&e.path),
+                e.message
+            )
+        }));
+    }
     let base = options.base.as_deref();
     let database = match applied::read_database(options.database_url.as_ref(), listings.len()) {
         Ok(rows) => rows,
