@@ -967,13 +967,15 @@ fn change_column_type_rewrites_unless_binary_coercible() {
 
 /// The linter flags exactly the type changes that rewrite: each pair is run on PostgreSQL and compared.
 /// A type change PostgreSQL makes without a rewrite still re-checks the CHECK constraints on the column: a full scan
-/// under ACCESS EXCLUSIVE, which change-column-type reports.
+/// under ACCESS EXCLUSIVE, which change-column-type reports. A NOT VALID CHECK is not re-checked.
 #[test]
 fn change_column_type_rechecks_a_check_constraint_without_rewriting() {
     let rule = "change-column-type";
-    let setup = "CREATE TABLE \"T\" (\"id\" TEXT NOT NULL, \"name\" VARCHAR(10), \"other\" VARCHAR(10), CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"), CONSTRAINT \"T_name_check\" CHECK (char_length(\"name\") > 0));";
+    let setup = "CREATE TABLE \"T\" (\"id\" TEXT NOT NULL, \"name\" VARCHAR(10), \"other\" VARCHAR(10), \"loose\" VARCHAR(10), CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"), CONSTRAINT \"T_name_check\" CHECK (char_length(\"name\") > 0));
+ALTER TABLE \"T\" ADD CONSTRAINT \"T_loose_check\" CHECK (char_length(\"loose\") > 0) NOT VALID;";
     let checked = "SET lock_timeout = '5s';\nALTER TABLE \"T\" ALTER COLUMN \"name\" SET DATA TYPE VARCHAR(20);";
     let unchecked = "SET lock_timeout = '5s';\nALTER TABLE \"T\" ALTER COLUMN \"other\" SET DATA TYPE VARCHAR(20);";
+    let not_valid = "SET lock_timeout = '5s';\nALTER TABLE \"T\" ALTER COLUMN \"loose\" SET DATA TYPE VARCHAR(20);";
     let finding = only_finding(rule, setup, checked);
     assert_says(
         rule,
@@ -981,13 +983,14 @@ fn change_column_type_rechecks_a_check_constraint_without_rewriting() {
         &["\"T_name_check\"", "ACCESS EXCLUSIVE", "no rewrite"],
     );
     assert!(lint_rule(rule, setup, unchecked).is_empty());
+    assert!(lint_rule(rule, setup, not_valid).is_empty());
     let db = db_or_skip!("truth_cct_check");
     db.run(setup);
     run(
         &mut db.client(),
-        "INSERT INTO \"T\" SELECT g::text, 'n', 'o' FROM generate_series(1, 1000) g",
+        "INSERT INTO \"T\" SELECT g::text, 'n', 'o', 'l' FROM generate_series(1, 1000) g",
     );
-    for (migration, scans) in [(checked, true), (unchecked, false)] {
+    for (migration, scans) in [(checked, true), (unchecked, false), (not_valid, false)] {
         let mut held = Held::start(&db, migration);
         assert!(!held.rewrote(&db, "T"), "{migration} rewrote");
         assert_eq!(held.seq_scans("T") > 0, scans, "{migration}: scan");
@@ -1611,6 +1614,21 @@ ALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_authorId_fkey\";";
     assert_eq!(held.lock(&db, "Post").as_deref(), Some("ACCESS EXCLUSIVE"));
     let (read_ok, write_ok) = probe(&db, "Post");
     assert!(!read_ok && !write_ok, "Post traffic was not blocked");
+    held.rollback();
+    // A constraint that is already valid is not checked again: no scan, no finding.
+    let valid =
+        "ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_id_check\" CHECK (char_length(\"id\") > 0);";
+    let again = "SET lock_timeout = '5s';
+ALTER TABLE \"Post\" ADD COLUMN \"title\" TEXT;
+ALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_id_check\";";
+    assert!(lint_rule(rule, &format!("{setup}\n{valid}"), again).is_empty());
+    db.run(valid);
+    let mut held = Held::start(&db, again);
+    assert_eq!(
+        held.seq_scans("Post"),
+        0,
+        "VALIDATE of a valid constraint scanned"
+    );
     held.rollback();
 }
 

@@ -237,7 +237,12 @@ pub fn is_slow(
             | ConstraintKind::Unique { using_index, .. } => using_index.is_none(),
             ConstraintKind::Other => true,
         },
-        OpKind::ValidateConstraint { .. } | OpKind::SetNotNull { .. } => true,
+        // PostgreSQL 15 skips the scan for a constraint that is already valid.
+        OpKind::ValidateConstraint { table, name } => catalog
+            .table(table)
+            .and_then(|t| t.constraints.iter().find(|c| &c.name == name))
+            .is_none_or(|c| c.not_valid),
+        OpKind::SetNotNull { .. } => true,
         OpKind::AlterColumnType {
             new_type, using, ..
         } => {

@@ -111,7 +111,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
 
 /// A VALIDATE CONSTRAINT of a constraint that existed before this migration, on a table whose ACCESS EXCLUSIVE lock
 /// this transaction already holds: its (table, offset of the statement that took the lock). A constraint added NOT
-/// VALID in this migration is constraint-not-valid's finding.
+/// VALID in this migration is constraint-not-valid's finding; one already valid is not checked again.
 fn validate_under_held_lock<'h>(
     ctx: &MigrationContext,
     kind: &OpKind,
@@ -121,12 +121,12 @@ fn validate_under_held_lock<'h>(
     let OpKind::ValidateConstraint { table, name } = kind else {
         return None;
     };
-    let existed = ctx
+    let not_valid = ctx
         .catalog_before
         .table(table)
-        .is_some_and(|t| t.constraints.iter().any(|c| &c.name == name));
+        .is_some_and(|t| t.constraints.iter().any(|c| &c.name == name && c.not_valid));
     held.iter()
-        .find(|(t, id, _)| existed && *id == tx && t == table)
+        .find(|(t, id, _)| not_valid && *id == tx && t == table)
         .map(|(t, _, offset)| (t, *offset))
 }
 

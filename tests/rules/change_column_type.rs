@@ -157,6 +157,21 @@ ALTER TABLE "Tag" ALTER COLUMN "name" SET DATA TYPE VARCHAR(20);
         .good();
 }
 
+/// A CHECK added NOT VALID is not verified by the type change: on PostgreSQL 15 no `verifying table` message at
+/// client_min_messages = debug1, and the constraint stays not valid (tests/truth.rs).
+#[test]
+fn good_type_change_with_a_not_valid_check_on_the_column() {
+    Case::new(RULE)
+        .setup(r#"CREATE TABLE "Tag" ("id" TEXT NOT NULL, "name" VARCHAR(10), CONSTRAINT "Tag_pkey" PRIMARY KEY ("id"));
+ALTER TABLE "Tag" ADD CONSTRAINT "Tag_name_check" CHECK (char_length("name") > 0) NOT VALID;"#)
+        .migration(
+            r#"SET lock_timeout = '5s';
+ALTER TABLE "Tag" ALTER COLUMN "name" SET DATA TYPE VARCHAR(20);
+"#,
+        )
+        .good();
+}
+
 const RATING: &str = r#"CREATE TABLE "User" ("id" SERIAL NOT NULL, "rating" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#;
 
 const RATING_TO_INT: &str = r#"SET lock_timeout = '5s';
