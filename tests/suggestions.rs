@@ -330,7 +330,7 @@ fn suggestions_hold_beyond_the_page_examples() {
         (
             "long-lock-chain",
             "SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\n\
-             ALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_authorId_fkey\";",
+             CREATE INDEX \"Post_id_authorId_idx\" ON \"Post\"(\"id\", \"authorId\");",
         ),
         (
             "data-backfill-in-migration",
