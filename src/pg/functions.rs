@@ -84,6 +84,85 @@ const NON_VOLATILE_BUILTINS: &[&str] = &[
     "repeat",
     "regexp_replace",
     "translate",
+    "to_tsvector",
+    "to_tsquery",
+    "plainto_tsquery",
+    "phraseto_tsquery",
+    "websearch_to_tsquery",
+    "setweight",
+    "sha224",
+    "sha256",
+    "sha384",
+    "sha512",
+    "date",
+    "array_fill",
+    "array_append",
+    "array_prepend",
+    "array_cat",
+    "array_remove",
+    "array_replace",
+    "array_to_string",
+    "array_position",
+    "cardinality",
+    "jsonb_set",
+    "jsonb_insert",
+    "jsonb_strip_nulls",
+    "json_object",
+    "jsonb_object",
+    "jsonb_typeof",
+    "age",
+    "date_bin",
+    "justify_interval",
+    "justify_days",
+    "justify_hours",
+    "position",
+    "strpos",
+    "reverse",
+    "chr",
+    "ascii",
+    "quote_ident",
+    "quote_literal",
+    "quote_nullable",
+    "regexp_match",
+    "regexp_split_to_array",
+    "starts_with",
+    "to_hex",
+    "overlay",
+    "trunc",
+    "mod",
+    "div",
+    "ln",
+    "exp",
+    "log",
+    "sign",
+    "pi",
+    "degrees",
+    "radians",
+    "bit_length",
+    "isfinite",
+    "num_nonnulls",
+    "num_nulls",
+    "int4",
+    "int8",
+    "text",
+    "bool",
+    "numeric",
+    "float8",
+    "normalize",
+    "unistr",
+];
+
+/// Words that can come before the word carrying a type modifier in a multi-word type name: `character varying(n)`,
+/// `national character varying(n)`, `bit varying(n)`, `interval day to second(p)`.
+const TYPE_LEADING_WORDS: &[&str] = &[
+    "character",
+    "char",
+    "national",
+    "bit",
+    "day",
+    "hour",
+    "minute",
+    "to",
 ];
 
 /// A function an expression calls that is VOLATILE for all we know.
@@ -109,9 +188,16 @@ pub fn volatile_call(catalog: &Catalog, text: &str) -> Option<VolatileCall> {
         let Some(name) = ident_value(token, text) else {
             continue;
         };
-        // `x::varchar(10)`, `CAST(x AS numeric(10, 2))`: a type modifier, not a call.
         let before = |back: usize| i.checked_sub(back).and_then(|j| tokens.get(j));
-        if before(1).is_some_and(|t| t.is_punct(text, "::") || t.is_word(text, "as")) {
+        // `x::varchar(10)`, `CAST(x AS character varying(10))`, `::bit varying(5)`: a type name (of up to three
+        // words) and its modifier, not a call.
+        let type_start = (1..=4).find(|&back| {
+            !before(back).is_some_and(|t| TYPE_LEADING_WORDS.iter().any(|w| t.is_word(text, w)))
+        });
+        if type_start
+            .and_then(before)
+            .is_some_and(|t| t.is_punct(text, "::") || t.is_word(text, "as"))
+        {
             continue;
         }
         let schema = before(1)

@@ -26,6 +26,8 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
         return;
     }
     let old_postgres = ctx.settings.postgres_version < 11;
+    // Whether the rewrite is certain, or depends on a function's volatility we cannot see.
+    let mut certain = true;
     let why = if column.generated {
         "a serial, identity or generated column is computed for every existing row".to_string()
     } else {
@@ -35,15 +37,23 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
                 d.text
             ),
             Some(d) => match volatile_call(ctx.catalog, &d.text) {
-                Some(VolatileCall { name, created: true }) => format!(
-                    "the default calls {name}(), which a migration created without IMMUTABLE or STABLE, so it is \
-                     VOLATILE (PostgreSQL's default) and evaluated for every existing row"
-                ),
-                Some(VolatileCall { name, created: false }) => format!(
-                    "the default calls {name}(), which no migration creates and which is not a built-in function \
-                     known to be IMMUTABLE or STABLE: a function is VOLATILE unless its CREATE FUNCTION (or its \
-                     extension) declares otherwise, and a volatile default is evaluated for every existing row"
-                ),
+                Some(VolatileCall { name, created }) => {
+                    certain = false;
+                    if created {
+                        format!(
+                            "the default calls {name}(), which a migration created without IMMUTABLE or STABLE, so \
+                             it is VOLATILE (PostgreSQL's default) and evaluated for every existing row, unless \
+                             PostgreSQL inlines it (a LANGUAGE sql function whose body is a constant SELECT)"
+                        )
+                    } else {
+                        format!(
+                            "the default calls {name}(), which no migration creates and which is not a built-in \
+                             function known to be IMMUTABLE or STABLE: unless its CREATE FUNCTION (or its extension) \
+                             declares it IMMUTABLE or STABLE it is VOLATILE (the default) and evaluated for every \
+                             existing row"
+                        )
+                    }
+                }
                 None if old_postgres && !d.text.eq_ignore_ascii_case("null") => format!(
                     "before PostgreSQL 11 any default (here `{}`) is written into every existing row",
                     d.text
@@ -55,8 +65,9 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
     };
     out.push(ctx.finding(
         format!(
-            "adding {table}.{} rewrites the whole table: {why}, while holding {}",
+            "adding {table}.{} {} the whole table: {why}, while holding {}",
             display_ident(&column.name),
+            if certain { "rewrites" } else { "may rewrite" },
             LockMode::AccessExclusive.describe(table)
         ),
         Some(if old_postgres && !column.generated {
