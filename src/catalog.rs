@@ -32,6 +32,17 @@ pub struct Catalog {
     enums: HashMap<Arc<str>, Arc<Vec<String>>>,
     /// Functions the history created, by catalog key: whether each is VOLATILE.
     functions: HashMap<Arc<str>, bool>,
+    /// Unique keys the file being applied dropped, while nothing since could have changed their values.
+    dropped_unique: DroppedUnique,
+}
+
+/// Full unique keys (table key, columns) one migration file dropped. Their rows held no two equal values when the key
+/// went, so until the file writes to the table (or renames, retypes or drops a column) a unique index built again
+/// over those columns cannot meet duplicates.
+#[derive(Debug, Clone, Default)]
+struct DroppedUnique {
+    file: usize,
+    keys: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -145,6 +156,24 @@ impl Catalog {
     }
 
     /// Whether a function the history created is VOLATILE; None for a function no migration created.
+    /// Columns of the full unique keys of `table` that the migration file `file` dropped before this point, with no
+    /// statement since that could have made two rows equal there.
+    pub fn dropped_unique_keys<'a>(
+        &'a self,
+        table: &ObjName,
+        file: usize,
+    ) -> impl Iterator<Item = &'a [String]> + 'a {
+        let key = table.key();
+        let keys = if self.dropped_unique.file == file {
+            &self.dropped_unique.keys[..]
+        } else {
+            &[]
+        };
+        keys.iter()
+            .filter(move |(t, _)| *t == key)
+            .map(|(_, columns)| &columns[..])
+    }
+
     pub fn function_volatile(&self, name: &ObjName) -> Option<bool> {
         self.functions.get(&*name.key_ref()).copied()
     }
@@ -181,6 +210,7 @@ impl Catalog {
                 .map(|(k, l)| (Arc::from(k), Arc::new(l)))
                 .collect(),
             functions: HashMap::default(),
+            dropped_unique: DroppedUnique::default(),
         }
     }
 
@@ -190,6 +220,7 @@ impl Catalog {
             file,
             span: span.clone(),
         };
+        self.keep_dropped_unique(&op.kind, file);
         match &op.kind {
             OpKind::CreateTable {
                 table,
@@ -260,7 +291,9 @@ impl Catalog {
                 if let Some(t) = self.table_mut(&table.key_ref()) {
                     t.constraints.retain(|c| &c.name != name);
                 }
-                self.remove_index(&ObjName::new(table.schema.clone(), name.clone()).key());
+                let index =
+                    self.remove_index(&ObjName::new(table.schema.clone(), name.clone()).key());
+                self.note_dropped(index);
             }
             OpKind::ValidateConstraint { table, name } => {
                 if let Some(t) = self.table_mut(&table.key_ref()) {
@@ -306,7 +339,8 @@ impl Catalog {
                 );
             }
             OpKind::DropIndex { index, .. } => {
-                self.remove_index(&index.key_ref());
+                let index = self.remove_index(&index.key_ref());
+                self.note_dropped(index);
             }
             OpKind::RenameIndex { index, new_name } => self.rename_index(index, new_name),
             OpKind::CreateEnum { name, labels } => {
@@ -389,6 +423,51 @@ impl Catalog {
     }
 
     /// Removes an index from the catalog and from its table's list.
+    /// Forgets the dropped unique keys when `kind` starts another file or could change the values under them (writes,
+    /// column changes, statements whose effect is not modelled); the others keep them.
+    fn keep_dropped_unique(&mut self, kind: &OpKind, file: usize) {
+        let keeps = self.dropped_unique.file == file
+            && matches!(
+                kind,
+                OpKind::DropIndex { .. }
+                    | OpKind::DropConstraint { .. }
+                    | OpKind::CreateIndex(_)
+                    | OpKind::AddConstraint { .. }
+                    | OpKind::ValidateConstraint { .. }
+                    | OpKind::RenameConstraint { .. }
+                    | OpKind::RenameIndex { .. }
+                    | OpKind::AddColumn { .. }
+                    | OpKind::SetNotNull { .. }
+                    | OpKind::DropNotNull { .. }
+                    | OpKind::SetDefault { .. }
+                    | OpKind::DropDefault { .. }
+                    | OpKind::Set { .. }
+            );
+        if !keeps {
+            self.dropped_unique = DroppedUnique {
+                file,
+                keys: Vec::new(),
+            };
+        }
+    }
+
+    /// Records a dropped index that kept a whole plain-column key unique.
+    fn note_dropped(&mut self, index: Option<Arc<Index>>) {
+        let Some(index) = index.filter(|i| i.unique && !i.partial) else {
+            return;
+        };
+        if let Some(columns) = index
+            .columns
+            .iter()
+            .cloned()
+            .collect::<Option<Vec<String>>>()
+        {
+            self.dropped_unique
+                .keys
+                .push((index.table.clone(), columns));
+        }
+    }
+
     fn remove_index(&mut self, key: &str) -> Option<Arc<Index>> {
         let index = self.indexes.remove(key)?;
         if let Some(t) = self.table_mut(&index.table) {

@@ -7,10 +7,15 @@ mod support;
 use std::fs;
 
 use serde_json::Value;
-use support::fix_project::{lint, project};
+use support::fix_project::{fixtures, lint, project};
 
 /// The plan for the scenario's uncommitted migration.
 fn plan(scenario: &str) -> Value {
+    plan_if_any(scenario).expect("plans")
+}
+
+/// The plan, unless the migration has nothing to fix.
+fn plan_if_any(scenario: &str) -> Option<Value> {
     let dir = project(scenario);
     let (code, stdout, stderr) = lint(
         dir.path(),
@@ -24,14 +29,14 @@ fn plan(scenario: &str) -> Value {
     );
     assert!(code != 2, "{stderr}");
     let report: Value = serde_json::from_str(&stdout).unwrap();
-    let plans = report["plans"].as_array().expect("plans").clone();
+    let plans = report["plans"].as_array()?.clone();
     assert_eq!(
         plans.len(),
         1,
         "one plan, for the one uncommitted migration"
     );
     assert_eq!(plans[0]["migration"], format!("20240201000000_{scenario}"));
-    plans[0].clone()
+    Some(plans[0].clone())
 }
 
 fn folders(plan: &Value) -> Vec<(String, String)> {
@@ -45,6 +50,14 @@ fn folders(plan: &Value) -> Vec<(String, String)> {
                 m["sql"].as_str().unwrap().to_string(),
             )
         })
+        .collect()
+}
+
+/// The SQL of each folder of the scenario's plan.
+fn folder_sql(scenario: &str) -> Vec<String> {
+    folders(&plan(scenario))
+        .into_iter()
+        .map(|(_, sql)| sql)
         .collect()
 }
 
@@ -229,29 +242,6 @@ fn enum_value_added_and_used_gets_a_folder_for_the_value() {
 }
 
 #[test]
-fn each_concurrently_statement_is_alone_and_each_file_sets_lock_timeout_at_most_once() {
-    for scenario in [
-        "rename_field",
-        "relation_without_index",
-        "unique_on_existing_data",
-        "index_on_existing_table",
-        "drop_index",
-        "compound_unique",
-        "on_delete_change",
-    ] {
-        for (name, sql) in folders(&plan(scenario)) {
-            assert!(
-                sql.matches("lock_timeout").count() <= 1,
-                "{scenario}/{name}: {sql}"
-            );
-            if sql.contains("CONCURRENTLY") {
-                assert_eq!(statements(&sql), 1, "{scenario}/{name}: {sql}");
-            }
-        }
-    }
-}
-
-#[test]
 fn fix_outside_git_without_a_database_refuses_and_writes_nothing() {
     let dir = project("drop_field");
     fs::remove_dir_all(dir.path().join(".git")).unwrap();
@@ -331,6 +321,17 @@ fn a_migration_recorded_in_the_database_is_never_rewritten() {
 
 /// The plan of `sql` after `before` (replayed), for findings of `rule` on the statement at `line`.
 fn built(before: &str, sql: &str, rule: &'static str, at: &str) -> migrate_lint::fix::build::Built {
+    built_in(&Default::default(), before, sql, rule, at)
+}
+
+/// [`built`] in a project: with Prisma, or with names its migrations use as constraints.
+fn built_in(
+    project: &migrate_lint::fix::build::Project,
+    before: &str,
+    sql: &str,
+    rule: &'static str,
+    at: &str,
+) -> migrate_lint::fix::build::Built {
     use migrate_lint::catalog::Catalog;
     use migrate_lint::engine::lint::analyze;
     use migrate_lint::fix::build::{build, FixFinding};
@@ -350,7 +351,14 @@ fn built(before: &str, sql: &str, rule: &'static str, at: &str) -> migrate_lint:
         line: 1,
         suggestion: None,
     };
-    build(sql, &statements, &analyzed.ops, &catalog, &[finding])
+    build(
+        sql,
+        &statements,
+        &analyzed.ops,
+        &catalog,
+        project,
+        &[finding],
+    )
 }
 
 #[test]
@@ -404,4 +412,332 @@ fn a_required_unique_column_gets_no_default_since_no_single_value_fits() {
     let plan = built(before, sql, "not-null-without-default", "ADD COLUMN");
     assert!(plan.fixes.is_empty());
     assert_eq!(plan.unfixed, ["not-null-without-default (line 1)"]);
+}
+
+/// Prisma turns `key String @unique` into `@id`: the key's index is built CONCURRENTLY alone, then attached.
+#[test]
+fn primary_key_on_a_not_null_column_is_built_concurrently_then_attached() {
+    let plan = plan("primary_key");
+    let sql = folder_sql("primary_key");
+    assert_eq!(
+        sql,
+        [
+            "CREATE UNIQUE INDEX CONCURRENTLY \"Flag_pkey\" ON \"Flag\"(\"key\");\n",
+            "SET lock_timeout = '5s';\n-- AlterTable\nALTER TABLE \"Flag\" ADD CONSTRAINT \"Flag_pkey\" PRIMARY KEY USING INDEX \"Flag_pkey\";\n",
+            "-- DropIndex\nDROP INDEX CONCURRENTLY \"Flag_key_key\";\n",
+        ]
+    );
+    assert_eq!(schema_lines(&plan), Vec::<String>::new());
+    assert_eq!(plan["later"], serde_json::json!([]));
+}
+
+/// `@@id([key, scope])` with `scope` optional before: the key waits for a later release (NULLs would fail it), and
+/// nothing is written now.
+#[test]
+fn primary_key_on_a_nullable_column_waits_for_a_backfill_and_a_proven_not_null() {
+    let plan = plan("primary_key_nullable");
+    assert_eq!(folders(&plan), vec![], "nothing is left to run now");
+    let changes: Vec<(u64, u64, Vec<String>)> = plan["schema"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["line"].as_u64().unwrap(),
+                c["remove"].as_u64().unwrap(),
+                serde_json::from_value(c["insert"].clone()).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            (58, 1, vec!["  scope String?".to_string()]),
+            (61, 1, vec![])
+        ],
+        "the field stays optional and the @@id leaves"
+    );
+    let later = plan["later"].as_array().unwrap();
+    assert_eq!(later[0]["kind"], "script");
+    assert!(later[0]["sql"]
+        .as_str()
+        .unwrap()
+        .contains("WHERE \"scope\" IS NULL LIMIT 1000"));
+    let migrations: Vec<&str> = later[1]["sql"]
+        .as_str()
+        .unwrap()
+        .split("-- next migration\n")
+        .collect();
+    assert_eq!(
+        migrations,
+        [
+            "SET lock_timeout = '5s';\nALTER TABLE \"Flag\" ADD CONSTRAINT \"Flag_scope_not_null\" CHECK (\"scope\" IS NOT NULL) NOT VALID;\n",
+            "ALTER TABLE \"Flag\" VALIDATE CONSTRAINT \"Flag_scope_not_null\";\n",
+            "SET lock_timeout = '5s';\nALTER TABLE \"Flag\" ALTER COLUMN \"scope\" SET NOT NULL;\nALTER TABLE \"Flag\" DROP CONSTRAINT \"Flag_scope_not_null\";\n",
+            "CREATE UNIQUE INDEX CONCURRENTLY \"Flag_pkey\" ON \"Flag\"(\"key\", \"scope\");\n",
+            "SET lock_timeout = '5s';\nALTER TABLE \"Flag\" ADD CONSTRAINT \"Flag_pkey\" PRIMARY KEY USING INDEX \"Flag_pkey\";",
+        ]
+    );
+    let fixes: Vec<&str> = plan["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fixes,
+        ["missing-lock-timeout", "primary-key-locks", "set-not-null"]
+    );
+}
+
+/// In a Prisma project the unique key ends as the index alone, named as the constraint was (Prisma's
+/// `<Table>_<cols>_key`): Prisma writes `@unique` so, and its `DROP INDEX` for a removed `@unique` would fail on an
+/// index a constraint owns (tests/fix.rs runs that next migration).
+#[test]
+fn unique_constraint_is_an_index_built_concurrently_alone_in_a_prisma_project() {
+    let sql = folder_sql("unique_constraint");
+    assert_eq!(
+        sql,
+        ["CREATE UNIQUE INDEX CONCURRENTLY \"Tag_name_key\" ON \"Tag\"(\"name\");\n"]
+    );
+}
+
+/// Without Prisma, or where a migration drops or renames the name as a constraint, the index is attached as the
+/// constraint the SQL wrote (`DROP CONSTRAINT` refuses a bare index on PostgreSQL 15).
+#[test]
+fn unique_constraint_is_attached_where_the_sql_needs_a_constraint() {
+    use migrate_lint::fix::build::Project;
+    let before = r#"CREATE TABLE "Tag" ("id" SERIAL NOT NULL, "name" TEXT NOT NULL, CONSTRAINT "Tag_pkey" PRIMARY KEY ("id"));"#;
+    let sql = "ALTER TABLE \"Tag\" ADD CONSTRAINT \"Tag_name_key\" UNIQUE (\"name\");\n";
+    let index = "CREATE UNIQUE INDEX CONCURRENTLY \"Tag_name_key\" ON \"Tag\"(\"name\");\n";
+    let attached = [
+        index,
+        "SET lock_timeout = '5s';\nALTER TABLE \"Tag\" ADD CONSTRAINT \"Tag_name_key\" UNIQUE USING INDEX \"Tag_name_key\";\n",
+    ];
+    let plain = built(before, sql, "unique-constraint-locks", "ADD CONSTRAINT");
+    assert_eq!(plain.folders, attached);
+    let prisma = Project {
+        prisma: true,
+        ..Project::default()
+    };
+    let alone = built_in(
+        &prisma,
+        before,
+        sql,
+        "unique-constraint-locks",
+        "ADD CONSTRAINT",
+    );
+    assert_eq!(alone.folders, [index]);
+    let dropped_as_constraint = Project {
+        prisma: true,
+        constraints_named: [("Tag".to_string(), "Tag_name_key".to_string())].into(),
+    };
+    let kept = built_in(
+        &dropped_as_constraint,
+        before,
+        sql,
+        "unique-constraint-locks",
+        "ADD CONSTRAINT",
+    );
+    assert_eq!(kept.folders, attached);
+}
+
+/// In a multi-file schema (prisma/schema/*.prisma, migrations inside), each edit goes to its model's file.
+#[test]
+fn multi_file_schema_edits_the_file_of_each_model() {
+    let plan = plan("multi_file_schema");
+    let edits: Vec<(String, String)> = plan["schema"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| {
+            let file = c["file"].as_str().unwrap().to_string();
+            c["insert"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |l| (file.clone(), l.as_str().unwrap().trim().to_string()))
+        })
+        .collect();
+    assert_eq!(
+        edits,
+        [
+            (
+                "prisma/schema/post.prisma".to_string(),
+                "slug String? @ignore".to_string()
+            ),
+            (
+                "prisma/schema/user.prisma".to_string(),
+                "rating String?".to_string()
+            ),
+            (
+                "prisma/schema/user.prisma".to_string(),
+                "ratingNew Int? @map(\"rating_new\")".to_string()
+            ),
+        ]
+    );
+}
+
+/// Over every scenario: each written folder sets lock_timeout at most once (and first), a CONCURRENTLY statement is
+/// alone in its folder, and no step of a later release is written.
+#[test]
+fn every_plan_keeps_lock_timeout_once_concurrently_alone_and_later_steps_unwritten() {
+    let mut scenarios: Vec<String> = fs::read_dir(fixtures())
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().join("migration.sql").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    scenarios.sort();
+    assert!(scenarios.len() >= 35);
+    for scenario in &scenarios {
+        let Some(plan) = plan_if_any(scenario) else {
+            continue;
+        };
+        let written = folders(&plan);
+        for (name, sql) in &written {
+            let count = sql.matches("lock_timeout").count();
+            assert!(count <= 1, "{scenario}/{name}: {sql}");
+            if count == 1 {
+                assert!(
+                    sql.starts_with("SET lock_timeout"),
+                    "{scenario}/{name}: {sql}"
+                );
+            }
+            if sql.contains("CONCURRENTLY") {
+                assert_eq!(statements(sql), 1, "{scenario}/{name}: {sql}");
+            }
+        }
+        for step in plan["later"].as_array().unwrap() {
+            let Some(sql) = step["sql"].as_str() else {
+                continue;
+            };
+            for statement in sql
+                .lines()
+                .filter(|l| !l.starts_with("--") && !l.starts_with("SET lock_timeout"))
+                .filter(|l| !["BEGIN;", "COMMIT;"].contains(&l.trim()))
+            {
+                assert!(
+                    written.iter().all(|(_, w)| !w.contains(statement)),
+                    "{scenario}: the later step `{statement}` is written now"
+                );
+            }
+        }
+    }
+}
+
+/// long-lock-chain (its page's bad example, the index build's own finding ignored): the slow statement moves to a
+/// folder of its own, so it no longer runs while the earlier ACCESS EXCLUSIVE lock is held (its own SHARE lock gets
+/// its lock_timeout).
+#[test]
+fn a_long_lock_chain_is_broken_by_a_folder_of_its_own() {
+    let before = r#"CREATE TABLE "User" ("id" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "Post" ("id" TEXT NOT NULL, "authorId" TEXT NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));
+"#;
+    let sql = r#"SET lock_timeout = '5s';
+ALTER TABLE "User" ADD COLUMN "nickname" TEXT;
+-- migrate-lint-ignore create-index-non-concurrently: Post is small, its index builds in milliseconds
+CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");
+"#;
+    let plan = built(before, sql, "long-lock-chain", "CREATE INDEX");
+    assert_eq!(plan.unfixed, Vec::<String>::new());
+    assert_eq!(
+        plan.folders,
+        [
+            "SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"nickname\" TEXT;\n",
+            "SET lock_timeout = '5s';\n-- migrate-lint-ignore create-index-non-concurrently: Post is small, its index builds in milliseconds\nCREATE INDEX \"Post_authorId_idx\" ON \"Post\"(\"authorId\");\n",
+        ]
+    );
+    // Inside an explicit BEGIN/COMMIT, a folder of its own would split the transaction: no automatic fix.
+    let wrapped = format!("BEGIN;\n{sql}COMMIT;\n");
+    let plan = built(before, &wrapped, "long-lock-chain", "CREATE INDEX");
+    assert_eq!(plan.unfixed, ["long-lock-chain (line 1)"]);
+}
+
+/// `@id` becomes `@@id([id, userId])`: Prisma drops and re-adds `Profile_pkey`, so the new index is built under a
+/// temporary name, which ADD CONSTRAINT ... USING INDEX renames to the key's (one statement, checked on PostgreSQL 15).
+#[test]
+fn a_changed_primary_key_builds_its_index_under_a_temporary_name() {
+    let sql = folder_sql("primary_key_change");
+    assert_eq!(
+        sql,
+        [
+            "CREATE UNIQUE INDEX CONCURRENTLY \"Profile_id_userId_pkey_new\" ON \"Profile\"(\"id\", \"userId\");\n",
+            "SET lock_timeout = '5s';\n-- AlterTable\nALTER TABLE \"Profile\" DROP CONSTRAINT \"Profile_pkey\",\nADD CONSTRAINT \"Profile_pkey\" PRIMARY KEY USING INDEX \"Profile_id_userId_pkey_new\";\n",
+        ]
+    );
+}
+
+/// `ADD COLUMN "handle" TEXT UNIQUE` (a hand edit): the column comes without UNIQUE, then its index CONCURRENTLY
+/// alone, named `User_handle_key` as PostgreSQL and Prisma name it; in this Prisma project it stays an index (see
+/// above), and without Prisma it is attached as the constraint the SQL wrote.
+#[test]
+fn an_inline_unique_column_gets_its_index_concurrently() {
+    let sql = folder_sql("unique_inline_column");
+    let column = "SET lock_timeout = '5s';\n-- AlterTable\nALTER TABLE \"User\" ADD COLUMN     \"handle\" TEXT;\n";
+    let index = "CREATE UNIQUE INDEX CONCURRENTLY \"User_handle_key\" ON \"User\"(\"handle\");\n";
+    assert_eq!(sql, [column, index]);
+
+    let before =
+        r#"CREATE TABLE "User" ("id" SERIAL NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#;
+    let sql = "-- AlterTable\nALTER TABLE \"User\" ADD COLUMN     \"handle\" TEXT UNIQUE;\n";
+    let plain = built(before, sql, "unique-constraint-locks", "ADD COLUMN");
+    assert_eq!(
+        plain.folders,
+        [
+            column,
+            index,
+            "SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD CONSTRAINT \"User_handle_key\" UNIQUE USING INDEX \"User_handle_key\";\n",
+        ]
+    );
+}
+
+/// transaction-control-in-migration: the file loses its BEGIN / COMMIT / ROLLBACK, as the rule's suggestion says,
+/// and runs as the one transaction Prisma gives it.
+#[test]
+fn transaction_control_leaves_the_file() {
+    let before =
+        r#"CREATE TABLE "User" ("id" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#;
+    let sql = "SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"a\" TEXT;\nCOMMIT;\nALTER TABLE \"User\" ADD COLUMN \"b\" TEXT;\n";
+    let plan = built(before, sql, "transaction-control-in-migration", "COMMIT");
+    assert_eq!(plan.unfixed, Vec::<String>::new());
+    assert_eq!(
+        plan.folders,
+        ["SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"a\" TEXT;\nALTER TABLE \"User\" ADD COLUMN \"b\" TEXT;\n"]
+    );
+}
+
+/// Every migration with a finding is committed at HEAD: no migration may be rewritten, and the human report says so in
+/// one line instead of printing no plan at all. JSON keeps its shape (no plan, no such line).
+#[test]
+fn no_plan_when_the_migrations_with_findings_are_committed_says_so() {
+    let dir = project("unique_constraint");
+    support::fix_project::git(dir.path(), &["add", "-A"]);
+    support::fix_project::git(dir.path(), &["commit", "-qm", "unique"]);
+    let args = ["--fix-suggestions", "--severity-threshold", "warning"];
+    let (code, stdout, stderr) = lint(dir.path(), &args);
+    assert_eq!(code, 1, "{stderr}");
+    let said: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("no fix plan"))
+        .collect();
+    assert_eq!(
+        said,
+        ["no fix plan: the 1 migration with findings is already applied (git ref HEAD); a fix goes in a new migration"],
+        "{stdout}"
+    );
+    let (_, json, _) = lint(dir.path(), &[&args[..], &["--format", "json"]].concat());
+    assert!(!json.contains("no fix plan"), "{json}");
+    let report: Value = serde_json::from_str(&json).unwrap();
+    assert!(
+        report["plans"].as_array().is_none_or(Vec::is_empty),
+        "{json}"
+    );
+
+    // With a plan to show, or no finding to fix, the line is not printed.
+    let fresh = project("unique_constraint");
+    let (_, stdout, _) = lint(fresh.path(), &args);
+    assert!(!stdout.contains("no fix plan"), "{stdout}");
+    let (_, stdout, _) = lint(dir.path(), &["--fix-suggestions"]);
+    assert!(!stdout.contains("no fix plan"), "{stdout}");
 }

@@ -7,10 +7,11 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use migrate_lint::engine::cache;
-use migrate_lint::engine::lint::{lint_history_from, lint_history_replaying, Replayed, Restored};
+use migrate_lint::engine::lint::{lint_history, HistoryRun, Replayed, Restored};
 use migrate_lint::engine::relevance::file_mentions;
 use migrate_lint::input::discover::discover_paths;
 use migrate_lint::rules::diagnostic::Diagnostic;
+use migrate_lint::rules::settings::RunState;
 use migrate_lint::rules::settings::Settings;
 use migrate_lint::rules::RULES;
 use migrate_lint::syntax::source::SourceFile;
@@ -54,19 +55,26 @@ fn histories(root: &Path) -> Vec<(PathBuf, Vec<SourceFile>)> {
 /// Lints the whole history once, then each sampled file alone with only the needed statements replayed, and
 /// compares. Returns how many files were compared.
 fn check_history(root: &Path, files: &[SourceFile], samples: usize) -> usize {
-    let settings = every_rule_on();
+    let (settings, state) = (every_rule_on(), RunState::default());
+    let how = || HistoryRun::new(&settings, &state);
     let step = (files.len() / samples.max(1)).max(1);
     let mut chosen: Vec<usize> = (0..files.len()).step_by(step).collect();
     chosen.push(files.len() - 1);
     chosen.dedup();
     let all = vec![true; files.len()];
-    let (full, catalogs_before) =
-        lint_history_from(files, &all, &settings, Restored::default(), &chosen);
+    let (full, catalogs_before) = lint_history(
+        files,
+        &all,
+        HistoryRun {
+            keep_before: &chosen,
+            ..how()
+        },
+    );
     let full = full.diagnostics;
     for &i in &chosen {
         let mut report = vec![false; files.len()];
         report[i] = true;
-        let alone = lint_history_replaying(files, &report, &settings, Replayed::Needed).diagnostics;
+        let alone = lint_history(files, &report, how()).0.diagnostics;
         let expected: Vec<&Diagnostic> = full.iter().filter(|d| d.file == i).collect();
         let got: Vec<&Diagnostic> = alone.iter().collect();
         assert_eq!(
@@ -81,7 +89,16 @@ fn check_history(root: &Path, files: &[SourceFile], samples: usize) -> usize {
     let last = files.len() - 1;
     let mut report = vec![false; files.len()];
     report[last] = true;
-    let all_replayed = lint_history_replaying(files, &report, &settings, Replayed::All).diagnostics;
+    let all_replayed = lint_history(
+        files,
+        &report,
+        HistoryRun {
+            replayed: Replayed::All,
+            ..how()
+        },
+    )
+    .0
+    .diagnostics;
     assert_eq!(
         all_replayed.iter().collect::<Vec<_>>(),
         full.iter().filter(|d| d.file == last).collect::<Vec<_>>(),
@@ -103,7 +120,7 @@ fn check_restored(
     chosen: &[usize],
     catalogs_before: Vec<migrate_lint::catalog::Catalog>,
 ) {
-    let settings = every_rule_on();
+    let (settings, state) = (every_rule_on(), RunState::default());
     let mut previous: Option<(usize, migrate_lint::catalog::Catalog)> = None;
     for (&i, catalog) in chosen.iter().zip(catalogs_before).filter(|(&i, _)| i > 0) {
         let names: Option<Vec<String>> = files[i..]
@@ -133,7 +150,11 @@ fn check_restored(
                 files: covers,
                 catalog,
             };
-            let got = lint_history_from(&linted, &report, &settings, restored, &[]).0;
+            let how = HistoryRun {
+                restored,
+                ..HistoryRun::new(&settings, &state)
+            };
+            let got = lint_history(&linted, &report, how).0;
             let expected: Vec<&Diagnostic> = full.iter().filter(|d| d.file >= i).collect();
             assert_eq!(
                 got.diagnostics.iter().collect::<Vec<_>>(),
@@ -274,4 +295,24 @@ fn linting_one_file_finds_what_a_full_replay_finds_on_random_histories() {
         let root = PathBuf::from(format!("random history {round}"));
         check_history(&root, &files, usize::MAX);
     }
+}
+
+/// A kept catalog (what the cache saves) holds every object of the files before it, even when only the last file is
+/// reported and relevance would replay less (the cache then served a catalog without "A").
+#[test]
+fn a_kept_catalog_is_the_whole_replay_even_when_one_file_is_reported() {
+    let files = [
+        ("1_a", "CREATE TABLE \"A\" (\"id\" TEXT);"),
+        ("2_b", "CREATE TABLE \"B\" (\"id\" TEXT);"),
+        ("3_c", "ALTER TABLE \"B\" ADD COLUMN \"x\" TEXT;"),
+    ]
+    .map(|(name, text)| support::lint::migration(name, text));
+    let (settings, state) = (Settings::default(), RunState::default());
+    let how = HistoryRun {
+        keep_before: &[2],
+        ..HistoryRun::new(&settings, &state)
+    };
+    let (_, kept) = lint_history(&files, &[false, false, true], how);
+    let a = migrate_lint::ops::ObjName::bare("A");
+    assert!(kept[0].table(&a).is_some(), "the kept catalog lacks \"A\"");
 }

@@ -11,14 +11,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use migrate_lint::engine::lint::lint_history;
 use migrate_lint::input::prisma_schema::Schema;
 use migrate_lint::rules::drift::locate::schema_for;
 use migrate_lint::rules::drift::FoundSchema;
-use migrate_lint::rules::settings::Settings;
+use migrate_lint::rules::settings::{RunState, Settings};
 use migrate_lint::syntax::source::SourceFile;
 use support::files::write;
 use support::fix_project::git;
+use support::lint::lint_in;
 use support::pg::TestPg;
 use support::prisma::{self, From};
 use support::run::run;
@@ -169,19 +169,24 @@ fn drift_of(sql: &str, schema: &str) -> Vec<String> {
     let source = |name: &str, text: &str| {
         SourceFile::new(name.into(), name.into(), name.into(), text.to_string())
     };
-    let settings = Settings {
+    let state = RunState {
         schema: Some(Arc::new(FoundSchema {
             schema: Schema::parse_str(schema, path),
             sources: vec![source("schema.prisma", schema)],
         })),
-        ..Settings::default()
+        ..RunState::default()
     };
-    lint_history(&[source("0_init", sql)], &[true], &settings)
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.rule == "schema-drift")
-        .map(|d| d.message)
-        .collect()
+    lint_in(
+        &[source("0_init", sql)],
+        &[true],
+        &Settings::default(),
+        &state,
+    )
+    .diagnostics
+    .into_iter()
+    .filter(|d| d.rule == "schema-drift")
+    .map(|d| d.message)
+    .collect()
 }
 
 /// Prisma's from-empty SQL for every schema, four Prisma processes at a time (each takes seconds).

@@ -739,6 +739,38 @@ fn create_index_non_concurrently_blocks_writes() {
         message.contains("could not create unique index"),
         "{message}"
     );
+    // CONCURRENTLY fails on the same duplicates, and leaves the index behind INVALID: the same migration run again
+    // fails until it is dropped.
+    let concurrent =
+        "CREATE UNIQUE INDEX CONCURRENTLY \"Post_authorId_key\" ON \"Post\"(\"authorId\");";
+    let finding = only_finding(rule, &ex.setup, concurrent);
+    assert_says(
+        rule,
+        &finding.message,
+        &["23505", "INVALID", "must be dropped"],
+    );
+    assert_eq!(failure(&mut db.client(), concurrent).0, "23505");
+    let invalid = "SELECT count(*) FROM pg_index WHERE indexrelid = '\"Post_authorId_key\"'::regclass AND NOT indisvalid";
+    assert_eq!(count(&mut db.client(), invalid), 1);
+    assert_eq!(
+        count(
+            &mut db.client(),
+            "SELECT count(*) FROM pg_index WHERE NOT indisvalid AND indexrelid::regclass::text = '\"Post_authorId_key\"'"
+        ),
+        1,
+        "the help's query finds it"
+    );
+    assert_eq!(failure(&mut db.client(), concurrent).0, "42P07");
+    // With IF NOT EXISTS the retry succeeds and keeps the INVALID index, as the message says.
+    let skipping = concurrent.replace("CONCURRENTLY", "CONCURRENTLY IF NOT EXISTS");
+    let finding = only_finding(rule, &ex.setup, &skipping);
+    assert_says(rule, &finding.message, &["23505", "INVALID index in place"]);
+    run(&mut db.client(), &skipping);
+    assert_eq!(count(&mut db.client(), invalid), 1);
+    run(
+        &mut db.client(),
+        "DROP INDEX CONCURRENTLY \"Post_authorId_key\"",
+    );
     let added = "SET lock_timeout = '5s';\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nCREATE UNIQUE INDEX \"Post_slug_key\" ON \"Post\"(\"slug\");";
     let findings = lint_rule(rule, &ex.setup, added);
     assert!(
@@ -935,13 +967,15 @@ fn change_column_type_rewrites_unless_binary_coercible() {
 
 /// The linter flags exactly the type changes that rewrite: each pair is run on PostgreSQL and compared.
 /// A type change PostgreSQL makes without a rewrite still re-checks the CHECK constraints on the column: a full scan
-/// under ACCESS EXCLUSIVE, which change-column-type reports.
+/// under ACCESS EXCLUSIVE, which change-column-type reports. A NOT VALID CHECK is not re-checked.
 #[test]
 fn change_column_type_rechecks_a_check_constraint_without_rewriting() {
     let rule = "change-column-type";
-    let setup = "CREATE TABLE \"T\" (\"id\" TEXT NOT NULL, \"name\" VARCHAR(10), \"other\" VARCHAR(10), CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"), CONSTRAINT \"T_name_check\" CHECK (char_length(\"name\") > 0));";
+    let setup = "CREATE TABLE \"T\" (\"id\" TEXT NOT NULL, \"name\" VARCHAR(10), \"other\" VARCHAR(10), \"loose\" VARCHAR(10), CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"), CONSTRAINT \"T_name_check\" CHECK (char_length(\"name\") > 0));
+ALTER TABLE \"T\" ADD CONSTRAINT \"T_loose_check\" CHECK (char_length(\"loose\") > 0) NOT VALID;";
     let checked = "SET lock_timeout = '5s';\nALTER TABLE \"T\" ALTER COLUMN \"name\" SET DATA TYPE VARCHAR(20);";
     let unchecked = "SET lock_timeout = '5s';\nALTER TABLE \"T\" ALTER COLUMN \"other\" SET DATA TYPE VARCHAR(20);";
+    let not_valid = "SET lock_timeout = '5s';\nALTER TABLE \"T\" ALTER COLUMN \"loose\" SET DATA TYPE VARCHAR(20);";
     let finding = only_finding(rule, setup, checked);
     assert_says(
         rule,
@@ -949,13 +983,14 @@ fn change_column_type_rechecks_a_check_constraint_without_rewriting() {
         &["\"T_name_check\"", "ACCESS EXCLUSIVE", "no rewrite"],
     );
     assert!(lint_rule(rule, setup, unchecked).is_empty());
+    assert!(lint_rule(rule, setup, not_valid).is_empty());
     let db = db_or_skip!("truth_cct_check");
     db.run(setup);
     run(
         &mut db.client(),
-        "INSERT INTO \"T\" SELECT g::text, 'n', 'o' FROM generate_series(1, 1000) g",
+        "INSERT INTO \"T\" SELECT g::text, 'n', 'o', 'l' FROM generate_series(1, 1000) g",
     );
-    for (migration, scans) in [(checked, true), (unchecked, false)] {
+    for (migration, scans) in [(checked, true), (unchecked, false), (not_valid, false)] {
         let mut held = Held::start(&db, migration);
         assert!(!held.rewrote(&db, "T"), "{migration} rewrote");
         assert_eq!(held.seq_scans("T") > 0, scans, "{migration}: scan");
@@ -1214,7 +1249,11 @@ fn transaction_control_changes_how_a_batch_runs() {
     // A ROLLBACK undoes what precedes it, and the batch still succeeds.
     let undone = "CREATE TABLE \"D\" (\"id\" INTEGER);\nROLLBACK;";
     let finding = only_finding(rule, "", undone);
-    assert_says(rule, &finding.message, &["undoes", "succeeds"]);
+    assert_says(
+        rule,
+        &finding.message,
+        &["undoes", "succeeds", "returns no error"],
+    );
     run(&mut c, undone);
     assert!(!exists(&mut c, "D"));
     // A BEGIN no COMMIT closes: the batch succeeds with the transaction still open, invisible to other sessions,
@@ -1575,6 +1614,21 @@ ALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_authorId_fkey\";";
     assert_eq!(held.lock(&db, "Post").as_deref(), Some("ACCESS EXCLUSIVE"));
     let (read_ok, write_ok) = probe(&db, "Post");
     assert!(!read_ok && !write_ok, "Post traffic was not blocked");
+    held.rollback();
+    // A constraint that is already valid is not checked again: no scan, no finding.
+    let valid =
+        "ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_id_check\" CHECK (char_length(\"id\") > 0);";
+    let again = "SET lock_timeout = '5s';
+ALTER TABLE \"Post\" ADD COLUMN \"title\" TEXT;
+ALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_id_check\";";
+    assert!(lint_rule(rule, &format!("{setup}\n{valid}"), again).is_empty());
+    db.run(valid);
+    let mut held = Held::start(&db, again);
+    assert_eq!(
+        held.seq_scans("Post"),
+        0,
+        "VALIDATE of a valid constraint scanned"
+    );
     held.rollback();
 }
 

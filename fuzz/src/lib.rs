@@ -2,8 +2,8 @@
 //! without panicking, every finding points inside its file, on char boundaries, and a run that reports some files
 //! (replaying only what they need of the others) finds what a full replay finds.
 
-use migrate_lint::engine::lint::{lint_history, lint_history_replaying, Replayed};
-use migrate_lint::rules::settings::Settings;
+use migrate_lint::engine::lint::{lint_history, HistoryRun, Replayed};
+use migrate_lint::rules::settings::{RunState, Settings};
 use migrate_lint::syntax::source::SourceFile;
 
 /// Separates migration files in the history target's input.
@@ -22,9 +22,14 @@ pub fn migration(index: usize, text: &str) -> SourceFile {
 
 /// Lints `files` as one history and panics on any finding whose span is not a valid slice of its file.
 pub fn lint_and_check(files: &[SourceFile], report: &[bool]) {
-    let result = lint_history(files, report, &Settings::default());
+    let (settings, state) = (Settings::default(), RunState::default());
+    let (result, _) = lint_history(files, report, HistoryRun::new(&settings, &state));
     if report.contains(&false) {
-        let full = lint_history_replaying(files, report, &Settings::default(), Replayed::All);
+        let all = HistoryRun {
+            replayed: Replayed::All,
+            ..HistoryRun::new(&settings, &state)
+        };
+        let (full, _) = lint_history(files, report, all);
         assert_eq!(
             result.diagnostics, full.diagnostics,
             "replaying only the needed statements changed the findings"

@@ -85,8 +85,18 @@ fn what_fix_does(rule: &str) -> &'static str {
         "set-not-null" => "Takes the SET NOT NULL out and leaves the field optional; prints the later release: a batched \
             backfill script, then NOT VALID check, VALIDATE, SET NOT NULL.",
         "change-column-type" => "Expand and contract: a new column of the new type now (the field keeps its old type, a \
-            new optional field maps to the new column), then a batched backfill script and the switch in later releases. \
-            Prisma's enum value removal leaves the migration whole, and the schema keeps the value until the rows move.",
+            new optional field maps to the new column), then a batched backfill script and the switch in later releases; \
+            the same for Prisma's DROP COLUMN and ADD COLUMN of the column. Prisma's enum value removal leaves the \
+            migration whole, and the schema keeps the value until the rows move.",
+        "unique-constraint-locks" => "Builds the unique index with CREATE UNIQUE INDEX CONCURRENTLY, alone in a migration \
+            folder of its own; an inline ADD COLUMN ... UNIQUE adds the column without it first. In a Prisma project the \
+            index is the key, as Prisma writes @unique (its DROP INDEX for a removed @unique fails on an index a \
+            constraint owns); otherwise, or where a migration drops the name as a constraint, the next folder attaches \
+            it with ADD CONSTRAINT ... UNIQUE USING INDEX (an instant).",
+        "primary-key-locks" => "Builds the key's index CONCURRENTLY, alone in a migration folder of its own, then attaches \
+            it with ADD CONSTRAINT ... PRIMARY KEY USING INDEX. When a key column may hold NULL, the key waits for a later \
+            release (the fields stay optional and the id leaves schema.prisma): a batched backfill script, then a NOT VALID \
+            check, VALIDATE, SET NOT NULL (no scan), the index CONCURRENTLY and USING INDEX, printed, never written.",
         "create-index-non-concurrently" => "Builds the index CONCURRENTLY, alone in a migration folder of its own.",
         "drop-index-non-concurrently" => "Drops the index CONCURRENTLY, alone in a migration folder of its own.",
         "constraint-not-valid" => "Adds the constraint NOT VALID, and VALIDATEs it in a migration folder of its own after \
@@ -95,6 +105,10 @@ fn what_fix_does(rule: &str) -> &'static str {
             to the model.",
         "enum-value-in-transaction" => "Puts ALTER TYPE ... ADD VALUE alone in a migration folder before the statements \
             that use the value.",
+        "long-lock-chain" => "Starts a new migration folder (a transaction of its own) at the slow statement, so the \
+            earlier ACCESS EXCLUSIVE lock is released before it runs; inside an explicit BEGIN/COMMIT it is not fixed.",
+        "transaction-control-in-migration" => "Takes BEGIN, COMMIT and ROLLBACK out of the file, which then runs as the one \
+            transaction Prisma gives it.",
         "missing-lock-timeout" => "Starts every migration folder it writes that locks an existing table with \
             `SET lock_timeout = '5s';`, once.",
         _ => "Nothing automatic: the finding stays, and the plan lists it as not fixed.",
@@ -125,8 +139,8 @@ pub fn init(dir: &Path) -> Result<std::path::PathBuf, String> {
 /// migrations folder is found below `dir`.
 pub fn init_template(dir: &Path) -> String {
     // A folder that cannot be searched only leaves `migrations` commented out.
-    let (roots, _) = find_roots(dir);
-    let found = match roots.as_slice() {
+    let search = find_roots(dir);
+    let found = match search.roots.as_slice() {
         [root] => root
             .strip_prefix(dir)
             .ok()

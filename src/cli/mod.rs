@@ -280,6 +280,9 @@ fn run(cli: &Cli) -> u8 {
         .and_then(|()| {
             if cli.fix_suggestions && cli.format == Format::Human {
                 write_plans(&mut out, &outcome.plans)?;
+                if outcome.plans.iter().all(Vec::is_empty) {
+                    write_no_plan(&mut out, &outcome.applied_unplanned)?;
+                }
             }
             out.flush()
         });
@@ -306,7 +309,6 @@ fn options(cli: &Cli) -> Result<Options, String> {
     if let Some(v) = cli.prisma_version {
         settings.prisma_version = Some(v);
     }
-    settings.keep_suggestions = cli.fix_suggestions || cli.fix;
     let (database_url, swallowed_path) = database_url_arg(cli);
     let paths = if let Some(path) = swallowed_path {
         cli.paths.iter().cloned().chain([path]).collect()
@@ -406,6 +408,29 @@ fn write_plans(out: &mut impl Write, plans: &[Vec<PlannedFix>]) -> io::Result<()
         writeln!(out, "\n{}", planned.plan.render(&planned.original, &root))?;
     }
     Ok(())
+}
+
+/// `--fix-suggestions` for humans when no plan was printed because the migrations with findings are applied: one line
+/// that says so, rather than silence.
+fn write_no_plan(out: &mut impl Write, applied: &[(String, Vec<String>)]) -> io::Result<()> {
+    if applied.is_empty() {
+        return Ok(());
+    }
+    let mut holders: Vec<&str> = applied
+        .iter()
+        .flat_map(|(_, h)| h.iter().map(String::as_str))
+        .collect();
+    holders.sort_unstable();
+    holders.dedup();
+    let (n, s, is) = match applied.len() {
+        1 => (1, "", "is"),
+        n => (n, "s", "are"),
+    };
+    writeln!(
+        out,
+        "\nno fix plan: the {n} migration{s} with findings {is} already applied ({}); a fix goes in a new migration",
+        escape_controls(&holders.join(", "))
+    )
 }
 
 /// Diagnostics below this severity are counted but not printed.

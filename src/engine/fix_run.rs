@@ -12,12 +12,13 @@ use std::process::Command;
 
 use crate::catalog::Catalog;
 use crate::engine::lint::analyze;
-use crate::fix::build::{build, FixFinding};
+use crate::fix::build::{build, FixFinding, Project};
 use crate::fix::plan::{MigrationPlan, PlannedMigration};
 use crate::fix::schema::{self, SchemaState};
 use crate::input::applied::{self, database::MigrationRow};
 use crate::input::discover::History;
 use crate::input::prisma_schema::{find_schema_for_migrations, Schema};
+use crate::ops::OpKind;
 use crate::rules::diagnostic::{Diagnostic, Severity};
 use crate::syntax::source::SourceFile;
 
@@ -29,6 +30,15 @@ pub struct PlannedFix {
     /// The migration's folder, and the migrations folder.
     pub folder: PathBuf,
     pub root: PathBuf,
+}
+
+/// The plans of one history.
+#[derive(Debug, Default)]
+pub struct HistoryPlans {
+    pub fixes: Vec<PlannedFix>,
+    /// The applied migrations with a finding at or above the threshold, left without a plan, and the sources that
+    /// hold them (`git ref HEAD`, `database ...`).
+    pub applied: Vec<(String, Vec<String>)>,
 }
 
 /// Plans for every migration of `history` that is not applied and has a finding at or above `threshold`. When neither
@@ -44,7 +54,7 @@ pub fn plan_history(
     database: Option<&(String, Vec<MigrationRow>)>,
     display: &dyn Fn(&Path) -> String,
     strict: bool,
-) -> Result<Vec<PlannedFix>, String> {
+) -> Result<HistoryPlans, String> {
     let (set, errors) = applied::collect(&history.root, Some(base), database);
     // Outside git, the database alone says what is applied.
     if let (Some(e), true) = (errors.first(), strict && database.is_none()) {
@@ -59,14 +69,38 @@ pub fn plan_history(
         .collect();
     let state = schema_state(history, base)?;
     let names: Vec<&str> = sources.iter().map(|s| s.migration.as_str()).collect();
+    let analyzed: Vec<_> = sources.iter().map(analyze).collect();
+    let project = Project {
+        prisma: state.is_some() || history.provider.as_deref() == Some("postgresql"),
+        constraints_named: analyzed
+            .iter()
+            .flat_map(|a| &a.ops)
+            .filter_map(|op| match &op.kind {
+                OpKind::DropConstraint { table, name }
+                | OpKind::RenameConstraint {
+                    table, old: name, ..
+                } => Some((table.name.clone(), name.clone())),
+                _ => None,
+            })
+            .collect(),
+    };
     let mut catalog = Catalog::default();
     let mut plans = Vec::new();
-    for (index, file) in sources.iter().enumerate() {
-        let analyzed = analyze(file);
+    let mut unplanned = Vec::new();
+    for ((index, file), analyzed) in sources.iter().enumerate().zip(&analyzed) {
         let mine: Vec<&Diagnostic> = diagnostics
             .iter()
             .filter(|d| d.file == index && d.severity >= threshold)
             .collect();
+        if !mine.is_empty() && applied.contains(file.migration.as_str()) {
+            let holders = set
+                .sources
+                .iter()
+                .filter(|s| s.migrations.iter().any(|m| m.name == file.migration))
+                .map(|s| s.label.clone())
+                .collect();
+            unplanned.push((file.migration.clone(), holders));
+        }
         if !mine.is_empty() && !applied.contains(file.migration.as_str()) && !file.missing {
             let findings: Vec<FixFinding> = mine
                 .iter()
@@ -81,7 +115,14 @@ pub fn plan_history(
                 })
                 .collect();
             let statements: Vec<_> = analyzed.statements.iter().map(|s| s.span.clone()).collect();
-            let built = build(&file.text, &statements, &analyzed.ops, &catalog, &findings);
+            let built = build(
+                &file.text,
+                &statements,
+                &analyzed.ops,
+                &catalog,
+                &project,
+                &findings,
+            );
             let mut unfixed = built.unfixed;
             let (schema, errors) = match (&state, built.schema.is_empty()) {
                 (_, true) => (Vec::new(), Vec::new()),
@@ -126,7 +167,10 @@ pub fn plan_history(
             catalog.apply(op, index);
         }
     }
-    Ok(plans)
+    Ok(HistoryPlans {
+        fixes: plans,
+        applied: unplanned,
+    })
 }
 
 /// The first folder keeps the migration's name; the others get the next seconds of its timestamp (as Prisma names

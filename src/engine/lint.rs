@@ -9,7 +9,7 @@ use crate::ops::{
     fully_recognized, lower_large_data_statement, lower_prisma_shape, lower_statement, Op,
 };
 use crate::rules::diagnostic::{Diagnostic, Finding};
-use crate::rules::settings::Settings;
+use crate::rules::settings::{RunState, Settings};
 use crate::rules::{
     Check, HistoryCheck, HistoryContext, MigrationCheck, MigrationContext, NewObjects, OpCheck,
     OpContext, ReplayedOp, Rule, StatementCheck, StatementContext, RULES,
@@ -108,29 +108,14 @@ fn analyze_needed(file: &SourceFile, needed: Option<&[bool]>) -> AnalyzedFile {
     analyzed
 }
 
-/// Lints a whole history, in order; findings are kept only for files where `report` is true. Of the other files,
-/// only the statements that can change what the reported files' rules see are parsed and replayed.
-pub fn lint_history(files: &[SourceFile], report: &[bool], settings: &Settings) -> LintResult {
-    lint_history_replaying(files, report, settings, Replayed::Needed)
-}
-
-/// Which statements of unreported files [`lint_history_replaying`] parses and replays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which statements of unreported files [`lint_history`] parses and replays.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Replayed {
     /// Only those that can change what the reported files' rules see ([`crate::engine::relevance`]).
+    #[default]
     Needed,
     /// Every statement (what `Needed` must always agree with).
     All,
-}
-
-/// [`lint_history`], choosing what of the unreported files is replayed.
-pub fn lint_history_replaying(
-    files: &[SourceFile],
-    report: &[bool],
-    settings: &Settings,
-    replayed: Replayed,
-) -> LintResult {
-    on_deep_stacks(|| run(files, report, settings, replayed, None, &[]).0)
 }
 
 /// The catalog after the first `files` files of a history, restored from the cache ([`crate::engine::cache`]).
@@ -140,64 +125,81 @@ pub struct Restored {
     pub catalog: Catalog,
 }
 
-/// [`lint_history`] starting from a restored catalog: the files it covers are neither analysed nor replayed (their
-/// texts are not read), and every statement after them is replayed. The restored part of the catalog must hold
-/// every object the later files mention ([`crate::engine::relevance::file_mentions`]). Also keeps the catalog as it was
-/// before each file of `keep_before` (what the cache stores; none may be a restored file, and an index past the
-/// last file keeps the final catalog), and returns those catalogs in that order.
-pub fn lint_history_from(
+/// How [`lint_history`] lints a history, beyond its files: the configuration, the run's state, and what a cached
+/// run starts from and keeps. [`HistoryRun::new`] lints from nothing, replaying only what the reported files need.
+pub struct HistoryRun<'a> {
+    pub settings: &'a Settings,
+    pub state: &'a RunState,
+    /// Ignored (every statement is replayed) when a catalog is restored or kept.
+    pub replayed: Replayed,
+    /// The files it covers are neither analysed nor replayed (their texts are not read), and every statement after
+    /// them is replayed. The restored catalog must hold every object the later files mention
+    /// ([`crate::engine::relevance::file_mentions`]).
+    pub restored: Restored,
+    /// Keep the catalog as it was before each of these files (what the cache stores; none may be a restored file,
+    /// and an index past the last file keeps the final catalog).
+    pub keep_before: &'a [usize],
+}
+
+impl<'a> HistoryRun<'a> {
+    pub fn new(settings: &'a Settings, state: &'a RunState) -> Self {
+        HistoryRun {
+            settings,
+            state,
+            replayed: Replayed::Needed,
+            restored: Restored::default(),
+            keep_before: &[],
+        }
+    }
+}
+
+/// Lints a whole history, in order; findings are kept only for files where `report` is true. Returns the catalogs
+/// [`HistoryRun::keep_before`] asks for, in that order.
+pub fn lint_history(
     files: &[SourceFile],
     report: &[bool],
-    settings: &Settings,
-    restored: Restored,
-    keep_before: &[usize],
+    how: HistoryRun,
 ) -> (LintResult, Vec<Catalog>) {
-    on_deep_stacks(|| {
-        run(
-            files,
-            report,
-            settings,
-            Replayed::All,
-            Some(restored),
-            keep_before,
-        )
-    })
+    on_deep_stacks(|| run(files, report, how))
 }
 
 /// Splitting, parsing and lowering need no history, so each batch of files is analysed in parallel while the
 /// previous batch is replayed in order (`rayon::join`: the calling thread replays, idle workers analyse). At most two
 /// batches of analysed files are alive at a time.
-fn run(
-    files: &[SourceFile],
-    report: &[bool],
-    settings: &Settings,
-    replayed: Replayed,
-    restored: Option<Restored>,
-    keep_before: &[usize],
-) -> (LintResult, Vec<Catalog>) {
+fn run(files: &[SourceFile], report: &[bool], how: HistoryRun) -> (LintResult, Vec<Catalog>) {
+    let HistoryRun {
+        settings,
+        state,
+        replayed,
+        restored,
+        keep_before,
+    } = how;
     let reported = |i: usize| report.get(i).copied().unwrap_or(false);
-    let (start, catalog) = restored.map_or((0, Catalog::default()), |r| {
-        (r.files.min(files.len()), r.catalog)
-    });
+    let start = restored.files.min(files.len());
+    // What follows a restored catalog is replayed whole (relevance reads the files from the first one), and so is
+    // a history whose catalog is kept (the cache must hold every object).
+    let replay_needed = replayed == Replayed::Needed && start == 0 && keep_before.is_empty();
 
     // schema-drift compares the whole final catalog, so it needs every statement.
-    let partial = replayed == Replayed::Needed && settings.schema.is_none();
-    let needed: Option<Vec<Vec<bool>>> = (partial && !(0..files.len()).all(reported)).then(|| {
-        let shapes: Vec<_> = files
-            .par_iter()
-            .enumerate()
-            .map(|(i, f)| relevance::file_shapes(&f.text, reported(i)))
-            .collect();
-        let texts: Vec<&str> = files.iter().map(|f| f.text.as_str()).collect();
-        relevance::needed(&shapes, &texts, report)
-    });
+    let replay_needed = replay_needed && state.schema.is_none();
+    let needed: Option<Vec<Vec<bool>>> =
+        (replay_needed && !(0..files.len()).all(reported)).then(|| {
+            let shapes: Vec<_> = files
+                .par_iter()
+                .enumerate()
+                .map(|(i, f)| relevance::file_shapes(&f.text, reported(i)))
+                .collect();
+            let texts: Vec<&str> = files.iter().map(|f| f.text.as_str()).collect();
+            relevance::needed(&shapes, &texts, report)
+        });
     let needed_in = |file: usize| needed.as_ref().and_then(|n| n.get(file)).map(Vec::as_slice);
 
     let mut replay = Replay {
         files,
         report,
         settings,
-        catalog,
+        state,
+        catalog: restored.catalog,
         checks: Checks::active(settings),
         findings: Findings {
             found: Vec::new(),
@@ -249,12 +251,13 @@ struct Replay<'a> {
     files: &'a [SourceFile],
     report: &'a [bool],
     settings: &'a Settings,
+    state: &'a RunState,
     catalog: Catalog,
     checks: Checks,
     findings: Findings,
     suppressions: Vec<FileSuppressions>,
     result: LintResult,
-    /// Files before which the catalog is kept ([`lint_history_from`]), and the catalogs kept so far.
+    /// Files before which the catalog is kept ([`HistoryRun::keep_before`]), and the catalogs kept so far.
     keep_before: &'a [usize],
     kept: Vec<Option<Catalog>>,
 }
@@ -279,7 +282,7 @@ impl Replay<'_> {
         {
             self.kept[slot] = Some(self.catalog.clone());
         }
-        let (file, settings) = (&self.files[file_index], self.settings);
+        let (file, settings, state) = (&self.files[file_index], self.settings, self.state);
         let reported = self.report.get(file_index).copied().unwrap_or(false);
         if reported {
             self.result.statements += analyzed.statements.len();
@@ -305,7 +308,8 @@ impl Replay<'_> {
                 recognized_by_tokens: *recognized,
                 file,
                 file_index,
-                settings: self.settings,
+                settings,
+                state,
             };
             self.findings.run(&self.checks.statement, &ctx);
         }
@@ -337,6 +341,7 @@ impl Replay<'_> {
                 catalog_before: &self.catalog,
                 created: &created,
                 settings,
+                state,
             };
             self.findings.run(&self.checks.migration, &ctx);
         }
@@ -350,6 +355,7 @@ impl Replay<'_> {
                     catalog: &self.catalog,
                     created_here: created.before(index),
                     settings,
+                    state,
                 };
                 self.findings.run(&self.checks.op, &ctx);
             }
@@ -359,12 +365,13 @@ impl Replay<'_> {
 
     /// Runs the whole-history checks and turns the findings of reported files into diagnostics.
     fn finish(mut self) -> LintResult {
-        let (files, report, settings) = (self.files, self.report, self.settings);
+        let (files, report, settings, state) = (self.files, self.report, self.settings, self.state);
         let ctx = HistoryContext {
             files,
             report,
             catalog: &self.catalog,
             settings,
+            state,
         };
         self.findings.run(&self.checks.history, &ctx);
         let mut result = self.result;
@@ -372,12 +379,12 @@ impl Replay<'_> {
             .findings
             .found
             .into_iter()
-            // Past the history's files are the schema's (`Settings::schema`), reported with it.
+            // Past the history's files are the schema's (`RunState::schema`), reported with it.
             .filter(|(_, f)| report.get(f.file).copied().unwrap_or(f.file >= files.len()))
             .filter_map(|(rule, f)| {
                 Some(Diagnostic {
                     rule: rule.id,
-                    severity: settings.severity_of(rule)?,
+                    severity: settings.finding_severity(rule, f.severity)?,
                     file: f.file,
                     span: f.span,
                     message: f.message,
@@ -386,7 +393,13 @@ impl Replay<'_> {
                 })
             })
             .collect();
-        apply_suppressions(&mut result.diagnostics, files, &self.suppressions, settings);
+        apply_suppressions(
+            &mut result.diagnostics,
+            files,
+            &self.suppressions,
+            settings,
+            state.keep_suggestions,
+        );
         result
             .diagnostics
             .sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));

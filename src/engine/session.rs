@@ -11,8 +11,8 @@ use rayon::prelude::*;
 
 use super::baseline;
 use super::cache::{self, Cache};
-use super::fix_run::{self, PlannedFix};
-use super::lint::{lint_history, lint_history_from, LintResult, Restored};
+use super::fix_run::{self, HistoryPlans, PlannedFix};
+use super::lint::{lint_history, HistoryRun, LintResult, Replayed, Restored};
 use super::relevance;
 use crate::input::applied;
 use crate::input::changed::restrict_to_changed;
@@ -21,7 +21,7 @@ use crate::input::prisma_schema::{find_schema_for_migrations, Schema};
 use crate::input::read::{display_path, problems_of, read_history, read_migrations};
 use crate::rules::diagnostic::{Diagnostic, Severity};
 use crate::rules::drift::{self, FoundSchema};
-use crate::rules::settings::Settings;
+use crate::rules::settings::{RunState, Settings};
 use crate::syntax::source::SourceFile;
 
 /// What to lint, and how.
@@ -67,6 +67,9 @@ pub struct Outcome {
     pub notes: Vec<String>,
     /// With [`Options::fix`] or [`Options::fix_suggestions`]: each history's plans of the migrations not applied yet.
     pub plans: Vec<Vec<PlannedFix>>,
+    /// With a plan asked for: the applied migrations with a finding to fix, which get no plan, and the sources that
+    /// hold them.
+    pub applied_unplanned: Vec<(String, Vec<String>)>,
 }
 
 /// Lints every history `options` names. An error stops the run before anything is linted (an unknown git ref for
@@ -77,7 +80,8 @@ pub fn lint(options: &Options) -> Result<Outcome, String> {
         .as_deref()
         .map(baseline::load)
         .transpose()?;
-    let (listings, discover_errors) = list_paths(&options.paths);
+    let listed = list_paths(&options.paths);
+    let listings = listed.listings;
     // Which entries are migrations is looked into by the thread that lints the history, while the others lint,
     // unless `changed_since` must see every history first.
     let histories: Option<Vec<History>> = match &options.changed_since {
@@ -89,12 +93,22 @@ pub fn lint(options: &Options) -> Result<Outcome, String> {
         None => None,
     };
     let mut outcome = Outcome {
-        input_errors: discover_errors
+        input_errors: listed
+            .errors
             .iter()
             .map(|e| format!("{}: {}", display_path(&e.path), e.message))
             .collect(),
         ..Outcome::default()
     };
+    if options.verbose {
+        outcome.notes.extend(listed.skipped.iter().map(|e| {
+            format!(
+                "{}: {}; not searched (no migrations folder is named like it)",
+                display_path(&e.path),
+                e.message
+            )
+        }));
+    }
     let base = options.base.as_deref();
     let database = match applied::read_database(options.database_url.as_ref(), listings.len()) {
         Ok(rows) => rows,
@@ -126,7 +140,8 @@ pub fn lint(options: &Options) -> Result<Outcome, String> {
         }
     });
     for history in outcomes {
-        outcome.plans.push(history.plans);
+        outcome.plans.push(history.plans.fixes);
+        outcome.applied_unplanned.extend(history.plans.applied);
         outcome.notes.extend(history.notes);
         outcome.input_errors.extend(history.errors);
         let Some((sources, report, result)) = history.linted else {
@@ -207,7 +222,7 @@ struct HistoryOutcome {
     errors: Vec<String>,
     notes: Vec<String>,
     /// With `--fix` or `--fix-suggestions`: the plans of the migrations not applied yet.
-    plans: Vec<PlannedFix>,
+    plans: HistoryPlans,
 }
 
 /// Lints a listed folder (a folder of another database is skipped unread: `lint_one` says why).
@@ -248,12 +263,14 @@ fn lint_one(
             linted: None,
             errors,
             notes,
-            plans: Vec::new(),
+            plans: HistoryPlans::default(),
         };
     }
-    let mut settings = options.settings.clone();
-    settings.keep_suggestions = options.fix_suggestions || options.fix;
-    settings.schema = drift_schema(history, options, &settings, &mut errors, &mut notes);
+    let mut state = RunState {
+        applied: None,
+        schema: drift_schema(history, options, &mut errors, &mut notes),
+        keep_suggestions: options.fix_suggestions || options.fix,
+    };
     // The cache stands in for the earlier files only where nothing else reads them (applied migrations do).
     if base.is_none() && database.is_none() {
         if let Some((cache, first)) = cache_for(history, options) {
@@ -261,11 +278,11 @@ fn lint_one(
                 history,
                 &cache,
                 first,
-                &settings,
+                HistoryRun::new(&options.settings, &state),
                 &mut errors,
                 options.verbose.then_some(&mut notes),
             );
-            let (sources, report) = with_schema_files((sources, report), &settings, &result);
+            let (sources, report) = with_schema_files((sources, report), &state, &result);
             return finish_history(
                 history,
                 options,
@@ -294,10 +311,14 @@ fn lint_one(
         let placeholders = applied::missing_placeholders(history, &set, &sources);
         report.extend(placeholders.iter().map(|_| true));
         sources.extend(placeholders);
-        settings.applied = Some(Arc::new(set));
+        state.applied = Some(Arc::new(set));
     }
-    let result = lint_history(&sources, &report, &settings);
-    let (sources, report) = with_schema_files((sources, report), &settings, &result);
+    let (result, _) = lint_history(
+        &sources,
+        &report,
+        HistoryRun::new(&options.settings, &state),
+    );
+    let (sources, report) = with_schema_files((sources, report), &state, &result);
     finish_history(
         history,
         options,
@@ -313,12 +334,11 @@ fn lint_one(
 fn drift_schema(
     history: &History,
     options: &Options,
-    settings: &Settings,
     errors: &mut Vec<String>,
     notes: &mut Vec<String>,
 ) -> Option<Arc<FoundSchema>> {
     let rule = crate::rules::find("schema-drift")?;
-    settings.severity_of(rule)?;
+    options.settings.severity_of(rule)?;
     let newest = history.migrations.last()?;
     if history
         .report_only
@@ -349,15 +369,15 @@ fn drift_schema(
     }
 }
 
-/// Findings of schema-drift on the schema point past the history's files (`Settings::schema`): append them, when
+/// Findings of schema-drift on the schema point past the history's files (`RunState::schema`): append them, when
 /// there are any.
 fn with_schema_files(
     (mut sources, mut report): (Vec<SourceFile>, Vec<bool>),
-    settings: &Settings,
+    state: &RunState,
     result: &LintResult,
 ) -> (Vec<SourceFile>, Vec<bool>) {
     let on_schema = result.diagnostics.iter().any(|d| d.file >= sources.len());
-    if let Some(found) = settings.schema.as_ref().filter(|_| on_schema) {
+    if let Some(found) = state.schema.as_ref().filter(|_| on_schema) {
         report.extend(found.sources.iter().map(|_| false));
         sources.extend(found.sources.iter().cloned());
     }
@@ -372,7 +392,7 @@ fn finish_history(
     notes: Vec<String>,
     database: Option<&(String, Vec<applied::database::MigrationRow>)>,
 ) -> HistoryOutcome {
-    let mut plans = Vec::new();
+    let mut plans = HistoryPlans::default();
     if options.fix_suggestions || options.fix {
         resolve_suggestions(history, &mut result.diagnostics, &mut errors);
         let base = options.base.as_deref().unwrap_or("HEAD");
@@ -421,7 +441,7 @@ fn lint_cached(
     history: &History,
     cache: &Cache,
     first: usize,
-    settings: &Settings,
+    how: HistoryRun,
     errors: &mut Vec<String>,
     mut notes: Option<&mut Vec<String>>,
 ) -> (Vec<SourceFile>, Vec<bool>, LintResult) {
@@ -441,7 +461,7 @@ fn lint_cached(
         .collect::<Option<Vec<_>>>()
         .map(|names| names.concat());
     // schema-drift compares the whole catalog: restore all of it.
-    let names = names.filter(|_| settings.schema.is_none());
+    let names = names.filter(|_| how.state.schema.is_none());
     let loaded = cache
         .load(&history.root, earlier, names.as_deref())
         .map_err(|why| note(format!("{root}: the cache was not used: {why}")))
@@ -484,12 +504,17 @@ fn lint_cached(
     let mut report = vec![false; sources.len()];
     report.extend(newest_files.iter().map(|_| true));
     sources.extend(newest_files);
-    let restored = Restored {
-        files: covers,
-        catalog: loaded.catalog,
-    };
     let keep: &[usize] = if covers < first { &[first] } else { &[] };
-    let (result, kept) = lint_history_from(&sources, &report, settings, restored, keep);
+    let how = HistoryRun {
+        replayed: Replayed::All,
+        restored: Restored {
+            files: covers,
+            catalog: loaded.catalog,
+        },
+        keep_before: keep,
+        ..how
+    };
+    let (result, kept) = lint_history(&sources, &report, how);
     if let (Some(catalog), true) = (kept.first(), complete) {
         match cache.save(&history.root, &recorded, catalog) {
             Ok(()) => note(format!("{root}: the cache was written")),

@@ -100,6 +100,7 @@ pub fn apply(
     files: &[SourceFile],
     suppressions: &[FileSuppressions],
     settings: &Settings,
+    keep_suggestions: bool,
 ) {
     let mut meta = Vec::new();
     for fs in suppressions {
@@ -197,6 +198,11 @@ pub fn apply(
                     .is_some_and(|f| f.migration == i.migration)
         })
     });
+    if !keep_suggestions {
+        for diagnostic in &mut meta {
+            diagnostic.suggestion = None;
+        }
+    }
     diagnostics.extend(meta);
 }
 
@@ -216,9 +222,9 @@ fn push_meta(
         return;
     };
     out.push(Diagnostic {
-        suggestion: settings.keep_suggestions.then(|| {
-            Box::new(Suggestion::notes_only("correct the migrate-lint-ignore comment").note(fix))
-        }),
+        suggestion: Some(Box::new(
+            Suggestion::notes_only("correct the migrate-lint-ignore comment").note(fix),
+        )),
         rule: rule.id,
         severity,
         file,

@@ -15,7 +15,7 @@ use super::{
     PrismaDefault, SchemaIntent, Suggestion, LOCK_TIMEOUT,
 };
 use crate::catalog::Catalog;
-use crate::ops::{quote_ident, ConstraintKind, ObjName, Op, OpKind, SqlType};
+use crate::ops::{quote_ident, ColumnSpec, ConstraintKind, ObjName, Op, OpKind, SqlType};
 
 /// A finding at or above the threshold, as the plan needs it.
 pub struct FixFinding<'a> {
@@ -23,6 +23,17 @@ pub struct FixFinding<'a> {
     pub span: Range<usize>,
     pub line: usize,
     pub suggestion: Option<&'a Suggestion>,
+}
+
+/// What the project around a migration tells its plan.
+#[derive(Debug, Default)]
+pub struct Project {
+    /// Prisma manages the schema (a schema.prisma beside the migrations, or a PostgreSQL migration_lock.toml): a
+    /// unique key is then a unique index, as Prisma writes `@unique`.
+    pub prisma: bool,
+    /// `(table, name)` of every constraint a migration of the history drops or renames as a constraint: such a name
+    /// must stay a constraint (`DROP CONSTRAINT` refuses a bare index).
+    pub constraints_named: BTreeSet<(String, String)>,
 }
 
 /// The plan's content before folders get names.
@@ -37,7 +48,7 @@ pub struct Built {
 }
 
 /// Rules whose fix is the plan's shape itself, with nothing to do at the finding.
-const SHAPE_RULES: &[&str] = &["missing-lock-timeout", "long-lock-chain"];
+const SHAPE_RULES: &[&str] = &["missing-lock-timeout"];
 
 #[derive(Debug, Clone, PartialEq)]
 enum Fate {
@@ -52,6 +63,8 @@ enum Slot {
     Current,
     /// Alone in a folder of its own (CONCURRENTLY, ADD VALUE).
     Alone,
+    /// First in a new folder, which the next statements join: a transaction of its own.
+    NewFolder,
 }
 
 struct Piece {
@@ -67,12 +80,17 @@ struct Planner<'a> {
     text: &'a str,
     ops: &'a [Op],
     catalog: &'a Catalog,
+    project: &'a Project,
     fates: Vec<Fate>,
     /// Statements to add right after the statement holding op `i`.
     after: Vec<(usize, Piece)>,
+    /// Statements to add right before the statement holding op `i`.
+    before: Vec<(usize, Piece)>,
     /// Statements of the final folder (VALIDATE).
     last: Vec<Piece>,
     alone_ops: BTreeSet<usize>,
+    /// Ops whose statement starts a new folder.
+    new_folder_ops: BTreeSet<usize>,
     /// Tables created in this migration: new and empty, so no lock or data rule applies to them.
     created: BTreeSet<String>,
     built: Built,
@@ -84,6 +102,7 @@ pub fn build(
     statements: &[Range<usize>],
     ops: &[Op],
     catalog: &Catalog,
+    project: &Project,
     findings: &[FixFinding],
 ) -> Built {
     let created = ops
@@ -97,10 +116,13 @@ pub fn build(
         text,
         ops,
         catalog,
+        project,
         fates: vec![Fate::Keep; ops.len()],
         after: Vec::new(),
+        before: Vec::new(),
         last: Vec::new(),
         alone_ops: BTreeSet::new(),
+        new_folder_ops: BTreeSet::new(),
         created,
         built: Built::default(),
     };
@@ -248,6 +270,10 @@ impl Planner<'_> {
                 true
             }
             ("set-not-null", OpKind::SetNotNull { table, column }) => {
+                // The primary key that needs this NOT NULL waits for it: its plan covers both.
+                if let Some(pk) = self.primary_key_needing(table, column) {
+                    return self.index_then_constraint(pk);
+                }
                 self.fates[i] = Fate::Drop;
                 let sql_type = self.column_type(table, column);
                 self.built
@@ -381,6 +407,34 @@ impl Planner<'_> {
                         table: table.clone(),
                         columns: columns.clone(),
                     }));
+                true
+            }
+            ("primary-key-locks" | "unique-constraint-locks", OpKind::AddConstraint { .. }) => {
+                self.index_then_constraint(i)
+            }
+            ("unique-constraint-locks", OpKind::AddColumn { table, column }) => {
+                self.unique_after_column(i, table, column)
+            }
+            // As the rule's suggestion: the file runs as the one transaction Prisma gives it.
+            ("transaction-control-in-migration", _) => {
+                for j in 0..self.ops.len() {
+                    if matches!(self.ops[j].kind, OpKind::Transaction(_)) {
+                        self.fates[j] = Fate::Drop;
+                    }
+                }
+                true
+            }
+            // The slow statement starts a folder, so a transaction, of its own: the earlier lock is released
+            // first. Inside an explicit BEGIN/COMMIT that would split the transaction the author wrote.
+            ("long-lock-chain", _) => {
+                let explicit = self
+                    .ops
+                    .iter()
+                    .any(|op| matches!(op.kind, OpKind::Transaction(_)));
+                if explicit {
+                    return false;
+                }
+                self.new_folder_ops.insert(i);
                 true
             }
             ("enum-value-in-transaction", _) => {
@@ -716,6 +770,248 @@ impl Planner<'_> {
         });
     }
 
+    /// A kept `ADD PRIMARY KEY` of this migration on `table` whose columns include `column`, nullable before it.
+    fn primary_key_needing(&self, table: &ObjName, column: &str) -> Option<usize> {
+        (0..self.ops.len()).find(|&j| {
+            self.fates[j] != Fate::Drop
+                && matches!(&self.ops[j].kind, OpKind::AddConstraint { table: t, constraint, .. }
+                    if t == table && matches!(&constraint.kind, ConstraintKind::PrimaryKey { columns, using_index: None }
+                        if columns.iter().any(|c| c == column)))
+                && self.nullable_before(table, column)
+        })
+    }
+
+    fn nullable_before(&self, table: &ObjName, column: &str) -> bool {
+        self.catalog
+            .table(table)
+            .and_then(|t| t.column(column))
+            .is_some_and(|c| !c.not_null)
+    }
+
+    /// Is `name` already an index or constraint name in the schema of `table`?
+    fn name_taken(&self, table: &ObjName, name: &str) -> bool {
+        self.catalog
+            .index(&ObjName::new(table.schema.clone(), name.to_string()))
+            .is_some()
+            || self.catalog.tables().any(|t| {
+                t.name.schema == table.schema && t.constraints.iter().any(|c| c.name == name)
+            })
+    }
+
+    /// Does a unique key planned for `table` end as its unique index alone, with no constraint on it? In a Prisma
+    /// project, yes: Prisma writes `@unique` as a unique index, and when the `@unique` goes it writes
+    /// `DROP INDEX`, which PostgreSQL refuses for an index a constraint owns (2BP01), so an attached constraint
+    /// would fail the user's next migration at deploy. Prisma reads the index alone as the same `@unique` (its
+    /// diff stays empty), and a foreign key may reference it. It stays a constraint where the SQL needs one: no
+    /// Prisma (the author wrote a constraint, and their own SQL may drop it as one), a name a migration drops or
+    /// renames as a constraint (`DROP CONSTRAINT` refuses an index), or a name already taken, which only
+    /// `ADD CONSTRAINT ... USING INDEX` can hand over. All checked on PostgreSQL 15.
+    fn unique_stays_an_index(&self, table: &ObjName, name: &str) -> bool {
+        self.project.prisma
+            && !self.name_taken(table, name)
+            && !self
+                .project
+                .constraints_named
+                .contains(&(table.name.clone(), name.to_string()))
+    }
+
+    /// `ADD PRIMARY KEY` / `ADD UNIQUE` on an existing table without the long lock: the unique index is built
+    /// CONCURRENTLY in a folder of its own, then attached as the constraint (`USING INDEX`, an instant under
+    /// ACCESS EXCLUSIVE); a unique key that [stays an index](Self::unique_stays_an_index) ends there. A primary key on a column that may hold NULL cannot be attached (PostgreSQL would scan
+    /// the table to set NOT NULL, and fail on the first NULL), so it waits for a later release: fill the NULLs,
+    /// prove NOT NULL with a validated CHECK (SET NOT NULL then skips its scan, PostgreSQL 12+), then the index and
+    /// the key. Checked on PostgreSQL 15.
+    fn index_then_constraint(&mut self, i: usize) -> bool {
+        let OpKind::AddConstraint {
+            table, constraint, ..
+        } = &self.ops[i].kind
+        else {
+            return false;
+        };
+        let (columns, primary) = match &constraint.kind {
+            ConstraintKind::PrimaryKey {
+                columns,
+                using_index: None,
+            } => (columns.clone(), true),
+            ConstraintKind::Unique {
+                columns,
+                using_index: None,
+            } => (columns.clone(), false),
+            _ => return false,
+        };
+        let table = table.clone();
+        let (kind, suffix) = if primary {
+            ("PRIMARY KEY", "pkey")
+        } else {
+            ("UNIQUE", "key")
+        };
+        let parts: Vec<&str> = columns.iter().map(String::as_str).collect();
+        let name = constraint
+            .name
+            .clone()
+            .unwrap_or_else(|| object_name(&table.name, &parts, suffix));
+        // While the old key keeps its name (Prisma drops and re-adds `<table>_pkey`), the new index gets another
+        // one until the constraint renames it.
+        let index = if self.name_taken(&table, &name) {
+            object_name(&table.name, &parts, &format!("{suffix}_new"))
+        } else {
+            name.clone()
+        };
+        let (name_sql, index_sql) = (quote_ident(&name), quote_ident(&index));
+        let cols = column_list(&columns);
+        let build = format!("CREATE UNIQUE INDEX CONCURRENTLY {index_sql} ON {table}({cols});");
+        if !primary && self.unique_stays_an_index(&table, &name) {
+            self.fates[i] = Fate::Drop;
+            let mut piece = self.piece(build, false);
+            piece.slot = Slot::Alone;
+            self.after.push((i, piece));
+            return true;
+        }
+        let attach = format!("ADD CONSTRAINT {name_sql} {kind} USING INDEX {index_sql}");
+        let nullable: Vec<String> = columns
+            .iter()
+            .filter(|c| primary && self.nullable_before(&table, c))
+            .cloned()
+            .collect();
+        if nullable.is_empty() {
+            let mut piece = self.piece(build, false);
+            piece.slot = Slot::Alone;
+            self.before.push((i, piece));
+            self.fates[i] = Fate::Rewrite(attach);
+            return true;
+        }
+        // The old key would have to go now and the new one later: not planned.
+        let drops_key = self.ops.iter().any(|op| {
+            matches!(&op.kind, OpKind::DropConstraint { table: t, name: n } if *t == table && self.catalog.table(t).is_some_and(|tb| tb.constraints.iter().any(|c| &c.name == n && matches!(c.kind, ConstraintKind::PrimaryKey { .. }))))
+        });
+        if drops_key {
+            return false;
+        }
+        self.fates[i] = Fate::Drop;
+        for j in 0..self.ops.len() {
+            if matches!(&self.ops[j].kind, OpKind::SetNotNull { table: t, column } if *t == table && nullable.contains(column))
+            {
+                self.fates[j] = Fate::Drop;
+            }
+        }
+        for column in &nullable {
+            let fix = SchemaFix::Intent(SchemaIntent::MakeOptional {
+                table: table.clone(),
+                column: column.clone(),
+                sql_type: self.column_type(&table, column),
+            });
+            if !self.built.schema.contains(&fix) {
+                self.built.schema.push(fix);
+            }
+        }
+        self.built.schema.push(SchemaFix::RemoveId {
+            table: table.name.clone(),
+        });
+        let key = batch_key(self.catalog, &table);
+        let mut proofs = Vec::new();
+        for column in &nullable {
+            let col = quote_ident(column);
+            let value = default_for_type(&self.column_type(&table, column), self.catalog)
+                .map_or_else(|| "<value>".to_string(), |(sql, _)| sql);
+            self.built.later.push(LaterStep {
+                kind: LaterKind::Script,
+                what: format!(
+                    "deploy code that always writes {col}, then fill its NULLs in batches, outside any migration, \
+                     until it updates no row"
+                ),
+                sql: Some(batched_update(
+                    &table,
+                    &key,
+                    &format!("{col} = {value}"),
+                    &format!("{col} IS NULL"),
+                )),
+            });
+            proofs.push((
+                col,
+                quote_ident(&object_name(&table.name, &[column], "not_null")),
+            ));
+        }
+        let mut steps = vec![format!(
+            "{LOCK_TIMEOUT}\n{}",
+            proofs
+                .iter()
+                .map(|(col, check)| format!(
+                    "ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID;"
+                ))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )];
+        steps.push(
+            proofs
+                .iter()
+                .map(|(_, check)| format!("ALTER TABLE {table} VALIDATE CONSTRAINT {check};"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        let mut set = vec![LOCK_TIMEOUT.to_string()];
+        for (col, check) in &proofs {
+            set.push(format!(
+                "ALTER TABLE {table} ALTER COLUMN {col} SET NOT NULL;"
+            ));
+            set.push(format!("ALTER TABLE {table} DROP CONSTRAINT {check};"));
+        }
+        steps.push(set.join("\n"));
+        steps.push(build);
+        steps.push(format!("{LOCK_TIMEOUT}\nALTER TABLE {table} {attach};"));
+        self.built.later.push(LaterStep {
+            kind: LaterKind::Migration,
+            what: format!(
+                "then make the fields required and put the {} back in schema.prisma, and write these {} migrations \
+                 (the validated checks let SET NOT NULL skip its scan; the key's index is built CONCURRENTLY and \
+                 attached in an instant)",
+                if columns.len() > 1 { "@@id" } else { "@id" },
+                steps.len()
+            ),
+            sql: Some(steps.join("\n-- next migration\n")),
+        });
+        true
+    }
+
+    /// `ADD COLUMN c t UNIQUE` on an existing table: the column is added without UNIQUE, then its unique index is
+    /// built CONCURRENTLY in a folder of its own under the name PostgreSQL and Prisma give it
+    /// (`<table>_<column>_key`), and attached as the constraint unless it
+    /// [stays an index](Self::unique_stays_an_index). Only the plain inline form, one unnamed UNIQUE, is rewritten.
+    fn unique_after_column(&mut self, i: usize, table: &ObjName, column: &ColumnSpec) -> bool {
+        let uniques = column
+            .constraints
+            .iter()
+            .filter(|c| matches!(c.kind, ConstraintKind::Unique { .. }))
+            .count();
+        let clause = &self.text[self.ops[i].span.clone()];
+        let Some(without) = (uniques == 1)
+            .then(|| without_keyword(clause, "unique"))
+            .flatten()
+        else {
+            return false;
+        };
+        if without_keyword(clause, "constraint").is_some() {
+            return false;
+        }
+        let key = object_name(&table.name, &[&column.name], "key");
+        let (name, col) = (quote_ident(&key), quote_ident(&column.name));
+        self.fates[i] = Fate::Rewrite(without);
+        let mut build = self.piece(
+            format!("CREATE UNIQUE INDEX CONCURRENTLY {name} ON {table}({col});"),
+            false,
+        );
+        build.slot = Slot::Alone;
+        self.after.push((i, build));
+        if self.unique_stays_an_index(table, &key) {
+            return true;
+        }
+        let attach = self.piece(
+            format!("ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE USING INDEX {name};"),
+            true,
+        );
+        self.after.push((i, attach));
+        true
+    }
+
     /// Does op `i` lock a table that existed before this migration?
     fn locks_existing(&self, i: usize) -> bool {
         match &self.ops[i].kind {
@@ -748,13 +1044,25 @@ impl Planner<'_> {
                     span.start <= self.ops[i].span.start && self.ops[i].span.end <= span.end
                 })
                 .collect();
+            for (at, piece) in std::mem::take(&mut self.before) {
+                if ops.contains(&at) {
+                    pieces.push(piece);
+                } else {
+                    self.before.push((at, piece));
+                }
+            }
             let sql = self.render_statement(&span, &ops);
             let alone = ops.iter().any(|i| self.alone_ops.contains(i));
+            let new_folder = ops.iter().any(|i| self.new_folder_ops.contains(i));
             if let Some(sql) = sql {
                 pieces.push(Piece {
                     sql,
                     trivia,
-                    slot: if alone { Slot::Alone } else { Slot::Current },
+                    slot: match (alone, new_folder) {
+                        (true, _) => Slot::Alone,
+                        (false, true) => Slot::NewFolder,
+                        (false, false) => Slot::Current,
+                    },
                     locks_existing: ops
                         .iter()
                         .any(|&i| self.fates[i] != Fate::Drop && self.locks_existing(i)),
@@ -779,6 +1087,12 @@ impl Planner<'_> {
                     }
                     folders.push(vec![piece]);
                 }
+                Slot::NewFolder => {
+                    if !current.is_empty() {
+                        folders.push(std::mem::take(&mut current));
+                    }
+                    current.push(piece);
+                }
             }
         }
         if !current.is_empty() {
@@ -793,7 +1107,7 @@ impl Planner<'_> {
             .filter(|f| !f.iter().all(|p| is_transaction_control(&p.sql)))
             .map(|folder| {
                 let mut out = String::new();
-                let lock = folder.len() > 1 || folder[0].slot == Slot::Current;
+                let lock = folder.len() > 1 || folder[0].slot != Slot::Alone;
                 if lock && folder.iter().any(|p| p.locks_existing) && !has_lock_timeout(&folder) {
                     out.push_str(LOCK_TIMEOUT);
                     out.push('\n');
@@ -844,6 +1158,43 @@ impl Planner<'_> {
     }
 }
 
+/// `text` without its one `keyword` (a whole word, any case, outside quotes) and the blank before it; `None` unless
+/// it appears exactly once.
+fn without_keyword(text: &str, keyword: &str) -> Option<String> {
+    let mut found = Vec::new();
+    let mut quote: Option<char> = None;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < text.len() {
+        let c = bytes[i] as char;
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None => {
+                let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+                let end = i + keyword.len();
+                let matches = text
+                    .get(i..end)
+                    .is_some_and(|w| w.eq_ignore_ascii_case(keyword))
+                    && (i == 0 || !word(bytes[i - 1]))
+                    && bytes.get(end).is_none_or(|b| !word(*b));
+                if matches {
+                    found.push(i);
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    let [at] = found.as_slice() else {
+        return None;
+    };
+    let start = text[..*at].trim_end().len();
+    Some(format!("{}{}", &text[..start], &text[at + keyword.len()..]))
+}
+
 fn intent_of(finding: &FixFinding) -> SchemaIntent {
     finding
         .suggestion
@@ -868,4 +1219,27 @@ fn has_lock_timeout(folder: &[Piece]) -> bool {
 /// A type as PostgreSQL reads it back (`integer`, `varchar(32)`, `"Role"`).
 fn sql_type_text(ty: &SqlType) -> String {
     ty.text.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_keyword;
+
+    #[test]
+    fn a_keyword_goes_only_when_it_is_there_once_outside_quotes() {
+        assert_eq!(
+            without_keyword("ADD COLUMN \"handle\" TEXT UNIQUE", "unique").as_deref(),
+            Some("ADD COLUMN \"handle\" TEXT")
+        );
+        assert_eq!(
+            without_keyword("ADD COLUMN \"unique\" TEXT unique NOT NULL", "unique").as_deref(),
+            Some("ADD COLUMN \"unique\" TEXT NOT NULL")
+        );
+        assert_eq!(without_keyword("ADD COLUMN \"u\" TEXT", "unique"), None);
+        assert_eq!(
+            without_keyword("ADD COLUMN u TEXT UNIQUE DEFAULT 'unique'", "unique").as_deref(),
+            Some("ADD COLUMN u TEXT DEFAULT 'unique'")
+        );
+        assert_eq!(without_keyword("ADD COLUMN uniques TEXT", "unique"), None);
+    }
 }

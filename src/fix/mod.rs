@@ -657,6 +657,11 @@ pub fn index_then_constraint(
          the index to the constraint's name and takes its lock only for an instant",
     )
     .notes_if(
+        !primary,
+        "in a Prisma project, stop at the index (--fix does): Prisma writes @unique as a unique index, and the \
+         DROP INDEX it writes when the @unique goes fails on an index a constraint owns",
+    )
+    .notes_if(
         primary,
         "ADD PRIMARY KEY USING INDEX needs every column NOT NULL already, or it scans the table to set it: make them \
          NOT NULL first, the scan-free way set-not-null suggests",

@@ -29,6 +29,8 @@ pub enum SchemaFix {
     RestoreEnum { type_name: String },
     /// The model as it is at the base, with `@@ignore` and without relation fields.
     RestoreModelIgnored { table: String },
+    /// The model's id (`@@id([...])` or a field's `@id`) goes until a later release adds the primary key.
+    RemoveId { table: String },
 }
 
 /// The schema now (with its files' text) and at the base.
@@ -192,6 +194,31 @@ fn change(
                 }
             }
         }
+        SchemaFix::RemoveId { table } => {
+            let model = state
+                .current
+                .model_for_table(table)
+                .ok_or_else(|| format!("no model maps to {table:?}"))?;
+            let why = format!(
+                "model `{}` keeps no primary key until the later release",
+                model.name
+            );
+            for line in model.line..=model.end_line {
+                let text = state.line(&model.file, line).unwrap_or_default();
+                if text.trim_start().starts_with("@@id(") {
+                    return Ok(edit_at(&model.file, line, 1, Vec::new(), why));
+                }
+            }
+            let field = model
+                .fields
+                .iter()
+                .find(|f| f.is_id)
+                .ok_or_else(|| format!("model `{}` has no id to remove", model.name))?;
+            let text = state.line(&model.file, field.line).unwrap_or_default();
+            let without = without_id_attribute(text)
+                .ok_or_else(|| format!("no @id on the line of field `{}`", field.name))?;
+            Ok(edit_at(&model.file, field.line, 1, vec![without], why))
+        }
         SchemaFix::RestoreModelIgnored { table } => {
             let base = base()?;
             let old = base
@@ -233,6 +260,36 @@ fn change(
             ))
         }
     }
+}
+
+/// The line without its `@id` attribute (and the attribute's arguments), if it has one.
+fn without_id_attribute(line: &str) -> Option<String> {
+    let mut from = 0;
+    while let Some(at) = line[from..].find("@id").map(|i| i + from) {
+        let rest = &line[at + 3..];
+        let word_ends = !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_');
+        let starts = at == 0 || line[..at].ends_with(char::is_whitespace);
+        if word_ends && starts {
+            let mut end = at + 3;
+            if rest.starts_with('(') {
+                let mut depth = 0;
+                for (k, c) in rest.char_indices() {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    if depth == 0 {
+                        end = at + 3 + k + 1;
+                        break;
+                    }
+                }
+            }
+            return Some(format!("{}{}", line[..at].trim_end(), &line[end..]));
+        }
+        from = at + 3;
+    }
+    None
 }
 
 fn blank_then(mut lines: Vec<String>) -> Vec<String> {
@@ -290,4 +347,23 @@ pub fn apply(
         out.insert(path.clone(), new_text);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_id_attribute;
+
+    #[test]
+    fn id_attribute_goes_with_its_arguments() {
+        assert_eq!(
+            without_id_attribute("  key String @id @db.VarChar(8)").as_deref(),
+            Some("  key String @db.VarChar(8)")
+        );
+        assert_eq!(
+            without_id_attribute("  key String @id(map: \"k\") // note").as_deref(),
+            Some("  key String // note")
+        );
+        assert_eq!(without_id_attribute("  idx String @idx"), None);
+        assert_eq!(without_id_attribute("  @@id([a, b])"), None);
+    }
 }

@@ -54,8 +54,11 @@ const SKIPPED_DIRS: &[&str] = &["node_modules", ".git", "target"];
 
 /// Resolves user-given paths (files or folders) into histories.
 pub fn discover_paths(paths: &[PathBuf]) -> (Vec<History>, Vec<DiscoverError>) {
-    let (listings, errors) = list_paths(paths);
-    (listings.par_iter().map(Listing::history).collect(), errors)
+    let listed = list_paths(paths);
+    (
+        listed.listings.par_iter().map(Listing::history).collect(),
+        listed.errors,
+    )
 }
 
 /// A migrations folder whose entries are read but not yet looked into: which entries are migrations takes a stat
@@ -74,19 +77,31 @@ pub struct Listing {
     problems: Vec<DiscoverError>,
 }
 
+/// The migrations folders user-given paths resolve to, each with its entries read.
+#[derive(Debug)]
+pub struct Listed {
+    pub listings: Vec<Listing>,
+    /// What could not be read and may hide migrations: the run is incomplete.
+    pub errors: Vec<DiscoverError>,
+    /// Folders a search could not read that hide no history ([`Search::skipped`]).
+    pub skipped: Vec<DiscoverError>,
+}
+
 /// Resolves user-given paths (files or folders) into migrations folders and reads each folder's entries.
-pub fn list_paths(paths: &[PathBuf]) -> (Vec<Listing>, Vec<DiscoverError>) {
+pub fn list_paths(paths: &[PathBuf]) -> Listed {
     // Per migrations folder: was it named in full, and which single files were named.
     let mut requested: BTreeMap<PathBuf, (bool, Vec<PathBuf>)> = BTreeMap::new();
     let mut errors = Vec::new();
+    let mut skipped = Vec::new();
     for path in paths {
         match classify(path) {
             Ok(Target::Root(root)) => requested.entry(root).or_default().0 = true,
             Ok(Target::Single { root, file }) => requested.entry(root).or_default().1.push(file),
             Ok(Target::Search(dir)) => {
-                let (roots, unreadable) = find_roots(&dir);
-                errors.extend(unreadable);
-                if roots.is_empty() {
+                let search = find_roots(&dir);
+                errors.extend(search.unreadable);
+                skipped.extend(search.skipped);
+                if search.roots.is_empty() {
                     errors.push(DiscoverError {
                         path: path.clone(),
                         message: "no migrations found here (expected `migration_lock.toml`, \
@@ -94,7 +109,7 @@ pub fn list_paths(paths: &[PathBuf]) -> (Vec<Listing>, Vec<DiscoverError>) {
                             .into(),
                     });
                 }
-                for root in roots {
+                for root in search.roots {
                     requested.entry(root).or_default().0 = true;
                 }
             }
@@ -135,7 +150,11 @@ pub fn list_paths(paths: &[PathBuf]) -> (Vec<Listing>, Vec<DiscoverError>) {
             Err(e) => errors.push(e),
         }
     }
-    (listings, errors)
+    Listed {
+        listings,
+        errors,
+        skipped,
+    }
 }
 
 impl Listing {
@@ -195,23 +214,44 @@ impl Listing {
     }
 }
 
-/// Every migrations folder below `dir`, and the folders that could not be searched (each could hide one).
-pub fn find_roots(dir: &Path) -> (Vec<PathBuf>, Vec<DiscoverError>) {
-    let mut roots = Vec::new();
-    let mut unreadable = Vec::new();
+/// What a search for migrations folders found.
+#[derive(Debug, Default)]
+pub struct Search {
+    pub roots: Vec<PathBuf>,
+    /// Folders that could not be searched and may hide a history: the run is incomplete.
+    pub unreadable: Vec<DiscoverError>,
+    /// Folders that could not be searched, beside found histories and named like none (a database volume owned by
+    /// another user): worth a note, not a failure.
+    pub skipped: Vec<DiscoverError>,
+}
+
+/// Every migrations folder below `dir`, and the folders that could not be searched.
+pub fn find_roots(dir: &Path) -> Search {
+    let mut search = Search::default();
     let mut walker = WalkDir::new(dir).follow_links(false).into_iter();
     while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             // A folder at mode 000, or one whose path is longer than the system allows (PATH_MAX).
             Err(e) => {
-                unreadable.push(DiscoverError {
-                    path: e.path().unwrap_or(dir).to_path_buf(),
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                let error = DiscoverError {
                     message: match e.io_error() {
                         Some(io) => format!("cannot read folder: {io}"),
                         None => format!("cannot read folder: {e}"),
                     },
-                });
+                    path,
+                };
+                let denied = e
+                    .io_error()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::PermissionDenied);
+                if denied
+                    && !may_hold_migrations(error.path.strip_prefix(dir).unwrap_or(&error.path))
+                {
+                    search.skipped.push(error);
+                } else {
+                    search.unreadable.push(error);
+                }
                 continue;
             }
         };
@@ -225,11 +265,25 @@ pub fn find_roots(dir: &Path) -> (Vec<PathBuf>, Vec<DiscoverError>) {
         }
         // Searching finds Prisma folders only: a stray `seed.sql` does not make a folder a migration history.
         if is_prisma_root(entry.path()) {
-            roots.push(entry.path().to_path_buf());
+            search.roots.push(entry.path().to_path_buf());
             walker.skip_current_dir();
         }
     }
-    (roots, unreadable)
+    // With nothing found, any folder that could not be searched may be where the history is.
+    if search.roots.is_empty() {
+        search.unreadable.append(&mut search.skipped);
+    }
+    search
+}
+
+/// Whether a folder (relative to the search) is or lies inside one named for migrations or Prisma. Any other folder
+/// that denies reading was made on this machine (git cannot commit one), typically a database volume owned by
+/// another user; a path past PATH_MAX can be committed, so that stays an error wherever it is.
+fn may_hold_migrations(relative: &Path) -> bool {
+    relative.components().any(|c| {
+        let name = c.as_os_str().to_string_lossy().to_ascii_lowercase();
+        name.contains("migration") || name == "prisma"
+    })
 }
 
 enum Target {
@@ -467,8 +521,9 @@ mod tests {
         touch(&root.join("svc/db/migration/01_init/migration.sql"));
         touch(&root.join("node_modules/pkg/prisma/migrations/1_x/migration.sql"));
         touch(&root.join("scripts/seed.sql"));
-        let (mut found, unreadable) = find_roots(root);
-        assert!(unreadable.is_empty());
+        let search = find_roots(root);
+        assert!(search.unreadable.is_empty() && search.skipped.is_empty());
+        let mut found = search.roots;
         found.sort();
         assert_eq!(
             found,
@@ -488,7 +543,9 @@ mod tests {
         touch(&root.join("20240101_a copy/migration.sql"));
         fs::create_dir_all(root.join("20240103_data")).unwrap();
         fs::write(root.join("20240103_data/migration.ts"), "").unwrap();
-        let (listings, errors) = list_paths(&[root.to_path_buf()]);
+        let Listed {
+            listings, errors, ..
+        } = list_paths(&[root.to_path_buf()]);
         assert!(errors.is_empty());
         // Three migrations and the data-only folder: the listing is only the folder's entries.
         assert_eq!(listings[0].entries(), 4);
@@ -530,7 +587,9 @@ mod tests {
             symlink(&looped, &looped).unwrap();
         }
         let extra = root.join("notes.txt");
-        let (listings, errors) = list_paths(&[root.to_path_buf(), extra.clone()]);
+        let Listed {
+            listings, errors, ..
+        } = list_paths(&[root.to_path_buf(), extra.clone()]);
         assert!(errors.is_empty());
         let history = listings[0].history();
         let mut expected = vec!["1_a", "4_flat", "5_folder.sql"];

@@ -260,8 +260,16 @@ pub fn find_schema_for_migrations(migrations_dir: &Path) -> Option<PathBuf> {
     let has_models_dir = !direct_prisma_files(&parent.join("models")).is_empty();
 
     let main = parent.join("schema.prisma");
+    // Prisma's multi-file layout keeps the migrations inside the `schema/` folder, beside schema.prisma (the
+    // datasource) and the other files: all of them are the schema.
+    let schema_folder =
+        parent.file_name().is_some_and(|n| n == "schema") && direct_prisma_files(&parent).len() > 1;
     if main.is_file() {
-        return Some(if has_models_dir { parent } else { main });
+        return Some(if has_models_dir || schema_folder {
+            parent
+        } else {
+            main
+        });
     }
 
     let folder = parent.join("schema");
@@ -1244,23 +1252,24 @@ view PostStats {
     fn loads_multi_file_folder() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("prisma/schema");
-        write(
-            &root.join("schema.prisma"),
-            "datasource db {\n provider = \"postgresql\"\n}\n",
-        );
-        write(
-            &root.join("user.prisma"),
-            "model User {\n id Int @id\n @@map(\"users\")\n}\n",
-        );
-        write(
-            &root.join("blog/post.prisma"),
-            "model Post {\n id Int @id\n authorId Int\n}\n",
-        );
-        write(
-            &root.join("node_modules/x/bad.prisma"),
-            "model Bad {\n id Int @id\n}\n",
-        );
-        write(&root.join("notes.txt"), "model Txt {\n}\n");
+        for (path, text) in [
+            (
+                "schema.prisma",
+                "datasource db {\n provider = \"postgresql\"\n}\n",
+            ),
+            (
+                "user.prisma",
+                "model User {\n id Int @id\n @@map(\"users\")\n}\n",
+            ),
+            (
+                "blog/post.prisma",
+                "model Post {\n id Int @id\n authorId Int\n}\n",
+            ),
+            ("node_modules/x/bad.prisma", "model Bad {\n id Int @id\n}\n"),
+            ("notes.txt", "model Txt {\n}\n"),
+        ] {
+            write(&root.join(path), text);
+        }
         fs::write(root.join("latin1.prisma"), b"model L {\n n\xe9 Int\n}\n").unwrap();
 
         let s = Schema::load(&root).unwrap();
@@ -1290,14 +1299,12 @@ view PostStats {
         );
 
         let multi = dir.path().join("b/prisma");
-        write(
-            &multi.join("schema/main.prisma"),
-            "model A {\n id Int @id\n}\n",
-        );
-        write(
-            &multi.join("schema/other.prisma"),
-            "model B {\n id Int @id\n}\n",
-        );
+        for (path, model) in [("schema/main.prisma", "A"), ("schema/other.prisma", "B")] {
+            write(
+                &multi.join(path),
+                &format!("model {model} {{\n id Int @id\n}}\n"),
+            );
+        }
         assert_eq!(
             find_schema_for_migrations(&multi.join("migrations")),
             Some(multi.join("schema"))
@@ -1310,6 +1317,15 @@ view PostStats {
         assert_eq!(
             find_schema_for_migrations(&inside.join("migrations")),
             Some(inside.clone())
+        );
+
+        // The same with the datasource in schema.prisma: still the whole folder.
+        let named = dir.path().join("g/prisma/schema");
+        write(&named.join("schema.prisma"), "datasource db {\n}\n");
+        write(&named.join("user.prisma"), "model A {\n id Int @id\n}\n");
+        assert_eq!(
+            find_schema_for_migrations(&named.join("migrations")),
+            Some(named.clone())
         );
 
         let custom = dir.path().join("d/db");

@@ -7,7 +7,7 @@ use super::{
     ContainerKind, DmlKind, IndexKey, IndexSpec, MaintenanceCommand, ObjName, Op, OpKind,
     TransactionControl,
 };
-use crate::syntax::cursor::Cursor;
+use crate::syntax::cursor::{top_level, Cursor};
 use crate::syntax::split::{ident_value, Token, TokenKind};
 
 /// Names as lowering reads them: at most one schema part.
@@ -286,15 +286,7 @@ pub(super) fn lower_simple(src: &str, tokens: &[Token], span: &Range<usize>) -> 
 }
 
 fn has_top_level_word(tokens: &[Token], src: &str, kw: &str) -> bool {
-    let mut depth = 0usize;
-    tokens.iter().any(|t| {
-        if t.is_punct(src, "(") {
-            depth += 1;
-        } else if t.is_punct(src, ")") {
-            depth = depth.saturating_sub(1);
-        }
-        depth == 0 && t.is_word(src, kw)
-    })
+    top_level(src, tokens).any(|i| tokens[i].is_word(src, kw))
 }
 
 /// Valid PostgreSQL that sqlparser rejects but whose lint-relevant facts we read in full from tokens, so nothing is

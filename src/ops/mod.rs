@@ -16,8 +16,9 @@ pub use names::{display_ident, quote_ident, ObjName};
 pub use prisma_shapes::lower_prisma_shape;
 
 /// A data statement (`INSERT`, `UPDATE`, `DELETE`) longer than this is lowered from its tokens alone, never parsed:
-/// the rules need only its table and whether it is bounded, which the tokens give, while sqlparser's tree of a 5 MB
-/// `INSERT ... VALUES` took over 1 GB. (No corpus statement is a tenth of this.)
+/// its op (table, whether bounded) comes from its outer words, and the rules that read more of it (a WHERE's keys, its
+/// names) lex it again one token at a time, while sqlparser's tree of a 5 MB `INSERT ... VALUES` took over 1 GB. (No
+/// corpus statement is a tenth of this.)
 pub const LARGEST_PARSED_DATA_STATEMENT: usize = crate::syntax::split::LARGE_DATA_STATEMENT;
 
 /// The operations of a data statement longer than [`LARGEST_PARSED_DATA_STATEMENT`], read from its tokens; `None`

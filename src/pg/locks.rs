@@ -4,6 +4,7 @@
 use crate::catalog::Catalog;
 use crate::ops::{ConstraintKind, DmlKind, MaintenanceCommand, ObjName, OpKind};
 
+use super::functions::volatile_call;
 use super::types::is_binary_coercible;
 
 /// The PostgreSQL table lock modes migrations take, weakest first.
@@ -218,7 +219,12 @@ pub fn concurrent_kind(kind: &OpKind) -> Option<&'static str> {
 }
 
 /// Statements that take long on a table with data (scan, rewrite, index build, bulk DML).
-pub fn is_slow(kind: &OpKind, old_type: Option<&str>, postgres_version: u32) -> bool {
+pub fn is_slow(
+    kind: &OpKind,
+    old_type: Option<&str>,
+    postgres_version: u32,
+    catalog: &Catalog,
+) -> bool {
     match kind {
         OpKind::CreateIndex(spec) => !spec.concurrently,
         OpKind::AddConstraint {
@@ -231,7 +237,12 @@ pub fn is_slow(kind: &OpKind, old_type: Option<&str>, postgres_version: u32) -> 
             | ConstraintKind::Unique { using_index, .. } => using_index.is_none(),
             ConstraintKind::Other => true,
         },
-        OpKind::ValidateConstraint { .. } | OpKind::SetNotNull { .. } => true,
+        // PostgreSQL 15 skips the scan for a constraint that is already valid.
+        OpKind::ValidateConstraint { table, name } => catalog
+            .table(table)
+            .and_then(|t| t.constraints.iter().find(|c| &c.name == name))
+            .is_none_or(|c| c.not_valid),
+        OpKind::SetNotNull { .. } => true,
         OpKind::AlterColumnType {
             new_type, using, ..
         } => {
@@ -240,7 +251,9 @@ pub fn is_slow(kind: &OpKind, old_type: Option<&str>, postgres_version: u32) -> 
         OpKind::AddColumn { column, .. } => {
             column.generated
                 || column.default.as_ref().is_some_and(|d| {
-                    d.volatile || (postgres_version < 11 && !d.text.eq_ignore_ascii_case("null"))
+                    d.volatile
+                        || volatile_call(catalog, &d.text).is_some()
+                        || (postgres_version < 11 && !d.text.eq_ignore_ascii_case("null"))
                 })
         }
         OpKind::Dml { kind, bounded, .. } => !bounded || *kind != DmlKind::Insert,

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::shared::shadow_swaps;
+use super::shared::{drop_add_retypes, shadow_swaps};
 use super::{Category, Check, MigrationContext, ReplayedOp, Rule};
 use crate::fix::{batch_key, batched_update, locked, Placement, Suggestion};
 use crate::ops::{display_ident, quote_ident, ConstraintKind, ObjName, OpKind};
@@ -33,13 +33,17 @@ struct EnumSwap {
 }
 
 /// The name of a CHECK constraint of the table (before this migration) that reads `column`: a type change re-checks
-/// it on every row even when it rewrites nothing (observed on PostgreSQL 15).
+/// it on every row even when it rewrites nothing (observed on PostgreSQL 15). A NOT VALID one is skipped by
+/// PostgreSQL and stays not valid, so it costs nothing.
 fn check_on_column(ctx: &MigrationContext, table: &ObjName, column: &str) -> Option<String> {
     let t = ctx.catalog_before.table(table)?;
     t.constraints.iter().find_map(|c| {
         let ConstraintKind::Check { expr } = &c.kind else {
             return None;
         };
+        if c.not_valid {
+            return None;
+        }
         let tokens = split(expr).statements.into_iter().next()?.tokens;
         tokens
             .iter()
@@ -127,6 +131,45 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 None => {}
             }
         }
+    }
+    for retype in drop_add_retypes(ctx) {
+        let col = display_ident(retype.column);
+        let starts = match &retype.added.default {
+            Some(default) => format!("its default {}", default.text),
+            None if retype.added.not_null => {
+                "no value (the ADD fails on a table with rows)".to_string()
+            }
+            None => "NULL".to_string(),
+        };
+        out.push(
+            ctx.finding(
+                retype.dropped.op,
+                format!(
+                    "{table}.{col} changes from {old} to {new} by DROP COLUMN and ADD COLUMN (Prisma's way when no \
+                     cast converts the values): every value of {col} is deleted, each row holds {starts} instead, and \
+                     every running instance of the current Prisma Client still reads and writes {col} as {old}",
+                    table = retype.table,
+                    old = retype.old_type.text,
+                    new = retype.added.ty.text,
+                ),
+                Some(
+                    "expand and contract: keep the field as it is, add a column of the new type under another name, \
+                     copy the values in batches outside any migration (converting them as your code needs), switch \
+                     the code to it, then drop the old column in a later release"
+                        .to_string(),
+                ),
+            )
+            .at_severity(Severity::Error)
+            .with_suggestion(|| {
+                suggest_expand(
+                    ctx,
+                    retype.dropped,
+                    retype.table,
+                    retype.column,
+                    &retype.added.ty.text,
+                )
+            }),
+        );
     }
     for swap in shadow_swaps(ctx)
         .iter()

@@ -214,7 +214,6 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
             prisma_version,
             ignores,
             max_lock_timeout_ms,
-            ..Settings::default()
         },
     })
 }

@@ -2,7 +2,7 @@
 
 use super::{Category, Check, OpContext, Rule};
 use crate::fix::{column_list, with_concurrently, Placement, Suggestion};
-use crate::ops::{display_ident, quote_ident, ConstraintKind, IndexSpec, OpKind};
+use crate::ops::{display_ident, quote_ident, ConstraintKind, IndexSpec, ObjName, OpKind};
 use crate::pg::locks::LockMode;
 use crate::rules::diagnostic::{Finding, Severity};
 
@@ -20,7 +20,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
     let OpKind::CreateIndex(spec) = &ctx.op.kind else {
         return;
     };
-    if spec.concurrently || !ctx.is_preexisting(&spec.table) {
+    if !ctx.is_preexisting(&spec.table) {
         return;
     }
     let name = spec
@@ -42,6 +42,12 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
                     .is_none_or(|t| t.column(c).is_some())
         })
         && !already_unique(ctx, spec, &existing);
+    if spec.concurrently {
+        if on_existing_values {
+            out.push(concurrent_unique(ctx, spec, &existing, &name));
+        }
+        return;
+    }
     let duplicates = if on_existing_values {
         format!(
             "; and since the rows already hold values in {}, the build fails with \"could not create unique index\" (SQLSTATE \
@@ -77,8 +83,59 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
     .with_suggestion(|| suggest(ctx.file.slice(&ctx.op.span), spec)));
 }
 
-/// Some of `columns` are already unique together (the primary key, a unique constraint or a full unique index), so
-/// no two rows can share the new index's values either.
+/// CONCURRENTLY spares the writes, not the duplicates: the build still fails on two equal rows, and a failed
+/// concurrent build leaves its index behind, INVALID (PostgreSQL 15, tests/truth.rs).
+fn concurrent_unique(
+    ctx: &OpContext,
+    spec: &IndexSpec,
+    columns: &[&String],
+    name: &str,
+) -> Finding {
+    let cols = column_list(&columns.iter().map(|c| c.to_string()).collect::<Vec<_>>());
+    let drop = spec
+        .name
+        .as_deref()
+        .map(|n| {
+            format!(
+                "DROP INDEX CONCURRENTLY {}",
+                ObjName::new(spec.table.schema.clone(), n.to_string())
+            )
+        })
+        .unwrap_or_else(|| "DROP INDEX CONCURRENTLY on it".to_string());
+    // With IF NOT EXISTS the retry skips the build (a NOTICE) and succeeds; without, it fails with 42P07.
+    let words: Vec<String> = ctx
+        .file
+        .slice(&ctx.op.span)
+        .split_whitespace()
+        .map(|w| w.to_ascii_uppercase())
+        .collect();
+    let if_not_exists = words.windows(3).any(|w| w == ["IF", "NOT", "EXISTS"]);
+    let retry = if if_not_exists {
+        format!(
+            "a retry then skips the build (IF NOT EXISTS) and succeeds with the INVALID index in place, so drop it \
+             first ({drop})"
+        )
+    } else {
+        format!("it must be dropped ({drop}) before the migration can run again")
+    };
+    ctx.finding(
+        format!(
+            "CREATE UNIQUE INDEX CONCURRENTLY {name}fails with \"could not create unique index\" (SQLSTATE 23505) if \
+             any two rows of {table} already share {cols}, and the failed build leaves the index behind, INVALID: \
+             {retry}",
+            table = spec.table
+        ),
+        Some(format!(
+            "first check for duplicates (`SELECT {cols}, count(*) FROM {table} GROUP BY {cols} HAVING count(*) > 1`) \
+             and resolve them; an INVALID index left by a failed build shows in `SELECT indexrelid::regclass FROM \
+             pg_index WHERE NOT indisvalid`",
+            table = spec.table
+        )),
+    )
+}
+
+/// Some of `columns` are already unique together (the primary key, a unique constraint or a full unique index), or
+/// were until this migration dropped that key with no write since, so no two rows can share the new index's values.
 fn already_unique(ctx: &OpContext, spec: &IndexSpec, columns: &[&String]) -> bool {
     let covered = |key: &[String]| !key.is_empty() && key.iter().all(|k| columns.contains(&k));
     let by_constraint = ctx.catalog.table(&spec.table).is_some_and(|t| {
@@ -90,6 +147,10 @@ fn already_unique(ctx: &OpContext, spec: &IndexSpec, columns: &[&String]) -> boo
         })
     });
     by_constraint
+        || ctx
+            .catalog
+            .dropped_unique_keys(&spec.table, ctx.file_index)
+            .any(covered)
         || ctx.catalog.indexes_of(&spec.table).any(|i| {
             i.unique
                 && !i.partial

@@ -1,5 +1,7 @@
 //! Bulk data changes on existing tables inside a schema migration.
 
+use std::ops::Range;
+
 use super::{Category, Check, OpContext, Rule};
 use crate::catalog::Catalog;
 use crate::fix::{batch_key, Placement, Suggestion};
@@ -7,7 +9,7 @@ use crate::ops::{ConstraintKind, DmlKind, ObjName, OpKind};
 use crate::pg::locks::LockMode;
 use crate::rules::diagnostic::{Finding, Severity};
 use crate::syntax::cursor::top_level;
-use crate::syntax::split::{ident_value, split, Token, TokenKind};
+use crate::syntax::split::{ident_value, split, RawStatement, Token, TokenKind};
 
 pub const RULE: Rule = Rule {
     id: "data-backfill-in-migration",
@@ -70,43 +72,166 @@ fn pins_a_key(catalog: &Catalog, table: &ObjName, statement: &str) -> bool {
     let Some(raw) = split(statement).statements.into_iter().next() else {
         return false;
     };
-    // All of them: past 64 KiB the split keeps only a data statement's outer words, and a key may be pinned there.
-    let tokens = &raw.into_all_tokens(statement);
-    let Some(start) = top_level_where(tokens, statement) else {
-        return false;
-    };
-    // The AND-ed terms of the WHERE, up to RETURNING; an OR at the top makes the rows a matter of the data.
-    let mut terms: Vec<&[Token]> = Vec::new();
-    let mut term_start = start + 1;
-    let mut end = tokens.len();
-    for i in top_level(statement, tokens).filter(|&i| i > start) {
-        let t = &tokens[i];
-        if t.is_word(statement, "or") {
+    // Every token, one at a time: past 64 KiB the split keeps only a data statement's outer words, and a key may be
+    // pinned there; a term is held up to a bound, so a WHERE of millions of keys costs no memory.
+    let mut terms: Option<Vec<Term>> = None;
+    let mut term = Term::default();
+    let mut depth = 0usize;
+    for t in raw.all_tokens(statement) {
+        if depth == 0 && t.is_word(statement, "where") {
+            // The statement's own WHERE is its last top-level one.
+            terms = Some(Vec::new());
+            term = Term::default();
+            continue;
+        }
+        if t.is_punct(statement, "(") {
+            depth += 1;
+        } else if t.is_punct(statement, ")") {
+            depth = depth.saturating_sub(1);
+        }
+        let Some(done) = terms.as_mut() else {
+            continue;
+        };
+        // The AND-ed terms of the WHERE, up to RETURNING; an OR at the top makes the rows a matter of the data.
+        let top = depth == 0 && t.kind == TokenKind::Word;
+        if top && t.is_word(statement, "or") {
             return false;
         }
-        if t.is_word(statement, "and") || t.is_word(statement, "returning") {
-            terms.push(&tokens[term_start..i]);
-            term_start = i + 1;
+        if top && (t.is_word(statement, "and") || t.is_word(statement, "returning")) {
+            done.push(std::mem::take(&mut term));
             if t.is_word(statement, "returning") {
-                end = i;
                 break;
             }
+            continue;
         }
+        term.push(t, statement);
     }
-    if term_start < end {
-        terms.push(&tokens[term_start..end]);
+    let Some(mut terms) = terms else {
+        return false;
+    };
+    if !term.is_empty() {
+        terms.push(term);
     }
     // `key IN (SELECT key ... LIMIT n)`: one batch of at most n rows, the form the fixes suggest.
-    if terms.iter().any(|term| is_batch(term, statement)) {
+    if terms.iter().any(|term| term.is_batch(statement)) {
         return true;
     }
     let pinned: Vec<String> = terms
         .iter()
-        .filter_map(|term| pinned_column(term, statement))
+        .filter_map(|term| term.pinned_column(statement))
         .collect();
     key_sets(catalog, table)
         .iter()
         .any(|key| !key.is_empty() && key.iter().all(|c| pinned.contains(c)))
+}
+
+/// The most tokens of a WHERE term held at once. A longer one pins its rows only as a list of constants
+/// (`"id" IN (1, 2, ...)`), read as it streams by ([`InList`]).
+const TERM_TOKENS: usize = 4096;
+
+/// One AND-ed term of a WHERE: its tokens up to [`TERM_TOKENS`], and whether it is a list of constants.
+#[derive(Default)]
+struct Term {
+    tokens: Vec<Token>,
+    longer: bool,
+    in_list: InList,
+}
+
+impl Term {
+    fn push(&mut self, t: Token, src: &str) {
+        self.in_list.push(&t, src);
+        if self.tokens.len() < TERM_TOKENS {
+            self.tokens.push(t);
+        } else {
+            self.longer = true;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    fn is_batch(&self, src: &str) -> bool {
+        !self.longer && is_batch(&self.tokens, src)
+    }
+
+    fn pinned_column(&self, src: &str) -> Option<String> {
+        if self.longer {
+            self.in_list.column(src)
+        } else {
+            pinned_column(&self.tokens, src)
+        }
+    }
+}
+
+/// `[t.]col IN (const, ...)` read one token at a time, as [`pinned_column`] reads it from a slice: the list runs from
+/// the first `(` to the term's last token, a `)`, split at every comma.
+#[derive(Default)]
+struct InList {
+    /// The tokens up to the list's `(`, then the first ones of the current item (all [`pinned_column`] looks at).
+    head: Vec<Token>,
+    column: Option<String>,
+    /// Tokens of the current item, and whether every item before it was a constant.
+    item_len: usize,
+    constants: bool,
+    last_closes: bool,
+    failed: bool,
+}
+
+impl InList {
+    fn push(&mut self, t: &Token, src: &str) {
+        // A term with `=` anywhere is read as `a = b` ([`pinned_column`]), not as a list.
+        self.failed |= t.is_punct(src, "=");
+        if self.failed {
+            return;
+        }
+        if self.column.is_none() {
+            self.head.push(t.clone());
+            if let [col @ .., open_in, open] = self.head.as_slice() {
+                if open_in.is_word(src, "in") && open.is_punct(src, "(") {
+                    let column = match col {
+                        [_, dot, col] if dot.is_punct(src, ".") => ident_value(col, src),
+                        [col] => ident_value(col, src),
+                        _ => None,
+                    };
+                    self.failed = column.is_none();
+                    self.column = column;
+                    self.head.clear();
+                    self.constants = true;
+                    return;
+                }
+            }
+            self.failed = self.head.len() > 4;
+            return;
+        }
+        // The item before it ends at a comma; the last item ends with the term, before its `)`.
+        self.last_closes = t.is_punct(src, ")");
+        if t.is_punct(src, ",") {
+            self.constants &= self.item_is_constant(src);
+            self.head.clear();
+            self.item_len = 0;
+            return;
+        }
+        self.item_len += 1;
+        if self.head.len() < 4 {
+            self.head.push(t.clone());
+        }
+    }
+
+    fn item_is_constant(&self, src: &str) -> bool {
+        is_constant(&self.head[..self.head.len().min(self.item_len)], src)
+    }
+
+    fn column(&self, src: &str) -> Option<String> {
+        if self.failed || !self.last_closes {
+            return None;
+        }
+        // The last item without the closing `)`.
+        let last = &self.head[..self.head.len().min(self.item_len - 1)];
+        (self.constants && is_constant(last, src))
+            .then(|| self.column.clone())
+            .flatten()
+    }
 }
 
 /// A term `x IN (SELECT ... LIMIT <number>)`: it matches at most that many rows.
@@ -125,28 +250,25 @@ fn is_batch(term: &[Token], src: &str) -> bool {
     })
 }
 
-/// The index of the statement's top-level WHERE (not one of a subquery).
-fn top_level_where(tokens: &[Token], src: &str) -> Option<usize> {
-    top_level(src, tokens)
-        .filter(|&i| tokens[i].is_word(src, "where"))
-        .last()
+/// Where the statement's top-level WHERE is (not one of a subquery), read one token at a time.
+fn top_level_where(raw: &RawStatement, src: &str) -> Option<Range<usize>> {
+    let mut depth = 0usize;
+    let mut found = None;
+    for t in raw.all_tokens(src) {
+        if t.is_punct(src, "(") {
+            depth += 1;
+        } else if t.is_punct(src, ")") {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && t.is_word(src, "where") {
+            found = Some(t.span);
+        }
+    }
+    found
 }
 
 /// The column a WHERE term sets to constants: `[t.]col = const`, `const = [t.]col`, `[t.]col IN (const, ...)`.
 fn pinned_column(term: &[Token], src: &str) -> Option<String> {
-    // A literal or parameter, maybe negative, maybe cast (`'x'::text`, `$1`, `-5`).
-    let is_const = |ts: &[Token]| {
-        let ts = match ts.first() {
-            Some(t) if t.is_punct(src, "-") => &ts[1..],
-            _ => ts,
-        };
-        ts.first().is_some_and(|t| {
-            matches!(
-                t.kind,
-                TokenKind::String | TokenKind::Number | TokenKind::Param
-            )
-        }) && ts.get(1).is_none_or(|t| t.is_punct(src, "::"))
-    };
+    let is_const = |ts: &[Token]| is_constant(ts, src);
     // `[qualifier .] column` at the start of `ts`: the column and the tokens after it.
     let column_at = |ts: &[Token]| -> Option<(String, usize)> {
         match ts {
@@ -175,6 +297,20 @@ fn pinned_column(term: &[Token], src: &str) -> Option<String> {
             .split(|t| t.is_punct(src, ","))
             .all(is_const);
     in_list.then_some(column)
+}
+
+/// A literal or parameter, maybe negative, maybe cast (`'x'::text`, `$1`, `-5`): its first three tokens tell.
+fn is_constant(ts: &[Token], src: &str) -> bool {
+    let ts = match ts.first() {
+        Some(t) if t.is_punct(src, "-") => &ts[1..],
+        _ => ts,
+    };
+    ts.first().is_some_and(|t| {
+        matches!(
+            t.kind,
+            TokenKind::String | TokenKind::Number | TokenKind::Param
+        )
+    }) && ts.get(1).is_none_or(|t| t.is_punct(src, "::"))
 }
 
 /// Column sets that identify one row: the primary key and each unique index; `id` for a table the catalog lacks.
@@ -207,15 +343,7 @@ fn suggest(ctx: &OpContext, kind: DmlKind, table: &ObjName) -> Suggestion {
         .statements
         .into_iter()
         .next()
-        .and_then(|raw| {
-            let tokens = raw.into_all_tokens(statement);
-            Some(
-                tokens
-                    .get(top_level_where(&tokens, statement)?)?
-                    .span
-                    .clone(),
-            )
-        });
+        .and_then(|raw| top_level_where(&raw, statement));
     if let (Some(at), DmlKind::Update | DmlKind::Delete) = (own_where, kind) {
         let head = statement[..at.start].trim_end();
         let condition = statement[at.end..].trim();

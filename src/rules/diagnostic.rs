@@ -47,9 +47,17 @@ pub struct Finding {
     /// Whether this run prints suggestions. Building one can cost more than the finding (some rewrite their whole
     /// migration), so `with_suggestion` builds it only when it will be shown.
     pub suggestion_wanted: bool,
+    /// This finding's severity when it differs from the rule's default (e.g. a type change that deletes the values
+    /// is an error, while one that only rewrites is a warning); a severity set in lint.toml still wins.
+    pub severity: Option<Severity>,
 }
 
 impl Finding {
+    pub fn at_severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
+
     pub fn with_suggestion(mut self, build: impl FnOnce() -> Suggestion) -> Self {
         if self.suggestion_wanted {
             self.suggestion = Some(Box::new(build()));

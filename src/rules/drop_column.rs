@@ -1,6 +1,6 @@
 //! Dropping a column that running application instances still read.
 
-use super::shared::{column_rename_pairs, copied_into, if_exists, shadow_swaps};
+use super::shared::{column_rename_pairs, copied_into, drop_add_retypes, if_exists, shadow_swaps};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::catalog::Column;
 use crate::fix::{locked, Placement, SchemaIntent, Suggestion, LOCK_TIMEOUT};
@@ -21,14 +21,17 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
     // A drop that pairs with an add is reported once, by rename-without-map.
     let renames = column_rename_pairs(ctx);
-    // A shadow-column swap keeps the values and the name: change-column-type reports it.
+    // A shadow-column swap keeps the values and the name, and Prisma's DROP and ADD of the same column changes its
+    // type: change-column-type reports both.
     let swaps = shadow_swaps(ctx);
+    let retypes = drop_add_retypes(ctx);
     for replayed in ctx.ops.iter().filter(|r| !r.only_new_objects()) {
         let OpKind::DropColumn { table, column } = &replayed.op.kind else {
             continue;
         };
         if renames.iter().any(|p| std::ptr::eq(p.dropped, replayed))
             || swaps.iter().any(|s| std::ptr::eq(s.dropped, replayed))
+            || retypes.iter().any(|r| std::ptr::eq(r.dropped, replayed))
         {
             continue;
         }

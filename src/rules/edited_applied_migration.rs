@@ -31,7 +31,7 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
 }
 
 fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
-    let Some(applied) = ctx.settings.applied.as_deref() else {
+    let Some(applied) = ctx.state.applied.as_deref() else {
         return;
     };
     let on_disk = |f: &&SourceFile| !f.missing;
@@ -84,7 +84,8 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
         };
         out.push(Finding {
             suggestion: None,
-            suggestion_wanted: ctx.settings.keep_suggestions,
+            suggestion_wanted: ctx.state.keep_suggestions,
+            severity: None,
             file: index,
             span: file.line_span(line),
             message: format!(
@@ -124,7 +125,8 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
             let finding = match renamed {
                 Some((index, file)) => Finding {
                     suggestion: None,
-                    suggestion_wanted: ctx.settings.keep_suggestions,
+                    suggestion_wanted: ctx.state.keep_suggestions,
+                    severity: None,
                     file: index,
                     span: file.line_span(1),
                     message: format!(
@@ -143,7 +145,8 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
                     };
                     Finding {
                         suggestion: None,
-                        suggestion_wanted: ctx.settings.keep_suggestions,
+                        suggestion_wanted: ctx.state.keep_suggestions,
+                        severity: None,
                         file: index,
                         span: 0..0,
                         message: format!(
@@ -185,16 +188,17 @@ mod tests {
     use super::*;
     use crate::catalog::Catalog;
     use crate::input::applied::{AppliedSet, AppliedSource};
-    use crate::rules::settings::Settings;
+    use crate::rules::settings::{RunState, Settings};
 
     fn file(name: &str, text: &str) -> SourceFile {
         SourceFile::new(name.into(), format!("{name}.sql"), name.into(), text.into())
     }
 
     fn run(files: &[SourceFile], sources: Vec<AppliedSource>) -> Vec<Finding> {
-        let settings = Settings {
+        let settings = Settings::default();
+        let state = RunState {
             applied: Some(Arc::new(AppliedSet { sources })),
-            ..Settings::default()
+            ..RunState::default()
         };
         let catalog = Catalog::default();
         let ctx = HistoryContext {
@@ -202,6 +206,7 @@ mod tests {
             report: &[],
             catalog: &catalog,
             settings: &settings,
+            state: &state,
         };
         let mut out = Vec::new();
         check(&ctx, &mut out);

@@ -26,7 +26,7 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
 }
 
 fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
-    let Some(applied) = ctx.settings.applied.as_deref() else {
+    let Some(applied) = ctx.state.applied.as_deref() else {
         return;
     };
     // The first file of each name, looked up once per applied migration (a table can hold 100,000).
@@ -44,7 +44,8 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
             };
             out.push(Finding {
                 suggestion: None,
-                suggestion_wanted: ctx.settings.keep_suggestions,
+                suggestion_wanted: ctx.state.keep_suggestions,
+                severity: None,
                 file: index,
                 span: ctx.files[index].line_span(1),
                 message: format!(

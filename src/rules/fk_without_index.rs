@@ -50,7 +50,8 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
                     columns.join(", ")
                 )),
                 suggestion: None,
-                suggestion_wanted: ctx.settings.keep_suggestions,
+                suggestion_wanted: ctx.state.keep_suggestions,
+                severity: None,
             }
             .with_suggestion(|| suggest(table, columns)));
         }

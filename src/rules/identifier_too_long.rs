@@ -51,7 +51,8 @@ fn check(ctx: &StatementContext, out: &mut Vec<Finding>) {
         let truncated = truncate_identifier(&value);
         out.push(Finding {
             suggestion: None,
-            suggestion_wanted: ctx.settings.keep_suggestions,
+            suggestion_wanted: ctx.state.keep_suggestions,
+            severity: None,
             file: ctx.file_index,
             span: token.span.clone(),
             message: format!(

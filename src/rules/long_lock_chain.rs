@@ -45,7 +45,12 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
         let own_table_is_new = kind.table().is_some_and(|t| new.has_table(t));
         if !slow_on.is_empty()
             && !own_table_is_new
-            && is_slow(kind, old_type, ctx.settings.postgres_version)
+            && is_slow(
+                kind,
+                old_type,
+                ctx.settings.postgres_version,
+                ctx.catalog_before,
+            )
         {
             if let Some((table, offset)) = validate_under_held_lock(ctx, kind, tx.id, &held) {
                 let (line, _) = ctx.file.line_col(offset);
@@ -106,7 +111,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
 
 /// A VALIDATE CONSTRAINT of a constraint that existed before this migration, on a table whose ACCESS EXCLUSIVE lock
 /// this transaction already holds: its (table, offset of the statement that took the lock). A constraint added NOT
-/// VALID in this migration is constraint-not-valid's finding.
+/// VALID in this migration is constraint-not-valid's finding; one already valid is not checked again.
 fn validate_under_held_lock<'h>(
     ctx: &MigrationContext,
     kind: &OpKind,
@@ -116,12 +121,12 @@ fn validate_under_held_lock<'h>(
     let OpKind::ValidateConstraint { table, name } = kind else {
         return None;
     };
-    let existed = ctx
+    let not_valid = ctx
         .catalog_before
         .table(table)
-        .is_some_and(|t| t.constraints.iter().any(|c| &c.name == name));
+        .is_some_and(|t| t.constraints.iter().any(|c| &c.name == name && c.not_valid));
     held.iter()
-        .find(|(t, id, _)| existed && *id == tx && t == table)
+        .find(|(t, id, _)| not_valid && *id == tx && t == table)
         .map(|(t, _, offset)| (t, *offset))
 }
 

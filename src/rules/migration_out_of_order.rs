@@ -28,7 +28,7 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
 }
 
 fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
-    let Some(applied) = ctx.settings.applied.as_deref() else {
+    let Some(applied) = ctx.state.applied.as_deref() else {
         return;
     };
     let present: HashSet<&str> = ctx
@@ -79,7 +79,8 @@ fn find(ctx: &HistoryContext, out: &mut Vec<Finding>) {
         };
         out.push(Finding {
             suggestion: None,
-            suggestion_wanted: ctx.settings.keep_suggestions,
+            suggestion_wanted: ctx.state.keep_suggestions,
+            severity: None,
             file: index,
             span: file.line_span(1),
             message: format!(

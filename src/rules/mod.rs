@@ -8,7 +8,7 @@
 use crate::catalog::Catalog;
 use crate::ops::{ObjName, Op};
 use crate::rules::diagnostic::{Finding, Severity};
-use crate::rules::settings::Settings;
+use crate::rules::settings::{RunState, Settings};
 use crate::syntax::parse::Statement;
 use crate::syntax::source::SourceFile;
 
@@ -168,6 +168,7 @@ pub struct StatementContext<'a> {
     pub file: &'a SourceFile,
     pub file_index: usize,
     pub settings: &'a Settings,
+    pub state: &'a RunState,
 }
 
 pub struct OpContext<'a> {
@@ -181,6 +182,7 @@ pub struct OpContext<'a> {
     /// What earlier operations of this migration created: locks and rewrites on those tables hurt no one.
     pub created_here: NewObjectsAt<'a>,
     pub settings: &'a Settings,
+    pub state: &'a RunState,
 }
 
 impl OpContext<'_> {
@@ -196,7 +198,8 @@ impl OpContext<'_> {
             message,
             help,
             suggestion: None,
-            suggestion_wanted: self.settings.keep_suggestions,
+            suggestion_wanted: self.state.keep_suggestions,
+            severity: None,
         }
     }
 }
@@ -230,6 +233,7 @@ pub struct MigrationContext<'a> {
     /// What each operation of this migration created (ask [`NewObjects::before`] an operation).
     pub created: &'a NewObjects,
     pub settings: &'a Settings,
+    pub state: &'a RunState,
 }
 
 impl MigrationContext<'_> {
@@ -240,7 +244,8 @@ impl MigrationContext<'_> {
             message,
             help,
             suggestion: None,
-            suggestion_wanted: self.settings.keep_suggestions,
+            suggestion_wanted: self.state.keep_suggestions,
+            severity: None,
         }
     }
 }
@@ -252,4 +257,5 @@ pub struct HistoryContext<'a> {
     /// The schema after the last migration.
     pub catalog: &'a Catalog,
     pub settings: &'a Settings,
+    pub state: &'a RunState,
 }

@@ -19,7 +19,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
-    let Some(found) = ctx.settings.schema.as_deref() else {
+    let Some(found) = ctx.state.schema.as_deref() else {
         return;
     };
     let expected = expected(&found.schema);
@@ -81,7 +81,8 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
                 message: texts.join("; "),
                 help: Some(help),
                 suggestion: None,
-                suggestion_wanted: ctx.settings.keep_suggestions,
+                suggestion_wanted: ctx.state.keep_suggestions,
+                severity: None,
             }
             .with_suggestion(|| Suggestion::notes_only(format!("run `{command}`"))),
         );

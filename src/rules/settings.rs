@@ -1,4 +1,5 @@
-//! The resolved settings rules and the engine consult (from lint.toml and the command line).
+//! The resolved settings rules and the engine consult (from lint.toml and the command line), and the state of one
+//! run they read beside them.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,14 +16,21 @@ pub struct Settings {
     pub postgres_version: u32,
     /// Per-rule severity overrides; `None` turns the rule off.
     pub severities: HashMap<String, Option<Severity>>,
-    /// What is already applied (`--base`, `--database-url`), for one migrations folder; `None` when no source was
-    /// given, and the rules about applied history do nothing. Applied migrations not on disk are reported on a
-    /// `SourceFile::missing` placeholder that the caller adds for each of `AppliedSet::missing_locally`.
-    pub applied: Option<Arc<AppliedSet>>,
     /// The Prisma version that applies the migrations (`major.minor.patch`), when configured.
     pub prisma_version: Option<(u32, u32, u32)>,
     /// `[[ignore]]` entries: findings of a rule in one migration, accepted with a reason.
     pub ignores: Vec<IgnoreEntry>,
+    /// A `lock_timeout` longer than this (milliseconds) is as good as none (`max_lock_timeout` in lint.toml).
+    pub max_lock_timeout_ms: u64,
+}
+
+/// What one run knows beyond the configuration, for one history: rules read it beside the [`Settings`].
+#[derive(Debug, Clone)]
+pub struct RunState {
+    /// What is already applied (`--base`, `--database-url`), for one migrations folder; `None` when no source was
+    /// given, and the rules about applied history do nothing. Applied migrations not on disk are reported on a
+    /// `SourceFile::missing` placeholder that the caller adds for each of `AppliedSet::missing_locally`.
+    pub applied: Option<Arc<AppliedSet>>,
     /// The Prisma schema to compare the history's final catalog with (`schema-drift`), for one migrations folder:
     /// set only when one was found and the run reports the newest migration. Findings on it use file indexes after
     /// the history's files; the caller appends `FoundSchema::sources` there.
@@ -30,8 +38,16 @@ pub struct Settings {
     /// Keep each finding's fix suggestion. Off when nobody will print them: a suggestion can hold a rewrite of its
     /// whole migration, and long histories have many findings.
     pub keep_suggestions: bool,
-    /// A `lock_timeout` longer than this (milliseconds) is as good as none (`max_lock_timeout` in lint.toml).
-    pub max_lock_timeout_ms: u64,
+}
+
+impl Default for RunState {
+    fn default() -> Self {
+        RunState {
+            applied: None,
+            schema: None,
+            keep_suggestions: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,11 +83,8 @@ impl Default for Settings {
         Settings {
             postgres_version: 15,
             severities: HashMap::new(),
-            applied: None,
             prisma_version: None,
             ignores: Vec::new(),
-            schema: None,
-            keep_suggestions: true,
             max_lock_timeout_ms: 10_000,
         }
     }
@@ -83,6 +96,16 @@ impl Settings {
         match self.severities.get(rule.id) {
             Some(level) => *level,
             None => rule.enabled_by_default.then_some(rule.default_severity),
+        }
+    }
+
+    /// The severity of one finding: lint.toml's for its rule when set, else the finding's own, else the rule's default.
+    pub fn finding_severity(&self, rule: &Rule, finding: Option<Severity>) -> Option<Severity> {
+        match self.severities.get(rule.id) {
+            Some(level) => *level,
+            None => rule
+                .enabled_by_default
+                .then(|| finding.unwrap_or(rule.default_severity)),
         }
     }
 

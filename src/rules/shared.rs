@@ -1,8 +1,9 @@
 //! Analyses more than one rule needs.
 
 use super::{MigrationContext, OpContext, ReplayedOp};
+use crate::catalog::Column;
 use crate::fix::{index_then_constraint, locked, Placement, SchemaIntent, Suggestion};
-use crate::ops::{display_ident, ConstraintKind, DmlKind, ObjName, Op, OpKind};
+use crate::ops::{display_ident, ColumnSpec, ConstraintKind, DmlKind, ObjName, Op, OpKind};
 use crate::ops::{quote_ident, SqlType};
 use crate::pg::locks::LockMode;
 use crate::rules::diagnostic::Finding;
@@ -242,6 +243,56 @@ pub fn copied_into<'a>(
         })
 }
 
+/// Prisma's incompatible type change: `DROP COLUMN "x", ADD COLUMN "x" <other type>`. The name survives, the values
+/// do not: the new column starts empty.
+pub struct DropAddRetype<'a> {
+    pub table: &'a ObjName,
+    pub column: &'a str,
+    pub dropped: &'a ReplayedOp<'a>,
+    pub added: &'a ColumnSpec,
+    pub old_type: SqlType,
+}
+
+pub fn drop_add_retypes<'a>(ctx: &'a MigrationContext<'a>) -> Vec<DropAddRetype<'a>> {
+    let mut out = Vec::new();
+    for (d, dropped, table, column, old) in dropped_columns(ctx) {
+        if dropped.only_new_objects() {
+            continue;
+        }
+        let added = ctx.ops[d + 1..].iter().find_map(|r| match &r.op.kind {
+            OpKind::AddColumn {
+                table: t,
+                column: c,
+            } if t == table && c.name == *column => Some(c),
+            _ => None,
+        });
+        if let Some(added) = added.filter(|c| c.ty != old.ty) {
+            out.push(DropAddRetype {
+                table,
+                column,
+                dropped,
+                added,
+                old_type: old.ty.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Each DROP COLUMN of a column that existed before this migration: its position, the op, table, column, and the
+/// column as it was.
+fn dropped_columns<'a>(
+    ctx: &'a MigrationContext<'a>,
+) -> impl Iterator<Item = (usize, &'a ReplayedOp<'a>, &'a ObjName, &'a str, &'a Column)> + 'a {
+    ctx.ops.iter().enumerate().filter_map(|(d, dropped)| {
+        let OpKind::DropColumn { table, column } = &dropped.op.kind else {
+            return None;
+        };
+        let old = ctx.catalog_before.table(table)?.column(column)?;
+        Some((d, dropped, table, column.as_str(), old))
+    })
+}
+
 /// ADD `x_new`, fill it from `x`, DROP `x`, RENAME `x_new` TO `x`: the values and the name survive; the type may
 /// change.
 pub struct ShadowSwap<'a> {
@@ -254,17 +305,7 @@ pub struct ShadowSwap<'a> {
 
 pub fn shadow_swaps<'a>(ctx: &'a MigrationContext<'a>) -> Vec<ShadowSwap<'a>> {
     let mut swaps = Vec::new();
-    for (d, dropped) in ctx.ops.iter().enumerate() {
-        let OpKind::DropColumn { table, column } = &dropped.op.kind else {
-            continue;
-        };
-        let Some(old) = ctx
-            .catalog_before
-            .table(table)
-            .and_then(|t| t.column(column))
-        else {
-            continue;
-        };
+    for (d, dropped, table, column, old) in dropped_columns(ctx) {
         let Some(shadow) = copied_into(ctx, table, column) else {
             continue;
         };
@@ -468,6 +509,12 @@ pub fn retyped_as_text(
     retyped(ctx, table, column, old, "text", None, note)
 }
 
+/// The end of the help for a unique key built CONCURRENTLY: Prisma's `@unique` is the index alone, and the DROP INDEX
+/// Prisma writes when it goes fails on an index a constraint owns (PostgreSQL 15, 2BP01; tests/fix.rs).
+pub const PRISMA_UNIQUE: &str =
+    "(instant); in a Prisma project stop at the index, which is what `@unique` makes: \
+     Prisma removes one with DROP INDEX, and that fails on an index a constraint owns";
+
 /// Which constraint builds an index when added without `USING INDEX`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum IndexedConstraint {
@@ -520,7 +567,7 @@ pub fn check_constraint_index_build(
             "PRIMARY KEY",
             "(the columns must already be NOT NULL)",
         ),
-        IndexedConstraint::Unique => ("ADD UNIQUE", "", "UNIQUE", "(instant)"),
+        IndexedConstraint::Unique => ("ADD UNIQUE", "", "UNIQUE", PRISMA_UNIQUE),
     };
     out.push(
         ctx.finding(

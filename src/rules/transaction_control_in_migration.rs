@@ -80,7 +80,8 @@ fn find(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                     out.push(ctx.finding(
                         replayed.op,
                         "ROLLBACK undoes every statement of the transaction before it, yet the batch succeeds: \
-                         Prisma records the migration as applied while those changes are gone"
+                         Prisma sends the whole file as one simple query and PostgreSQL returns no error for it, \
+                         while the changes before the ROLLBACK are gone"
                             .to_string(),
                         Some(
                             "remove the ROLLBACK: a migration that should not apply its changes should not contain \

@@ -1,6 +1,6 @@
 //! `ADD CONSTRAINT ... UNIQUE` that builds its index under an ACCESS EXCLUSIVE lock.
 
-use super::shared::{check_constraint_index_build, IndexedConstraint};
+use super::shared::{check_constraint_index_build, IndexedConstraint, PRISMA_UNIQUE};
 use super::{Category, Check, OpContext, Rule};
 use crate::ops::{display_ident, ConstraintKind, OpKind};
 use crate::pg::locks::LockMode;
@@ -37,7 +37,7 @@ fn check(ctx: &OpContext, out: &mut Vec<Finding>) {
             Some(format!(
                 "add the column without UNIQUE, then in a migration file of its own `CREATE UNIQUE INDEX \
                  CONCURRENTLY \"idx\" ON {table} ({});`, then `ALTER TABLE {table} ADD CONSTRAINT ... UNIQUE USING \
-                 INDEX \"idx\";` (instant)",
+                 INDEX \"idx\";` {PRISMA_UNIQUE}",
                 display_ident(&column.name)
             )),
         ));

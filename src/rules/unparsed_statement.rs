@@ -48,6 +48,7 @@ fn check(ctx: &StatementContext, out: &mut Vec<Finding>) {
         ),
         // Nothing to suggest: the linter does not know what the statement does.
         suggestion: None,
-        suggestion_wanted: ctx.settings.keep_suggestions,
+        suggestion_wanted: ctx.state.keep_suggestions,
+        severity: None,
     });
 }

@@ -9,7 +9,7 @@ use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token as SqlToken, TokenWithSpan, Tokenizer};
 
 use crate::syntax::parser_tokens::parser_tokens;
-use crate::syntax::split::{tokens_in, RawStatement, Token, TokenKind};
+use crate::syntax::split::{all_tokens, RawStatement, Token, TokenKind};
 
 /// One statement of a migration file, with its parse result. Only lowering reads the AST.
 #[derive(Debug, Clone)]
@@ -45,17 +45,9 @@ impl Statement {
         }
     }
 
-    /// Every token of the statement: those kept, or for a thinned statement all of them lexed again one by one
-    /// (never all held at once).
+    /// Every token of the statement, one at a time ([`RawStatement::all_tokens`]).
     pub fn all_tokens<'a>(&'a self, src: &'a str) -> impl Iterator<Item = Token> + 'a {
-        let (kept, lexed) = if self.thinned {
-            (None, Some(tokens_in(src, &self.span)))
-        } else {
-            (Some(self.tokens.iter().cloned()), None)
-        };
-        kept.into_iter()
-            .flatten()
-            .chain(lexed.into_iter().flatten())
+        all_tokens(src, &self.span, &self.tokens, self.thinned)
     }
 }
 
@@ -95,7 +87,7 @@ pub const LINT_STACK_BYTES: usize = 256 << 20;
 pub fn parse_statement(file_text: &str, mut raw: RawStatement) -> ParsedStatement {
     if raw.thinned {
         // Its tokens were not all kept, as it was expected to be lowered from them alone; parsing needs them all.
-        raw.tokens = tokens_in(file_text, &raw.span).collect();
+        raw.tokens = raw.all_tokens(file_text).collect();
         raw.thinned = false;
     }
     let text = file_text.get(raw.span.clone()).unwrap_or("");

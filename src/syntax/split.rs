@@ -47,7 +47,7 @@ pub struct RawStatement {
     /// (byte offset where that construct started, a short description).
     pub unterminated: Option<(usize, &'static str)>,
     /// `tokens` leave out what a long data statement holds past [`LARGE_DATA_STATEMENT`] bytes, but for its
-    /// outermost words; [`tokens_in`] has them all again.
+    /// outermost words; [`RawStatement::all_tokens`] has them all again.
     pub thinned: bool,
 }
 
@@ -63,14 +63,28 @@ pub struct SplitFile {
 }
 
 impl RawStatement {
-    /// Every token of the statement: its own, or when it is [`RawStatement::thinned`], all of them lexed again.
-    pub fn into_all_tokens(self, text: &str) -> Vec<Token> {
-        if self.thinned {
-            tokens_in(text, &self.span).collect()
-        } else {
-            self.tokens
-        }
+    /// Every token of the statement, one at a time: its own, or when it is [`RawStatement::thinned`], all of them
+    /// lexed again (never all held at once).
+    pub fn all_tokens<'a>(&'a self, text: &'a str) -> impl Iterator<Item = Token> + 'a {
+        all_tokens(text, &self.span, &self.tokens, self.thinned)
     }
+}
+
+/// The tokens of the statement at `span`: `kept`, or when they were thinned, all of them lexed again one by one.
+pub fn all_tokens<'a>(
+    text: &'a str,
+    span: &Range<usize>,
+    kept: &'a [Token],
+    thinned: bool,
+) -> impl Iterator<Item = Token> + 'a {
+    let (kept, lexed) = if thinned {
+        (None, Some(tokens_in(text, span)))
+    } else {
+        (Some(kept.iter().cloned()), None)
+    };
+    kept.into_iter()
+        .flatten()
+        .chain(lexed.into_iter().flatten())
 }
 
 impl Token {

@@ -25,7 +25,7 @@ ALTER TABLE "User" ADD COLUMN "score" INTEGER NOT NULL;
 ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;
 -- hazard: drop-column | found | values lost, running clients select the column
 ALTER TABLE "User" DROP COLUMN "bio";
--- hazard: drop-column | found | Prisma's incompatible type change drops every value
+-- hazard: change-column-type | found | Prisma's incompatible type change (DROP and ADD of the column) drops every value
 ALTER TABLE "User" DROP COLUMN "age", ADD COLUMN "age" TEXT;
 -- hazard: drop-column | found | IF EXISTS on a column the history made still loses it
 ALTER TABLE "User" DROP COLUMN IF EXISTS "seen";
@@ -161,7 +161,7 @@ UPDATE "Post" SET "title" = u."name" FROM "User" u WHERE "Post"."authorId" = u."
 DELETE FROM "Post" WHERE "views" = 0;
 -- hazard: create-index-non-concurrently | found | Prisma's @unique on an existing column fails on duplicates (23505)
 CREATE UNIQUE INDEX "User_name_key" ON "User"("name");
--- hazard: create-index-non-concurrently | missed | a unique index built CONCURRENTLY over existing values still fails on duplicates
+-- hazard: create-index-non-concurrently | found | a unique index built CONCURRENTLY over existing values still fails on duplicates (and leaves an INVALID index)
 CREATE UNIQUE INDEX CONCURRENTLY "User_name_key" ON "User"("name");
 -- hazard: transaction-control-in-migration | found | a COMMIT mid-file keeps what precedes it when a later statement fails
 ALTER TABLE "User" ADD COLUMN "nick" TEXT;

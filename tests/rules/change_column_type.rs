@@ -156,3 +156,81 @@ ALTER TABLE "Tag" ALTER COLUMN "name" SET DATA TYPE VARCHAR(20);
         )
         .good();
 }
+
+/// A CHECK added NOT VALID is not verified by the type change: on PostgreSQL 15 no `verifying table` message at
+/// client_min_messages = debug1, and the constraint stays not valid (tests/truth.rs).
+#[test]
+fn good_type_change_with_a_not_valid_check_on_the_column() {
+    Case::new(RULE)
+        .setup(r#"CREATE TABLE "Tag" ("id" TEXT NOT NULL, "name" VARCHAR(10), CONSTRAINT "Tag_pkey" PRIMARY KEY ("id"));
+ALTER TABLE "Tag" ADD CONSTRAINT "Tag_name_check" CHECK (char_length("name") > 0) NOT VALID;"#)
+        .migration(
+            r#"SET lock_timeout = '5s';
+ALTER TABLE "Tag" ALTER COLUMN "name" SET DATA TYPE VARCHAR(20);
+"#,
+        )
+        .good();
+}
+
+const RATING: &str = r#"CREATE TABLE "User" ("id" SERIAL NOT NULL, "rating" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#;
+
+const RATING_TO_INT: &str = r#"SET lock_timeout = '5s';
+-- AlterTable
+ALTER TABLE "User" DROP COLUMN "rating",
+ADD COLUMN     "rating" INTEGER;
+"#;
+
+/// What Prisma 6.19 writes for `rating String?` becoming `rating Int?` (fixtures/fix/incompatible_type_change): the
+/// values are deleted, so it is an error, not the rewrite warning.
+#[test]
+fn bad_prisma_drop_and_add_of_the_same_column_deletes_its_values() {
+    let case = Case::new(RULE).setup(RATING).migration(RATING_TO_INT);
+    assert_snapshot!(case.bad());
+}
+
+/// Dropped and added back with the same type: no type changes; drop-column reports the lost values.
+#[test]
+fn good_drop_and_add_with_the_same_type_is_a_drop() {
+    Case::new(RULE)
+        .setup(RATING)
+        .migration(
+            r#"SET lock_timeout = '5s';
+ALTER TABLE "User" DROP COLUMN "rating",
+ADD COLUMN "rating" TEXT;
+"#,
+        )
+        .good();
+}
+
+/// A table created in this migration holds no values to lose.
+#[test]
+fn good_drop_and_add_on_a_new_table() {
+    Case::new(RULE)
+        .migration(
+            r#"CREATE TABLE "Draft" ("id" SERIAL NOT NULL, "rating" TEXT, CONSTRAINT "Draft_pkey" PRIMARY KEY ("id"));
+ALTER TABLE "Draft" DROP COLUMN "rating",
+ADD COLUMN "rating" INTEGER;
+"#,
+        )
+        .good();
+}
+
+/// lint.toml's severity for the rule still decides.
+#[test]
+fn drop_and_add_follows_the_configured_severity() {
+    let found = Case::new(RULE)
+        .settings(|s| {
+            s.severities.insert(
+                RULE.to_string(),
+                Some(crate::support::lint::Severity::Warning),
+            );
+        })
+        .setup(RATING)
+        .migration(RATING_TO_INT)
+        .findings();
+    let severities: Vec<_> = found.iter().map(|d| (d.rule, d.severity)).collect();
+    assert_eq!(
+        severities,
+        [(RULE, crate::support::lint::Severity::Warning)]
+    );
+}

@@ -79,3 +79,79 @@ CREATE UNIQUE INDEX "User_name_key" ON "User"("name");
     );
     assert_snapshot!(case.bad());
 }
+
+/// CONCURRENTLY spares the writes but not the duplicates: the build fails with 23505 and leaves an INVALID index that
+/// must be dropped before a retry (PostgreSQL 15, tests/truth.rs).
+#[test]
+fn bad_unique_index_concurrently_on_an_existing_column() {
+    let case = Case::new(RULE).setup(USERS).migration(
+        r#"CREATE UNIQUE INDEX CONCURRENTLY "User_name_key" ON "User"("name");
+"#,
+    );
+    assert_snapshot!(case.bad());
+}
+
+/// IF NOT EXISTS turns the retry into a silent success that keeps the INVALID index (PostgreSQL 15, tests/truth.rs).
+#[test]
+fn bad_unique_index_concurrently_if_not_exists() {
+    let case = Case::new(RULE).setup(USERS).migration(
+        r#"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "User_name_key" ON "User"("name");
+"#,
+    );
+    assert_snapshot!(case.bad());
+}
+
+#[test]
+fn good_unique_index_concurrently_on_a_column_of_this_migration_or_an_existing_key() {
+    for sql in [
+        "CREATE INDEX CONCURRENTLY \"User_name_idx\" ON \"User\"(\"name\");\n",
+        "CREATE UNIQUE INDEX CONCURRENTLY \"User_id_name_key\" ON \"User\"(\"id\", \"name\");\n",
+    ] {
+        Case::new(RULE).setup(USERS).migration(sql).good();
+    }
+}
+
+/// A unique index dropped and built again over the same columns (or a superset) in one migration: its rows held no
+/// two equal values when the old index went, so the new build cannot meet duplicates.
+#[test]
+fn bad_unique_index_rebuilt_says_nothing_of_duplicates() {
+    for rebuilt in [
+        r#"SET lock_timeout = '5s';
+-- migrate-lint-ignore drop-index-non-concurrently: small table
+DROP INDEX "User_name_key";
+CREATE UNIQUE INDEX "User_name_key" ON "User"("name");
+"#,
+        r#"SET lock_timeout = '5s';
+-- migrate-lint-ignore drop-index-non-concurrently: small table
+DROP INDEX "User_name_key";
+CREATE UNIQUE INDEX "User_name_n_key" ON "User"("name", "n");
+"#,
+    ] {
+        let case = Case::new(RULE)
+            .setup(&format!(
+                "{USERS}CREATE UNIQUE INDEX \"User_name_key\" ON \"User\"(\"name\");\n"
+            ))
+            .migration(rebuilt);
+        let found = case.bad();
+        assert!(!found.contains("23505"), "{found}");
+    }
+}
+
+/// A write between the drop and the build may have made two rows equal: the warning stays.
+#[test]
+fn bad_unique_index_rebuilt_after_a_write_warns_of_duplicates() {
+    let case = Case::new(RULE)
+        .setup(&format!(
+            "{USERS}CREATE UNIQUE INDEX \"User_name_key\" ON \"User\"(\"name\");\n"
+        ))
+        .migration(
+            r#"SET lock_timeout = '5s';
+-- migrate-lint-ignore drop-index-non-concurrently: small table
+DROP INDEX "User_name_key";
+UPDATE "User" SET "name" = 'x' WHERE "id" = 'a';
+CREATE UNIQUE INDEX "User_name_key" ON "User"("name");
+"#,
+        );
+    let found = case.bad();
+    assert!(found.contains("23505"), "{found}");
+}

@@ -78,3 +78,18 @@ $$;"#,
     );
     assert_snapshot!(case.all_findings());
 }
+
+/// Prisma's incompatible type change drops and adds the same column: change-column-type reports it (as an error), not
+/// drop-column.
+#[test]
+fn good_prisma_drop_and_add_of_the_same_column_is_a_type_change() {
+    Case::new(RULE)
+        .setup(r#"CREATE TABLE "User" ("id" SERIAL NOT NULL, "rating" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));"#)
+        .migration(
+            r#"SET lock_timeout = '5s';
+ALTER TABLE "User" DROP COLUMN "rating",
+ADD COLUMN     "rating" INTEGER;
+"#,
+        )
+        .good();
+}

@@ -8,8 +8,8 @@
 //! (reported), `later` is `8_later` and `deleted` is `9_deleted`.
 
 use super::lint::{
-    deleted_migration, lint, migration, render, settings_with, AppliedSet, AppliedSource,
-    AppliedState, Diagnostic, Rule, Settings, SourceFile,
+    deleted_migration, lint_in, migration, render, settings_with, AppliedSet, AppliedSource,
+    AppliedState, Diagnostic, Rule, RunState, Settings, SourceFile,
 };
 
 pub struct Case {
@@ -18,6 +18,7 @@ pub struct Case {
     migrations: Vec<String>,
     settings: Settings,
     applied: Option<Applied>,
+    schema: Option<std::sync::Arc<migrate_lint::rules::drift::FoundSchema>>,
 }
 
 /// What a source of applied history (a git ref or a database) holds beyond the setup migrations.
@@ -35,14 +36,14 @@ impl Case {
     /// their defaults.
     pub fn new(id: &str) -> Case {
         let rule = super::lint::find(id).unwrap_or_else(|| panic!("no rule `{id}`"));
-        let mut settings = settings_with(rule);
-        settings.keep_suggestions = false;
+        let settings = settings_with(rule);
         Case {
             rule,
             setup: Vec::new(),
             migrations: Vec::new(),
             settings,
             applied: None,
+            schema: None,
         }
     }
 
@@ -130,7 +131,7 @@ impl Case {
             "schema.prisma".into(),
             text.to_string(),
         );
-        self.settings.schema = Some(std::sync::Arc::new(
+        self.schema = Some(std::sync::Arc::new(
             migrate_lint::rules::drift::FoundSchema {
                 schema: migrate_lint::input::prisma_schema::Schema::parse_str(text, path),
                 sources: vec![source],
@@ -204,7 +205,11 @@ impl Case {
             files.push(migration(&format!("{}_migration", i + 1), sql));
             report.push(true);
         }
-        let mut settings = self.settings.clone();
+        let mut state = RunState {
+            applied: None,
+            schema: self.schema.clone(),
+            keep_suggestions: false,
+        };
         if let Some(applied) = &self.applied {
             let mut texts: Vec<(String, String)> = files
                 .iter()
@@ -246,13 +251,13 @@ impl Case {
                     m.text = None;
                 }
             }
-            settings.applied = Some(std::sync::Arc::new(AppliedSet {
+            state.applied = Some(std::sync::Arc::new(AppliedSet {
                 sources: vec![source],
             }));
         }
-        let found = lint(&files, &report, &settings).diagnostics;
+        let found = lint_in(&files, &report, &self.settings, &state).diagnostics;
         // schema-drift's findings on the schema point past the migrations, where the command line appends it.
-        if let Some(schema) = &settings.schema {
+        if let Some(schema) = &self.schema {
             files.extend(schema.sources.iter().cloned());
         }
         (files, found)

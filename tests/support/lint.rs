@@ -1,13 +1,13 @@
 //! The library, in-process: every test that lints without the binary goes through here, so a change of the
 //! library's entry points is fixed in this one file.
 
-use migrate_lint::engine::lint::lint_history;
+use migrate_lint::engine::lint::{lint_history, HistoryRun};
 use migrate_lint::report::{write_diagnostics, Report};
 
 pub use migrate_lint::engine::lint::LintResult;
 pub use migrate_lint::input::applied::{AppliedSet, AppliedSource, AppliedState};
 pub use migrate_lint::rules::diagnostic::{Diagnostic, Severity};
-pub use migrate_lint::rules::settings::{IgnoreEntry, Settings};
+pub use migrate_lint::rules::settings::{IgnoreEntry, RunState, Settings};
 pub use migrate_lint::rules::{find, Category, Rule, RULES};
 pub use migrate_lint::syntax::source::SourceFile;
 
@@ -30,7 +30,17 @@ pub fn deleted_migration(name: &str) -> SourceFile {
 
 /// Lints a history in order; findings are kept for the files where `report` is true.
 pub fn lint(files: &[SourceFile], report: &[bool], settings: &Settings) -> LintResult {
-    lint_history(files, report, settings)
+    lint_in(files, report, settings, &RunState::default())
+}
+
+/// [`lint`] with the run's state: the applied migrations, whether suggestions are kept.
+pub fn lint_in(
+    files: &[SourceFile],
+    report: &[bool],
+    settings: &Settings,
+    state: &RunState,
+) -> LintResult {
+    lint_history(files, report, HistoryRun::new(settings, state)).0
 }
 
 /// Lints `setup` (not reported) followed by `migrations` (reported), named `0_setup`, `1_m`, `2_m`, ...
@@ -80,8 +90,19 @@ pub fn render(files: &[SourceFile], diagnostics: &[Diagnostic]) -> String {
 /// Settings with `rule` on at its default severity (the style rules are off by default).
 pub fn settings_with(rule: &Rule) -> Settings {
     let mut settings = Settings::default();
+    // An opt-in rule is switched on; a rule on by default keeps no entry, so a finding's own severity shows.
+    if !rule.enabled_by_default {
+        settings
+            .severities
+            .insert(rule.id.to_string(), Some(rule.default_severity));
+    }
     settings
-        .severities
-        .insert(rule.id.to_string(), Some(rule.default_severity));
-    settings
+}
+
+/// The warning that a unique index built CONCURRENTLY over existing values fails on duplicate rows: a fix or
+/// suggestion that moves a unique index to CONCURRENTLY keeps it, since no rewrite of the SQL removes duplicates.
+pub fn is_duplicates_warning(rule: &str, message: &str) -> bool {
+    rule == "create-index-non-concurrently"
+        && message.starts_with("CREATE UNIQUE INDEX CONCURRENTLY")
+        && message.contains("23505")
 }
