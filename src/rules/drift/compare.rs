@@ -1,6 +1,8 @@
 //! The catalog the migrations build against what Prisma would create ([`super::expected`]): every difference Prisma's
 //! next `migrate dev` would turn into a migration, and none of the ones it treats as equal.
 
+use std::collections::HashSet;
+
 use crate::catalog::{Catalog, Column as ActualColumn, Origin, Table as ActualTable};
 use crate::ops::{ConstraintKind, IndexKey, ObjName};
 use crate::syntax::source::SourceFile;
@@ -78,8 +80,9 @@ pub fn differences(
         }
     }
     let managed = |name: &ObjName| expected.schemas.contains(&name.schema);
+    let declared_tables: HashSet<&ObjName> = expected.tables.iter().map(|t| &t.name).collect();
     for actual in catalog.tables() {
-        let declared = expected.tables.iter().any(|t| t.name == actual.name);
+        let declared = declared_tables.contains(&actual.name);
         if !declared
             && managed(&actual.name)
             && actual.name.name != "_prisma_migrations"
@@ -137,22 +140,30 @@ fn compare_table(
     files: &[SourceFile],
     out: &mut Vec<Difference>,
 ) {
-    for column in &table.columns {
-        match actual.column(&column.name) {
+    // Prisma's SQL lists the columns in the schema's order: look at the same position first, and search only when
+    // the orders differ (a column added later comes last).
+    for (i, column) in table.columns.iter().enumerate() {
+        let found = match actual.columns.get(i).filter(|c| c.name == column.name) {
+            Some(found) => Some(&**found),
+            None => actual.column(column.name),
+        };
+        match found {
             None => out.push(missing(
                 column.place,
                 format!(
                     "{} is in schema.prisma but no migration creates column {}.{}",
                     column.label,
                     table.name,
-                    crate::ops::quote_ident(&column.name)
+                    crate::ops::quote_ident(column.name)
                 ),
             )),
             Some(found) => compare_column(column, found, out),
         }
     }
-    for found in &actual.columns {
-        if !table.columns.iter().any(|c| c.name == found.name) {
+    for (i, found) in actual.columns.iter().enumerate() {
+        let declared = table.columns.get(i).is_some_and(|c| c.name == found.name)
+            || table.columns.iter().any(|c| c.name == found.name);
+        if !declared {
             out.push(changed(
                 At::Migration(found.origin.clone()),
                 format!(
@@ -223,7 +234,7 @@ fn compare_column(column: &Column, found: &ActualColumn, out: &mut Vec<Differenc
     let at = At::Schema(column.place);
     let name = &column.label;
     // Most types are spelled as Prisma spells them, but for case outside quotes: no canonical form needed then.
-    let (want, have) = (column.sql_type.as_str(), found.ty.text.as_str());
+    let (want, have) = (&*column.sql_type, found.ty.text.as_str());
     let same_spelling = want == have || (!want.contains('"') && want.eq_ignore_ascii_case(have));
     if !same_spelling && canonical_type(want) != canonical_type(have) {
         out.push(changed(
@@ -532,10 +543,25 @@ fn has_predicate(files: &[SourceFile], origin: &Origin) -> bool {
     files
         .get(origin.file)
         .and_then(|f| f.text.get(origin.span.clone()))
-        .is_some_and(|text| {
-            text.split_whitespace()
-                .any(|w| w.eq_ignore_ascii_case("where"))
-        })
+        .is_some_and(|text| has_word(text, b"where"))
+}
+
+/// Whether `word` (lower case ASCII) stands between whitespace (or the ends) in `text`, in any case. memchr finds
+/// the candidates: an index's origin can be a whole CREATE TABLE, and every index of the history is checked.
+fn has_word(text: &str, word: &[u8]) -> bool {
+    let bytes = text.as_bytes();
+    let (lower, upper) = (word[0], word[0].to_ascii_uppercase());
+    memchr::memchr2_iter(lower, upper, bytes).any(|at| {
+        let end = at + word.len();
+        bytes
+            .get(at..end)
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+            && text[..at]
+                .chars()
+                .next_back()
+                .is_none_or(char::is_whitespace)
+            && text[end..].chars().next().is_none_or(char::is_whitespace)
+    })
 }
 
 /// A `CREATE TEMP TABLE`: gone when its session (or transaction) ends, so no database keeps it.
@@ -578,4 +604,27 @@ fn enum_origin(files: &[SourceFile], name: &ObjName) -> Option<Origin> {
         }
         None
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_word;
+
+    #[test]
+    fn a_predicate_is_the_word_where_in_any_case() {
+        assert!(has_word(
+            "CREATE INDEX \"i\" ON \"T\"(\"a\")\nWHERE \"a\" > 0",
+            b"where"
+        ));
+        assert!(has_word("... where\t\"a\" IS NOT NULL", b"where"));
+        assert!(!has_word(
+            "CREATE INDEX \"nowhere\" ON \"T\"(\"Where\")",
+            b"where"
+        ));
+        assert!(!has_word(
+            "CREATE INDEX \"i\" ON \"T\"(where_clause)",
+            b"where"
+        ));
+        assert!(!has_word("wher", b"where"));
+    }
 }

@@ -2,8 +2,12 @@
 //! defaults, keys, indexes, foreign keys with Prisma's default actions, enums and implicit many-to-many tables, under
 //! Prisma's default names. Checked against the real CLI's SQL by tests/schema_drift.rs.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
 use crate::input::prisma_schema::{
-    parse_field_refs, parse_string_literal, Attribute, Field, Model, Schema,
+    parse_field_refs, parse_string_literal, Attribute, EnumDef, Field, Model, Schema,
 };
 use crate::ops::{IndexKey, ObjName};
 
@@ -17,36 +21,50 @@ pub struct Place {
 }
 
 #[derive(Debug, Default)]
-pub struct Expected {
-    pub tables: Vec<Table>,
+pub struct Expected<'a> {
+    pub tables: Vec<Table<'a>>,
     pub enums: Vec<Enum>,
     /// The schemas Prisma manages (`None`: the default one), so objects elsewhere are none of its business.
     pub schemas: Vec<Option<String>>,
 }
 
 #[derive(Debug)]
-pub struct Table {
+pub struct Table<'a> {
     pub name: ObjName,
     /// How the schema names it: `model User`, or the implicit many-to-many relation `_PostToTag`.
     pub label: String,
     pub place: Place,
-    pub columns: Vec<Column>,
+    pub columns: Vec<Column<'a>>,
     pub primary_key: Option<Key>,
     pub indexes: Vec<Index>,
     pub foreign_keys: Vec<ForeignKey>,
 }
 
+/// Columns borrow from the schema and spell their label only for a message: a schema has thousands of them, and
+/// nearly all match.
 #[derive(Debug)]
-pub struct Column {
-    pub name: String,
-    /// `Model.field`.
-    pub label: String,
+pub struct Column<'a> {
+    pub name: &'a str,
+    pub label: ColumnLabel<'a>,
     pub place: Place,
     /// The type as Prisma spells it in SQL (`VARCHAR(255)`, `"Role"[]`).
-    pub sql_type: String,
+    pub sql_type: Cow<'static, str>,
     pub list: bool,
     pub not_null: bool,
     pub default: DefaultValue,
+}
+
+/// `Model.field` (or `_AToB.A` for an implicit many-to-many table).
+#[derive(Debug)]
+pub struct ColumnLabel<'a> {
+    owner: Cow<'a, str>,
+    field: &'a str,
+}
+
+impl fmt::Display for ColumnLabel<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.owner, self.field)
+    }
 }
 
 #[derive(Debug)]
@@ -95,7 +113,7 @@ const SCALARS: &[&str] = &[
 ];
 
 /// Everything Prisma would create for `schema`.
-pub fn expected(schema: &Schema) -> Expected {
+pub fn expected(schema: &Schema) -> Expected<'_> {
     let setting = |key: &str| {
         schema
             .datasource
@@ -121,6 +139,16 @@ pub fn expected(schema: &Schema) -> Expected {
         .as_deref()
         != Some("prisma");
     let file_of = |path: &std::path::Path| schema.files.iter().position(|f| f == path).unwrap_or(0);
+    // By name, the first one declared (as a search from the start finds it): fields and relations look them up.
+    let mut enums: HashMap<&str, &EnumDef> = HashMap::with_capacity(schema.enums.len());
+    for e in &schema.enums {
+        enums.entry(e.name.as_str()).or_insert(e);
+    }
+    let mut tables: HashMap<&str, &Model> = HashMap::with_capacity(schema.models.len());
+    for m in schema.models.iter().filter(|m| !m.is_view) {
+        tables.entry(m.name.as_str()).or_insert(m);
+    }
+    let lookups = Lookups { enums, tables };
 
     let mut out = Expected {
         schemas: if multi {
@@ -165,7 +193,7 @@ pub fn expected(schema: &Schema) -> Expected {
         };
         for field in &model.fields {
             let attrs = &field.parsed_attributes;
-            let column = column(schema, multi, model, field, attrs, place(field.line));
+            let column = column(&lookups, multi, model, field, attrs, place(field.line));
             if let Some(column) = column {
                 if attrs.iter().any(|a| a.name == "id") {
                     let map = attrs
@@ -174,18 +202,18 @@ pub fn expected(schema: &Schema) -> Expected {
                         .and_then(|a| a.string_arg("map", false));
                     t.primary_key = Some(Key {
                         name: map.unwrap_or_else(|| prisma_name(&model.db_name, &[], "pkey")),
-                        columns: vec![column.name.clone()],
+                        columns: vec![column.name.to_string()],
                         place: place(field.line),
                     });
                 }
                 if let Some(unique) = attrs.iter().find(|a| a.name == "unique") {
-                    let name = unique.string_arg("map", false).unwrap_or_else(|| {
-                        prisma_name(&model.db_name, &[column.name.as_str()], "key")
-                    });
+                    let name = unique
+                        .string_arg("map", false)
+                        .unwrap_or_else(|| prisma_name(&model.db_name, &[column.name], "key"));
                     let descending = unique.arg("sort", false) == Some("Desc");
                     t.indexes.push(Index {
                         name,
-                        columns: vec![column.name.clone()],
+                        columns: vec![column.name.to_string()],
                         unique: true,
                         method: "btree".into(),
                         keys: vec![IndexKey {
@@ -200,7 +228,7 @@ pub fn expected(schema: &Schema) -> Expected {
             } else if let Some(relation) = attrs.iter().find(|a| a.name == "relation") {
                 if let (true, Some(fk)) = (
                     foreign_keys,
-                    foreign_key(schema, model, field, relation, &column_of, &schema_of),
+                    foreign_key(&lookups, model, field, relation, &column_of, &schema_of),
                 ) {
                     t.foreign_keys.push(ForeignKey {
                         place: place(field.line),
@@ -210,13 +238,16 @@ pub fn expected(schema: &Schema) -> Expected {
             }
         }
         for attr in &model.attributes {
+            // Only keys and indexes list fields (`@@map("x")` and `@@schema("x")` have a positional string).
+            if !matches!(attr.name.as_str(), "id" | "unique" | "index") {
+                continue;
+            }
             let fields = attr
                 .arg("fields", true)
                 .map(parse_field_refs)
                 .unwrap_or_default();
             let columns: Vec<String> = fields.iter().map(|f| column_of(&f.name)).collect();
             let column_refs: Vec<&str> = columns.iter().map(String::as_str).collect();
-            let written = format!("@@{}({})", attr.name, attr_text(attr));
             match attr.name.as_str() {
                 "id" if !columns.is_empty() => {
                     t.primary_key = Some(Key {
@@ -251,7 +282,7 @@ pub fn expected(schema: &Schema) -> Expected {
                         columns,
                         unique,
                         method,
-                        label: written,
+                        label: format!("@@{}({})", attr.name, attr_text(attr)),
                         place: place(attr.line),
                     });
                 }
@@ -262,6 +293,7 @@ pub fn expected(schema: &Schema) -> Expected {
     }
     out.tables.extend(implicit_many_to_many(
         schema,
+        &lookups,
         &models,
         &schema_of,
         foreign_keys,
@@ -269,38 +301,46 @@ pub fn expected(schema: &Schema) -> Expected {
     out
 }
 
+/// The schema's enums and models (not views) by their Prisma name.
+struct Lookups<'a> {
+    enums: HashMap<&'a str, &'a EnumDef>,
+    tables: HashMap<&'a str, &'a Model>,
+}
+
 /// The column a scalar field becomes, or None for a relation field (or a type Prisma would reject).
-fn column(
-    schema: &Schema,
+fn column<'a>(
+    lookups: &Lookups<'a>,
     multi: bool,
-    model: &Model,
-    field: &Field,
+    model: &'a Model,
+    field: &'a Field,
     attrs: &[Attribute],
     place: Place,
-) -> Option<Column> {
-    let enum_def = schema.enums.iter().find(|e| e.name == field.type_name);
+) -> Option<Column<'a>> {
+    let enum_def = lookups.enums.get(field.type_name.as_str()).copied();
     let native = attrs.iter().find(|a| a.name.starts_with("db."));
     let default = attrs.iter().find(|a| a.name == "default");
     let autoincrement = default.is_some_and(|d| d.arg("value", true) == Some("autoincrement()"));
     let base = if let Some(e) = enum_def {
         // In another schema than the default one, the type is qualified.
-        match e.schema.as_deref().filter(|s| multi && *s != "public") {
-            Some(s) => format!("{}.{}", quoted(s), quoted(&e.db_name)),
-            None => quoted(&e.db_name),
-        }
+        Cow::Owned(
+            match e.schema.as_deref().filter(|s| multi && *s != "public") {
+                Some(s) => format!("{}.{}", quoted(s), quoted(&e.db_name)),
+                None => quoted(&e.db_name),
+            },
+        )
     } else if let Some(inner) = field
         .type_name
         .strip_prefix("Unsupported(")
         .and_then(|t| t.strip_suffix(')'))
     {
-        parse_string_literal(inner)?
+        Cow::Owned(parse_string_literal(inner)?)
     } else if SCALARS.contains(&field.type_name.as_str()) {
         sql_type(&field.type_name, native, autoincrement)
     } else {
         return None;
     };
     let sql_type = if field.list {
-        format!("{base}[]")
+        Cow::Owned(format!("{base}[]"))
     } else {
         base
     };
@@ -309,8 +349,11 @@ fn column(
         None => DefaultValue::None,
     };
     Some(Column {
-        name: field.db_name.clone(),
-        label: format!("{}.{}", model.name, field.name),
+        name: &field.db_name,
+        label: ColumnLabel {
+            owner: Cow::Borrowed(&model.name),
+            field: &field.name,
+        },
         place,
         sql_type,
         list: field.list,
@@ -320,7 +363,7 @@ fn column(
 }
 
 /// Prisma's SQL type for a scalar, with its `@db.*` native type when one is given.
-fn sql_type(scalar: &str, native: Option<&Attribute>, autoincrement: bool) -> String {
+fn sql_type(scalar: &str, native: Option<&Attribute>, autoincrement: bool) -> Cow<'static, str> {
     let args = |a: &Attribute| {
         let values: Vec<&str> = a.args.iter().map(|(_, v)| v.trim()).collect();
         if values.is_empty() {
@@ -359,9 +402,13 @@ fn sql_type(scalar: &str, native: Option<&Attribute>, autoincrement: bool) -> St
                 "Json" => "JSON",
                 "JsonB" => "JSONB",
                 "ByteA" => "BYTEA",
-                other => return other.to_ascii_lowercase() + &args(a),
+                other => return Cow::Owned(other.to_ascii_lowercase() + &args(a)),
             };
-            format!("{sql}{}", args(a))
+            if a.args.is_empty() {
+                Cow::Borrowed(sql)
+            } else {
+                Cow::Owned(format!("{sql}{}", args(a)))
+            }
         }
         None => match scalar {
             "String" => "TEXT",
@@ -374,10 +421,10 @@ fn sql_type(scalar: &str, native: Option<&Attribute>, autoincrement: bool) -> St
             "Json" => "JSONB",
             _ => "BYTEA",
         }
-        .to_string(),
+        .into(),
     };
     // `autoincrement()` makes the column a serial of its integer type.
-    match (autoincrement, base.as_str()) {
+    match (autoincrement, &*base) {
         (true, "INTEGER") => "SERIAL".into(),
         (true, "BIGINT") => "BIGSERIAL".into(),
         (true, "SMALLINT") => "SMALLSERIAL".into(),
@@ -434,7 +481,7 @@ fn prisma_default(
 
 /// The foreign key a relation field with `fields:` and `references:` creates.
 fn foreign_key(
-    schema: &Schema,
+    lookups: &Lookups,
     model: &Model,
     field: &Field,
     relation: &Attribute,
@@ -443,10 +490,7 @@ fn foreign_key(
 ) -> Option<ForeignKey> {
     let fields = parse_field_refs(relation.arg("fields", false)?);
     let references = parse_field_refs(relation.arg("references", false)?);
-    let target = schema
-        .models
-        .iter()
-        .find(|m| m.name == field.type_name && !m.is_view)?;
+    let target = *lookups.tables.get(field.type_name.as_str())?;
     let columns: Vec<String> = fields.iter().map(|f| column_of(&f.name)).collect();
     let ref_columns: Vec<String> = references
         .iter()
@@ -489,17 +533,18 @@ fn foreign_key(
 }
 
 /// The `_AToB` tables of list relations that name no fields on either side.
-fn implicit_many_to_many(
+fn implicit_many_to_many<'a>(
     schema: &Schema,
-    models: &[&Model],
+    lookups: &Lookups<'a>,
+    models: &[&'a Model],
     schema_of: &dyn Fn(&[Attribute]) -> Option<String>,
     foreign_keys: bool,
-) -> Vec<Table> {
+) -> Vec<Table<'a>> {
     let file_of = |path: &std::path::Path| schema.files.iter().position(|f| f == path).unwrap_or(0);
     let mut tables: Vec<Table> = Vec::new();
     for model in models {
         for field in model.fields.iter().filter(|f| f.list) {
-            let Some(other) = models.iter().find(|m| m.name == field.type_name) else {
+            let Some(&other) = lookups.tables.get(field.type_name.as_str()) else {
                 continue;
             };
             let attrs = &field.parsed_attributes;
@@ -523,16 +568,16 @@ fn implicit_many_to_many(
                 continue;
             }
             let (a, b) = if model.name <= other.name {
-                (*model, *other)
+                (*model, other)
             } else {
-                (*other, *model)
+                (other, *model)
             };
             let name = relation_name.unwrap_or_else(|| format!("{}To{}", a.name, b.name));
             let table = format!("_{name}");
             if tables.iter().any(|t| t.name.name == table) {
                 continue;
             }
-            let id_column = |m: &Model| -> Option<(String, String, ObjName)> {
+            let id_column = |m: &Model| -> Option<(String, Cow<'static, str>, ObjName)> {
                 let id = m.id.first()?;
                 let f = m.fields.iter().find(|f| &f.name == id)?;
                 let attrs = &f.parsed_attributes;
@@ -552,9 +597,12 @@ fn implicit_many_to_many(
                 file: file_of(&model.file),
                 line: field.line,
             };
-            let column = |n: &str, sql_type: String| Column {
-                name: n.into(),
-                label: format!("{table}.{n}"),
+            let column = |n: &'static str, sql_type: Cow<'static, str>| Column {
+                name: n,
+                label: ColumnLabel {
+                    owner: Cow::Owned(table.clone()),
+                    field: n,
+                },
                 place,
                 sql_type,
                 list: false,

@@ -321,10 +321,16 @@ pub fn canonical_type(sql: &str) -> String {
 
 /// Whether a type is a serial (its column gets a sequence default).
 pub fn is_serial(sql: &str) -> bool {
-    matches!(
-        normalize_type(sql).as_str(),
-        "serial" | "serial4" | "bigserial" | "serial8" | "smallserial" | "serial2"
-    )
+    // Only a spelling with `serial` in it normalizes to one; nearly no column has it, and normalizing allocates.
+    let spells_serial = sql
+        .as_bytes()
+        .windows(6)
+        .any(|w| w.eq_ignore_ascii_case(b"serial"));
+    spells_serial
+        && matches!(
+            normalize_type(sql).as_str(),
+            "serial" | "serial4" | "bigserial" | "serial8" | "smallserial" | "serial2"
+        )
 }
 
 /// The first 63 bytes of a name (at a character boundary), as PostgreSQL and Prisma cut them.
@@ -361,6 +367,23 @@ pub fn prisma_name(table: &str, columns: &[&str], suffix: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serials_in_any_spelling() {
+        for serial in [
+            "SERIAL",
+            "serial4",
+            "BigSerial",
+            " smallserial ",
+            "SERIAL8",
+            "public.serial",
+        ] {
+            assert!(is_serial(serial), "{serial}");
+        }
+        for other in ["integer", "\"serial\"", "serial[]", "serial_kind", "text"] {
+            assert!(!is_serial(other), "{other}");
+        }
+    }
 
     #[test]
     fn defaults_written_differently_are_the_same() {
