@@ -83,23 +83,26 @@ pub fn parse_field_refs(value: &str) -> Vec<FieldRef> {
     split_top(inner)
         .into_iter()
         .filter_map(|item| {
-            let name: String = item
-                .chars()
-                .take_while(|&c| is_ident(c) || c == '.')
-                .collect();
+            let name = &item[..run_end(item, 0, |c| is_ident(c) || c == '.')];
+            if name.is_empty() {
+                return None;
+            }
             let rest = item[name.len()..].trim();
             let args = rest
                 .strip_prefix('(')
                 .and_then(|r| r.strip_suffix(')'))
                 .map(parse_args)
                 .unwrap_or_default();
-            (!name.is_empty()).then_some(FieldRef { name, args })
+            Some(FieldRef {
+                name: name.to_string(),
+                args,
+            })
         })
         .collect()
 }
 
 /// Splits at top-level commas (outside strings and brackets), trimmed, empty parts dropped.
-pub fn split_arguments(text: &str) -> Vec<String> {
+pub fn split_arguments(text: &str) -> Vec<&str> {
     split_top(text)
 }
 
@@ -397,15 +400,22 @@ fn strip_comments(text: &str) -> Vec<Cow<'_, str>> {
     out
 }
 
-/// Where a line with no string and no `/*` before its first `//` ends once that comment is cut; None for the
-/// others, which need the full scan. Bytes: `/`, `*` and `"` are ASCII, and no byte of a multi-byte character is.
+/// Where a line with no `/*` outside strings before its first `//` ends once that comment is cut (strings kept as
+/// written, an unclosed one to the line's end); None for the others, which need the full scan. Bytes: `/`, `*`, `\`
+/// and `"` are ASCII, and no byte of a multi-byte character is.
 fn plain_line_end(raw: &str) -> Option<usize> {
     let bytes = raw.as_bytes();
     let mut i = 0;
+    let mut in_str = false;
     while i < bytes.len() {
-        match (bytes[i], bytes.get(i + 1)) {
-            (b'"', _) | (b'/', Some(b'*')) => return None,
-            (b'/', Some(b'/')) => return Some(i),
+        match (in_str, bytes[i], bytes.get(i + 1)) {
+            (true, b'\\', _) => i += 2,
+            (_, b'"', _) => {
+                in_str = !in_str;
+                i += 1;
+            }
+            (false, b'/', Some(b'*')) => return None,
+            (false, b'/', Some(b'/')) => return Some(i),
             _ => i += 1,
         }
     }
@@ -636,15 +646,15 @@ fn scan_attributes(text: &str, start: usize) -> Vec<Attr<'_>> {
     out
 }
 
-/// Split on top-level commas (outside strings and brackets).
-fn split_top(text: &str) -> Vec<String> {
+/// Split on top-level commas (outside strings and brackets), trimmed, empty parts dropped.
+fn split_top<'a>(text: &'a str) -> Vec<&'a str> {
     // Bytes: every delimiter is ASCII, and no byte of a multi-byte UTF-8 character is.
     let bytes = text.as_bytes();
     let mut parts = Vec::new();
-    let mut push = |part: &str| {
+    let mut push = |part: &'a str| {
         let part = part.trim();
         if !part.is_empty() {
-            parts.push(part.to_string());
+            parts.push(part);
         }
     };
     let mut depth = 0i64;
@@ -683,7 +693,7 @@ fn parse_args(args: &str) -> Vec<(Option<String>, String)> {
                 Some(value) if !name.is_empty() => {
                     (Some(name.to_string()), value.trim().to_string())
                 }
-                _ => (None, arg.clone()),
+                _ => (None, arg.to_string()),
             }
         })
         .collect()
@@ -947,6 +957,7 @@ fn parse_field(text: &str, line: usize) -> Option<Field> {
         }
     }
 
+    let found = scan_attributes(text, i);
     let mut field = Field {
         db_name: name.clone(),
         name,
@@ -954,14 +965,14 @@ fn parse_field(text: &str, line: usize) -> Option<Field> {
         optional,
         list,
         line,
-        attributes: Vec::new(),
-        parsed_attributes: Vec::new(),
+        attributes: Vec::with_capacity(found.len()),
+        parsed_attributes: Vec::with_capacity(found.len()),
         relation_fields: Vec::new(),
         is_id: false,
         is_unique: false,
         default: None,
     };
-    for raw in scan_attributes(text, i) {
+    for raw in found {
         let attr = attribute(&raw, line);
         if !raw.block {
             match raw.name {
@@ -1193,6 +1204,23 @@ view PostStats {
         assert_eq!(s.model_for_table("Item").unwrap().name, "A");
         assert_eq!(s.model_for_table("ITEM").unwrap().name, "A");
         assert!(s.model_for_table("items").is_none());
+    }
+
+    #[test]
+    fn comments_are_cut_outside_strings_only() {
+        let lines = strip_comments(
+            "a String @default(\"x // y\") // cut\nb String @default(\"q\\\"//\") @map(\"b\")\nc String @default(\"open // kept\n/* block */ d Int // e\n",
+        );
+        let lines: Vec<&str> = lines.iter().map(|l| l.as_ref()).collect();
+        assert_eq!(
+            lines,
+            [
+                "a String @default(\"x // y\") ",
+                "b String @default(\"q\\\"//\") @map(\"b\")",
+                "c String @default(\"open // kept",
+                "  d Int ",
+            ]
+        );
     }
 
     #[test]
