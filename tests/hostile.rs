@@ -959,6 +959,40 @@ fn a_migration_linked_outside_the_project_is_not_read() {
     );
 }
 
+/// Case 9 for a whole migration folder: a folder linked to one outside the project is not read, though the
+/// `migration.sql` inside it is a plain file (discovery reads files inside the project without resolving their
+/// paths, which only holds when no link is on the way).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_migration_folder_linked_outside_the_project_is_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(
+        outside.path().join("migration.sql"),
+        "ALTER TABLE \"User\" DROP COLUMN \"id\";\n",
+    )
+    .unwrap();
+    let dir = history_with("20240103000000_ok", b"SELECT 1;\n");
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("20240104000000_linked")).unwrap();
+    let o = lint(dir.path());
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("20240104000000_linked/migration.sql: a link to "),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("outside the project"), "{}", o.stderr);
+    assert_drop_still_found(&o);
+    let linked = o.report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"].as_str().unwrap_or("").contains("_linked"))
+        .count();
+    assert_eq!(linked, 0, "the outside file was linted: {}", o.report);
+}
+
 /// Case 7: a FIFO or `/dev/zero` where lint.toml, migration_lock.toml or a baseline is expected is refused at once
 /// (it hung, or ate 5 GB in 5 s), naming the file.
 #[cfg(target_os = "linux")]
