@@ -7,6 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use support::files::git;
 use support::run::{json_run, rules_of, JsonRun};
 
 fn lint(path: &Path) -> JsonRun {
@@ -711,28 +712,6 @@ fn a_large_insert_is_not_parsed_into_a_tree() {
     assert!(
         peak_kb * 1024 < 4 * size as u64,
         "peak {peak_kb} kB for a file of {size} bytes"
-    );
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "core.quotePath=true",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
     );
 }
 
