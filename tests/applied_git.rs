@@ -5,9 +5,9 @@ mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
+use support::files::git;
 use support::run::{command, found, run_command};
 
 const INIT: &str = "CREATE TABLE \"User\" (\"id\" SERIAL NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n";
@@ -24,10 +24,13 @@ impl Repo {
         let repo = Repo {
             dir: tempfile::tempdir().unwrap(),
         };
-        repo.git(&["init", "-q"]);
-        repo.git(&["config", "user.email", "dev@example.com"]);
-        repo.git(&["config", "user.name", "dev"]);
-        repo.git(&["config", "core.autocrlf", "false"]);
+        git(repo.dir.path(), &["init", "-q"]);
+        git(
+            repo.dir.path(),
+            &["config", "user.email", "dev@example.com"],
+        );
+        git(repo.dir.path(), &["config", "user.name", "dev"]);
+        git(repo.dir.path(), &["config", "core.autocrlf", "false"]);
         repo.write(
             "prisma/migrations/migration_lock.toml",
             "provider = \"postgresql\"\n",
@@ -48,22 +51,9 @@ impl Repo {
         fs::write(path, text).unwrap();
     }
 
-    fn git(&self, args: &[&str]) {
-        let out = Command::new("git")
-            .current_dir(self.dir.path())
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
     fn commit(&self) {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-qm", "migrations"]);
+        git(self.dir.path(), &["add", "-A"]);
+        git(self.dir.path(), &["commit", "-qm", "migrations"]);
     }
 
     /// Runs the linter in the repository on `prisma/migrations` with JSON output.
@@ -255,7 +245,7 @@ fn new_migration_sorting_before_an_applied_one_is_out_of_order() {
 #[test]
 fn base_compares_with_an_older_commit_and_comes_from_lint_toml() {
     let repo = Repo::new();
-    repo.git(&["branch", "main-before"]);
+    git(repo.dir.path(), &["branch", "main-before"]);
     repo.write(POST_PATH, &format!("{POST}-- later edit\n"));
     repo.commit();
     // HEAD has the edit committed: clean against HEAD, an edit against the older branch.

@@ -6,10 +6,9 @@ mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
-use support::files::copy_dir;
+use support::files::{copy_dir, git};
 use support::run::{command, run_command, Run};
 
 const M1: &str = "prisma/migrations/20240101000000_init/migration.sql";
@@ -546,27 +545,6 @@ fn init_without_migrations_leaves_the_path_commented() {
     assert!(written.contains("# migrations = \"prisma/migrations\""));
     let config = migrate_lint::rules::config::load(&path).unwrap();
     assert!(config.migrations.is_empty());
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        status.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
 }
 
 /// The demo project as a git repository whose one commit holds the first two migrations; the third is untracked.

@@ -22,8 +22,9 @@ use std::path::Path;
 use support::pg::TestPg;
 use support::prisma::{self, From};
 
+use support::files::git;
 use support::fix_project::{
-    fixtures, git, lint, migrations_dir, project, schema_path, schema_text, INIT,
+    fixtures, lint, migrations_dir, project, schema_path, schema_text, INIT,
 };
 use support::lint::is_duplicates_warning;
 

@@ -712,8 +712,8 @@ fn transaction_control_leaves_the_file() {
 #[test]
 fn no_plan_when_the_migrations_with_findings_are_committed_says_so() {
     let dir = project("unique_constraint");
-    support::fix_project::git(dir.path(), &["add", "-A"]);
-    support::fix_project::git(dir.path(), &["commit", "-qm", "unique"]);
+    support::files::git(dir.path(), &["add", "-A"]);
+    support::files::git(dir.path(), &["commit", "-qm", "unique"]);
     let args = ["--fix-suggestions", "--severity-threshold", "warning"];
     let (code, stdout, stderr) = lint(dir.path(), &args);
     assert_eq!(code, 1, "{stderr}");

@@ -7,6 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use support::files::git;
 use support::run::{json_run, rules_of, JsonRun};
 
 fn lint(path: &Path) -> JsonRun {
@@ -714,28 +715,6 @@ fn a_large_insert_is_not_parsed_into_a_tree() {
     );
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "core.quotePath=true",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Case 5: migrations whose names git quotes in its plain output (`"`, tab, newline, non-ASCII) are found by
 /// `--changed-since` (committed since the ref, and untracked) and by `--base` (read at the ref).
 #[cfg(unix)]
@@ -957,6 +936,40 @@ fn a_migration_linked_outside_the_project_is_not_read() {
         all.contains("_inside/migration.sql:1:"),
         "the link inside the project is read: {all}"
     );
+}
+
+/// Case 9 for a whole migration folder: a folder linked to one outside the project is not read, though the
+/// `migration.sql` inside it is a plain file (discovery reads files inside the project without resolving their
+/// paths, which only holds when no link is on the way).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_migration_folder_linked_outside_the_project_is_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(
+        outside.path().join("migration.sql"),
+        "ALTER TABLE \"User\" DROP COLUMN \"id\";\n",
+    )
+    .unwrap();
+    let dir = history_with("20240103000000_ok", b"SELECT 1;\n");
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("20240104000000_linked")).unwrap();
+    let o = lint(dir.path());
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("20240104000000_linked/migration.sql: a link to "),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("outside the project"), "{}", o.stderr);
+    assert_drop_still_found(&o);
+    let linked = o.report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"].as_str().unwrap_or("").contains("_linked"))
+        .count();
+    assert_eq!(linked, 0, "the outside file was linted: {}", o.report);
 }
 
 /// Case 7: a FIFO or `/dev/zero` where lint.toml, migration_lock.toml or a baseline is expected is refused at once

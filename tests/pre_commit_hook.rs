@@ -6,9 +6,9 @@ mod support;
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
+use support::files::git;
 use support::run::{command, run_command};
 
 const INIT: &str = "CREATE TABLE \"User\" (\"id\" SERIAL NOT NULL, \"name\" TEXT, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n";
@@ -63,9 +63,12 @@ impl Repo {
         let repo = Repo {
             dir: tempfile::tempdir().unwrap(),
         };
-        repo.git(&["init", "-q"]);
-        repo.git(&["config", "user.email", "dev@example.com"]);
-        repo.git(&["config", "user.name", "dev"]);
+        git(repo.dir.path(), &["init", "-q"]);
+        git(
+            repo.dir.path(),
+            &["config", "user.email", "dev@example.com"],
+        );
+        git(repo.dir.path(), &["config", "user.name", "dev"]);
         repo.write(
             "prisma/migrations/migration_lock.toml",
             "provider = \"postgresql\"\n",
@@ -78,8 +81,8 @@ impl Repo {
         let repo = Repo::empty();
         repo.write("prisma/migrations/20240101000000_init/migration.sql", INIT);
         repo.write("prisma/migrations/20240201000000_drop/migration.sql", DROP);
-        repo.git(&["add", "-A"]);
-        repo.git(&["commit", "-qm", "migrations"]);
+        git(repo.dir.path(), &["add", "-A"]);
+        git(repo.dir.path(), &["commit", "-qm", "migrations"]);
         repo
     }
 
@@ -87,19 +90,6 @@ impl Repo {
         let path = self.dir.path().join(rel);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, text).unwrap();
-    }
-
-    fn git(&self, args: &[&str]) {
-        let out = Command::new("git")
-            .current_dir(self.dir.path())
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
     }
 
     /// Runs the hook's entry as pre-commit does (no file names), with JSON output: exit code, report, stderr.
@@ -158,7 +148,7 @@ fn both_hooks_run_the_same_command_on_every_commit_without_file_names() {
 fn a_commit_without_migration_changes_is_clean_although_committed_ones_have_findings() {
     let repo = Repo::committed();
     repo.write("README.md", "docs\n");
-    repo.git(&["add", "-A"]);
+    git(repo.dir.path(), &["add", "-A"]);
     let (code, json, stderr) = repo.hook();
     assert_eq!(code, 0, "{json}\n{stderr}");
     assert_eq!(findings(&json), []);
@@ -175,7 +165,7 @@ fn a_staged_new_migration_is_linted_alone_with_the_history_as_context() {
         "prisma/migrations/20240302000000_drop_email/migration.sql",
         "ALTER TABLE \"User\" DROP COLUMN \"email\";\n",
     );
-    repo.git(&["add", "-A"]);
+    git(repo.dir.path(), &["add", "-A"]);
     let (code, json, stderr) = repo.hook();
     assert_eq!(code, 1, "{json}\n{stderr}");
     assert_eq!(
@@ -190,7 +180,10 @@ fn a_staged_new_migration_is_linted_alone_with_the_history_as_context() {
 #[test]
 fn deleting_a_committed_migration_is_caught_although_no_file_is_passed() {
     let repo = Repo::committed();
-    repo.git(&["rm", "-rq", "prisma/migrations/20240101000000_init"]);
+    git(
+        repo.dir.path(),
+        &["rm", "-rq", "prisma/migrations/20240101000000_init"],
+    );
     let (code, json, stderr) = repo.hook();
     assert_eq!(code, 1, "{json}\n{stderr}");
     assert_eq!(
@@ -211,7 +204,7 @@ fn editing_a_committed_migration_is_caught() {
         "prisma/migrations/20240101000000_init/migration.sql",
         &format!("{INIT}{ADD_EMAIL}"),
     );
-    repo.git(&["add", "-A"]);
+    git(repo.dir.path(), &["add", "-A"]);
     let (code, json, stderr) = repo.hook();
     assert_eq!(code, 1, "{json}\n{stderr}");
     assert_eq!(
@@ -229,7 +222,7 @@ fn the_first_commit_of_a_repository_lints_every_staged_migration() {
     let repo = Repo::empty();
     repo.write("prisma/migrations/20240101000000_init/migration.sql", INIT);
     repo.write("prisma/migrations/20240201000000_drop/migration.sql", DROP);
-    repo.git(&["add", "-A"]);
+    git(repo.dir.path(), &["add", "-A"]);
     let (code, json, stderr) = repo.hook();
     assert_eq!(code, 1, "{json}\n{stderr}");
     assert_eq!(

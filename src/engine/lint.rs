@@ -47,7 +47,7 @@ pub fn analyze(file: &SourceFile) -> AnalyzedFile {
 
 /// Runs `work` on the linter's own threads, whose stacks hold the deepest tree the parser is given
 /// ([`crate::syntax::parse::MAX_CHAIN`]); rayon's default threads (2 MiB) overflow on far shorter operator chains.
-fn on_deep_stacks<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+pub(crate) fn on_deep_stacks<R: Send>(work: impl FnOnce() -> R + Send) -> R {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     let pool = POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()

@@ -34,6 +34,9 @@ pub struct Migration {
     /// The file as discovery saw it (it may have changed since): reading it needs no size of its own, and the cache
     /// stamps it without looking at it again.
     pub found: Option<fs::Metadata>,
+    /// Discovery saw no symbolic link between the migrations folder and the file, so the file lies inside the
+    /// project and is read without resolving its path (a resolve is a system call per folder of the path).
+    pub unlinked: bool,
 }
 
 impl Migration {
@@ -202,6 +205,7 @@ impl Listing {
                         name: file_stem(file),
                         sql: file.clone(),
                         found: None,
+                        unlinked: false,
                     });
                     reported.push(file.clone());
                 }
@@ -423,13 +427,23 @@ fn migration_in(entry: &fs::DirEntry) -> Result<Migration, Option<DiscoverError>
             message,
         }))
     };
-    match fs::metadata(&path) {
-        Ok(it) if it.is_dir() => match fs::metadata(&folder.sql) {
-            Ok(found) if found.is_file() => Ok(Migration {
+    // The entry's own type comes with the folder listing: only a link needs a stat to say what it leads to.
+    let entry_type = entry.file_type().ok().filter(|t| !t.is_symlink());
+    let it = match entry_type {
+        Some(t) if t.is_dir() => Ok(Entry::Folder),
+        _ => fs::metadata(&path).map(|found| match found.is_dir() {
+            true => Entry::Folder,
+            false => Entry::Other(found),
+        }),
+    };
+    match it {
+        Ok(Entry::Folder) => match sql_metadata(&folder.sql) {
+            Ok((found, linked)) if found.is_file() => Ok(Migration {
                 found: Some(found),
+                unlinked: entry_type.is_some() && !linked,
                 ..folder
             }),
-            Ok(found) => problem(format!(
+            Ok((found, _)) => problem(format!(
                 "migration.sql is {}, not a regular file: Prisma stops here (P3015)",
                 project_file::kind(&found)
             )),
@@ -452,15 +466,31 @@ fn migration_in(entry: &fs::DirEntry) -> Result<Migration, Option<DiscoverError>
             Err(e) => problem(format!("cannot read migration.sql: {e}")),
         },
         // A flat `*.sql` migration.
-        Ok(found) if found.is_file() && is_sql(&path) => Ok(Migration {
+        Ok(Entry::Other(found)) if found.is_file() && is_sql(&path) => Ok(Migration {
             found: Some(found),
+            unlinked: entry_type.is_some(),
             ..flat_migration(path)
         }),
-        Ok(_) => Err(None),
+        Ok(Entry::Other(_)) => Err(None),
         Err(e) if fs::symlink_metadata(&path).is_ok() => {
             problem(format!("a link that leads nowhere: {e}"))
         }
         Err(e) => problem(format!("cannot read: {e}")),
+    }
+}
+
+/// What a migrations folder's entry is (after any link).
+enum Entry {
+    Folder,
+    Other(fs::Metadata),
+}
+
+/// What `path` is, following a link, and whether it was one.
+fn sql_metadata(path: &Path) -> std::io::Result<(fs::Metadata, bool)> {
+    let own = fs::symlink_metadata(path)?;
+    match own.file_type().is_symlink() {
+        true => Ok((fs::metadata(path)?, true)),
+        false => Ok((own, false)),
     }
 }
 
@@ -470,6 +500,7 @@ fn folder_migration(entry: &fs::DirEntry) -> Migration {
         name: entry.file_name().to_string_lossy().into_owned(),
         sql: entry.path().join("migration.sql"),
         found: None,
+        unlinked: false,
     }
 }
 
@@ -479,6 +510,7 @@ fn flat_migration(path: PathBuf) -> Migration {
         name: file_stem(&path),
         sql: path,
         found: None,
+        unlinked: false,
     }
 }
 

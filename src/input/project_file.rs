@@ -42,8 +42,14 @@ pub fn read_in_project(path: &Path, root: &Path) -> Result<Vec<u8>, String> {
 /// forever and a device (`/dev/zero`) never end it.
 pub fn read_regular(path: &Path) -> Result<Vec<u8>, String> {
     let found = fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    read_found(path, &found)
+}
+
+/// Reads `path`, whose metadata `found` was just looked up, if that says it is a regular file; its size is read
+/// only up to [`MAX_FILE_BYTES`] whatever the file has become since.
+pub fn read_found(path: &Path, found: &fs::Metadata) -> Result<Vec<u8>, String> {
     if !found.is_file() {
-        return Err(format!("not a regular file ({}); not read", kind(&found)));
+        return Err(format!("not a regular file ({}); not read", kind(found)));
     }
     let file = fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
     // One byte past the limit is read, to tell a file that is too large (its size can change after the stat). Sized

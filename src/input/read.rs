@@ -61,9 +61,10 @@ fn gathered(read: Vec<ReadMigration>) -> (Vec<SourceFile>, Vec<String>) {
 pub fn read_migration(migration: &Migration, project: Option<&Path>) -> ReadMigration {
     let path = &migration.sql;
     let display = display_path(path);
-    let read = match project {
-        Some(project) => project_file::read_in_project(path, project),
-        None => project_file::read_regular(path),
+    let read = match (&migration.found, project) {
+        (Some(found), _) if migration.unlinked => project_file::read_found(path, found),
+        (_, Some(project)) => project_file::read_in_project(path, project),
+        (_, None) => project_file::read_regular(path),
     };
     let bytes = match read {
         Ok(bytes) => bytes,

@@ -31,8 +31,8 @@ pub struct TableRenamePair<'a> {
 /// related (or a migration named as a rename that names one of them), and no other candidate on either side. A drop
 /// whose values were copied into another column first is no loss, so it never pairs.
 pub fn column_rename_pairs<'a>(ctx: &'a MigrationContext<'a>) -> Vec<ColumnRenamePair<'a>> {
-    let migration_words = words(&ctx.file.migration);
-    let named_rename = migration_words.iter().any(|w| w.starts_with("renam"));
+    // Read at the first candidate pair only: most migrations drop no column, and this runs for every one.
+    let mut migration_words: Option<Vec<String>> = None;
     // Every (drop, add) that could be a rename, as indexes into ctx.ops.
     let mut edges: Vec<(usize, usize, bool)> = Vec::new();
     for (d, dropped) in ctx.ops.iter().enumerate() {
@@ -74,7 +74,8 @@ pub fn column_rename_pairs<'a>(ctx: &'a MigrationContext<'a>) -> Vec<ColumnRenam
                 continue;
             }
             let exact = words(column).concat() == words(&c.name).concat();
-            let named = named_rename
+            let migration_words = migration_words.get_or_insert_with(|| words(&ctx.file.migration));
+            let named = migration_words.iter().any(|w| w.starts_with("renam"))
                 && [column.as_str(), c.name.as_str()].iter().any(|n| {
                     words(n).iter().any(|w| {
                         w.len() > 2 && w != "id" && migration_words.iter().any(|m| same_word(m, w))
