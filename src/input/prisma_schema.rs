@@ -353,7 +353,7 @@ fn strip_comments(text: &str) -> Vec<Cow<'_, str>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
     let mut in_block = false;
-    for raw in text.lines() {
+    for raw in lines(text) {
         // Most lines have no comment, or a `//` one and no string: borrowed whole, or up to the comment.
         if let Some(end) = plain_line_end(raw).filter(|_| !in_block) {
             out.push(Cow::Borrowed(&raw[..end]));
@@ -400,23 +400,42 @@ fn strip_comments(text: &str) -> Vec<Cow<'_, str>> {
     out
 }
 
+/// The lines of `text` as [`str::lines`] cuts them (at `\n`, a `\r` before it dropped), found by memchr.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text).filter(|t| !t.is_empty());
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match memchr::memchr(b'\n', current.as_bytes()) {
+            Some(end) => {
+                let line = &current[..end];
+                rest = Some(&current[end + 1..]).filter(|r| !r.is_empty());
+                Some(line.strip_suffix('\r').unwrap_or(line))
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
 /// Where a line with no `/*` outside strings before its first `//` ends once that comment is cut (strings kept as
 /// written, an unclosed one to the line's end); None for the others, which need the full scan. Bytes: `/`, `*`, `\`
 /// and `"` are ASCII, and no byte of a multi-byte character is.
 fn plain_line_end(raw: &str) -> Option<usize> {
     let bytes = raw.as_bytes();
     let mut i = 0;
-    let mut in_str = false;
-    while i < bytes.len() {
-        match (in_str, bytes[i], bytes.get(i + 1)) {
-            (true, b'\\', _) => i += 2,
-            (_, b'"', _) => {
-                in_str = !in_str;
-                i += 1;
-            }
-            (false, b'/', Some(b'*')) => return None,
-            (false, b'/', Some(b'/')) => return Some(i),
-            _ => i += 1,
+    // memchr jumps to the next quote or slash: most of a schema is neither.
+    while let Some(at) = bytes
+        .get(i..)
+        .and_then(|rest| memchr::memchr2(b'"', b'/', rest))
+    {
+        let at = i + at;
+        match (bytes[at], bytes.get(at + 1)) {
+            (b'"', _) => i = skip_string(bytes, at),
+            (_, Some(b'*')) => return None,
+            (_, Some(b'/')) => return Some(at),
+            _ => i = at + 1,
         }
     }
     Some(bytes.len())
@@ -478,7 +497,13 @@ fn logical_lines(mut lines: Vec<Cow<'_, str>>) -> Vec<LogicalLine<'_>> {
     while i < lines.len() {
         let start = i;
         let mut text = std::mem::take(&mut lines[i]);
-        let (mut depth, mut open_string) = bracket_delta(&text);
+        // Only a line with an opening bracket can continue on the next one.
+        let opens = memchr::memchr2(b'(', b'[', text.as_bytes()).is_some();
+        let (mut depth, mut open_string) = if opens {
+            bracket_delta(&text)
+        } else {
+            (0, false)
+        };
         // An open string means a broken line (strings never span lines).
         while depth > 0 && !open_string && i + 1 < lines.len() {
             let next = lines[i + 1].trim();
@@ -520,18 +545,23 @@ struct Header {
     closed: bool,
 }
 
-/// Recognise `keyword Name {`; strict enough that a field called `type` or
+/// Recognise `keyword Name {` in a trimmed line; strict enough that a field called `type` or
 /// `model` is never mistaken for a header.
 fn parse_header(line: &str) -> Option<Header> {
-    let (keyword, rest) = line.trim().split_once(char::is_whitespace)?;
-    let kind = match keyword {
-        "model" => BlockKind::Model,
-        "view" => BlockKind::View,
-        "enum" => BlockKind::Enum,
-        "datasource" => BlockKind::Datasource,
-        "type" | "generator" => BlockKind::Other,
-        _ => return None,
-    };
+    const KEYWORDS: [(&str, BlockKind); 6] = [
+        ("model", BlockKind::Model),
+        ("view", BlockKind::View),
+        ("enum", BlockKind::Enum),
+        ("datasource", BlockKind::Datasource),
+        ("type", BlockKind::Other),
+        ("generator", BlockKind::Other),
+    ];
+    // The keyword, then whitespace: compared in place, as every field line is asked too (`line` comes trimmed).
+    let (kind, rest) = KEYWORDS.iter().find_map(|&(keyword, kind)| {
+        let rest = line.strip_prefix(keyword)?;
+        rest.starts_with(char::is_whitespace)
+            .then_some((kind, rest))
+    })?;
     let rest = rest.trim_start();
     let name_end = rest.find(|c: char| !is_ident(c)).unwrap_or(rest.len());
     let (name, after) = rest.split_at(name_end);
@@ -606,16 +636,14 @@ fn scan_attributes(text: &str, start: usize) -> Vec<Attr<'_>> {
     let mut out = Vec::new();
     let mut i = start;
     while i < chars.len() {
-        match chars[i] {
-            b'"' => {
-                i = skip_string(chars, i);
-                continue;
-            }
-            b'@' => {}
-            _ => {
-                i += 1;
-                continue;
-            }
+        // memchr jumps to the next attribute or string.
+        let Some(at) = memchr::memchr2(b'"', b'@', &chars[i..]) else {
+            break;
+        };
+        i += at;
+        if chars[i] == b'"' {
+            i = skip_string(chars, i);
+            continue;
         }
         let begin = i;
         i += 1;
@@ -740,11 +768,17 @@ fn parse_string(value: &str) -> Option<String> {
     Some(out)
 }
 
-/// `[a, b(sort: Desc)]` → `["a", "b"]`; a bare `a` is accepted too.
+/// `[a, b(sort: Desc)]` → `["a", "b"]`; a bare `a` is accepted too (the names of [`parse_field_refs`], whose
+/// arguments are not read here).
 fn parse_field_list(value: &str) -> Vec<String> {
-    parse_field_refs(value)
+    let value = value.trim();
+    let inner = value.strip_prefix('[').unwrap_or(value);
+    let inner = inner.strip_suffix(']').unwrap_or(inner);
+    split_top(inner)
         .into_iter()
-        .map(|f| f.name)
+        .map(|item| &item[..run_end(item, 0, |c| is_ident(c) || c == '.')])
+        .filter(|name| !name.is_empty())
+        .map(str::to_string)
         .collect()
 }
 
@@ -1204,6 +1238,27 @@ view PostStats {
         assert_eq!(s.model_for_table("Item").unwrap().name, "A");
         assert_eq!(s.model_for_table("ITEM").unwrap().name, "A");
         assert!(s.model_for_table("items").is_none());
+    }
+
+    #[test]
+    fn lines_are_cut_as_str_lines_cuts_them() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\r\nb",
+            "\n\n",
+            "a\rb\r",
+            "a\r\n\r\n",
+            "\r\n",
+            "é\nü\r\n",
+        ] {
+            assert_eq!(
+                lines(text).collect::<Vec<_>>(),
+                text.lines().collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

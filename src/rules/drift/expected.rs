@@ -162,7 +162,7 @@ pub fn expected(schema: &Schema) -> Expected<'_> {
         let enum_schema = if multi { e.schema.clone() } else { None };
         out.enums.push(Enum {
             name: ObjName::new(enum_schema, e.db_name.clone()),
-            label: format!("enum {}", e.name),
+            label: ["enum ", &e.name].concat(),
             values: e.values.iter().map(|(_, db)| db.clone()).collect(),
             place: Place {
                 file: file_of(&e.file),
@@ -177,7 +177,7 @@ pub fn expected(schema: &Schema) -> Expected<'_> {
         let table = ObjName::new(schema_of(&model.attributes), model.db_name.clone());
         let mut t = Table {
             name: table.clone(),
-            label: format!("model {}", model.name),
+            label: ["model ", &model.name].concat(),
             place: place(model.line),
             columns: Vec::new(),
             primary_key: None,
@@ -340,7 +340,7 @@ fn column<'a>(
         return None;
     };
     let sql_type = if field.list {
-        Cow::Owned(format!("{base}[]"))
+        Cow::Owned([&base, "[]"].concat())
     } else {
         base
     };
@@ -527,7 +527,7 @@ fn foreign_key(
             },
         ),
         on_update: action("onUpdate", "CASCADE"),
-        label: format!("relation {}.{}", model.name, field.name),
+        label: ["relation ", &model.name, ".", &field.name].concat(),
         place: Place { file: 0, line: 0 },
     })
 }

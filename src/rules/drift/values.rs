@@ -348,20 +348,23 @@ pub fn truncate(name: &str) -> &str {
 /// Prisma's default constraint and index name: `<table>_<columns>_<suffix>`, the part before the suffix cut so the
 /// whole fits in 63 bytes.
 pub fn prisma_name(table: &str, columns: &[&str], suffix: &str) -> String {
-    let mut stem = table.to_string();
+    let mut name = String::with_capacity(MAX_IDENTIFIER + 1);
+    name.push_str(table);
     for column in columns {
-        stem.push('_');
-        stem.push_str(column);
+        name.push('_');
+        name.push_str(column);
     }
     let limit = MAX_IDENTIFIER - suffix.len() - 1;
-    if stem.len() > limit {
+    if name.len() > limit {
         let mut end = limit;
-        while !stem.is_char_boundary(end) {
+        while !name.is_char_boundary(end) {
             end -= 1;
         }
-        stem.truncate(end);
+        name.truncate(end);
     }
-    format!("{stem}_{suffix}")
+    name.push('_');
+    name.push_str(suffix);
+    name
 }
 
 #[cfg(test)]
