@@ -132,6 +132,33 @@ fn an_edited_earlier_migration_is_read_again_even_with_its_size_and_time_kept() 
     assert_eq!(after.report, lint(&last, &cache, &["--no-cache"]).report);
 }
 
+/// An earlier migration turned into a link outside the project (here to `/proc/self/environ`, the CI secrets) is
+/// not read to compare it with the snapshot: the cache reads files by the same rule as the linter does.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_earlier_migration_linked_outside_the_project_is_not_read_to_check_the_cache() {
+    let (dir, index, last) = history();
+    let cache = dir.path().join("cache");
+    lint(&last, &cache, &[]);
+    assert!(restored(&lint(&last, &cache, &[])));
+
+    fs::remove_file(&index).unwrap();
+    std::os::unix::fs::symlink("/proc/self/environ", &index).unwrap();
+    let run = lint(&last, &cache, &[]);
+    assert!(!restored(&run), "{}", run.stderr);
+    let why = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("the cache was not used"))
+        .unwrap_or_else(|| panic!("no note on the cache: {}", run.stderr));
+    assert!(
+        why.contains("_index/migration.sql: a link to /proc/")
+            && why.contains("outside the project"),
+        "{why}"
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
 #[test]
 fn a_renamed_earlier_migration_is_not_served_from_the_cache() {
     let (dir, index, last) = history();

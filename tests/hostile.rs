@@ -972,6 +972,64 @@ fn a_migration_folder_linked_outside_the_project_is_not_read() {
     assert_eq!(linked, 0, "the outside file was linted: {}", o.report);
 }
 
+/// Case 9 for lint.toml: a committed configuration may not point the linter at migrations outside its project, by
+/// a path (`../outside`) or through a committed link (`db -> ../outside`): a configuration error naming lint.toml
+/// and its line, and nothing of the other folder printed.
+#[cfg(unix)]
+#[test]
+fn lint_toml_cannot_point_outside_its_project() {
+    let top = tempfile::tempdir().unwrap();
+    let outside = top.path().join("outside");
+    fs::create_dir_all(outside.join("20240101000000_secret")).unwrap();
+    fs::write(
+        outside.join("20240101000000_secret/migration.sql"),
+        "ALTER TABLE \"Secret\" DROP COLUMN \"token\";\n",
+    )
+    .unwrap();
+    let repo = top.path().join("repo");
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    std::os::unix::fs::symlink("../outside", repo.join("db")).unwrap();
+    for configured in ["../outside", "db"] {
+        fs::write(
+            repo.join("lint.toml"),
+            format!("# where the migrations are\nmigrations = \"{configured}\"\n"),
+        )
+        .unwrap();
+        let o = support::run::run_command(
+            support::run::command()
+                .current_dir(&repo)
+                .args(["--format", "json"]),
+        );
+        assert_eq!(o.code, 2, "{configured}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("lint.toml:2: migrations path")
+                && o.stderr.contains("outside the project"),
+            "{configured}: {}",
+            o.stderr
+        );
+        assert!(!format!("{}{}", o.stdout, o.stderr).contains("Secret"));
+    }
+    // Inside the project it is searched as before.
+    fs::create_dir_all(repo.join("prisma/migrations/20240101000000_init")).unwrap();
+    fs::write(
+        repo.join("prisma/migrations/20240101000000_init/migration.sql"),
+        "SELECT 1;\n",
+    )
+    .unwrap();
+    fs::write(
+        repo.join("lint.toml"),
+        "migrations = \"prisma/migrations\"\n",
+    )
+    .unwrap();
+    let o = json_run(
+        support::run::command()
+            .current_dir(&repo)
+            .args(["--format", "json"]),
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.report["summary"]["files"], 1, "{}", o.report);
+}
+
 /// Case 7: a FIFO or `/dev/zero` where lint.toml, migration_lock.toml or a baseline is expected is refused at once
 /// (it hung, or ate 5 GB in 5 s), naming the file.
 #[cfg(target_os = "linux")]

@@ -174,8 +174,9 @@ pub fn init_template(dir: &Path) -> String {
 # migrate-lint reads the nearest lint.toml in the current folder or above; `--config PATH` picks another.
 # Unknown keys are errors, so a typo never silently disables a check.
 
-# Where the migrations are, relative to this file: one path or a list. Without it, migrate-lint lints the paths
-# given on the command line, else every Prisma migrations folder below the current directory.
+# Where the migrations are, relative to this file and inside its project: one path or a list. Without it,
+# migrate-lint lints the paths given on the command line, else every Prisma migrations folder below the current
+# directory.
 {migrations}
 
 # Major version of the PostgreSQL you deploy to. Some verdicts changed in 11 and 12. Default: 15.

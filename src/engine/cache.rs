@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Index, Table};
 use crate::input::discover::Migration;
-use crate::input::project_file;
+use crate::input::{project_file, read};
 
 /// The folder a run uses when not told another (relative to the working directory).
 pub const DEFAULT_DIR: &str = ".migrate-lint-cache";
@@ -89,6 +89,7 @@ impl Cache {
         &self,
         root: &Path,
         earlier: &[Migration],
+        project: Option<&Path>,
         names: Option<&[String]>,
     ) -> Result<Loaded, String> {
         let (root, path) = self
@@ -115,7 +116,7 @@ impl Cache {
             .files
             .par_iter()
             .zip(earlier)
-            .map(|(recorded, migration)| recorded.check(migration))
+            .map(|(recorded, migration)| recorded.check(migration, project))
             .collect();
         let checks: Vec<Unchanged> = checks.into_iter().collect::<Result<_, _>>()?;
         let compared = checks
@@ -474,7 +475,7 @@ enum Unchanged {
 
 impl Recorded {
     /// Whether the file at `path` is the one recorded: by its stamp, else by its content.
-    fn check(&self, migration: &Migration) -> Result<Unchanged, String> {
+    fn check(&self, migration: &Migration, project: Option<&Path>) -> Result<Unchanged, String> {
         let path = &migration.sql;
         if path.to_str() != Some(self.path.as_str()) {
             return Err(format!("{} is new or renamed", path.display()));
@@ -483,8 +484,8 @@ impl Recorded {
         if self.stamp.is_some() && now == self.stamp {
             return Ok(Unchanged::ByStamp);
         }
-        let bytes =
-            project_file::read_regular(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let bytes = read::migration_bytes(migration, project)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         // Lossy, as the linter reads it: a file with invalid UTF-8 was read the same way when it was recorded.
         if content_hash(&String::from_utf8_lossy(&bytes)) == self.hash {
             Ok(Unchanged::ByContent(now))

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -205,7 +205,8 @@ fn largest_first<T: Send>(sizes: &[usize], lint: impl Fn(usize) -> T + Sync) -> 
     let mut order: Vec<usize> = (0..sizes.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
     let (order, next, lint) = (&order, &AtomicUsize::new(0), &lint);
-    // Filled by whichever thread lints each history; the scope returns once every loop has ended.
+    // Filled by whichever thread lints each history; the scope returns once every loop has ended (a panic in one
+    // comes out of the scope).
     let outcomes: Vec<Mutex<Option<T>>> = sizes.iter().map(|_| Mutex::new(None)).collect();
     let slots = &outcomes;
     rayon::in_place_scope(|scope| {
@@ -215,15 +216,16 @@ fn largest_first<T: Send>(sizes: &[usize], lint: impl Fn(usize) -> T + Sync) -> 
         scope.spawn_broadcast(move |_, _| {
             while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
                 let outcome = lint(i);
-                if let Ok(mut slot) = slots[i].lock() {
-                    *slot = Some(outcome);
-                }
+                *slots[i].lock().unwrap_or_else(PoisonError::into_inner) = Some(outcome);
             }
         });
     });
     outcomes
         .into_iter()
-        .filter_map(|slot| slot.into_inner().ok().flatten())
+        .map(|slot| {
+            let outcome = slot.into_inner().unwrap_or_else(PoisonError::into_inner);
+            outcome.expect("every history is linted")
+        })
         .collect()
 }
 
@@ -474,7 +476,12 @@ fn lint_cached(
     // schema-drift compares the whole catalog: restore all of it.
     let names = names.filter(|_| how.state.schema.is_none());
     let loaded = cache
-        .load(&history.root, earlier, names.as_deref())
+        .load(
+            &history.root,
+            earlier,
+            history.project.as_deref(),
+            names.as_deref(),
+        )
         .map_err(|why| note(format!("{root}: the cache was not used: {why}")))
         .unwrap_or_default();
     let covers = loaded.covers;

@@ -431,7 +431,9 @@ fn migration_in(entry: &fs::DirEntry) -> Result<Migration, Option<DiscoverError>
     let entry_type = entry.file_type().ok().filter(|t| !t.is_symlink());
     let it = match entry_type {
         Some(t) if t.is_dir() => Ok(Entry::Folder),
-        _ => fs::metadata(&path).map(|found| match found.is_dir() {
+        // Not a link: what it is now, without following one it may have become since it was listed.
+        Some(_) => fs::symlink_metadata(&path).map(Entry::Other),
+        None => fs::metadata(&path).map(|found| match found.is_dir() {
             true => Entry::Folder,
             false => Entry::Other(found),
         }),

@@ -15,11 +15,15 @@ pub const MAX_FILE_BYTES: u64 = 64 << 20;
 /// cannot be resolved.
 pub fn project_root(migrations: &Path) -> Option<PathBuf> {
     let folder = migrations.canonicalize().ok()?;
-    let repository = folder
+    repository_of(&folder).or_else(|| folder.parent().map(Path::to_path_buf))
+}
+
+/// The nearest folder at or above the canonical `folder` that holds `.git`.
+pub fn repository_of(folder: &Path) -> Option<PathBuf> {
+    folder
         .ancestors()
         .find(|dir| dir.join(".git").exists())
-        .map(Path::to_path_buf);
-    repository.or_else(|| folder.parent().map(Path::to_path_buf))
+        .map(Path::to_path_buf)
 }
 
 /// Reads `path` if it resolves inside `root` (a [`project_root`]) to a regular file of at most [`MAX_FILE_BYTES`].

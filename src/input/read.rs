@@ -61,12 +61,7 @@ fn gathered(read: Vec<ReadMigration>) -> (Vec<SourceFile>, Vec<String>) {
 pub fn read_migration(migration: &Migration, project: Option<&Path>) -> ReadMigration {
     let path = &migration.sql;
     let display = display_path(path);
-    let read = match (&migration.found, project) {
-        (Some(found), _) if migration.unlinked => project_file::read_found(path, found),
-        (_, Some(project)) => project_file::read_in_project(path, project),
-        (_, None) => project_file::read_regular(path),
-    };
-    let bytes = match read {
+    let bytes = match migration_bytes(migration, project) {
         Ok(bytes) => bytes,
         Err(e) => return (None, Some(format!("{display}: {e}"))),
     };
@@ -86,6 +81,16 @@ pub fn read_migration(migration: &Migration, project: Option<&Path>) -> ReadMigr
     };
     let source = SourceFile::new(path.clone(), display, migration.name.clone(), text);
     (Some(source), error)
+}
+
+/// A migration's bytes, read by the project's policy ([`project_file`]); the error says why not, without the path.
+pub fn migration_bytes(migration: &Migration, project: Option<&Path>) -> Result<Vec<u8>, String> {
+    let path = &migration.sql;
+    match (&migration.found, project) {
+        (Some(found), _) if migration.unlinked => project_file::read_found(path, found),
+        (_, Some(project)) => project_file::read_in_project(path, project),
+        (_, None) => project_file::read_regular(path),
+    }
 }
 
 /// Paths as the user gave them, without a leading `./`; absolute ones (e.g. from lint.toml) relative to the working

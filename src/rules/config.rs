@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::input::project_file::repository_of;
 use crate::rules::diagnostic::Severity;
 use crate::rules::settings::{duration_ms, IgnoreEntry, Settings};
 use crate::rules::RULES;
@@ -103,7 +104,51 @@ pub fn load(path: &Path) -> Result<Config, String> {
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let text =
         String::from_utf8(bytes).map_err(|_| format!("{}: not valid UTF-8", path.display()))?;
-    parse(&text, path)
+    let config = parse(&text, path)?;
+    migrations_inside_project(&config.migrations, path, &text)?;
+    Ok(config)
+}
+
+/// A committed lint.toml may only point at migrations inside its own project (its repository, or its folder when
+/// there is none): `migrations = "../other-repo"` would otherwise print another checkout's SQL in this one's CI.
+/// Paths that do not exist are left to discovery, which reports them.
+fn migrations_inside_project(
+    migrations: &[PathBuf],
+    path: &Path,
+    text: &str,
+) -> Result<(), String> {
+    let Some(folder) = path
+        .parent()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .and_then(|p| p.canonicalize().ok())
+    else {
+        return Ok(());
+    };
+    let project = repository_of(&folder).unwrap_or(folder);
+    for configured in migrations {
+        let Ok(resolved) = configured.canonicalize() else {
+            continue;
+        };
+        if !resolved.starts_with(&project) {
+            let line = line_of(text, "migrations")
+                .map(|l| format!(":{l}"))
+                .unwrap_or_default();
+            return Err(format!(
+                "{}{line}: migrations path {} is {}, outside the project ({}); not searched",
+                path.display(),
+                configured.display(),
+                resolved.display(),
+                project.display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
