@@ -343,7 +343,13 @@ fn is_ident(c: char) -> bool {
 /// Byte index in `text` where the run of characters from `from` that `keep` accepts ends.
 fn run_end(text: &str, from: usize, keep: impl Fn(char) -> bool) -> usize {
     let rest = text.get(from..).unwrap_or("");
-    from + rest.find(|c: char| !keep(c)).unwrap_or(rest.len())
+    // Byte by byte while ASCII (nearly every name), by characters from the first other one on.
+    let ascii = rest
+        .bytes()
+        .position(|b| !b.is_ascii() || !keep(char::from(b)))
+        .unwrap_or(rest.len());
+    let tail = &rest[ascii..];
+    from + ascii + tail.find(|c: char| !keep(c)).unwrap_or(tail.len())
 }
 
 /// Remove `//` and `/* */` comments, one output line per input line so line
@@ -557,6 +563,12 @@ fn parse_header(line: &str) -> Option<Header> {
         ("generator", BlockKind::Other),
     ];
     // The keyword, then whitespace: compared in place, as every field line is asked too (`line` comes trimmed).
+    if !matches!(
+        line.as_bytes().first(),
+        Some(b'm' | b'v' | b'e' | b'd' | b't' | b'g')
+    ) {
+        return None;
+    }
     let (kind, rest) = KEYWORDS.iter().find_map(|&(keyword, kind)| {
         let rest = line.strip_prefix(keyword)?;
         rest.starts_with(char::is_whitespace)
@@ -631,15 +643,12 @@ struct Attr<'a> {
 }
 
 /// Every `@name(...)` / `@@name(...)` from byte `start` on, with balanced args.
-fn scan_attributes(text: &str, start: usize) -> Vec<Attr<'_>> {
+fn scan_attributes(text: &str, start: usize) -> impl Iterator<Item = Attr<'_>> {
     let chars = text.as_bytes();
-    let mut out = Vec::new();
     let mut i = start;
-    while i < chars.len() {
+    std::iter::from_fn(move || loop {
         // memchr jumps to the next attribute or string.
-        let Some(at) = memchr::memchr2(b'"', b'@', &chars[i..]) else {
-            break;
-        };
+        let at = memchr::memchr2(b'"', b'@', chars.get(i..)?)?;
         i += at;
         if chars[i] == b'"' {
             i = skip_string(chars, i);
@@ -664,14 +673,13 @@ fn scan_attributes(text: &str, start: usize) -> Vec<Attr<'_>> {
             args = Some(text.get(j + 1..close).unwrap_or(""));
             i = after;
         }
-        out.push(Attr {
+        return Some(Attr {
             block,
             name,
             args,
             raw: text.get(begin..i).unwrap_or("").trim_end(),
         });
-    }
-    out
+    })
 }
 
 /// Split on top-level commas (outside strings and brackets), trimmed, empty parts dropped.
@@ -913,8 +921,8 @@ impl Parser {
 
 fn model_line(model: &mut Model, text: &str, line: usize) {
     if text.starts_with("@@") {
-        for attr in scan_attributes(text, 0).iter().filter(|a| a.block) {
-            let attr = attribute(attr, line);
+        for attr in scan_attributes(text, 0).filter(|a| a.block) {
+            let attr = attribute(&attr, line);
             match attr.name.as_str() {
                 "map" => {
                     if let Some(name) = mapped_name(&attr) {
@@ -991,7 +999,6 @@ fn parse_field(text: &str, line: usize) -> Option<Field> {
         }
     }
 
-    let found = scan_attributes(text, i);
     let mut field = Field {
         db_name: name.clone(),
         name,
@@ -999,14 +1006,14 @@ fn parse_field(text: &str, line: usize) -> Option<Field> {
         optional,
         list,
         line,
-        attributes: Vec::with_capacity(found.len()),
-        parsed_attributes: Vec::with_capacity(found.len()),
+        attributes: Vec::new(),
+        parsed_attributes: Vec::new(),
         relation_fields: Vec::new(),
         is_id: false,
         is_unique: false,
         default: None,
     };
-    for raw in found {
+    for raw in scan_attributes(text, i) {
         let attr = attribute(&raw, line);
         if !raw.block {
             match raw.name {
@@ -1035,8 +1042,8 @@ fn parse_field(text: &str, line: usize) -> Option<Field> {
 
 fn enum_line(def: &mut EnumDef, text: &str) {
     if text.starts_with("@@") {
-        for attr in scan_attributes(text, 0).iter().filter(|a| a.block) {
-            let attr = attribute(attr, 0);
+        for attr in scan_attributes(text, 0).filter(|a| a.block) {
+            let attr = attribute(&attr, 0);
             let value = mapped_name(&attr);
             match attr.name.as_str() {
                 "map" if value.is_some() => def.db_name = value.unwrap_or_default(),
@@ -1056,9 +1063,8 @@ fn enum_line(def: &mut EnumDef, text: &str) {
     let end = run_end(text, 0, is_ident);
     let name = text[..end].to_string();
     let db_name = scan_attributes(text, end)
-        .iter()
         .find(|a| !a.block && a.name == "map")
-        .and_then(|a| mapped_name(&attribute(a, 0)))
+        .and_then(|a| mapped_name(&attribute(&a, 0)))
         .unwrap_or_else(|| name.clone());
     def.values.push((name, db_name));
 }

@@ -3,7 +3,6 @@
 //! Prisma's default names. Checked against the real CLI's SQL by tests/schema_drift.rs.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 
 use crate::input::prisma_schema::{
@@ -140,11 +139,13 @@ pub fn expected(schema: &Schema) -> Expected<'_> {
         != Some("prisma");
     let file_of = |path: &std::path::Path| schema.files.iter().position(|f| f == path).unwrap_or(0);
     // By name, the first one declared (as a search from the start finds it): fields and relations look them up.
-    let mut enums: HashMap<&str, &EnumDef> = HashMap::with_capacity(schema.enums.len());
+    let mut enums: Map<&str, &EnumDef> =
+        Map::with_capacity_and_hasher(schema.enums.len(), Default::default());
     for e in &schema.enums {
         enums.entry(e.name.as_str()).or_insert(e);
     }
-    let mut tables: HashMap<&str, &Model> = HashMap::with_capacity(schema.models.len());
+    let mut tables: Map<&str, &Model> =
+        Map::with_capacity_and_hasher(schema.models.len(), Default::default());
     for m in schema.models.iter().filter(|m| !m.is_view) {
         tables.entry(m.name.as_str()).or_insert(m);
     }
@@ -301,10 +302,13 @@ pub fn expected(schema: &Schema) -> Expected<'_> {
     out
 }
 
+/// foldhash instead of SipHash: every field looks its type up.
+type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 /// The schema's enums and models (not views) by their Prisma name.
 struct Lookups<'a> {
-    enums: HashMap<&'a str, &'a EnumDef>,
-    tables: HashMap<&'a str, &'a Model>,
+    enums: Map<&'a str, &'a EnumDef>,
+    tables: Map<&'a str, &'a Model>,
 }
 
 /// The column a scalar field becomes, or None for a relation field (or a type Prisma would reject).
