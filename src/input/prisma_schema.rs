@@ -336,18 +336,42 @@ fn collect_prisma_files(dir: &Path, out: &mut Vec<PathBuf>, top: bool) -> io::Re
 // ---------------------------------------------------------------------------
 // Lexing helpers. Everything works on chars, never on raw byte offsets.
 
+#[inline]
 fn is_ident(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// [`str::trim`], stepping over ASCII whitespace byte by byte and decoding characters only at a non-ASCII edge:
+/// every schema line and argument is trimmed, and nearly all of them have ASCII edges.
+fn trim(text: &str) -> &str {
+    // The ASCII characters `char::is_whitespace` accepts (U+000B included, unlike `u8::is_ascii_whitespace`).
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|b| !space(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !space(b))
+        .map_or(start, |i| i + 1);
+    // Both cuts sit next to ASCII bytes, so on character boundaries.
+    let inner = text.get(start..end).unwrap_or("");
+    let edges = [inner.as_bytes().first(), inner.as_bytes().last()];
+    if edges.iter().any(|b| b.is_some_and(|b| !b.is_ascii())) {
+        inner.trim()
+    } else {
+        inner
+    }
+}
+
 /// Byte index in `text` where the run of characters from `from` that `keep` accepts ends.
+#[inline]
 fn run_end(text: &str, from: usize, keep: impl Fn(char) -> bool) -> usize {
     let rest = text.get(from..).unwrap_or("");
     // Byte by byte while ASCII (nearly every name), by characters from the first other one on.
-    let ascii = rest
-        .bytes()
-        .position(|b| !b.is_ascii() || !keep(char::from(b)))
-        .unwrap_or(rest.len());
+    let bytes = rest.as_bytes();
+    let mut ascii = 0;
+    while ascii < bytes.len() && bytes[ascii].is_ascii() && keep(char::from(bytes[ascii])) {
+        ascii += 1;
+    }
     let tail = &rest[ascii..];
     from + ascii + tail.find(|c: char| !keep(c)).unwrap_or(tail.len())
 }
@@ -365,7 +389,7 @@ fn strip_comments(text: &str) -> Vec<Cow<'_, str>> {
             out.push(Cow::Borrowed(&raw[..end]));
             continue;
         }
-        let mut line = String::new();
+        let mut line = String::with_capacity(raw.len());
         let mut in_str = false;
         let mut chars = raw.chars().peekable();
         while let Some(c) = chars.next() {
@@ -450,29 +474,30 @@ fn plain_line_end(raw: &str) -> Option<usize> {
 /// Net bracket depth change of a comment-free line, ignoring strings, and
 /// whether a string is left open.
 fn bracket_delta(line: &str) -> (i64, bool) {
+    // Bytes: every character looked for is ASCII, and no byte of a multi-byte UTF-8 character is. Between strings
+    // the brackets are counted by plain loops the compiler vectorises; memchr jumps from string to string.
+    let net = |part: &[u8]| {
+        let opens = part.iter().filter(|&&b| b == b'(' || b == b'[').count();
+        let closes = part.iter().filter(|&&b| b == b')' || b == b']').count();
+        opens as i64 - closes as i64
+    };
+    let bytes = line.as_bytes();
     let mut depth = 0i64;
-    let mut in_str = false;
-    let mut escaped = false;
-    // Bytes: every character looked for is ASCII, and no byte of a multi-byte UTF-8 character is.
-    for &c in line.as_bytes() {
-        if in_str {
-            if escaped {
-                escaped = false;
-            } else if c == b'\\' {
-                escaped = true;
-            } else if c == b'"' {
-                in_str = false;
+    let mut i = 0;
+    while let Some(at) = bytes.get(i..).and_then(|rest| memchr::memchr(b'"', rest)) {
+        depth += net(&bytes[i..i + at]);
+        let mut j = i + at + 1;
+        loop {
+            match bytes.get(j) {
+                None => return (depth, true),
+                Some(b'\\') => j += 2,
+                Some(b'"') => break,
+                Some(_) => j += 1,
             }
-            continue;
         }
-        match c {
-            b'"' => in_str = true,
-            b'(' | b'[' => depth += 1,
-            b')' | b']' => depth -= 1,
-            _ => {}
-        }
+        i = j + 1;
     }
-    (depth, in_str)
+    (depth + net(bytes.get(i..).unwrap_or_default()), false)
 }
 
 /// A line that starts a new field (`name Type`) or block attribute cannot be
@@ -498,7 +523,7 @@ struct LogicalLine<'a> {
 /// written over several lines read as one. A closing `}` or a block header
 /// stops the join so one unclosed `(` cannot eat the following blocks.
 fn logical_lines(mut lines: Vec<Cow<'_, str>>) -> Vec<LogicalLine<'_>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
         let start = i;
@@ -512,7 +537,7 @@ fn logical_lines(mut lines: Vec<Cow<'_, str>>) -> Vec<LogicalLine<'_>> {
         };
         // An open string means a broken line (strings never span lines).
         while depth > 0 && !open_string && i + 1 < lines.len() {
-            let next = lines[i + 1].trim();
+            let next = trim(&lines[i + 1]);
             if next.starts_with('}') || parse_header(next).is_some() || starts_declaration(next) {
                 break;
             }
@@ -524,7 +549,7 @@ fn logical_lines(mut lines: Vec<Cow<'_, str>>) -> Vec<LogicalLine<'_>> {
             open_string = open;
             i += 1;
         }
-        if !text.trim().is_empty() {
+        if !trim(&text).is_empty() {
             out.push(LogicalLine {
                 line: start + 1,
                 text,
@@ -688,7 +713,7 @@ fn split_top<'a>(text: &'a str) -> Vec<&'a str> {
     let bytes = text.as_bytes();
     let mut parts = Vec::new();
     let mut push = |part: &'a str| {
-        let part = part.trim();
+        let part = trim(part);
         if !part.is_empty() {
             parts.push(part);
         }
@@ -723,11 +748,10 @@ fn parse_args(args: &str) -> Vec<(Option<String>, String)> {
     split_top(args)
         .into_iter()
         .map(|arg| {
-            let name_end = arg.find(|c: char| !is_ident(c)).unwrap_or(arg.len());
-            let (name, rest) = arg.split_at(name_end);
+            let (name, rest) = arg.split_at(run_end(arg, 0, is_ident));
             match rest.trim_start().strip_prefix(':') {
                 Some(value) if !name.is_empty() => {
-                    (Some(name.to_string()), value.trim().to_string())
+                    (Some(name.to_string()), trim(value).to_string())
                 }
                 _ => (None, arg.to_string()),
             }
@@ -759,7 +783,7 @@ fn parse_string(value: &str) -> Option<String> {
     if chars.next() != Some('"') {
         return None;
     }
-    let mut out = String::new();
+    let mut out = String::with_capacity(value.len());
     while let Some(c) = chars.next() {
         match c {
             '"' => return Some(out),
@@ -833,7 +857,7 @@ impl Parser {
         let physical = strip_comments(text);
         let last_line = physical.len().max(1);
         for ll in logical_lines(physical) {
-            let trimmed = ll.text.trim();
+            let trimmed = trim(&ll.text);
             if let Some(header) = parse_header(trimmed) {
                 // A header inside a block means the previous block was never
                 // closed: end it just before this line.
@@ -1024,7 +1048,7 @@ fn parse_field(text: &str, line: usize) -> Option<Field> {
                         field.db_name = db;
                     }
                 }
-                "default" => field.default = raw.args.map(|a| a.trim().to_string()),
+                "default" => field.default = raw.args.map(|a| trim(a).to_string()),
                 "relation" => {
                     field.relation_fields = attr
                         .arg("fields", false)
@@ -1244,6 +1268,45 @@ view PostStats {
         assert_eq!(s.model_for_table("Item").unwrap().name, "A");
         assert_eq!(s.model_for_table("ITEM").unwrap().name, "A");
         assert!(s.model_for_table("items").is_none());
+    }
+
+    #[test]
+    fn bracket_depth_skips_strings() {
+        for (line, expected) in [
+            ("", (0, false)),
+            ("a @default(now())", (0, false)),
+            ("@@index([a, b(sort: Desc)]", (1, false)),
+            (r#"@default("(") @map("]")"#, (0, false)),
+            (r#"@relation(fields: [a], map: "x\"(")"#, (0, false)),
+            (r#"@default("open ("#, (1, true)),
+            (r#"@default("esc \"#, (1, true)),
+            (r#"x("a\\") ]]"#, (-2, false)),
+            ("é(ü[", (2, false)),
+        ] {
+            assert_eq!(bracket_delta(line), expected, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "\t a b \r\n",
+            "\x0b\x0ca\x0b",
+            "\u{a0}a\u{a0}",
+            " \u{85} é \u{2028} ",
+            "é",
+            " é",
+            "é ",
+            "\u{3000}",
+            "a\u{a0} ",
+            " \u{feff}x",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
     }
 
     #[test]
