@@ -474,30 +474,29 @@ fn plain_line_end(raw: &str) -> Option<usize> {
 /// Net bracket depth change of a comment-free line, ignoring strings, and
 /// whether a string is left open.
 fn bracket_delta(line: &str) -> (i64, bool) {
-    // Bytes: every character looked for is ASCII, and no byte of a multi-byte UTF-8 character is. Between strings
-    // the brackets are counted by plain loops the compiler vectorises; memchr jumps from string to string.
-    let net = |part: &[u8]| {
-        let opens = part.iter().filter(|&&b| b == b'(' || b == b'[').count();
-        let closes = part.iter().filter(|&&b| b == b')' || b == b']').count();
-        opens as i64 - closes as i64
-    };
-    let bytes = line.as_bytes();
     let mut depth = 0i64;
-    let mut i = 0;
-    while let Some(at) = bytes.get(i..).and_then(|rest| memchr::memchr(b'"', rest)) {
-        depth += net(&bytes[i..i + at]);
-        let mut j = i + at + 1;
-        loop {
-            match bytes.get(j) {
-                None => return (depth, true),
-                Some(b'\\') => j += 2,
-                Some(b'"') => break,
-                Some(_) => j += 1,
+    let mut in_str = false;
+    let mut escaped = false;
+    // Bytes: every character looked for is ASCII, and no byte of a multi-byte UTF-8 character is.
+    for &c in line.as_bytes() {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == b'"' {
+                in_str = false;
             }
+            continue;
         }
-        i = j + 1;
+        match c {
+            b'"' => in_str = true,
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth -= 1,
+            _ => {}
+        }
     }
-    (depth + net(bytes.get(i..).unwrap_or_default()), false)
+    (depth, in_str)
 }
 
 /// A line that starts a new field (`name Type`) or block attribute cannot be
