@@ -145,4 +145,13 @@ mod tests {
         assert_eq!(f.line_col(1), (1, 1), "inside a char rounds down");
         assert_eq!(f.line_col(999), (1, 4));
     }
+
+    #[test]
+    fn a_byte_order_mark_or_carriage_return_takes_no_column() {
+        let f = file("\u{feff}ab\r\ncd\u{feff}e");
+        assert_eq!(f.line_col(3), (1, 1), "after the mark");
+        assert_eq!(f.line_col(4), (1, 2));
+        assert_eq!(f.line_col(6), (1, 3), "the CR of a CRLF");
+        assert_eq!(f.line_col(12), (2, 3), "after a mark inside the line");
+    }
 }
