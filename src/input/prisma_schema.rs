@@ -336,7 +336,6 @@ fn collect_prisma_files(dir: &Path, out: &mut Vec<PathBuf>, top: bool) -> io::Re
 // ---------------------------------------------------------------------------
 // Lexing helpers. Everything works on chars, never on raw byte offsets.
 
-#[inline]
 fn is_ident(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
@@ -363,7 +362,6 @@ fn trim(text: &str) -> &str {
 }
 
 /// Byte index in `text` where the run of characters from `from` that `keep` accepts ends.
-#[inline]
 fn run_end(text: &str, from: usize, keep: impl Fn(char) -> bool) -> usize {
     let rest = text.get(from..).unwrap_or("");
     // Byte by byte while ASCII (nearly every name), by characters from the first other one on.
