@@ -84,5 +84,5 @@ echo "${#FILES[@]} migration.sql files in ${#HISTORIES[@]} histories · $(nproc)
 printf '%-34s %10s %8s\n' "tool" "median ms" "min ms"
 printf '%-34s %10s %8s\n' "$("$SQUAWK" --version)" "$SQ" "$(min_ms "$WORK/squawk.times")"
 printf '%-34s %10s %8s\n' "migrate-lint $("$BIN" --version | cut -d' ' -f2)" "$ML" "$(min_ms "$WORK/lint.times")"
-awk -v s="$SQ" -v m="$ML" 'BEGIN { printf "ratio: migrate-lint is %.1fx %s than squawk (target: at least 5x faster)\n", (m < s ? s / m : m / s), (m < s ? "faster" : "slower") }'
+awk -v s="$SQ" -v m="$ML" 'BEGIN { printf "ratio: migrate-lint is %.1fx %s than squawk (target: at least 4x faster, issue 21)\n", (m < s ? s / m : m / s), (m < s ? "faster" : "slower") }'
 echo "note: squawk lints each file on its own; migrate-lint also replays every history into a catalog across files."

@@ -1028,6 +1028,22 @@ fn lint_toml_cannot_point_outside_its_project() {
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(o.report["summary"]["files"], 1, "{}", o.report);
+    // Without `.git` (a build context), a lint.toml in a subfolder may point up, within the working folder.
+    fs::remove_dir(repo.join(".git")).unwrap();
+    fs::create_dir_all(repo.join("ci")).unwrap();
+    fs::write(
+        repo.join("ci/lint.toml"),
+        "migrations = \"../prisma/migrations\"\n",
+    )
+    .unwrap();
+    let o = json_run(support::run::command().current_dir(&repo).args([
+        "--format",
+        "json",
+        "--config",
+        "ci/lint.toml",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.report["summary"]["files"], 1, "{}", o.report);
 }
 
 /// Case 7: a FIFO or `/dev/zero` where lint.toml, migration_lock.toml or a baseline is expected is refused at once

@@ -109,9 +109,10 @@ pub fn load(path: &Path) -> Result<Config, String> {
     Ok(config)
 }
 
-/// A committed lint.toml may only point at migrations inside its own project (its repository, or its folder when
-/// there is none): `migrations = "../other-repo"` would otherwise print another checkout's SQL in this one's CI.
-/// Paths that do not exist are left to discovery, which reports them.
+/// A committed lint.toml may only point at migrations inside its own project: its repository, else the working
+/// folder when lint.toml is inside it (a checkout without `.git`, such as a build context), else its own folder.
+/// `migrations = "../other-repo"` would otherwise print another checkout's SQL in this one's CI. Paths that do not
+/// exist are left to discovery, which reports them.
 fn migrations_inside_project(
     migrations: &[PathBuf],
     path: &Path,
@@ -130,7 +131,10 @@ fn migrations_inside_project(
     else {
         return Ok(());
     };
-    let project = repository_of(&folder).unwrap_or(folder);
+    let working = std::env::current_dir().and_then(|d| d.canonicalize()).ok();
+    let project = repository_of(&folder)
+        .or_else(|| working.filter(|w| folder.starts_with(w)))
+        .unwrap_or(folder);
     for configured in migrations {
         let Ok(resolved) = configured.canonicalize() else {
             continue;
