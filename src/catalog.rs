@@ -389,6 +389,12 @@ impl Catalog {
     /// changes an enum's values) they are of type "Role".
     fn retype_columns(&mut self, old: &ObjName, new_name: &str) {
         let of_old = |ty: &SqlType| -> Option<&'static str> {
+            // Every table's columns are looked at on each rename (Prisma renames a type to change an enum's values):
+            // a type that does not even spell the name is passed over without a copy (a `"` is doubled in SQL).
+            let spelled = old.name.contains('"') || ty.text.contains(old.name.as_str());
+            if old.schema.is_some() || !spelled {
+                return None;
+            }
             let (base, array) = match ty.text.strip_suffix("[]") {
                 Some(base) => (base, "[]"),
                 None => (ty.text.as_str(), ""),

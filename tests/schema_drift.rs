@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use migrate_lint::input::prisma_schema::Schema;
+use migrate_lint::input::prisma_schema::{parse_field_refs, Schema};
 use migrate_lint::rules::drift::locate::schema_for;
 use migrate_lint::rules::drift::FoundSchema;
 use migrate_lint::rules::settings::{RunState, Settings};
@@ -244,19 +244,34 @@ fn mutations(text: &str) -> Vec<Mutation> {
     let models = schema.models.iter().filter(|m| !m.is_view);
     let mut done: Vec<&str> = Vec::new();
     for model in models {
-        let used: Vec<&String> = model
+        // Fields a relation, a key or an index names: mutating them changes more than one element.
+        let relations = model
             .fields
             .iter()
-            .flat_map(|f| &f.relation_fields)
-            .chain(&model.id)
-            .chain(model.uniques.iter().flatten())
-            .chain(model.indexes.iter().flatten())
+            .filter_map(|f| f.attribute("relation")?.arg("fields", false));
+        let keys = model
+            .attributes
+            .iter()
+            .filter(|a| matches!(a.name(), "id" | "unique" | "index"))
+            .filter_map(|a| a.arg("fields", true));
+        let used: Vec<String> = relations
+            .chain(keys)
+            .flat_map(parse_field_refs)
+            .map(|r| r.name.to_string())
+            .chain(model.id.iter().cloned())
+            .chain(
+                model
+                    .fields
+                    .iter()
+                    .filter(|f| f.is_unique)
+                    .map(|f| f.name.clone()),
+            )
             .collect();
         let scalar = |f: &&migrate_lint::input::prisma_schema::Field| {
             (SCALARS.contains(&f.type_name.as_str()) || enums.contains(&f.type_name.as_str()))
                 && !f.list
                 && !f.is_id
-                && !used.contains(&&f.name)
+                && !used.contains(&f.name)
         };
         for field in model.fields.iter().filter(scalar) {
             // Attributes go before a trailing comment.
@@ -278,7 +293,7 @@ fn mutations(text: &str) -> Vec<Mutation> {
             push(
                 "drop field",
                 rest.join("\n") + "\n",
-                format!("\"{}\"", field.db_name),
+                format!("\"{}\"", field.db_name()),
             );
             if !field.optional {
                 let changed = line.replacen(&field.type_name, &format!("{}?", field.type_name), 1);
@@ -298,8 +313,8 @@ fn mutations(text: &str) -> Vec<Mutation> {
             if field.optional {
                 changed.push('?');
             }
-            if let Some(map) = field.attributes.iter().find(|a| a.starts_with("@map")) {
-                changed = format!("{changed} {map}");
+            if let Some(map) = field.attributes.iter().find(|a| a.name() == "map") {
+                changed = format!("{changed} {}", map.raw);
             }
             push(
                 "change type",
@@ -313,7 +328,7 @@ fn mutations(text: &str) -> Vec<Mutation> {
                     format!("@unique on {label}"),
                 );
             }
-            if field.db_name == field.name {
+            if field.db_name() == field.name {
                 push(
                     "rename with @map",
                     with_line(
@@ -323,7 +338,7 @@ fn mutations(text: &str) -> Vec<Mutation> {
                     format!("{}_renamed", field.name),
                 );
             }
-            if field.default.is_none() && field.type_name == "Int" {
+            if field.default().is_none() && field.type_name == "Int" {
                 push(
                     "add a default",
                     with_line(field.line, &format!("{line} @default(42)")),
@@ -343,7 +358,10 @@ fn mutations(text: &str) -> Vec<Mutation> {
         for field in &model.fields {
             let line = lines[field.line - 1];
             if relation_mode_prisma
-                || field.relation_fields.is_empty()
+                || field
+                    .attribute("relation")
+                    .and_then(|r| r.arg("fields", false))
+                    .is_none()
                 || done.contains(&"change onDelete")
             {
                 continue;

@@ -443,7 +443,7 @@ impl FieldLine {
             type_name: field.type_name.clone(),
             optional: field.optional,
             list: field.list,
-            attributes: field.attributes.clone(),
+            attributes: field.attributes.iter().map(|a| a.raw.clone()).collect(),
             from_sql: false,
         }
     }

@@ -32,34 +32,83 @@ pub struct Model {
     pub fields: Vec<Field>,
     /// `@@id([a, b])` field names, or the field(s) marked `@id`.
     pub id: Vec<String>,
-    /// `@@unique([..])` and field-level `@unique`, in source order.
-    pub uniques: Vec<Vec<String>>,
-    /// `@@index([..])` field names with per-field arguments stripped.
-    pub indexes: Vec<Vec<String>>,
-    /// `@@ignore`.
-    pub ignored: bool,
     /// Declared with `view`, not `model`.
     pub is_view: bool,
     /// Every block attribute (`@@id`, `@@index`, `@@schema`, ...) with its arguments and 1-based line.
     pub attributes: Vec<Attribute>,
 }
 
-/// One `@name(...)` or `@@name(...)` attribute, its arguments split at top-level commas.
+/// One `@name(...)` or `@@name(...)` attribute as written, on one line, with its arguments split once (in the pass
+/// that found their end) into ranges of that text: one copy per attribute, however many arguments it has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
-    /// Name without the `@` / `@@`, e.g. `index`, `db.VarChar`.
-    pub name: String,
-    /// (argument name for `name: value`, value as written).
-    pub args: Vec<(Option<String>, String)>,
-    /// Whether it was written with parentheses (`@db.VarChar` and `@db.VarChar()` differ from `@db.VarChar(10)`).
-    pub has_args: bool,
+    /// As written, e.g. `@db.VarChar(255)` or `@@index([a, b], map: "x")` (a multi-line one joined by spaces).
+    pub raw: String,
+    /// Byte range of the name in `raw`.
+    name: Span,
+    /// Byte range of the text inside the parentheses in `raw`, when written with them.
+    args: Option<Span>,
+    /// Each argument split at top-level commas: its name's range for `name: value`, and the value's.
+    parts: Parts,
+    /// 1-based line.
     pub line: usize,
 }
 
+/// A byte range in an [`Attribute`]'s `raw` text.
+type Span = (usize, usize);
+
+/// One argument: its name's span when written `name: value`, and the value's.
+type Part = (Option<Span>, Span);
+
+/// An attribute's arguments. Nearly every attribute has at most one, kept without an allocation of its own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Parts {
+    first: Option<Part>,
+    rest: Vec<Part>,
+}
+
+impl Parts {
+    fn push(&mut self, part: Part) {
+        match self.first {
+            None => self.first = Some(part),
+            Some(_) => self.rest.push(part),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Part> {
+        self.first.iter().chain(&self.rest)
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut Part> {
+        self.first.iter_mut().chain(&mut self.rest)
+    }
+}
+
 impl Attribute {
+    fn text(&self, (start, end): Span) -> &str {
+        self.raw.get(start..end).unwrap_or("")
+    }
+
+    /// Name without the `@` / `@@`, e.g. `index`, `db.VarChar`.
+    pub fn name(&self) -> &str {
+        self.text(self.name)
+    }
+
+    /// The text inside the parentheses (`@db.VarChar` and `@db.VarChar()` differ from `@db.VarChar(10)`).
+    pub fn args_text(&self) -> Option<&str> {
+        self.args.map(|span| self.text(span))
+    }
+
+    /// The arguments: (argument name for `name: value`, value as written, trimmed).
+    pub fn args(&self) -> impl Iterator<Item = (Option<&str>, &str)> {
+        self.parts
+            .iter()
+            .map(|&(name, value)| (name.map(|n| self.text(n)), self.text(value)))
+    }
+
     /// The named argument, else (when `positional`) the first unnamed one.
     pub fn arg(&self, name: &str, positional: bool) -> Option<&str> {
-        arg_value(&self.args, name, positional)
+        find_arg(self.args(), name, positional)
     }
 
     /// The named (or first positional) argument as a string literal.
@@ -68,22 +117,29 @@ impl Attribute {
     }
 }
 
-/// One entry of a field list such as `[a, b(sort: Desc, ops: raw("x"))]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldRef {
-    pub name: String,
-    pub args: Vec<(Option<String>, String)>,
+/// One entry of a field list such as `[a, b(sort: Desc, ops: raw("x"))]`, borrowed from the attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldRef<'a> {
+    pub name: &'a str,
+    /// The text inside the entry's parentheses, if any.
+    args: &'a str,
+}
+
+impl<'a> FieldRef<'a> {
+    /// The entry's named argument (`sort`, `ops`, ...).
+    pub fn arg(&self, name: &str) -> Option<&'a str> {
+        parse_args(self.args).find_map(|(n, v)| (n == Some(name)).then_some(v))
+    }
 }
 
 /// `[a, b(sort: Desc)]` with each entry's arguments; a bare `a` is accepted too.
-pub fn parse_field_refs(value: &str) -> Vec<FieldRef> {
+pub fn parse_field_refs(value: &str) -> Vec<FieldRef<'_>> {
     let value = value.trim();
     let inner = value.strip_prefix('[').unwrap_or(value);
     let inner = inner.strip_suffix(']').unwrap_or(inner);
     split_top(inner)
-        .into_iter()
         .filter_map(|item| {
-            let name = &item[..run_end(item, 0, |c| is_ident(c) || c == '.')];
+            let name = &item[..dotted_name_end(item, 0)];
             if name.is_empty() {
                 return None;
             }
@@ -91,18 +147,14 @@ pub fn parse_field_refs(value: &str) -> Vec<FieldRef> {
             let args = rest
                 .strip_prefix('(')
                 .and_then(|r| r.strip_suffix(')'))
-                .map(parse_args)
-                .unwrap_or_default();
-            Some(FieldRef {
-                name: name.to_string(),
-                args,
-            })
+                .unwrap_or("");
+            Some(FieldRef { name, args })
         })
         .collect()
 }
 
 /// Splits at top-level commas (outside strings and brackets), trimmed, empty parts dropped.
-pub fn split_arguments(text: &str) -> Vec<&str> {
+pub fn split_arguments(text: &str) -> impl Iterator<Item = &str> {
     split_top(text)
 }
 
@@ -111,12 +163,13 @@ pub fn parse_string_literal(value: &str) -> Option<String> {
     parse_string(value)
 }
 
-/// The attribute with its arguments read (once: the parser's own uses read this too).
-fn attribute(attr: &Attr, line: usize) -> Attribute {
+/// The attribute, copied out of its line.
+fn attribute(attr: Attr, line: usize) -> Attribute {
     Attribute {
-        name: attr.name.to_string(),
-        args: attr.args.map(parse_args).unwrap_or_default(),
-        has_args: attr.args.is_some(),
+        raw: attr.raw.to_string(),
+        name: attr.name,
+        args: attr.args,
+        parts: attr.parts,
         line,
     }
 }
@@ -124,24 +177,37 @@ fn attribute(attr: &Attr, line: usize) -> Attribute {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
     pub name: String,
-    /// `@map("x")` value, else the field name.
-    pub db_name: String,
+    /// `@map("x")` value.
+    pub map: Option<String>,
     /// Type without `?` / `[]`; `Unsupported("x")` is kept whole.
     pub type_name: String,
     pub optional: bool,
     pub list: bool,
     /// 1-based line.
     pub line: usize,
-    /// Raw attribute texts as written, e.g. `@id`, `@default(now())`.
-    pub attributes: Vec<String>,
-    /// The same attributes with their arguments read, one per entry of `attributes`.
-    pub parsed_attributes: Vec<Attribute>,
-    /// Names from `@relation(fields: [...])`.
-    pub relation_fields: Vec<String>,
+    /// Its attributes in the order written, e.g. `@id`, `@default(now())`.
+    pub attributes: Vec<Attribute>,
     pub is_id: bool,
     pub is_unique: bool,
+}
+
+impl Field {
+    /// The column's name: `@map("x")`, else the field's.
+    pub fn db_name(&self) -> &str {
+        self.map.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The first attribute called `name` (`id`, `default`, `db.VarChar`, ...).
+    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name() == name)
+    }
+
     /// Inner text of `@default(...)`, trimmed.
-    pub default: Option<String>,
+    pub fn default(&self) -> Option<&str> {
+        self.attribute("default")
+            .and_then(Attribute::args_text)
+            .map(trim)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -227,23 +293,12 @@ impl Model {
     pub fn field_for_column(&self, column: &str) -> Option<&Field> {
         self.fields
             .iter()
-            .find(|f| f.db_name == column)
+            .find(|f| f.db_name() == column)
             .or_else(|| {
                 self.fields
                     .iter()
-                    .find(|f| f.db_name.eq_ignore_ascii_case(column))
+                    .find(|f| f.db_name().eq_ignore_ascii_case(column))
             })
-    }
-
-    /// Is there an id, unique or index whose leading fields are exactly
-    /// `fields`, in order? An empty `fields` never matches.
-    pub fn has_index_leading(&self, fields: &[String]) -> bool {
-        if fields.is_empty() {
-            return false;
-        }
-        let leads =
-            |cols: &Vec<String>| cols.len() >= fields.len() && cols[..fields.len()] == *fields;
-        leads(&self.id) || self.uniques.iter().any(leads) || self.indexes.iter().any(leads)
     }
 }
 
@@ -334,7 +389,7 @@ fn collect_prisma_files(dir: &Path, out: &mut Vec<PathBuf>, top: bool) -> io::Re
 }
 
 // ---------------------------------------------------------------------------
-// Lexing helpers. Everything works on chars, never on raw byte offsets.
+// Lexing helpers: bytes while ASCII (every delimiter is), characters decoded only past a non-ASCII byte.
 
 fn is_ident(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
@@ -370,103 +425,232 @@ fn run_end(text: &str, from: usize, keep: impl Fn(char) -> bool) -> usize {
     while ascii < bytes.len() && bytes[ascii].is_ascii() && keep(char::from(bytes[ascii])) {
         ascii += 1;
     }
+    // Stopped at the end or at an ASCII character `keep` refuses: no need to decode the rest.
+    if bytes.get(ascii).is_none_or(u8::is_ascii) {
+        return from + ascii;
+    }
     let tail = &rest[ascii..];
     from + ascii + tail.find(|c: char| !keep(c)).unwrap_or(tail.len())
 }
 
-/// Remove `//` and `/* */` comments, one output line per input line so line
-/// numbers stay valid. Strings never span lines in Prisma, so an unclosed
-/// quote ends at the line end instead of swallowing the file.
-fn strip_comments(text: &str) -> Vec<Cow<'_, str>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out = Vec::new();
-    let mut in_block = false;
-    for raw in lines(text) {
-        // Most lines have no comment, or a `//` one and no string: borrowed whole, or up to the comment.
-        if let Some(end) = plain_line_end(raw).filter(|_| !in_block) {
-            out.push(Cow::Borrowed(&raw[..end]));
+/// Byte classes for the two runs the parser steps over most: names and the spaces that align a schema's columns.
+const NAME: u8 = 1;
+const DOTTED_NAME: u8 = 2;
+const SPACE: u8 = 4;
+static CLASSES: [u8; 256] = {
+    let mut classes = [0; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            classes[b] = NAME | DOTTED_NAME;
+        }
+        // The ASCII characters `char::is_whitespace` accepts (U+000B included).
+        if matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
+            classes[b] = SPACE;
+        }
+        b += 1;
+    }
+    classes[b'.' as usize] = DOTTED_NAME;
+    classes
+};
+
+/// [`run_end`] for a class of [`CLASSES`]: a table lookup per ASCII byte, characters decoded only past one.
+#[inline]
+fn class_end(text: &str, from: usize, class: u8) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i < bytes.len() && CLASSES[usize::from(bytes[i])] & class != 0 {
+        i += 1;
+    }
+    match bytes.get(i) {
+        Some(b) if !b.is_ascii() => run_end(text, i, |c| match class {
+            SPACE => c.is_whitespace(),
+            NAME => is_ident(c),
+            _ => is_ident(c) || c == '.',
+        }),
+        _ => i,
+    }
+}
+
+/// Where the name (letters, digits, `_`) starting at `from` ends.
+fn name_end(text: &str, from: usize) -> usize {
+    class_end(text, from, NAME)
+}
+
+/// Where the dotted name (`db.VarChar`, `Unsupported`) starting at `from` ends.
+fn dotted_name_end(text: &str, from: usize) -> usize {
+    class_end(text, from, DOTTED_NAME)
+}
+
+/// Where the whitespace starting at `from` ends.
+fn space_end(text: &str, from: usize) -> usize {
+    class_end(text, from, SPACE)
+}
+
+/// One line of a schema with its comments cut.
+struct Line<'a> {
+    /// 1-based.
+    number: usize,
+    text: Cow<'a, str>,
+    /// Net change of the `(` / `[` depth, outside strings.
+    depth: i64,
+    /// A string is still open at the line's end: a broken line, as strings never span lines in Prisma.
+    open_string: bool,
+}
+
+/// The lines of a schema as [`str::lines`] cuts them, with `//` and `/* */` comments removed: one per input line,
+/// so line numbers stay valid. An unclosed quote ends at the line's end instead of swallowing the file.
+struct Lines<'a> {
+    rest: &'a str,
+    number: usize,
+    /// Inside a `/* */` comment that began on an earlier line.
+    in_block: bool,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Lines {
+            rest: text.strip_prefix('\u{feff}').unwrap_or(text),
+            number: 0,
+            in_block: false,
+        }
+    }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = Line<'a>;
+
+    fn next(&mut self) -> Option<Line<'a>> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        self.number += 1;
+        // Bytes: every character looked for is ASCII, and no byte of a multi-byte UTF-8 character is.
+        let bytes = self.rest.as_bytes();
+        let (mut i, mut depth, mut open_string) = (0, 0, false);
+        let mut cut = None;
+        let mut block = self.in_block;
+        // One pass to the line's end or its `//`: nearly every line is borrowed whole or up to its comment.
+        while !block && i < bytes.len() {
+            if !LINE_STOPS[usize::from(bytes[i])] {
+                i += 1;
+                continue;
+            }
+            match bytes[i] {
+                b'\n' => break,
+                b'"' => {
+                    i = string_end(bytes, i);
+                    if bytes.get(i) != Some(&b'"') {
+                        open_string = true;
+                        break;
+                    }
+                }
+                b'(' | b'[' => depth += 1,
+                b')' | b']' => depth -= 1,
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    cut = Some(i);
+                    break;
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'*') => block = true,
+                _ => {}
+            }
+            i += 1;
+        }
+        let end = match bytes.get(i) {
+            Some(b'\n') => i,
+            _ => {
+                memchr::memchr(b'\n', &bytes[i.min(bytes.len())..]).map_or(bytes.len(), |at| i + at)
+            }
+        };
+        let line = &self.rest[..end];
+        // As `str::lines`: a `\r` goes with the `\n` after it.
+        let line = match end < bytes.len() {
+            true => line.strip_suffix('\r').unwrap_or(line),
+            false => line,
+        };
+        self.rest = self.rest.get(end + 1..).unwrap_or("");
+        let text = if block {
+            let text = strip_block_comments(line, &mut self.in_block);
+            (depth, open_string) = bracket_delta(&text);
+            Cow::Owned(text)
+        } else {
+            Cow::Borrowed(&line[..cut.unwrap_or(line.len())])
+        };
+        Some(Line {
+            number: self.number,
+            text,
+            depth,
+            open_string,
+        })
+    }
+}
+
+/// The bytes [`Lines`] looks at; it steps over the others one comparison each.
+static LINE_STOPS: [bool; 256] = {
+    let mut stops = [false; 256];
+    let mut i = 0;
+    let looked_at = b"\n\"()[]/";
+    while i < looked_at.len() {
+        stops[looked_at[i] as usize] = true;
+        i += 1;
+    }
+    stops
+};
+
+/// Index of the quote that closes the string opening at `open`, else of the line's end (`\n` or the end of input).
+fn string_end(bytes: &[u8], open: usize) -> usize {
+    let mut i = open + 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' | b'\n' => return i,
+            // An escape never takes the line's end with it.
+            b'\\' if bytes.get(i + 1) != Some(&b'\n') => i += 2,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// A line that is in or opens a `/* */` comment, with its comments cut (a closed block comment leaves a space).
+fn strip_block_comments(raw: &str, in_block: &mut bool) -> String {
+    let mut line = String::with_capacity(raw.len());
+    let mut in_str = false;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if *in_block {
+            if c == '*' && chars.peek() == Some(&'/') {
+                chars.next();
+                *in_block = false;
+                line.push(' ');
+            }
             continue;
         }
-        let mut line = String::with_capacity(raw.len());
-        let mut in_str = false;
-        let mut chars = raw.chars().peekable();
-        while let Some(c) = chars.next() {
-            if in_block {
-                if c == '*' && chars.peek() == Some(&'/') {
-                    chars.next();
-                    in_block = false;
-                    line.push(' ');
+        if in_str {
+            line.push(c);
+            if c == '\\' {
+                if let Some(n) = chars.next() {
+                    line.push(n);
                 }
-                continue;
+            } else if c == '"' {
+                in_str = false;
             }
-            if in_str {
+            continue;
+        }
+        match c {
+            '"' => {
+                in_str = true;
                 line.push(c);
-                if c == '\\' {
-                    if let Some(n) = chars.next() {
-                        line.push(n);
-                    }
-                } else if c == '"' {
-                    in_str = false;
-                }
-                continue;
             }
-            match c {
-                '"' => {
-                    in_str = true;
-                    line.push(c);
-                }
-                '/' if chars.peek() == Some(&'/') => break,
-                '/' if chars.peek() == Some(&'*') => {
-                    chars.next();
-                    in_block = true;
-                }
-                _ => line.push(c),
+            '/' if chars.peek() == Some(&'/') => break,
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                *in_block = true;
             }
-        }
-        out.push(Cow::Owned(line));
-    }
-    out
-}
-
-/// The lines of `text` as [`str::lines`] cuts them (at `\n`, a `\r` before it dropped), found by memchr.
-fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = Some(text).filter(|t| !t.is_empty());
-    std::iter::from_fn(move || {
-        let current = rest?;
-        match memchr::memchr(b'\n', current.as_bytes()) {
-            Some(end) => {
-                let line = &current[..end];
-                rest = Some(&current[end + 1..]).filter(|r| !r.is_empty());
-                Some(line.strip_suffix('\r').unwrap_or(line))
-            }
-            None => {
-                rest = None;
-                Some(current)
-            }
-        }
-    })
-}
-
-/// Where a line with no `/*` outside strings before its first `//` ends once that comment is cut (strings kept as
-/// written, an unclosed one to the line's end); None for the others, which need the full scan. Bytes: `/`, `*`, `\`
-/// and `"` are ASCII, and no byte of a multi-byte character is.
-fn plain_line_end(raw: &str) -> Option<usize> {
-    let bytes = raw.as_bytes();
-    let mut i = 0;
-    // memchr jumps to the next quote or slash: most of a schema is neither.
-    while let Some(at) = bytes
-        .get(i..)
-        .and_then(|rest| memchr::memchr2(b'"', b'/', rest))
-    {
-        let at = i + at;
-        match (bytes[at], bytes.get(at + 1)) {
-            (b'"', _) => i = skip_string(bytes, at),
-            (_, Some(b'*')) => return None,
-            (_, Some(b'/')) => return Some(at),
-            _ => i = at + 1,
+            _ => line.push(c),
         }
     }
-    Some(bytes.len())
+    line
 }
 
 /// Net bracket depth change of a comment-free line, ignoring strings, and
@@ -509,52 +693,6 @@ fn starts_declaration(line: &str) -> bool {
     !name.is_empty()
         && after.len() < rest.len()
         && after.starts_with(|c: char| c.is_alphabetic() || c == '_')
-}
-
-struct LogicalLine<'a> {
-    line: usize,
-    text: Cow<'a, str>,
-}
-
-/// Join physical lines while brackets stay open, so attribute arguments
-/// written over several lines read as one. A closing `}` or a block header
-/// stops the join so one unclosed `(` cannot eat the following blocks.
-fn logical_lines(mut lines: Vec<Cow<'_, str>>) -> Vec<LogicalLine<'_>> {
-    let mut out = Vec::with_capacity(lines.len());
-    let mut i = 0;
-    while i < lines.len() {
-        let start = i;
-        let mut text = std::mem::take(&mut lines[i]);
-        // Only a line with an opening bracket can continue on the next one.
-        let opens = memchr::memchr2(b'(', b'[', text.as_bytes()).is_some();
-        let (mut depth, mut open_string) = if opens {
-            bracket_delta(&text)
-        } else {
-            (0, false)
-        };
-        // An open string means a broken line (strings never span lines).
-        while depth > 0 && !open_string && i + 1 < lines.len() {
-            let next = trim(&lines[i + 1]);
-            if next.starts_with('}') || parse_header(next).is_some() || starts_declaration(next) {
-                break;
-            }
-            let joined = text.to_mut();
-            joined.push(' ');
-            joined.push_str(next);
-            let (delta, open) = bracket_delta(next);
-            depth += delta;
-            open_string = open;
-            i += 1;
-        }
-        if !trim(&text).is_empty() {
-            out.push(LogicalLine {
-                line: start + 1,
-                text,
-            });
-        }
-        i += 1;
-    }
-    out
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -644,24 +782,34 @@ fn match_bracket(chars: &[u8], open: usize) -> (usize, usize) {
     (chars.len(), chars.len())
 }
 
+/// Index just past the string opening at `open` (the end of `chars` when unclosed).
 fn skip_string(chars: &[u8], open: usize) -> usize {
-    let mut i = open + 1;
-    while i < chars.len() {
-        match chars[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    chars.len()
+    (string_end(chars, open) + 1).min(chars.len())
 }
 
-/// An attribute as written, borrowed from its line; the parser copies only what the schema keeps.
+/// An attribute as written, borrowed from its line, its arguments split in the same pass that found their end.
 struct Attr<'a> {
     block: bool,
-    name: &'a str,
-    args: Option<&'a str>,
+    /// Name, argument and part ranges are relative to `raw`.
     raw: &'a str,
+    name: Span,
+    args: Option<Span>,
+    parts: Parts,
+}
+
+impl<'a> Attr<'a> {
+    fn name(&self) -> &'a str {
+        &self.raw[self.name.0..self.name.1]
+    }
+
+    fn arg(&self, name: &str, positional: bool) -> Option<&'a str> {
+        let text = |(a, b): Span| self.raw.get(a..b).unwrap_or("");
+        find_arg(
+            self.parts.iter().map(|&(n, v)| (n.map(text), text(v))),
+            name,
+            positional,
+        )
+    }
 }
 
 /// Every `@name(...)` / `@@name(...)` from byte `start` on, with balanced args.
@@ -683,95 +831,123 @@ fn scan_attributes(text: &str, start: usize) -> impl Iterator<Item = Attr<'_>> {
             i += 1;
         }
         let name_start = i;
-        i = run_end(text, i, |c| is_ident(c) || c == '.');
-        let name = &text[name_start..i];
-        if name.is_empty() {
+        i = dotted_name_end(text, i);
+        if i == name_start {
             continue;
         }
-        let j = run_end(text, i, char::is_whitespace);
-        let mut args = None;
+        let name = (name_start - begin, i - begin);
+        let j = space_end(text, i);
+        let (mut args, mut parts) = (None, Parts::default());
         if chars.get(j) == Some(&b'(') {
-            let (close, after) = match_bracket(chars, j);
-            args = Some(text.get(j + 1..close).unwrap_or(""));
-            i = after;
+            let close = scan_args(text, j, &mut parts);
+            args = Some((j + 1, close));
+            i = (close + 1).min(chars.len());
+        }
+        let raw = text.get(begin..i).unwrap_or("").trim_end();
+        // Relative to `raw`; trimming its end never cuts into the name or a closed argument list.
+        let relative = |(a, b): Span| ((a - begin).min(raw.len()), (b - begin).min(raw.len()));
+        for (name, value) in parts.iter_mut() {
+            *name = name.map(relative);
+            *value = relative(*value);
         }
         return Some(Attr {
             block,
+            raw,
             name,
-            args,
-            raw: text.get(begin..i).unwrap_or("").trim_end(),
+            args: args.map(relative),
+            parts,
         });
     })
 }
 
-/// Split on top-level commas (outside strings and brackets), trimmed, empty parts dropped.
-fn split_top<'a>(text: &'a str) -> Vec<&'a str> {
-    // Bytes: every delimiter is ASCII, and no byte of a multi-byte UTF-8 character is.
+/// Reads the argument list whose `(` is at `open`: returns the index of its closing `)` (the end of `text` when
+/// unclosed) and pushes each top-level argument's trimmed span, with its name's when written `name: value`.
+// Bytes: every character looked for is ASCII, and no byte of a multi-byte UTF-8 character is, so every index
+// falls on a character boundary.
+fn scan_args(text: &str, open: usize, parts: &mut Parts) -> usize {
     let bytes = text.as_bytes();
-    let mut parts = Vec::new();
-    let mut push = |part: &'a str| {
-        let part = trim(part);
-        if !part.is_empty() {
-            parts.push(part);
+    // The byte range of `part`, a slice of `text`, in `text`.
+    let span = |part: &str| {
+        let at = part.as_ptr() as usize - text.as_ptr() as usize;
+        (at, at + part.len())
+    };
+    let mut push = |start: usize, end: usize| {
+        let part = trim(&text[start..end]);
+        if part.is_empty() {
+            return;
+        }
+        let name_end = name_end(part, 0);
+        match part[name_end..].trim_start().strip_prefix(':') {
+            Some(value) if name_end > 0 => {
+                parts.push((Some(span(&part[..name_end])), span(trim(value))))
+            }
+            _ => parts.push((None, span(part))),
         }
     };
-    let mut depth = 0i64;
-    let mut start = 0;
-    let mut i = 0;
+    let mut start = open + 1;
+    loop {
+        let end = next_top_level(bytes, start);
+        push(start.min(end), end);
+        match bytes.get(end) {
+            Some(b',') => start = end + 1,
+            // The closing bracket, or the end when the list is never closed.
+            _ => return end,
+        }
+    }
+}
+
+/// From `from`, the index of the first `,` outside strings and the brackets opened after `from`, or of the first
+/// bracket that closes one opened before it; else the end.
+// Bytes: every delimiter is ASCII, and no byte of a multi-byte UTF-8 character is.
+fn next_top_level(bytes: &[u8], from: usize) -> usize {
+    let (mut depth, mut i) = (0i64, from);
     while i < bytes.len() {
         match bytes[i] {
             b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
+                i = skip_string(bytes, i);
+                continue;
             }
             b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' if depth == 0 => return i,
             b')' | b']' | b'}' => depth -= 1,
-            b',' if depth <= 0 => {
-                push(&text[start..i]);
-                start = i + 1;
-            }
+            b',' if depth == 0 => return i,
             _ => {}
         }
         i += 1;
     }
-    push(text.get(start..).unwrap_or(""));
-    parts
+    bytes.len()
 }
 
-/// Arguments as (name for `name: value`, value).
-fn parse_args(args: &str) -> Vec<(Option<String>, String)> {
-    split_top(args)
-        .into_iter()
-        .map(|arg| {
-            let (name, rest) = arg.split_at(run_end(arg, 0, is_ident));
-            match rest.trim_start().strip_prefix(':') {
-                Some(value) if !name.is_empty() => {
-                    (Some(name.to_string()), trim(value).to_string())
-                }
-                _ => (None, arg.to_string()),
+/// Split on top-level commas (outside strings and brackets), trimmed, empty parts dropped. A stray closing bracket
+/// stays in its part.
+fn split_top(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        while start <= bytes.len() {
+            let mut end = next_top_level(bytes, start);
+            while matches!(bytes.get(end), Some(b')' | b']' | b'}')) {
+                end = next_top_level(bytes, end + 1);
             }
-        })
-        .collect()
+            let part = trim(text.get(start..end).unwrap_or(""));
+            start = end + 1;
+            if !part.is_empty() {
+                return Some(part);
+            }
+        }
+        None
+    })
 }
 
-/// The named argument, else (when `positional`) the first unnamed one.
-fn arg_value<'a>(
-    args: &'a [(Option<String>, String)],
-    name: &str,
-    positional: bool,
-) -> Option<&'a str> {
-    args.iter()
-        .find(|(n, _)| n.as_deref() == Some(name))
-        .or_else(|| {
-            if positional {
-                args.iter().find(|(n, _)| n.is_none())
-            } else {
-                None
-            }
-        })
-        .map(|(_, v)| v.as_str())
+/// Arguments as (name for `name: value`, value), borrowed from `args`.
+fn parse_args(args: &str) -> impl Iterator<Item = (Option<&str>, &str)> {
+    split_top(args).map(|arg| {
+        let (name, rest) = arg.split_at(name_end(arg, 0));
+        match rest.trim_start().strip_prefix(':') {
+            Some(value) if !name.is_empty() => (Some(name), trim(value)),
+            _ => (None, arg),
+        }
+    })
 }
 
 /// Unquote a Prisma string literal; an unterminated one keeps what it has.
@@ -797,22 +973,29 @@ fn parse_string(value: &str) -> Option<String> {
     Some(out)
 }
 
-/// `[a, b(sort: Desc)]` → `["a", "b"]`; a bare `a` is accepted too (the names of [`parse_field_refs`], whose
-/// arguments are not read here).
+/// The names of [`parse_field_refs`]: `[a, b(sort: Desc)]` → `["a", "b"]`.
 fn parse_field_list(value: &str) -> Vec<String> {
-    let value = value.trim();
-    let inner = value.strip_prefix('[').unwrap_or(value);
-    let inner = inner.strip_suffix(']').unwrap_or(inner);
-    split_top(inner)
-        .into_iter()
-        .map(|item| &item[..run_end(item, 0, |c| is_ident(c) || c == '.')])
-        .filter(|name| !name.is_empty())
-        .map(str::to_string)
+    parse_field_refs(value)
+        .iter()
+        .map(|r| r.name.to_string())
         .collect()
 }
 
-fn mapped_name(attr: &Attribute) -> Option<String> {
-    attr.arg("name", true).and_then(parse_string)
+/// The named argument, else (when `positional`) the first unnamed one.
+fn find_arg<'a>(
+    args: impl Iterator<Item = (Option<&'a str>, &'a str)>,
+    name: &str,
+    positional: bool,
+) -> Option<&'a str> {
+    let mut first_unnamed = None;
+    for (n, value) in args {
+        match n {
+            Some(n) if n == name => return Some(value),
+            None if first_unnamed.is_none() => first_unnamed = Some(value),
+            _ => {}
+        }
+    }
+    first_unnamed.filter(|_| positional)
 }
 
 fn fields_arg(attr: &Attribute) -> Vec<String> {
@@ -851,26 +1034,52 @@ impl Parser {
     }
 
     fn run(mut self, text: &str) -> Schema {
-        let physical = strip_comments(text);
-        let last_line = physical.len().max(1);
-        for ll in logical_lines(physical) {
-            let trimmed = trim(&ll.text);
+        let mut lines = Lines::new(text).peekable();
+        let mut last_line = 1;
+        while let Some(line) = lines.next() {
+            let number = line.number;
+            last_line = number;
+            let mut text = line.text;
+            let (mut depth, mut open_string) = (line.depth, line.open_string);
+            // Join lines while brackets stay open, so arguments written over several lines read as one. A closing
+            // `}`, a block header or a declaration stops the join, so one unclosed `(` cannot eat what follows.
+            while depth > 0 && !open_string {
+                let Some(next) = lines.peek() else { break };
+                let next_text = trim(&next.text);
+                if next_text.starts_with('}')
+                    || parse_header(next_text).is_some()
+                    || starts_declaration(next_text)
+                {
+                    break;
+                }
+                let joined = text.to_mut();
+                joined.push(' ');
+                joined.push_str(next_text);
+                depth += next.depth;
+                open_string = next.open_string;
+                last_line = next.number;
+                lines.next();
+            }
+            let trimmed = trim(&text);
+            if trimmed.is_empty() {
+                continue;
+            }
             if let Some(header) = parse_header(trimmed) {
                 // A header inside a block means the previous block was never
                 // closed: end it just before this line.
-                self.finish(ll.line.saturating_sub(1).max(1));
+                self.finish(number.saturating_sub(1).max(1));
                 let closed = header.closed;
-                self.start(header, ll.line);
+                self.start(header, number);
                 if closed {
-                    self.finish(ll.line);
+                    self.finish(number);
                 }
             } else if trimmed.starts_with('}') {
-                self.finish(ll.line);
+                self.finish(number);
             } else {
-                self.body_line(trimmed, ll.line);
+                self.body_line(trimmed, number);
             }
         }
-        self.finish(last_line);
+        self.finish(last_line.max(1));
         self.schema
     }
 
@@ -886,9 +1095,6 @@ impl Parser {
                 end_line: line,
                 fields: Vec::new(),
                 id: Vec::new(),
-                uniques: Vec::new(),
-                indexes: Vec::new(),
-                ignored: false,
             }),
             BlockKind::Enum => Block::Enum(EnumDef {
                 db_name: header.name.clone(),
@@ -943,27 +1149,14 @@ impl Parser {
 fn model_line(model: &mut Model, text: &str, line: usize) {
     if text.starts_with("@@") {
         for attr in scan_attributes(text, 0).filter(|a| a.block) {
-            let attr = attribute(&attr, line);
-            match attr.name.as_str() {
+            let attr = attribute(attr, line);
+            match attr.name() {
                 "map" => {
-                    if let Some(name) = mapped_name(&attr) {
+                    if let Some(name) = attr.string_arg("name", true) {
                         model.db_name = name;
                     }
                 }
                 "id" => model.id = fields_arg(&attr),
-                "unique" => {
-                    let cols = fields_arg(&attr);
-                    if !cols.is_empty() {
-                        model.uniques.push(cols);
-                    }
-                }
-                "index" => {
-                    let cols = fields_arg(&attr);
-                    if !cols.is_empty() {
-                        model.indexes.push(cols);
-                    }
-                }
-                "ignore" => model.ignored = true,
                 _ => {}
             }
             model.attributes.push(attr);
@@ -971,9 +1164,6 @@ fn model_line(model: &mut Model, text: &str, line: usize) {
         return;
     }
     if let Some(field) = parse_field(text, line) {
-        if field.is_unique {
-            model.uniques.push(vec![field.name.clone()]);
-        }
         model.fields.push(field);
     }
 }
@@ -984,10 +1174,10 @@ fn parse_field(text: &str, line: usize) -> Option<Field> {
         return None;
     }
     let chars = text.as_bytes();
-    let mut i = run_end(text, 0, is_ident);
-    let name = text[..i].to_string();
+    let mut i = name_end(text, 0);
+    let name = &text[..i];
     let ws_start = i;
-    i = run_end(text, i, char::is_whitespace);
+    i = space_end(text, i);
     // `name Type` needs a gap and a type that starts like an identifier.
     if i == ws_start
         || !text[i..]
@@ -998,7 +1188,7 @@ fn parse_field(text: &str, line: usize) -> Option<Field> {
         return None;
     }
     let type_start = i;
-    i = run_end(text, i, |c| is_ident(c) || c == '.');
+    i = dotted_name_end(text, i);
     if chars.get(i) == Some(&b'(') {
         // Unsupported("...") carries its database type in the parentheses.
         i = match_bracket(chars, i).1;
@@ -1021,42 +1211,28 @@ fn parse_field(text: &str, line: usize) -> Option<Field> {
     }
 
     let mut field = Field {
-        db_name: name.clone(),
-        name,
+        name: name.to_string(),
+        map: None,
         type_name,
         optional,
         list,
         line,
         attributes: Vec::new(),
-        parsed_attributes: Vec::new(),
-        relation_fields: Vec::new(),
         is_id: false,
         is_unique: false,
-        default: None,
     };
-    for raw in scan_attributes(text, i) {
-        let attr = attribute(&raw, line);
-        if !raw.block {
-            match raw.name {
+    for scanned in scan_attributes(text, i) {
+        let block = scanned.block;
+        let attr = attribute(scanned, line);
+        if !block {
+            match attr.name() {
                 "id" => field.is_id = true,
                 "unique" => field.is_unique = true,
-                "map" => {
-                    if let Some(db) = mapped_name(&attr) {
-                        field.db_name = db;
-                    }
-                }
-                "default" => field.default = raw.args.map(|a| trim(a).to_string()),
-                "relation" => {
-                    field.relation_fields = attr
-                        .arg("fields", false)
-                        .map(parse_field_list)
-                        .unwrap_or_default();
-                }
+                "map" => field.map = attr.string_arg("name", true).or(field.map.take()),
                 _ => {}
             }
         }
-        field.parsed_attributes.push(attr);
-        field.attributes.push(raw.raw.to_string());
+        field.attributes.push(attr);
     }
     Some(field)
 }
@@ -1064,9 +1240,8 @@ fn parse_field(text: &str, line: usize) -> Option<Field> {
 fn enum_line(def: &mut EnumDef, text: &str) {
     if text.starts_with("@@") {
         for attr in scan_attributes(text, 0).filter(|a| a.block) {
-            let attr = attribute(&attr, 0);
-            let value = mapped_name(&attr);
-            match attr.name.as_str() {
+            let value = attr.arg("name", true).and_then(parse_string);
+            match attr.name() {
                 "map" if value.is_some() => def.db_name = value.unwrap_or_default(),
                 "schema" => def.schema = value,
                 _ => {}
@@ -1081,11 +1256,11 @@ fn enum_line(def: &mut EnumDef, text: &str) {
     {
         return;
     }
-    let end = run_end(text, 0, is_ident);
+    let end = name_end(text, 0);
     let name = text[..end].to_string();
     let db_name = scan_attributes(text, end)
-        .find(|a| !a.block && a.name == "map")
-        .and_then(|a| mapped_name(&attribute(&a, 0)))
+        .find(|a| !a.block && a.name() == "map")
+        .and_then(|a| a.arg("name", true).and_then(parse_string))
         .unwrap_or_else(|| name.clone());
     def.values.push((name, db_name));
 }
@@ -1160,6 +1335,35 @@ view PostStats {
         Schema::parse_str(text, Path::new("schema.prisma"))
     }
 
+    /// The field lists of a model's `@@name` attributes.
+    fn lists(m: &Model, name: &str) -> Vec<Vec<String>> {
+        m.attributes
+            .iter()
+            .filter(|a| a.name() == name)
+            .map(fields_arg)
+            .collect()
+    }
+
+    /// Field-level `@unique`s, then `@@unique`s.
+    fn uniques(m: &Model) -> Vec<Vec<String>> {
+        let fields = m.fields.iter().filter(|f| f.is_unique);
+        fields
+            .map(|f| vec![f.name.clone()])
+            .chain(lists(m, "unique"))
+            .collect()
+    }
+
+    fn relation_fields(f: &Field) -> Vec<String> {
+        f.attribute("relation")
+            .and_then(|r| r.arg("fields", false))
+            .map(parse_field_list)
+            .unwrap_or_default()
+    }
+
+    fn raw(field: &Field) -> Vec<&str> {
+        field.attributes.iter().map(|a| a.raw.as_str()).collect()
+    }
+
     fn names(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
     }
@@ -1174,11 +1378,11 @@ view PostStats {
         assert_eq!(user.name, "User");
         assert_eq!((user.line, user.end_line), (12, 22));
         assert_eq!(user.id, names(&["id"]));
-        assert_eq!(user.uniques, vec![names(&["email"])]);
+        assert_eq!(uniques(user), vec![names(&["email"])]);
 
         let email = user.field_for_column("email").unwrap();
         assert!(email.is_unique);
-        assert_eq!(email.attributes, ["@unique", "@db.VarChar(255)"]);
+        assert_eq!(raw(email), ["@unique", "@db.VarChar(255)"]);
         assert_eq!(email.line, 14);
 
         let full = user.field_for_column("full_name").unwrap();
@@ -1186,15 +1390,12 @@ view PostStats {
         assert_eq!(full.type_name, "String");
 
         let bio = user.field_for_column("bio").unwrap();
-        assert_eq!(
-            bio.default.as_deref(),
-            Some(r#""say \"hi\" // not a comment""#)
-        );
+        assert_eq!(bio.default(), Some(r#""say \"hi\" // not a comment""#));
 
         let created = user.field_for_column("created_at").unwrap();
-        assert_eq!(created.default.as_deref(), Some("now()"));
+        assert_eq!(created.default(), Some("now()"));
         assert_eq!(
-            created.attributes,
+            raw(created),
             ["@default(now())", r#"@map(name: "created_at")"#]
         );
 
@@ -1208,10 +1409,10 @@ view PostStats {
         let s = parse(BLOG);
         let post = s.model_for_table("posts").unwrap();
         let author = post.fields.iter().find(|f| f.name == "author").unwrap();
-        assert_eq!(author.relation_fields, names(&["authorId"]));
+        assert_eq!(relation_fields(author), names(&["authorId"]));
         assert_eq!(post.field_for_column("author_id").unwrap().name, "authorId");
         assert_eq!(
-            post.indexes,
+            lists(post, "index"),
             vec![names(&["authorId"]), names(&["title", "id"])]
         );
 
@@ -1219,23 +1420,15 @@ view PostStats {
         assert_eq!(search.type_name, r#"Unsupported("tsvector")"#);
         assert!(search.optional);
 
-        assert!(post.has_index_leading(&names(&["authorId"])));
-        assert!(post.has_index_leading(&names(&["title"])));
-        assert!(post.has_index_leading(&names(&["id"])));
-        assert!(!post.has_index_leading(&names(&["title", "authorId"])));
-        assert!(!post.has_index_leading(&[]));
-
         let tag = s.model_for_table("posttag").unwrap();
         assert_eq!(tag.name, "PostTag");
-        assert!(tag.ignored);
+        assert!(tag.attributes.iter().any(|a| a.name() == "ignore"));
         assert_eq!(tag.id, names(&["postId", "tagId"]));
-        assert_eq!(tag.uniques, vec![names(&["tagId", "postId"])]);
-        assert!(tag.has_index_leading(&names(&["postId"])));
-        assert!(tag.has_index_leading(&names(&["tagId", "postId"])));
+        assert_eq!(uniques(tag), vec![names(&["tagId", "postId"])]);
         assert_eq!(tag.fields.len(), 3);
 
         let view = s.model_for_table("PostStats").unwrap();
-        assert_eq!(view.uniques, vec![names(&["postId"])]);
+        assert_eq!(uniques(view), vec![names(&["postId"])]);
     }
 
     #[test]
@@ -1285,6 +1478,38 @@ view PostStats {
     }
 
     #[test]
+    fn class_runs_end_where_the_char_runs_end() {
+        for text in [
+            "",
+            "abc def",
+            "a_1.b(",
+            "näme String",
+            "ab\u{a0}\u{2003} x",
+            "  \t\u{a0}y",
+            "é.ü@",
+            "x\u{301}y z",
+        ] {
+            for from in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                assert_eq!(
+                    name_end(text, from),
+                    run_end(text, from, is_ident),
+                    "{text:?} {from}"
+                );
+                assert_eq!(
+                    dotted_name_end(text, from),
+                    run_end(text, from, |c| is_ident(c) || c == '.'),
+                    "{text:?} {from}"
+                );
+                assert_eq!(
+                    space_end(text, from),
+                    run_end(text, from, char::is_whitespace),
+                    "{text:?} {from}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn trim_is_str_trim() {
         for text in [
             "",
@@ -1319,20 +1544,37 @@ view PostStats {
             "\r\n",
             "é\nü\r\n",
         ] {
+            assert_eq!(stripped(text), text.lines().collect::<Vec<_>>(), "{text:?}");
+        }
+    }
+
+    fn stripped(text: &str) -> Vec<String> {
+        Lines::new(text).map(|l| l.text.into_owned()).collect()
+    }
+
+    #[test]
+    fn a_block_comment_over_lines_keeps_the_line_count_and_the_depth_skips_it() {
+        let text = "a Int @default(1 /* x )\n still ( comment\n end */ ) @map(\"(\") // )\nb (\n";
+        let lines: Vec<Line> = Lines::new(text).collect();
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_ref()).collect();
+        assert_eq!(texts, ["a Int @default(1 ", "", "  ) @map(\"(\") ", "b ("]);
+        // Each line's depth is what a plain scan of its text finds, on the fast path and the slow one alike.
+        for line in &lines {
             assert_eq!(
-                lines(text).collect::<Vec<_>>(),
-                text.lines().collect::<Vec<_>>(),
-                "{text:?}"
+                (line.depth, line.open_string),
+                bracket_delta(&line.text),
+                "{:?}",
+                line.text
             );
         }
+        assert_eq!(lines.iter().map(|l| l.depth).sum::<i64>(), 1);
     }
 
     #[test]
     fn comments_are_cut_outside_strings_only() {
-        let lines = strip_comments(
+        let lines = stripped(
             "a String @default(\"x // y\") // cut\nb String @default(\"q\\\"//\") @map(\"b\")\nc String @default(\"open // kept\n/* block */ d Int // e\n",
         );
-        let lines: Vec<&str> = lines.iter().map(|l| l.as_ref()).collect();
         assert_eq!(
             lines,
             [
@@ -1353,7 +1595,7 @@ view PostStats {
         assert_eq!(m.fields.len(), 2);
         assert_eq!(m.field_for_column("nämé").unwrap().name, "näme");
         assert_eq!(m.field_for_column("nämé").unwrap().line, 4);
-        assert_eq!(m.indexes, vec![names(&["näme", "id"])]);
+        assert_eq!(lists(m, "index"), vec![names(&["näme", "id"])]);
         assert_eq!(m.id, names(&["id"]));
     }
 
@@ -1384,11 +1626,11 @@ view PostStats {
         let post = &parse(text).models[0];
         assert_eq!(post.fields.len(), 2);
         assert_eq!(
-            post.fields[0].relation_fields,
+            relation_fields(&post.fields[0]),
             names(&["authorId", "tenantId"])
         );
         assert_eq!(post.fields[1].line, 6);
-        assert_eq!(post.uniques, vec![names(&["authorId"])]);
+        assert_eq!(uniques(post), vec![names(&["authorId"])]);
         assert_eq!(post.end_line, 10);
     }
 
@@ -1519,7 +1761,6 @@ view PostStats {
         let s = parse(text);
         for m in &s.models {
             let _ = m.field_for_column("id");
-            let _ = m.has_index_leading(&m.id);
         }
         let _ = s.model_for_table("users");
     }

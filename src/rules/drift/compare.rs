@@ -48,7 +48,7 @@ pub fn differences(
             continue;
         };
         // Prisma compares the set of values, not their order (values added later with ADD VALUE come last).
-        for value in e.values.iter().filter(|v| !labels.contains(v)) {
+        for value in e.values.iter().filter(|v| !labels.iter().any(|l| l == *v)) {
             out.push(missing(
                 e.place,
                 format!(
@@ -57,7 +57,7 @@ pub fn differences(
                 ),
             ));
         }
-        for value in labels.iter().filter(|l| !e.values.contains(l)) {
+        for value in labels.iter().filter(|l| !e.values.contains(&l.as_str())) {
             out.push(changed(
                 At::Schema(e.place),
                 format!(
@@ -196,7 +196,7 @@ fn compare_table(
             ),
         )),
         (Some(key), Some((c, columns))) => {
-            if *columns != key.columns {
+            if !same_names(columns, &key.columns) {
                 out.push(changed(
                     At::Schema(key.place),
                     format!(
@@ -283,13 +283,6 @@ fn describe_default(d: &DefaultValue) -> String {
     }
 }
 
-/// What an index is, apart from its name.
-#[derive(PartialEq)]
-struct Shape<'a> {
-    columns: Vec<&'a str>,
-    unique: bool,
-}
-
 fn compare_indexes(
     table: &Table,
     actual: &ActualTable,
@@ -305,27 +298,22 @@ fn compare_indexes(
         .filter(|i| i.columns.iter().all(Option::is_some))
         .filter(|i| Some(i.name.as_str()) != pk_name)
         .collect();
-    fn shape_of_found(i: &crate::catalog::Index) -> Shape<'_> {
-        Shape {
-            columns: i.columns.iter().flatten().map(String::as_str).collect(),
-            unique: i.unique,
-        }
+    // The index's columns, known to be plain ones (expression keys were left out above).
+    fn columns_of(i: &crate::catalog::Index) -> impl Iterator<Item = &str> {
+        i.columns.iter().flatten().map(String::as_str)
     }
     let mut used = vec![false; found.len()];
     for index in &table.indexes {
-        let want_shape = Shape {
-            columns: index.columns.iter().map(String::as_str).collect(),
-            unique: index.unique,
-        };
         let by_name = found
             .iter()
             .position(|i| truncate(&i.name) == truncate(&index.name));
         let at = At::Schema(index.place);
         let position = by_name.filter(|&i| !used[i]).or_else(|| {
-            found
-                .iter()
-                .enumerate()
-                .position(|(i, f)| !used[i] && shape_of_found(f) == want_shape)
+            found.iter().enumerate().position(|(i, f)| {
+                !used[i]
+                    && f.unique == index.unique
+                    && columns_of(f).eq(index.columns.iter().copied())
+            })
         });
         let Some(position) = position else {
             out.push(missing(
@@ -355,19 +343,18 @@ fn compare_indexes(
                 ),
             ));
         }
-        let have = shape_of_found(f);
-        if have.columns != want_shape.columns {
+        if !columns_of(f).eq(index.columns.iter().copied()) {
             out.push(changed(
                 at.clone(),
                 format!(
                     "{} covers ({}) in schema.prisma but index \"{}\" covers ({}) in the migrations",
                     index.label,
-                    want_shape.columns.join(", "),
+                    index.columns.join(", "),
                     f.name,
-                    have.columns.join(", ")
+                    columns_of(f).collect::<Vec<_>>().join(", ")
                 ),
             ));
-        } else if have.unique != want_shape.unique {
+        } else if f.unique != index.unique {
             out.push(changed(
                 at.clone(),
                 format!(
@@ -431,6 +418,11 @@ fn compare_indexes(
     }
 }
 
+/// The catalog's column list is the schema's, name for name.
+fn same_names(have: &[String], want: &[&str]) -> bool {
+    have.len() == want.len() && have.iter().zip(want).all(|(h, w)| h == w)
+}
+
 fn order(descending: bool) -> &'static str {
     if descending {
         "descending"
@@ -445,7 +437,7 @@ fn same_opclass(a: Option<&str>, b: Option<&str>) -> bool {
     fold(a) == fold(b)
 }
 
-fn compare_foreign_keys(table: &Table, actual: &ActualTable, out: &mut Vec<Difference>) {
+fn compare_foreign_keys<'a>(table: &Table, actual: &'a ActualTable, out: &mut Vec<Difference>) {
     let found: Vec<_> = actual
         .constraints
         .iter()
@@ -468,7 +460,7 @@ fn compare_foreign_keys(table: &Table, actual: &ActualTable, out: &mut Vec<Diffe
             .position(|f| truncate(&f.0.name) == truncate(&fk.name));
         let position = by_name.filter(|&i| !used[i]).or_else(|| {
             found.iter().enumerate().position(|(i, f)| {
-                !used[i] && *f.1 == fk.columns && f.2.key() == fk.ref_table.key()
+                !used[i] && same_names(f.1, &fk.columns) && f.2.key_ref() == fk.ref_table.key_ref()
             })
         });
         let Some(position) = position else {
@@ -492,9 +484,9 @@ fn compare_foreign_keys(table: &Table, actual: &ActualTable, out: &mut Vec<Diffe
                 ),
             ));
         }
-        if *columns != fk.columns
-            || ref_table.key() != fk.ref_table.key()
-            || *ref_columns != fk.ref_columns
+        if !same_names(columns, &fk.columns)
+            || ref_table.key_ref() != fk.ref_table.key_ref()
+            || !same_names(ref_columns, &fk.ref_columns)
         {
             out.push(changed(
                 at.clone(),
@@ -511,7 +503,7 @@ fn compare_foreign_keys(table: &Table, actual: &ActualTable, out: &mut Vec<Diffe
                 ),
             ));
         }
-        let action = |a: &Option<String>| a.clone().unwrap_or_else(|| "NO ACTION".into());
+        let action = |a: &'a Option<String>| a.as_deref().unwrap_or("NO ACTION");
         for (what, want, have) in [
             ("ON DELETE", fk.on_delete, action(on_delete)),
             ("ON UPDATE", fk.on_update, action(on_update)),

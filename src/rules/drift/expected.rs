@@ -22,7 +22,7 @@ pub struct Place {
 #[derive(Debug, Default)]
 pub struct Expected<'a> {
     pub tables: Vec<Table<'a>>,
-    pub enums: Vec<Enum>,
+    pub enums: Vec<Enum<'a>>,
     /// The schemas Prisma manages (`None`: the default one), so objects elsewhere are none of its business.
     pub schemas: Vec<Option<String>>,
 }
@@ -31,12 +31,12 @@ pub struct Expected<'a> {
 pub struct Table<'a> {
     pub name: ObjName,
     /// How the schema names it: `model User`, or the implicit many-to-many relation `_PostToTag`.
-    pub label: String,
+    pub label: Label<'a>,
     pub place: Place,
     pub columns: Vec<Column<'a>>,
-    pub primary_key: Option<Key>,
-    pub indexes: Vec<Index>,
-    pub foreign_keys: Vec<ForeignKey>,
+    pub primary_key: Option<Key<'a>>,
+    pub indexes: Vec<Index<'a>>,
+    pub foreign_keys: Vec<ForeignKey<'a>>,
 }
 
 /// Columns borrow from the schema and spell their label only for a message: a schema has thousands of them, and
@@ -66,44 +66,73 @@ impl fmt::Display for ColumnLabel<'_> {
     }
 }
 
+/// How the schema declares a table, index, key or enum, spelled only for a message.
 #[derive(Debug)]
-pub struct Key {
+pub enum Label<'a> {
+    /// `model User`.
+    Model(&'a str),
+    /// `enum Role`.
+    Enum(&'a str),
+    /// `@unique on Post.slug`.
+    Unique(&'a str, &'a str),
+    /// `relation Post.author`.
+    Relation(&'a str, &'a str),
+    /// `@@index(fields: [a, b], map: "x")`, its arguments as written.
+    Block(&'a Attribute),
+    Text(String),
+}
+
+impl fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Label::Model(name) => write!(f, "model {name}"),
+            Label::Enum(name) => write!(f, "enum {name}"),
+            Label::Unique(model, field) => write!(f, "@unique on {model}.{field}"),
+            Label::Relation(model, field) => write!(f, "relation {model}.{field}"),
+            Label::Block(attr) => write!(f, "@@{}({})", attr.name(), attr_text(attr)),
+            Label::Text(text) => f.write_str(text),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Key<'a> {
     pub name: String,
-    pub columns: Vec<String>,
+    pub columns: Vec<&'a str>,
     pub place: Place,
 }
 
 #[derive(Debug)]
-pub struct Index {
+pub struct Index<'a> {
     pub name: String,
-    pub columns: Vec<String>,
+    pub columns: Vec<&'a str>,
     pub unique: bool,
     /// `btree` unless `type:` says otherwise.
-    pub method: String,
+    pub method: Cow<'a, str>,
     /// One per column.
     pub keys: Vec<IndexKey>,
     /// How the schema declares it (`@unique on Post.slug`, `@@index([a, b])`).
-    pub label: String,
+    pub label: Label<'a>,
     pub place: Place,
 }
 
 #[derive(Debug)]
-pub struct ForeignKey {
+pub struct ForeignKey<'a> {
     pub name: String,
-    pub columns: Vec<String>,
+    pub columns: Vec<&'a str>,
     pub ref_table: ObjName,
-    pub ref_columns: Vec<String>,
+    pub ref_columns: Vec<&'a str>,
     pub on_delete: &'static str,
     pub on_update: &'static str,
-    pub label: String,
+    pub label: Label<'a>,
     pub place: Place,
 }
 
 #[derive(Debug)]
-pub struct Enum {
+pub struct Enum<'a> {
     pub name: ObjName,
-    pub label: String,
-    pub values: Vec<String>,
+    pub label: Label<'a>,
+    pub values: Vec<&'a str>,
     pub place: Place,
 }
 
@@ -112,7 +141,7 @@ const SCALARS: &[&str] = &[
 ];
 
 /// Everything Prisma would create for `schema`.
-pub fn expected(schema: &Schema) -> Expected<'_> {
+pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
     let setting = |key: &str| {
         schema
             .datasource
@@ -130,14 +159,14 @@ pub fn expected(schema: &Schema) -> Expected<'_> {
         }
         attrs
             .iter()
-            .find(|a| a.name == "schema")
+            .find(|a| a.name() == "schema")
             .and_then(|a| a.string_arg("name", true))
     };
     let foreign_keys = setting("relationMode")
         .and_then(parse_string_literal)
         .as_deref()
         != Some("prisma");
-    let file_of = |path: &std::path::Path| schema.files.iter().position(|f| f == path).unwrap_or(0);
+    let file_of = |path: &std::path::Path| file_index(schema, path);
     // By name, the first one declared (as a search from the start finds it): fields and relations look them up.
     let mut enums: Map<&str, &EnumDef> =
         Map::with_capacity_and_hasher(schema.enums.len(), Default::default());
@@ -163,8 +192,8 @@ pub fn expected(schema: &Schema) -> Expected<'_> {
         let enum_schema = if multi { e.schema.clone() } else { None };
         out.enums.push(Enum {
             name: ObjName::new(enum_schema, e.db_name.clone()),
-            label: ["enum ", &e.name].concat(),
-            values: e.values.iter().map(|(_, db)| db.clone()).collect(),
+            label: Label::Enum(&e.name),
+            values: e.values.iter().map(|(_, db)| db.as_str()).collect(),
             place: Place {
                 file: file_of(&e.file),
                 line: e.line,
@@ -172,61 +201,62 @@ pub fn expected(schema: &Schema) -> Expected<'_> {
         });
     }
     let models: Vec<&Model> = schema.models.iter().filter(|m| !m.is_view).collect();
+    out.tables.reserve(models.len());
     for model in &models {
         let file = file_of(&model.file);
         let place = |line| Place { file, line };
         let table = ObjName::new(schema_of(&model.attributes), model.db_name.clone());
         let mut t = Table {
             name: table.clone(),
-            label: ["model ", &model.name].concat(),
+            label: Label::Model(&model.name),
             place: place(model.line),
-            columns: Vec::new(),
+            columns: Vec::with_capacity(model.fields.len()),
             primary_key: None,
             indexes: Vec::new(),
             foreign_keys: Vec::new(),
         };
-        let column_of = |field: &str| {
+        let column_of = |field: &'a str| -> &'a str {
             model
                 .fields
                 .iter()
                 .find(|f| f.name == field)
-                .map_or_else(|| field.to_string(), |f| f.db_name.clone())
+                .map_or(field, |f| f.db_name())
         };
         for field in &model.fields {
-            let attrs = &field.parsed_attributes;
+            let attrs = &field.attributes;
             let column = column(&lookups, multi, model, field, attrs, place(field.line));
             if let Some(column) = column {
-                if attrs.iter().any(|a| a.name == "id") {
+                if attrs.iter().any(|a| a.name() == "id") {
                     let map = attrs
                         .iter()
-                        .find(|a| a.name == "id")
+                        .find(|a| a.name() == "id")
                         .and_then(|a| a.string_arg("map", false));
                     t.primary_key = Some(Key {
                         name: map.unwrap_or_else(|| prisma_name(&model.db_name, &[], "pkey")),
-                        columns: vec![column.name.to_string()],
+                        columns: vec![column.name],
                         place: place(field.line),
                     });
                 }
-                if let Some(unique) = attrs.iter().find(|a| a.name == "unique") {
+                if let Some(unique) = attrs.iter().find(|a| a.name() == "unique") {
                     let name = unique
                         .string_arg("map", false)
                         .unwrap_or_else(|| prisma_name(&model.db_name, &[column.name], "key"));
                     let descending = unique.arg("sort", false) == Some("Desc");
                     t.indexes.push(Index {
                         name,
-                        columns: vec![column.name.to_string()],
+                        columns: vec![column.name],
                         unique: true,
-                        method: "btree".into(),
+                        method: Cow::Borrowed("btree"),
                         keys: vec![IndexKey {
                             descending,
                             opclass: None,
                         }],
-                        label: format!("@unique on {}", column.label),
+                        label: Label::Unique(&model.name, &field.name),
                         place: place(field.line),
                     });
                 }
                 t.columns.push(column);
-            } else if let Some(relation) = attrs.iter().find(|a| a.name == "relation") {
+            } else if let Some(relation) = attrs.iter().find(|a| a.name() == "relation") {
                 if let (true, Some(fk)) = (
                     foreign_keys,
                     foreign_key(&lookups, model, field, relation, &column_of, &schema_of),
@@ -240,16 +270,15 @@ pub fn expected(schema: &Schema) -> Expected<'_> {
         }
         for attr in &model.attributes {
             // Only keys and indexes list fields (`@@map("x")` and `@@schema("x")` have a positional string).
-            if !matches!(attr.name.as_str(), "id" | "unique" | "index") {
+            if !matches!(attr.name(), "id" | "unique" | "index") {
                 continue;
             }
             let fields = attr
                 .arg("fields", true)
                 .map(parse_field_refs)
                 .unwrap_or_default();
-            let columns: Vec<String> = fields.iter().map(|f| column_of(&f.name)).collect();
-            let column_refs: Vec<&str> = columns.iter().map(String::as_str).collect();
-            match attr.name.as_str() {
+            let columns: Vec<&str> = fields.iter().map(|f| column_of(f.name)).collect();
+            match attr.name() {
                 "id" if !columns.is_empty() => {
                     t.primary_key = Some(Key {
                         name: attr
@@ -260,30 +289,29 @@ pub fn expected(schema: &Schema) -> Expected<'_> {
                     });
                 }
                 "unique" | "index" if !columns.is_empty() => {
-                    let unique = attr.name == "unique";
+                    let unique = attr.name() == "unique";
                     let suffix = if unique { "key" } else { "idx" };
                     let method = match attr.arg("type", false) {
-                        Some(kind) => kind.to_ascii_lowercase(),
-                        None => "btree".into(),
+                        Some(kind) => Cow::Owned(kind.to_ascii_lowercase()),
+                        None => Cow::Borrowed("btree"),
                     };
                     // On `@@index`, `name:` is the database name too (Prisma 2's spelling of `map:`).
                     let name = attr
                         .string_arg("map", false)
                         .or_else(|| (!unique).then(|| attr.string_arg("name", false)).flatten());
                     t.indexes.push(Index {
-                        name: name
-                            .unwrap_or_else(|| prisma_name(&model.db_name, &column_refs, suffix)),
+                        name: name.unwrap_or_else(|| prisma_name(&model.db_name, &columns, suffix)),
                         keys: fields
                             .iter()
                             .map(|f| IndexKey {
-                                descending: arg_of(&f.args, "sort") == Some("Desc"),
-                                opclass: arg_of(&f.args, "ops").and_then(opclass),
+                                descending: f.arg("sort") == Some("Desc"),
+                                opclass: f.arg("ops").and_then(opclass),
                             })
                             .collect(),
                         columns,
                         unique,
                         method,
-                        label: format!("@@{}({})", attr.name, attr_text(attr)),
+                        label: Label::Block(attr),
                         place: place(attr.line),
                     });
                 }
@@ -321,8 +349,8 @@ fn column<'a>(
     place: Place,
 ) -> Option<Column<'a>> {
     let enum_def = lookups.enums.get(field.type_name.as_str()).copied();
-    let native = attrs.iter().find(|a| a.name.starts_with("db."));
-    let default = attrs.iter().find(|a| a.name == "default");
+    let native = attrs.iter().find(|a| a.name().starts_with("db."));
+    let default = attrs.iter().find(|a| a.name() == "default");
     let autoincrement = default.is_some_and(|d| d.arg("value", true) == Some("autoincrement()"));
     let base = if let Some(e) = enum_def {
         // In another schema than the default one, the type is qualified.
@@ -353,7 +381,7 @@ fn column<'a>(
         None => DefaultValue::None,
     };
     Some(Column {
-        name: &field.db_name,
+        name: field.db_name(),
         label: ColumnLabel {
             owner: Cow::Borrowed(&model.name),
             field: &field.name,
@@ -369,7 +397,7 @@ fn column<'a>(
 /// Prisma's SQL type for a scalar, with its `@db.*` native type when one is given.
 fn sql_type(scalar: &str, native: Option<&Attribute>, autoincrement: bool) -> Cow<'static, str> {
     let args = |a: &Attribute| {
-        let values: Vec<&str> = a.args.iter().map(|(_, v)| v.trim()).collect();
+        let values: Vec<&str> = a.args().map(|(_, v)| v.trim()).collect();
         if values.is_empty() {
             String::new()
         } else {
@@ -378,7 +406,7 @@ fn sql_type(scalar: &str, native: Option<&Attribute>, autoincrement: bool) -> Co
     };
     let base = match native {
         Some(a) => {
-            let name = &a.name["db.".len()..];
+            let name = &a.name()["db.".len()..];
             let sql = match name {
                 "Text" => "TEXT",
                 "Char" => "CHAR",
@@ -408,7 +436,7 @@ fn sql_type(scalar: &str, native: Option<&Attribute>, autoincrement: bool) -> Co
                 "ByteA" => "BYTEA",
                 other => return Cow::Owned(other.to_ascii_lowercase() + &args(a)),
             };
-            if a.args.is_empty() {
+            if a.args().next().is_none() {
                 Cow::Borrowed(sql)
             } else {
                 Cow::Owned(format!("{sql}{}", args(a)))
@@ -478,35 +506,34 @@ fn prisma_default(
     };
     if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
         let items = crate::input::prisma_schema::split_arguments(inner);
-        return DefaultValue::List(items.iter().map(|i| literal(i)).collect());
+        return DefaultValue::List(items.map(literal).collect());
     }
     DefaultValue::Value(literal(value))
 }
 
 /// The foreign key a relation field with `fields:` and `references:` creates.
-fn foreign_key(
-    lookups: &Lookups,
-    model: &Model,
-    field: &Field,
-    relation: &Attribute,
-    column_of: &dyn Fn(&str) -> String,
+fn foreign_key<'a>(
+    lookups: &Lookups<'a>,
+    model: &'a Model,
+    field: &'a Field,
+    relation: &'a Attribute,
+    column_of: &dyn Fn(&'a str) -> &'a str,
     schema_of: &dyn Fn(&[Attribute]) -> Option<String>,
-) -> Option<ForeignKey> {
+) -> Option<ForeignKey<'a>> {
     let fields = parse_field_refs(relation.arg("fields", false)?);
     let references = parse_field_refs(relation.arg("references", false)?);
     let target = *lookups.tables.get(field.type_name.as_str())?;
-    let columns: Vec<String> = fields.iter().map(|f| column_of(&f.name)).collect();
-    let ref_columns: Vec<String> = references
+    let columns: Vec<&str> = fields.iter().map(|f| column_of(f.name)).collect();
+    let ref_columns: Vec<&str> = references
         .iter()
         .map(|r| {
             target
                 .fields
                 .iter()
                 .find(|f| f.name == r.name)
-                .map_or_else(|| r.name.clone(), |f| f.db_name.clone())
+                .map_or(r.name, |f| f.db_name())
         })
         .collect();
-    let column_refs: Vec<&str> = columns.iter().map(String::as_str).collect();
     let action = |arg: &str, default: &'static str| match relation.arg(arg, false) {
         Some("Cascade") => "CASCADE",
         Some("Restrict") => "RESTRICT",
@@ -518,7 +545,7 @@ fn foreign_key(
     Some(ForeignKey {
         name: relation
             .string_arg("map", false)
-            .unwrap_or_else(|| prisma_name(&model.db_name, &column_refs, "fkey")),
+            .unwrap_or_else(|| prisma_name(&model.db_name, &columns, "fkey")),
         columns,
         ref_table: ObjName::new(schema_of(&target.attributes), target.db_name.clone()),
         ref_columns,
@@ -531,7 +558,7 @@ fn foreign_key(
             },
         ),
         on_update: action("onUpdate", "CASCADE"),
-        label: ["relation ", &model.name, ".", &field.name].concat(),
+        label: Label::Relation(&model.name, &field.name),
         place: Place { file: 0, line: 0 },
     })
 }
@@ -544,15 +571,15 @@ fn implicit_many_to_many<'a>(
     schema_of: &dyn Fn(&[Attribute]) -> Option<String>,
     foreign_keys: bool,
 ) -> Vec<Table<'a>> {
-    let file_of = |path: &std::path::Path| schema.files.iter().position(|f| f == path).unwrap_or(0);
+    let file_of = |path: &std::path::Path| file_index(schema, path);
     let mut tables: Vec<Table> = Vec::new();
     for model in models {
         for field in model.fields.iter().filter(|f| f.list) {
             let Some(&other) = lookups.tables.get(field.type_name.as_str()) else {
                 continue;
             };
-            let attrs = &field.parsed_attributes;
-            let relation = attrs.iter().find(|a| a.name == "relation");
+            let attrs = &field.attributes;
+            let relation = attrs.iter().find(|a| a.name() == "relation");
             if relation.is_some_and(|r| r.arg("fields", false).is_some()) {
                 continue;
             }
@@ -562,9 +589,9 @@ fn implicit_many_to_many<'a>(
                 f.type_name == model.name
                     && f.list
                     && (other.name != model.name || f.name != field.name)
-                    && f.parsed_attributes
+                    && f.attributes
                         .iter()
-                        .find(|a| a.name == "relation")
+                        .find(|a| a.name() == "relation")
                         .and_then(|r| r.string_arg("name", true))
                         == relation_name
             });
@@ -581,13 +608,13 @@ fn implicit_many_to_many<'a>(
             if tables.iter().any(|t| t.name.name == table) {
                 continue;
             }
-            let id_column = |m: &Model| -> Option<(String, Cow<'static, str>, ObjName)> {
+            let id_column = |m: &'a Model| -> Option<(&'a str, Cow<'static, str>, ObjName)> {
                 let id = m.id.first()?;
                 let f = m.fields.iter().find(|f| &f.name == id)?;
-                let attrs = &f.parsed_attributes;
-                let native = attrs.iter().find(|a| a.name.starts_with("db."));
+                let attrs = &f.attributes;
+                let native = attrs.iter().find(|a| a.name().starts_with("db."));
                 Some((
-                    f.db_name.clone(),
+                    f.db_name(),
                     sql_type(&f.type_name, native, false),
                     ObjName::new(schema_of(&m.attributes), m.db_name.clone()),
                 ))
@@ -613,33 +640,33 @@ fn implicit_many_to_many<'a>(
                 not_null: true,
                 default: DefaultValue::None,
             };
-            let fk = |col: &str, ref_table: ObjName, ref_column: String| ForeignKey {
+            let fk = |col: &'static str, ref_table: ObjName, ref_column: &'a str| ForeignKey {
                 name: prisma_name(&table, &[col], "fkey"),
-                columns: vec![col.into()],
+                columns: vec![col],
                 ref_table,
                 ref_columns: vec![ref_column],
                 on_delete: "CASCADE",
                 on_update: "CASCADE",
-                label: format!("many-to-many relation {name}"),
+                label: Label::Text(format!("many-to-many relation {name}")),
                 place,
             };
             tables.push(Table {
                 name: ObjName::new(schema_of(&a.attributes), table.clone()),
-                label: format!("many-to-many relation {name} (table {table})"),
+                label: Label::Text(format!("many-to-many relation {name} (table {table})")),
                 place,
                 columns: vec![column("A", a_type), column("B", b_type)],
                 primary_key: Some(Key {
                     name: prisma_name(&table, &["AB"], "pkey"),
-                    columns: vec!["A".into(), "B".into()],
+                    columns: vec!["A", "B"],
                     place,
                 }),
                 indexes: vec![Index {
                     name: prisma_name(&table, &["B"], "index"),
-                    columns: vec!["B".into()],
+                    columns: vec!["B"],
                     unique: false,
-                    method: "btree".into(),
+                    method: Cow::Borrowed("btree"),
                     keys: vec![IndexKey::default()],
-                    label: format!("many-to-many relation {name}"),
+                    label: Label::Text(format!("many-to-many relation {name}")),
                     place,
                 }],
                 foreign_keys: if foreign_keys {
@@ -653,14 +680,18 @@ fn implicit_many_to_many<'a>(
     tables
 }
 
-fn quoted(name: &str) -> String {
-    crate::ops::quote_ident(name)
+/// Which of the schema's files `path` is: compared as written (the parser copies the same path to every block).
+fn file_index(schema: &Schema, path: &std::path::Path) -> usize {
+    let path = path.as_os_str();
+    schema
+        .files
+        .iter()
+        .position(|f| f.as_os_str() == path)
+        .unwrap_or(0)
 }
 
-fn arg_of<'a>(args: &'a [(Option<String>, String)], name: &str) -> Option<&'a str> {
-    args.iter()
-        .find(|(n, _)| n.as_deref() == Some(name))
-        .map(|(_, v)| v.as_str())
+fn quoted(name: &str) -> String {
+    crate::ops::quote_ident(name)
 }
 
 /// `raw("text_pattern_ops")` or a named class such as `JsonbPathOps`.
@@ -686,17 +717,15 @@ fn parse_field_refs_strings(value: &str) -> Vec<String> {
     let inner = value.strip_prefix('[').unwrap_or(value);
     let inner = inner.strip_suffix(']').unwrap_or(inner);
     crate::input::prisma_schema::split_arguments(inner)
-        .iter()
-        .filter_map(|s| parse_string_literal(s))
+        .filter_map(parse_string_literal)
         .collect()
 }
 
 fn attr_text(attr: &Attribute) -> String {
-    attr.args
-        .iter()
+    attr.args()
         .map(|(n, v)| match n {
             Some(n) => format!("{n}: {v}"),
-            None => v.clone(),
+            None => v.to_string(),
         })
         .collect::<Vec<_>>()
         .join(", ")

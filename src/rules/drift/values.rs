@@ -109,16 +109,23 @@ fn same_literal(a: &str, b: &str) -> bool {
 /// What a default's SQL text means.
 pub fn classify_default(sql: &str) -> DefaultValue {
     let text = strip_parens(sql.trim());
-    let lower = text.to_ascii_lowercase();
-    if lower.contains("nextval(") {
+    // Compared without lower-case copies: every column default of a history is classified.
+    let is = |text: &str, word: &str| text.eq_ignore_ascii_case(word);
+    if text
+        .as_bytes()
+        .windows("nextval(".len())
+        .any(|w| w.eq_ignore_ascii_case(b"nextval("))
+    {
         return DefaultValue::Autoincrement;
     }
     let uncast = strip_casts(text);
-    let uncast_lower = uncast.to_ascii_lowercase();
-    if matches!(
-        uncast_lower.as_str(),
-        "now()" | "current_timestamp" | "transaction_timestamp()"
-    ) || uncast_lower.starts_with("current_timestamp(")
+    let timestamp_call = uncast
+        .get(.."current_timestamp(".len())
+        .is_some_and(|start| is(start, "current_timestamp("));
+    if ["now()", "current_timestamp", "transaction_timestamp()"]
+        .iter()
+        .any(|word| is(uncast, word))
+        || timestamp_call
     {
         return DefaultValue::Now;
     }
@@ -127,7 +134,7 @@ pub fn classify_default(sql: &str) -> DefaultValue {
     }
     if let Some(s) = string_literal(uncast) {
         // An array written as `'{a,b}'::text[]`.
-        if lower.ends_with("[]") {
+        if text.ends_with("[]") {
             if let Some(items) = brace_items(&s) {
                 return DefaultValue::List(items);
             }
@@ -135,8 +142,8 @@ pub fn classify_default(sql: &str) -> DefaultValue {
         return DefaultValue::Value(s);
     }
     let plain = strip_parens(uncast);
-    if plain.parse::<f64>().is_ok() || matches!(uncast_lower.as_str(), "true" | "false") {
-        return DefaultValue::Value(uncast_lower);
+    if plain.parse::<f64>().is_ok() || is(uncast, "true") || is(uncast, "false") {
+        return DefaultValue::Value(uncast.to_ascii_lowercase());
     }
     DefaultValue::Expr(compact_expr(text))
 }
