@@ -407,7 +407,7 @@ impl Catalog {
                 Some(quoted) => quoted.replace("\"\"", "\""),
                 None => base.to_string(),
             };
-            (old.schema.is_none() && name == old.name).then_some(array)
+            (name == old.name).then_some(array)
         };
         let keys: Vec<Arc<str>> = self
             .tables

@@ -197,12 +197,15 @@ impl Field {
         self.map.as_deref().unwrap_or(&self.name)
     }
 
-    /// The first attribute called `name` (`id`, `default`, `db.VarChar`, ...).
+    /// The first field attribute called `name` (`id`, `default`, `db.VarChar`, ...); a stray `@@` one on the field's
+    /// line is not one.
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
-        self.attributes.iter().find(|a| a.name() == name)
+        self.attributes
+            .iter()
+            .find(|a| a.name() == name && !a.raw.starts_with("@@"))
     }
 
-    /// Inner text of `@default(...)`, trimmed.
+    /// Inner text of the first `@default(...)`, trimmed.
     pub fn default(&self) -> Option<&str> {
         self.attribute("default")
             .and_then(Attribute::args_text)
@@ -467,7 +470,8 @@ fn class_end(text: &str, from: usize, class: u8) -> usize {
         Some(b) if !b.is_ascii() => run_end(text, i, |c| match class {
             SPACE => c.is_whitespace(),
             NAME => is_ident(c),
-            _ => is_ident(c) || c == '.',
+            DOTTED_NAME => is_ident(c) || c == '.',
+            _ => false,
         }),
         _ => i,
     }
@@ -799,7 +803,7 @@ struct Attr<'a> {
 
 impl<'a> Attr<'a> {
     fn name(&self) -> &'a str {
-        &self.raw[self.name.0..self.name.1]
+        self.raw.get(self.name.0..self.name.1).unwrap_or("")
     }
 
     fn arg(&self, name: &str, positional: bool) -> Option<&'a str> {
@@ -1475,6 +1479,14 @@ view PostStats {
         ] {
             assert_eq!(bracket_delta(line), expected, "{line:?}");
         }
+    }
+
+    #[test]
+    fn a_stray_closing_bracket_stays_in_its_argument() {
+        let parts: Vec<&str> = split_arguments("a), b(c, d) ,, ]e").collect();
+        assert_eq!(parts, ["a)", "b(c, d)", "]e"]);
+        // `@@id([a](b, c))`: the list ends at its `]`, the rest is one broken entry named `a`.
+        assert_eq!(parse_field_list("[a](b, c)"), names(&["a"]));
     }
 
     #[test]

@@ -196,7 +196,7 @@ fn compare_table(
             ),
         )),
         (Some(key), Some((c, columns))) => {
-            if !same_names(columns, &key.columns) {
+            if columns[..] != key.columns[..] {
                 out.push(changed(
                     At::Schema(key.place),
                     format!(
@@ -418,11 +418,6 @@ fn compare_indexes(
     }
 }
 
-/// The catalog's column list is the schema's, name for name.
-fn same_names(have: &[String], want: &[&str]) -> bool {
-    have.len() == want.len() && have.iter().zip(want).all(|(h, w)| h == w)
-}
-
 fn order(descending: bool) -> &'static str {
     if descending {
         "descending"
@@ -460,7 +455,7 @@ fn compare_foreign_keys<'a>(table: &Table, actual: &'a ActualTable, out: &mut Ve
             .position(|f| truncate(&f.0.name) == truncate(&fk.name));
         let position = by_name.filter(|&i| !used[i]).or_else(|| {
             found.iter().enumerate().position(|(i, f)| {
-                !used[i] && same_names(f.1, &fk.columns) && f.2.key_ref() == fk.ref_table.key_ref()
+                !used[i] && f.1[..] == fk.columns[..] && f.2.key_ref() == fk.ref_table.key_ref()
             })
         });
         let Some(position) = position else {
@@ -484,9 +479,9 @@ fn compare_foreign_keys<'a>(table: &Table, actual: &'a ActualTable, out: &mut Ve
                 ),
             ));
         }
-        if !same_names(columns, &fk.columns)
+        if columns[..] != fk.columns[..]
             || ref_table.key_ref() != fk.ref_table.key_ref()
-            || !same_names(ref_columns, &fk.ref_columns)
+            || ref_columns[..] != fk.ref_columns[..]
         {
             out.push(changed(
                 at.clone(),
