@@ -48,7 +48,7 @@ struct JsonReport<'a> {
 }
 
 /// Writes the report as pretty JSON, then a newline.
-pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_json(report: &Report, out: &mut impl Write) -> io::Result<()> {
     write_json_with_plans(report, &[], out)
 }
 
@@ -56,7 +56,7 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 pub fn write_json_with_plans(
     report: &Report,
     plans: &[MigrationPlan],
-    out: &mut dyn Write,
+    out: &mut impl Write,
 ) -> io::Result<()> {
     let whole = JsonReport {
         diagnostics: report
