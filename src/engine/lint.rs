@@ -5,9 +5,7 @@ use rayon::prelude::*;
 use crate::catalog::Catalog;
 use crate::engine::relevance;
 use crate::engine::suppress::{apply as apply_suppressions, directives, FileSuppressions};
-use crate::ops::{
-    fully_recognized, lower_large_data_statement, lower_prisma_shape, lower_statement, Op,
-};
+use crate::ops::{fully_recognized, lower_from_tokens, lower_prisma_shape, lower_statement, Op};
 use crate::rules::diagnostic::{Diagnostic, Finding};
 use crate::rules::settings::{RunState, Settings};
 use crate::rules::{
@@ -82,11 +80,11 @@ fn analyze_needed(file: &SourceFile, needed: Option<&[bool]>) -> AnalyzedFile {
         if needed.is_some_and(|n| !n.get(index).copied().unwrap_or(true)) {
             continue;
         }
-        // The shapes Prisma writes need no parse: their tokens say all that sqlparser would. Nor do large data
-        // statements, whose tree would take hundreds of times their size.
+        // The shapes Prisma writes need no parse: their tokens say all that sqlparser would. Nor do the statements
+        // read from tokens whatever sqlparser makes of them (data changes, SET, CREATE FUNCTION, ...).
         let shape = match raw.unterminated {
             None => lower_prisma_shape(text, &raw.tokens, &raw.span)
-                .or_else(|| lower_large_data_statement(text, &raw.tokens, &raw.span)),
+                .or_else(|| lower_from_tokens(text, &raw.tokens, &raw.span)),
             Some(_) => None,
         };
         let statement = match shape {
