@@ -91,6 +91,42 @@ fn deeply_nested_parentheses_are_an_unparsed_statement() {
     assert_drop_still_found(&o);
 }
 
+/// A statement the splitter kept whole around a `;` (a BEGIN ATOMIC body it misread) holds every statement up to the
+/// next `end`: it must be parsed and reported, never read from its first words alone, which would hide the DROP.
+#[test]
+fn a_statement_glued_past_its_semicolon_does_not_hide_what_follows() {
+    // Invalid SQL (a CASE with no END) that PostgreSQL rejects, so the whole migration would fail; the linter must
+    // still not be silent about it.
+    let sql = "CREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT CASE;\nEND;\n\
+               DROP TABLE \"User\";\nSELECT 1 end;\n";
+    let dir = history_with("20240103000000_glued", sql.as_bytes());
+    let o = lint(dir.path());
+    assert!(
+        rules_of(&o.report)
+            .iter()
+            .any(|r| r == "unparsed-statement" || r == "drop-table"),
+        "{}",
+        o.report
+    );
+    assert_drop_still_found(&o);
+}
+
+/// `t.case` is a column: the function ends at its END, and the DROP after it is found (PostgreSQL 15 runs both).
+#[test]
+fn a_begin_atomic_body_with_a_column_named_case_does_not_hide_a_drop() {
+    let dir = history_with(
+        "20240103000000_atomic",
+        b"CREATE TABLE \"t\" (\"case\" INTEGER);\nCREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT t.case FROM t;\nEND;\nDROP TABLE \"User\";\n",
+    );
+    let o = lint(dir.path());
+    assert!(
+        rules_of(&o.report).iter().any(|r| r == "drop-table"),
+        "{}",
+        o.report
+    );
+    assert_drop_still_found(&o);
+}
+
 #[test]
 fn deeply_nested_block_comments_are_one_comment() {
     let sql = format!(

@@ -81,7 +81,7 @@ fn analyze_needed(file: &SourceFile, needed: Option<&[bool]>) -> AnalyzedFile {
             continue;
         }
         // The shapes Prisma writes need no parse: their tokens say all that sqlparser would. Nor do the statements
-        // read from tokens whatever sqlparser makes of them (data changes, SET, CREATE FUNCTION, ...).
+        // read from tokens whatever sqlparser makes of them (data changes, SET, WITH, CREATE FUNCTION, ...).
         let shape = match raw.unterminated {
             None => lower_prisma_shape(text, &raw.tokens, &raw.span)
                 .or_else(|| lower_from_tokens(text, &raw.tokens, &raw.span)),

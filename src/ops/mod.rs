@@ -16,7 +16,8 @@ pub use names::{display_ident, quote_ident, ObjName};
 pub use prisma_shapes::lower_prisma_shape;
 
 /// The operations of a statement whose tokens hold all a rule reads of it: transaction control, `SET`, data changes,
-/// `TRUNCATE`, `CREATE FUNCTION`, `VACUUM` / `CLUSTER` / `REINDEX`, `DROP SCHEMA` / `DATABASE`; `None` for any other.
+/// `TRUNCATE`, `CREATE FUNCTION`, `VACUUM` / `CLUSTER` / `REINDEX`, `DROP SCHEMA` / `DATABASE`, and `WITH` (opaque
+/// but for a `SELECT ... INTO` table); `None` for any other.
 /// Lowering these never looks at sqlparser's tree, so they are not parsed: the parse cost a tenth of a corpus run for
 /// a syntax verdict alone (PostgreSQL gives that at deploy), and sqlparser's tree of a 5 MB `INSERT ... VALUES` took
 /// over 1 GB. A long data statement's thinned tokens keep its outer words, which is all its op needs; the rules that
@@ -26,6 +27,11 @@ pub fn lower_from_tokens(
     tokens: &[crate::syntax::split::Token],
     span: &Range<usize>,
 ) -> Option<Vec<Op>> {
+    // A `;` inside is a BEGIN ATOMIC body the splitter kept whole, or a misread one that holds the statements after
+    // it: only the parse tells (it reports more than one statement), and its first words must not stand for them all.
+    if tokens.iter().any(|t| t.is_punct(src, ";")) {
+        return None;
+    }
     from_tokens::lower_simple(src, tokens, span)
 }
 

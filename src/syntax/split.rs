@@ -449,6 +449,14 @@ impl Pending {
         if after_begin && t.is_word(src, "atomic") && is_routine_head(&self.tokens, src) {
             self.atomic_depth += 1;
         } else if self.atomic_depth > 0 {
+            // After `.` or AS a reserved word is a column label (`t.case`, `SELECT 1 AS end`), not a keyword.
+            let label = self
+                .tokens
+                .last()
+                .is_some_and(|p| p.is_punct(src, ".") || p.is_word(src, "as"));
+            if label {
+                return;
+            }
             if t.is_word(src, "case") {
                 self.atomic_depth += 1;
             } else if t.is_word(src, "end") {
@@ -821,6 +829,21 @@ mod tests {
             .filter(|t| t.text(src) == ";")
             .count();
         assert_eq!(semis, 2);
+    }
+
+    /// PostgreSQL takes reserved words as column labels after `.` and AS (checked on PostgreSQL 15: `SELECT t.case`
+    /// and `SELECT 1 AS end` run in a BEGIN ATOMIC body); they neither open nor close a CASE there.
+    #[test]
+    fn begin_atomic_body_with_case_and_end_as_column_labels() {
+        for body in ["SELECT t.case FROM t;", "SELECT 1 AS end;"] {
+            let src = format!(
+                "CREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  {body}\nEND;\nDROP TABLE \"User\";"
+            );
+            let s = stmts(&src);
+            assert_eq!(s.len(), 2, "{s:#?}");
+            assert!(s[0].ends_with(&format!("{body}\nEND;")), "{s:#?}");
+            assert_eq!(s[1], "DROP TABLE \"User\";");
+        }
     }
 
     #[test]
