@@ -67,6 +67,17 @@ struct Parts {
     rest: Vec<Part>,
 }
 
+/// The texts of `parts`, whose spans are in `raw`: (argument name for `name: value`, value).
+fn part_texts<'t: 'p, 'p>(
+    raw: &'t str,
+    parts: &'p Parts,
+) -> impl Iterator<Item = (Option<&'t str>, &'t str)> + 'p {
+    let text = |(a, b): Span| raw.get(a..b).unwrap_or("");
+    parts
+        .iter()
+        .map(move |&(name, value)| (name.map(text), text(value)))
+}
+
 impl Parts {
     fn push(&mut self, part: Part) {
         match self.first {
@@ -101,9 +112,7 @@ impl Attribute {
 
     /// The arguments: (argument name for `name: value`, value as written, trimmed).
     pub fn args(&self) -> impl Iterator<Item = (Option<&str>, &str)> {
-        self.parts
-            .iter()
-            .map(|&(name, value)| (name.map(|n| self.text(n)), self.text(value)))
+        part_texts(&self.raw, &self.parts)
     }
 
     /// The named argument, else (when `positional`) the first unnamed one.
@@ -807,12 +816,7 @@ impl<'a> Attr<'a> {
     }
 
     fn arg(&self, name: &str, positional: bool) -> Option<&'a str> {
-        let text = |(a, b): Span| self.raw.get(a..b).unwrap_or("");
-        find_arg(
-            self.parts.iter().map(|&(n, v)| (n.map(text), text(v))),
-            name,
-            positional,
-        )
+        find_arg(part_texts(self.raw, &self.parts), name, positional)
     }
 }
 
@@ -877,15 +881,9 @@ fn scan_args(text: &str, open: usize, parts: &mut Parts) -> usize {
     };
     let mut push = |start: usize, end: usize| {
         let part = trim(&text[start..end]);
-        if part.is_empty() {
-            return;
-        }
-        let name_end = name_end(part, 0);
-        match part[name_end..].trim_start().strip_prefix(':') {
-            Some(value) if name_end > 0 => {
-                parts.push((Some(span(&part[..name_end])), span(trim(value))))
-            }
-            _ => parts.push((None, span(part))),
+        if !part.is_empty() {
+            let (name, value) = split_named(part);
+            parts.push((name.map(span), span(value)));
         }
     };
     let mut start = open + 1;
@@ -945,13 +943,16 @@ fn split_top(text: &str) -> impl Iterator<Item = &str> {
 
 /// Arguments as (name for `name: value`, value), borrowed from `args`.
 fn parse_args(args: &str) -> impl Iterator<Item = (Option<&str>, &str)> {
-    split_top(args).map(|arg| {
-        let (name, rest) = arg.split_at(name_end(arg, 0));
-        match rest.trim_start().strip_prefix(':') {
-            Some(value) if !name.is_empty() => (Some(name), trim(value)),
-            _ => (None, arg),
-        }
-    })
+    split_top(args).map(split_named)
+}
+
+/// One trimmed argument as (its name, its value trimmed) when written `name: value`, else (None, the argument).
+fn split_named(arg: &str) -> (Option<&str>, &str) {
+    let (name, rest) = arg.split_at(name_end(arg, 0));
+    match rest.trim_start().strip_prefix(':') {
+        Some(value) if !name.is_empty() => (Some(name), trim(value)),
+        _ => (None, arg),
+    }
 }
 
 /// Unquote a Prisma string literal; an unterminated one keeps what it has.
