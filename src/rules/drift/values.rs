@@ -111,11 +111,7 @@ pub fn classify_default(sql: &str) -> DefaultValue {
     let text = strip_parens(sql.trim());
     // Compared without lower-case copies: every column default of a history is classified.
     let is = |text: &str, word: &str| text.eq_ignore_ascii_case(word);
-    if text
-        .as_bytes()
-        .windows("nextval(".len())
-        .any(|w| w.eq_ignore_ascii_case(b"nextval("))
-    {
+    if contains_ignoring_case(text, "nextval(") {
         return DefaultValue::Autoincrement;
     }
     let uncast = strip_casts(text);
@@ -326,14 +322,17 @@ pub fn canonical_type(sql: &str) -> String {
     format!("{base}{array}")
 }
 
+/// Whether `text` holds `needle` in any ASCII letter case, without a lower-case copy of either.
+fn contains_ignoring_case(text: &str, needle: &str) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 /// Whether a type is a serial (its column gets a sequence default).
 pub fn is_serial(sql: &str) -> bool {
     // Only a spelling with `serial` in it normalizes to one; nearly no column has it, and normalizing allocates.
-    let spells_serial = sql
-        .as_bytes()
-        .windows(6)
-        .any(|w| w.eq_ignore_ascii_case(b"serial"));
-    spells_serial
+    contains_ignoring_case(sql, "serial")
         && matches!(
             normalize_type(sql).as_str(),
             "serial" | "serial4" | "bigserial" | "serial8" | "smallserial" | "serial2"
