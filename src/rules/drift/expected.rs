@@ -226,11 +226,8 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
             let attrs = &field.attributes;
             let column = column(&lookups, multi, model, field, attrs, place(field.line));
             if let Some(column) = column {
-                if attrs.iter().any(|a| a.name() == "id") {
-                    let map = attrs
-                        .iter()
-                        .find(|a| a.name() == "id")
-                        .and_then(|a| a.string_arg("map", false));
+                if let Some(id) = attrs.iter().find(|a| a.name() == "id") {
+                    let map = id.string_arg("map", false);
                     t.primary_key = Some(Key {
                         name: map.unwrap_or_else(|| prisma_name(&model.db_name, &[], "pkey")),
                         columns: vec![column.name],
