@@ -143,23 +143,26 @@ impl<'a> FieldRef<'a> {
 
 /// `[a, b(sort: Desc)]` with each entry's arguments; a bare `a` is accepted too.
 pub fn parse_field_refs(value: &str) -> Vec<FieldRef<'_>> {
+    field_refs(value).collect()
+}
+
+/// [`parse_field_refs`] one entry at a time.
+pub fn field_refs(value: &str) -> impl Iterator<Item = FieldRef<'_>> {
     let value = value.trim();
     let inner = value.strip_prefix('[').unwrap_or(value);
     let inner = inner.strip_suffix(']').unwrap_or(inner);
-    split_top(inner)
-        .filter_map(|item| {
-            let name = &item[..dotted_name_end(item, 0)];
-            if name.is_empty() {
-                return None;
-            }
-            let rest = item[name.len()..].trim();
-            let args = rest
-                .strip_prefix('(')
-                .and_then(|r| r.strip_suffix(')'))
-                .unwrap_or("");
-            Some(FieldRef { name, args })
-        })
-        .collect()
+    split_top(inner).filter_map(|item| {
+        let name = &item[..dotted_name_end(item, 0)];
+        if name.is_empty() {
+            return None;
+        }
+        let rest = item[name.len()..].trim();
+        let args = rest
+            .strip_prefix('(')
+            .and_then(|r| r.strip_suffix(')'))
+            .unwrap_or("");
+        Some(FieldRef { name, args })
+    })
 }
 
 /// Splits at top-level commas (outside strings and brackets), trimmed, empty parts dropped.
@@ -476,14 +479,21 @@ fn class_end(text: &str, from: usize, class: u8) -> usize {
         i += 1;
     }
     match bytes.get(i) {
-        Some(b) if !b.is_ascii() => run_end(text, i, |c| match class {
-            SPACE => c.is_whitespace(),
-            NAME => is_ident(c),
-            DOTTED_NAME => is_ident(c) || c == '.',
-            _ => false,
-        }),
+        Some(b) if !b.is_ascii() => class_end_past_ascii(text, i, class),
         _ => i,
     }
+}
+
+/// [`class_end`] from a non-ASCII character on: rare, so kept out of the inlined loop.
+#[cold]
+#[inline(never)]
+fn class_end_past_ascii(text: &str, from: usize, class: u8) -> usize {
+    run_end(text, from, |c| match class {
+        SPACE => c.is_whitespace(),
+        NAME => is_ident(c),
+        DOTTED_NAME => is_ident(c) || c == '.',
+        _ => false,
+    })
 }
 
 /// Where the name (letters, digits, `_`) starting at `from` ends.
@@ -600,16 +610,18 @@ impl<'a> Iterator for Lines<'a> {
 }
 
 /// The bytes [`Lines`] looks at; it steps over the others one comparison each.
-static LINE_STOPS: [bool; 256] = {
+static LINE_STOPS: [bool; 256] = stop_table(b"\n\"()[]/");
+
+/// A lookup table that is true for `looked_at`'s bytes.
+const fn stop_table(looked_at: &[u8]) -> [bool; 256] {
     let mut stops = [false; 256];
     let mut i = 0;
-    let looked_at = b"\n\"()[]/";
     while i < looked_at.len() {
         stops[looked_at[i] as usize] = true;
         i += 1;
     }
     stops
-};
+}
 
 /// Index of the quote that closes the string opening at `open`, else of the line's end (`\n` or the end of input).
 fn string_end(bytes: &[u8], open: usize) -> usize {
@@ -727,26 +739,21 @@ struct Header {
 /// Recognise `keyword Name {` in a trimmed line; strict enough that a field called `type` or
 /// `model` is never mistaken for a header.
 fn parse_header(line: &str) -> Option<Header> {
-    const KEYWORDS: [(&str, BlockKind); 6] = [
-        ("model", BlockKind::Model),
-        ("view", BlockKind::View),
-        ("enum", BlockKind::Enum),
-        ("datasource", BlockKind::Datasource),
-        ("type", BlockKind::Other),
-        ("generator", BlockKind::Other),
-    ];
-    // The keyword, then whitespace: compared in place, as every field line is asked too (`line` comes trimmed).
-    if !matches!(
-        line.as_bytes().first(),
-        Some(b'm' | b'v' | b'e' | b'd' | b't' | b'g')
-    ) {
+    // The keyword, then whitespace: picked by the first byte and compared in place, as every field line is asked too
+    // (`line` comes trimmed).
+    let (keyword, kind) = match line.as_bytes().first() {
+        Some(b'm') => ("model", BlockKind::Model),
+        Some(b'v') => ("view", BlockKind::View),
+        Some(b'e') => ("enum", BlockKind::Enum),
+        Some(b'd') => ("datasource", BlockKind::Datasource),
+        Some(b't') => ("type", BlockKind::Other),
+        Some(b'g') => ("generator", BlockKind::Other),
+        _ => return None,
+    };
+    let rest = line.strip_prefix(keyword)?;
+    if !rest.starts_with(char::is_whitespace) {
         return None;
     }
-    let (kind, rest) = KEYWORDS.iter().find_map(|&(keyword, kind)| {
-        let rest = line.strip_prefix(keyword)?;
-        rest.starts_with(char::is_whitespace)
-            .then_some((kind, rest))
-    })?;
     let rest = rest.trim_start();
     let name_end = rest.find(|c: char| !is_ident(c)).unwrap_or(rest.len());
     let (name, after) = rest.split_at(name_end);
@@ -904,6 +911,10 @@ fn scan_args(text: &str, open: usize, parts: &mut Parts) -> usize {
 fn next_top_level(bytes: &[u8], from: usize) -> usize {
     let (mut depth, mut i) = (0i64, from);
     while i < bytes.len() {
+        if !ARGUMENT_STOPS[usize::from(bytes[i])] {
+            i += 1;
+            continue;
+        }
         match bytes[i] {
             b'"' => {
                 i = skip_string(bytes, i);
@@ -919,6 +930,9 @@ fn next_top_level(bytes: &[u8], from: usize) -> usize {
     }
     bytes.len()
 }
+
+/// The bytes [`next_top_level`] looks at; it steps over the others one comparison each.
+static ARGUMENT_STOPS: [bool; 256] = stop_table(b"\"()[]{},");
 
 /// Split on top-level commas (outside strings and brackets), trimmed, empty parts dropped. A stray closing bracket
 /// stays in its part.
@@ -1098,7 +1112,8 @@ impl Parser {
                 file: self.file.clone(),
                 line,
                 end_line: line,
-                fields: Vec::new(),
+                // A model has a dozen or so fields: room for them up front saves the first regrowths.
+                fields: Vec::with_capacity(16),
                 id: Vec::new(),
             }),
             BlockKind::Enum => Block::Enum(EnumDef {
