@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::input::prisma_schema::{
-    parse_field_refs, parse_string_literal, Attribute, EnumDef, Field, Model, Schema,
+    field_refs, parse_field_refs, parse_string_literal, Attribute, EnumDef, Field, Model, Schema,
 };
 use crate::ops::{IndexKey, ObjName};
 
@@ -223,10 +223,10 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
                 .map_or(field, |f| f.db_name())
         };
         for field in &model.fields {
-            let attrs = &field.attributes;
-            let column = column(&lookups, multi, model, field, attrs, place(field.line));
+            let attrs = FieldAttributes::of(&field.attributes);
+            let column = column(&lookups, multi, model, field, &attrs, place(field.line));
             if let Some(column) = column {
-                if let Some(id) = attrs.iter().find(|a| a.name() == "id") {
+                if let Some(id) = attrs.id {
                     let map = id.string_arg("map", false);
                     t.primary_key = Some(Key {
                         name: map.unwrap_or_else(|| prisma_name(&model.db_name, &[], "pkey")),
@@ -234,7 +234,7 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
                         place: place(field.line),
                     });
                 }
-                if let Some(unique) = attrs.iter().find(|a| a.name() == "unique") {
+                if let Some(unique) = attrs.unique {
                     let name = unique
                         .string_arg("map", false)
                         .unwrap_or_else(|| prisma_name(&model.db_name, &[column.name], "key"));
@@ -253,7 +253,7 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
                     });
                 }
                 t.columns.push(column);
-            } else if let Some(relation) = attrs.iter().find(|a| a.name() == "relation") {
+            } else if let Some(relation) = attrs.relation {
                 if let (true, Some(fk)) = (
                     foreign_keys,
                     foreign_key(&lookups, model, field, relation, &column_of, &schema_of),
@@ -270,17 +270,30 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
             if !matches!(attr.name(), "id" | "unique" | "index") {
                 continue;
             }
-            let fields = attr
-                .arg("fields", true)
+            // One pass over the arguments, each name's first: `fields:` may also be written as the first unnamed one.
+            let (mut named_fields, mut unnamed, mut kind, mut map, mut name) =
+                (None, None, None, None, None);
+            for (arg, value) in attr.args() {
+                let slot = match arg {
+                    Some("fields") => &mut named_fields,
+                    None => &mut unnamed,
+                    Some("type") => &mut kind,
+                    Some("map") => &mut map,
+                    Some("name") => &mut name,
+                    _ => continue,
+                };
+                slot.get_or_insert(value);
+            }
+            let fields = named_fields
+                .or(unnamed)
                 .map(parse_field_refs)
                 .unwrap_or_default();
             let columns: Vec<&str> = fields.iter().map(|f| column_of(f.name)).collect();
+            let map = map.and_then(parse_string_literal);
             match attr.name() {
                 "id" if !columns.is_empty() => {
                     t.primary_key = Some(Key {
-                        name: attr
-                            .string_arg("map", false)
-                            .unwrap_or_else(|| prisma_name(&model.db_name, &[], "pkey")),
+                        name: map.unwrap_or_else(|| prisma_name(&model.db_name, &[], "pkey")),
                         columns,
                         place: place(attr.line),
                     });
@@ -288,14 +301,16 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
                 "unique" | "index" if !columns.is_empty() => {
                     let unique = attr.name() == "unique";
                     let suffix = if unique { "key" } else { "idx" };
-                    let method = match attr.arg("type", false) {
+                    let method = match kind {
                         Some(kind) => Cow::Owned(kind.to_ascii_lowercase()),
                         None => Cow::Borrowed("btree"),
                     };
                     // On `@@index`, `name:` is the database name too (Prisma 2's spelling of `map:`).
-                    let name = attr
-                        .string_arg("map", false)
-                        .or_else(|| (!unique).then(|| attr.string_arg("name", false)).flatten());
+                    let name = map.or_else(|| {
+                        (!unique)
+                            .then(|| name.and_then(parse_string_literal))
+                            .flatten()
+                    });
                     t.indexes.push(Index {
                         name: name.unwrap_or_else(|| prisma_name(&model.db_name, &columns, suffix)),
                         keys: fields
@@ -336,19 +351,48 @@ struct Lookups<'a> {
     tables: Map<&'a str, &'a Model>,
 }
 
+/// The field attributes Prisma maps to SQL, each the first one so named, found in one pass over the field's.
+#[derive(Default)]
+struct FieldAttributes<'a> {
+    id: Option<&'a Attribute>,
+    unique: Option<&'a Attribute>,
+    default: Option<&'a Attribute>,
+    relation: Option<&'a Attribute>,
+    /// `@db.VarChar(255)` and the like.
+    native: Option<&'a Attribute>,
+}
+
+impl<'a> FieldAttributes<'a> {
+    fn of(attrs: &'a [Attribute]) -> Self {
+        let mut found = FieldAttributes::default();
+        for attr in attrs {
+            let slot = match attr.name() {
+                "id" => &mut found.id,
+                "unique" => &mut found.unique,
+                "default" => &mut found.default,
+                "relation" => &mut found.relation,
+                name if name.starts_with("db.") => &mut found.native,
+                _ => continue,
+            };
+            slot.get_or_insert(attr);
+        }
+        found
+    }
+}
+
 /// The column a scalar field becomes, or None for a relation field (or a type Prisma would reject).
 fn column<'a>(
     lookups: &Lookups<'a>,
     multi: bool,
     model: &'a Model,
     field: &'a Field,
-    attrs: &[Attribute],
+    attrs: &FieldAttributes,
     place: Place,
 ) -> Option<Column<'a>> {
     let enum_def = lookups.enums.get(field.type_name.as_str()).copied();
-    let native = attrs.iter().find(|a| a.name().starts_with("db."));
-    let default = attrs.iter().find(|a| a.name() == "default");
-    let autoincrement = default.is_some_and(|d| d.arg("value", true) == Some("autoincrement()"));
+    let native = attrs.native;
+    let default = attrs.default.and_then(|d| d.arg("value", true));
+    let autoincrement = default == Some("autoincrement()");
     let base = if let Some(e) = enum_def {
         // In another schema than the default one, the type is qualified.
         Cow::Owned(
@@ -373,7 +417,7 @@ fn column<'a>(
     } else {
         base
     };
-    let default = match default.and_then(|d| d.arg("value", true)) {
+    let default = match default {
         Some(value) => prisma_default(value, field, enum_def.map(|e| &e.values[..])),
         None => DefaultValue::None,
     };
@@ -517,12 +561,24 @@ fn foreign_key<'a>(
     column_of: &dyn Fn(&'a str) -> &'a str,
     schema_of: &dyn Fn(&[Attribute]) -> Option<String>,
 ) -> Option<ForeignKey<'a>> {
-    let fields = parse_field_refs(relation.arg("fields", false)?);
-    let references = parse_field_refs(relation.arg("references", false)?);
+    // Every argument is named here: one pass takes the first of each name, as a search by name would.
+    let (mut fields, mut references, mut on_delete, mut on_update, mut map) =
+        (None, None, None, None, None);
+    for (name, value) in relation.args() {
+        let slot = match name {
+            Some("fields") => &mut fields,
+            Some("references") => &mut references,
+            Some("onDelete") => &mut on_delete,
+            Some("onUpdate") => &mut on_update,
+            Some("map") => &mut map,
+            _ => continue,
+        };
+        slot.get_or_insert(value);
+    }
+    let (fields, references) = (fields?, references?);
     let target = *lookups.tables.get(field.type_name.as_str())?;
-    let columns: Vec<&str> = fields.iter().map(|f| column_of(f.name)).collect();
-    let ref_columns: Vec<&str> = references
-        .iter()
+    let columns: Vec<&str> = field_refs(fields).map(|f| column_of(f.name)).collect();
+    let ref_columns: Vec<&str> = field_refs(references)
         .map(|r| {
             target
                 .fields
@@ -531,7 +587,7 @@ fn foreign_key<'a>(
                 .map_or(r.name, |f| f.db_name())
         })
         .collect();
-    let action = |arg: &str, default: &'static str| match relation.arg(arg, false) {
+    let action = |arg: Option<&str>, default: &'static str| match arg {
         Some("Cascade") => "CASCADE",
         Some("Restrict") => "RESTRICT",
         Some("NoAction") => "NO ACTION",
@@ -540,21 +596,21 @@ fn foreign_key<'a>(
         _ => default,
     };
     Some(ForeignKey {
-        name: relation
-            .string_arg("map", false)
+        name: map
+            .and_then(parse_string_literal)
             .unwrap_or_else(|| prisma_name(&model.db_name, &columns, "fkey")),
         columns,
         ref_table: ObjName::new(schema_of(&target.attributes), target.db_name.clone()),
         ref_columns,
         on_delete: action(
-            "onDelete",
+            on_delete,
             if field.optional {
                 "SET NULL"
             } else {
                 "RESTRICT"
             },
         ),
-        on_update: action("onUpdate", "CASCADE"),
+        on_update: action(on_update, "CASCADE"),
         label: Label::Relation(&model.name, &field.name),
         place: Place { file: 0, line: 0 },
     })
