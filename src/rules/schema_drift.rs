@@ -7,6 +7,7 @@ use crate::fix::Suggestion;
 use crate::rules::diagnostic::{Finding, Severity};
 use crate::rules::drift::compare::{differences, At, Difference};
 use crate::rules::drift::expected::expected;
+use crate::syntax::source::SourceFile;
 
 pub const RULE: Rule = Rule {
     id: "schema-drift",
@@ -28,7 +29,7 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     // Looked for only once a difference is found (most histories have none).
     let mut dynamic: Option<Vec<&str>> = None;
     for difference in differences(&expected, ctx.catalog, ctx.files) {
-        let dynamic = dynamic.get_or_insert_with(|| dynamic_sql_lines(ctx));
+        let dynamic = dynamic.get_or_insert_with(|| dynamic_sql_lines(ctx.files));
         if touched_by_dynamic_sql(&difference.text, dynamic, ctx) {
             continue;
         }
@@ -89,29 +90,42 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     }
 }
 
-/// The lines of the history that start with the `EXECUTE` keyword; only files that spell it are read line by line.
-fn dynamic_sql_lines<'a>(ctx: &HistoryContext<'a>) -> Vec<&'a str> {
-    ctx.files
-        .iter()
-        .filter(|f| spells_execute(&f.text))
-        .flat_map(|f| f.text.lines())
-        .filter(|line| {
-            let line = line.trim_start().as_bytes();
-            line.len() > 8
-                && line[..7].eq_ignore_ascii_case(b"EXECUTE")
-                && matches!(line[7], b' ' | b'\t' | b'\'' | b'$' | b'(')
-        })
-        .collect()
-}
-
-/// Whether `EXECUTE` (any case) is in the text: found from its `X`, the rarer letter, with memchr.
-fn spells_execute(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    memchr::memchr2_iter(b'X', b'x', bytes).any(|at| {
-        at.checked_sub(1)
-            .and_then(|start| bytes.get(start..start + 7))
-            .is_some_and(|word| word.eq_ignore_ascii_case(b"EXECUTE"))
-    })
+/// The lines of the history that start with the `EXECUTE` keyword (after blanks, and followed by a blank, quote, `$`
+/// or `(`), as `str::lines` cuts them. memchr finds each `X` (the rarer letter); only those that end the word's first
+/// two letters are looked at further, so a file is read once.
+fn dynamic_sql_lines(files: &[SourceFile]) -> Vec<&str> {
+    let mut lines = Vec::new();
+    for file in files {
+        let text = file.text.as_str();
+        let bytes = text.as_bytes();
+        for x in memchr::memchr2_iter(b'X', b'x', bytes) {
+            let Some(word) = x.checked_sub(1) else {
+                continue;
+            };
+            if !bytes
+                .get(word..word + 7)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"EXECUTE"))
+            {
+                continue;
+            }
+            let start = memchr::memrchr(b'\n', &bytes[..word]).map_or(0, |i| i + 1);
+            let newline = memchr::memchr(b'\n', &bytes[word..]).map(|i| word + i);
+            // As `str::lines`: a `\r` goes with the `\n` after it.
+            let end = match newline {
+                Some(n) if bytes[n - 1] == b'\r' => n - 1,
+                Some(n) => n,
+                None => bytes.len(),
+            };
+            // Only blanks before the word, and the word, one of the bytes that may follow it and more after.
+            if text[start..word].trim_start().is_empty()
+                && end > word + 8
+                && matches!(bytes[word + 7], b' ' | b'\t' | b'\'' | b'$' | b'(')
+            {
+                lines.push(&text[start..end]);
+            }
+        }
+    }
+    lines
 }
 
 /// A migration name for the command: what the first difference is about, in Prisma's snake case.
@@ -145,4 +159,25 @@ fn touched_by_dynamic_sql(text: &str, dynamic: &[&str], ctx: &HistoryContext) ->
                 .is_none()
         })
         .any(|name| dynamic.iter().any(|t| t.contains(&format!("\"{name}\""))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dynamic_sql_is_every_line_that_starts_with_execute_as_str_lines_cuts_them() {
+        let text = "DO $$\nBEGIN\n  EXECUTE 'ALTER INDEX \"a\" RENAME TO \"b\"';\r\n\texecute(format('DROP INDEX %I', n));\n\
+                    SELECT 1; EXECUTE 'x';\nEXECUTEx 'y';\n  EXECUTE \nExecute $q$ DROP TABLE \"t\" $q$;\nEND $$;\nEXECUTE 'z'";
+        let file = SourceFile::new("m.sql".into(), "m.sql".into(), "m".into(), text.into());
+        assert_eq!(
+            dynamic_sql_lines(std::slice::from_ref(&file)),
+            [
+                "  EXECUTE 'ALTER INDEX \"a\" RENAME TO \"b\"';",
+                "\texecute(format('DROP INDEX %I', n));",
+                "Execute $q$ DROP TABLE \"t\" $q$;",
+                "EXECUTE 'z'",
+            ]
+        );
+    }
 }

@@ -142,11 +142,17 @@ fn compare_table(
 ) {
     // Prisma's SQL lists the columns in the schema's order: look at the same position first, and search only when
     // the orders differ (a column added later comes last).
+    // Which actual columns a schema field matched, so the search for undeclared ones compares names only for the rest.
+    let mut matched = vec![false; actual.columns.len()];
     for (i, column) in table.columns.iter().enumerate() {
-        let found = match actual.columns.get(i).filter(|c| c.name == column.name) {
-            Some(found) => Some(&**found),
-            None => actual.column(column.name),
+        let at = match actual.columns.get(i).filter(|c| c.name == column.name) {
+            Some(_) => Some(i),
+            None => actual.columns.iter().position(|c| c.name == column.name),
         };
+        if let Some(at) = at {
+            matched[at] = true;
+        }
+        let found = at.map(|at| &*actual.columns[at]);
         match found {
             None => out.push(missing(
                 column.place,
@@ -160,9 +166,8 @@ fn compare_table(
             Some(found) => compare_column(column, found, out),
         }
     }
-    for (i, found) in actual.columns.iter().enumerate() {
-        let declared = table.columns.get(i).is_some_and(|c| c.name == found.name)
-            || table.columns.iter().any(|c| c.name == found.name);
+    for (found, _) in actual.columns.iter().zip(&matched).filter(|(_, m)| !**m) {
+        let declared = table.columns.iter().any(|c| c.name == found.name);
         if !declared {
             out.push(changed(
                 At::Migration(found.origin.clone()),
