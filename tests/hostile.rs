@@ -1273,3 +1273,31 @@ fn statements_after_a_thinned_one_are_found_where_they_are() {
         o.report
     );
 }
+
+/// A migration line holding many `EXECUTE` words (here a comment of 8 MB) once made schema-drift's dynamic-SQL scan
+/// quadratic: it looked for the line's start and end at each of them. Only the first word of a line can start a
+/// dynamic-SQL line, so the scan is linear now, and the drift is still reported.
+#[test]
+fn a_line_of_many_execute_words_does_not_slow_the_drift_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let prisma = dir.path().join("prisma");
+    fs::create_dir_all(&prisma).unwrap();
+    fs::write(
+        prisma.join("schema.prisma"),
+        "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n\nmodel Post {\n  id Int @id\n}\n",
+    )
+    .unwrap();
+    let migrations = prisma.join("migrations");
+    let sql = format!(
+        "CREATE TABLE \"Other\" (\"id\" INTEGER NOT NULL);\n-- {}\n",
+        "x EXECUTE ".repeat(800_000)
+    );
+    add_migration(&migrations, "20240101000000_init", &sql);
+    let o = lint_within_a_minute(&migrations, &[]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        rules_of(&o.report).iter().any(|r| r == "schema-drift"),
+        "{}",
+        o.report
+    );
+}

@@ -306,7 +306,7 @@ fn lint_one(
                 &mut errors,
                 options.verbose.then_some(&mut notes),
             );
-            let (sources, report) = with_schema_files((sources, report), state, &result);
+            let (sources, report) = with_schema_files((sources, report), state.schema, &result);
             return finish_history(
                 history,
                 options,
@@ -342,7 +342,7 @@ fn lint_one(
         &report,
         HistoryRun::new(&options.settings, &state),
     );
-    let (sources, report) = with_schema_files((sources, report), state, &result);
+    let (sources, report) = with_schema_files((sources, report), state.schema, &result);
     finish_history(
         history,
         options,
@@ -397,11 +397,11 @@ fn drift_schema(
 /// there are any. The run is over, so the schema's files are moved, not copied, when nothing else holds them.
 fn with_schema_files(
     (mut sources, mut report): (Vec<SourceFile>, Vec<bool>),
-    state: RunState,
+    schema: Option<Arc<FoundSchema>>,
     result: &LintResult,
 ) -> (Vec<SourceFile>, Vec<bool>) {
     let on_schema = result.diagnostics.iter().any(|d| d.file >= sources.len());
-    if let Some(found) = state.schema.filter(|_| on_schema) {
+    if let Some(found) = schema.filter(|_| on_schema) {
         report.extend(found.sources.iter().map(|_| false));
         match Arc::try_unwrap(found) {
             Ok(found) => sources.extend(found.sources),

@@ -120,6 +120,11 @@ impl Attribute {
         find_arg(self.args(), name, positional)
     }
 
+    /// [`first_args`] of this attribute's arguments.
+    pub fn first_args<const N: usize>(&self, names: [Option<&str>; N]) -> [Option<&str>; N] {
+        first_args(self.args(), names)
+    }
+
     /// The named (or first positional) argument as a string literal.
     pub fn string_arg(&self, name: &str, positional: bool) -> Option<String> {
         self.arg(name, positional).and_then(parse_string)
@@ -1006,15 +1011,23 @@ fn find_arg<'a>(
     name: &str,
     positional: bool,
 ) -> Option<&'a str> {
-    let mut first_unnamed = None;
-    for (n, value) in args {
-        match n {
-            Some(n) if n == name => return Some(value),
-            None if first_unnamed.is_none() => first_unnamed = Some(value),
-            _ => {}
+    let [named, unnamed] = first_args(args, [Some(name), None]);
+    named.or(unnamed.filter(|_| positional))
+}
+
+/// The first value of each argument `names` names (`None`: the first unnamed one), found in one pass: the value a
+/// search for each name would find.
+pub fn first_args<'a, const N: usize>(
+    args: impl Iterator<Item = (Option<&'a str>, &'a str)>,
+    names: [Option<&str>; N],
+) -> [Option<&'a str>; N] {
+    let mut found = [None; N];
+    for (name, value) in args {
+        if let Some(slot) = names.iter().position(|n| *n == name) {
+            found[slot].get_or_insert(value);
         }
     }
-    first_unnamed.filter(|_| positional)
+    found
 }
 
 fn fields_arg(attr: &Attribute) -> Vec<String> {
@@ -1112,7 +1125,7 @@ impl Parser {
                 file: self.file.clone(),
                 line,
                 end_line: line,
-                // A model has a dozen or so fields: room for them up front saves the first regrowths.
+                // Room for a dozen or so fields up front saves a model's (or view's) first regrowths of the list.
                 fields: Vec::with_capacity(16),
                 id: Vec::new(),
             }),

@@ -91,8 +91,9 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
 }
 
 /// The lines of the history that start with the `EXECUTE` keyword (after blanks, and followed by a blank, quote, `$`
-/// or `(`), as `str::lines` cuts them. memchr finds each `X` (the rarer letter); only those that end the word's first
-/// two letters are looked at further, so a file is read once.
+/// or `(`), as `str::lines` cuts them. memchr finds each `X`; where it is the second letter of the word, only the
+/// blanks before the word are read back, and the line's end is looked for only when nothing else stands before it:
+/// each file is read once, however many such words one line holds.
 fn dynamic_sql_lines(files: &[SourceFile]) -> Vec<&str> {
     let mut lines = Vec::new();
     for file in files {
@@ -108,19 +109,24 @@ fn dynamic_sql_lines(files: &[SourceFile]) -> Vec<&str> {
             {
                 continue;
             }
-            let start = memchr::memrchr(b'\n', &bytes[..word]).map_or(0, |i| i + 1);
-            let newline = memchr::memchr(b'\n', &bytes[word..]).map(|i| word + i);
+            // Back over blanks to the line's start (a line break is a blank too, and ends the walk).
+            let before = text[..word]
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| c == '\n' || !c.is_whitespace());
+            let start = match before {
+                None => 0,
+                Some((at, '\n')) => at + 1,
+                Some(_) => continue,
+            };
             // As `str::lines`: a `\r` goes with the `\n` after it.
-            let end = match newline {
+            let end = match memchr::memchr(b'\n', &bytes[word..]).map(|i| word + i) {
                 Some(n) if bytes[n - 1] == b'\r' => n - 1,
                 Some(n) => n,
                 None => bytes.len(),
             };
-            // Only blanks before the word, and the word, one of the bytes that may follow it and more after.
-            if text[start..word].trim_start().is_empty()
-                && end > word + 8
-                && matches!(bytes[word + 7], b' ' | b'\t' | b'\'' | b'$' | b'(')
-            {
+            // The word, one of the bytes that may follow it, and more after.
+            if end > word + 8 && matches!(bytes[word + 7], b' ' | b'\t' | b'\'' | b'$' | b'(') {
                 lines.push(&text[start..end]);
             }
         }

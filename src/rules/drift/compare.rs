@@ -166,7 +166,10 @@ fn compare_table(
             Some(found) => compare_column(column, found, out),
         }
     }
-    for (found, _) in actual.columns.iter().zip(&matched).filter(|(_, m)| !**m) {
+    for (i, found) in actual.columns.iter().enumerate() {
+        if matched[i] {
+            continue;
+        }
         let declared = table.columns.iter().any(|c| c.name == found.name);
         if !declared {
             out.push(changed(

@@ -270,30 +270,24 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
             if !matches!(attr.name(), "id" | "unique" | "index") {
                 continue;
             }
-            // One pass over the arguments, each name's first: `fields:` may also be written as the first unnamed one.
-            let (mut named_fields, mut unnamed, mut kind, mut map, mut name) =
-                (None, None, None, None, None);
-            for (arg, value) in attr.args() {
-                let slot = match arg {
-                    Some("fields") => &mut named_fields,
-                    None => &mut unnamed,
-                    Some("type") => &mut kind,
-                    Some("map") => &mut map,
-                    Some("name") => &mut name,
-                    _ => continue,
-                };
-                slot.get_or_insert(value);
-            }
+            // `fields:` may also be written as the first unnamed argument.
+            let [named_fields, unnamed, index_type, map, name_arg] = attr.first_args([
+                Some("fields"),
+                None,
+                Some("type"),
+                Some("map"),
+                Some("name"),
+            ]);
             let fields = named_fields
                 .or(unnamed)
                 .map(parse_field_refs)
                 .unwrap_or_default();
             let columns: Vec<&str> = fields.iter().map(|f| column_of(f.name)).collect();
-            let map = map.and_then(parse_string_literal);
+            let map = || map.and_then(parse_string_literal);
             match attr.name() {
                 "id" if !columns.is_empty() => {
                     t.primary_key = Some(Key {
-                        name: map.unwrap_or_else(|| prisma_name(&model.db_name, &[], "pkey")),
+                        name: map().unwrap_or_else(|| prisma_name(&model.db_name, &[], "pkey")),
                         columns,
                         place: place(attr.line),
                     });
@@ -301,14 +295,14 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
                 "unique" | "index" if !columns.is_empty() => {
                     let unique = attr.name() == "unique";
                     let suffix = if unique { "key" } else { "idx" };
-                    let method = match kind {
+                    let method = match index_type {
                         Some(kind) => Cow::Owned(kind.to_ascii_lowercase()),
                         None => Cow::Borrowed("btree"),
                     };
                     // On `@@index`, `name:` is the database name too (Prisma 2's spelling of `map:`).
-                    let name = map.or_else(|| {
+                    let name = map().or_else(|| {
                         (!unique)
-                            .then(|| name.and_then(parse_string_literal))
+                            .then(|| name_arg.and_then(parse_string_literal))
                             .flatten()
                     });
                     t.indexes.push(Index {
@@ -561,20 +555,14 @@ fn foreign_key<'a>(
     column_of: &dyn Fn(&'a str) -> &'a str,
     schema_of: &dyn Fn(&[Attribute]) -> Option<String>,
 ) -> Option<ForeignKey<'a>> {
-    // Every argument is named here: one pass takes the first of each name, as a search by name would.
-    let (mut fields, mut references, mut on_delete, mut on_update, mut map) =
-        (None, None, None, None, None);
-    for (name, value) in relation.args() {
-        let slot = match name {
-            Some("fields") => &mut fields,
-            Some("references") => &mut references,
-            Some("onDelete") => &mut on_delete,
-            Some("onUpdate") => &mut on_update,
-            Some("map") => &mut map,
-            _ => continue,
-        };
-        slot.get_or_insert(value);
-    }
+    // The relation's name may come unnamed first (`@relation("R", fields: ...)`): only named arguments are read here.
+    let [fields, references, on_delete, on_update, map] = relation.first_args([
+        Some("fields"),
+        Some("references"),
+        Some("onDelete"),
+        Some("onUpdate"),
+        Some("map"),
+    ]);
     let (fields, references) = (fields?, references?);
     let target = *lookups.tables.get(field.type_name.as_str())?;
     let columns: Vec<&str> = field_refs(fields).map(|f| column_of(f.name)).collect();
