@@ -140,10 +140,10 @@ fn compare_table(
     files: &[SourceFile],
     out: &mut Vec<Difference>,
 ) {
-    // Prisma's SQL lists the columns in the schema's order: look at the same position first, and search only when
-    // the orders differ (a column added later comes last).
     // Which actual columns a schema field matched, so the search for undeclared ones compares names only for the rest.
     let mut matched = vec![false; actual.columns.len()];
+    // Prisma's SQL lists the columns in the schema's order: look at the same position first, and search only when
+    // the orders differ (a column added later comes last).
     for (i, column) in table.columns.iter().enumerate() {
         let at = match actual.columns.get(i).filter(|c| c.name == column.name) {
             Some(_) => Some(i),
