@@ -1281,12 +1281,10 @@ fn statements_after_a_thinned_one_are_found_where_they_are() {
 fn a_line_of_many_execute_words_does_not_slow_the_drift_check() {
     let dir = tempfile::tempdir().unwrap();
     let prisma = dir.path().join("prisma");
-    fs::create_dir_all(&prisma).unwrap();
-    fs::write(
-        prisma.join("schema.prisma"),
+    support::files::write(
+        &prisma.join("schema.prisma"),
         "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n\nmodel Post {\n  id Int @id\n}\n",
-    )
-    .unwrap();
+    );
     let migrations = prisma.join("migrations");
     let sql = format!(
         "CREATE TABLE \"Other\" (\"id\" INTEGER NOT NULL);\n-- {}\n",

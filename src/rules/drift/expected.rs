@@ -619,8 +619,7 @@ fn implicit_many_to_many<'a>(
             let Some(&other) = lookups.tables.get(field.type_name.as_str()) else {
                 continue;
             };
-            let attrs = &field.attributes;
-            let relation = attrs.iter().find(|a| a.name() == "relation");
+            let relation = FieldAttributes::of(&field.attributes).relation;
             if relation.is_some_and(|r| r.arg("fields", false).is_some()) {
                 continue;
             }
@@ -630,9 +629,8 @@ fn implicit_many_to_many<'a>(
                 f.type_name == model.name
                     && f.list
                     && (other.name != model.name || f.name != field.name)
-                    && f.attributes
-                        .iter()
-                        .find(|a| a.name() == "relation")
+                    && FieldAttributes::of(&f.attributes)
+                        .relation
                         .and_then(|r| r.string_arg("name", true))
                         == relation_name
             });
@@ -652,11 +650,13 @@ fn implicit_many_to_many<'a>(
             let id_column = |m: &'a Model| -> Option<(&'a str, Cow<'static, str>, ObjName)> {
                 let id = m.id.first()?;
                 let f = m.fields.iter().find(|f| &f.name == id)?;
-                let attrs = &f.attributes;
-                let native = attrs.iter().find(|a| a.name().starts_with("db."));
                 Some((
                     f.db_name(),
-                    sql_type(&f.type_name, native, false),
+                    sql_type(
+                        &f.type_name,
+                        FieldAttributes::of(&f.attributes).native,
+                        false,
+                    ),
                     ObjName::new(schema_of(&m.attributes), m.db_name.clone()),
                 ))
             };
