@@ -1299,3 +1299,118 @@ fn a_line_of_many_execute_words_does_not_slow_the_drift_check() {
         o.report
     );
 }
+
+/// A project whose `prisma/migrations` history drops a column, in a git repository, with `schema.prisma` beside it.
+fn prisma_project(schema: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    let migrations = dir.path().join("prisma/migrations");
+    add_migration(
+        &migrations,
+        "20240101000000_init",
+        "CREATE TABLE \"User\" (\"id\" TEXT NOT NULL, \"old\" TEXT, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n",
+    );
+    add_migration(
+        &migrations,
+        "20240102000000_drop",
+        "ALTER TABLE \"User\" DROP COLUMN \"old\";\n",
+    );
+    support::files::write(&dir.path().join("prisma/schema.prisma"), schema);
+    dir
+}
+
+const USER_SCHEMA: &str =
+    "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n\nmodel User {\n  id String @id\n}\n";
+
+/// Case 9 for the Prisma schema: a committed `schema.prisma` (or a file of a schema folder) linked to a file outside
+/// the project was read, and schema-drift printed its lines (here a secret default). Now it is an input error naming
+/// the link, nothing of the outside file is printed, and the migrations are still linted, with `--fix-suggestions`
+/// too (which reads the schema for its edits).
+#[cfg(unix)]
+#[test]
+fn a_schema_linked_outside_the_project_is_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("other.prisma");
+    support::files::write(
+        &secret,
+        &USER_SCHEMA.replace(
+            "id String @id",
+            "id String @id\n  token String @default(\"hunter2-outside\")",
+        ),
+    );
+    let dir = prisma_project(USER_SCHEMA);
+    let schema = dir.path().join("prisma/schema.prisma");
+    fs::remove_file(&schema).unwrap();
+    std::os::unix::fs::symlink(&secret, &schema).unwrap();
+    let migrations = dir.path().join("prisma/migrations");
+    for args in [&[][..], &["--fix-suggestions"][..]] {
+        let o = lint_within_a_minute(&migrations, args);
+        let all = format!("{}{}", o.report, o.stderr);
+        assert_eq!(o.code, 2, "{args:?}: {all}");
+        assert!(!all.contains("hunter2-outside"), "{args:?}: {all}");
+        assert!(
+            o.stderr
+                .contains("schema.prisma: cannot read the Prisma schema: a link to ")
+                && o.stderr.contains("outside the project"),
+            "{args:?}: {}",
+            o.stderr
+        );
+        assert_drop_still_found(&o);
+    }
+    // A file of a schema folder, the same.
+    fs::remove_file(&schema).unwrap();
+    support::files::write(&dir.path().join("prisma/schema/schema.prisma"), USER_SCHEMA);
+    std::os::unix::fs::symlink(&secret, dir.path().join("prisma/schema/other.prisma")).unwrap();
+    let o = lint_within_a_minute(&migrations, &[]);
+    let all = format!("{}{}", o.report, o.stderr);
+    assert_eq!(o.code, 2, "{all}");
+    assert!(!all.contains("hunter2-outside"), "{all}");
+    assert!(
+        o.stderr
+            .contains("other.prisma: cannot read the Prisma schema: a link to "),
+        "{}",
+        o.stderr
+    );
+    assert_drop_still_found(&o);
+}
+
+/// Case 7 for the files that name the schema: a FIFO called `prisma.config.ts` hung the drift check for good, and a
+/// `package.json` linked to `/dev/zero` was read until memory ran out (7.5 GB in 20 s). Each is an input error naming
+/// the file; schema-drift is not checked then (the schema the file would name is unknown), and the migrations are
+/// still linted.
+#[cfg(target_os = "linux")]
+#[test]
+fn special_files_that_would_name_the_schema_are_never_read() {
+    let dir = prisma_project(USER_SCHEMA);
+    let migrations = dir.path().join("prisma/migrations");
+    for name in ["prisma.config.ts", "package.json"] {
+        for folder in ["prisma", "."] {
+            let path = dir.path().join(folder).join(name);
+            for special in ["fifo", "/dev/zero"] {
+                if special == "fifo" {
+                    mkfifo(&path);
+                } else {
+                    std::os::unix::fs::symlink(special, &path).unwrap();
+                }
+                let o = lint_within_a_minute(&migrations, &[]);
+                assert_eq!(o.code, 2, "{folder}/{name} {special}: {}", o.stderr);
+                assert!(
+                    o.stderr.contains(&format!("{name}: ")),
+                    "{folder}/{name} {special}: {}",
+                    o.stderr
+                );
+                assert_drop_still_found(&o);
+                fs::remove_file(&path).unwrap();
+            }
+        }
+    }
+    // A plain package.json without a schema setting changes nothing.
+    support::files::write(&dir.path().join("package.json"), "{\"name\": \"app\"}\n");
+    let o = lint_within_a_minute(&migrations, &[]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        !rules_of(&o.report).iter().any(|r| r == "schema-drift"),
+        "{}",
+        o.report
+    );
+}

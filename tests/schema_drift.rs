@@ -33,7 +33,7 @@ struct Case {
 }
 
 fn is_postgres(schema: &Path) -> bool {
-    Schema::load(schema).is_ok_and(|s| {
+    Schema::load(schema, None).is_ok_and(|s| {
         s.datasource
             .iter()
             .any(|(k, v)| k == "provider" && v.contains("postgresql"))
@@ -71,7 +71,9 @@ fn cases() -> Vec<Case> {
     }
     histories.sort();
     for dir in histories {
-        let schema = schema_for(&dir.join("migrations")).expect("corpus schema");
+        let schema = schema_for(&dir.join("migrations"))
+            .expect("readable")
+            .expect("corpus schema");
         out.push(Case {
             name: dir.strip_prefix(&corpus).unwrap().display().to_string(),
             schema,
@@ -105,7 +107,7 @@ fn project(schema: &Path) -> (tempfile::TempDir, PathBuf) {
     } else {
         let folder = prisma.join("schema");
         fs::create_dir_all(&folder).unwrap();
-        for (i, file) in Schema::load(schema).unwrap().files.iter().enumerate() {
+        for (i, file) in Schema::load(schema, None).unwrap().files.iter().enumerate() {
             let name = file.file_name().unwrap().to_string_lossy();
             fs::copy(file, folder.join(format!("{i}_{name}"))).unwrap();
         }

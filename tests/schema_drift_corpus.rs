@@ -196,8 +196,9 @@ fn findings_match_the_differences_of_the_real_catalogs() {
                 .batch_execute(&sql)
                 .unwrap_or_else(|e| panic!("{}: {e}", migration.display()));
         }
-        let schema =
-            migrate_lint::rules::drift::locate::schema_for(&root.join("migrations")).unwrap();
+        let schema = migrate_lint::rules::drift::locate::schema_for(&root.join("migrations"))
+            .unwrap()
+            .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let copy = copy_schema(&schema, dir.path());
         let prisma_db = pg.unique_database("drift_prisma");
@@ -282,7 +283,7 @@ CREATE TYPE vector (INPUT = vector_in, OUTPUT = vector_out, TYPMOD_IN = vector_t
 
 /// The schema copied where Prisma 6 reads it, with the datasource URL Prisma 7-era schemas keep elsewhere.
 fn copy_schema(schema: &std::path::Path, dir: &std::path::Path) -> PathBuf {
-    let files = migrate_lint::input::prisma_schema::Schema::load(schema)
+    let files = migrate_lint::input::prisma_schema::Schema::load(schema, None)
         .unwrap()
         .files;
     let target = dir.join("schema");

@@ -18,6 +18,7 @@ use crate::fix::schema::{self, SchemaState};
 use crate::input::applied::{self, database::MigrationRow};
 use crate::input::discover::History;
 use crate::input::prisma_schema::{find_schema_for_migrations, Schema};
+use crate::input::project_file;
 use crate::ops::OpKind;
 use crate::rules::diagnostic::{Diagnostic, Severity};
 use crate::syntax::source::SourceFile;
@@ -215,13 +216,22 @@ fn schema_state(history: &History, base: &str) -> Result<Option<SchemaState>, St
     let Some(path) = find_schema_for_migrations(&history.root) else {
         return Ok(None);
     };
-    let current = Schema::load(&path)
-        .map_err(|e| format!("{}: cannot read the Prisma schema: {e}", path.display()))?;
+    let project = history.project.as_deref();
+    let current = Schema::load(&path, project).map_err(|e| {
+        format!(
+            "{}: cannot read the Prisma schema: {}",
+            e.path.display(),
+            e.message
+        )
+    })?;
     let mut texts = HashMap::new();
     let mut base_texts = HashMap::new();
     let mut base_schema = Schema::default();
     for file in &current.files {
-        let text = fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        // Read again, whole and strictly: the edits are written back into this text.
+        let text = project_file::read(file, project)
+            .and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string()))
+            .map_err(|e| format!("{}: {e}", file.display()))?;
         texts.insert(file.clone(), text);
         if let Some(old) = file_at(file, base) {
             let part = Schema::parse_str(&old, file);

@@ -17,7 +17,7 @@ use super::relevance;
 use crate::input::applied;
 use crate::input::changed::restrict_to_changed;
 use crate::input::discover::{list_paths, History, Listing, Migration};
-use crate::input::prisma_schema::{find_schema_for_migrations, Schema};
+use crate::input::prisma_schema::{find_schema_for_migrations, Schema, SchemaReadError};
 use crate::input::read::{display_path, problems_of, read_history, read_migrations};
 use crate::rules::diagnostic::{Diagnostic, Severity};
 use crate::rules::drift::{self, FoundSchema};
@@ -195,13 +195,8 @@ fn resolve_suggestions(
     errors: &mut Vec<String>,
 ) {
     let schema = find_schema_for_migrations(&history.root).and_then(|path| {
-        Schema::load(&path)
-            .map_err(|e| {
-                errors.push(format!(
-                    "{}: cannot read the Prisma schema: {e}",
-                    display_path(&path)
-                ))
-            })
+        Schema::load(&path, history.project.as_deref())
+            .map_err(|e| errors.push(schema_error(&e)))
             .ok()
     });
     for suggestion in diagnostics.iter_mut().filter_map(|d| d.suggestion.as_mut()) {
@@ -371,26 +366,44 @@ fn drift_schema(
     {
         return None;
     }
-    let Some(path) = drift::locate::schema_for(&history.root) else {
-        if options.verbose {
-            notes.push(format!(
-                "{}: no Prisma schema beside this folder, so schema-drift was not checked",
-                display_path(&history.root)
-            ));
+    let path = match drift::locate::schema_for(&history.root) {
+        Ok(Some(path)) => path,
+        Ok(None) => {
+            if options.verbose {
+                notes.push(format!(
+                    "{}: no Prisma schema beside this folder, so schema-drift was not checked",
+                    display_path(&history.root)
+                ));
+            }
+            return None;
         }
-        return None;
+        Err(e) => {
+            errors.push(format!(
+                "{}: {}; schema-drift was not checked",
+                display_path(&e.path),
+                e.message
+            ));
+            return None;
+        }
     };
-    match FoundSchema::load(&path, &|p: &std::path::Path| display_path(p)) {
+    let project = history.project.as_deref();
+    match FoundSchema::load(&path, project, &|p: &std::path::Path| display_path(p)) {
         Ok(found) if found.is_postgres() => Some(Arc::new(found)),
         Ok(_) => None,
         Err(e) => {
-            errors.push(format!(
-                "{}: cannot read the Prisma schema: {e}",
-                display_path(&path)
-            ));
+            errors.push(schema_error(&e));
             None
         }
     }
+}
+
+/// The input error for a schema file that cannot be read, naming the file.
+fn schema_error(e: &SchemaReadError) -> String {
+    format!(
+        "{}: cannot read the Prisma schema: {}",
+        display_path(&e.path),
+        e.message
+    )
 }
 
 /// Findings of schema-drift on the schema point past the history's files (`RunState::schema`): append them, when

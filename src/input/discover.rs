@@ -526,11 +526,7 @@ fn read_provider(root: &Path, project: Option<&Path>) -> Result<Option<String>, 
     if fs::symlink_metadata(&path).is_err() {
         return Ok(None);
     }
-    let read = match project {
-        Some(project) => project_file::read_in_project(&path, project),
-        None => project_file::read_regular(&path),
-    };
-    let bytes = read.map_err(|message| DiscoverError {
+    let bytes = project_file::read(&path, project).map_err(|message| DiscoverError {
         path: path.clone(),
         message,
     })?;

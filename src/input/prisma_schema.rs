@@ -5,9 +5,12 @@
 //! look like Prisma is skipped; parsing never fails and never panics.
 
 use std::borrow::Cow;
+use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+
+use crate::input::project_file;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Schema {
@@ -16,6 +19,19 @@ pub struct Schema {
     pub files: Vec<PathBuf>,
     /// `key = value` settings of `datasource` blocks (`provider`, `schemas`, `relationMode`, ...), values as written.
     pub datasource: Vec<(String, String)>,
+}
+
+/// A schema file that could not be read (or a file that names the schema), and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaReadError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl fmt::Display for SchemaReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,17 +264,29 @@ impl Schema {
         Parser::new(file).run(text)
     }
 
-    /// Load a `.prisma` file, or every `*.prisma` below a folder (recursive,
-    /// sorted by path, skipping `node_modules`), merged into one schema.
-    pub fn load(path: &Path) -> io::Result<Schema> {
-        Schema::load_with_texts(path).map(|(schema, _)| schema)
+    /// Load a `.prisma` file, or every `*.prisma` below a folder (recursive, sorted by path, skipping
+    /// `node_modules`), merged into one schema. Each file is read as [`project_file`] reads what the project names:
+    /// only a regular file, and only when it resolves inside `project` (a [`project_file::project_root`]) if given.
+    pub fn load(path: &Path, project: Option<&Path>) -> Result<Schema, SchemaReadError> {
+        Schema::load_with_texts(path, project).map(|(schema, _)| schema)
     }
 
     /// [`Schema::load`], also returning each file's text (one per [`Schema::files`]), read once.
-    pub fn load_with_texts(path: &Path) -> io::Result<(Schema, Vec<String>)> {
-        let files = if fs::metadata(path)?.is_dir() {
+    pub fn load_with_texts(
+        path: &Path,
+        project: Option<&Path>,
+    ) -> Result<(Schema, Vec<String>), SchemaReadError> {
+        let failed = |path: &Path, message: String| SchemaReadError {
+            path: path.to_path_buf(),
+            message,
+        };
+        let is_dir = fs::metadata(path)
+            .map_err(|e| failed(path, format!("cannot read: {e}")))?
+            .is_dir();
+        let files = if is_dir {
             let mut files = Vec::new();
-            collect_prisma_files(path, &mut files, true)?;
+            collect_prisma_files(path, &mut files, true)
+                .map_err(|e| failed(path, format!("cannot read: {e}")))?;
             files.sort();
             files
         } else {
@@ -268,7 +296,7 @@ impl Schema {
         let mut texts = Vec::with_capacity(files.len());
         for file in files {
             let bytes =
-                crate::input::project_file::read_regular(&file).map_err(std::io::Error::other)?;
+                project_file::read(&file, project).map_err(|message| failed(&file, message))?;
             // Lossy so a stray non-UTF-8 byte does not hide the whole file.
             let text = match String::from_utf8(bytes) {
                 Ok(text) => text,
@@ -1704,7 +1732,7 @@ view PostStats {
         }
         fs::write(root.join("latin1.prisma"), b"model L {\n n\xe9 Int\n}\n").unwrap();
 
-        let s = Schema::load(&root).unwrap();
+        let s = Schema::load(&root, None).unwrap();
         let models: Vec<&str> = s.models.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(models, ["Post", "L", "User"]);
         assert_eq!(s.files.len(), 4);
@@ -1713,9 +1741,9 @@ view PostStats {
             root.join("user.prisma")
         );
 
-        let single = Schema::load(&root.join("user.prisma")).unwrap();
+        let single = Schema::load(&root.join("user.prisma"), None).unwrap();
         assert_eq!(single.models.len(), 1);
-        assert!(Schema::load(&root.join("missing.prisma")).is_err());
+        assert!(Schema::load(&root.join("missing.prisma"), None).is_err());
     }
 
     #[test]
@@ -1775,7 +1803,7 @@ view PostStats {
         );
         let found = find_schema_for_migrations(&models.join("migrations")).unwrap();
         assert_eq!(found, models);
-        assert_eq!(Schema::load(&found).unwrap().models.len(), 1);
+        assert_eq!(Schema::load(&found, None).unwrap().models.len(), 1);
 
         let none = dir.path().join("f/prisma");
         fs::create_dir_all(none.join("migrations")).unwrap();

@@ -42,6 +42,15 @@ pub fn read_in_project(path: &Path, root: &Path) -> Result<Vec<u8>, String> {
     read_regular(&resolved)
 }
 
+/// Reads a file the project names: inside `project` when there is one ([`read_in_project`]), else wherever it is
+/// ([`read_regular`]: a folder that cannot be resolved has no project to keep to).
+pub fn read(path: &Path, project: Option<&Path>) -> Result<Vec<u8>, String> {
+    match project {
+        Some(project) => read_in_project(path, project),
+        None => read_regular(path),
+    }
+}
+
 /// Reads `path` if it is (or links to) a regular file of at most [`MAX_FILE_BYTES`]: a FIFO would block the read
 /// forever and a device (`/dev/zero`) never end it.
 pub fn read_regular(path: &Path) -> Result<Vec<u8>, String> {

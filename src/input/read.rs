@@ -86,10 +86,9 @@ pub fn read_migration(migration: &Migration, project: Option<&Path>) -> ReadMigr
 /// A migration's bytes, read by the project's policy ([`project_file`]); the error says why not, without the path.
 pub fn migration_bytes(migration: &Migration, project: Option<&Path>) -> Result<Vec<u8>, String> {
     let path = &migration.sql;
-    match (&migration.found, project) {
-        (Some(found), _) if migration.unlinked => project_file::read_found(path, found),
-        (_, Some(project)) => project_file::read_in_project(path, project),
-        (_, None) => project_file::read_regular(path),
+    match &migration.found {
+        Some(found) if migration.unlinked => project_file::read_found(path, found),
+        _ => project_file::read(path, project),
     }
 }
 

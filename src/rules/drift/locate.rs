@@ -3,31 +3,39 @@
 //! ([`find_schema_for_migrations`]).
 
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::input::prisma_schema::find_schema_for_migrations;
+use crate::input::prisma_schema::{find_schema_for_migrations, SchemaReadError};
+use crate::input::project_file;
 
-/// The schema file or folder for the migrations at `migrations`, if any.
-pub fn schema_for(migrations: &Path) -> Option<PathBuf> {
-    configured(migrations).or_else(|| find_schema_for_migrations(migrations))
+/// The schema file or folder for the migrations at `migrations`, if any. The error names a file that would say
+/// which schema it is (`prisma.config.ts`, `package.json`) but cannot be read: then the schema is not known.
+pub fn schema_for(migrations: &Path) -> Result<Option<PathBuf>, SchemaReadError> {
+    Ok(configured(migrations)?.or_else(|| find_schema_for_migrations(migrations)))
 }
 
 /// The schema a project's config names, when the migrations folder is beside it (Prisma keeps `migrations/` next to
 /// the schema file, or inside the schema folder). Only the folder above the migrations and the one above that are
 /// looked at, so nothing outside the project is read.
-fn configured(migrations: &Path) -> Option<PathBuf> {
-    let beside = fs::canonicalize(migrations).ok()?.parent()?.to_path_buf();
+fn configured(migrations: &Path) -> Result<Option<PathBuf>, SchemaReadError> {
+    let Some(beside) = fs::canonicalize(migrations)
+        .ok()
+        .and_then(|folder| folder.parent().map(Path::to_path_buf))
+    else {
+        return Ok(None);
+    };
     let mut dir = Some(beside.as_path());
     for _ in 0..2 {
-        let here = dir?;
-        let named = fs::read_to_string(here.join("prisma.config.ts"))
-            .ok()
-            .and_then(|text| config_ts_schema(&text))
-            .or_else(|| {
-                let text = fs::read_to_string(here.join("package.json")).ok()?;
-                let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-                Some(json.get("prisma")?.get("schema")?.as_str()?.to_string())
-            });
+        let Some(here) = dir else { break };
+        let mut named = config_file(&here.join("prisma.config.ts"))?
+            .as_deref()
+            .and_then(config_ts_schema);
+        if named.is_none() {
+            named = config_file(&here.join("package.json"))?
+                .as_deref()
+                .and_then(package_json_schema);
+        }
         if let Some(path) = named.and_then(|n| fs::canonicalize(here.join(n)).ok()) {
             let home = if path.is_dir() {
                 Some(path.as_path())
@@ -35,12 +43,35 @@ fn configured(migrations: &Path) -> Option<PathBuf> {
                 path.parent()
             };
             if home == Some(beside.as_path()) {
-                return Some(path);
+                return Ok(Some(path));
             }
         }
         dir = here.parent();
     }
-    None
+    Ok(None)
+}
+
+/// The text of a file that may name the schema, when there is one. It is read as the project's other files are: only
+/// a regular file, and only when it resolves inside its repository (else inside its own folder), so a committed
+/// FIFO, device or link elsewhere is an error, never a read that hangs or leaks.
+fn config_file(path: &Path) -> Result<Option<String>, SchemaReadError> {
+    if fs::symlink_metadata(path).is_err_and(|e| e.kind() == io::ErrorKind::NotFound) {
+        return Ok(None);
+    }
+    let folder = path.parent().unwrap_or(path);
+    let root = project_file::repository_of(folder).unwrap_or_else(|| folder.to_path_buf());
+    project_file::read_in_project(path, &root)
+        .map(|bytes| Some(String::from_utf8_lossy(&bytes).into_owned()))
+        .map_err(|message| SchemaReadError {
+            path: path.to_path_buf(),
+            message,
+        })
+}
+
+/// `prisma.schema` of a `package.json`.
+fn package_json_schema(text: &str) -> Option<String> {
+    let json: serde_json::Value = serde_json::from_str(text).ok()?;
+    Some(json.get("prisma")?.get("schema")?.as_str()?.to_string())
 }
 
 /// The string after `schema:` in a `defineConfig({ schema: 'prisma/schema.prisma' })`.
@@ -94,21 +125,21 @@ mod tests {
         // Two files beside the migrations: without a config both are the schema.
         assert_eq!(
             schema_for(&root.join("db/migrations")),
-            Some(root.join("db"))
+            Ok(Some(root.join("db")))
         );
         fs::write(
             root.join("package.json"),
             r#"{"name": "x", "prisma": {"schema": "db/b.prisma"}}"#,
         )
         .unwrap();
-        let found = schema_for(&root.join("db/migrations")).unwrap();
+        let found = schema_for(&root.join("db/migrations")).unwrap().unwrap();
         assert_eq!(found, fs::canonicalize(root.join("db/b.prisma")).unwrap());
         fs::write(
             root.join("prisma.config.ts"),
             "export default { schema: 'db/a.prisma' }",
         )
         .unwrap();
-        let found = schema_for(&root.join("db/migrations")).unwrap();
+        let found = schema_for(&root.join("db/migrations")).unwrap().unwrap();
         assert_eq!(found, fs::canonicalize(root.join("db/a.prisma")).unwrap());
     }
 }

@@ -10,10 +10,9 @@ pub mod expected;
 pub mod locate;
 pub mod values;
 
-use std::io;
 use std::path::Path;
 
-use crate::input::prisma_schema::Schema;
+use crate::input::prisma_schema::{Schema, SchemaReadError};
 use crate::syntax::source::SourceFile;
 
 /// A schema found for a history, with its files' texts so findings can point at their lines.
@@ -26,9 +25,14 @@ pub struct FoundSchema {
 }
 
 impl FoundSchema {
-    /// Reads the schema file or folder at `path`; `display` shows a path to the user.
-    pub fn load(path: &Path, display: &dyn Fn(&Path) -> String) -> io::Result<FoundSchema> {
-        let (schema, texts) = Schema::load_with_texts(path)?;
+    /// Reads the schema file or folder at `path` as [`Schema::load`] does (inside `project` when given); `display`
+    /// shows a path to the user.
+    pub fn load(
+        path: &Path,
+        project: Option<&Path>,
+        display: &dyn Fn(&Path) -> String,
+    ) -> Result<FoundSchema, SchemaReadError> {
+        let (schema, texts) = Schema::load_with_texts(path, project)?;
         let mut sources = Vec::with_capacity(schema.files.len());
         for (file, text) in schema.files.iter().zip(texts) {
             let name = file
