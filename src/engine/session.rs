@@ -3,6 +3,7 @@
 //! between: discovery, reading, the applied sources, the cache, linting the histories in parallel, resolving fix
 //! suggestions against the Prisma schema, and the baseline. Rendering and the exit code are the caller's.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -450,6 +451,9 @@ fn finish_history(
             Err(e) => errors.push(format!("{}: {e}", display_path(&history.root))),
         }
     }
+    // The drift check and the suggestions each read the schema: one file that cannot be read is one error.
+    let mut seen = HashSet::new();
+    errors.retain(|e| seen.insert(e.clone()));
     HistoryOutcome {
         linted: Some((sources, report, result)),
         errors,
