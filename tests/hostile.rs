@@ -1348,18 +1348,21 @@ fn a_schema_linked_outside_the_project_is_not_read() {
         let all = format!("{}{}", o.report, o.stderr);
         assert_eq!(o.code, 2, "{args:?}: {all}");
         assert!(!all.contains("hunter2-outside"), "{args:?}: {all}");
-        let said = o
+        // Said once, though the drift check, the suggestions and the fix plan each read the schema.
+        let said: Vec<&str> = o
             .stderr
             .lines()
-            // The schema's own error (a plan that could not be made names the migrations folder first).
+            .filter(|l| l.contains("cannot read the Prisma schema"))
+            .collect();
+        assert_eq!(said.len(), 1, "{args:?}: said once: {}", o.stderr);
+        let said = said
+            .iter()
             .filter_map(|l| l.strip_prefix("error: "))
             .filter(|l| {
-                l.split(": ")
-                    .next()
-                    .is_some_and(|p| p.ends_with("/schema.prisma"))
-            })
-            .filter(|l| l.contains(": cannot read the Prisma schema: a link to "))
-            .filter(|l| l.ends_with("; not read") && l.contains("outside the project"));
+                l.contains("/prisma/schema.prisma: cannot read the Prisma schema: a link to ")
+                    && l.ends_with("; not read")
+                    && l.contains("outside the project")
+            });
         assert_eq!(said.count(), 1, "{args:?}: said once: {}", o.stderr);
         assert_drop_still_found(&o);
     }
@@ -1380,15 +1383,26 @@ fn a_schema_linked_outside_the_project_is_not_read() {
     assert_drop_still_found(&o);
 }
 
+/// `USER_SCHEMA` with a field no migration creates: schema-drift reports it whenever it is checked.
+fn drifting_schema() -> String {
+    USER_SCHEMA.replace("id String @id", "id String @id\n  name String")
+}
+
+fn drift_checked(o: &JsonRun) -> bool {
+    rules_of(&o.report).iter().any(|r| r == "schema-drift")
+}
+
 /// Case 7 for the files that name the schema: a FIFO called `prisma.config.ts` hung the drift check for good, and a
 /// `package.json` linked to `/dev/zero` was read until memory ran out (7.5 GB in 20 s). Each is an input error naming
 /// the file; schema-drift is not checked then (the schema the file would name is unknown), and the migrations are
-/// still linted.
+/// still linted. Where there is nothing to read (a dangling link, a folder), there is no config, as before.
 #[cfg(target_os = "linux")]
 #[test]
 fn special_files_that_would_name_the_schema_are_never_read() {
-    let dir = prisma_project(USER_SCHEMA);
+    let dir = prisma_project(&drifting_schema());
     let migrations = dir.path().join("prisma/migrations");
+    let o = lint_within_a_minute(&migrations, &[]);
+    assert!(o.code == 1 && drift_checked(&o), "{}", o.stderr);
     for name in ["prisma.config.ts", "package.json"] {
         for folder in ["prisma", "."] {
             let path = dir.path().join(folder).join(name);
@@ -1401,22 +1415,49 @@ fn special_files_that_would_name_the_schema_are_never_read() {
                 let o = lint_within_a_minute(&migrations, &[]);
                 assert_eq!(o.code, 2, "{folder}/{name} {special}: {}", o.stderr);
                 assert!(
-                    o.stderr.contains(&format!("{name}: ")),
+                    o.stderr.contains(&format!("{name}: "))
+                        && o.stderr.contains("schema-drift was not checked"),
                     "{folder}/{name} {special}: {}",
                     o.stderr
                 );
+                assert!(!drift_checked(&o), "{}", o.report);
                 assert_drop_still_found(&o);
                 fs::remove_file(&path).unwrap();
             }
+            std::os::unix::fs::symlink("missing.json", &path).unwrap();
+            let o = lint_within_a_minute(&migrations, &[]);
+            assert!(
+                o.code == 1 && drift_checked(&o),
+                "dangling {name}: {}",
+                o.stderr
+            );
+            fs::remove_file(&path).unwrap();
+            fs::create_dir(&path).unwrap();
+            let o = lint_within_a_minute(&migrations, &[]);
+            assert!(
+                o.code == 1 && drift_checked(&o),
+                "folder {name}: {}",
+                o.stderr
+            );
+            fs::remove_dir(&path).unwrap();
         }
     }
     // A plain package.json without a schema setting changes nothing.
     support::files::write(&dir.path().join("package.json"), "{\"name\": \"app\"}\n");
     let o = lint_within_a_minute(&migrations, &[]);
-    assert_eq!(o.code, 1, "{}", o.stderr);
-    assert!(
-        !rules_of(&o.report).iter().any(|r| r == "schema-drift"),
-        "{}",
-        o.report
-    );
+    assert!(o.code == 1 && drift_checked(&o), "{}", o.stderr);
+}
+
+/// The files that may name the schema are looked for in the two folders above the migrations, but never above the
+/// repository: a FIFO there is not read (it hung the run), and the drift check goes on.
+#[cfg(unix)]
+#[test]
+fn nothing_above_the_repository_is_read_to_find_the_schema() {
+    let dir = prisma_project(&drifting_schema());
+    fs::remove_dir(dir.path().join(".git")).unwrap();
+    fs::create_dir(dir.path().join("prisma/.git")).unwrap();
+    mkfifo(&dir.path().join("prisma.config.ts"));
+    let o = lint_within_a_minute(&dir.path().join("prisma/migrations"), &[]);
+    assert!(o.code == 1 && drift_checked(&o), "{}", o.stderr);
+    assert_drop_still_found(&o);
 }

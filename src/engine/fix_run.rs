@@ -17,8 +17,8 @@ use crate::fix::plan::{MigrationPlan, PlannedMigration};
 use crate::fix::schema::{self, SchemaState};
 use crate::input::applied::{self, database::MigrationRow};
 use crate::input::discover::History;
-use crate::input::prisma_schema::{find_schema_for_migrations, Schema};
-use crate::input::project_file;
+use crate::input::prisma_schema::{find_schema_for_migrations, unreadable, Schema};
+use crate::input::project_file::{self, ReadError};
 use crate::ops::OpKind;
 use crate::rules::diagnostic::{Diagnostic, Severity};
 use crate::syntax::source::SourceFile;
@@ -68,7 +68,7 @@ pub fn plan_history(
         .iter()
         .flat_map(|s| s.migrations.iter().map(|m| m.name.as_str()))
         .collect();
-    let state = schema_state(history, base)?;
+    let state = schema_state(history, base, display)?;
     let names: Vec<&str> = sources.iter().map(|s| s.migration.as_str()).collect();
     let analyzed: Vec<_> = sources.iter().map(analyze).collect();
     let project = Project {
@@ -212,18 +212,16 @@ fn next_second(stamp: u64, seconds: u64) -> u64 {
 }
 
 /// The schema beside the migrations folder, now and at `base`.
-fn schema_state(history: &History, base: &str) -> Result<Option<SchemaState>, String> {
+fn schema_state(
+    history: &History,
+    base: &str,
+    display: &dyn Fn(&Path) -> String,
+) -> Result<Option<SchemaState>, String> {
     let Some(path) = find_schema_for_migrations(&history.root) else {
         return Ok(None);
     };
     let project = history.project.as_deref();
-    let current = Schema::load(&path, project).map_err(|e| {
-        format!(
-            "{}: cannot read the Prisma schema: {}",
-            e.path.display(),
-            e.message
-        )
-    })?;
+    let current = Schema::load(&path, project).map_err(|e| unreadable(&e, display))?;
     let mut texts = HashMap::new();
     let mut base_texts = HashMap::new();
     let mut base_schema = Schema::default();
@@ -231,7 +229,10 @@ fn schema_state(history: &History, base: &str) -> Result<Option<SchemaState>, St
         // Read again, whole and strictly: the edits are written back into this text.
         let text = project_file::read(file, project)
             .and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string()))
-            .map_err(|e| format!("{}: {e}", file.display()))?;
+            .map_err(|message| {
+                let path = file.clone();
+                unreadable(&ReadError { path, message }, display)
+            })?;
         texts.insert(file.clone(), text);
         if let Some(old) = file_at(file, base) {
             let part = Schema::parse_str(&old, file);
@@ -294,7 +295,10 @@ pub fn write(fixes: &[PlannedFix]) -> Result<(), String> {
     let mut texts = HashMap::new();
     for change in &changes {
         if !texts.contains_key(&change.path) {
-            let text = fs::read_to_string(&change.path).map_err(|e| err(&change.path, e))?;
+            // Read as when the plan was made: the file the edits are written back into.
+            let text = project_file::read_regular(&change.path)
+                .and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string()))
+                .map_err(|e| format!("{}: {e}", change.path.display()))?;
             texts.insert(change.path.clone(), text);
         }
     }

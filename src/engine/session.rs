@@ -18,7 +18,7 @@ use super::relevance;
 use crate::input::applied;
 use crate::input::changed::restrict_to_changed;
 use crate::input::discover::{list_paths, History, Listing, Migration};
-use crate::input::prisma_schema::{find_schema_for_migrations, Schema, SchemaReadError};
+use crate::input::prisma_schema::{find_schema_for_migrations, unreadable, Schema};
 use crate::input::read::{display_path, problems_of, read_history, read_migrations};
 use crate::rules::diagnostic::{Diagnostic, Severity};
 use crate::rules::drift::{self, FoundSchema};
@@ -197,7 +197,7 @@ fn resolve_suggestions(
 ) {
     let schema = find_schema_for_migrations(&history.root).and_then(|path| {
         Schema::load(&path, history.project.as_deref())
-            .map_err(|e| errors.push(schema_error(&e)))
+            .map_err(|e| errors.push(unreadable(&e, &display_path)))
             .ok()
     });
     for suggestion in diagnostics.iter_mut().filter_map(|d| d.suggestion.as_mut()) {
@@ -392,19 +392,10 @@ fn drift_schema(
         Ok(found) if found.is_postgres() => Some(Arc::new(found)),
         Ok(_) => None,
         Err(e) => {
-            errors.push(schema_error(&e));
+            errors.push(unreadable(&e, &display_path));
             None
         }
     }
-}
-
-/// The input error for a schema file that cannot be read, naming the file.
-fn schema_error(e: &SchemaReadError) -> String {
-    format!(
-        "{}: cannot read the Prisma schema: {}",
-        display_path(&e.path),
-        e.message
-    )
 }
 
 /// Findings of schema-drift on the schema point past the history's files (`RunState::schema`): append them, when
@@ -448,6 +439,8 @@ fn finish_history(
             options.fix,
         ) {
             Ok(p) => plans = p,
+            // A schema that cannot be read was said above: no plan is made for its history.
+            Err(e) if errors.contains(&e) => {}
             Err(e) => errors.push(format!("{}: {e}", display_path(&history.root))),
         }
     }

@@ -5,12 +5,11 @@
 //! look like Prisma is skipped; parsing never fails and never panics.
 
 use std::borrow::Cow;
-use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::input::project_file;
+use crate::input::project_file::{self, ReadError};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Schema {
@@ -19,19 +18,6 @@ pub struct Schema {
     pub files: Vec<PathBuf>,
     /// `key = value` settings of `datasource` blocks (`provider`, `schemas`, `relationMode`, ...), values as written.
     pub datasource: Vec<(String, String)>,
-}
-
-/// A schema file that could not be read (or a file that names the schema), and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SchemaReadError {
-    pub path: PathBuf,
-    pub message: String,
-}
-
-impl fmt::Display for SchemaReadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,7 +253,7 @@ impl Schema {
     /// Load a `.prisma` file, or every `*.prisma` below a folder (recursive, sorted by path, skipping
     /// `node_modules`), merged into one schema. Each file is read as [`project_file`] reads what the project names:
     /// only a regular file, and only when it resolves inside `project` (a [`project_file::project_root`]) if given.
-    pub fn load(path: &Path, project: Option<&Path>) -> Result<Schema, SchemaReadError> {
+    pub fn load(path: &Path, project: Option<&Path>) -> Result<Schema, ReadError> {
         Schema::load_with_texts(path, project).map(|(schema, _)| schema)
     }
 
@@ -275,8 +261,8 @@ impl Schema {
     pub fn load_with_texts(
         path: &Path,
         project: Option<&Path>,
-    ) -> Result<(Schema, Vec<String>), SchemaReadError> {
-        let failed = |path: &Path, message: String| SchemaReadError {
+    ) -> Result<(Schema, Vec<String>), ReadError> {
+        let failed = |path: &Path, message: String| ReadError {
             path: path.to_path_buf(),
             message,
         };
@@ -348,6 +334,15 @@ impl Model {
                     .find(|f| f.db_name().eq_ignore_ascii_case(column))
             })
     }
+}
+
+/// The input error for a schema file that cannot be read, naming it as `display` shows paths.
+pub fn unreadable(e: &ReadError, display: &dyn Fn(&Path) -> String) -> String {
+    format!(
+        "{}: cannot read the Prisma schema: {}",
+        display(&e.path),
+        e.message
+    )
 }
 
 /// Find the schema for a migrations folder the way Prisma projects lay it out.

@@ -42,6 +42,13 @@ pub fn read_in_project(path: &Path, root: &Path) -> Result<Vec<u8>, String> {
     read_regular(&resolved)
 }
 
+/// A file that could not be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
 /// Reads a file the project names: inside `project` when there is one ([`read_in_project`]), else wherever it is
 /// ([`read_regular`]: a folder that cannot be resolved has no project to keep to).
 pub fn read(path: &Path, project: Option<&Path>) -> Result<Vec<u8>, String> {

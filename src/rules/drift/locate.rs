@@ -3,36 +3,41 @@
 //! ([`find_schema_for_migrations`]).
 
 use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::input::prisma_schema::{find_schema_for_migrations, SchemaReadError};
-use crate::input::project_file;
+use crate::input::prisma_schema::find_schema_for_migrations;
+use crate::input::project_file::{self, ReadError};
 
 /// The schema file or folder for the migrations at `migrations`, if any. The error names a file that would say
-/// which schema it is (`prisma.config.ts`, `package.json`) but cannot be read: then the schema is not known.
-pub fn schema_for(migrations: &Path) -> Result<Option<PathBuf>, SchemaReadError> {
+/// which schema it is (`prisma.config.ts`, `package.json`) but must not be read: then the schema is not known.
+pub fn schema_for(migrations: &Path) -> Result<Option<PathBuf>, ReadError> {
     Ok(configured(migrations)?.or_else(|| find_schema_for_migrations(migrations)))
 }
 
 /// The schema a project's config names, when the migrations folder is beside it (Prisma keeps `migrations/` next to
 /// the schema file, or inside the schema folder). Only the folder above the migrations and the one above that are
-/// looked at, so nothing outside the project is read.
-fn configured(migrations: &Path) -> Result<Option<PathBuf>, SchemaReadError> {
+/// looked at, and never above the repository, so nothing outside the project is read.
+fn configured(migrations: &Path) -> Result<Option<PathBuf>, ReadError> {
     let Some(beside) = fs::canonicalize(migrations)
         .ok()
         .and_then(|folder| folder.parent().map(Path::to_path_buf))
     else {
         return Ok(None);
     };
+    let repository = project_file::repository_of(&beside);
     let mut dir = Some(beside.as_path());
     for _ in 0..2 {
-        let Some(here) = dir else { break };
-        let mut named = config_file(&here.join("prisma.config.ts"))?
+        let Some(here) = dir.filter(|d| repository.as_deref().is_none_or(|r| d.starts_with(r)))
+        else {
+            break;
+        };
+        // Outside a repository, the config (one folder above the schema, as Prisma keeps it) is read in its folder.
+        let root = repository.as_deref().unwrap_or(here);
+        let mut named = config_file(&here.join("prisma.config.ts"), root)?
             .as_deref()
             .and_then(config_ts_schema);
         if named.is_none() {
-            named = config_file(&here.join("package.json"))?
+            named = config_file(&here.join("package.json"), root)?
                 .as_deref()
                 .and_then(package_json_schema);
         }
@@ -51,20 +56,18 @@ fn configured(migrations: &Path) -> Result<Option<PathBuf>, SchemaReadError> {
     Ok(None)
 }
 
-/// The text of a file that may name the schema, when there is one. It is read as the project's other files are: only
-/// a regular file, and only when it resolves inside its repository (else inside its own folder), so a committed
-/// FIFO, device or link elsewhere is an error, never a read that hangs or leaks.
-fn config_file(path: &Path) -> Result<Option<String>, SchemaReadError> {
-    if fs::symlink_metadata(path).is_err_and(|e| e.kind() == io::ErrorKind::NotFound) {
+/// The text of a file that may name the schema. None where there is none to read (no file, a dangling link, a
+/// folder): no config, as for Prisma. Else it is read as the project's other files are, inside `root`, so a
+/// committed FIFO, device or link elsewhere is an error, never a read that hangs or leaks.
+fn config_file(path: &Path, root: &Path) -> Result<Option<String>, ReadError> {
+    if fs::metadata(path).map_or(true, |found| found.is_dir()) {
         return Ok(None);
     }
-    let folder = path.parent().unwrap_or(path);
-    let root = project_file::repository_of(folder).unwrap_or_else(|| folder.to_path_buf());
-    project_file::read_in_project(path, &root)
+    project_file::read_in_project(path, root)
         .map(|bytes| Some(String::from_utf8_lossy(&bytes).into_owned()))
-        .map_err(|message| SchemaReadError {
+        .map_err(|message| ReadError {
             path: path.to_path_buf(),
-            message,
+            message: format!("{message} (it may name the Prisma schema)"),
         })
 }
 

@@ -12,7 +12,8 @@ pub mod values;
 
 use std::path::Path;
 
-use crate::input::prisma_schema::{Schema, SchemaReadError};
+use crate::input::prisma_schema::Schema;
+use crate::input::project_file::ReadError;
 use crate::syntax::source::SourceFile;
 
 /// A schema found for a history, with its files' texts so findings can point at their lines.
@@ -31,7 +32,7 @@ impl FoundSchema {
         path: &Path,
         project: Option<&Path>,
         display: &dyn Fn(&Path) -> String,
-    ) -> Result<FoundSchema, SchemaReadError> {
+    ) -> Result<FoundSchema, ReadError> {
         let (schema, texts) = Schema::load_with_texts(path, project)?;
         let mut sources = Vec::with_capacity(schema.files.len());
         for (file, text) in schema.files.iter().zip(texts) {
