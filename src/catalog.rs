@@ -12,7 +12,7 @@ use crate::ops::{
 };
 
 /// Where an object was defined: file index (in lint order) and byte span.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Origin {
     pub file: usize,
     pub span: Range<usize>,

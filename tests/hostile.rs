@@ -870,19 +870,31 @@ fn lint_within_a_minute(path: &Path, args: &[&str]) -> JsonRun {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    // Read as it is written: a report larger than the pipe's buffer would otherwise stall the run.
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut pipe, &mut bytes).unwrap();
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
     let started = std::time::Instant::now();
-    while child.try_wait().unwrap().is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
         if started.elapsed() > std::time::Duration::from_secs(60) {
             child.kill().unwrap();
             panic!("migrate-lint {args:?} {} hung", path.display());
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
+    };
     JsonRun {
-        code: out.status.code().unwrap_or(-1),
-        report: serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: status.code().unwrap_or(-1),
+        report: serde_json::from_slice(&stdout.join().unwrap()).unwrap_or(serde_json::Value::Null),
+        stderr: String::from_utf8_lossy(&stderr.join().unwrap()).into_owned(),
     }
 }
 
@@ -1460,4 +1472,96 @@ fn nothing_above_the_repository_is_read_to_find_the_schema() {
     let o = lint_within_a_minute(&dir.path().join("prisma/migrations"), &[]);
     assert!(o.code == 1 && drift_checked(&o), "{}", o.stderr);
     assert_drop_still_found(&o);
+}
+
+/// A Prisma project of one migration holding `sql`, with `schema` beside it (a datasource is put first).
+fn drift_project(schema: &str, sql: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    let datasource =
+        "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n";
+    support::files::write(
+        &dir.path().join("prisma/schema.prisma"),
+        &format!("{datasource}{schema}"),
+    );
+    add_migration(
+        &dir.path().join("prisma/migrations"),
+        "20240101000000_init",
+        sql,
+    );
+    dir
+}
+
+/// Shapes a pull request can commit that made schema-drift quadratic (found by an attack on it; each ran past a minute
+/// here, at 1 to 5 MB): a type named on 300k lines before its CREATE TYPE (the text before each mention was lowercased
+/// again), 160k models no migration creates (each difference searched the list of places), 20k differences beside
+/// 20k dynamic-SQL lines (each compared with every line), 160k columns in the other order (each searched by name),
+/// and an enum of 140k values in the other order. Each now takes linear time, and its finding is still reported.
+#[test]
+fn hostile_schemas_and_histories_do_not_make_the_drift_check_quadratic() {
+    let reversed = |n: usize, item: &dyn Fn(usize) -> String| {
+        (0..n).rev().map(item).collect::<Vec<_>>().join(", ")
+    };
+    let cases = [
+        drift_project(
+            "",
+            &format!(
+                "{}CREATE TYPE \"E\" AS ENUM ('a');\n",
+                "-- \"E\"\n".repeat(300_000)
+            ),
+        ),
+        drift_project(
+            &(0..160_000)
+                .map(|i| format!("model M{i} {{\n id Int @id\n}}\n"))
+                .collect::<String>(),
+            "SELECT 1;\n",
+        ),
+        drift_project(
+            &format!(
+                "model T {{\n id Int @id\n{}}}\n",
+                (0..20_000).map(|i| format!(" f{i} Int\n")).collect::<String>()
+            ),
+            &format!(
+                "CREATE TABLE \"T\" (\"id\" INTEGER NOT NULL, CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"));\n\
+                 DO $$\nBEGIN\n{}END $$;\n",
+                "  EXECUTE 'SELECT 1';\n".repeat(20_000)
+            ),
+        ),
+        drift_project(
+            &format!(
+                "model T {{\n id Int @id\n{}}}\n",
+                (0..160_000).map(|i| format!(" c{i} Int\n")).collect::<String>()
+            ),
+            &format!(
+                "CREATE TABLE \"T\" ({}, \"id\" INTEGER NOT NULL, \"extra\" TEXT, CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"));\n",
+                reversed(160_000, &|i| format!("\"c{i}\" INTEGER NOT NULL"))
+            ),
+        ),
+        drift_project(
+            &format!(
+                "enum E {{\n{}}}\nmodel T {{\n id Int @id\n e E\n}}\n",
+                (0..140_000).map(|i| format!(" v{i}\n")).collect::<String>()
+            ),
+            &format!(
+                "CREATE TYPE \"E\" AS ENUM ({}, 'extra');\n\
+                 CREATE TABLE \"T\" (\"id\" INTEGER NOT NULL, \"e\" \"E\" NOT NULL, CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"));\n",
+                reversed(140_000, &|i| format!("'v{i}'"))
+            ),
+        ),
+    ];
+    let expected = [
+        "type \"E\" is created by the migrations but schema.prisma has no enum for it",
+        "model M159999 is in schema.prisma but no migration creates table \"M159999\"",
+        "T.f19999 is in schema.prisma but no migration creates column \"T\".\"f19999\"",
+        "column \"T\".\"extra\" is created by the migrations but model T has no field for it",
+        "type \"E\" has value 'extra' in the migrations that enum E lacks",
+    ];
+    for (dir, message) in cases.iter().zip(expected) {
+        let o = lint_within_a_minute(&dir.path().join("prisma/migrations"), &[]);
+        assert_eq!(o.code, 1, "{message}: {}", o.stderr);
+        let said = o.report["diagnostics"].as_array().unwrap().iter().any(|d| {
+            d["rule"] == "schema-drift" && d["message"].as_str().unwrap().contains(message)
+        });
+        assert!(said, "{message}");
+    }
 }

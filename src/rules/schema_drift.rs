@@ -1,6 +1,8 @@
 //! schema.prisma and the migrations disagree: a change made without `prisma migrate dev` (or with `db push`), or SQL
 //! the schema does not declare. Reported at the schema line, or at the migration that created the extra object.
 
+use std::collections::{HashMap, HashSet};
+
 use super::{Category, Check, HistoryContext, Rule};
 use crate::catalog::Origin;
 use crate::fix::Suggestion;
@@ -25,11 +27,13 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     };
     let expected = expected(&found.schema);
     let mut groups: Vec<(At, Vec<Difference>)> = Vec::new();
+    // Each place's group in `groups`: a hostile schema can have a difference on each of a million lines.
+    let mut group_of: HashMap<At, usize> = HashMap::new();
     // Dynamic SQL (`EXECUTE` in a DO block) may rename or drop what it names, out of a static replay's sight.
     // Looked for only once a difference is found (most histories have none).
-    let mut dynamic: Option<Vec<&str>> = None;
+    let mut dynamic: Option<HashSet<&str>> = None;
     for difference in differences(&expected, ctx.catalog, ctx.files) {
-        let dynamic = dynamic.get_or_insert_with(|| dynamic_sql_lines(ctx.files));
+        let dynamic = dynamic.get_or_insert_with(|| quoted_in(&dynamic_sql_lines(ctx.files)));
         if touched_by_dynamic_sql(&difference.text, dynamic, ctx) {
             continue;
         }
@@ -40,9 +44,12 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
             }
             at => at.clone(),
         };
-        match groups.iter_mut().find(|(a, _)| *a == at) {
-            Some((_, list)) => list.push(difference),
-            None => groups.push((at, vec![difference])),
+        match group_of.get(&at) {
+            Some(&i) => groups[i].1.push(difference),
+            None => {
+                group_of.insert(at.clone(), groups.len());
+                groups.push((at, vec![difference]));
+            }
         }
     }
     for (at, list) in groups {
@@ -151,7 +158,20 @@ fn migration_name(ctx: &HistoryContext, origin: &Origin) -> String {
 
 /// Whether an index, key or type the difference names in quotes (not a table) is named on a line of dynamic SQL:
 /// formbricks renames a foreign key and an index with `EXECUTE '...'` inside a DO block, when they exist.
-fn touched_by_dynamic_sql(text: &str, dynamic: &[&str], ctx: &HistoryContext) -> bool {
+/// What dynamic SQL lines quote: the text between each two quotes that follow each other. A name without quotes is
+/// written `"name"` in a line exactly when it is one of these, so each difference looks its names up once, however
+/// many lines and differences there are.
+fn quoted_in<'a>(lines: &[&'a str]) -> HashSet<&'a str> {
+    let mut quoted = HashSet::new();
+    for line in lines {
+        let quotes: Vec<usize> = memchr::memchr_iter(b'"', line.as_bytes()).collect();
+        quoted.extend(quotes.windows(2).map(|pair| &line[pair[0] + 1..pair[1]]));
+    }
+    quoted
+}
+
+/// Whether a difference names (in quotes) an object that is not a table of the catalog and that dynamic SQL quotes.
+fn touched_by_dynamic_sql(text: &str, dynamic: &HashSet<&str>, ctx: &HistoryContext) -> bool {
     if dynamic.is_empty() {
         return false;
     }
@@ -164,7 +184,7 @@ fn touched_by_dynamic_sql(text: &str, dynamic: &[&str], ctx: &HistoryContext) ->
                 .table(&crate::ops::ObjName::bare(*name))
                 .is_none()
         })
-        .any(|name| dynamic.iter().any(|t| t.contains(&format!("\"{name}\""))))
+        .any(|name| dynamic.contains(name))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The catalog the migrations build against what Prisma would create ([`super::expected`]): every difference Prisma's
 //! next `migrate dev` would turn into a migration, and none of the ones it treats as equal.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::catalog::{Catalog, Column as ActualColumn, Origin, Table as ActualTable};
 use crate::ops::{ConstraintKind, IndexKey, ObjName};
@@ -12,7 +12,7 @@ use super::values::{canonical_type, classify_default, is_serial, truncate, Defau
 
 /// Where a difference is reported: the schema line that declares the object, or the migration that created an
 /// object the schema lacks.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum At {
     Schema(Place),
     Migration(Origin),
@@ -48,7 +48,9 @@ pub fn differences(
             continue;
         };
         // Prisma compares the set of values, not their order (values added later with ADD VALUE come last).
-        for value in e.values.iter().filter(|v| !labels.iter().any(|l| l == *v)) {
+        let have: HashSet<&str> = labels.iter().map(String::as_str).collect();
+        let want: HashSet<&str> = e.values.iter().copied().collect();
+        for value in e.values.iter().filter(|v| !have.contains(*v)) {
             out.push(missing(
                 e.place,
                 format!(
@@ -57,7 +59,7 @@ pub fn differences(
                 ),
             ));
         }
-        for value in labels.iter().filter(|l| !e.values.contains(&l.as_str())) {
+        for value in labels.iter().filter(|l| !want.contains(l.as_str())) {
             out.push(changed(
                 At::Schema(e.place),
                 format!(
@@ -140,14 +142,20 @@ fn compare_table(
     files: &[SourceFile],
     out: &mut Vec<Difference>,
 ) {
-    // Which actual columns a schema field matched, so the search for undeclared ones compares names only for the rest.
+    // Which actual columns a schema field matched: the others are the undeclared ones.
     let mut matched = vec![false; actual.columns.len()];
-    // Prisma's SQL lists the columns in the schema's order: look at the same position first, and search only when
-    // the orders differ (a column added later comes last).
+    // Prisma's SQL lists the columns in the schema's order: look at the same position first, and by name only when
+    // the orders differ (a column added later comes last), through an index made then.
+    let mut by_name: Option<HashMap<&str, usize>> = None;
     for (i, column) in table.columns.iter().enumerate() {
         let at = match actual.columns.get(i).filter(|c| c.name == column.name) {
             Some(_) => Some(i),
-            None => actual.columns.iter().position(|c| c.name == column.name),
+            None => by_name
+                .get_or_insert_with(|| {
+                    first_by_name(actual.columns.iter().map(|c| c.name.as_str()))
+                })
+                .get(column.name)
+                .copied(),
         };
         if let Some(at) = at {
             matched[at] = true;
@@ -166,11 +174,14 @@ fn compare_table(
             Some(found) => compare_column(column, found, out),
         }
     }
+    let mut declared: Option<HashMap<&str, usize>> = None;
     for (i, found) in actual.columns.iter().enumerate() {
         if matched[i] {
             continue;
         }
-        let declared = table.columns.iter().any(|c| c.name == found.name);
+        let declared = declared
+            .get_or_insert_with(|| first_by_name(table.columns.iter().map(|c| c.name)))
+            .contains_key(found.name.as_str());
         if !declared {
             out.push(changed(
                 At::Migration(found.origin.clone()),
@@ -582,12 +593,14 @@ fn temporary(files: &[SourceFile], origin: &Origin) -> bool {
 fn enum_origin(files: &[SourceFile], name: &ObjName) -> Option<Origin> {
     let needle = format!("\"{}\"", name.name);
     files.iter().enumerate().rev().find_map(|(file, f)| {
+        let schema = format!("\"{}\".", name.schema.as_deref().unwrap_or("public"));
         let mut from = 0;
         while let Some(at) = f.text[from..].find(&needle).map(|i| i + from) {
-            let before = f.text[..at].trim_end().to_ascii_lowercase();
-            let schema = format!("\"{}\".", name.schema.as_deref().unwrap_or("public"));
-            let before = before.strip_suffix(&schema).unwrap_or(&before).trim_end();
-            if before.ends_with("create type") {
+            // Only the words just before are compared, ASCII case aside: a file naming the type many times is read
+            // once, not again before each of them.
+            let before = f.text[..at].trim_end();
+            let before = strip_suffix_ignoring_case(before, &schema).unwrap_or(before);
+            if strip_suffix_ignoring_case(before.trim_end(), "create type").is_some() {
                 let start = f.text[..at].rfind([';', '\n']).map_or(0, |i| i + 1);
                 let end = f.text[at..].find(';').map_or(f.text.len(), |i| at + i + 1);
                 return Some(Origin {
@@ -599,6 +612,24 @@ fn enum_origin(files: &[SourceFile], name: &ObjName) -> Option<Origin> {
         }
         None
     })
+}
+
+/// Each name's first position among `names`.
+fn first_by_name<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut first = HashMap::new();
+    for (i, name) in names.enumerate() {
+        first.entry(name).or_insert(i);
+    }
+    first
+}
+
+/// `text` without `suffix` when it ends with it, ASCII case aside (`suffix` is lowercase where it has letters, as a
+/// lowercased `text` must end with it).
+fn strip_suffix_ignoring_case<'t>(text: &'t str, suffix: &str) -> Option<&'t str> {
+    let cut = text.len().checked_sub(suffix.len())?;
+    let lowercase = !suffix.bytes().any(|b| b.is_ascii_uppercase());
+    (lowercase && text.as_bytes()[cut..].eq_ignore_ascii_case(suffix.as_bytes()))
+        .then(|| &text[..cut])
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::ops::{IndexKey, ObjName};
 use super::values::{classify_default, prisma_name, DefaultValue};
 
 /// A line of the schema: which of its files (index into [`Schema::files`]) and the 1-based line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Place {
     pub file: usize,
     pub line: usize,
