@@ -99,12 +99,13 @@ pub fn differences(
             ));
         }
     }
+    let declared_enums: HashSet<&ObjName> = expected.enums.iter().map(|e| &e.name).collect();
     for (key, _) in catalog.enum_entries() {
         let name = match key.split_once('.') {
             Some((schema, name)) => ObjName::new(Some(schema.to_string()), name),
             None => ObjName::bare(key),
         };
-        let declared = expected.enums.iter().any(|e| e.name == name);
+        let declared = declared_enums.contains(&name);
         if !declared && managed(&name) {
             if let Some(origin) = enum_origin(files, &name) {
                 out.push(changed(
@@ -322,10 +323,9 @@ fn compare_indexes(
         i.columns.iter().flatten().map(String::as_str)
     }
     let mut used = vec![false; found.len()];
+    let by_name = first_by_name(found.iter().map(|i| truncate(&i.name)));
     for index in &table.indexes {
-        let by_name = found
-            .iter()
-            .position(|i| truncate(&i.name) == truncate(&index.name));
+        let by_name = by_name.get(truncate(&index.name)).copied();
         let at = At::Schema(index.place);
         let position = by_name.filter(|&i| !used[i]).or_else(|| {
             found.iter().enumerate().position(|(i, f)| {

@@ -3,6 +3,8 @@
 //! Prisma's default names. Checked against the real CLI's SQL by tests/schema_drift.rs.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::collections::HashSet;
 use std::fmt;
 
 use crate::input::prisma_schema::{
@@ -215,12 +217,22 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
             indexes: Vec::new(),
             foreign_keys: Vec::new(),
         };
+        // A long model's fields by name, made when first needed: a field list names each of its fields.
+        let by_name: OnceCell<Map<&str, &Field>> = OnceCell::new();
         let column_of = |field: &'a str| -> &'a str {
-            model
-                .fields
-                .iter()
-                .find(|f| f.name == field)
-                .map_or(field, |f| f.db_name())
+            let found = if model.fields.len() <= 32 {
+                model.fields.iter().find(|f| f.name == field)
+            } else {
+                let index = by_name.get_or_init(|| {
+                    let mut index = Map::default();
+                    for f in &model.fields {
+                        index.entry(f.name.as_str()).or_insert(f);
+                    }
+                    index
+                });
+                index.get(field).copied()
+            };
+            found.map_or(field, |f| f.db_name())
         };
         for field in &model.fields {
             let attrs = FieldAttributes::of(&field.attributes);
@@ -613,6 +625,25 @@ fn implicit_many_to_many<'a>(
     foreign_keys: bool,
 ) -> Vec<Table<'a>> {
     let file_of = |path: &std::path::Path| file_index(schema, path);
+    let relation_name = |f: &Field| {
+        FieldAttributes::of(&f.attributes)
+            .relation
+            .and_then(|r| r.string_arg("name", true))
+    };
+    // Every list field's name by (its model, the model it lists, its relation's name): the other side of a relation
+    // is looked up, not searched for among the other model's fields.
+    let mut lists: Map<(*const Model, &str, Option<String>), Vec<&str>> = Map::default();
+    for model in models {
+        for f in model.fields.iter().filter(|f| f.list) {
+            let key = (
+                *model as *const Model,
+                f.type_name.as_str(),
+                relation_name(f),
+            );
+            lists.entry(key).or_default().push(&f.name);
+        }
+    }
+    let mut made: HashSet<String> = HashSet::new();
     let mut tables: Vec<Table> = Vec::new();
     for model in models {
         for field in model.fields.iter().filter(|f| f.list) {
@@ -625,15 +656,13 @@ fn implicit_many_to_many<'a>(
             }
             let relation_name = relation.and_then(|r| r.string_arg("name", true));
             // The other side must be a list too (else it is a one-to-many relation).
-            let opposite = other.fields.iter().any(|f| {
-                f.type_name == model.name
-                    && f.list
-                    && (other.name != model.name || f.name != field.name)
-                    && FieldAttributes::of(&f.attributes)
-                        .relation
-                        .and_then(|r| r.string_arg("name", true))
-                        == relation_name
+            let key = (other as *const Model, model.name.as_str(), relation_name);
+            let opposite = lists.get(&key).is_some_and(|names| {
+                names
+                    .iter()
+                    .any(|name| other.name != model.name || *name != field.name)
             });
+            let (_, _, relation_name) = key;
             if !opposite {
                 continue;
             }
@@ -644,7 +673,7 @@ fn implicit_many_to_many<'a>(
             };
             let name = relation_name.unwrap_or_else(|| format!("{}To{}", a.name, b.name));
             let table = format!("_{name}");
-            if tables.iter().any(|t| t.name.name == table) {
+            if made.contains(&table) {
                 continue;
             }
             let id_column = |m: &'a Model| -> Option<(&'a str, Cow<'static, str>, ObjName)> {
@@ -691,6 +720,7 @@ fn implicit_many_to_many<'a>(
                 label: Label::Text(format!("many-to-many relation {name}")),
                 place,
             };
+            made.insert(table.clone());
             tables.push(Table {
                 name: ObjName::new(schema_of(&a.attributes), table.clone()),
                 label: Label::Text(format!("many-to-many relation {name} (table {table})")),
