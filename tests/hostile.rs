@@ -1496,7 +1496,8 @@ fn drift_project(schema: &str, sql: &str) -> tempfile::TempDir {
 /// here, at 1 to 5 MB): a type named on 300k lines before its CREATE TYPE (the text before each mention was lowercased
 /// again), 160k models no migration creates (each difference searched the list of places), 20k differences beside
 /// 20k dynamic-SQL lines (each compared with every line), 160k columns in the other order (each searched by name),
-/// an enum of 140k values in the other order, 100k indexes in the other order (searched by name), an index of 160k
+/// an enum of 140k values in the other order, 100k indexes in the other order (searched by name) or all named
+/// otherwise (each searched for by its columns among the others), an index of 160k
 /// fields (each looked for among the model's fields) and 20k many-to-many relations (each looked for among the other
 /// model's fields). Each now takes linear time, and its finding is still reported.
 #[test]
@@ -1567,6 +1568,20 @@ fn hostile_schemas_and_histories_do_not_make_the_drift_check_quadratic() {
         ),
         drift_project(
             &format!(
+                "model T {{\n id Int @id\n a Int\n{}}}\n",
+                (0..100_000)
+                    .map(|i| format!(" @@index([a], map: \"s{i}\")\n"))
+                    .collect::<String>()
+            ),
+            &format!(
+                "CREATE TABLE \"T\" (\"id\" INTEGER NOT NULL, \"a\" INTEGER NOT NULL, CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"));\n{}",
+                (0..100_000)
+                    .map(|i| format!("CREATE INDEX \"m{i}\" ON \"T\"(\"a\");\n"))
+                    .collect::<String>()
+            ),
+        ),
+        drift_project(
+            &format!(
                 "model T {{\n id Int @id\n{} @@index([{}])\n}}\n",
                 (0..160_000).map(|i| format!(" f{i} Int\n")).collect::<String>(),
                 reversed(160_000, &|i| format!("f{i}"))
@@ -1594,6 +1609,7 @@ fn hostile_schemas_and_histories_do_not_make_the_drift_check_quadratic() {
         "column \"T\".\"extra\" is created by the migrations but model T has no field for it",
         "type \"E\" has value 'extra' in the migrations that enum E lacks",
         "@@index([a], map: \"i0\") is named \"",
+        "@@index([a], map: \"s99999\") is named \"m",
         "model T is in schema.prisma but no migration creates table \"T\"",
         "many-to-many relation R19999 (table _R19999) is in schema.prisma but no migration creates table \"_R19999\"",
     ];

@@ -3,6 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+/// foldhash instead of SipHash, seeded per process.
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+type Set<K> = HashSet<K, foldhash::fast::RandomState>;
+
 use super::{Category, Check, HistoryContext, Rule};
 use crate::catalog::Origin;
 use crate::fix::Suggestion;
@@ -28,10 +32,10 @@ fn check(ctx: &HistoryContext, out: &mut Vec<Finding>) {
     let expected = expected(&found.schema);
     let mut groups: Vec<(At, Vec<Difference>)> = Vec::new();
     // Each place's group in `groups`: a hostile schema can have a difference on each of a million lines.
-    let mut group_of: HashMap<At, usize> = HashMap::new();
+    let mut group_of: Map<At, usize> = Map::default();
     // Dynamic SQL (`EXECUTE` in a DO block) may rename or drop what it names, out of a static replay's sight.
     // Looked for only once a difference is found (most histories have none).
-    let mut dynamic: Option<HashSet<&str>> = None;
+    let mut dynamic: Option<Set<&str>> = None;
     for difference in differences(&expected, ctx.catalog, ctx.files) {
         let dynamic = dynamic.get_or_insert_with(|| quoted_in(&dynamic_sql_lines(ctx.files)));
         if touched_by_dynamic_sql(&difference.text, dynamic, ctx) {
@@ -161,8 +165,8 @@ fn migration_name(ctx: &HistoryContext, origin: &Origin) -> String {
 /// What dynamic SQL lines quote: the text between each two quotes that follow each other. A name without quotes is
 /// written `"name"` in a line exactly when it is one of these, so each difference looks its names up once, however
 /// many lines and differences there are.
-fn quoted_in<'a>(lines: &[&'a str]) -> HashSet<&'a str> {
-    let mut quoted = HashSet::new();
+fn quoted_in<'a>(lines: &[&'a str]) -> Set<&'a str> {
+    let mut quoted = Set::default();
     for line in lines {
         let quotes: Vec<usize> = memchr::memchr_iter(b'"', line.as_bytes()).collect();
         quoted.extend(quotes.windows(2).map(|pair| &line[pair[0] + 1..pair[1]]));
@@ -171,7 +175,7 @@ fn quoted_in<'a>(lines: &[&'a str]) -> HashSet<&'a str> {
 }
 
 /// Whether a difference names (in quotes) an object that is not a table of the catalog and that dynamic SQL quotes.
-fn touched_by_dynamic_sql(text: &str, dynamic: &HashSet<&str>, ctx: &HistoryContext) -> bool {
+fn touched_by_dynamic_sql(text: &str, dynamic: &Set<&str>, ctx: &HistoryContext) -> bool {
     if dynamic.is_empty() {
         return false;
     }

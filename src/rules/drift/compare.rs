@@ -1,6 +1,7 @@
 //! The catalog the migrations build against what Prisma would create ([`super::expected`]): every difference Prisma's
 //! next `migrate dev` would turn into a migration, and none of the ones it treats as equal.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::catalog::{Catalog, Column as ActualColumn, Origin, Table as ActualTable};
@@ -9,6 +10,10 @@ use crate::syntax::source::SourceFile;
 
 use super::expected::{Column, Expected, Place, Table};
 use super::values::{canonical_type, classify_default, is_serial, truncate, DefaultValue};
+
+/// foldhash instead of SipHash, seeded per process: a schema's names are hashed by the thousand.
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+type Set<K> = HashSet<K, foldhash::fast::RandomState>;
 
 /// Where a difference is reported: the schema line that declares the object, or the migration that created an
 /// object the schema lacks.
@@ -48,9 +53,9 @@ pub fn differences(
             continue;
         };
         // Prisma compares the set of values, not their order (values added later with ADD VALUE come last).
-        let have: HashSet<&str> = labels.iter().map(String::as_str).collect();
-        let want: HashSet<&str> = e.values.iter().copied().collect();
-        for value in e.values.iter().filter(|v| !have.contains(*v)) {
+        let have = NameIndex::new(labels.iter().map(String::as_str).collect());
+        let want = NameIndex::new(e.values.clone());
+        for value in e.values.iter().filter(|v| have.position(v).is_none()) {
             out.push(missing(
                 e.place,
                 format!(
@@ -59,7 +64,7 @@ pub fn differences(
                 ),
             ));
         }
-        for value in labels.iter().filter(|l| !want.contains(l.as_str())) {
+        for value in labels.iter().filter(|l| want.position(l).is_none()) {
             out.push(changed(
                 At::Schema(e.place),
                 format!(
@@ -82,7 +87,7 @@ pub fn differences(
         }
     }
     let managed = |name: &ObjName| expected.schemas.contains(&name.schema);
-    let declared_tables: HashSet<&ObjName> = expected.tables.iter().map(|t| &t.name).collect();
+    let declared_tables: Set<&ObjName> = expected.tables.iter().map(|t| &t.name).collect();
     for actual in catalog.tables() {
         let declared = declared_tables.contains(&actual.name);
         if !declared
@@ -99,7 +104,7 @@ pub fn differences(
             ));
         }
     }
-    let declared_enums: HashSet<&ObjName> = expected.enums.iter().map(|e| &e.name).collect();
+    let declared_enums: Set<&ObjName> = expected.enums.iter().map(|e| &e.name).collect();
     for (key, _) in catalog.enum_entries() {
         let name = match key.split_once('.') {
             Some((schema, name)) => ObjName::new(Some(schema.to_string()), name),
@@ -147,7 +152,7 @@ fn compare_table(
     let mut matched = vec![false; actual.columns.len()];
     // Prisma's SQL lists the columns in the schema's order: look at the same position first, and by name only when
     // the orders differ (a column added later comes last), through an index made then.
-    let mut by_name: Option<HashMap<&str, usize>> = None;
+    let mut by_name: Option<Map<&str, usize>> = None;
     for (i, column) in table.columns.iter().enumerate() {
         let at = match actual.columns.get(i).filter(|c| c.name == column.name) {
             Some(_) => Some(i),
@@ -175,7 +180,7 @@ fn compare_table(
             Some(found) => compare_column(column, found, out),
         }
     }
-    let mut declared: Option<HashMap<&str, usize>> = None;
+    let mut declared: Option<Map<&str, usize>> = None;
     for (i, found) in actual.columns.iter().enumerate() {
         if matched[i] {
             continue;
@@ -323,16 +328,16 @@ fn compare_indexes(
         i.columns.iter().flatten().map(String::as_str)
     }
     let mut used = vec![false; found.len()];
-    let by_name = first_by_name(found.iter().map(|i| truncate(&i.name)));
+    let by_name = NameIndex::new(found.iter().map(|i| truncate(&i.name)).collect());
+    let mut by_shape: Option<Unused<(bool, Vec<&str>)>> = None;
     for index in &table.indexes {
-        let by_name = by_name.get(truncate(&index.name)).copied();
+        let by_name = by_name.position(truncate(&index.name));
         let at = At::Schema(index.place);
         let position = by_name.filter(|&i| !used[i]).or_else(|| {
-            found.iter().enumerate().position(|(i, f)| {
-                !used[i]
-                    && f.unique == index.unique
-                    && columns_of(f).eq(index.columns.iter().copied())
-            })
+            let shapes = by_shape.get_or_insert_with(|| {
+                Unused::new(found.iter().map(|f| (f.unique, columns_of(f).collect())))
+            });
+            shapes.first(&(index.unique, index.columns.clone()), &used)
         });
         let Some(position) = position else {
             out.push(missing(
@@ -467,15 +472,20 @@ fn compare_foreign_keys<'a>(table: &Table, actual: &'a ActualTable, out: &mut Ve
         })
         .collect();
     let mut used = vec![false; found.len()];
+    let by_name = NameIndex::new(found.iter().map(|f| truncate(&f.0.name)).collect());
+    let mut by_shape: Option<Unused<(Vec<&str>, String)>> = None;
     for fk in &table.foreign_keys {
         let at = At::Schema(fk.place);
-        let by_name = found
-            .iter()
-            .position(|f| truncate(&f.0.name) == truncate(&fk.name));
+        let by_name = by_name.position(truncate(&fk.name));
         let position = by_name.filter(|&i| !used[i]).or_else(|| {
-            found.iter().enumerate().position(|(i, f)| {
-                !used[i] && f.1[..] == fk.columns[..] && f.2.key_ref() == fk.ref_table.key_ref()
-            })
+            let shapes = by_shape.get_or_insert_with(|| {
+                Unused::new(found.iter().map(|f| {
+                    let columns = f.1.iter().map(String::as_str).collect();
+                    (columns, f.2.key_ref().into_owned())
+                }))
+            });
+            let key = (fk.columns.clone(), fk.ref_table.key_ref().into_owned());
+            shapes.first(&key, &used)
         });
         let Some(position) = position else {
             out.push(missing(
@@ -615,12 +625,63 @@ fn enum_origin(files: &[SourceFile], name: &ObjName) -> Option<Origin> {
 }
 
 /// Each name's first position among `names`.
-fn first_by_name<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
-    let mut first = HashMap::new();
+fn first_by_name<'a>(names: impl Iterator<Item = &'a str>) -> Map<&'a str, usize> {
+    let mut first = Map::default();
     for (i, name) in names.enumerate() {
         first.entry(name).or_insert(i);
     }
     first
+}
+
+/// Where a name first is in a list: searched in a short one, looked up in a long one (a hostile schema's), through an
+/// index made on the first lookup.
+struct NameIndex<'a> {
+    names: Vec<&'a str>,
+    index: OnceCell<Map<&'a str, usize>>,
+}
+
+impl<'a> NameIndex<'a> {
+    fn new(names: Vec<&'a str>) -> Self {
+        NameIndex {
+            names,
+            index: OnceCell::new(),
+        }
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        if self.names.len() <= 16 {
+            return self.names.iter().position(|n| *n == name);
+        }
+        let index = self
+            .index
+            .get_or_init(|| first_by_name(self.names.iter().copied()));
+        index.get(name).copied()
+    }
+}
+
+/// The positions of a list's items by key, in order: the first one not used yet is found without going over the used
+/// ones again, however many items share a key.
+struct Unused<K> {
+    positions: Map<K, (Vec<usize>, usize)>,
+}
+
+impl<K: std::hash::Hash + Eq> Unused<K> {
+    fn new(keys: impl Iterator<Item = K>) -> Self {
+        let mut positions: Map<K, (Vec<usize>, usize)> = Map::default();
+        for (i, key) in keys.enumerate() {
+            positions.entry(key).or_default().0.push(i);
+        }
+        Unused { positions }
+    }
+
+    /// The first position with `key` that `used` does not mark (a used one stays used).
+    fn first(&mut self, key: &K, used: &[bool]) -> Option<usize> {
+        let (list, next) = self.positions.get_mut(key)?;
+        while list.get(*next).is_some_and(|&i| used[i]) {
+            *next += 1;
+        }
+        list.get(*next).copied()
+    }
 }
 
 /// `text` without `suffix` when it ends with it, ASCII case aside (`suffix` is lowercase where it has letters, as a
