@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::plan::SchemaChange;
 use super::{prisma_type, resolve, EditAction, SchemaIntent};
-use crate::input::prisma_schema::Schema;
+use crate::input::prisma_schema::{self, Schema};
 use crate::ops::SqlType;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,14 +43,14 @@ pub struct SchemaState {
 
 impl SchemaState {
     fn line(&self, file: &Path, line: usize) -> Option<&str> {
-        self.texts.get(file)?.lines().nth(line.checked_sub(1)?)
+        prisma_schema::lines(self.texts.get(file)?).nth(line.checked_sub(1)?)
     }
 
     fn base_lines(&self, file: &Path, from: usize, to: usize) -> Vec<String> {
         self.base_texts
             .get(file)
             .map(|t| {
-                t.lines()
+                prisma_schema::lines(t)
                     .skip(from - 1)
                     .take(to + 1 - from)
                     .map(str::to_string)
@@ -189,7 +189,10 @@ fn change(
                 }
                 None => {
                     let file = state.current.files.first().ok_or("no schema file")?;
-                    let end = state.texts.get(file).map_or(0, |t| t.lines().count());
+                    let end = state
+                        .texts
+                        .get(file)
+                        .map_or(0, |t| prisma_schema::lines(t).count());
                     Ok(edit_at(file, end + 1, 0, blank_then(lines), why))
                 }
             }
@@ -247,7 +250,10 @@ fn change(
                 .or(state.current.files.first())
                 .ok_or("no schema file")?
                 .clone();
-            let end = state.texts.get(&file).map_or(0, |t| t.lines().count());
+            let end = state
+                .texts
+                .get(&file)
+                .map_or(0, |t| prisma_schema::lines(t).count());
             Ok(edit_at(
                 &file,
                 end + 1,
@@ -299,7 +305,7 @@ fn blank_then(mut lines: Vec<String>) -> Vec<String> {
 
 /// The line of the `}` closing the block that starts at `line` (1-based).
 fn block_end(text: &str, line: usize) -> usize {
-    text.lines()
+    prisma_schema::lines(text)
         .enumerate()
         .skip(line)
         .find(|(_, l)| l.trim_start().starts_with('}'))
@@ -336,14 +342,16 @@ pub fn apply(
             continue;
         }
         mine.sort_by_key(|c| std::cmp::Reverse((c.line, c.remove)));
-        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let mut lines: Vec<String> = prisma_schema::lines(text).map(str::to_string).collect();
         for c in mine {
             let at = (c.line - 1).min(lines.len());
             let end = (at + c.remove).min(lines.len());
             lines.splice(at..end, c.insert.iter().cloned());
         }
-        let mut new_text = lines.join("\n");
-        new_text.push('\n');
+        // The file's own line breaks: a CRLF schema stays CRLF, so the edit is the only change git shows.
+        let newline = prisma_schema::line_break(text);
+        let mut new_text = lines.join(newline);
+        new_text.push_str(newline);
         out.insert(path.clone(), new_text);
     }
     out
@@ -351,7 +359,36 @@ pub fn apply(
 
 #[cfg(test)]
 mod tests {
-    use super::without_id_attribute;
+    use super::{apply, without_id_attribute, HashMap, PathBuf, SchemaChange};
+
+    /// An edit to a CRLF (or CR) schema keeps its line breaks: `git diff` shows the edit, not every line changed.
+    #[test]
+    fn edits_keep_the_files_line_breaks() {
+        let path = PathBuf::from("schema.prisma");
+        let change = SchemaChange {
+            file: "schema.prisma".into(),
+            path: path.clone(),
+            line: 3,
+            remove: 1,
+            insert: vec!["  email String @unique".into()],
+            why: String::new(),
+            removed: Vec::new(),
+        };
+        for newline in ["\r\n", "\r", "\n"] {
+            let text = ["model User {", "  id Int @id", "  email String", "}", ""].join(newline);
+            let texts = HashMap::from([(path.clone(), text)]);
+            let edited = apply(&texts, std::slice::from_ref(&change));
+            let expected = [
+                "model User {",
+                "  id Int @id",
+                "  email String @unique",
+                "}",
+                "",
+            ]
+            .join(newline);
+            assert_eq!(edited[&path], expected, "{newline:?}");
+        }
+    }
 
     #[test]
     fn id_attribute_goes_with_its_arguments() {

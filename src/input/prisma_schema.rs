@@ -539,6 +539,33 @@ fn space_end(text: &str, from: usize) -> usize {
     class_end(text, from, SPACE)
 }
 
+/// The lines of a schema file as Prisma cuts them: at `\n`, `\r\n` or a lone `\r`, without their breaks (a final
+/// break ends the last line, as in [`str::lines`]).
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (line, next) = match memchr::memchr2(b'\n', b'\r', rest.as_bytes()) {
+            Some(at) if rest[at..].starts_with("\r\n") => (&rest[..at], at + 2),
+            Some(at) => (&rest[..at], at + 1),
+            None => (rest, rest.len()),
+        };
+        rest = &rest[next..];
+        Some(line)
+    })
+}
+
+/// The line break a schema file uses (its first), for edits that keep it: `\n` when it has none.
+pub fn line_break(text: &str) -> &'static str {
+    match memchr::memchr2(b'\n', b'\r', text.as_bytes()).map(|at| &text[at..]) {
+        Some(rest) if rest.starts_with("\r\n") => "\r\n",
+        Some(rest) if rest.starts_with('\r') => "\r",
+        _ => "\n",
+    }
+}
+
 /// One line of a schema with its comments cut.
 struct Line<'a> {
     /// 1-based.
@@ -550,7 +577,7 @@ struct Line<'a> {
     open_string: bool,
 }
 
-/// The lines of a schema as [`str::lines`] cuts them, with `//` and `/* */` comments removed: one per input line,
+/// The lines of a schema as [`lines`] cuts them, with `//` and `/* */` comments removed: one per input line,
 /// so line numbers stay valid. An unclosed quote ends at the line's end instead of swallowing the file.
 struct Lines<'a> {
     rest: &'a str,
@@ -589,7 +616,7 @@ impl<'a> Iterator for Lines<'a> {
                 continue;
             }
             match bytes[i] {
-                b'\n' => break,
+                b'\n' | b'\r' => break,
                 b'"' => {
                     i = string_end(bytes, i);
                     if bytes.get(i) != Some(&b'"') {
@@ -609,18 +636,17 @@ impl<'a> Iterator for Lines<'a> {
             i += 1;
         }
         let end = match bytes.get(i) {
-            Some(b'\n') => i,
-            _ => {
-                memchr::memchr(b'\n', &bytes[i.min(bytes.len())..]).map_or(bytes.len(), |at| i + at)
-            }
+            Some(b'\n' | b'\r') => i,
+            _ => memchr::memchr2(b'\n', b'\r', &bytes[i.min(bytes.len())..])
+                .map_or(bytes.len(), |at| i + at),
         };
         let line = &self.rest[..end];
-        // As `str::lines`: a `\r` goes with the `\n` after it.
-        let line = match end < bytes.len() {
-            true => line.strip_suffix('\r').unwrap_or(line),
-            false => line,
+        // A line ends at `\n`, `\r\n` or a lone `\r`, as Prisma reads a schema (and as `SourceFile` numbers lines).
+        let next = match bytes.get(end..end + 2) {
+            Some(b"\r\n") => end + 2,
+            _ => end + 1,
         };
-        self.rest = self.rest.get(end + 1..).unwrap_or("");
+        self.rest = self.rest.get(next..).unwrap_or("");
         let text = if block {
             let text = strip_block_comments(line, &mut self.in_block);
             (depth, open_string) = bracket_delta(&text);
@@ -638,7 +664,7 @@ impl<'a> Iterator for Lines<'a> {
 }
 
 /// The bytes [`Lines`] looks at; it steps over the others one comparison each.
-static LINE_STOPS: [bool; 256] = stop_table(b"\n\"()[]/");
+static LINE_STOPS: [bool; 256] = stop_table(b"\n\r\"()[]/");
 
 /// A lookup table that is true for `looked_at`'s bytes.
 const fn stop_table(looked_at: &[u8]) -> [bool; 256] {
@@ -656,9 +682,9 @@ fn string_end(bytes: &[u8], open: usize) -> usize {
     let mut i = open + 1;
     while let Some(&b) = bytes.get(i) {
         match b {
-            b'"' | b'\n' => return i,
+            b'"' | b'\n' | b'\r' => return i,
             // An escape never takes the line's end with it.
-            b'\\' if bytes.get(i + 1) != Some(&b'\n') => i += 2,
+            b'\\' if !matches!(bytes.get(i + 1), Some(b'\n' | b'\r')) => i += 2,
             _ => i += 1,
         }
     }
@@ -1596,20 +1622,33 @@ view PostStats {
     }
 
     #[test]
-    fn lines_are_cut_as_str_lines_cuts_them() {
-        for text in [
-            "",
-            "a",
-            "a\n",
-            "a\r\nb",
-            "\n\n",
-            "a\rb\r",
-            "a\r\n\r\n",
-            "\r\n",
-            "é\nü\r\n",
-        ] {
-            assert_eq!(stripped(text), text.lines().collect::<Vec<_>>(), "{text:?}");
+    fn lines_are_cut_at_each_line_break_prisma_reads() {
+        let cases: [(&str, &[&str]); 10] = [
+            ("", &[]),
+            ("a", &["a"]),
+            ("a\n", &["a"]),
+            ("a\r\nb", &["a", "b"]),
+            ("\n\n", &["", ""]),
+            // A lone `\r` is a line break (old Mac files; Prisma reads them), where `str::lines` sees one line.
+            ("a\rb\r", &["a", "b"]),
+            ("a\r\r\nb", &["a", "", "b"]),
+            ("a\r\n\r\n", &["a", ""]),
+            ("\r\n", &[""]),
+            ("é\nü\r\n", &["é", "ü"]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(lines(text).collect::<Vec<_>>(), expected, "{text:?}");
+            assert_eq!(stripped(text), expected, "{text:?}");
         }
+        assert_eq!(
+            [
+                line_break("a\r\nb\n"),
+                line_break("a\rb"),
+                line_break("a\nb\r\n"),
+                line_break("a")
+            ],
+            ["\r\n", "\r", "\n", "\n"]
+        );
     }
 
     fn stripped(text: &str) -> Vec<String> {
