@@ -1622,3 +1622,47 @@ fn hostile_schemas_and_histories_do_not_make_the_drift_check_quadratic() {
         assert!(said, "{message}");
     }
 }
+
+/// Text a terminal or a CI log would act on, written into a migration: cursor moves and line erases (ESC), a bell, a
+/// reset (ESC c), a C1 control sequence introducer and a right-to-left override (which reorders what is shown, as in
+/// "Trojan Source"). Printed raw, they could erase or disguise the finding of the DROP above them. Each is shown
+/// as a `?` per byte in the excerpt, escaped in messages, and never reaches the output.
+#[test]
+fn control_characters_in_a_migration_never_reach_the_terminal_or_the_ci_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let migration = dir.path().join("m/1_a/migration.sql");
+    fs::create_dir_all(migration.parent().unwrap()).unwrap();
+    fs::write(
+        &migration,
+        "DROP TABLE \"User\"; -- \u{1b}[2K\u{1b}[1A\u{7}\u{1b}c\u{9b}2J\u{202e}ok\nDROP TABLE \"a\u{1b}[2Kb\";\n",
+    )
+    .unwrap();
+    let unsafe_chars = ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'];
+    for format in ["human", "github"] {
+        let out = support::run::run(dir.path(), &["--format", format, "m"]);
+        assert_eq!(out.code, 1, "{format}: {}", out.stderr);
+        for c in unsafe_chars {
+            assert!(
+                !out.stdout.contains(c),
+                "{format} printed {c:?}:\n{}",
+                out.stdout
+            );
+        }
+        assert!(
+            out.stdout.contains("drop-table"),
+            "{format}: {}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains(r"a\u{1b}[2Kb"),
+            "{format}: the name escaped in the message:\n{}",
+            out.stdout
+        );
+    }
+    let human = support::run::run(dir.path(), &["m"]).stdout;
+    // Same length as the bytes replaced, so the underline stays under the statement.
+    assert!(
+        human.contains("DROP TABLE \"User\"; -- ?[2K?[1A??c??2J???ok"),
+        "{human}"
+    );
+}

@@ -12,8 +12,8 @@ use crate::engine::fix_run::{self, PlannedFix};
 use crate::engine::session::{self, Options};
 use crate::input::read::display_path;
 use crate::report::{
-    escape_controls, fails, render_github, render_gitlab, render_human, render_sarif,
-    render_statistics, write_json_with_plans, Format, Report,
+    escape_controls, escape_controls_but_lines, fails, render_github, render_gitlab, render_human,
+    render_sarif, render_statistics, write_json_with_plans, Format, Report,
 };
 use crate::rules::config::{self, Config};
 use crate::rules::diagnostic::Severity;
@@ -355,17 +355,22 @@ fn fix_and_lint_again(cli: &Cli, plans: &[Vec<PlannedFix>], errors: &[String]) -
         eprintln!("error: nothing was fixed");
         return 2;
     }
-    let mut stderr = io::stderr().lock();
+    use std::fmt::Write as _;
+    // What was done, said once it is all known; it quotes the migrations' names and SQL, so their control
+    // characters are escaped.
+    let mut said = String::new();
+    let say = |said: &str| eprint!("{}", escape_controls_but_lines(said));
     for history in plans.iter().filter(|p| !p.is_empty()) {
         if let Err(e) = fix_run::write(history) {
-            eprintln!("error: {e}");
+            say(&said);
+            eprintln!("error: {}", escape_controls(&e.to_string()));
             return 2;
         }
         for planned in history {
             let plan = &planned.plan;
             let names: Vec<&str> = plan.replacement.iter().map(|m| m.name.as_str()).collect();
             let _ = writeln!(
-                stderr,
+                said,
                 "fixed {} ({}): {}",
                 plan.migration,
                 plan.fixes.join(", "),
@@ -377,25 +382,25 @@ fn fix_and_lint_again(cli: &Cli, plans: &[Vec<PlannedFix>], errors: &[String]) -
             );
             for change in &plan.schema {
                 let _ = writeln!(
-                    stderr,
+                    said,
                     "  edited {}:{} ({})",
                     change.file, change.line, change.why
                 );
             }
             for (i, step) in plan.later.iter().enumerate() {
-                let _ = writeln!(stderr, "  later release, step {}: {}", i + 1, step.what);
+                let _ = writeln!(said, "  later release, step {}: {}", i + 1, step.what);
                 if let Some(sql) = &step.sql {
                     for line in sql.lines() {
-                        let _ = writeln!(stderr, "      {line}");
+                        let _ = writeln!(said, "      {line}");
                     }
                 }
             }
             for finding in &plan.unfixed {
-                let _ = writeln!(stderr, "  not fixed: {finding}");
+                let _ = writeln!(said, "  not fixed: {finding}");
             }
         }
     }
-    drop(stderr);
+    say(&said);
     let mut again = cli.clone();
     again.fix = false;
     run(&again)
@@ -405,7 +410,11 @@ fn fix_and_lint_again(cli: &Cli, plans: &[Vec<PlannedFix>], errors: &[String]) -
 fn write_plans(out: &mut impl Write, plans: &[Vec<PlannedFix>]) -> io::Result<()> {
     for planned in plans.iter().flatten() {
         let root = display_path(&planned.root);
-        writeln!(out, "\n{}", planned.plan.render(&planned.original, &root))?;
+        writeln!(
+            out,
+            "\n{}",
+            escape_controls_but_lines(&planned.plan.render(&planned.original, &root))
+        )?;
     }
     Ok(())
 }

@@ -13,9 +13,36 @@ const WIDTH: usize = 640;
 /// How much of a cut line is kept before the span.
 const BEFORE: usize = 80;
 
+/// `text` with each character a terminal would act on ([`super::unsafe_on_terminal`]) replaced by a `?` per byte,
+/// so every byte offset still points where it did; `None` when there is none. Line breaks stay: a shown line never
+/// holds one.
+pub fn shown_text(text: &str) -> Option<String> {
+    // Bytes first: the ASCII controls, and the lead bytes of the C1 (0xC2) and bidirectional (0xD8, 0xE2) controls.
+    let suspect = |b: &u8| {
+        (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2)
+    };
+    if !text.as_bytes().iter().any(suspect) {
+        return None;
+    }
+    let keep = |c: char| matches!(c, '\t' | '\n' | '\r') || !super::unsafe_on_terminal(c);
+    if text.chars().all(keep) {
+        return None;
+    }
+    Some(
+        text.chars()
+            .map(|c| match keep(c) {
+                true => c.to_string(),
+                false => "?".repeat(c.len_utf8()),
+            })
+            .collect(),
+    )
+}
+
 /// One file seen through one finding's span, for codespan-reporting.
 pub struct Excerpt<'a> {
     file: &'a SourceFile,
+    /// The file's text as shown: [`shown_text`]'s when the file holds what a terminal would act on.
+    text: &'a str,
     /// The file's path, control characters escaped ([`super::escape_controls`]).
     name: String,
     start_line: usize,
@@ -24,12 +51,18 @@ pub struct Excerpt<'a> {
 }
 
 impl<'a> Excerpt<'a> {
-    pub fn new(file: &'a SourceFile, span: Range<usize>) -> Self {
+    /// `shown` is the file's text to print, byte for byte as long as it ([`shown_text`]).
+    pub fn new(file: &'a SourceFile, shown: &'a str, span: Range<usize>) -> Self {
         let text = &file.text;
         let start = floor_char_boundary(text, span.start);
         let end = floor_char_boundary(text, span.end.max(start));
         let mut excerpt = Excerpt {
             file,
+            text: if shown.len() == text.len() {
+                shown
+            } else {
+                text
+            },
             name: super::escape_controls(&file.display).into_owned(),
             start_line: file.line_index(start),
             end_line: file.line_index(end),
@@ -79,7 +112,7 @@ impl<'a> Files<'a> for Excerpt<'_> {
     }
 
     fn source(&'a self, (): ()) -> Result<&'a str, Error> {
-        Ok(&self.file.text)
+        Ok(self.text)
     }
 
     fn line_index(&'a self, (): (), byte_index: usize) -> Result<usize, Error> {
@@ -117,7 +150,7 @@ mod tests {
     #[test]
     fn a_short_line_is_shown_whole() {
         let f = file("SELECT 1;\nDROP TABLE x;\n");
-        let e = Excerpt::new(&f, 10..23);
+        let e = Excerpt::new(&f, &f.text, 10..23);
         assert_eq!(e.line_range((), 1).unwrap(), 10..23);
         assert_eq!(e.label(), 10..23);
         assert_eq!(e.column_number((), 1, 15).unwrap(), 6);
@@ -128,7 +161,7 @@ mod tests {
         let text = format!("{}DROP TABLE x;{}", "é".repeat(10_000), " ".repeat(10_000));
         let f = file(&text);
         let at = text.find("DROP").unwrap();
-        let e = Excerpt::new(&f, at..text.len());
+        let e = Excerpt::new(&f, &f.text, at..text.len());
         let shown = e.line_range((), 0).unwrap();
         assert!(shown.len() <= WIDTH && shown.start <= at && at - shown.start <= BEFORE);
         assert!(text.is_char_boundary(shown.start) && text.is_char_boundary(shown.end));
@@ -142,7 +175,7 @@ mod tests {
         let text = format!("{long}\n{long}\n{long}");
         let f = file(&text);
         let (start, end) = (4_000, 5_001 + 5_001 + 3_000);
-        let e = Excerpt::new(&f, start..end);
+        let e = Excerpt::new(&f, &f.text, start..end);
         assert_eq!(e.label(), start..end);
         let first = e.line_range((), 0).unwrap();
         assert!(first.contains(&start) && first.len() <= WIDTH);

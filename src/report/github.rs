@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands: one `::error` / `::warning` / `::notice` line per finding, which GitHub shows
 //! as an annotation on the pull request's diff.
 
-use super::{uri_path, Report};
+use super::{escape_controls, escape_controls_but_lines, uri_path, Report};
 use crate::rules::diagnostic::Severity;
 
 pub fn render_github(report: &Report) -> String {
@@ -24,13 +24,16 @@ pub fn render_github(report: &Report) -> String {
         }
         out.push_str(&format!(
             "::{command} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}\n",
-            escape_property(&uri_path(&file.display)),
+            escape_property(&uri_path(&escape_controls(&file.display))),
             escape_property(d.rule),
-            escape_data(&message),
+            escape_data(&escape_controls_but_lines(&message)),
         ));
     }
     for e in report.input_errors {
-        out.push_str(&format!("::error title=migrate-lint::{}\n", escape_data(e)));
+        out.push_str(&format!(
+            "::error title=migrate-lint::{}\n",
+            escape_data(&escape_controls_but_lines(e))
+        ));
     }
     // The commands themselves are hidden in the job log: leave one readable line there.
     out.push_str(&format!(

@@ -6,8 +6,8 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::term;
 use codespan_reporting::term::termcolor::{self, WriteColor};
 
-use super::excerpt::Excerpt;
-use super::{escape_controls, Report};
+use super::excerpt::{shown_text, Excerpt};
+use super::{escape_controls, escape_controls_but_lines, Report};
 use crate::fix::{EditAction, Placement, Suggestion};
 use crate::rules::diagnostic::Severity;
 
@@ -44,11 +44,14 @@ pub fn render_human(report: &Report, color: bool) -> io::Result<()> {
 /// this, uncoloured).
 pub fn write_diagnostics(report: &Report, out: &mut dyn WriteColor) -> io::Result<()> {
     let config = term::Config::default();
+    // Each file's text as shown, made once per file that has a finding and holds something a terminal would act on.
+    let mut shown: Vec<Option<Option<String>>> = vec![None; report.files.len()];
     for d in report.shown() {
         let Some(file) = report.files.get(d.file) else {
             continue;
         };
-        let excerpt = Excerpt::new(file, d.span.clone());
+        let text = shown[d.file].get_or_insert_with(|| shown_text(&file.text));
+        let excerpt = Excerpt::new(file, text.as_deref().unwrap_or(&file.text), d.span.clone());
         let base = match d.severity {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
@@ -71,9 +74,12 @@ pub fn write_diagnostics(report: &Report, out: &mut dyn WriteColor) -> io::Resul
             notes.push(format!("help: {}", escape_controls(help)));
         }
         if let Some(suggestion) = d.suggestion.as_ref().filter(|_| report.suggestions) {
-            notes.push(render_suggestion(suggestion, "suggested fix"));
+            // The SQL and schema lines it quotes hold the migration's names.
+            let render =
+                |s, label| escape_controls_but_lines(&render_suggestion(s, label)).into_owned();
+            notes.push(render(suggestion, "suggested fix"));
             if let Some(other) = &suggestion.alternative {
-                notes.push(render_suggestion(other, "or"));
+                notes.push(render(other, "or"));
             }
         }
         diagnostic = diagnostic.with_notes(notes);

@@ -134,25 +134,40 @@ fn normalise(clause: &str) -> String {
     clause.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A path with forward slashes, as CI systems expect.
 /// Text from files, folder names or the database, as terminals and CI logs get it: control characters escaped
 /// (`\n` as the two characters `\` `n`), so that a name holding a line break cannot start a line of its own, which
 /// GitHub Actions would run as a workflow command (`::error::...`) whatever the output format.
 pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    escape_unsafe(text, |_| false)
+}
+
+/// [`escape_controls`] for text of several lines: line breaks kept, every other control character escaped.
+pub fn escape_controls_but_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_unsafe(text, |c| c == '\n')
+}
+
+fn escape_unsafe(text: &str, keep: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    let escaped = |c: char| unsafe_on_terminal(c) && !keep(c);
+    if !text.chars().any(escaped) {
         return std::borrow::Cow::Borrowed(text);
     }
     text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
+        .map(|c| match escaped(c) {
+            true => c.escape_default().to_string(),
+            false => c.to_string(),
         })
         .collect()
 }
 
+/// A character a terminal or a CI log acts on instead of showing it: C0 and C1 controls (ESC starts the sequences
+/// that move the cursor, erase lines or reset the screen) and the bidirectional controls that reorder the text shown
+/// around them.
+pub fn unsafe_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A path with forward slashes, as CI systems expect.
 pub(crate) fn uri_path(display: &str) -> String {
     display.replace('\\', "/")
 }
