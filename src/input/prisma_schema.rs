@@ -596,6 +596,18 @@ impl<'a> Lines<'a> {
     }
 }
 
+impl Lines<'_> {
+    /// Steps over the line that ends at byte `end` of the rest (read elsewhere) and its line break.
+    fn skip_line(&mut self, end: usize) {
+        self.number += 1;
+        let next = match self.rest.as_bytes().get(end..end + 2) {
+            Some(b"\r\n") => end + 2,
+            _ => end + 1,
+        };
+        self.rest = self.rest.get(next..).unwrap_or("");
+    }
+}
+
 impl<'a> Iterator for Lines<'a> {
     type Item = Line<'a>;
 
@@ -1100,6 +1112,9 @@ struct Parser {
     file: PathBuf,
     schema: Schema,
     current: Block,
+    /// Plain lines are read in place ([`Parser::simple_line`]); off only for the test that checks that reading
+    /// against the general one.
+    plain_lines: bool,
 }
 
 impl Parser {
@@ -1111,13 +1126,25 @@ impl Parser {
                 ..Schema::default()
             },
             current: Block::None,
+            plain_lines: true,
         }
     }
 
     fn run(mut self, text: &str) -> Schema {
-        let mut lines = Lines::new(text).peekable();
+        let mut lines = Lines::new(text);
+        // The line after the current one, when a join looked at it and left it.
+        let mut peeked: Option<Line> = None;
         let mut last_line = 1;
-        while let Some(line) = lines.next() {
+        loop {
+            if self.plain_lines && peeked.is_none() {
+                if let Some(number) = self.simple_line(&mut lines) {
+                    last_line = number;
+                    continue;
+                }
+            }
+            let Some(line) = peeked.take().or_else(|| lines.next()) else {
+                break;
+            };
             let number = line.number;
             last_line = number;
             let mut text = line.text;
@@ -1125,12 +1152,15 @@ impl Parser {
             // Join lines while brackets stay open, so arguments written over several lines read as one. A closing
             // `}`, a block header or a declaration stops the join, so one unclosed `(` cannot eat what follows.
             while depth > 0 && !open_string {
-                let Some(next) = lines.peek() else { break };
+                let Some(next) = peeked.take().or_else(|| lines.next()) else {
+                    break;
+                };
                 let next_text = trim(&next.text);
                 if next_text.starts_with('}')
                     || parse_header(next_text).is_some()
                     || starts_declaration(next_text)
                 {
+                    peeked = Some(next);
                     break;
                 }
                 let joined = text.to_mut();
@@ -1139,7 +1169,6 @@ impl Parser {
                 depth += next.depth;
                 open_string = next.open_string;
                 last_line = next.number;
-                lines.next();
             }
             let trimmed = trim(&text);
             if trimmed.is_empty() {
@@ -1162,6 +1191,63 @@ impl Parser {
         }
         self.finish(last_line.max(1));
         self.schema
+    }
+
+    /// Reads the next line in place when it is blank, a comment, or a model's field on one line without a block
+    /// comment, a string outside its attributes' arguments or a bracket outside them (nearly every line of a schema):
+    /// the line's number, else `None` with nothing read, for [`Lines`] and the join to read it. What it reads is what
+    /// those would: such a line opens no bracket, so it never joins the next.
+    fn simple_line(&mut self, lines: &mut Lines) -> Option<usize> {
+        if lines.in_block {
+            return None;
+        }
+        let bytes = lines.rest.as_bytes();
+        if bytes.is_empty() {
+            return None;
+        }
+        // The line's end, or a slash before it.
+        let stop = memchr::memchr3(b'\n', b'\r', b'/', bytes).unwrap_or(bytes.len());
+        let (line, end) = match bytes.get(stop) {
+            Some(b'/') => {
+                // A `//` comment, unless a quote before it could open a string that holds it.
+                let quoted = memchr::memchr(b'"', &bytes[..stop]).is_some();
+                if bytes.get(stop + 1) != Some(&b'/') || quoted {
+                    return None;
+                }
+                let end = memchr::memchr2(b'\n', b'\r', &bytes[stop..])
+                    .map_or(bytes.len(), |at| stop + at);
+                (&lines.rest[..stop], end)
+            }
+            _ => (&lines.rest[..stop], stop),
+        };
+        let start = line
+            .bytes()
+            .position(|b| b != b' ' && b != b'\t')
+            .unwrap_or(line.len());
+        let number = lines.number + 1;
+        let text = &line[start..];
+        let read = match (&mut self.current, text.as_bytes().first()) {
+            (_, None) => true,
+            (_, Some(b'}')) => {
+                let alone = text[1..].bytes().all(|b| b == b' ' || b == b'\t');
+                if alone {
+                    self.finish(number);
+                }
+                alone
+            }
+            (Block::Model(model), Some(b'@')) => simple_model_attributes(model, text, number),
+            (Block::Model(model), _) => simple_field(text, number)
+                .map(|f| model.fields.push(f))
+                .is_some(),
+            (Block::Enum(def), Some(b'@')) => simple_enum_attributes(def, text),
+            (Block::Enum(def), _) => simple_enum_value(def, text),
+            _ => false,
+        };
+        if !read {
+            return None;
+        }
+        lines.skip_line(end);
+        Some(number)
     }
 
     fn start(&mut self, header: Header, line: usize) {
@@ -1250,6 +1336,215 @@ fn model_line(model: &mut Model, text: &str, line: usize) {
     }
 }
 
+/// A field on one line, `text` starting at its name, when it is plain: the name and type in ASCII, then only
+/// [`simple_attributes`]. Else `None`, for [`parse_field`] to read the line as written.
+fn simple_field(text: &str, line: usize) -> Option<Field> {
+    let bytes = text.as_bytes();
+    let starts_name =
+        |at: usize| matches!(bytes.get(at), Some(b) if b.is_ascii_alphabetic() || *b == b'_');
+    if !starts_name(0) {
+        return None;
+    }
+    let name_end = name_end(text, 0);
+    let i = gap_end(bytes, name_end);
+    if i == name_end || !starts_name(i) {
+        return None;
+    }
+    let type_end = dotted_name_end(text, i);
+    if !bytes
+        .get(type_end)
+        .is_none_or(|&b| matches!(b, b' ' | b'\t' | b'?' | b'[' | b'@'))
+    {
+        return None;
+    }
+    let (optional, list, after) = modifiers(bytes, type_end);
+    let type_name = text[i..type_end].to_string();
+    let mut field = new_field(&text[..name_end], type_name, optional, list, line);
+    simple_attributes(text, after, false, |attr| {
+        add_attribute(&mut field, attr, line)
+    })
+    .then_some(field)
+}
+
+/// A model's `@@` attributes on one line ([`simple_attributes`]), read as [`model_line`] reads them; `false`, with the
+/// model as it was, when the line is not that plain.
+fn simple_model_attributes(model: &mut Model, text: &str, line: usize) -> bool {
+    let before = model.attributes.len();
+    let (mut map, mut id) = (None, None);
+    let plain = simple_attributes(text, 0, true, |attr| {
+        let attr = attribute(attr, line);
+        match attr.name() {
+            "map" => map = attr.string_arg("name", true).or(map.take()),
+            "id" => id = Some(fields_arg(&attr)),
+            _ => {}
+        }
+        model.attributes.push(attr);
+    });
+    if !plain {
+        model.attributes.truncate(before);
+        return false;
+    }
+    if let Some(map) = map {
+        model.db_name = map;
+    }
+    if let Some(id) = id {
+        model.id = id;
+    }
+    true
+}
+
+/// An enum's `@@` attributes on one line, read as [`enum_line`] reads them; `false`, with nothing changed, when the
+/// line is not that plain.
+fn simple_enum_attributes(def: &mut EnumDef, text: &str) -> bool {
+    let (mut map, mut schema) = (None, None);
+    let plain = simple_attributes(text, 0, true, |attr| {
+        let value = attr.arg("name", true).and_then(parse_string);
+        match attr.name() {
+            "map" if value.is_some() => map = value,
+            "schema" => schema = Some(value),
+            _ => {}
+        }
+    });
+    if plain {
+        if let Some(map) = map {
+            def.db_name = map;
+        }
+        if let Some(schema) = schema {
+            def.schema = schema;
+        }
+    }
+    plain
+}
+
+/// An enum value on one line (ASCII name, then [`simple_attributes`]), read as [`enum_line`] reads it; `false`, with
+/// nothing changed, when the line is not that plain.
+fn simple_enum_value(def: &mut EnumDef, text: &str) -> bool {
+    if !text
+        .as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+    {
+        return false;
+    }
+    let end = name_end(text, 0);
+    let mut map = None;
+    let plain = simple_attributes(text, end, false, |attr| {
+        if map.is_none() && attr.name() == "map" {
+            map = Some(attr.arg("name", true).and_then(parse_string));
+        }
+    });
+    if plain {
+        let name = text[..end].to_string();
+        let db_name = map.flatten().unwrap_or_else(|| name.clone());
+        def.values.push((name, db_name));
+    }
+    plain
+}
+
+/// Where the spaces and tabs from `from` end.
+fn gap_end(bytes: &[u8], from: usize) -> usize {
+    from + bytes[from..]
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(bytes.len() - from)
+}
+
+/// Gives `each` the attributes written in `text` (a line cut at its comment) from byte `i` on, when they are all
+/// there is: spaces, and `@name` (`@@name` when `block`) attributes whose argument lists close on the line. `false`
+/// at anything else, such as a string or bracket between them, for the caller to read the line as written instead.
+fn simple_attributes<'a>(
+    text: &'a str,
+    mut i: usize,
+    block: bool,
+    mut each: impl FnMut(Attr<'a>),
+) -> bool {
+    let bytes = text.as_bytes();
+    loop {
+        i = gap_end(bytes, i);
+        let begin = i;
+        match (bytes.get(i), bytes.get(i + 1)) {
+            (None, _) => return true,
+            (Some(b'@'), Some(b'@')) if block => i += 2,
+            (Some(b'@'), next) if !block && next != Some(&b'@') => i += 1,
+            _ => return false,
+        }
+        let name_start = i;
+        i = dotted_name_end(text, i);
+        if i == name_start {
+            return false;
+        }
+        let name = (name_start - begin, i - begin);
+        let j = space_end(text, i);
+        let (mut args, mut parts) = (None, Parts::default());
+        if bytes.get(j) == Some(&b'(') {
+            let close = scan_args(text, j, &mut parts);
+            if bytes.get(close) != Some(&b')') {
+                return false;
+            }
+            args = Some((j + 1 - begin, close - begin));
+            for (name, value) in parts.iter_mut() {
+                *name = name.map(|(a, b)| (a - begin, b - begin));
+                *value = (value.0 - begin, value.1 - begin);
+            }
+            i = close + 1;
+        }
+        each(Attr {
+            block,
+            raw: &text[begin..i],
+            name,
+            args,
+            parts,
+        });
+    }
+}
+
+/// After a field's type: `?` and `[]` as written (either order), and where they end.
+fn modifiers(bytes: &[u8], mut i: usize) -> (bool, bool, usize) {
+    let (mut optional, mut list) = (false, false);
+    loop {
+        match bytes.get(i) {
+            Some(b'?') => {
+                optional = true;
+                i += 1;
+            }
+            Some(b'[') if bytes.get(i + 1) == Some(&b']') => {
+                list = true;
+                i += 2;
+            }
+            _ => return (optional, list, i),
+        }
+    }
+}
+
+fn new_field(name: &str, type_name: String, optional: bool, list: bool, line: usize) -> Field {
+    Field {
+        name: name.to_string(),
+        map: None,
+        type_name,
+        optional,
+        list,
+        line,
+        attributes: Vec::new(),
+        is_id: false,
+        is_unique: false,
+    }
+}
+
+/// Adds an attribute written on the field's line; its own ones (not a stray `@@`) set the id, unique and map.
+fn add_attribute(field: &mut Field, scanned: Attr, line: usize) {
+    let block = scanned.block;
+    let attr = attribute(scanned, line);
+    if !block {
+        match attr.name() {
+            "id" => field.is_id = true,
+            "unique" => field.is_unique = true,
+            "map" => field.map = attr.string_arg("name", true).or(field.map.take()),
+            _ => {}
+        }
+    }
+    field.attributes.push(attr);
+}
+
 fn parse_field(text: &str, line: usize) -> Option<Field> {
     let first = text.chars().next()?;
     if !(first.is_alphabetic() || first == '_') {
@@ -1276,45 +1571,10 @@ fn parse_field(text: &str, line: usize) -> Option<Field> {
         i = match_bracket(chars, i).1;
     }
     let type_name = text.get(type_start..i).unwrap_or("").to_string();
-    let mut optional = false;
-    let mut list = false;
-    loop {
-        match chars.get(i) {
-            Some(b'?') => {
-                optional = true;
-                i += 1;
-            }
-            Some(b'[') if chars.get(i + 1) == Some(&b']') => {
-                list = true;
-                i += 2;
-            }
-            _ => break,
-        }
-    }
-
-    let mut field = Field {
-        name: name.to_string(),
-        map: None,
-        type_name,
-        optional,
-        list,
-        line,
-        attributes: Vec::new(),
-        is_id: false,
-        is_unique: false,
-    };
+    let (optional, list, i) = modifiers(chars, i);
+    let mut field = new_field(name, type_name, optional, list, line);
     for scanned in scan_attributes(text, i) {
-        let block = scanned.block;
-        let attr = attribute(scanned, line);
-        if !block {
-            match attr.name() {
-                "id" => field.is_id = true,
-                "unique" => field.is_unique = true,
-                "map" => field.map = attr.string_arg("name", true).or(field.map.take()),
-                _ => {}
-            }
-        }
-        field.attributes.push(attr);
+        add_attribute(&mut field, scanned, line);
     }
     Some(field)
 }
@@ -1415,6 +1675,105 @@ view PostStats {
 
     fn parse(text: &str) -> Schema {
         Schema::parse_str(text, Path::new("schema.prisma"))
+    }
+
+    /// Every `.prisma` file of the fixtures, the tests and the shared corpus (when it is beside this checkout).
+    fn schema_files() -> Vec<PathBuf> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["fixtures", "tests", "../shared/corpus"] {
+            let walk = walkdir::WalkDir::new(root.join(dir)).sort_by_file_name();
+            for entry in walk
+                .into_iter()
+                .filter_entry(|e| e.file_name() != "node_modules")
+            {
+                let path = entry.unwrap().into_path();
+                if path.extension().is_some_and(|e| e == "prisma") {
+                    files.push(path);
+                }
+            }
+        }
+        files
+    }
+
+    /// Plain lines are read in place, without the general reader's comment, bracket and join handling: that reading
+    /// must be the general one's, on real schemas and on each of them cut or with a stray character put in (brackets,
+    /// quotes, comments, attributes, line breaks, odd spaces), which sends lines to one reader or the other.
+    #[test]
+    fn plain_lines_read_as_the_general_reader_reads_them() {
+        let slowly = |text: &str| {
+            Parser {
+                plain_lines: false,
+                ..Parser::new(Path::new("schema.prisma"))
+            }
+            .run(text)
+        };
+        let files = schema_files();
+        assert!(files.len() >= 40, "{} schema files", files.len());
+        let strays = [
+            "(",
+            ")",
+            "[",
+            "]",
+            "{",
+            "}",
+            "\"",
+            "/",
+            "*",
+            "\\",
+            "@",
+            "@@",
+            "\n",
+            "\r",
+            "\r\n",
+            "\t",
+            "é",
+            "\u{b}",
+            "//",
+            "/*",
+            "*/",
+            "?",
+            ",",
+            "model X {",
+            "}\n",
+            "\u{a0}",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut checked = 0;
+        for file in files {
+            let text = fs::read_to_string(&file).unwrap();
+            assert_eq!(parse(&text), slowly(&text), "{}", file.display());
+            for _ in 0..20 {
+                let mut changed = text.clone();
+                let mut at = next(changed.len() + 1);
+                while !changed.is_char_boundary(at) {
+                    at -= 1;
+                }
+                if next(3) == 0 {
+                    let mut end = (at + next(40)).min(changed.len());
+                    while !changed.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    changed.replace_range(at..end, "");
+                } else {
+                    changed.insert_str(at, strays[next(strays.len())]);
+                }
+                assert_eq!(
+                    parse(&changed),
+                    slowly(&changed),
+                    "{} changed at byte {at}",
+                    file.display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 800, "{checked}");
     }
 
     /// The field lists of a model's `@@name` attributes.
