@@ -1,18 +1,13 @@
 //! schema.prisma and the migrations disagree: a change made without `prisma migrate dev` (or with `db push`), or SQL
 //! the schema does not declare. Reported at the schema line, or at the migration that created the extra object.
 
-use std::collections::{HashMap, HashSet};
-
-/// foldhash instead of SipHash, seeded per process.
-type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
-type Set<K> = HashSet<K, foldhash::fast::RandomState>;
-
 use super::{Category, Check, HistoryContext, Rule};
 use crate::catalog::Origin;
 use crate::fix::Suggestion;
 use crate::rules::diagnostic::{Finding, Severity};
 use crate::rules::drift::compare::{differences, At, Difference};
 use crate::rules::drift::expected::expected;
+use crate::rules::drift::{Map, Set};
 use crate::syntax::source::SourceFile;
 
 pub const RULE: Rule = Rule {

@@ -2,7 +2,6 @@
 //! next `migrate dev` would turn into a migration, and none of the ones it treats as equal.
 
 use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
 
 use crate::catalog::{Catalog, Column as ActualColumn, Origin, Table as ActualTable};
 use crate::ops::{ConstraintKind, IndexKey, ObjName};
@@ -10,10 +9,7 @@ use crate::syntax::source::SourceFile;
 
 use super::expected::{Column, Expected, Place, Table};
 use super::values::{canonical_type, classify_default, is_serial, truncate, DefaultValue};
-
-/// foldhash instead of SipHash, seeded per process: a schema's names are hashed by the thousand.
-type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
-type Set<K> = HashSet<K, foldhash::fast::RandomState>;
+use super::{Map, Set};
 
 /// Where a difference is reported: the schema line that declares the object, or the migration that created an
 /// object the schema lacks.

@@ -4,7 +4,6 @@
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::collections::HashSet;
 use std::fmt;
 
 use crate::input::prisma_schema::{
@@ -13,6 +12,7 @@ use crate::input::prisma_schema::{
 use crate::ops::{IndexKey, ObjName};
 
 use super::values::{classify_default, prisma_name, DefaultValue};
+use super::{Map, Set};
 
 /// A line of the schema: which of its files (index into [`Schema::files`]) and the 1-based line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -348,9 +348,6 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
     out
 }
 
-/// foldhash instead of SipHash: every field looks its type up.
-type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
-
 /// The schema's enums and models (not views) by their Prisma name.
 struct Lookups<'a> {
     enums: Map<&'a str, &'a EnumDef>,
@@ -643,7 +640,7 @@ fn implicit_many_to_many<'a>(
             lists.entry(key).or_default().push(&f.name);
         }
     }
-    let mut made: HashSet<String> = HashSet::new();
+    let mut made: Set<String> = Set::default();
     let mut tables: Vec<Table> = Vec::new();
     for model in models {
         for field in model.fields.iter().filter(|f| f.list) {

@@ -12,6 +12,11 @@ pub mod values;
 
 use std::path::Path;
 
+/// Hash maps and sets of the drift check: foldhash instead of SipHash, seeded per process (a schema's names are
+/// hashed by the thousand, and nothing outside the run chooses them to collide with a seed it cannot see).
+pub type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+pub type Set<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
 use crate::input::prisma_schema::Schema;
 use crate::input::project_file::ReadError;
 use crate::syntax::source::SourceFile;
