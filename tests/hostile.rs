@@ -1505,7 +1505,7 @@ fn hostile_schemas_and_histories_do_not_make_the_drift_check_quadratic() {
     let reversed = |n: usize, item: &dyn Fn(usize) -> String| {
         (0..n).rev().map(item).collect::<Vec<_>>().join(", ")
     };
-    let cases = [
+    let mut cases = vec![
         drift_project(
             "",
             &format!(
@@ -1602,6 +1602,13 @@ fn hostile_schemas_and_histories_do_not_make_the_drift_check_quadratic() {
             "SELECT 1;\n",
         ),
     ];
+    // Many types the schema lacks: each one's CREATE TYPE was searched for again in the whole history.
+    cases.push(drift_project(
+        "",
+        &(0..30_000)
+            .map(|i| format!("CREATE TYPE \"E{i}\" AS ENUM ('a');\n"))
+            .collect::<String>(),
+    ));
     let expected = [
         "type \"E\" is created by the migrations but schema.prisma has no enum for it",
         "model M159999 is in schema.prisma but no migration creates table \"M159999\"",
@@ -1612,6 +1619,7 @@ fn hostile_schemas_and_histories_do_not_make_the_drift_check_quadratic() {
         "@@index([a], map: \"s99999\") is named \"m",
         "model T is in schema.prisma but no migration creates table \"T\"",
         "many-to-many relation R19999 (table _R19999) is in schema.prisma but no migration creates table \"_R19999\"",
+        "type \"E29999\" is created by the migrations but schema.prisma has no enum for it",
     ];
     for (dir, message) in cases.iter().zip(expected) {
         let o = lint_within_a_minute(&dir.path().join("prisma/migrations"), &[]);

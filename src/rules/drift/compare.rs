@@ -101,6 +101,8 @@ pub fn differences(
         }
     }
     let declared_enums: Set<&ObjName> = expected.enums.iter().map(|e| &e.name).collect();
+    // Made for the first type the schema lacks (most histories have none).
+    let mut created: Option<TypesCreated> = None;
     for (key, _) in catalog.enum_entries() {
         let name = match key.split_once('.') {
             Some((schema, name)) => ObjName::new(Some(schema.to_string()), name),
@@ -108,7 +110,8 @@ pub fn differences(
         };
         let declared = declared_enums.contains(&name);
         if !declared && managed(&name) {
-            if let Some(origin) = enum_origin(files, &name) {
+            let created = created.get_or_insert_with(|| TypesCreated::new(files));
+            if let Some(origin) = created.origin(&name) {
                 out.push(changed(
                     At::Migration(origin),
                     format!(
@@ -595,29 +598,109 @@ fn temporary(files: &[SourceFile], origin: &Origin) -> bool {
             .any(|w| matches!(w.as_str(), "temp" | "temporary"))
 }
 
-/// The last migration whose text creates the enum type: the catalog keeps no origin for enums.
-fn enum_origin(files: &[SourceFile], name: &ObjName) -> Option<Origin> {
-    let needle = format!("\"{}\"", name.name);
-    files.iter().enumerate().rev().find_map(|(file, f)| {
-        let schema = format!("\"{}\".", name.schema.as_deref().unwrap_or("public"));
-        let mut from = 0;
-        while let Some(at) = f.text[from..].find(&needle).map(|i| i + from) {
-            // Only the words just before are compared, ASCII case aside: a file naming the type many times is read
-            // once, not again before each of them.
-            let before = f.text[..at].trim_end();
-            let before = strip_suffix_ignoring_case(before, &schema).unwrap_or(before);
-            if strip_suffix_ignoring_case(before.trim_end(), "create type").is_some() {
-                let start = f.text[..at].rfind([';', '\n']).map_or(0, |i| i + 1);
-                let end = f.text[at..].find(';').map_or(f.text.len(), |i| at + i + 1);
-                return Some(Origin {
-                    file,
-                    span: start..end,
+/// Where the history creates each type, for the types the schema lacks: a quoted name right after `CREATE TYPE` (ASCII
+/// case aside), or after `CREATE TYPE "schema".`, in the last file that has one, at its first place there, with the
+/// statement around it. Read in one pass over the files' quotes: a history creating many types the schema lacks was
+/// searched again for each of them.
+struct TypesCreated {
+    /// (schema, ASCII lower-case, when written qualified; name) → where.
+    created: Map<(Option<String>, String), Created>,
+}
+
+#[derive(Clone, Copy)]
+struct Created {
+    file: usize,
+    /// The name's opening quote.
+    at: usize,
+    /// The statement: from the line (or statement) start to its `;`.
+    start: usize,
+    end: usize,
+}
+
+impl TypesCreated {
+    fn new(files: &[SourceFile]) -> Self {
+        let mut created: Map<(Option<String>, String), Created> = Map::default();
+        for (file, f) in files.iter().enumerate() {
+            let text = f.text.as_str();
+            let quotes: Vec<usize> = memchr::memchr_iter(b'"', text.as_bytes()).collect();
+            // Where statements and lines end, made once the file names a created type.
+            let mut ends: Option<(Vec<usize>, Vec<usize>)> = None;
+            for (k, pair) in quotes.windows(2).enumerate() {
+                let (at, close) = (pair[0], pair[1]);
+                let before = text[..at].trim_end();
+                let follows_create =
+                    |before: &str| strip_suffix_ignoring_case(before, "create type").is_some();
+                // `"schema"."name"`: the schema's quoted name ends with the quote before, and a dot follows it.
+                let schema =
+                    k.checked_sub(2)
+                        .map(|s| (quotes[s], quotes[k - 1]))
+                        .filter(|&(_, shut)| {
+                            before.len() == shut + 2 && text.as_bytes()[shut + 1] == b'.'
+                        });
+                let mut keys = Vec::new();
+                if follows_create(before) {
+                    keys.push(None);
+                }
+                if let Some((open, shut)) = schema {
+                    if follows_create(text[..open].trim_end()) {
+                        keys.push(Some(text[open + 1..shut].to_ascii_lowercase()));
+                    }
+                }
+                if keys.is_empty() {
+                    continue;
+                }
+                let (breaks, semicolons) = ends.get_or_insert_with(|| {
+                    let bytes = text.as_bytes();
+                    let breaks = memchr::memchr2_iter(b';', b'\n', bytes).collect();
+                    let semicolons = memchr::memchr_iter(b';', bytes).collect();
+                    (breaks, semicolons)
                 });
+                let start = match breaks.partition_point(|&b| b < at) {
+                    0 => 0,
+                    n => breaks[n - 1] + 1,
+                };
+                let end = semicolons
+                    .get(semicolons.partition_point(|&b| b < at))
+                    .map_or(text.len(), |&b| b + 1);
+                let here = Created {
+                    file,
+                    at,
+                    start,
+                    end,
+                };
+                for schema in keys {
+                    let entry = created
+                        .entry((schema, text[at + 1..close].to_string()))
+                        .or_insert(here);
+                    // A later file wins; in one file, the first place.
+                    if entry.file < file {
+                        *entry = here;
+                    }
+                }
             }
-            from = at + needle.len();
         }
-        None
-    })
+        TypesCreated { created }
+    }
+
+    fn origin(&self, name: &ObjName) -> Option<Origin> {
+        let schema = name.schema.as_deref().unwrap_or("public");
+        let bare = self.created.get(&(None, name.name.clone()));
+        // The schema is matched ASCII case aside, and only when written in lower case (as Prisma writes it).
+        let qualified = (!schema.bytes().any(|b| b.is_ascii_uppercase()))
+            .then(|| {
+                self.created
+                    .get(&(Some(schema.to_string()), name.name.clone()))
+            })
+            .flatten();
+        let found = [bare, qualified]
+            .into_iter()
+            .flatten()
+            .max_by_key(|c| (c.file, std::cmp::Reverse(c.at)))?;
+        Some(Origin {
+            file: found.file,
+            span: found.start..found.end,
+        })
+    }
 }
 
 /// Each name's first position among `names`.
@@ -691,7 +774,46 @@ fn strip_suffix_ignoring_case<'t>(text: &'t str, suffix: &str) -> Option<&'t str
 
 #[cfg(test)]
 mod tests {
-    use super::has_word;
+    use super::{has_word, ObjName, SourceFile, TypesCreated};
+
+    /// The statement each type's finding points at: the last file creating it, its first CREATE TYPE there, qualified
+    /// by its schema (ASCII case aside) or not.
+    #[test]
+    fn a_type_is_found_where_the_last_file_creates_it() {
+        let file =
+            |text: &str| SourceFile::new("m.sql".into(), "m.sql".into(), "m".into(), text.into());
+        let files = [
+            file("CREATE TYPE \"Old\" AS ENUM ('a');\nCREATE TYPE \"Twice\" AS ENUM ('a');\n"),
+            file("-- \"Twice\"\ncreate type \"Twice\" AS ENUM ('b');\nCREATE TYPE \"Twice\" AS ENUM ('c');\n"),
+            file("CREATE TYPE \"Public\".\"Q\" AS ENUM ('a');\nCREATE TYPE \"other\". \"R\" AS ENUM ('a');"),
+        ];
+        let created = TypesCreated::new(&files);
+        let at = |schema: Option<&str>, name: &str| {
+            created
+                .origin(&ObjName::new(schema.map(str::to_string), name))
+                .map(|o| (o.file, files[o.file].text[o.span].to_string()))
+        };
+        let statement = |file, text: &str| Some((file, text.to_string()));
+        assert_eq!(
+            at(None, "Old"),
+            statement(0, "CREATE TYPE \"Old\" AS ENUM ('a');")
+        );
+        assert_eq!(
+            at(None, "Twice"),
+            statement(1, "create type \"Twice\" AS ENUM ('b');")
+        );
+        assert_eq!(
+            at(None, "Q"),
+            statement(2, "CREATE TYPE \"Public\".\"Q\" AS ENUM ('a');")
+        );
+        assert_eq!(
+            at(Some("other"), "R"),
+            statement(2, "CREATE TYPE \"other\". \"R\" AS ENUM ('a');")
+        );
+        // Named only in a comment, or qualified by another schema: not created here.
+        assert_eq!(at(None, "R"), None);
+        assert_eq!(at(None, "Missing"), None);
+    }
 
     #[test]
     fn a_predicate_is_the_word_where_in_any_case() {
