@@ -920,7 +920,7 @@ fn scan_attributes(text: &str, start: usize) -> impl Iterator<Item = Attr<'_>> {
         let j = space_end(text, i);
         let (mut args, mut parts) = (None, Parts::default());
         if chars.get(j) == Some(&b'(') {
-            let close = scan_args(text, j, &mut parts);
+            let (close, _) = scan_args(text, j, &mut parts);
             args = Some((j + 1, close));
             i = (close + 1).min(chars.len());
         }
@@ -942,10 +942,11 @@ fn scan_attributes(text: &str, start: usize) -> impl Iterator<Item = Attr<'_>> {
 }
 
 /// Reads the argument list whose `(` is at `open`: returns the index of its closing `)` (the end of `text` when
-/// unclosed) and pushes each top-level argument's trimmed span, with its name's when written `name: value`.
+/// unclosed) and whether a brace stands in it outside strings, and pushes each top-level argument's trimmed span, with
+/// its name's when written `name: value`.
 // Bytes: every character looked for is ASCII, and no byte of a multi-byte UTF-8 character is, so every index
 // falls on a character boundary.
-fn scan_args(text: &str, open: usize, parts: &mut Parts) -> usize {
+fn scan_args(text: &str, open: usize, parts: &mut Parts) -> (usize, bool) {
     let bytes = text.as_bytes();
     // The byte range of `part`, a slice of `text`, in `text`.
     let span = |part: &str| {
@@ -959,22 +960,23 @@ fn scan_args(text: &str, open: usize, parts: &mut Parts) -> usize {
             parts.push((name.map(span), span(value)));
         }
     };
-    let mut start = open + 1;
+    let (mut start, mut braces) = (open + 1, false);
     loop {
-        let end = next_top_level(bytes, start);
+        let end = next_top_level(bytes, start, &mut braces);
         push(start.min(end), end);
         match bytes.get(end) {
             Some(b',') => start = end + 1,
             // The closing bracket, or the end when the list is never closed.
-            _ => return end,
+            _ => return (end, braces),
         }
     }
 }
 
 /// From `from`, the index of the first `,` outside strings and the brackets opened after `from`, or of the first
-/// bracket that closes one opened before it; else the end.
+/// bracket that closes one opened before it; else the end. Sets `braces` when it passes a `{` or `}` (brackets here,
+/// not for the line reader).
 // Bytes: every delimiter is ASCII, and no byte of a multi-byte UTF-8 character is.
-fn next_top_level(bytes: &[u8], from: usize) -> usize {
+fn next_top_level(bytes: &[u8], from: usize, braces: &mut bool) -> usize {
     let (mut depth, mut i) = (0i64, from);
     while i < bytes.len() {
         if !ARGUMENT_STOPS[usize::from(bytes[i])] {
@@ -986,9 +988,20 @@ fn next_top_level(bytes: &[u8], from: usize) -> usize {
                 i = skip_string(bytes, i);
                 continue;
             }
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' if depth == 0 => return i,
-            b')' | b']' | b'}' => depth -= 1,
+            b'(' | b'[' => depth += 1,
+            b')' | b']' if depth == 0 => return i,
+            b')' | b']' => depth -= 1,
+            b'{' => {
+                *braces = true;
+                depth += 1;
+            }
+            b'}' => {
+                *braces = true;
+                if depth == 0 {
+                    return i;
+                }
+                depth -= 1;
+            }
             b',' if depth == 0 => return i,
             _ => {}
         }
@@ -1007,9 +1020,9 @@ fn split_top(text: &str) -> impl Iterator<Item = &str> {
     let mut start = 0;
     std::iter::from_fn(move || {
         while start <= bytes.len() {
-            let mut end = next_top_level(bytes, start);
+            let mut end = next_top_level(bytes, start, &mut false);
             while matches!(bytes.get(end), Some(b')' | b']' | b'}')) {
-                end = next_top_level(bytes, end + 1);
+                end = next_top_level(bytes, end + 1, &mut false);
             }
             let part = trim(text.get(start..end).unwrap_or(""));
             start = end + 1;
@@ -1450,8 +1463,9 @@ fn gap_end(bytes: &[u8], from: usize) -> usize {
 }
 
 /// Gives `each` the attributes written in `text` (a line cut at its comment) from byte `i` on, when they are all
-/// there is: spaces, and `@name` (`@@name` when `block`) attributes whose argument lists close on the line. `false`
-/// at anything else, such as a string or bracket between them, for the caller to read the line as written instead.
+/// there is: spaces, and `@name` (`@@name` when `block`) attributes whose argument lists close on the line with no
+/// brace outside their strings. `false` at anything else, such as a string or bracket between them, for the caller to
+/// read the line as written instead.
 fn simple_attributes<'a>(
     text: &'a str,
     mut i: usize,
@@ -1477,8 +1491,10 @@ fn simple_attributes<'a>(
         let j = space_end(text, i);
         let (mut args, mut parts) = (None, Parts::default());
         if bytes.get(j) == Some(&b'(') {
-            let close = scan_args(text, j, &mut parts);
-            if bytes.get(close) != Some(&b')') {
+            let (close, braces) = scan_args(text, j, &mut parts);
+            // The scanner counts braces as brackets, the line reader does not: one outside a string could leave the
+            // line open for it.
+            if bytes.get(close) != Some(&b')') || braces {
                 return false;
             }
             args = Some((j + 1 - begin, close - begin));
@@ -1747,6 +1763,15 @@ view PostStats {
             seed ^= seed << 17;
             (seed % n as u64) as usize
         };
+        // A brace closes a bracket for the argument scanner, not for the line reader (which then joins the next line).
+        for text in [
+            "enum E {\n  A @x((})\n  B\n}\n",
+            "model M {\n  id Int @default((})\n  @id\n}\n",
+            "model M {\n  id Int @default([})\n  @map(\"z\")\n}\n",
+            "model M {\n  j Json @default(\"{}\") @x({)\n  @@map(\"m\")\n}\n",
+        ] {
+            assert_eq!(parse(text), slowly(text), "{text:?}");
+        }
         let mut checked = 0;
         for file in files {
             let text = fs::read_to_string(&file).unwrap();
