@@ -217,3 +217,34 @@ fn without_a_schema_the_edit_uses_sql_names_and_says_so() {
     let rename = &diagnostic(&report, "rename-without-map")["suggestion"]["schema"];
     assert_eq!(rename["text"], "full_name String? @map(\"name\")");
 }
+
+/// package.json (or prisma.config.ts) may name the schema, as for schema-drift: the edits go to that file, not to
+/// another schema.prisma beside the migrations.
+#[test]
+fn the_schema_package_json_names_gets_the_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(), dir.path());
+    let prisma = dir.path().join("prisma");
+    std::fs::rename(prisma.join("schema.prisma"), prisma.join("app.prisma")).unwrap();
+    std::fs::write(
+        prisma.join("schema.prisma"),
+        "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("package.json"),
+        r#"{"name": "app", "prisma": {"schema": "prisma/app.prisma"}}"#,
+    )
+    .unwrap();
+    let report = json(
+        dir.path(),
+        &["--fix-suggestions", "--format", "json", "prisma/migrations"],
+    );
+    assert_eq!(
+        diagnostic(&report, "fk-without-index")["suggestion"]["schema"],
+        serde_json::json!({
+            "file": "prisma/app.prisma", "model": "Post", "line": 29,
+            "action": "add", "text": "@@index([authorId])", "resolved": true
+        })
+    );
+}

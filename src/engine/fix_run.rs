@@ -17,10 +17,11 @@ use crate::fix::plan::{MigrationPlan, PlannedMigration};
 use crate::fix::schema::{self, SchemaState};
 use crate::input::applied::{self, database::MigrationRow};
 use crate::input::discover::History;
-use crate::input::prisma_schema::{find_schema_for_migrations, unreadable, Schema};
+use crate::input::prisma_schema::{unreadable, Schema};
 use crate::input::project_file::{self, ReadError};
 use crate::ops::OpKind;
 use crate::rules::diagnostic::{Diagnostic, Severity};
+use crate::rules::drift;
 use crate::syntax::source::SourceFile;
 
 /// A plan with the text of the migration it replaces.
@@ -211,13 +212,15 @@ fn next_second(stamp: u64, seconds: u64) -> u64 {
     ((day * 100 + hh) * 100 + mm % 60) * 100 + ss % 60
 }
 
-/// The schema beside the migrations folder, now and at `base`.
+/// The history's schema (found as schema-drift finds it), now and at `base`.
 fn schema_state(
     history: &History,
     base: &str,
     display: &dyn Fn(&Path) -> String,
 ) -> Result<Option<SchemaState>, String> {
-    let Some(path) = find_schema_for_migrations(&history.root) else {
+    let found = drift::locate::schema_for(&history.root)
+        .map_err(|e| format!("{}: {}", display(&e.path), e.message))?;
+    let Some(path) = found else {
         return Ok(None);
     };
     let project = history.project.as_deref();

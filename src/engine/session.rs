@@ -18,7 +18,7 @@ use super::relevance;
 use crate::input::applied;
 use crate::input::changed::restrict_to_changed;
 use crate::input::discover::{list_paths, History, Listing, Migration};
-use crate::input::prisma_schema::{find_schema_for_migrations, unreadable, Schema};
+use crate::input::prisma_schema::{unreadable, Schema};
 use crate::input::read::{display_path, problems_of, read_history, read_migrations};
 use crate::rules::diagnostic::{Diagnostic, Severity};
 use crate::rules::drift::{self, FoundSchema};
@@ -189,13 +189,22 @@ fn lint_on_threads(options: &Options) -> Result<Outcome, String> {
     Ok(outcome)
 }
 
-/// Resolves the schema edits of the suggestions against the schema.prisma beside the migrations folder, if any.
+/// Resolves the schema edits of the suggestions against the history's schema, found as schema-drift finds it (the
+/// path `prisma.config.ts` or `package.json` names, else beside the migrations folder), if any.
 fn resolve_suggestions(
     history: &History,
     diagnostics: &mut [Diagnostic],
     errors: &mut Vec<String>,
 ) {
-    let schema = find_schema_for_migrations(&history.root).and_then(|path| {
+    let path = drift::locate::schema_for(&history.root).unwrap_or_else(|e| {
+        // Said once: schema-drift, when on, has said it already, with what it could not check.
+        let said = format!("{}: {}", display_path(&e.path), e.message);
+        if !errors.iter().any(|error| error.starts_with(&said)) {
+            errors.push(said);
+        }
+        None
+    });
+    let schema = path.and_then(|path| {
         Schema::load(&path, history.project.as_deref())
             .map_err(|e| errors.push(unreadable(&e, &display_path)))
             .ok()
