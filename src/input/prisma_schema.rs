@@ -1329,24 +1329,51 @@ impl Parser {
 
 fn model_line(model: &mut Model, text: &str, line: usize) {
     if text.starts_with("@@") {
-        for attr in scan_attributes(text, 0).filter(|a| a.block) {
-            let attr = attribute(attr, line);
-            match attr.name() {
-                "map" => {
-                    if let Some(name) = attr.string_arg("name", true) {
-                        model.db_name = name;
-                    }
-                }
-                "id" => model.id = fields_arg(&attr),
-                _ => {}
-            }
-            model.attributes.push(attr);
-        }
+        add_model_attributes(model, scan_attributes(text, 0).filter(|a| a.block), line);
         return;
     }
     if let Some(field) = parse_field(text, line) {
         model.fields.push(field);
     }
+}
+
+/// A line's `@@` attributes of a model, in order: `@@map` names its table, `@@id` lists its key.
+fn add_model_attributes<'a>(model: &mut Model, attrs: impl Iterator<Item = Attr<'a>>, line: usize) {
+    for attr in attrs {
+        let attr = attribute(attr, line);
+        match attr.name() {
+            "map" => {
+                if let Some(name) = attr.string_arg("name", true) {
+                    model.db_name = name;
+                }
+            }
+            "id" => model.id = fields_arg(&attr),
+            _ => {}
+        }
+        model.attributes.push(attr);
+    }
+}
+
+/// A line's `@@` attributes of an enum: `@@map` names its type, `@@schema` its schema.
+fn add_enum_attributes<'a>(def: &mut EnumDef, attrs: impl Iterator<Item = Attr<'a>>) {
+    for attr in attrs {
+        let value = attr.arg("name", true).and_then(parse_string);
+        match attr.name() {
+            "map" if value.is_some() => def.db_name = value.unwrap_or_default(),
+            "schema" => def.schema = value,
+            _ => {}
+        }
+    }
+}
+
+/// An enum value called `name`, with its line's attributes after the name: the first `@map` names it in the database.
+fn add_enum_value<'a>(def: &mut EnumDef, name: &str, mut attrs: impl Iterator<Item = Attr<'a>>) {
+    let name = name.to_string();
+    let db_name = attrs
+        .find(|a| !a.block && a.name() == "map")
+        .and_then(|a| a.arg("name", true).and_then(parse_string))
+        .unwrap_or_else(|| name.clone());
+    def.values.push((name, db_name));
 }
 
 /// A field on one line, `text` starting at its name, when it is plain: the name and type in ASCII, then only
@@ -1379,58 +1406,30 @@ fn simple_field(text: &str, line: usize) -> Option<Field> {
     .then_some(field)
 }
 
-/// A model's `@@` attributes on one line ([`simple_attributes`]), read as [`model_line`] reads them; `false`, with the
-/// model as it was, when the line is not that plain.
+/// A model's `@@` attributes on one line, when they are all it has ([`simple_attributes`]); `false`, with nothing
+/// changed, when the line is not that plain.
 fn simple_model_attributes(model: &mut Model, text: &str, line: usize) -> bool {
-    let before = model.attributes.len();
-    let (mut map, mut id) = (None, None);
-    let plain = simple_attributes(text, 0, true, |attr| {
-        let attr = attribute(attr, line);
-        match attr.name() {
-            "map" => map = attr.string_arg("name", true).or(map.take()),
-            "id" => id = Some(fields_arg(&attr)),
-            _ => {}
-        }
-        model.attributes.push(attr);
-    });
-    if !plain {
-        model.attributes.truncate(before);
-        return false;
-    }
-    if let Some(map) = map {
-        model.db_name = map;
-    }
-    if let Some(id) = id {
-        model.id = id;
-    }
-    true
-}
-
-/// An enum's `@@` attributes on one line, read as [`enum_line`] reads them; `false`, with nothing changed, when the
-/// line is not that plain.
-fn simple_enum_attributes(def: &mut EnumDef, text: &str) -> bool {
-    let (mut map, mut schema) = (None, None);
-    let plain = simple_attributes(text, 0, true, |attr| {
-        let value = attr.arg("name", true).and_then(parse_string);
-        match attr.name() {
-            "map" if value.is_some() => map = value,
-            "schema" => schema = Some(value),
-            _ => {}
-        }
-    });
+    let mut attrs = Vec::new();
+    let plain = simple_attributes(text, 0, true, |attr| attrs.push(attr));
     if plain {
-        if let Some(map) = map {
-            def.db_name = map;
-        }
-        if let Some(schema) = schema {
-            def.schema = schema;
-        }
+        add_model_attributes(model, attrs.into_iter(), line);
     }
     plain
 }
 
-/// An enum value on one line (ASCII name, then [`simple_attributes`]), read as [`enum_line`] reads it; `false`, with
-/// nothing changed, when the line is not that plain.
+/// An enum's `@@` attributes on one line, when they are all it has; `false`, with nothing changed, when the line is
+/// not that plain.
+fn simple_enum_attributes(def: &mut EnumDef, text: &str) -> bool {
+    let mut attrs = Vec::new();
+    let plain = simple_attributes(text, 0, true, |attr| attrs.push(attr));
+    if plain {
+        add_enum_attributes(def, attrs.into_iter());
+    }
+    plain
+}
+
+/// An enum value on one line (ASCII name, then [`simple_attributes`]); `false`, with nothing changed, when the line
+/// is not that plain.
 fn simple_enum_value(def: &mut EnumDef, text: &str) -> bool {
     if !text
         .as_bytes()
@@ -1440,16 +1439,11 @@ fn simple_enum_value(def: &mut EnumDef, text: &str) -> bool {
         return false;
     }
     let end = name_end(text, 0);
-    let mut map = None;
-    let plain = simple_attributes(text, end, false, |attr| {
-        if map.is_none() && attr.name() == "map" {
-            map = Some(attr.arg("name", true).and_then(parse_string));
-        }
-    });
+    // Nearly every value has no attribute: the list then stays unallocated.
+    let mut attrs = Vec::new();
+    let plain = simple_attributes(text, end, false, |attr| attrs.push(attr));
     if plain {
-        let name = text[..end].to_string();
-        let db_name = map.flatten().unwrap_or_else(|| name.clone());
-        def.values.push((name, db_name));
+        add_enum_value(def, &text[..end], attrs.into_iter());
     }
     plain
 }
@@ -1597,14 +1591,7 @@ fn parse_field(text: &str, line: usize) -> Option<Field> {
 
 fn enum_line(def: &mut EnumDef, text: &str) {
     if text.starts_with("@@") {
-        for attr in scan_attributes(text, 0).filter(|a| a.block) {
-            let value = attr.arg("name", true).and_then(parse_string);
-            match attr.name() {
-                "map" if value.is_some() => def.db_name = value.unwrap_or_default(),
-                "schema" => def.schema = value,
-                _ => {}
-            }
-        }
+        add_enum_attributes(def, scan_attributes(text, 0).filter(|a| a.block));
         return;
     }
     if !text
@@ -1615,12 +1602,7 @@ fn enum_line(def: &mut EnumDef, text: &str) {
         return;
     }
     let end = name_end(text, 0);
-    let name = text[..end].to_string();
-    let db_name = scan_attributes(text, end)
-        .find(|a| !a.block && a.name() == "map")
-        .and_then(|a| a.arg("name", true).and_then(parse_string))
-        .unwrap_or_else(|| name.clone());
-    def.values.push((name, db_name));
+    add_enum_value(def, &text[..end], scan_attributes(text, end));
 }
 
 #[cfg(test)]
