@@ -1505,6 +1505,23 @@ fn hostile_schemas_and_histories_do_not_make_the_drift_check_quadratic() {
     let reversed = |n: usize, item: &dyn Fn(usize) -> String| {
         (0..n).rev().map(item).collect::<Vec<_>>().join(", ")
     };
+    // A model with 100,000 indexes on one column, named `{prefix}{i}`, and a history creating indexes so named.
+    let indexes = |prefix: &str, created: &mut dyn Iterator<Item = String>| {
+        drift_project(
+            &format!(
+                "model T {{\n id Int @id\n a Int\n{}}}\n",
+                (0..100_000)
+                    .map(|i| format!(" @@index([a], map: \"{prefix}{i}\")\n"))
+                    .collect::<String>()
+            ),
+            &format!(
+                "CREATE TABLE \"T\" (\"id\" INTEGER NOT NULL, \"a\" INTEGER NOT NULL, CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"));\n{}",
+                created
+                    .map(|name| format!("CREATE INDEX \"{name}\" ON \"T\"(\"a\");\n"))
+                    .collect::<String>()
+            ),
+        )
+    };
     let mut cases = vec![
         drift_project(
             "",
@@ -1551,35 +1568,9 @@ fn hostile_schemas_and_histories_do_not_make_the_drift_check_quadratic() {
                 reversed(140_000, &|i| format!("'v{i}'"))
             ),
         ),
-        drift_project(
-            &format!(
-                "model T {{\n id Int @id\n a Int\n{}}}\n",
-                (0..100_000)
-                    .map(|i| format!(" @@index([a], map: \"i{i}\")\n"))
-                    .collect::<String>()
-            ),
-            &format!(
-                "CREATE TABLE \"T\" (\"id\" INTEGER NOT NULL, \"a\" INTEGER NOT NULL, CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"));\n{}",
-                (1..100_000)
-                    .rev()
-                    .map(|i| format!("CREATE INDEX \"i{i}\" ON \"T\"(\"a\");\n"))
-                    .collect::<String>()
-            ),
-        ),
-        drift_project(
-            &format!(
-                "model T {{\n id Int @id\n a Int\n{}}}\n",
-                (0..100_000)
-                    .map(|i| format!(" @@index([a], map: \"s{i}\")\n"))
-                    .collect::<String>()
-            ),
-            &format!(
-                "CREATE TABLE \"T\" (\"id\" INTEGER NOT NULL, \"a\" INTEGER NOT NULL, CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"));\n{}",
-                (0..100_000)
-                    .map(|i| format!("CREATE INDEX \"m{i}\" ON \"T\"(\"a\");\n"))
-                    .collect::<String>()
-            ),
-        ),
+        // 100,000 indexes in another order, then all named otherwise.
+        indexes("i", &mut (1..100_000).rev().map(|i| format!("i{i}"))),
+        indexes("s", &mut (0..100_000).map(|i| format!("m{i}"))),
         drift_project(
             &format!(
                 "model T {{\n id Int @id\n{} @@index([{}])\n}}\n",
