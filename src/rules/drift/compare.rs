@@ -257,7 +257,8 @@ fn compare_table(
 fn compare_column(column: &Column, found: &ActualColumn, out: &mut Vec<Difference>) {
     let at = At::Schema(column.place);
     let name = &column.label;
-    // Most types are spelled as Prisma spells them, but for case outside quotes: no canonical form needed then.
+    // Nearly every type is spelled as the catalog spells it, or differs in case outside quotes (an `Unsupported`
+    // one): no canonical form needed then.
     let (want, have) = (&*column.sql_type, found.ty.text.as_str());
     let same_spelling = want == have || (!want.contains('"') && want.eq_ignore_ascii_case(have));
     if !same_spelling && canonical_type(want) != canonical_type(have) {

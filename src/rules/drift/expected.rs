@@ -48,7 +48,8 @@ pub struct Column<'a> {
     pub name: &'a str,
     pub label: ColumnLabel<'a>,
     pub place: Place,
-    /// The type as Prisma spells it in SQL (`VARCHAR(255)`, `"Role"[]`).
+    /// The type Prisma's SQL declares, spelled as the catalog spells a type (`varchar(255)`, `numeric(65,30)`,
+    /// `"Role"[]`), so nearly every column compares equal as written.
     pub sql_type: Cow<'static, str>,
     pub list: bool,
     pub not_null: bool,
@@ -438,7 +439,8 @@ fn column<'a>(
     })
 }
 
-/// Prisma's SQL type for a scalar, with its `@db.*` native type when one is given.
+/// Prisma's SQL type for a scalar, with its `@db.*` native type when one is given, in the catalog's spelling of the
+/// type Prisma writes (lower case, `DECIMAL` as `numeric`: `ops::normalize_type`).
 fn sql_type(scalar: &str, native: Option<&Attribute>, autoincrement: bool) -> Cow<'static, str> {
     let args = |a: &Attribute| {
         let values: Vec<&str> = a.args().map(|(_, v)| v.trim()).collect();
@@ -452,32 +454,32 @@ fn sql_type(scalar: &str, native: Option<&Attribute>, autoincrement: bool) -> Co
         Some(a) => {
             let name = &a.name()["db.".len()..];
             let sql = match name {
-                "Text" => "TEXT",
-                "Char" => "CHAR",
-                "VarChar" => "VARCHAR",
-                "Bit" => "BIT",
-                "VarBit" => "VARBIT",
-                "Uuid" => "UUID",
-                "Xml" => "XML",
-                "Inet" => "INET",
-                "Citext" => "CITEXT",
-                "Boolean" => "BOOLEAN",
-                "Integer" => "INTEGER",
-                "SmallInt" => "SMALLINT",
-                "Oid" => "OID",
-                "BigInt" => "BIGINT",
-                "DoublePrecision" => "DOUBLE PRECISION",
-                "Real" => "REAL",
-                "Decimal" => "DECIMAL",
-                "Money" => "MONEY",
-                "Timestamp" => "TIMESTAMP",
-                "Timestamptz" => "TIMESTAMPTZ",
-                "Date" => "DATE",
-                "Time" => "TIME",
-                "Timetz" => "TIMETZ",
-                "Json" => "JSON",
-                "JsonB" => "JSONB",
-                "ByteA" => "BYTEA",
+                "Text" => "text",
+                "Char" => "char",
+                "VarChar" => "varchar",
+                "Bit" => "bit",
+                "VarBit" => "varbit",
+                "Uuid" => "uuid",
+                "Xml" => "xml",
+                "Inet" => "inet",
+                "Citext" => "citext",
+                "Boolean" => "boolean",
+                "Integer" => "integer",
+                "SmallInt" => "smallint",
+                "Oid" => "oid",
+                "BigInt" => "bigint",
+                "DoublePrecision" => "double precision",
+                "Real" => "real",
+                "Decimal" => "numeric",
+                "Money" => "money",
+                "Timestamp" => "timestamp",
+                "Timestamptz" => "timestamptz",
+                "Date" => "date",
+                "Time" => "time",
+                "Timetz" => "timetz",
+                "Json" => "json",
+                "JsonB" => "jsonb",
+                "ByteA" => "bytea",
                 other => return Cow::Owned(other.to_ascii_lowercase() + &args(a)),
             };
             if a.args().next().is_none() {
@@ -487,23 +489,23 @@ fn sql_type(scalar: &str, native: Option<&Attribute>, autoincrement: bool) -> Co
             }
         }
         None => match scalar {
-            "String" => "TEXT",
-            "Boolean" => "BOOLEAN",
-            "Int" => "INTEGER",
-            "BigInt" => "BIGINT",
-            "Float" => "DOUBLE PRECISION",
-            "Decimal" => "DECIMAL(65,30)",
-            "DateTime" => "TIMESTAMP(3)",
-            "Json" => "JSONB",
-            _ => "BYTEA",
+            "String" => "text",
+            "Boolean" => "boolean",
+            "Int" => "integer",
+            "BigInt" => "bigint",
+            "Float" => "double precision",
+            "Decimal" => "numeric(65,30)",
+            "DateTime" => "timestamp(3)",
+            "Json" => "jsonb",
+            _ => "bytea",
         }
         .into(),
     };
     // `autoincrement()` makes the column a serial of its integer type.
     match (autoincrement, &*base) {
-        (true, "INTEGER") => "SERIAL".into(),
-        (true, "BIGINT") => "BIGSERIAL".into(),
-        (true, "SMALLINT") => "SMALLSERIAL".into(),
+        (true, "integer") => "serial".into(),
+        (true, "bigint") => "bigserial".into(),
+        (true, "smallint") => "smallserial".into(),
         _ => base,
     }
 }
