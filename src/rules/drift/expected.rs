@@ -800,3 +800,64 @@ fn attr_text(attr: &Attribute) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::normalize_type;
+
+    /// Each type is spelled as the catalog spells the SQL Prisma writes for it, so a column in sync compares equal
+    /// without a canonical form. The spellings on the right are Prisma 6.19.3's `migrate diff --from-empty` output
+    /// for these fields.
+    #[test]
+    fn types_are_spelled_as_the_catalog_spells_prismas_sql() {
+        let fields = [
+            ("String", "", "TEXT"),
+            ("Boolean", "", "BOOLEAN"),
+            ("Int", "", "INTEGER"),
+            ("Int", "@default(autoincrement())", "SERIAL"),
+            ("BigInt", "@default(autoincrement())", "BIGSERIAL"),
+            ("BigInt", "", "BIGINT"),
+            ("Float", "", "DOUBLE PRECISION"),
+            ("Decimal", "", "DECIMAL(65,30)"),
+            ("DateTime", "", "TIMESTAMP(3)"),
+            ("Json", "", "JSONB"),
+            ("Bytes", "", "BYTEA"),
+            ("String[]", "", "TEXT[]"),
+            ("String", "@db.VarChar(255)", "VARCHAR(255)"),
+            ("String", "@db.Char(3)", "CHAR(3)"),
+            ("String", "@db.Uuid", "UUID"),
+            ("String", "@db.Citext", "CITEXT"),
+            ("Int", "@db.SmallInt", "SMALLINT"),
+            ("Float", "@db.Real", "REAL"),
+            ("Decimal", "@db.Decimal(10, 2)", "DECIMAL(10,2)"),
+            ("Decimal", "@db.Money", "MONEY"),
+            ("DateTime", "@db.Timestamptz(6)", "TIMESTAMPTZ(6)"),
+            ("DateTime", "@db.Date", "DATE"),
+            ("DateTime", "@db.Time(6)", "TIME(6)"),
+            ("Json", "@db.Json", "JSON"),
+            ("String", "@db.Xml", "XML"),
+            ("String", "@db.Inet", "INET"),
+            ("String", "@db.VarBit", "VARBIT"),
+        ];
+        let body: String = fields
+            .iter()
+            .enumerate()
+            .map(|(i, (ty, attrs, _))| format!("  f{i} {ty} {attrs}\n"))
+            .collect();
+        let schema = Schema::parse_str(
+            &format!("model T {{\n  id Int @id\n{body}}}\n"),
+            std::path::Path::new("schema.prisma"),
+        );
+        let expected = expected(&schema);
+        let columns = &expected.tables[0].columns[1..];
+        assert_eq!(columns.len(), fields.len());
+        for (column, (ty, attrs, prisma_sql)) in columns.iter().zip(fields) {
+            assert_eq!(
+                column.sql_type,
+                normalize_type(prisma_sql),
+                "{ty} {attrs}: Prisma writes {prisma_sql}"
+            );
+        }
+    }
+}
