@@ -18,6 +18,8 @@ pub struct Schema {
     pub files: Vec<PathBuf>,
     /// `key = value` settings of `datasource` blocks (`provider`, `schemas`, `relationMode`, ...), values as written.
     pub datasource: Vec<(String, String)>,
+    /// The first `datasource` block's name: native types are written `@<name>.VarChar(10)`.
+    pub datasource_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -293,6 +295,7 @@ impl Schema {
             schema.enums.extend(part.enums);
             schema.files.extend(part.files);
             schema.datasource.extend(part.datasource);
+            schema.datasource_name = schema.datasource_name.or(part.datasource_name);
             texts.push(text);
         }
         Ok((schema, texts))
@@ -1048,9 +1051,11 @@ fn split_named(arg: &str) -> (Option<&str>, &str) {
     }
 }
 
-/// Unquote a Prisma string literal; an unterminated one keeps what it has.
+/// Unquote a Prisma string literal as Prisma decodes it (`\\n`, `\\t`, `\\r`, `\\b`, `\\f`, `\\uXXXX` with surrogate pairs; any
+/// other escaped character stands for itself); an unterminated one keeps what it has.
 fn parse_string(value: &str) -> Option<String> {
-    let mut chars = value.trim().chars();
+    let text = value.trim();
+    let mut chars = text.chars();
     if chars.next() != Some('"') {
         return None;
     }
@@ -1062,6 +1067,12 @@ fn parse_string(value: &str) -> Option<String> {
                 Some('n') => out.push('\n'),
                 Some('t') => out.push('\t'),
                 Some('r') => out.push('\r'),
+                Some('b') => out.push('\u{8}'),
+                Some('f') => out.push('\u{c}'),
+                Some('u') => match unicode_escape(&mut chars) {
+                    Some(decoded) => out.push(decoded),
+                    None => out.push('u'),
+                },
                 Some(other) => out.push(other),
                 None => break,
             },
@@ -1069,6 +1080,37 @@ fn parse_string(value: &str) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// The character of a `\\u` escape whose four hex digits `chars` starts with (consumed only when they are there), a
+/// UTF-16 surrogate pair written as two escapes included; a lone surrogate is U+FFFD.
+fn unicode_escape(chars: &mut std::str::Chars) -> Option<char> {
+    let code_unit = |chars: &mut std::str::Chars| -> Option<u32> {
+        let digits = chars.as_str().get(..4)?;
+        let unit = u32::from_str_radix(digits, 16).ok()?;
+        // Four ASCII hex digits: `from_str_radix` also takes a sign, which is not one.
+        digits.bytes().all(|b| b.is_ascii_hexdigit()).then(|| {
+            chars.nth(3);
+            unit
+        })
+    };
+    let unit = code_unit(chars)?;
+    if !(0xD800..0xDC00).contains(&unit) {
+        return Some(char::from_u32(unit).unwrap_or('\u{fffd}'));
+    }
+    // A high surrogate: its low half follows as another `\\u` escape.
+    let mut after = chars.clone();
+    let low = (after.next() == Some('\\') && after.next() == Some('u'))
+        .then(|| code_unit(&mut after))
+        .flatten()
+        .filter(|low| (0xDC00..0xE000).contains(low));
+    match low {
+        Some(low) => {
+            *chars = after;
+            char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
+        }
+        None => Some('\u{fffd}'),
+    }
 }
 
 /// The names of [`parse_field_refs`]: `[a, b(sort: Desc)]` → `["a", "b"]`.
@@ -1285,7 +1327,10 @@ impl Parser {
                 file: self.file.clone(),
                 line,
             }),
-            BlockKind::Datasource => Block::Datasource,
+            BlockKind::Datasource => {
+                self.schema.datasource_name.get_or_insert(header.name);
+                Block::Datasource
+            }
             BlockKind::Other => Block::Other,
         };
     }
@@ -1908,6 +1953,28 @@ view PostStats {
         assert_eq!(s.model_for_table("Item").unwrap().name, "A");
         assert_eq!(s.model_for_table("ITEM").unwrap().name, "A");
         assert!(s.model_for_table("items").is_none());
+    }
+
+    /// As Prisma 6.19.3 decodes them (its `migrate diff` writes `café`, `a😀z` and a real backspace and form feed).
+    #[test]
+    fn string_escapes_decode_as_prisma_decodes_them() {
+        for (literal, decoded) in [
+            (r#""caf\u00e9""#, "café"),
+            (r#""a\uD83D\uDE00z""#, "a😀z"),
+            (r#""a\bz\fy""#, "a\u{8}z\u{c}y"),
+            (r#""say \"hi\" \\ \/""#, r#"say "hi" \ /"#),
+            (r#""tab\tnew\nret\r""#, "tab\tnew\nret\r"),
+            // Not an escape Prisma knows, or cut short: kept as lenient as before.
+            (r#""\x41""#, "x41"),
+            (r#""\u00""#, "u00"),
+            (r#""\u+041""#, "u+041"),
+            (r#""\uD83Dz""#, "\u{fffd}z"),
+            (r#""\uDE00""#, "\u{fffd}"),
+            (r#""open"#, "open"),
+        ] {
+            assert_eq!(parse_string(literal).as_deref(), Some(decoded), "{literal}");
+        }
+        assert_eq!(parse_string("plain"), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::input::prisma_schema::{
 };
 use crate::ops::{IndexKey, ObjName};
 
-use super::values::{classify_default, prisma_name, DefaultValue};
+use super::values::{bytea_hex, classify_default, prisma_name, DefaultValue};
 use super::{Map, Set};
 
 /// A line of the schema: which of its files (index into [`Schema::files`]) and the 1-based line.
@@ -181,7 +181,12 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
     for m in schema.models.iter().filter(|m| !m.is_view) {
         tables.entry(m.name.as_str()).or_insert(m);
     }
-    let lookups = Lookups { enums, tables };
+    let native = format!("{}.", schema.datasource_name.as_deref().unwrap_or("db"));
+    let lookups = Lookups {
+        enums,
+        tables,
+        native,
+    };
 
     let mut out = Expected {
         schemas: if multi {
@@ -220,8 +225,8 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
         };
         // A long model's fields by name, made when first needed: a field list names each of its fields.
         let by_name: OnceCell<Map<&str, &Field>> = OnceCell::new();
-        let column_of = |field: &'a str| -> &'a str {
-            let found = if model.fields.len() <= 32 {
+        let field_of = |field: &'a str| -> Option<&'a Field> {
+            if model.fields.len() <= 32 {
                 model.fields.iter().find(|f| f.name == field)
             } else {
                 let index = by_name.get_or_init(|| {
@@ -232,11 +237,11 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
                     index
                 });
                 index.get(field).copied()
-            };
-            found.map_or(field, |f| f.db_name())
+            }
         };
+        let column_of = |field: &'a str| field_of(field).map_or(field, |f| f.db_name());
         for field in &model.fields {
-            let attrs = FieldAttributes::of(&field.attributes);
+            let attrs = FieldAttributes::of(&field.attributes, &lookups.native);
             let column = column(&lookups, multi, model, field, &attrs, place(field.line));
             if let Some(column) = column {
                 if let Some(id) = attrs.id {
@@ -269,7 +274,7 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
             } else if let Some(relation) = attrs.relation {
                 if let (true, Some(fk)) = (
                     foreign_keys,
-                    foreign_key(&lookups, model, field, relation, &column_of, &schema_of),
+                    foreign_key(&lookups, model, field, relation, &field_of, &schema_of),
                 ) {
                     t.foreign_keys.push(ForeignKey {
                         place: place(field.line),
@@ -343,16 +348,19 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
         schema,
         &lookups,
         &models,
+        multi,
         &schema_of,
         foreign_keys,
     ));
     out
 }
 
-/// The schema's enums and models (not views) by their Prisma name.
+/// The schema's enums and models (not views) by their Prisma name, and how its native types start.
 struct Lookups<'a> {
     enums: Map<&'a str, &'a EnumDef>,
     tables: Map<&'a str, &'a Model>,
+    /// `db.` for `@db.VarChar(10)`: the datasource's name and a dot.
+    native: String,
 }
 
 /// The field attributes Prisma maps to SQL, each the first one so named, found in one pass over the field's.
@@ -367,7 +375,8 @@ struct FieldAttributes<'a> {
 }
 
 impl<'a> FieldAttributes<'a> {
-    fn of(attrs: &'a [Attribute]) -> Self {
+    /// `native`: how the datasource's native types start (`db.`).
+    fn of(attrs: &'a [Attribute], native: &str) -> Self {
         let mut found = FieldAttributes::default();
         for attr in attrs {
             let slot = match attr.name() {
@@ -375,7 +384,7 @@ impl<'a> FieldAttributes<'a> {
                 "unique" => &mut found.unique,
                 "default" => &mut found.default,
                 "relation" => &mut found.relation,
-                name if name.starts_with("db.") => &mut found.native,
+                name if name.starts_with(native) => &mut found.native,
                 _ => continue,
             };
             slot.get_or_insert(attr);
@@ -397,25 +406,7 @@ fn column<'a>(
     let native = attrs.native;
     let default = attrs.default.and_then(|d| d.arg("value", true));
     let autoincrement = default == Some("autoincrement()");
-    let base = if let Some(e) = enum_def {
-        // In another schema than the default one, the type is qualified.
-        Cow::Owned(
-            match e.schema.as_deref().filter(|s| multi && *s != "public") {
-                Some(s) => format!("{}.{}", quoted(s), quoted(&e.db_name)),
-                None => quoted(&e.db_name),
-            },
-        )
-    } else if let Some(inner) = field
-        .type_name
-        .strip_prefix("Unsupported(")
-        .and_then(|t| t.strip_suffix(')'))
-    {
-        Cow::Owned(parse_string_literal(inner)?)
-    } else if SCALARS.contains(&field.type_name.as_str()) {
-        sql_type(&field.type_name, native, autoincrement)
-    } else {
-        return None;
-    };
+    let base = base_type(enum_def, multi, field, native, autoincrement)?;
     let sql_type = if field.list {
         Cow::Owned([&base, "[]"].concat())
     } else {
@@ -439,6 +430,35 @@ fn column<'a>(
     })
 }
 
+/// The SQL type of a field's column, without `[]`: its enum's (`enum_def`, qualified when in another schema than the
+/// default one), an `Unsupported` type's, or a scalar's; None for a relation field (or a type Prisma would reject).
+fn base_type(
+    enum_def: Option<&EnumDef>,
+    multi: bool,
+    field: &Field,
+    native: Option<&Attribute>,
+    autoincrement: bool,
+) -> Option<Cow<'static, str>> {
+    if let Some(e) = enum_def {
+        return Some(Cow::Owned(
+            match e.schema.as_deref().filter(|s| multi && *s != "public") {
+                Some(s) => format!("{}.{}", quoted(s), quoted(&e.db_name)),
+                None => quoted(&e.db_name),
+            },
+        ));
+    }
+    if let Some(inner) = field
+        .type_name
+        .strip_prefix("Unsupported(")
+        .and_then(|t| t.strip_suffix(')'))
+    {
+        return parse_string_literal(inner).map(Cow::Owned);
+    }
+    SCALARS
+        .contains(&field.type_name.as_str())
+        .then(|| sql_type(&field.type_name, native, autoincrement))
+}
+
 /// Prisma's SQL type for a scalar, with its `@db.*` native type when one is given, in the catalog's spelling of the
 /// type Prisma writes (lower case, `DECIMAL` as `numeric`: `ops::normalize_type`).
 fn sql_type(scalar: &str, native: Option<&Attribute>, autoincrement: bool) -> Cow<'static, str> {
@@ -452,7 +472,8 @@ fn sql_type(scalar: &str, native: Option<&Attribute>, autoincrement: bool) -> Co
     };
     let base = match native {
         Some(a) => {
-            let name = &a.name()["db.".len()..];
+            // After the datasource's name and its dot (`db.VarChar`).
+            let name = a.name().split_once('.').map_or("", |(_, name)| name);
             let sql = match name {
                 "Text" => "text",
                 "Char" => "char",
@@ -541,6 +562,12 @@ fn prisma_default(
     let literal = |item: &str| -> String {
         let item = item.trim();
         if let Some(s) = parse_string_literal(item) {
+            // A Bytes default is base64 in the schema and hex in Prisma's SQL.
+            if field.type_name == "Bytes" {
+                if let Some(hex) = bytea_hex(&s) {
+                    return hex;
+                }
+            }
             return s;
         }
         if let Some(values) = enum_values {
@@ -563,7 +590,7 @@ fn foreign_key<'a>(
     model: &'a Model,
     field: &'a Field,
     relation: &'a Attribute,
-    column_of: &dyn Fn(&'a str) -> &'a str,
+    field_of: &dyn Fn(&'a str) -> Option<&'a Field>,
     schema_of: &dyn Fn(&[Attribute]) -> Option<String>,
 ) -> Option<ForeignKey<'a>> {
     // The relation's name may come unnamed first (`@relation("R", fields: ...)`): only named arguments are read here.
@@ -576,7 +603,18 @@ fn foreign_key<'a>(
     ]);
     let (fields, references) = (fields?, references?);
     let target = *lookups.tables.get(field.type_name.as_str())?;
-    let columns: Vec<&str> = field_refs(fields).map(|f| column_of(f.name)).collect();
+    let scalars: Vec<(&str, Option<&Field>)> = field_refs(fields)
+        .map(|f| (f.name, field_of(f.name)))
+        .collect();
+    let columns: Vec<&str> = scalars
+        .iter()
+        .map(|&(name, found)| found.map_or(name, |f| f.db_name()))
+        .collect();
+    // SET NULL only when every column of the key may be NULL: an optional relation on a required column restricts.
+    let nullable = field.optional
+        && scalars
+            .iter()
+            .all(|(_, found)| found.is_none_or(|f| f.optional));
     let ref_columns: Vec<&str> = field_refs(references)
         .map(|r| {
             target
@@ -601,14 +639,7 @@ fn foreign_key<'a>(
         columns,
         ref_table: ObjName::new(schema_of(&target.attributes), target.db_name.clone()),
         ref_columns,
-        on_delete: action(
-            on_delete,
-            if field.optional {
-                "SET NULL"
-            } else {
-                "RESTRICT"
-            },
-        ),
+        on_delete: action(on_delete, if nullable { "SET NULL" } else { "RESTRICT" }),
         on_update: action(on_update, "CASCADE"),
         label: Label::Relation(&model.name, &field.name),
         place: Place { file: 0, line: 0 },
@@ -620,12 +651,13 @@ fn implicit_many_to_many<'a>(
     schema: &Schema,
     lookups: &Lookups<'a>,
     models: &[&'a Model],
+    multi: bool,
     schema_of: &dyn Fn(&[Attribute]) -> Option<String>,
     foreign_keys: bool,
 ) -> Vec<Table<'a>> {
     let file_of = |path: &std::path::Path| file_index(schema, path);
     let relation_name = |f: &Field| {
-        FieldAttributes::of(&f.attributes)
+        FieldAttributes::of(&f.attributes, &lookups.native)
             .relation
             .and_then(|r| r.string_arg("name", true))
     };
@@ -649,7 +681,7 @@ fn implicit_many_to_many<'a>(
             let Some(&other) = lookups.tables.get(field.type_name.as_str()) else {
                 continue;
             };
-            let relation = FieldAttributes::of(&field.attributes).relation;
+            let relation = FieldAttributes::of(&field.attributes, &lookups.native).relation;
             if relation.is_some_and(|r| r.arg("fields", false).is_some()) {
                 continue;
             }
@@ -675,16 +707,15 @@ fn implicit_many_to_many<'a>(
             if made.contains(&table) {
                 continue;
             }
+            // The model's id column, with its type (an enum's too).
             let id_column = |m: &'a Model| -> Option<(&'a str, Cow<'static, str>, ObjName)> {
                 let id = m.id.first()?;
                 let f = m.fields.iter().find(|f| &f.name == id)?;
+                let enum_def = lookups.enums.get(f.type_name.as_str()).copied();
+                let native = FieldAttributes::of(&f.attributes, &lookups.native).native;
                 Some((
                     f.db_name(),
-                    sql_type(
-                        &f.type_name,
-                        FieldAttributes::of(&f.attributes).native,
-                        false,
-                    ),
+                    base_type(enum_def, multi, f, native, false)?,
                     ObjName::new(schema_of(&m.attributes), m.db_name.clone()),
                 ))
             };
@@ -709,8 +740,10 @@ fn implicit_many_to_many<'a>(
                 not_null: true,
                 default: DefaultValue::None,
             };
+            // A long table name is cut before `_AB_pkey`, `_B_index`, `_A_fkey` and `_B_fkey`, which Prisma keeps whole
+            // (unlike a model's key and index names, whose columns are cut too).
             let fk = |col: &'static str, ref_table: ObjName, ref_column: &'a str| ForeignKey {
-                name: prisma_name(&table, &[col], "fkey"),
+                name: prisma_name(&table, &[], &format!("{col}_fkey")),
                 columns: vec![col],
                 ref_table,
                 ref_columns: vec![ref_column],
@@ -726,12 +759,12 @@ fn implicit_many_to_many<'a>(
                 place,
                 columns: vec![column("A", a_type), column("B", b_type)],
                 primary_key: Some(Key {
-                    name: prisma_name(&table, &["AB"], "pkey"),
+                    name: prisma_name(&table, &[], "AB_pkey"),
                     columns: vec!["A", "B"],
                     place,
                 }),
                 indexes: vec![Index {
-                    name: prisma_name(&table, &["B"], "index"),
+                    name: prisma_name(&table, &[], "B_index"),
                     columns: vec!["B"],
                     unique: false,
                     method: Cow::Borrowed("btree"),

@@ -3,6 +3,34 @@
 
 use crate::ops::normalize_type;
 
+/// A Bytes default as Prisma writes it: the schema's base64 (standard alphabet, `=` padding optional) as bytea's hex
+/// form, `\\x68656c6c6f` for `aGVsbG8=`; None when `base64` is not base64.
+pub fn bytea_hex(base64: &str) -> Option<String> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let digits = base64.trim_end_matches('=').as_bytes();
+    if digits.len() % 4 == 1 || base64.len() - digits.len() > 2 {
+        return None;
+    }
+    let mut out = String::from("\\x");
+    let (mut bits, mut count) = (0u32, 0);
+    for &c in digits {
+        bits = (bits << 6) | u32::from(value(c)?);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push_str(&format!("{:02x}", (bits >> count) & 0xff));
+        }
+    }
+    Some(out)
+}
+
 /// PostgreSQL keeps the first 63 bytes of an identifier.
 pub const MAX_IDENTIFIER: usize = 63;
 
@@ -91,10 +119,17 @@ fn same_items(a: &[String], b: &[String]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_literal(a, b))
 }
 
-/// `2.50` and `2.5` are one number; JSON spacing does not matter.
+/// `2.50` and `2.5` are one number; JSON spacing does not matter; bytea's hex digits are one value in either case.
 fn same_literal(a: &str, b: &str) -> bool {
     if a == b {
         return true;
+    }
+    let hex = |s: &str| {
+        s.strip_prefix("\\x")
+            .is_some_and(|d| d.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    if hex(a) && hex(b) {
+        return a.eq_ignore_ascii_case(b);
     }
     if let (Ok(x), Ok(y)) = (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
         return x == y;
@@ -376,6 +411,26 @@ pub fn prisma_name(table: &str, columns: &[&str], suffix: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Prisma 6.19.3's `migrate diff` writes `'\\x68656c6c6f'`, `'\\x'` and `'\\x0001'` for these.
+    #[test]
+    fn bytes_defaults_are_written_in_hex() {
+        for (base64, hex) in [
+            ("aGVsbG8=", Some("\\x68656c6c6f")),
+            ("aGVsbG8", Some("\\x68656c6c6f")),
+            ("", Some("\\x")),
+            ("AAE=", Some("\\x0001")),
+            ("/+8=", Some("\\xffef")),
+            ("a", None),
+            ("aGV*", None),
+            ("aGVsbG8===", None),
+        ] {
+            assert_eq!(bytea_hex(base64).as_deref(), hex, "{base64}");
+        }
+        let value = |s: &str| DefaultValue::Value(s.to_string());
+        assert!(value("\\x68656C6C6F").same(&value("\\x68656c6c6f")));
+        assert!(!value("\\x68656c6c6f").same(&value("\\x68656c6c6e")));
+    }
 
     #[test]
     fn serials_in_any_spelling() {
