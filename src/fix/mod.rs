@@ -136,8 +136,9 @@ pub enum SchemaIntent {
         old_table: String,
         new_table: String,
     },
-    /// The column's field gets the Prisma type and native type (`@db.…`) of `sql_type`: `native` replaces any
-    /// `@db.` attribute (`None`: the type is Prisma's default for the field type, no attribute).
+    /// The column's field gets the Prisma type and native type (`@db.…`, under the datasource's name once resolved)
+    /// of `sql_type`: `native` replaces any native attribute (`None`: the type is Prisma's default for the field type,
+    /// no attribute).
     NativeType {
         table: ObjName,
         column: String,
@@ -389,8 +390,11 @@ pub fn resolve(
             native,
         } => field_edit(table, column, sql_type, &|mut line| {
             line.type_name = prisma_type(sql_type, schema).0;
-            line.attributes.retain(|a| !a.starts_with("@db."));
-            line.attributes.extend(native.clone());
+            // Written `@db.` by the rules, under the datasource's name in the schema.
+            let prefix = format!("@{}.", schema.map_or("db", Schema::native_namespace));
+            line.attributes.retain(|a| !a.starts_with(&prefix));
+            line.attributes
+                .extend(native.as_ref().map(|n| n.replacen("@db.", &prefix, 1)));
             line
         }),
         SchemaIntent::MapModel {
@@ -825,6 +829,34 @@ model Account {
         assert_eq!(
             edit_of("at", "timestamptz(3)", Some("@db.Timestamptz(3)")),
             "at DateTime @default(now()) @db.Timestamptz(3)"
+        );
+    }
+
+    /// Native types are written under the datasource's name: `@db.` in a schema whose datasource is `pg` is an error
+    /// Prisma reports (`The prefix db is invalid`), and an `@pg.` attribute left beside the new one another.
+    #[test]
+    fn native_type_edit_uses_the_datasources_name() {
+        let schema = Schema::parse_str(
+            "datasource pg {\n  provider = \"postgresql\"\n}\n\
+             model Event {\n  id Int @id @pg.SmallInt\n  at DateTime @default(now()) @pg.Timestamp(3)\n}\n",
+            Path::new("schema.prisma"),
+        );
+        let edit_of = |column: &str, ty: &str, native: Option<&str>| {
+            edit(
+                SchemaIntent::NativeType {
+                    table: ObjName::bare("Event"),
+                    column: column.into(),
+                    sql_type: SqlType::new(ty),
+                    native: native.map(str::to_string),
+                },
+                Some(&schema),
+            )
+            .text
+        };
+        assert_eq!(edit_of("id", "bigint", None), "id BigInt @id");
+        assert_eq!(
+            edit_of("at", "timestamptz(3)", Some("@db.Timestamptz(3)")),
+            "at DateTime @default(now()) @pg.Timestamptz(3)"
         );
     }
 

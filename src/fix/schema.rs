@@ -157,7 +157,7 @@ fn change(
             };
             let (type_name, _) = prisma_type(sql_type, Some(&state.current));
             let mut text = format!("  {field_name} {type_name}? @map(\"{column}\")");
-            if let Some(native) = native_attribute(sql_type) {
+            if let Some(native) = native_attribute(sql_type, state.current.native_namespace()) {
                 text.push(' ');
                 text.push_str(&native);
             }
@@ -312,8 +312,9 @@ fn block_end(text: &str, line: usize) -> usize {
         .map_or(line, |(i, _)| i + 1)
 }
 
-/// The `@db.` attribute Prisma needs for a type that is not its default for the field type.
-fn native_attribute(sql_type: &SqlType) -> Option<String> {
+/// The native attribute (`@db.`, `namespace` being the datasource's name) Prisma needs for a type that is not its
+/// default for the field type.
+fn native_attribute(sql_type: &SqlType, namespace: &str) -> Option<String> {
     let text = sql_type.text.as_str();
     let args = |prefix: &str| {
         text.strip_prefix(prefix)
@@ -322,10 +323,10 @@ fn native_attribute(sql_type: &SqlType) -> Option<String> {
             .map(str::to_string)
     };
     if let Some(n) = args("varchar") {
-        return Some(format!("@db.VarChar({n})"));
+        return Some(format!("@{namespace}.VarChar({n})"));
     }
     if let Some(n) = args("char") {
-        return Some(format!("@db.Char({n})"));
+        return Some(format!("@{namespace}.Char({n})"));
     }
     None
 }
@@ -359,9 +360,27 @@ pub fn apply(
 
 #[cfg(test)]
 mod tests {
-    use super::{apply, without_id_attribute, HashMap, PathBuf, SchemaChange};
+    use super::{
+        apply, native_attribute, without_id_attribute, HashMap, PathBuf, SchemaChange, SqlType,
+    };
 
     /// An edit to a CRLF (or CR) schema keeps its line breaks: `git diff` shows the edit, not every line changed.
+    /// A new field's native type is written under the datasource's name, as Prisma requires.
+    #[test]
+    fn a_new_fields_native_type_is_under_the_datasources_name() {
+        let native = |ty: &str, namespace: &str| native_attribute(&SqlType::new(ty), namespace);
+        assert_eq!(
+            native("varchar(40)", "db").as_deref(),
+            Some("@db.VarChar(40)")
+        );
+        assert_eq!(
+            native("varchar(40)", "pg").as_deref(),
+            Some("@pg.VarChar(40)")
+        );
+        assert_eq!(native("char(2)", "pg").as_deref(), Some("@pg.Char(2)"));
+        assert_eq!(native("text", "pg"), None);
+    }
+
     #[test]
     fn edits_keep_the_files_line_breaks() {
         let path = PathBuf::from("schema.prisma");

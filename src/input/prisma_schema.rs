@@ -247,6 +247,11 @@ pub struct EnumDef {
 }
 
 impl Schema {
+    /// The namespace of native types: `db` in `@db.VarChar(10)`, the datasource's name (Prisma rejects any other).
+    pub fn native_namespace(&self) -> &str {
+        self.datasource_name.as_deref().unwrap_or("db")
+    }
+
     /// Parse one file's text (`file` is only recorded for locations).
     pub fn parse_str(text: &str, file: &Path) -> Schema {
         Parser::new(file).run(text)

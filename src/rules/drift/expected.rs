@@ -181,7 +181,7 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
     for m in schema.models.iter().filter(|m| !m.is_view) {
         tables.entry(m.name.as_str()).or_insert(m);
     }
-    let native = format!("{}.", schema.datasource_name.as_deref().unwrap_or("db"));
+    let native = format!("{}.", schema.native_namespace());
     let lookups = Lookups {
         enums,
         tables,
