@@ -603,18 +603,15 @@ fn foreign_key<'a>(
     ]);
     let (fields, references) = (fields?, references?);
     let target = *lookups.tables.get(field.type_name.as_str())?;
-    let scalars: Vec<(&str, Option<&Field>)> = field_refs(fields)
-        .map(|f| (f.name, field_of(f.name)))
-        .collect();
-    let columns: Vec<&str> = scalars
-        .iter()
-        .map(|&(name, found)| found.map_or(name, |f| f.db_name()))
-        .collect();
     // SET NULL only when every column of the key may be NULL: an optional relation on a required column restricts.
-    let nullable = field.optional
-        && scalars
-            .iter()
-            .all(|(_, found)| found.is_none_or(|f| f.optional));
+    let mut nullable = field.optional;
+    let columns: Vec<&str> = field_refs(fields)
+        .map(|r| {
+            let found = field_of(r.name);
+            nullable &= found.is_none_or(|f| f.optional);
+            found.map_or(r.name, |f| f.db_name())
+        })
+        .collect();
     let ref_columns: Vec<&str> = field_refs(references)
         .map(|r| {
             target
