@@ -11,7 +11,7 @@ use crate::input::prisma_schema::{
 };
 use crate::ops::{IndexKey, ObjName};
 
-use super::values::{bytea_hex, classify_default, prisma_name, DefaultValue};
+use super::values::{bytea_hex, classify_default, prisma_name, DefaultValue, MAX_IDENTIFIER};
 use super::{Map, Set};
 
 /// A line of the schema: which of its files (index into [`Schema::files`]) and the 1-based line.
@@ -738,7 +738,16 @@ fn implicit_many_to_many<'a>(
                 default: DefaultValue::None,
             };
             // A long table name is cut before `_AB_pkey`, `_B_index`, `_A_fkey` and `_B_fkey`, which Prisma keeps whole
-            // (unlike a model's key and index names, whose columns are cut too).
+            // (unlike a model's key and index names, whose columns are cut too): by bytes for the foreign keys, by
+            // characters for the other two, which PostgreSQL then cuts to 63 bytes (compared so).
+            let by_chars = |suffix: &str| {
+                let limit = MAX_IDENTIFIER - suffix.len() - 1;
+                let end = table
+                    .char_indices()
+                    .nth(limit)
+                    .map_or(table.len(), |(at, _)| at);
+                format!("{}_{suffix}", &table[..end])
+            };
             let fk = |col: &'static str, ref_table: ObjName, ref_column: &'a str| ForeignKey {
                 name: prisma_name(&table, &[], &format!("{col}_fkey")),
                 columns: vec![col],
@@ -756,12 +765,12 @@ fn implicit_many_to_many<'a>(
                 place,
                 columns: vec![column("A", a_type), column("B", b_type)],
                 primary_key: Some(Key {
-                    name: prisma_name(&table, &[], "AB_pkey"),
+                    name: by_chars("AB_pkey"),
                     columns: vec!["A", "B"],
                     place,
                 }),
                 indexes: vec![Index {
-                    name: prisma_name(&table, &[], "B_index"),
+                    name: by_chars("B_index"),
                     columns: vec!["B"],
                     unique: false,
                     method: Cow::Borrowed("btree"),
