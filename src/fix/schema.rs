@@ -364,7 +364,6 @@ mod tests {
         apply, native_attribute, without_id_attribute, HashMap, PathBuf, SchemaChange, SqlType,
     };
 
-    /// An edit to a CRLF (or CR) schema keeps its line breaks: `git diff` shows the edit, not every line changed.
     /// A new field's native type is written under the datasource's name, as Prisma requires.
     #[test]
     fn a_new_fields_native_type_is_under_the_datasources_name() {
@@ -381,6 +380,7 @@ mod tests {
         assert_eq!(native("text", "pg"), None);
     }
 
+    /// An edit to a CRLF (or CR) schema keeps its line breaks: `git diff` shows the edit, not every line changed.
     #[test]
     fn edits_keep_the_files_line_breaks() {
         let path = PathBuf::from("schema.prisma");

@@ -1056,8 +1056,8 @@ fn split_named(arg: &str) -> (Option<&str>, &str) {
     }
 }
 
-/// Unquote a Prisma string literal as Prisma decodes it (`\\n`, `\\t`, `\\r`, `\\b`, `\\f`, `\\uXXXX` with surrogate pairs; any
-/// other escaped character stands for itself); an unterminated one keeps what it has.
+/// Unquote a Prisma string literal as Prisma decodes it (`\n`, `\t`, `\r`, `\b`, `\f`, `\uXXXX` with surrogate
+/// pairs; any other escaped character stands for itself); an unterminated one keeps what it has.
 fn parse_string(value: &str) -> Option<String> {
     let text = value.trim();
     let mut chars = text.chars();
@@ -1087,7 +1087,7 @@ fn parse_string(value: &str) -> Option<String> {
     Some(out)
 }
 
-/// The character of a `\\u` escape whose four hex digits `chars` starts with (consumed only when they are there), a
+/// The character of a `\u` escape whose four hex digits `chars` starts with (consumed only when they are there), a
 /// UTF-16 surrogate pair written as two escapes included; a lone surrogate is U+FFFD.
 fn unicode_escape(chars: &mut std::str::Chars) -> Option<char> {
     let code_unit = |chars: &mut std::str::Chars| -> Option<u32> {
@@ -1103,7 +1103,7 @@ fn unicode_escape(chars: &mut std::str::Chars) -> Option<char> {
     if !(0xD800..0xDC00).contains(&unit) {
         return Some(char::from_u32(unit).unwrap_or('\u{fffd}'));
     }
-    // A high surrogate: its low half follows as another `\\u` escape.
+    // A high surrogate: its low half follows as another `\u` escape.
     let mut after = chars.clone();
     let low = (after.next() == Some('\\') && after.next() == Some('u'))
         .then(|| code_unit(&mut after))

@@ -3,34 +3,6 @@
 
 use crate::ops::normalize_type;
 
-/// A Bytes default as Prisma writes it: the schema's base64 (standard alphabet, `=` padding optional) as bytea's hex
-/// form, `\\x68656c6c6f` for `aGVsbG8=`; None when `base64` is not base64.
-pub fn bytea_hex(base64: &str) -> Option<String> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    };
-    let digits = base64.trim_end_matches('=').as_bytes();
-    if digits.len() % 4 == 1 || base64.len() - digits.len() > 2 {
-        return None;
-    }
-    let mut out = String::from("\\x");
-    let (mut bits, mut count) = (0u32, 0);
-    for &c in digits {
-        bits = (bits << 6) | u32::from(value(c)?);
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push_str(&format!("{:02x}", (bits >> count) & 0xff));
-        }
-    }
-    Some(out)
-}
-
 /// PostgreSQL keeps the first 63 bytes of an identifier.
 pub const MAX_IDENTIFIER: usize = 63;
 
@@ -124,6 +96,8 @@ fn same_literal(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
+    // Whatever the column's type (not known here): a text default that differs only so is missed, rather than a
+    // bytea one written in upper case reported.
     let hex = |s: &str| {
         s.strip_prefix("\\x")
             .is_some_and(|d| d.bytes().all(|b| b.is_ascii_hexdigit()))
@@ -139,6 +113,37 @@ fn same_literal(a: &str, b: &str) -> bool {
     }
     let compact = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     compact(a) == compact(b)
+}
+
+/// A Bytes default as Prisma writes it: the schema's base64 as bytea's hex form, `\x68656c6c6f` for `aGVsbG8=`. None
+/// when `base64` is not base64 as Prisma accepts it (standard alphabet, `=` padding to a multiple of four, no bits
+/// left over), which Prisma rejects (P1012).
+pub fn bytea_hex(base64: &str) -> Option<String> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let digits = base64.trim_end_matches('=').as_bytes();
+    let padding = base64.len() - digits.len();
+    if base64.len() % 4 != 0 || padding > 2 || digits.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = String::from("\\x");
+    let (mut bits, mut count) = (0u32, 0);
+    for &c in digits {
+        bits = (bits << 6) | u32::from(value(c)?);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push_str(&format!("{:02x}", (bits >> count) & 0xff));
+        }
+    }
+    // The bits of a last, partial byte must be zero.
+    (bits & ((1 << count) - 1) == 0).then_some(out)
 }
 
 /// What a default's SQL text means.
@@ -412,15 +417,21 @@ pub fn prisma_name(table: &str, columns: &[&str], suffix: &str) -> String {
 mod tests {
     use super::*;
 
-    /// Prisma 6.19.3's `migrate diff` writes `'\\x68656c6c6f'`, `'\\x'` and `'\\x0001'` for these.
+    /// Prisma 6.19.3's `migrate diff` writes `'\x68656c6c6f'`, `'\x'` and `'\x0001'` for the first three.
     #[test]
     fn bytes_defaults_are_written_in_hex() {
         for (base64, hex) in [
             ("aGVsbG8=", Some("\\x68656c6c6f")),
-            ("aGVsbG8", Some("\\x68656c6c6f")),
             ("", Some("\\x")),
             ("AAE=", Some("\\x0001")),
-            ("/+8=", Some("\\xffef")),
+            ("/+4=", Some("\\xffee")),
+            ("/w==", Some("\\xff")),
+            // Prisma rejects each of these as "not a valid base64 string".
+            ("aGVsbG8", None),
+            ("aGVs=", None),
+            ("aGVsbA", None),
+            ("aGVsbB==", None),
+            ("aGVsbG9=", None),
             ("a", None),
             ("aGV*", None),
             ("aGVsbG8===", None),
