@@ -807,10 +807,17 @@ model Account {
         assert!(!e.resolved);
     }
 
-    #[test]
-    fn native_type_edit_replaces_the_db_attribute_and_the_prisma_type() {
+    /// A native-type edit of an `Event` model whose native types are written under `namespace`: the new type replaces
+    /// the field's native attribute and Prisma type, and is written under that name too (`@db.` under a `pg`
+    /// datasource is an error Prisma reports, "The prefix db is invalid", and an `@pg.` attribute left beside the new
+    /// one another).
+    fn native_type_edits(namespace: &str) -> [String; 2] {
+        let datasource = format!("datasource {namespace} {{\n  provider = \"postgresql\"\n}}\n");
         let schema = Schema::parse_str(
-            "model Event {\n  id Int @id @db.SmallInt\n  at DateTime @default(now()) @db.Timestamp(3)\n}\n",
+            &format!(
+                "{datasource}model Event {{\n  id Int @id @{namespace}.SmallInt\n  \
+                 at DateTime @default(now()) @{namespace}.Timestamp(3)\n}}\n"
+            ),
             Path::new("schema.prisma"),
         );
         let edit_of = |column: &str, ty: &str, native: Option<&str>| {
@@ -825,38 +832,31 @@ model Account {
             )
             .text
         };
-        assert_eq!(edit_of("id", "bigint", None), "id BigInt @id");
-        assert_eq!(
+        [
+            edit_of("id", "bigint", None),
             edit_of("at", "timestamptz(3)", Some("@db.Timestamptz(3)")),
-            "at DateTime @default(now()) @db.Timestamptz(3)"
+        ]
+    }
+
+    #[test]
+    fn native_type_edit_replaces_the_db_attribute_and_the_prisma_type() {
+        assert_eq!(
+            native_type_edits("db"),
+            [
+                "id BigInt @id",
+                "at DateTime @default(now()) @db.Timestamptz(3)"
+            ]
         );
     }
 
-    /// Native types are written under the datasource's name: `@db.` in a schema whose datasource is `pg` is an error
-    /// Prisma reports (`The prefix db is invalid`), and an `@pg.` attribute left beside the new one another.
     #[test]
     fn native_type_edit_uses_the_datasources_name() {
-        let schema = Schema::parse_str(
-            "datasource pg {\n  provider = \"postgresql\"\n}\n\
-             model Event {\n  id Int @id @pg.SmallInt\n  at DateTime @default(now()) @pg.Timestamp(3)\n}\n",
-            Path::new("schema.prisma"),
-        );
-        let edit_of = |column: &str, ty: &str, native: Option<&str>| {
-            edit(
-                SchemaIntent::NativeType {
-                    table: ObjName::bare("Event"),
-                    column: column.into(),
-                    sql_type: SqlType::new(ty),
-                    native: native.map(str::to_string),
-                },
-                Some(&schema),
-            )
-            .text
-        };
-        assert_eq!(edit_of("id", "bigint", None), "id BigInt @id");
         assert_eq!(
-            edit_of("at", "timestamptz(3)", Some("@db.Timestamptz(3)")),
-            "at DateTime @default(now()) @pg.Timestamptz(3)"
+            native_type_edits("pg"),
+            [
+                "id BigInt @id",
+                "at DateTime @default(now()) @pg.Timestamptz(3)"
+            ]
         );
     }
 
