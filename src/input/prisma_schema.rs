@@ -1059,8 +1059,7 @@ fn split_named(arg: &str) -> (Option<&str>, &str) {
 /// Unquote a Prisma string literal as Prisma decodes it (`\n`, `\t`, `\r`, `\b`, `\f`, `\uXXXX` with surrogate
 /// pairs; any other escaped character stands for itself); an unterminated one keeps what it has.
 fn parse_string(value: &str) -> Option<String> {
-    let text = value.trim();
-    let mut chars = text.chars();
+    let mut chars = value.trim().chars();
     if chars.next() != Some('"') {
         return None;
     }
