@@ -829,8 +829,7 @@ fn parse_header(line: &str) -> Option<Header> {
         return None;
     }
     let rest = rest.trim_start();
-    let name_end = rest.find(|c: char| !is_ident(c)).unwrap_or(rest.len());
-    let (name, after) = rest.split_at(name_end);
+    let (name, after) = rest.split_at(name_end(rest, 0));
     if name.is_empty() {
         return None;
     }
@@ -1059,11 +1058,15 @@ fn split_named(arg: &str) -> (Option<&str>, &str) {
 /// Unquote a Prisma string literal as Prisma decodes it (`\n`, `\t`, `\r`, `\b`, `\f`, `\uXXXX` with surrogate
 /// pairs; any other escaped character stands for itself); an unterminated one keeps what it has.
 fn parse_string(value: &str) -> Option<String> {
-    let mut chars = value.trim().chars();
-    if chars.next() != Some('"') {
-        return None;
+    let inner = value.trim().strip_prefix('"')?;
+    // Nearly every literal has no escape: copied whole, up to its closing quote (or the end when unclosed).
+    match memchr::memchr2(b'"', b'\\', inner.as_bytes()) {
+        Some(end) if inner.as_bytes()[end] == b'"' => return Some(inner[..end].to_string()),
+        None => return Some(inner.to_string()),
+        Some(_) => {}
     }
-    let mut out = String::with_capacity(value.len());
+    let mut chars = inner.chars();
+    let mut out = String::with_capacity(inner.len());
     while let Some(c) = chars.next() {
         match c {
             '"' => return Some(out),
@@ -1975,6 +1978,13 @@ view PostStats {
             (r#""\uD83Dz""#, "\u{fffd}z"),
             (r#""\uDE00""#, "\u{fffd}"),
             (r#""open"#, "open"),
+            (r#""open\"#, "open"),
+            // No escape: copied whole up to the closing quote, whatever follows it.
+            (r#""created_at""#, "created_at"),
+            (r#"  "é ü"  "#, "é ü"),
+            (r#""""#, ""),
+            (r#""a"b""#, "a"),
+            (r#""a" @map("b")"#, "a"),
         ] {
             assert_eq!(parse_string(literal).as_deref(), Some(decoded), "{literal}");
         }

@@ -139,10 +139,6 @@ pub struct Enum<'a> {
     pub place: Place,
 }
 
-const SCALARS: &[&str] = &[
-    "String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes",
-];
-
 /// Everything Prisma would create for `schema`.
 pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
     let setting = |key: &str| {
@@ -454,21 +450,40 @@ fn base_type(
     {
         return parse_string_literal(inner).map(Cow::Owned);
     }
-    SCALARS
-        .contains(&field.type_name.as_str())
-        .then(|| sql_type(&field.type_name, native, autoincrement))
+    sql_type(&field.type_name, native, autoincrement)
 }
 
 /// Prisma's SQL type for a scalar, with its `@db.*` native type when one is given, in the catalog's spelling of the
-/// type Prisma writes (lower case, `DECIMAL` as `numeric`: `ops::normalize_type`).
-fn sql_type(scalar: &str, native: Option<&Attribute>, autoincrement: bool) -> Cow<'static, str> {
-    let args = |a: &Attribute| {
-        let values: Vec<&str> = a.args().map(|(_, v)| v.trim()).collect();
-        if values.is_empty() {
-            String::new()
-        } else {
-            format!("({})", values.join(","))
+/// type Prisma writes (lower case, `DECIMAL` as `numeric`: `ops::normalize_type`); None when `scalar` is not one.
+fn sql_type(
+    scalar: &str,
+    native: Option<&Attribute>,
+    autoincrement: bool,
+) -> Option<Cow<'static, str>> {
+    let plain = match scalar {
+        "String" => "text",
+        "Boolean" => "boolean",
+        "Int" => "integer",
+        "BigInt" => "bigint",
+        "Float" => "double precision",
+        "Decimal" => "numeric(65,30)",
+        "DateTime" => "timestamp(3)",
+        "Json" => "jsonb",
+        "Bytes" => "bytea",
+        _ => return None,
+    };
+    // `name(a,b)` from the attribute's arguments, or `name` when it has none.
+    let with_args = |name: &str, a: &Attribute| {
+        let mut sql = String::with_capacity(name.len() + 8);
+        sql.push_str(name);
+        for (i, (_, value)) in a.args().enumerate() {
+            sql.push(if i == 0 { '(' } else { ',' });
+            sql.push_str(value.trim());
         }
+        if a.args().next().is_some() {
+            sql.push(')');
+        }
+        sql
     };
     let base = match native {
         Some(a) => {
@@ -501,34 +516,23 @@ fn sql_type(scalar: &str, native: Option<&Attribute>, autoincrement: bool) -> Co
                 "Json" => "json",
                 "JsonB" => "jsonb",
                 "ByteA" => "bytea",
-                other => return Cow::Owned(other.to_ascii_lowercase() + &args(a)),
+                other => return Some(Cow::Owned(with_args(&other.to_ascii_lowercase(), a))),
             };
             if a.args().next().is_none() {
                 Cow::Borrowed(sql)
             } else {
-                Cow::Owned(format!("{sql}{}", args(a)))
+                Cow::Owned(with_args(sql, a))
             }
         }
-        None => match scalar {
-            "String" => "text",
-            "Boolean" => "boolean",
-            "Int" => "integer",
-            "BigInt" => "bigint",
-            "Float" => "double precision",
-            "Decimal" => "numeric(65,30)",
-            "DateTime" => "timestamp(3)",
-            "Json" => "jsonb",
-            _ => "bytea",
-        }
-        .into(),
+        None => plain.into(),
     };
     // `autoincrement()` makes the column a serial of its integer type.
-    match (autoincrement, &*base) {
+    Some(match (autoincrement, &*base) {
         (true, "integer") => "serial".into(),
         (true, "bigint") => "bigserial".into(),
         (true, "smallint") => "smallserial".into(),
         _ => base,
-    }
+    })
 }
 
 /// The database default of `@default(value)`: none for the values Prisma Client generates.
