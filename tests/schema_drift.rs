@@ -297,7 +297,8 @@ fn mutations(text: &str) -> Vec<Mutation> {
                 rest.join("\n") + "\n",
                 format!("\"{}\"", field.db_name()),
             );
-            if !field.optional {
+            // Not an autoincrement field: PostgreSQL makes a serial NOT NULL either way (54_optional_autoincrement).
+            if !field.optional && field.default() != Some("autoincrement()") {
                 let changed = line.replacen(&field.type_name, &format!("{}?", field.type_name), 1);
                 push(
                     "make optional",

@@ -270,8 +270,19 @@ fn compare_column(column: &Column, found: &ActualColumn, out: &mut Vec<Differenc
             ),
         ));
     }
+    let actual_default = match &found.default {
+        Some(d) => classify_default(&d.text),
+        None if is_serial(&found.ty.text) => DefaultValue::Autoincrement,
+        None => DefaultValue::None,
+    };
+    // Prisma writes an optional `autoincrement()` field as a serial without NOT NULL, and PostgreSQL makes a serial
+    // column NOT NULL whatever the SQL says: the two spellings create the same column.
+    let serial_not_null = !column.not_null
+        && found.not_null
+        && matches!(column.default, DefaultValue::Autoincrement)
+        && matches!(actual_default, DefaultValue::Autoincrement);
     // Prisma leaves NOT NULL off list columns and does not compare it there.
-    if !column.list && column.not_null != found.not_null {
+    if !column.list && column.not_null != found.not_null && !serial_not_null {
         let (schema_says, migrations_say) = if column.not_null {
             ("required", "nullable")
         } else {
@@ -284,11 +295,6 @@ fn compare_column(column: &Column, found: &ActualColumn, out: &mut Vec<Differenc
             ),
         ));
     }
-    let actual_default = match &found.default {
-        Some(d) => classify_default(&d.text),
-        None if is_serial(&found.ty.text) => DefaultValue::Autoincrement,
-        None => DefaultValue::None,
-    };
     if !column.default.same(&actual_default) {
         out.push(changed(
             at,
