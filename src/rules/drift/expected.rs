@@ -11,7 +11,9 @@ use crate::input::prisma_schema::{
 };
 use crate::ops::{IndexKey, ObjName};
 
-use super::values::{bytea_hex, classify_default, prisma_name, DefaultValue, MAX_IDENTIFIER};
+use super::values::{
+    bytea_hex, classify_default, is_serial, prisma_name, DefaultValue, MAX_IDENTIFIER,
+};
 use super::{Map, Set};
 
 /// A line of the schema: which of its files (index into [`Schema::files`]) and the 1-based line.
@@ -409,6 +411,8 @@ fn column<'a>(
         base
     };
     let default = match default {
+        // A sequence only for a serial: Prisma writes `autoincrement()` on another type (`@db.Oid`) with no default.
+        Some(_) if autoincrement && !is_serial(&sql_type) => DefaultValue::None,
         Some(value) => prisma_default(value, field, enum_def.map(|e| &e.values[..])),
         None => DefaultValue::None,
     };
