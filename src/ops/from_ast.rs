@@ -303,7 +303,7 @@ fn alter_table_op(table: &ObjName, operation: &AlterTableOperation, span: Range<
                 AlterColumnOperation::SetDefault { value } => OpKind::SetDefault {
                     table,
                     column,
-                    default: DefaultExpr::new(value.to_string()),
+                    default: DefaultExpr::new(default_text(value)),
                 },
                 AlterColumnOperation::DropDefault => OpKind::DropDefault { table, column },
                 AlterColumnOperation::SetDataType {
@@ -345,7 +345,9 @@ fn column_spec(c: &ast::ColumnDef, span: Range<usize>) -> ColumnSpec {
         match &option.option {
             ColumnOption::NotNull => spec.not_null = true,
             ColumnOption::Null => spec.not_null = false,
-            ColumnOption::Default(expr) => spec.default = Some(DefaultExpr::new(expr.to_string())),
+            ColumnOption::Default(expr) => {
+                spec.default = Some(DefaultExpr::new(default_text(expr)))
+            }
             ColumnOption::PrimaryKey(_) => {
                 constrain(ConstraintKind::PrimaryKey {
                     columns: vec![name.clone()],
@@ -467,6 +469,31 @@ fn keys_not_null(predicate: &Expr, columns: &[Option<String>]) -> bool {
 }
 
 /// PostgreSQL folds unquoted identifiers to lower case.
+/// A default's SQL text. sqlparser prints a string holding two quotes in a row as if they were one escaped quote (`''`
+/// as `''''`, which reads back as `'`), so a string literal, alone, cast with `::`, in parentheses or in an array, is
+/// written here.
+fn default_text(expr: &Expr) -> String {
+    match expr {
+        Expr::Value(v) => match &v.value {
+            ast::Value::SingleQuotedString(s) => format!("'{}'", s.replace('\'', "''")),
+            _ => expr.to_string(),
+        },
+        Expr::Cast {
+            kind: ast::CastKind::DoubleColon,
+            expr: inner,
+            data_type,
+            format: None,
+        } => format!("{}::{data_type}", default_text(inner)),
+        Expr::Nested(inner) => format!("({})", default_text(inner)),
+        Expr::Array(array) => {
+            let items: Vec<String> = array.elem.iter().map(default_text).collect();
+            let keyword = if array.named { "ARRAY" } else { "" };
+            format!("{keyword}[{}]", items.join(", "))
+        }
+        _ => expr.to_string(),
+    }
+}
+
 fn ident(i: &ast::Ident) -> String {
     match i.quote_style {
         Some(_) => i.value.clone(),
@@ -622,6 +649,42 @@ mod tests {
         };
         let head = head.strip_prefix("public.").unwrap_or(&head).to_string();
         format!("{}{args}{array}", canonical_type_name(&head))
+    }
+
+    /// sqlparser prints a string holding two quotes in a row as if they were one escaped quote (`''` as `''''`, which
+    /// reads back as `'`): defaults are written with every quote doubled instead.
+    #[test]
+    fn string_defaults_keep_their_quotes() {
+        let sql = "CREATE TABLE t (a TEXT DEFAULT '''''', b TEXT DEFAULT 'it''''s'::text, \
+                   c TEXT DEFAULT ('x'''), d TEXT DEFAULT 'plain', e INT DEFAULT 1 + 2, \
+                   f TEXT[] DEFAULT ARRAY['a''''b', 'c']::TEXT[], g TEXT[] DEFAULT ARRAY[]::TEXT[])";
+        let dialect = sqlparser::dialect::PostgreSqlDialect {};
+        let ast = sqlparser::parser::Parser::parse_sql(&dialect, sql).unwrap();
+        let ast::Statement::CreateTable(table) = &ast[0] else {
+            panic!("not a CREATE TABLE")
+        };
+        let defaults: Vec<String> = table
+            .columns
+            .iter()
+            .map(|c| {
+                column_spec(c, 0..0)
+                    .default
+                    .map(|d| d.text)
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(
+            defaults,
+            [
+                "''''''",
+                "'it''''s'::TEXT",
+                "('x''')",
+                "'plain'",
+                "1 + 2",
+                "ARRAY['a''''b', 'c']::TEXT[]",
+                "ARRAY[]::TEXT[]"
+            ]
+        );
     }
 
     #[test]
