@@ -61,6 +61,9 @@ pub struct Column {
     pub name: String,
     pub ty: SqlType,
     pub not_null: bool,
+    /// NOT NULL only because the type is a serial ([`ColumnSpec::not_null_from_serial`]), never set or dropped since.
+    #[serde(default)]
+    pub not_null_from_serial: bool,
     pub default: Option<DefaultExpr>,
     /// The clause that added the column.
     #[serde(default)]
@@ -268,12 +271,12 @@ impl Catalog {
                 new_type,
                 ..
             } => self.with_column(table, column, |c| c.ty = new_type.clone()),
-            OpKind::SetNotNull { table, column } => {
-                self.with_column(table, column, |c| c.not_null = true)
-            }
-            OpKind::DropNotNull { table, column } => {
-                self.with_column(table, column, |c| c.not_null = false)
-            }
+            OpKind::SetNotNull { table, column } => self.with_column(table, column, |c| {
+                (c.not_null, c.not_null_from_serial) = (true, false)
+            }),
+            OpKind::DropNotNull { table, column } => self.with_column(table, column, |c| {
+                (c.not_null, c.not_null_from_serial) = (false, false)
+            }),
             OpKind::SetDefault {
                 table,
                 column,
@@ -709,6 +712,7 @@ fn column_from_spec(spec: &ColumnSpec, origin: Origin) -> Column {
         name: spec.name.clone(),
         ty: spec.ty.clone(),
         not_null: spec.not_null,
+        not_null_from_serial: spec.not_null_from_serial,
         default: spec.default.clone(),
         origin,
     }

@@ -343,8 +343,8 @@ fn column_spec(c: &ast::ColumnDef, span: Range<usize>) -> ColumnSpec {
             })
         };
         match &option.option {
-            ColumnOption::NotNull => spec.not_null = true,
-            ColumnOption::Null => spec.not_null = false,
+            ColumnOption::NotNull => (spec.not_null, spec.not_null_from_serial) = (true, false),
+            ColumnOption::Null => (spec.not_null, spec.not_null_from_serial) = (false, false),
             ColumnOption::Default(expr) => {
                 spec.default = Some(DefaultExpr::new(default_text(expr)))
             }
@@ -353,7 +353,7 @@ fn column_spec(c: &ast::ColumnDef, span: Range<usize>) -> ColumnSpec {
                     columns: vec![name.clone()],
                     using_index: None,
                 });
-                spec.not_null = true;
+                (spec.not_null, spec.not_null_from_serial) = (true, false);
             }
             ColumnOption::Unique(_) => constrain(ConstraintKind::Unique {
                 columns: vec![name.clone()],
@@ -468,7 +468,6 @@ fn keys_not_null(predicate: &Expr, columns: &[Option<String>]) -> bool {
     }
 }
 
-/// PostgreSQL folds unquoted identifiers to lower case.
 /// A default's SQL text. sqlparser prints a string holding two quotes in a row as if they were one escaped quote (`''`
 /// as `''''`, which reads back as `'`), so a string literal, alone, cast with `::`, in parentheses or in an array, is
 /// written here.
@@ -476,6 +475,7 @@ fn default_text(expr: &Expr) -> String {
     match expr {
         Expr::Value(v) => match &v.value {
             ast::Value::SingleQuotedString(s) => format!("'{}'", s.replace('\'', "''")),
+            ast::Value::NationalStringLiteral(s) => format!("N'{}'", s.replace('\'', "''")),
             _ => expr.to_string(),
         },
         Expr::Cast {
@@ -494,6 +494,7 @@ fn default_text(expr: &Expr) -> String {
     }
 }
 
+/// PostgreSQL folds unquoted identifiers to lower case.
 fn ident(i: &ast::Ident) -> String {
     match i.quote_style {
         Some(_) => i.value.clone(),
@@ -657,7 +658,8 @@ mod tests {
     fn string_defaults_keep_their_quotes() {
         let sql = "CREATE TABLE t (a TEXT DEFAULT '''''', b TEXT DEFAULT 'it''''s'::text, \
                    c TEXT DEFAULT ('x'''), d TEXT DEFAULT 'plain', e INT DEFAULT 1 + 2, \
-                   f TEXT[] DEFAULT ARRAY['a''''b', 'c']::TEXT[], g TEXT[] DEFAULT ARRAY[]::TEXT[])";
+                   f TEXT[] DEFAULT ARRAY['a''''b', 'c']::TEXT[], g TEXT[] DEFAULT ARRAY[]::TEXT[], \
+                   h TEXT DEFAULT N'a''''b')";
         let dialect = sqlparser::dialect::PostgreSqlDialect {};
         let ast = sqlparser::parser::Parser::parse_sql(&dialect, sql).unwrap();
         let ast::Statement::CreateTable(table) = &ast[0] else {
@@ -682,7 +684,8 @@ mod tests {
                 "'plain'",
                 "1 + 2",
                 "ARRAY['a''''b', 'c']::TEXT[]",
-                "ARRAY[]::TEXT[]"
+                "ARRAY[]::TEXT[]",
+                "N'a''''b'"
             ]
         );
     }

@@ -261,6 +261,8 @@ pub struct ColumnSpec {
     pub name: String,
     pub ty: SqlType,
     pub not_null: bool,
+    /// NOT NULL only because the type is a serial: no NOT NULL, NULL or PRIMARY KEY was written.
+    pub not_null_from_serial: bool,
     pub default: Option<DefaultExpr>,
     /// Inline PRIMARY KEY / UNIQUE / REFERENCES / CHECK, already turned into table constraints on this column.
     pub constraints: Vec<Constraint>,
@@ -279,6 +281,7 @@ impl ColumnSpec {
             name,
             ty,
             not_null: serial,
+            not_null_from_serial: serial,
             default: None,
             constraints: Vec::new(),
             generated: serial,

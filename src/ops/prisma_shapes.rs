@@ -222,9 +222,9 @@ fn column_def(c: &mut Cursor) -> Option<ColumnSpec> {
     let mut column = ColumnSpec::new(name, column_type(c)?);
     loop {
         if c.eat_all(&["not", "null"]) {
-            column.not_null = true;
+            (column.not_null, column.not_null_from_serial) = (true, false);
         } else if c.eat("null") {
-            column.not_null = false;
+            (column.not_null, column.not_null_from_serial) = (false, false);
         } else if c.eat("default") {
             column.default = Some(default_value(c)?);
         } else {

@@ -275,12 +275,11 @@ fn compare_column(column: &Column, found: &ActualColumn, out: &mut Vec<Differenc
         None if is_serial(&found.ty.text) => DefaultValue::Autoincrement,
         None => DefaultValue::None,
     };
-    // Prisma writes an optional `autoincrement()` field as a serial without NOT NULL, and PostgreSQL makes a serial
-    // column NOT NULL whatever the SQL says: the two spellings create the same column.
+    // Prisma writes an optional `autoincrement()` field as a serial without NOT NULL, which PostgreSQL makes NOT NULL
+    // (prisma/orm#8663): that column is Prisma's own SQL for the schema. A NOT NULL written or set is compared.
     let serial_not_null = !column.not_null
-        && found.not_null
-        && matches!(column.default, DefaultValue::Autoincrement)
-        && matches!(actual_default, DefaultValue::Autoincrement);
+        && found.not_null_from_serial
+        && matches!(column.default, DefaultValue::Autoincrement);
     // Prisma leaves NOT NULL off list columns and does not compare it there.
     if !column.list && column.not_null != found.not_null && !serial_not_null {
         let (schema_says, migrations_say) = if column.not_null {
@@ -295,7 +294,12 @@ fn compare_column(column: &Column, found: &ActualColumn, out: &mut Vec<Differenc
             ),
         ));
     }
-    if !column.default.same(&actual_default) {
+    // `autoincrement()` on a type that has no serial (`@db.Oid`): Prisma writes the column with no default when it
+    // creates it, and adds a sequence when the attribute comes later.
+    let sequence_optional = matches!(column.default, DefaultValue::Autoincrement)
+        && matches!(actual_default, DefaultValue::None)
+        && !is_serial(&column.sql_type);
+    if !column.default.same(&actual_default) && !sequence_optional {
         out.push(changed(
             at,
             format!(

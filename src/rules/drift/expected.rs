@@ -11,9 +11,7 @@ use crate::input::prisma_schema::{
 };
 use crate::ops::{IndexKey, ObjName};
 
-use super::values::{
-    bytea_hex, classify_default, is_serial, prisma_name, DefaultValue, MAX_IDENTIFIER,
-};
+use super::values::{bytea_hex, classify_default, prisma_name, DefaultValue, MAX_IDENTIFIER};
 use super::{Map, Set};
 
 /// A line of the schema: which of its files (index into [`Schema::files`]) and the 1-based line.
@@ -212,10 +210,8 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
         let file = file_of(&model.file);
         let place = |line| Place { file, line };
         let table = ObjName::new(schema_of(&model.attributes), model.db_name.clone());
-        // Prisma's own bookkeeping table: its SQL leaves out a model mapped to it.
-        if table.name == "_prisma_migrations"
-            && table.schema.as_deref().is_none_or(|s| s == "public")
-        {
+        // Prisma's own bookkeeping table, in whichever schema: its SQL leaves out a model mapped to it.
+        if table.name == "_prisma_migrations" {
             continue;
         }
         let mut t = Table {
@@ -417,8 +413,6 @@ fn column<'a>(
         base
     };
     let default = match default {
-        // A sequence only for a serial: Prisma writes `autoincrement()` on another type (`@db.Oid`) with no default.
-        Some(_) if autoincrement && !is_serial(&sql_type) => DefaultValue::None,
         Some(value) => prisma_default(value, field, enum_def.map(|e| &e.values[..])),
         None => DefaultValue::None,
     };
@@ -490,7 +484,7 @@ fn sql_type(
             sql.push(if i == 0 { '(' } else { ',' });
             sql.push_str(value.trim());
         }
-        if a.args().next().is_some() {
+        if sql.len() > name.len() {
             sql.push(')');
         }
         sql
