@@ -12,7 +12,7 @@ use crate::input::prisma_schema::{
 use crate::ops::{IndexKey, ObjName};
 
 use super::values::{bytea_hex, classify_default, prisma_name, DefaultValue, MAX_IDENTIFIER};
-use super::{Map, Set};
+use super::Map;
 
 /// A line of the schema: which of its files (index into [`Schema::files`]) and the 1-based line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -679,7 +679,9 @@ fn implicit_many_to_many<'a>(
             lists.entry(key).or_default().push(&f.name);
         }
     }
-    let mut made: Set<String> = Set::default();
+    // Each `_AToB` table made, with where it is in `tables` and for which pair of models: a relation is met from both
+    // sides, and two pairs may share a relation's name (Prisma then makes the table of the pair declared last).
+    let mut made: Map<String, (usize, [*const Model; 2])> = Map::default();
     let mut tables: Vec<Table> = Vec::new();
     for model in models {
         for field in model.fields.iter().filter(|f| f.list) {
@@ -709,9 +711,12 @@ fn implicit_many_to_many<'a>(
             };
             let name = relation_name.unwrap_or_else(|| format!("{}To{}", a.name, b.name));
             let table = format!("_{name}");
-            if made.contains(&table) {
-                continue;
-            }
+            let pair = [a as *const Model, b as *const Model];
+            let replaces = match made.get(&table) {
+                Some(&(_, seen)) if seen == pair => continue,
+                Some(&(at, _)) => Some(at),
+                None => None,
+            };
             // The model's id column, with its type (an enum's too).
             let id_column = |m: &'a Model| -> Option<(&'a str, Cow<'static, str>, ObjName)> {
                 let id = m.id.first()?;
@@ -766,8 +771,9 @@ fn implicit_many_to_many<'a>(
                 label: Label::Text(format!("many-to-many relation {name}")),
                 place,
             };
-            made.insert(table.clone());
-            tables.push(Table {
+            let at = replaces.unwrap_or(tables.len());
+            made.insert(table.clone(), (at, pair));
+            let made_table = Table {
                 name: ObjName::new(schema_of(&a.attributes), table.clone()),
                 label: Label::Text(format!("many-to-many relation {name} (table {table})")),
                 place,
@@ -791,7 +797,11 @@ fn implicit_many_to_many<'a>(
                 } else {
                     Vec::new()
                 },
-            });
+            };
+            match replaces {
+                Some(at) => tables[at] = made_table,
+                None => tables.push(made_table),
+            }
         }
     }
     tables
