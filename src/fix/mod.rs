@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::input::prisma_schema::{Field, Model, Schema};
-use crate::ops::{quote_ident, ConstraintKind, ObjName, SqlType};
+use crate::ops::{quote_ident, quote_literal, ConstraintKind, ObjName, SqlType};
 
 /// What suggested migrations start with wherever a strong lock remains: fail fast instead of queueing traffic.
 pub const LOCK_TIMEOUT: &str = "SET lock_timeout = '5s';";
@@ -540,7 +540,7 @@ pub fn default_for_type(sql_type: &SqlType, catalog: &Catalog) -> Option<(String
     }
     if let Some(name) = user_type_name(&sql_type.text) {
         let label = catalog.enum_labels(&ObjName::bare(name.clone()))?.first()?;
-        let sql = format!("'{}'", label.replace('\'', "''"));
+        let sql = quote_literal(label);
         return Some((
             sql,
             PrismaDefault::EnumLabel {

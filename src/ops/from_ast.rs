@@ -14,8 +14,8 @@ use super::from_tokens::{
     alter_table_clauses, clause_words, create_table_items, lower_simple, lower_tokens,
 };
 use super::{
-    ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexKey, IndexSpec, ObjName, Op, OpKind,
-    SqlType,
+    quote_literal, ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexKey, IndexSpec,
+    ObjName, Op, OpKind, SqlType,
 };
 use crate::syntax::parse::ParsedStatement;
 use crate::syntax::split::{ident_value, Token};
@@ -474,8 +474,8 @@ fn keys_not_null(predicate: &Expr, columns: &[Option<String>]) -> bool {
 fn default_text(expr: &Expr) -> String {
     match expr {
         Expr::Value(v) => match &v.value {
-            ast::Value::SingleQuotedString(s) => format!("'{}'", s.replace('\'', "''")),
-            ast::Value::NationalStringLiteral(s) => format!("N'{}'", s.replace('\'', "''")),
+            ast::Value::SingleQuotedString(s) => quote_literal(s),
+            ast::Value::NationalStringLiteral(s) => format!("N{}", quote_literal(s)),
             _ => expr.to_string(),
         },
         Expr::Cast {

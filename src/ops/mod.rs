@@ -12,7 +12,7 @@ mod prisma_shapes;
 pub use from_ast::lower_statement;
 pub(crate) use from_ast::normalize_type;
 pub use from_tokens::{fully_recognized, lower_tokens};
-pub use names::{display_ident, quote_ident, ObjName};
+pub use names::{display_ident, quote_ident, quote_literal, ObjName};
 pub use prisma_shapes::lower_prisma_shape;
 
 /// The operations of a statement whose tokens hold all a rule reads of it: transaction control, `SET`, data changes,

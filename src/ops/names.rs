@@ -77,6 +77,11 @@ pub fn quote_ident(value: &str) -> String {
     out
 }
 
+/// SQL spelling of a string: single-quoted, a quote inside doubled.
+pub fn quote_literal(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
 /// Spelling for prose: quoted, like in the migration.
 pub fn display_ident(value: &str) -> String {
     quote_ident(value)

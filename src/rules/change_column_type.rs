@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::shared::{drop_add_retypes, shadow_swaps};
 use super::{Category, Check, MigrationContext, ReplayedOp, Rule};
 use crate::fix::{batch_key, batched_update, locked, Placement, Suggestion};
-use crate::ops::{display_ident, quote_ident, ConstraintKind, ObjName, OpKind};
+use crate::ops::{display_ident, quote_ident, quote_literal, ConstraintKind, ObjName, OpKind};
 use crate::pg::locks::LockMode;
 use crate::pg::types::is_binary_coercible;
 use crate::rules::diagnostic::{Finding, Severity};
@@ -426,7 +426,7 @@ fn suggest_enum(swap: &EnumSwap) -> Suggestion {
         vec![swap
             .added
             .iter()
-            .map(|v| format!("ALTER TYPE {old} ADD VALUE '{}';", v.replace('\'', "''")))
+            .map(|v| format!("ALTER TYPE {old} ADD VALUE {};", quote_literal(v)))
             .collect()],
     )
     .note(

@@ -3,7 +3,7 @@
 use super::transactions::{split_suggestion, transactions};
 use super::{Category, Check, MigrationContext, Rule};
 use crate::fix::Suggestion;
-use crate::ops::{ObjName, OpKind};
+use crate::ops::{quote_literal, ObjName, OpKind};
 use crate::rules::diagnostic::{Finding, Severity};
 use crate::syntax::parse::Statement;
 use crate::syntax::split::{ident_value, Token, TokenKind};
@@ -45,7 +45,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
                 if !tx.in_block {
                     continue;
                 }
-                let literal = format!("'{}'", value.replace('\'', "''"));
+                let literal = quote_literal(value);
                 // The first later statement of the same transaction that spells the new value.
                 let later = ctx.ops[i + 1..]
                     .iter()

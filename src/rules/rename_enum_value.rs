@@ -2,7 +2,7 @@
 
 use super::{Category, Check, MigrationContext, Rule};
 use crate::fix::{Placement, Suggestion};
-use crate::ops::{ObjName, OpKind};
+use crate::ops::{quote_literal, ObjName, OpKind};
 use crate::rules::diagnostic::{Finding, Severity};
 
 pub const RULE: Rule = Rule {
@@ -43,17 +43,16 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Finding>) {
 
 /// Expand and contract: the new value next to the old one; or no database change at all, with `@map`.
 fn suggest(name: &ObjName, old: &str, new: &str) -> Suggestion {
-    let quoted = |v: &str| format!("'{}'", v.replace('\'', "''"));
     Suggestion::new(
-        format!("add {} next to {} and move the rows over in a later step", quoted(new), quoted(old)),
+        format!("add {} next to {} and move the rows over in a later step", quote_literal(new), quote_literal(old)),
         Placement::Replace,
-        vec![vec![format!("ALTER TYPE {name} ADD VALUE {};", quoted(new))]],
+        vec![vec![format!("ALTER TYPE {name} ADD VALUE {};", quote_literal(new))]],
     )
     .note(format!(
         "then deploy code that writes {new} and reads both, update the rows holding {old} in batches (each column \
          of type {name}), and once nothing uses {old} remove it with Prisma's enum swap at a quiet moment",
-        new = quoted(new),
-        old = quoted(old)
+        new = quote_literal(new),
+        old = quote_literal(old)
     ))
     .alternative(
         Suggestion::new(
