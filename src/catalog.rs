@@ -54,6 +54,10 @@ pub struct Table {
     pub origin: Origin,
     /// Catalog keys of this table's indexes, so per-table work never scans every index.
     index_keys: Vec<Arc<str>>,
+    /// A statement sqlparser could not read created or altered it ([`OpKind::Unread`]): its columns, keys and indexes
+    /// here may not be the database's.
+    #[serde(default)]
+    pub unread: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -242,6 +246,7 @@ impl Catalog {
                         constraints: Vec::new(),
                         origin: origin(&op.span),
                         index_keys: Vec::new(),
+                        unread: false,
                     }),
                 );
                 let inline = columns.iter().flat_map(|c| c.constraints.iter());
@@ -376,6 +381,11 @@ impl Catalog {
             }
             OpKind::CreateFunction { name, volatile } => {
                 self.functions.insert(name.key().into(), *volatile);
+            }
+            OpKind::Unread { table } => {
+                if let Some(t) = self.table_mut(&table.key_ref()) {
+                    t.unread = true;
+                }
             }
             OpKind::Transaction(_)
             | OpKind::Set { .. }

@@ -38,7 +38,7 @@ const OWNER_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
                          # This folder is migrate-lint's cache: it may delete any snapshot in it.\n";
 
 /// Bumped whenever what a snapshot holds changes meaning.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// A file's times are trusted only when they are older than this at the moment it is read.
 const SETTLED: Duration = Duration::from_secs(1);

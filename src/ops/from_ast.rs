@@ -11,7 +11,7 @@ use sqlparser::ast::{
 
 use super::do_block::lower_do_block;
 use super::from_tokens::{
-    alter_table_clauses, clause_words, create_table_items, lower_simple, lower_tokens,
+    alter_table_clauses, clause_words, create_table_items, lower_simple, lower_tokens, unread_table,
 };
 use super::{
     quote_literal, ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexKey, IndexSpec,
@@ -30,7 +30,14 @@ pub fn lower_statement(src: &str, stmt: &ParsedStatement) -> Vec<Op> {
     }
     match &stmt.ast {
         Ok(ast) => lower_ast(src, stmt, ast),
-        Err(_) => lower_tokens(src, &stmt.tokens, &stmt.span),
+        Err(_) => {
+            let mut ops = lower_tokens(src, &stmt.tokens, &stmt.span);
+            ops.extend(unread_table(src, &stmt.tokens).map(|table| Op {
+                span: stmt.span.clone(),
+                kind: OpKind::Unread { table },
+            }));
+            ops
+        }
     }
 }
 

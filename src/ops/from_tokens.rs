@@ -314,6 +314,27 @@ pub fn fully_recognized(src: &str, tokens: &[Token]) -> bool {
     c.rest().is_empty()
 }
 
+/// The table a `CREATE TABLE` or `ALTER TABLE` that sqlparser rejected creates or alters: its effect on the table is
+/// unknown. Other statements change no column (`CREATE TRIGGER`, `DROP INDEX CONCURRENTLY`, ...) or name no table.
+pub(super) fn unread_table(src: &str, tokens: &[Token]) -> Option<ObjName> {
+    let mut c = Cursor::new(src, tokens);
+    if c.eat_all(&["alter", "table"]) {
+        c.eat_all(&["if", "exists"]);
+        c.eat("only");
+        return c.name();
+    }
+    if !c.eat("create") {
+        return None;
+    }
+    let _ = c.eat("global") || c.eat("local");
+    let _ = c.eat("temporary") || c.eat("temp") || c.eat("unlogged");
+    if !c.eat("table") {
+        return None;
+    }
+    c.eat_all(&["if", "not", "exists"]);
+    c.name()
+}
+
 /// What we can still tell from the tokens of a statement sqlparser rejected.
 pub fn lower_tokens(src: &str, tokens: &[Token], span: &Range<usize>) -> Vec<Op> {
     let mut ops = Vec::new();

@@ -181,6 +181,11 @@ pub enum OpKind {
         name: ObjName,
         volatile: bool,
     },
+    /// A table that a statement sqlparser could not read creates or alters (`CREATE TABLE ... TABLESPACE t`,
+    /// `ALTER TABLE ... COMPRESSION m`, both valid): what the statement did to its columns, keys and indexes is unknown.
+    Unread {
+        table: ObjName,
+    },
     /// A statement whose effects we do not model (`DO` blocks, grants, ...).
     Opaque {
         what: String,
