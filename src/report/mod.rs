@@ -148,7 +148,7 @@ pub fn escape_controls_but_lines(text: &str) -> std::borrow::Cow<'_, str> {
 
 fn escape_unsafe(text: &str, keep: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
     let escaped = |c: char| unsafe_on_terminal(c) && !keep(c);
-    if !text.chars().any(escaped) {
+    if !any_unsafe(text, escaped) {
         return std::borrow::Cow::Borrowed(text);
     }
     text.chars()
@@ -157,6 +157,23 @@ fn escape_unsafe(text: &str, keep: impl Fn(char) -> bool) -> std::borrow::Cow<'_
             false => c.to_string(),
         })
         .collect()
+}
+
+/// Whether `text` holds a character that `unsafe_here` accepts, of those [`unsafe_on_terminal`] accepts. Only the
+/// characters that start with a byte one of those can start with are decoded: an ASCII control or DEL, or the lead
+/// byte of the C1 controls (0xC2), of U+061C (0xD8) or of the other bidirectional controls (0xE2). Messages, help
+/// texts and whole files with findings go through here, nearly all without any such byte.
+pub(crate) fn any_unsafe(text: &str, unsafe_here: impl Fn(char) -> bool) -> bool {
+    let may_start_one = |b: u8| (b < 0x20) | (b == 0x7f) | (b == 0xc2) | (b == 0xd8) | (b == 0xe2);
+    let bytes = text.as_bytes();
+    // Without an early exit the compiler tests a vector of bytes at a time: nearly every text has none of them.
+    if !bytes.iter().fold(false, |seen, &b| seen | may_start_one(b)) {
+        return false;
+    }
+    // Each of those bytes starts a character: ASCII, or a UTF-8 lead byte (never a continuation byte).
+    (0..bytes.len())
+        .filter(|&i| may_start_one(bytes[i]))
+        .any(|i| text[i..].chars().next().is_some_and(&unsafe_here))
 }
 
 /// A character a terminal or a CI log acts on instead of showing it: C0 and C1 controls (ESC starts the sequences
@@ -180,6 +197,25 @@ pub fn fails(diagnostics: &[Diagnostic], threshold: Severity) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte look-up finds exactly what a walk over every character finds (each code point of the first three
+    /// UTF-8 lengths, and some of the fourth), alone and between other text.
+    #[test]
+    fn any_unsafe_finds_what_a_walk_over_every_character_finds() {
+        let chars = (0..0x1_0000u32)
+            .chain(0x1_0000..0x1_0400)
+            .filter_map(char::from_u32);
+        for c in chars {
+            for text in [c.to_string(), format!("ab\u{e9}{c}z")] {
+                assert_eq!(
+                    any_unsafe(&text, unsafe_on_terminal),
+                    text.chars().any(unsafe_on_terminal),
+                    "U+{:04X}",
+                    u32::from(c)
+                );
+            }
+        }
+    }
 
     fn diag(rule: &'static str, span: std::ops::Range<usize>) -> Diagnostic {
         Diagnostic {
