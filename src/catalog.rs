@@ -100,6 +100,47 @@ pub struct Index {
     pub keys: Vec<IndexKey>,
 }
 
+/// A type's name as a column type spells it, `"s"."n"`, `s.n`, `"n"` or `n`: its schema when written, and its name
+/// (quotes taken off, `""` read as `"`).
+fn split_type_name(text: &str) -> (Option<String>, String) {
+    let unquote = |part: &str| match part.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
+        Some(quoted) => quoted.replace("\"\"", "\""),
+        None => part.to_string(),
+    };
+    // The dot after the first part: after its closing quote when quoted (a quoted name may hold a dot).
+    let first_end = match text.strip_prefix('"') {
+        Some(rest) => {
+            let bytes = rest.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                match (bytes[i], bytes.get(i + 1)) {
+                    (b'"', Some(b'"')) => i += 2,
+                    (b'"', _) => break,
+                    _ => i += 1,
+                }
+            }
+            (i + 2).min(text.len())
+        }
+        None => text.find('.').unwrap_or(text.len()),
+    };
+    match text[first_end..].strip_prefix('.') {
+        Some(name) => (Some(unquote(&text[..first_end])), unquote(name)),
+        None => (None, unquote(text)),
+    }
+}
+
+/// A serial is an integer column whose default draws from a sequence: once that default is set or dropped, it is the
+/// plain integer type PostgreSQL made it (`integer` for `serial`, with no default after DROP DEFAULT).
+fn integer_of_serial(ty: &SqlType) -> Option<SqlType> {
+    let integer = match ty.text.as_str() {
+        "serial" | "serial4" => "integer",
+        "bigserial" | "serial8" => "bigint",
+        "smallserial" | "serial2" => "smallint",
+        _ => return None,
+    };
+    Some(SqlType::new(integer))
+}
+
 impl Table {
     /// Catalog keys of this table's indexes.
     pub fn index_keys(&self) -> &[Arc<str>] {
@@ -286,10 +327,18 @@ impl Catalog {
                 table,
                 column,
                 default,
-            } => self.with_column(table, column, |c| c.default = Some(default.clone())),
-            OpKind::DropDefault { table, column } => {
-                self.with_column(table, column, |c| c.default = None)
-            }
+            } => self.with_column(table, column, |c| {
+                if let Some(integer) = integer_of_serial(&c.ty) {
+                    c.ty = integer;
+                }
+                c.default = Some(default.clone());
+            }),
+            OpKind::DropDefault { table, column } => self.with_column(table, column, |c| {
+                if let Some(integer) = integer_of_serial(&c.ty) {
+                    c.ty = integer;
+                }
+                c.default = None;
+            }),
             OpKind::AddConstraint {
                 table,
                 constraint,
@@ -401,26 +450,29 @@ impl Catalog {
     /// Columns refer to a type itself, not its name: after `ALTER TYPE "Role_new" RENAME TO "Role"` (how Prisma
     /// changes an enum's values) they are of type "Role".
     fn retype_columns(&mut self, old: &ObjName, new_name: &str) {
-        let of_old = |ty: &SqlType| -> Option<&'static str> {
+        let public = |schema: Option<&str>| schema.is_none_or(|s| s == "public");
+        // The new spelling of a column type that names the old type (its array too), in the old type's schema.
+        let of_old = |ty: &SqlType| -> Option<String> {
             // Every table's columns are looked at on each rename (Prisma renames a type to change an enum's values):
             // a type that does not even spell the name is passed over without a copy (a `"` is doubled in SQL).
-            let spelled = old.name.contains('"') || ty.text.contains(old.name.as_str());
-            if old.schema.is_some() || !spelled {
+            if !old.name.contains('"') && !ty.text.contains(old.name.as_str()) {
                 return None;
             }
             let (base, array) = match ty.text.strip_suffix("[]") {
                 Some(base) => (base, "[]"),
                 None => (ty.text.as_str(), ""),
             };
-            let base = base
-                .strip_prefix("\"public\".")
-                .or_else(|| base.strip_prefix("public."))
-                .unwrap_or(base);
-            let name = match base.strip_prefix('"').and_then(|b| b.strip_suffix('"')) {
-                Some(quoted) => quoted.replace("\"\"", "\""),
-                None => base.to_string(),
+            let (schema, name) = split_type_name(base);
+            let same_schema = match (schema.as_deref(), old.schema.as_deref()) {
+                (a, b) if public(a) && public(b) => true,
+                (a, b) => a == b,
             };
-            (name == old.name).then_some(array)
+            (name == old.name && same_schema).then(|| match schema.filter(|s| !public(Some(s))) {
+                Some(schema) => {
+                    format!("{}.{}{array}", quote_ident(&schema), quote_ident(new_name))
+                }
+                None => format!("{}{array}", quote_ident(new_name)),
+            })
         };
         let keys: Vec<Arc<str>> = self
             .tables
@@ -433,9 +485,8 @@ impl Catalog {
                 continue;
             };
             for column in t.columns.iter_mut() {
-                if let Some(array) = of_old(&column.ty) {
-                    Arc::make_mut(column).ty =
-                        SqlType::new(format!("{}{array}", quote_ident(new_name)));
+                if let Some(renamed) = of_old(&column.ty) {
+                    Arc::make_mut(column).ty = SqlType::new(renamed);
                 }
             }
         }
@@ -744,6 +795,21 @@ mod tests {
     use super::*;
     use crate::ops::lower_statement;
     use crate::syntax::parse::parse_statement;
+
+    #[test]
+    fn a_type_name_splits_into_its_schema_and_name_as_written() {
+        let split = |text| split_type_name(text);
+        let owned = |s: Option<&str>, n: &str| (s.map(str::to_string), n.to_string());
+        assert_eq!(split("\"E\""), owned(None, "E"));
+        assert_eq!(split("e"), owned(None, "e"));
+        assert_eq!(split("\"other\".\"E_new\""), owned(Some("other"), "E_new"));
+        assert_eq!(split("other.\"E\""), owned(Some("other"), "E"));
+        assert_eq!(
+            split("\"a.b\".\"say \"\"hi\"\"\""),
+            owned(Some("a.b"), "say \"hi\"")
+        );
+        assert_eq!(split("\"a.b\""), owned(None, "a.b"));
+    }
     use crate::syntax::split::split;
 
     fn replay(files: &[&str]) -> Catalog {

@@ -493,9 +493,10 @@ impl Planner<'_> {
         (0..self.ops.len())
             .filter(|&j| {
                 j != i && self.ops[j].kind.table() == table && {
-                    let (a, b) = if j < i { (j, i) } else { (i, j) };
-                    let between = &self.text[self.ops[a].span.end..self.ops[b].span.start];
-                    !between.contains(';')
+                    let (a, b) = (&self.ops[i].span, &self.ops[j].span);
+                    // Clauses of one statement may share its span: nothing then stands between them.
+                    let between = self.text.get(a.end.min(b.end)..a.start.max(b.start));
+                    !between.unwrap_or("").contains(';')
                 }
             })
             .collect()

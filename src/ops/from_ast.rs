@@ -98,7 +98,8 @@ fn lower_ast(src: &str, stmt: &ParsedStatement, ast: &ast::Statement) -> Vec<Op>
             let clauses = alter_table_clauses(&stmt.tokens, src);
             // Clause spans line up with operations one to one; if not, point at the whole statement.
             let aligned = clauses.len() == at.operations.len();
-            at.operations
+            let ops = at
+                .operations
                 .iter()
                 .enumerate()
                 .flat_map(|(i, operation)| {
@@ -109,7 +110,8 @@ fn lower_ast(src: &str, stmt: &ParsedStatement, ast: &ast::Statement) -> Vec<Op>
                     };
                     alter_table_op(&table, operation, span)
                 })
-                .collect()
+                .collect();
+            super::in_pass_order(ops)
         }
         ast::Statement::CreateIndex(ci) => {
             let columns: Vec<Option<String>> = ci

@@ -39,6 +39,25 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+/// The operations of one `ALTER TABLE` with the effect PostgreSQL gives them. It runs the subcommands in passes, every
+/// DROP DEFAULT before any SET DEFAULT: on PostgreSQL 15, `SET DEFAULT 42, DROP DEFAULT` leaves 42 (Prisma's SQL for
+/// `autoincrement()` changed to a literal relies on it), so a DROP DEFAULT after a SET DEFAULT of the same column
+/// changes nothing and is left out. The others keep their written order (rules and fixes read spans in that order).
+fn in_pass_order(mut ops: Vec<Op>) -> Vec<Op> {
+    let mut set: Vec<(ObjName, String)> = Vec::new();
+    ops.retain(|op| match &op.kind {
+        OpKind::SetDefault { table, column, .. } => {
+            set.push((table.clone(), column.clone()));
+            true
+        }
+        OpKind::DropDefault { table, column } => {
+            !set.iter().any(|(t, c)| t == table && c == column)
+        }
+        _ => true,
+    });
+    ops
+}
+
 /// One operation with the byte span of the clause that performs it (e.g. the `ADD COLUMN` line).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Op {

@@ -91,3 +91,56 @@ fn bad_a_table_created_by_a_statement_sqlparser_cannot_read_that_the_schema_lack
         .schema(SCHEMA);
     assert_snapshot!(case.bad());
 }
+
+/// Prisma's SQL for `@default(autoincrement())` changed to `@default(42)`: PostgreSQL runs every DROP DEFAULT of an
+/// ALTER TABLE before any SET DEFAULT, whatever their order, so the column keeps 42 (checked on PostgreSQL 15).
+#[test]
+fn good_drop_default_runs_before_set_default_in_one_alter_table() {
+    Case::new(RULE)
+        .setup(r#"CREATE TABLE "T" ("id" SERIAL NOT NULL, "n" SERIAL NOT NULL, CONSTRAINT "T_pkey" PRIMARY KEY ("id"));"#)
+        .migration("ALTER TABLE \"T\" ALTER COLUMN \"n\" SET DEFAULT 42,\nALTER COLUMN \"n\" DROP DEFAULT;")
+        .schema("model T {\n  id Int @id @default(autoincrement())\n  n  Int @default(42)\n}\n")
+        .good();
+}
+
+/// A serial whose default is dropped is a plain integer without one (PostgreSQL 15: `integer`, no default), as
+/// Prisma writes it when `@default(autoincrement())` is removed.
+#[test]
+fn good_a_serial_whose_default_is_dropped() {
+    Case::new(RULE)
+        .setup(r#"CREATE TABLE "T" ("id" SERIAL NOT NULL, "n" SERIAL NOT NULL, CONSTRAINT "T_pkey" PRIMARY KEY ("id"));"#)
+        .migration(r#"ALTER TABLE "T" ALTER COLUMN "n" DROP DEFAULT;"#)
+        .schema("model T {\n  id Int @id @default(autoincrement())\n  n  Int\n}\n")
+        .good();
+}
+
+#[test]
+fn bad_a_serial_whose_default_is_dropped_while_the_schema_keeps_autoincrement() {
+    let case = Case::new(RULE)
+        .setup(r#"CREATE TABLE "T" ("id" SERIAL NOT NULL, "n" SERIAL NOT NULL, CONSTRAINT "T_pkey" PRIMARY KEY ("id"));"#)
+        .migration(r#"ALTER TABLE "T" ALTER COLUMN "n" DROP DEFAULT;"#)
+        .settings(|s| {
+            s.severities.insert("missing-lock-timeout".into(), None);
+        })
+        .schema("model T {\n  id Int @id @default(autoincrement())\n  n  Int @default(autoincrement())\n}\n");
+    assert_snapshot!(case.bad());
+}
+
+/// Prisma's SQL for an enum value removed from an enum of another schema: the new type is renamed within that
+/// schema, and the column is then of type "other"."E" (PostgreSQL 15).
+#[test]
+fn good_an_enum_of_another_schema_recreated_without_a_value() {
+    Case::new(RULE)
+        .setup(r#"CREATE SCHEMA IF NOT EXISTS "other";
+CREATE TYPE "other"."E" AS ENUM ('A', 'B');
+CREATE TABLE "T" ("id" INTEGER NOT NULL, "e" "other"."E" NOT NULL, CONSTRAINT "T_pkey" PRIMARY KEY ("id"));"#)
+        .migration(r#"BEGIN;
+CREATE TYPE "other"."E_new" AS ENUM ('A');
+ALTER TABLE "T" ALTER COLUMN "e" TYPE "other"."E_new" USING ("e"::text::"other"."E_new");
+ALTER TYPE "other"."E" RENAME TO "E_old";
+ALTER TYPE "other"."E_new" RENAME TO "E";
+DROP TYPE "other"."E_old";
+COMMIT;"#)
+        .schema("datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n  schemas  = [\"public\", \"other\"]\n}\n\nenum E {\n  A\n\n  @@schema(\"other\")\n}\n\nmodel T {\n  id Int @id\n  e  E\n\n  @@schema(\"public\")\n}\n")
+        .good();
+}
