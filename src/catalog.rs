@@ -795,22 +795,24 @@ mod tests {
     use super::*;
     use crate::ops::lower_statement;
     use crate::syntax::parse::parse_statement;
+    use crate::syntax::split::split;
 
     #[test]
     fn a_type_name_splits_into_its_schema_and_name_as_written() {
-        let split = |text| split_type_name(text);
         let owned = |s: Option<&str>, n: &str| (s.map(str::to_string), n.to_string());
-        assert_eq!(split("\"E\""), owned(None, "E"));
-        assert_eq!(split("e"), owned(None, "e"));
-        assert_eq!(split("\"other\".\"E_new\""), owned(Some("other"), "E_new"));
-        assert_eq!(split("other.\"E\""), owned(Some("other"), "E"));
+        assert_eq!(split_type_name("\"E\""), owned(None, "E"));
+        assert_eq!(split_type_name("e"), owned(None, "e"));
         assert_eq!(
-            split("\"a.b\".\"say \"\"hi\"\"\""),
+            split_type_name("\"other\".\"E_new\""),
+            owned(Some("other"), "E_new")
+        );
+        assert_eq!(split_type_name("other.\"E\""), owned(Some("other"), "E"));
+        assert_eq!(
+            split_type_name("\"a.b\".\"say \"\"hi\"\"\""),
             owned(Some("a.b"), "say \"hi\"")
         );
-        assert_eq!(split("\"a.b\""), owned(None, "a.b"));
+        assert_eq!(split_type_name("\"a.b\""), owned(None, "a.b"));
     }
-    use crate::syntax::split::split;
 
     fn replay(files: &[&str]) -> Catalog {
         let mut catalog = Catalog::default();
