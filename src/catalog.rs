@@ -141,6 +141,17 @@ fn integer_of_serial(ty: &SqlType) -> Option<SqlType> {
     Some(SqlType::new(integer))
 }
 
+/// The serial type of an integer type: what a serial retyped to it still is (it keeps its default).
+fn serial_of_integer(ty: &SqlType) -> Option<SqlType> {
+    let serial = match ty.text.as_str() {
+        "integer" | "int4" => "serial",
+        "bigint" | "int8" => "bigserial",
+        "smallint" | "int2" => "smallserial",
+        _ => return None,
+    };
+    Some(SqlType::new(serial))
+}
+
 impl Table {
     /// Catalog keys of this table's indexes.
     pub fn index_keys(&self) -> &[Arc<str>] {
@@ -316,7 +327,13 @@ impl Catalog {
                 column,
                 new_type,
                 ..
-            } => self.with_column(table, column, |c| c.ty = new_type.clone()),
+            } => self.with_column(table, column, |c| {
+                // A serial retyped to another integer type keeps its sequence's default (PostgreSQL 15).
+                c.ty = match integer_of_serial(&c.ty) {
+                    Some(_) => serial_of_integer(new_type).unwrap_or_else(|| new_type.clone()),
+                    None => new_type.clone(),
+                }
+            }),
             OpKind::SetNotNull { table, column } => self.with_column(table, column, |c| {
                 (c.not_null, c.not_null_from_serial) = (true, false)
             }),

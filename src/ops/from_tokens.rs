@@ -314,20 +314,46 @@ pub fn fully_recognized(src: &str, tokens: &[Token]) -> bool {
     c.rest().is_empty()
 }
 
-/// The table a `CREATE TABLE` or `ALTER TABLE` that sqlparser rejected creates or alters: its effect on the table is
-/// unknown. Other statements change no column (`CREATE TRIGGER`, `DROP INDEX CONCURRENTLY`, ...) or name no table.
+/// The table a `CREATE TABLE` or `ALTER TABLE` that sqlparser rejected creates or alters, when what it did to the
+/// table's columns, keys or indexes is unknown. None for a temporary table (another table than the one of its name
+/// the history keeps), for an ALTER TABLE none of whose words can change them (`ALTER COLUMN c SET STATISTICS 100`,
+/// `CLUSTER ON i`, `SET STORAGE`, `OWNER TO`: valid on PostgreSQL 15, and sqlparser 0.64 rejects them), and for other
+/// statements (`CREATE TRIGGER`, `DROP INDEX CONCURRENTLY`, ...), which change no column or name no table.
 pub(super) fn unread_table(src: &str, tokens: &[Token]) -> Option<ObjName> {
+    const STRUCTURAL: [&str; 13] = [
+        "add",
+        "drop",
+        "rename",
+        "type",
+        "default",
+        "not",
+        "identity",
+        "generated",
+        "expression",
+        "inherit",
+        "attach",
+        "detach",
+        "of",
+    ];
     let mut c = Cursor::new(src, tokens);
     if c.eat_all(&["alter", "table"]) {
         c.eat_all(&["if", "exists"]);
         c.eat("only");
-        return c.name();
+        let table = c.name()?;
+        let structural = c
+            .rest()
+            .iter()
+            .any(|t| STRUCTURAL.iter().any(|w| t.is_word(src, w)));
+        return structural.then_some(table);
     }
     if !c.eat("create") {
         return None;
     }
     let _ = c.eat("global") || c.eat("local");
-    let _ = c.eat("temporary") || c.eat("temp") || c.eat("unlogged");
+    if c.eat("temporary") || c.eat("temp") {
+        return None;
+    }
+    c.eat("unlogged");
     if !c.eat("table") {
         return None;
     }

@@ -144,3 +144,35 @@ COMMIT;"#)
         .schema("datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n  schemas  = [\"public\", \"other\"]\n}\n\nenum E {\n  A\n\n  @@schema(\"other\")\n}\n\nmodel T {\n  id Int @id\n  e  E\n\n  @@schema(\"public\")\n}\n")
         .good();
 }
+
+/// Clauses sqlparser cannot read that change no column, key or index (`SET STATISTICS`, `CLUSTER ON`, `SET
+/// STORAGE`, ..., valid on PostgreSQL 15) leave the table compared: here with the field no migration creates.
+#[test]
+fn bad_a_table_altered_by_an_unreadable_clause_that_keeps_its_columns_is_still_compared() {
+    let case = Case::new(RULE)
+        .setup(USER)
+        .migration(
+            r#"ALTER TABLE "User" ALTER COLUMN "email" SET STATISTICS 1000;
+ALTER TABLE "User" CLUSTER ON "User_email_key";
+CREATE TEMP TABLE "User" ("id" INTEGER) WITH (fillfactor = 70) ON COMMIT DROP TABLESPACE pg_default;"#,
+        )
+        .settings(|s| {
+            s.severities.insert("unparsed-statement".into(), None);
+            s.severities.insert("missing-lock-timeout".into(), None);
+        })
+        .schema(&SCHEMA.replace("@unique\n", "@unique\n  name  String\n"));
+    assert_snapshot!(case.bad());
+}
+
+/// A serial retyped to bigint keeps its sequence's default (PostgreSQL 15: `bigint`, `nextval(...)`): a `BigInt`
+/// autoincrement id, as a hand-mended Prisma migration writes it (Prisma's own `SET DATA TYPE BIGSERIAL` fails).
+#[test]
+fn good_a_serial_retyped_to_bigint_keeps_its_autoincrement() {
+    Case::new(RULE)
+        .setup(
+            r#"CREATE TABLE "T" ("id" SERIAL NOT NULL, CONSTRAINT "T_pkey" PRIMARY KEY ("id"));"#,
+        )
+        .migration(r#"ALTER TABLE "T" ALTER COLUMN "id" SET DATA TYPE BIGINT;"#)
+        .schema("model T {\n  id BigInt @id @default(autoincrement())\n}\n")
+        .good();
+}
