@@ -176,3 +176,46 @@ fn good_a_serial_retyped_to_bigint_keeps_its_autoincrement() {
         .schema("model T {\n  id BigInt @id @default(autoincrement())\n}\n")
         .good();
 }
+
+/// An operator class written in the schema or the SQL that is the default for the column's type and the index's
+/// method is the same index (PostgreSQL 15 stores the default either way; Prisma's diff between the two is empty).
+#[test]
+fn good_an_operator_class_that_is_the_default_for_its_type() {
+    Case::new(RULE)
+        .setup(r#"CREATE TABLE "T" ("id" INTEGER NOT NULL, "c" INTEGER[], "j" JSONB NOT NULL, "t" TEXT NOT NULL, "n" INTEGER NOT NULL,
+  CONSTRAINT "T_pkey" PRIMARY KEY ("id"));"#)
+        .migration(r#"CREATE INDEX "T_c_idx" ON "T" USING GIN ("c");
+CREATE INDEX "T_j_idx" ON "T" USING GIN ("j" jsonb_ops);
+CREATE INDEX "T_t_idx" ON "T" USING SPGIST ("t");
+CREATE INDEX "T_n_idx" ON "T" USING BRIN ("n" int4_minmax_ops);"#)
+        .schema("model T {\n  id Int   @id\n  c  Int[]\n  j  Json\n  t  String\n  n  Int\n\n  \
+                 @@index([c(ops: ArrayOps)], type: Gin)\n  @@index([j], type: Gin)\n  \
+                 @@index([t(ops: TextOps)], type: SpGist)\n  @@index([n], type: Brin)\n}\n")
+        .good();
+}
+
+#[test]
+fn bad_an_operator_class_other_than_the_default() {
+    let case = Case::new(RULE)
+        .setup(r#"CREATE TABLE "T" ("id" INTEGER NOT NULL, "j" JSONB NOT NULL, CONSTRAINT "T_pkey" PRIMARY KEY ("id"));"#)
+        .migration(r#"CREATE INDEX "T_j_idx" ON "T" USING GIN ("j");"#)
+        .settings(|s| {
+            s.severities
+                .insert("create-index-non-concurrently".into(), None);
+            s.severities.insert("missing-lock-timeout".into(), None);
+        })
+        .schema("model T {\n  id Int  @id\n  j  Json\n\n  @@index([j(ops: JsonbPathOps)], type: Gin)\n}\n");
+    assert_snapshot!(case.bad());
+}
+
+/// With `schemas = ["public", "other"]`, Prisma manages `public` too: a table or enum left there that the schema no
+/// longer declares is dropped by the next `migrate dev` (Prisma 6.19.3's diff: `DROP TABLE "A"; DROP TYPE "E";`).
+#[test]
+fn bad_a_table_and_enum_left_in_public_when_the_schema_lists_several_schemas() {
+    let case = Case::new(RULE)
+        .setup(r#"CREATE TYPE "E" AS ENUM ('X');
+CREATE TABLE "A" ("id" INTEGER NOT NULL, "e" "E" NOT NULL, CONSTRAINT "A_pkey" PRIMARY KEY ("id"));"#)
+        .migration(r#"CREATE TABLE "B" ("id" INTEGER NOT NULL, CONSTRAINT "B_pkey" PRIMARY KEY ("id"));"#)
+        .schema("datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n  schemas  = [\"public\", \"other\"]\n}\n\nmodel B {\n  id Int @id\n\n  @@schema(\"public\")\n}\n");
+    assert_snapshot!(case.bad());
+}

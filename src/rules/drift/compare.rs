@@ -8,7 +8,9 @@ use crate::ops::{ConstraintKind, IndexKey, ObjName};
 use crate::syntax::source::SourceFile;
 
 use super::expected::{Column, Expected, Place, Table};
-use super::values::{canonical_type, classify_default, is_serial, truncate, DefaultValue};
+use super::values::{
+    canonical_type, classify_default, default_opclass, is_serial, truncate, DefaultValue,
+};
 use super::{Map, Set};
 
 /// Where a difference is reported: the schema line that declares the object, or the migration that created an
@@ -427,7 +429,16 @@ fn compare_indexes(
                     ),
                 ));
             }
-            if !same_opclass(want.opclass.as_deref(), have.opclass.as_deref()) {
+            // A class left unwritten is the default of the column's type for the method.
+            let default = || {
+                let ty = actual.columns.iter().find(|c| c.name == *column)?;
+                default_opclass(method, &ty.ty.text)
+            };
+            let resolved = |written: Option<&str>| written.map(str::to_string).or_else(default);
+            if !same_opclass(
+                resolved(want.opclass.as_deref()).as_deref(),
+                resolved(have.opclass.as_deref()).as_deref(),
+            ) {
                 out.push(changed(
                     at.clone(),
                     format!(

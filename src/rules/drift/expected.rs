@@ -185,8 +185,12 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
     };
 
     let mut out = Expected {
+        // `public` is the default schema, which names leave out (as [`ObjName::new`] does).
         schemas: if multi {
-            listed.iter().cloned().map(Some).collect()
+            listed
+                .iter()
+                .map(|s| Some(s.clone()).filter(|s| s != "public"))
+                .collect()
         } else {
             vec![None]
         },

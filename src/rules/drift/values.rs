@@ -379,6 +379,47 @@ pub fn is_serial(sql: &str) -> bool {
         )
 }
 
+/// The operator class PostgreSQL 15 gives a key of an index of `method` on a column of type `sql_type` (as the catalog
+/// spells it) when none is written (`pg_opclass.opcdefault`, binary-coercible types resolved as PostgreSQL resolves
+/// them: `varchar` takes text's). Naming it is the same index. None where no default is known here.
+pub fn default_opclass(method: &str, sql_type: &str) -> Option<String> {
+    let normalized = normalize_type(sql_type);
+    if normalized.ends_with("[]") {
+        return matches!(method, "gin" | "btree" | "hash").then(|| "array_ops".to_string());
+    }
+    let base = normalized.split('(').next().unwrap_or("").trim();
+    let type_name = match base {
+        "integer" | "int" | "int4" | "serial" | "serial4" => "int4",
+        "bigint" | "int8" | "bigserial" | "serial8" => "int8",
+        "smallint" | "int2" | "smallserial" | "serial2" => "int2",
+        "real" | "float4" => "float4",
+        "double precision" | "float8" => "float8",
+        "numeric" | "decimal" => "numeric",
+        "text" | "varchar" | "character varying" => "text",
+        "char" | "character" | "bpchar" => "bpchar",
+        "timestamp" | "timestamp without time zone" => "timestamp",
+        "timestamptz" | "timestamp with time zone" => "timestamptz",
+        "time" | "time without time zone" => "time",
+        "timetz" | "time with time zone" => "timetz",
+        "boolean" | "bool" => "bool",
+        other
+        @ ("date" | "uuid" | "bytea" | "inet" | "jsonb" | "tsvector" | "oid" | "interval") => other,
+        _ => return None,
+    };
+    let class = match (method, type_name) {
+        ("gin", "jsonb" | "tsvector") | ("gist", "tsvector") | ("spgist", "text" | "inet") => {
+            format!("{type_name}_ops")
+        }
+        ("brin", "inet") => "inet_inclusion_ops".into(),
+        ("brin", "jsonb" | "tsvector" | "bool") => return None,
+        ("brin", _) => format!("{type_name}_minmax_ops"),
+        ("btree" | "hash", "tsvector") => return None,
+        ("btree" | "hash", _) => format!("{type_name}_ops"),
+        _ => return None,
+    };
+    Some(class)
+}
+
 /// The first 63 bytes of a name (at a character boundary), as PostgreSQL and Prisma cut them.
 pub fn truncate(name: &str) -> &str {
     if name.len() <= MAX_IDENTIFIER {
