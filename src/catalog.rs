@@ -129,27 +129,28 @@ fn split_type_name(text: &str) -> (Option<String>, String) {
     }
 }
 
+/// Each serial type (and its other spelling) with the integer type (and its other spelling) it is.
+const SERIALS: [[&str; 4]; 3] = [
+    ["serial", "serial4", "integer", "int4"],
+    ["bigserial", "serial8", "bigint", "int8"],
+    ["smallserial", "serial2", "smallint", "int2"],
+];
+
 /// A serial is an integer column whose default draws from a sequence: once that default is set or dropped, it is the
 /// plain integer type PostgreSQL made it (`integer` for `serial`, with no default after DROP DEFAULT).
 fn integer_of_serial(ty: &SqlType) -> Option<SqlType> {
-    let integer = match ty.text.as_str() {
-        "serial" | "serial4" => "integer",
-        "bigserial" | "serial8" => "bigint",
-        "smallserial" | "serial2" => "smallint",
-        _ => return None,
-    };
-    Some(SqlType::new(integer))
+    let [_, _, integer, _] = SERIALS
+        .iter()
+        .find(|s| s[..2].contains(&ty.text.as_str()))?;
+    Some(SqlType::new(*integer))
 }
 
 /// The serial type of an integer type: what a serial retyped to it still is (it keeps its default).
 fn serial_of_integer(ty: &SqlType) -> Option<SqlType> {
-    let serial = match ty.text.as_str() {
-        "integer" | "int4" => "serial",
-        "bigint" | "int8" => "bigserial",
-        "smallint" | "int2" => "smallserial",
-        _ => return None,
-    };
-    Some(SqlType::new(serial))
+    let [serial, ..] = SERIALS
+        .iter()
+        .find(|s| s[2..].contains(&ty.text.as_str()))?;
+    Some(SqlType::new(*serial))
 }
 
 impl Table {
