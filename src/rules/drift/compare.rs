@@ -429,16 +429,19 @@ fn compare_indexes(
                     ),
                 ));
             }
-            // A class left unwritten is the default of the column's type for the method.
-            let default = || {
-                let ty = actual.columns.iter().find(|c| c.name == *column)?;
-                default_opclass(method, &ty.ty.text)
+            let differs = !same_opclass(want.opclass.as_deref(), have.opclass.as_deref()) && {
+                // A class left unwritten on one side is the default of the column's type for the method.
+                let default = || {
+                    let ty = actual.columns.iter().find(|c| c.name == *column)?;
+                    default_opclass(method, &ty.ty.text)
+                };
+                let resolved = |written: Option<&str>| written.map(str::to_string).or_else(default);
+                !same_opclass(
+                    resolved(want.opclass.as_deref()).as_deref(),
+                    resolved(have.opclass.as_deref()).as_deref(),
+                )
             };
-            let resolved = |written: Option<&str>| written.map(str::to_string).or_else(default);
-            if !same_opclass(
-                resolved(want.opclass.as_deref()).as_deref(),
-                resolved(have.opclass.as_deref()).as_deref(),
-            ) {
+            if differs {
                 out.push(changed(
                     at.clone(),
                     format!(
