@@ -7,8 +7,8 @@ use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
 
 use crate::ops::{
-    quote_ident, ColumnSpec, Constraint, ConstraintKind, DefaultExpr, IndexKey, ObjName, Op,
-    OpKind, SqlType,
+    integer_of_serial, quote_ident, serial_of_integer, ColumnSpec, Constraint, ConstraintKind,
+    DefaultExpr, IndexKey, ObjName, Op, OpKind, SqlType,
 };
 
 /// Where an object was defined: file index (in lint order) and byte span.
@@ -127,30 +127,6 @@ fn split_type_name(text: &str) -> (Option<String>, String) {
         Some(name) => (Some(unquote(&text[..first_end])), unquote(name)),
         None => (None, unquote(text)),
     }
-}
-
-/// Each serial type (and its other spelling) with the integer type (and its other spelling) it is.
-const SERIALS: [[&str; 4]; 3] = [
-    ["serial", "serial4", "integer", "int4"],
-    ["bigserial", "serial8", "bigint", "int8"],
-    ["smallserial", "serial2", "smallint", "int2"],
-];
-
-/// A serial is an integer column whose default draws from a sequence: once that default is set or dropped, it is the
-/// plain integer type PostgreSQL made it (`integer` for `serial`, with no default after DROP DEFAULT).
-fn integer_of_serial(ty: &SqlType) -> Option<SqlType> {
-    let [_, _, integer, _] = SERIALS
-        .iter()
-        .find(|s| s[..2].contains(&ty.text.as_str()))?;
-    Some(SqlType::new(*integer))
-}
-
-/// The serial type of an integer type: what a serial retyped to it still is (it keeps its default).
-fn serial_of_integer(ty: &SqlType) -> Option<SqlType> {
-    let [serial, ..] = SERIALS
-        .iter()
-        .find(|s| s[2..].contains(&ty.text.as_str()))?;
-    Some(SqlType::new(*serial))
 }
 
 impl Table {
@@ -330,8 +306,8 @@ impl Catalog {
                 ..
             } => self.with_column(table, column, |c| {
                 // A serial retyped to another integer type keeps its sequence's default (PostgreSQL 15).
-                c.ty = match integer_of_serial(&c.ty) {
-                    Some(_) => serial_of_integer(new_type).unwrap_or_else(|| new_type.clone()),
+                c.ty = match integer_of_serial(&c.ty.text).and(serial_of_integer(&new_type.text)) {
+                    Some(serial) => SqlType::new(serial),
                     None => new_type.clone(),
                 }
             }),
@@ -346,14 +322,16 @@ impl Catalog {
                 column,
                 default,
             } => self.with_column(table, column, |c| {
-                if let Some(integer) = integer_of_serial(&c.ty) {
-                    c.ty = integer;
+                // Once its sequence's default is set or dropped, a serial is the plain integer type PostgreSQL made.
+                if let Some(integer) = integer_of_serial(&c.ty.text) {
+                    c.ty = SqlType::new(integer);
                 }
                 c.default = Some(default.clone());
             }),
             OpKind::DropDefault { table, column } => self.with_column(table, column, |c| {
-                if let Some(integer) = integer_of_serial(&c.ty) {
-                    c.ty = integer;
+                // Once its sequence's default is set or dropped, a serial is the plain integer type PostgreSQL made.
+                if let Some(integer) = integer_of_serial(&c.ty.text) {
+                    c.ty = SqlType::new(integer);
                 }
                 c.default = None;
             }),

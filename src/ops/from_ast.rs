@@ -111,7 +111,7 @@ fn lower_ast(src: &str, stmt: &ParsedStatement, ast: &ast::Statement) -> Vec<Op>
                     alter_table_op(&table, operation, span)
                 })
                 .collect();
-            super::in_pass_order(ops)
+            super::without_overridden_drop_defaults(ops)
         }
         ast::Statement::CreateIndex(ci) => {
             let columns: Vec<Option<String>> = ci

@@ -62,16 +62,22 @@ pub(super) fn split_top_level(tokens: &[Token], src: &str) -> Vec<Range<usize>> 
 /// The operation clauses of `ALTER TABLE [IF EXISTS] [ONLY] name [*] op, op, ...`, one span per clause.
 pub(super) fn alter_table_clauses(tokens: &[Token], src: &str) -> Vec<Range<usize>> {
     let mut c = Cursor::new(src, tokens);
+    match alter_table_head(&mut c) {
+        Some(_) => split_top_level(c.rest(), src),
+        None => Vec::new(),
+    }
+}
+
+/// `ALTER TABLE [IF EXISTS] [ONLY] name [*]`: the table, with the cursor left at the first clause.
+fn alter_table_head(c: &mut Cursor<'_>) -> Option<ObjName> {
     if !c.eat_all(&["alter", "table"]) {
-        return Vec::new();
+        return None;
     }
     c.eat_all(&["if", "exists"]);
     c.eat("only");
-    if c.name().is_none() {
-        return Vec::new();
-    }
+    let table = c.name()?;
     c.eat_punct("*");
-    split_top_level(c.rest(), src)
+    Some(table)
 }
 
 /// The leading words of a clause, upper-cased, skipping quoted names, up to the first value or punctuation.
@@ -336,10 +342,7 @@ pub(super) fn unread_table(src: &str, tokens: &[Token]) -> Option<ObjName> {
         "of",
     ];
     let mut c = Cursor::new(src, tokens);
-    if c.eat_all(&["alter", "table"]) {
-        c.eat_all(&["if", "exists"]);
-        c.eat("only");
-        let table = c.name()?;
+    if let Some(table) = alter_table_head(&mut c) {
         let structural = c
             .rest()
             .iter()
@@ -451,21 +454,17 @@ fn lower_other_tokens(src: &str, tokens: &[Token], span: &Range<usize>) -> Vec<O
     }
     // ALTER TABLE forms sqlparser rejects (SET STORAGE, SET SCHEMA, ...) still lock the table.
     let mut alter = Cursor::new(src, tokens);
-    if alter.eat_all(&["alter", "table"]) {
-        alter.eat_all(&["if", "exists"]);
-        alter.eat("only");
-        if let Some(table) = alter.name() {
-            return alter_table_clauses(tokens, src)
-                .into_iter()
-                .map(|clause| Op {
-                    span: clause.clone(),
-                    kind: OpKind::OtherTableChange {
-                        table: table.clone(),
-                        what: clause_words(&src[clause]),
-                    },
-                })
-                .collect();
-        }
+    if let Some(table) = alter_table_head(&mut alter) {
+        return split_top_level(alter.rest(), src)
+            .into_iter()
+            .map(|clause| Op {
+                span: clause.clone(),
+                kind: OpKind::OtherTableChange {
+                    table: table.clone(),
+                    what: clause_words(&src[clause]),
+                },
+            })
+            .collect();
     }
     // DROP TRIGGER [IF EXISTS] name ON table: ACCESS EXCLUSIVE on the table (checked on PostgreSQL 15).
     let mut trigger = Cursor::new(src, tokens);

@@ -43,7 +43,7 @@ use serde::{Deserialize, Serialize};
 /// DROP DEFAULT before any SET DEFAULT: on PostgreSQL 15, `SET DEFAULT 42, DROP DEFAULT` leaves 42 (Prisma's SQL for
 /// `autoincrement()` changed to a literal relies on it), so a DROP DEFAULT after a SET DEFAULT of the same column
 /// changes nothing and is left out. The others keep their written order (rules and fixes read spans in that order).
-fn in_pass_order(mut ops: Vec<Op>) -> Vec<Op> {
+fn without_overridden_drop_defaults(mut ops: Vec<Op>) -> Vec<Op> {
     let mut set: Vec<(ObjName, String)> = Vec::new();
     ops.retain(|op| match &op.kind {
         OpKind::SetDefault { table, column, .. } => {
@@ -297,10 +297,7 @@ pub struct ColumnSpec {
 impl ColumnSpec {
     /// A column as its type alone makes it, before any option: a serial type is `NOT NULL` and generated.
     pub fn new(name: String, ty: SqlType) -> Self {
-        let serial = matches!(
-            ty.text.as_str(),
-            "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2"
-        );
+        let serial = integer_of_serial(&ty.text).is_some();
         ColumnSpec {
             name,
             ty,
@@ -318,6 +315,26 @@ impl ColumnSpec {
 pub struct SqlType {
     /// Display form, e.g. `varchar(255)`, `timestamp(3)`, `"Role"`, `text[]`.
     pub text: String,
+}
+
+/// Each serial type (and its other spelling) with the integer type (and its other spelling) it is.
+const SERIALS: [[&str; 4]; 3] = [
+    ["serial", "serial4", "integer", "int4"],
+    ["bigserial", "serial8", "bigint", "int8"],
+    ["smallserial", "serial2", "smallint", "int2"],
+];
+
+/// The integer type a serial type (as normalised, e.g. `bigserial`) is: an integer column whose default draws from a
+/// sequence. None for any other type.
+pub fn integer_of_serial(type_text: &str) -> Option<&'static str> {
+    let [_, _, integer, _] = SERIALS.iter().find(|s| s[..2].contains(&type_text))?;
+    Some(integer)
+}
+
+/// The serial type of an integer type (as normalised, e.g. `bigint`): what a serial retyped to it still is.
+pub fn serial_of_integer(type_text: &str) -> Option<&'static str> {
+    let [serial, ..] = SERIALS.iter().find(|s| s[2..].contains(&type_text))?;
+    Some(serial)
 }
 
 impl SqlType {

@@ -257,7 +257,7 @@ fn alter_table(c: &mut Cursor) -> Option<Vec<Op>> {
                 | OpKind::RenameTable { .. }
         )
     });
-    (!renames || ops.len() == 1).then(|| super::in_pass_order(ops))
+    (!renames || ops.len() == 1).then(|| super::without_overridden_drop_defaults(ops))
 }
 
 /// One clause of `ALTER TABLE`, which starts at byte `start`.

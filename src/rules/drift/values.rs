@@ -1,7 +1,7 @@
 //! The spellings that mean the same to Prisma and PostgreSQL: type aliases, defaults written many ways, and names cut
 //! to PostgreSQL's 63 bytes.
 
-use crate::ops::normalize_type;
+use crate::ops::{integer_of_serial, normalize_type};
 
 /// PostgreSQL keeps the first 63 bytes of an identifier.
 pub const MAX_IDENTIFIER: usize = 63;
@@ -372,11 +372,7 @@ fn contains_ignoring_case(text: &str, needle: &str) -> bool {
 /// Whether a type is a serial (its column gets a sequence default).
 pub fn is_serial(sql: &str) -> bool {
     // Only a spelling with `serial` in it normalizes to one; nearly no column has it, and normalizing allocates.
-    contains_ignoring_case(sql, "serial")
-        && matches!(
-            normalize_type(sql).as_str(),
-            "serial" | "serial4" | "bigserial" | "serial8" | "smallserial" | "serial2"
-        )
+    contains_ignoring_case(sql, "serial") && integer_of_serial(&normalize_type(sql)).is_some()
 }
 
 /// The operator class PostgreSQL 15 gives a key of an index of `method` on a column of type `sql_type` (as the catalog
