@@ -4,7 +4,7 @@
 use std::cell::OnceCell;
 
 use crate::catalog::{Catalog, Column as ActualColumn, Origin, Table as ActualTable};
-use crate::ops::{ConstraintKind, IndexKey, ObjName};
+use crate::ops::{integer_of_serial, ConstraintKind, IndexKey, ObjName};
 use crate::syntax::source::SourceFile;
 
 use super::expected::{Column, Expected, Place, Table};
@@ -153,21 +153,22 @@ fn compare_table(
 ) {
     // Which actual columns a schema field matched: the others are the undeclared ones.
     let mut matched = vec![false; actual.columns.len()];
-    // Prisma's SQL lists the columns in the schema's order: look at the same position first, and by name only when
-    // the orders differ (a column added later comes last), through an index made then.
-    let mut by_name: Option<Map<&str, usize>> = None;
-    for (i, column) in table.columns.iter().enumerate() {
-        let at = match actual.columns.get(i).filter(|c| c.name == column.name) {
-            Some(_) => Some(i),
+    // Prisma's SQL lists the columns in the schema's order, and a column added later comes last: each field's column
+    // is looked for just after the previous field's, and searched for by name only when it is not there.
+    let mut by_name: Option<NameIndex> = None;
+    let mut next = 0;
+    for column in &table.columns {
+        let at = match actual.columns.get(next).filter(|c| c.name == column.name) {
+            Some(_) => Some(next),
             None => by_name
                 .get_or_insert_with(|| {
-                    first_by_name(actual.columns.iter().map(|c| c.name.as_str()))
+                    NameIndex::new(actual.columns.iter().map(|c| c.name.as_str()).collect())
                 })
-                .get(column.name)
-                .copied(),
+                .position(column.name),
         };
         if let Some(at) = at {
             matched[at] = true;
+            next = at + 1;
         }
         let found = at.map(|at| &*actual.columns[at]);
         match found {
@@ -183,14 +184,15 @@ fn compare_table(
             Some(found) => compare_column(column, found, out),
         }
     }
-    let mut declared: Option<Map<&str, usize>> = None;
+    let mut declared: Option<NameIndex> = None;
     for (i, found) in actual.columns.iter().enumerate() {
         if matched[i] {
             continue;
         }
         let declared = declared
-            .get_or_insert_with(|| first_by_name(table.columns.iter().map(|c| c.name)))
-            .contains_key(found.name.as_str());
+            .get_or_insert_with(|| NameIndex::new(table.columns.iter().map(|c| c.name).collect()))
+            .position(&found.name)
+            .is_some();
         if !declared {
             out.push(changed(
                 At::Migration(found.origin.clone()),
@@ -274,11 +276,6 @@ fn compare_column(column: &Column, found: &ActualColumn, out: &mut Vec<Differenc
             ),
         ));
     }
-    let actual_default = match &found.default {
-        Some(d) => classify_default(&d.text),
-        None if is_serial(&found.ty.text) => DefaultValue::Autoincrement,
-        None => DefaultValue::None,
-    };
     // Prisma writes an optional `autoincrement()` field as a serial without NOT NULL, which PostgreSQL makes NOT NULL
     // (prisma/orm#8663): that column is Prisma's own SQL for the schema. A NOT NULL written or set is compared.
     let serial_not_null = !column.not_null
@@ -298,6 +295,20 @@ fn compare_column(column: &Column, found: &ActualColumn, out: &mut Vec<Differenc
             ),
         ));
     }
+    // Nearly every default is written as Prisma's SQL writes the schema's: the same without classifying it.
+    if found
+        .default
+        .as_ref()
+        .is_some_and(|d| column.default.written_as(&d.text))
+    {
+        return;
+    }
+    let actual_default = match &found.default {
+        Some(d) => classify_default(&d.text),
+        // The catalog spells types normalised (`serial`, `bigserial`): no need to normalise them again.
+        None if integer_of_serial(&found.ty.text).is_some() => DefaultValue::Autoincrement,
+        None => DefaultValue::None,
+    };
     // `autoincrement()` on a type that has no serial (`@db.Oid`): Prisma writes the column with no default when it
     // creates it, and adds a sequence when the attribute comes later.
     let sequence_optional = matches!(column.default, DefaultValue::Autoincrement)

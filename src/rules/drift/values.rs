@@ -38,6 +38,21 @@ impl DefaultValue {
         }
     }
 
+    /// Whether `sql` is this default as Prisma's SQL writes it (`CURRENT_TIMESTAMP`, `'ACTIVE'`, `false`, `0`), so
+    /// that [`classify_default`] of it would give this default back: nearly every default of a history in sync, known
+    /// without classifying it. `false` says nothing: the caller classifies then.
+    pub fn written_as(&self, sql: &str) -> bool {
+        match self {
+            DefaultValue::Now => sql == "CURRENT_TIMESTAMP",
+            // A quote would be doubled in SQL, and a call such as `nextval(` inside the quotes is classified apart.
+            DefaultValue::Value(v) if !v.contains(['\'', '(']) => {
+                sql.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) == Some(v.as_str())
+                    || (sql == v && (v == "true" || v == "false" || v.parse::<f64>().is_ok()))
+            }
+            _ => false,
+        }
+    }
+
     /// Whether Prisma sees no difference between these two defaults.
     pub fn same(&self, other: &DefaultValue) -> bool {
         match (self, other) {
@@ -478,6 +493,37 @@ mod tests {
         let value = |s: &str| DefaultValue::Value(s.to_string());
         assert!(value("\\x68656C6C6F").same(&value("\\x68656c6c6f")));
         assert!(!value("\\x68656c6c6f").same(&value("\\x68656c6c6e")));
+    }
+
+    /// `written_as` is a shortcut: where it says yes, classifying the text gives the same default back.
+    #[test]
+    fn a_default_written_as_prisma_writes_it_classifies_the_same() {
+        let value = |s: &str| DefaultValue::Value(s.to_string());
+        let cases = [
+            (DefaultValue::Now, "CURRENT_TIMESTAMP", true),
+            (DefaultValue::Now, "now()", false),
+            (value("ACTIVE"), "'ACTIVE'", true),
+            (value(""), "''", true),
+            (value("a b"), "'a b'", true),
+            (value("false"), "false", true),
+            (value("0"), "0", true),
+            (value("-1.5"), "-1.5", true),
+            (value("0"), "'0'", true),
+            // Each of these is left to classify.
+            (value("it's"), "'it''s'", false),
+            (value("nextval(x)"), "'nextval(x)'", false),
+            (value("ACTIVE"), "ACTIVE", false),
+            (value("ACTIVE"), "'ACTIVE'::\"Status\"", false),
+            (value("{}"), "'{}'", true),
+            (DefaultValue::Autoincrement, "nextval('s'::regclass)", false),
+            (DefaultValue::None, "", false),
+        ];
+        for (want, sql, written) in cases {
+            assert_eq!(want.written_as(sql), written, "{want:?} {sql}");
+            if written {
+                assert!(want.same(&classify_default(sql)), "{want:?} {sql}");
+            }
+        }
     }
 
     #[test]
