@@ -955,28 +955,70 @@ fn scan_attributes(text: &str, start: usize) -> impl Iterator<Item = Attr<'_>> {
 // falls on a character boundary.
 fn scan_args(text: &str, open: usize, parts: &mut Parts) -> (usize, bool) {
     let bytes = text.as_bytes();
-    // The byte range of `part`, a slice of `text`, in `text`.
-    let span = |part: &str| {
-        let at = part.as_ptr() as usize - text.as_ptr() as usize;
-        (at, at + part.len())
-    };
-    let mut push = |start: usize, end: usize| {
-        let part = trim(&text[start..end]);
-        if !part.is_empty() {
-            let (name, value) = split_named(part);
-            parts.push((name.map(span), span(value)));
-        }
-    };
     let (mut start, mut braces) = (open + 1, false);
     loop {
         let end = next_top_level(bytes, start, &mut braces);
-        push(start.min(end), end);
+        if let Some(part) = argument(text, start.min(end), end) {
+            parts.push(part);
+        }
         match bytes.get(end) {
             Some(b',') => start = end + 1,
             // The closing bracket, or the end when the list is never closed.
             _ => return (end, braces),
         }
     }
+}
+
+/// The argument written in `text[start..end]`, as [`split_named`] reads it once [`trim`]med, in spans of `text`; None
+/// when it is blank. Read byte by byte where it meets only ASCII (nearly always), else by those two functions.
+fn argument(text: &str, start: usize, end: usize) -> Option<Part> {
+    let bytes = text.as_bytes();
+    let space = |i: usize| CLASSES[usize::from(bytes[i])] & SPACE != 0;
+    let (mut first, mut last) = (start, end);
+    while first < last && space(first) {
+        first += 1;
+    }
+    while last > first && space(last - 1) {
+        last -= 1;
+    }
+    // Only ASCII blanks were stepped over: a blank argument.
+    if first == last {
+        return None;
+    }
+    // Where the blanks from `i` end, when they end at an ASCII byte (`trim` decodes past any other).
+    let blanks_end = |mut i: usize| {
+        while i < last && space(i) {
+            i += 1;
+        }
+        (i == last || bytes[i].is_ascii()).then_some(i)
+    };
+    let ascii_edges = bytes[first].is_ascii() && bytes[last - 1].is_ascii();
+    let name = name_end(text, first);
+    let read = match blanks_end(name) {
+        _ if !ascii_edges => None,
+        Some(colon) if name > first && colon < last && bytes[colon] == b':' => {
+            blanks_end(colon + 1).map(|value| (Some((first, name)), (value, last)))
+        }
+        Some(_) => Some((None, (first, last))),
+        None => None,
+    };
+    read.or_else(|| argument_as_written(text, start, end))
+}
+
+/// [`argument`] through [`trim`] and [`split_named`], for an argument with a character past ASCII at an edge.
+#[cold]
+fn argument_as_written(text: &str, start: usize, end: usize) -> Option<Part> {
+    // The byte range of `part`, a slice of `text`, in `text`.
+    let span = |part: &str| {
+        let at = part.as_ptr() as usize - text.as_ptr() as usize;
+        (at, at + part.len())
+    };
+    let part = trim(&text[start..end]);
+    if part.is_empty() {
+        return None;
+    }
+    let (name, value) = split_named(part);
+    Some((name.map(span), span(value)))
 }
 
 /// From `from`, the index of the first `,` outside strings and the brackets opened after `from`, or of the first
@@ -1501,11 +1543,11 @@ fn simple_enum_value(def: &mut EnumDef, text: &str) -> bool {
 }
 
 /// Where the spaces and tabs from `from` end.
-fn gap_end(bytes: &[u8], from: usize) -> usize {
-    from + bytes[from..]
-        .iter()
-        .position(|&b| b != b' ' && b != b'\t')
-        .unwrap_or(bytes.len() - from)
+fn gap_end(bytes: &[u8], mut from: usize) -> usize {
+    while matches!(bytes.get(from), Some(b' ' | b'\t')) {
+        from += 1;
+    }
+    from
 }
 
 /// Gives `each` the attributes written in `text` (a line cut at its comment) from byte `i` on, when they are all
@@ -2045,6 +2087,32 @@ view PostStats {
                     "{text:?} {from}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn an_argument_read_by_bytes_is_the_argument_trimmed_and_split() {
+        let pieces = [
+            "", " ", "a", "name", "é", "\u{a0}", "\u{2003}", ":", " : ", "\t", "\u{b}", "\"x\"",
+            "[a, b]", "_1", "a.b", "(", "é:", "\u{a0}:",
+        ];
+        let mut texts = Vec::new();
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    texts.push(format!("{a}{b}{c}"));
+                    texts.push(format!("{a} {b}:{c}"));
+                }
+            }
+        }
+        for text in &texts {
+            let framed = format!("({text},");
+            let end = framed.len() - 1;
+            assert_eq!(
+                argument(&framed, 1, end),
+                argument_as_written(&framed, 1, end),
+                "{text:?}"
+            );
         }
     }
 
