@@ -948,23 +948,23 @@ fn scan_attributes(text: &str, start: usize) -> impl Iterator<Item = Attr<'_>> {
     })
 }
 
-/// Reads the argument list whose `(` is at `open`: returns the index of its closing `)` (the end of `text` when
-/// unclosed) and whether a brace stands in it outside strings, and pushes each top-level argument's trimmed span, with
-/// its name's when written `name: value`.
+/// Reads the argument list whose `(` is at `open`: returns the index of its closing `)` (the line's end when
+/// unclosed) and whether a brace or comment stands in it outside strings, and pushes each top-level argument's trimmed
+/// span, with its name's when written `name: value`.
 // Bytes: every character looked for is ASCII, and no byte of a multi-byte UTF-8 character is, so every index
 // falls on a character boundary.
 fn scan_args(text: &str, open: usize, parts: &mut Parts) -> (usize, bool) {
     let bytes = text.as_bytes();
-    let (mut start, mut braces) = (open + 1, false);
+    let (mut start, mut line_syntax) = (open + 1, false);
     loop {
-        let end = next_top_level(bytes, start, &mut braces);
+        let end = next_top_level(bytes, start, &mut line_syntax);
         if let Some(part) = argument(text, start.min(end), end) {
             parts.push(part);
         }
         match bytes.get(end) {
             Some(b',') => start = end + 1,
             // The closing bracket, or the end when the list is never closed.
-            _ => return (end, braces),
+            _ => return (end, line_syntax),
         }
     }
 }
@@ -1022,10 +1022,11 @@ fn argument_as_written(text: &str, start: usize, end: usize) -> Option<Part> {
 }
 
 /// From `from`, the index of the first `,` outside strings and the brackets opened after `from`, or of the first
-/// bracket that closes one opened before it; else the end. Sets `braces` when it passes a `{` or `}` (brackets here,
-/// not for the line reader).
+/// bracket that closes one opened before it, or of the line's end (a string left open ends there too); else the end.
+/// Sets `line_syntax` when it passes what the line reader reads otherwise: a `{` or `}` (brackets here, not there) or
+/// a comment's `//` or `/*`.
 // Bytes: every delimiter is ASCII, and no byte of a multi-byte UTF-8 character is.
-fn next_top_level(bytes: &[u8], from: usize, braces: &mut bool) -> usize {
+fn next_top_level(bytes: &[u8], from: usize, line_syntax: &mut bool) -> usize {
     let (mut depth, mut i) = (0i64, from);
     while i < bytes.len() {
         if !ARGUMENT_STOPS[usize::from(bytes[i])] {
@@ -1034,24 +1035,30 @@ fn next_top_level(bytes: &[u8], from: usize, braces: &mut bool) -> usize {
         }
         match bytes[i] {
             b'"' => {
-                i = skip_string(bytes, i);
+                let close = string_end(bytes, i);
+                if bytes.get(close) != Some(&b'"') {
+                    return close;
+                }
+                i = close + 1;
                 continue;
             }
+            b'\n' | b'\r' => return i,
             b'(' | b'[' => depth += 1,
             b')' | b']' if depth == 0 => return i,
             b')' | b']' => depth -= 1,
             b'{' => {
-                *braces = true;
+                *line_syntax = true;
                 depth += 1;
             }
             b'}' => {
-                *braces = true;
+                *line_syntax = true;
                 if depth == 0 {
                     return i;
                 }
                 depth -= 1;
             }
             b',' if depth == 0 => return i,
+            b'/' if matches!(bytes.get(i + 1), Some(b'/' | b'*')) => *line_syntax = true,
             _ => {}
         }
         i += 1;
@@ -1060,7 +1067,7 @@ fn next_top_level(bytes: &[u8], from: usize, braces: &mut bool) -> usize {
 }
 
 /// The bytes [`next_top_level`] looks at; it steps over the others one comparison each.
-static ARGUMENT_STOPS: [bool; 256] = stop_table(b"\"()[]{},");
+static ARGUMENT_STOPS: [bool; 256] = stop_table(b"\"()[]{},\n\r/");
 
 /// Split on top-level commas (outside strings and brackets), trimmed, empty parts dropped. A stray closing bracket
 /// stays in its part.
@@ -1300,56 +1307,41 @@ impl Parser {
     /// Reads the next line in place when it is blank, a comment, or a model's field on one line without a block
     /// comment, a string outside its attributes' arguments or a bracket outside them (nearly every line of a schema):
     /// the line's number, else `None` with nothing read, for [`Lines`] and the join to read it. What it reads is what
-    /// those would: such a line opens no bracket, so it never joins the next.
+    /// those would: such a line opens no bracket, so it never joins the next. The readers below stop at the line's
+    /// end themselves (nothing they accept spans a line break), so the line is not looked through for it first.
     fn simple_line(&mut self, lines: &mut Lines) -> Option<usize> {
-        if lines.in_block {
+        if lines.in_block || lines.rest.is_empty() {
             return None;
         }
         let bytes = lines.rest.as_bytes();
-        if bytes.is_empty() {
-            return None;
-        }
-        // The line's end, or a slash before it.
-        let stop = memchr::memchr3(b'\n', b'\r', b'/', bytes).unwrap_or(bytes.len());
-        let (line, end) = match bytes.get(stop) {
-            Some(b'/') => {
-                // A `//` comment, unless a quote before it could open a string that holds it.
-                let quoted = memchr::memchr(b'"', &bytes[..stop]).is_some();
-                if bytes.get(stop + 1) != Some(&b'/') || quoted {
-                    return None;
-                }
-                let end = memchr::memchr2(b'\n', b'\r', &bytes[stop..])
-                    .map_or(bytes.len(), |at| stop + at);
-                (&lines.rest[..stop], end)
-            }
-            _ => (&lines.rest[..stop], stop),
-        };
-        let start = line
-            .bytes()
-            .position(|b| b != b' ' && b != b'\t')
-            .unwrap_or(line.len());
+        let start = gap_end(bytes, 0);
         let number = lines.number + 1;
-        let text = &line[start..];
-        let read = match (&mut self.current, text.as_bytes().first()) {
-            (_, None) => true,
+        let text = &lines.rest[start..];
+        let head = text.as_bytes();
+        let read = match (&mut self.current, head.first()) {
+            (_, None | Some(b'\n' | b'\r' | b'/')) => content_end(head, 0),
             (_, Some(b'}')) => {
-                let alone = text[1..].bytes().all(|b| b == b' ' || b == b'\t');
-                if alone {
-                    self.finish(number);
-                }
-                alone
+                let end = content_end(head, gap_end(head, 1))?;
+                self.finish(number);
+                Some(end)
             }
             (Block::Model(model), Some(b'@')) => simple_model_attributes(model, text, number),
-            (Block::Model(model), _) => simple_field(text, number)
-                .map(|f| model.fields.push(f))
-                .is_some(),
+            (Block::Model(model), _) => simple_field(text, number).map(|(field, end)| {
+                model.fields.push(field);
+                end
+            }),
             (Block::Enum(def), Some(b'@')) => simple_enum_attributes(def, text),
             (Block::Enum(def), _) => simple_enum_value(def, text),
-            _ => false,
+            _ => None,
         };
-        if !read {
-            return None;
-        }
+        let end = start + read?;
+        // A `//` comment runs to the line's end.
+        let end = match bytes.get(end) {
+            Some(b'/') => {
+                memchr::memchr2(b'\n', b'\r', &bytes[end..]).map_or(bytes.len(), |at| end + at)
+            }
+            _ => end,
+        };
         lines.skip_line(end);
         Some(number)
     }
@@ -1471,8 +1463,9 @@ fn add_enum_value<'a>(def: &mut EnumDef, name: &str, mut attrs: impl Iterator<It
 }
 
 /// A field on one line, `text` starting at its name, when it is plain: the name and type in ASCII, then only
-/// [`simple_attributes`]. Else `None`, for [`parse_field`] to read the line as written.
-fn simple_field(text: &str, line: usize) -> Option<Field> {
+/// [`simple_attributes`]; with where its line's content ends ([`content_end`]). Else `None`, for [`parse_field`] to
+/// read the line as written.
+fn simple_field(text: &str, line: usize) -> Option<(Field, usize)> {
     let bytes = text.as_bytes();
     let starts_name =
         |at: usize| matches!(bytes.get(at), Some(b) if b.is_ascii_alphabetic() || *b == b'_');
@@ -1487,59 +1480,53 @@ fn simple_field(text: &str, line: usize) -> Option<Field> {
     let type_end = dotted_name_end(text, i);
     if !bytes
         .get(type_end)
-        .is_none_or(|&b| matches!(b, b' ' | b'\t' | b'?' | b'[' | b'@'))
+        .is_none_or(|&b| matches!(b, b' ' | b'\t' | b'?' | b'[' | b'@' | b'\n' | b'\r' | b'/'))
     {
         return None;
     }
     let (optional, list, after) = modifiers(bytes, type_end);
     let type_name = text[i..type_end].to_string();
     let mut field = new_field(&text[..name_end], type_name, optional, list, line);
-    simple_attributes(text, after, false, |attr| {
+    let end = simple_attributes(text, after, false, |attr| {
         add_attribute(&mut field, attr, line)
-    })
-    .then_some(field)
+    })?;
+    Some((field, end))
 }
 
-/// A model's `@@` attributes on one line, when they are all it has ([`simple_attributes`]); `false`, with nothing
-/// changed, when the line is not that plain.
-fn simple_model_attributes(model: &mut Model, text: &str, line: usize) -> bool {
+/// A model's `@@` attributes on one line, when they are all it has ([`simple_attributes`]): where the line's content
+/// ends; `None`, with nothing changed, when the line is not that plain.
+fn simple_model_attributes(model: &mut Model, text: &str, line: usize) -> Option<usize> {
     let mut attrs = Vec::new();
-    let plain = simple_attributes(text, 0, true, |attr| attrs.push(attr));
-    if plain {
-        add_model_attributes(model, attrs.into_iter(), line);
-    }
-    plain
+    let end = simple_attributes(text, 0, true, |attr| attrs.push(attr))?;
+    add_model_attributes(model, attrs.into_iter(), line);
+    Some(end)
 }
 
-/// An enum's `@@` attributes on one line, when they are all it has; `false`, with nothing changed, when the line is
-/// not that plain.
-fn simple_enum_attributes(def: &mut EnumDef, text: &str) -> bool {
+/// An enum's `@@` attributes on one line, when they are all it has: where the line's content ends; `None`, with
+/// nothing changed, when the line is not that plain.
+fn simple_enum_attributes(def: &mut EnumDef, text: &str) -> Option<usize> {
     let mut attrs = Vec::new();
-    let plain = simple_attributes(text, 0, true, |attr| attrs.push(attr));
-    if plain {
-        add_enum_attributes(def, attrs.into_iter());
-    }
-    plain
+    let end = simple_attributes(text, 0, true, |attr| attrs.push(attr))?;
+    add_enum_attributes(def, attrs.into_iter());
+    Some(end)
 }
 
-/// An enum value on one line (ASCII name, then [`simple_attributes`]); `false`, with nothing changed, when the line
-/// is not that plain.
-fn simple_enum_value(def: &mut EnumDef, text: &str) -> bool {
+/// An enum value on one line (ASCII name, then [`simple_attributes`]): where the line's content ends; `None`, with
+/// nothing changed, when the line is not that plain.
+fn simple_enum_value(def: &mut EnumDef, text: &str) -> Option<usize> {
     if !text
         .as_bytes()
         .first()
         .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
     {
-        return false;
+        return None;
     }
     let end = name_end(text, 0);
     // Nearly every value has no attribute: the list then stays unallocated.
     let mut attrs = Vec::new();
-    let plain = simple_attributes(text, end, false, |attr| attrs.push(attr));
-    if plain {
-        add_enum_value(def, &text[..end], attrs.into_iter());
-    }
-    plain
+    let content_end = simple_attributes(text, end, false, |attr| attrs.push(attr))?;
+    add_enum_value(def, &text[..end], attrs.into_iter());
+    Some(content_end)
 }
 
 /// Where the spaces and tabs from `from` end.
@@ -1550,40 +1537,45 @@ fn gap_end(bytes: &[u8], mut from: usize) -> usize {
     from
 }
 
-/// Gives `each` the attributes written in `text` (a line cut at its comment) from byte `i` on, when they are all
-/// there is: spaces, and `@name` (`@@name` when `block`) attributes whose argument lists close on the line with no
-/// brace outside their strings. `false` at anything else, such as a string or bracket between them, for the caller to
-/// read the line as written instead.
+/// Gives `each` the attributes written in `text` from byte `i` on, when they are all its line has: spaces, and
+/// `@name` (`@@name` when `block`) attributes whose argument lists close on the line with no brace or comment outside
+/// their strings, up to the line's end or a `//` comment. Where the line's content ends ([`content_end`]), else
+/// `None` at anything else, such as a string or bracket between them, for the caller to read the line as written
+/// instead.
 fn simple_attributes<'a>(
     text: &'a str,
     mut i: usize,
     block: bool,
     mut each: impl FnMut(Attr<'a>),
-) -> bool {
+) -> Option<usize> {
     let bytes = text.as_bytes();
     loop {
         i = gap_end(bytes, i);
         let begin = i;
         match (bytes.get(i), bytes.get(i + 1)) {
-            (None, _) => return true,
             (Some(b'@'), Some(b'@')) if block => i += 2,
             (Some(b'@'), next) if !block && next != Some(&b'@') => i += 1,
-            _ => return false,
+            _ => return content_end(bytes, i),
         }
         let name_start = i;
         i = dotted_name_end(text, i);
         if i == name_start {
-            return false;
+            return None;
         }
         let name = (name_start - begin, i - begin);
         let j = space_end(text, i);
+        // Blanks that run into the next line are not this attribute's.
+        let j = match bytes[i..j].iter().position(|&b| b == b'\n' || b == b'\r') {
+            Some(at) => i + at,
+            None => j,
+        };
         let (mut args, mut parts) = (None, Parts::default());
         if bytes.get(j) == Some(&b'(') {
-            let (close, braces) = scan_args(text, j, &mut parts);
+            let (close, line_syntax) = scan_args(text, j, &mut parts);
             // The scanner counts braces as brackets, the line reader does not: one outside a string could leave the
-            // line open for it.
-            if bytes.get(close) != Some(&b')') || braces {
-                return false;
+            // line open for it. The line reader also cuts comments.
+            if bytes.get(close) != Some(&b')') || line_syntax {
+                return None;
             }
             args = Some((j + 1 - begin, close - begin));
             for (name, value) in parts.iter_mut() {
@@ -1599,6 +1591,16 @@ fn simple_attributes<'a>(
             args,
             parts,
         });
+    }
+}
+
+/// Where a plain line's content ends, when byte `at` of its text ends it: the line's break, the end of the text, or
+/// a `//` comment (which runs to the line's end). None at anything else.
+fn content_end(bytes: &[u8], at: usize) -> Option<usize> {
+    match bytes.get(at) {
+        None | Some(b'\n' | b'\r') => Some(at),
+        Some(b'/') if bytes.get(at + 1) == Some(&b'/') => Some(at),
+        _ => None,
     }
 }
 
@@ -1845,6 +1847,10 @@ view PostStats {
             "model M {\n  id Int @default((})\n  @id\n}\n",
             "model M {\n  id Int @default([})\n  @map(\"z\")\n}\n",
             "model M {\n  j Json @default(\"{}\") @x({)\n  @@map(\"m\")\n}\n",
+            // Slashes in strings, comments in an argument list, a string or list left open at the line's end, and an
+            // argument list on the next line: each read as the line reader cuts the lines.
+            "model M {\n  u String @default(\"http://x/y\") // c \"\n  v Int @default(1 /* c */)\n  w Int @default(1 // c\n  )\n  x String @default(\"a\n  y Int @id\n(\"b\")\n  z Int @x(a\r\n  @@id([y])\r}\n",
+            "enum E {\n  A @map(\"a/b\")//c\n  B @map(\"b\n  C\n}\n",
         ] {
             assert_eq!(parse(text), slowly(text), "{text:?}");
         }
