@@ -20,6 +20,9 @@ pub struct Schema {
     pub datasource: Vec<(String, String)>,
     /// The first `datasource` block's name: native types are written `@<name>.VarChar(10)`.
     pub datasource_name: Option<String>,
+    /// One per file: the byte offset of each of its lines as `SourceFile` numbers them, noted while reading it, so a
+    /// finding on the schema needs no second pass over the file to place it.
+    pub line_starts: Vec<Vec<usize>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -301,6 +304,7 @@ impl Schema {
             schema.files.extend(part.files);
             schema.datasource.extend(part.datasource);
             schema.datasource_name = schema.datasource_name.or(part.datasource_name);
+            schema.line_starts.extend(part.line_starts);
             texts.push(text);
         }
         Ok((schema, texts))
@@ -592,14 +596,25 @@ struct Lines<'a> {
     number: usize,
     /// Inside a `/* */` comment that began on an earlier line.
     in_block: bool,
+    /// The byte offset of each line read so far, and of the one after the last line break: [`SourceFile`]'s line
+    /// starts, noted on the way.
+    ///
+    /// [`SourceFile`]: crate::syntax::source::SourceFile
+    starts: Vec<usize>,
+    /// The length of the whole text.
+    len: usize,
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Self {
+        let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+        starts.push(0);
         Lines {
             rest: text.strip_prefix('\u{feff}').unwrap_or(text),
             number: 0,
             in_block: false,
+            starts,
+            len: text.len(),
         }
     }
 }
@@ -612,7 +627,18 @@ impl Lines<'_> {
             Some(b"\r\n") => end + 2,
             _ => end + 1,
         };
-        self.rest = self.rest.get(next..).unwrap_or("");
+        self.step(next);
+    }
+
+    /// Moves the rest to byte `next` of it, past a line break when there is one before it.
+    fn step(&mut self, next: usize) {
+        match self.rest.get(next..) {
+            Some(rest) => {
+                self.rest = rest;
+                self.starts.push(self.len - rest.len());
+            }
+            None => self.rest = "",
+        }
     }
 }
 
@@ -666,7 +692,7 @@ impl<'a> Iterator for Lines<'a> {
             Some(b"\r\n") => end + 2,
             _ => end + 1,
         };
-        self.rest = self.rest.get(next..).unwrap_or("");
+        self.step(next);
         let text = if block {
             let text = strip_block_comments(line, &mut self.in_block);
             (depth, open_string) = bracket_delta(&text);
@@ -1301,6 +1327,7 @@ impl Parser {
             }
         }
         self.finish(last_line.max(1));
+        self.schema.line_starts.push(lines.starts);
         self.schema
     }
 
@@ -1854,10 +1881,36 @@ view PostStats {
         ] {
             assert_eq!(parse(text), slowly(text), "{text:?}");
         }
+        // The line starts noted on the way are the ones a report finds in the text.
+        let starts_as_reported = |text: &str| {
+            let file = crate::syntax::source::SourceFile::new(
+                "s.prisma".into(),
+                "s.prisma".into(),
+                "s".into(),
+                text.to_string(),
+            );
+            file.line_starts().to_vec()
+        };
+        for text in [
+            "",
+            "\n",
+            "\r",
+            "a\r\n",
+            "\u{feff}model M {\r\n  id Int @id\r}\rx",
+            "\u{feff}",
+            "x\n\r\n\n",
+        ] {
+            assert_eq!(
+                parse(text).line_starts,
+                [starts_as_reported(text)],
+                "{text:?}"
+            );
+        }
         let mut checked = 0;
         for file in files {
             let text = fs::read_to_string(&file).unwrap();
             assert_eq!(parse(&text), slowly(&text), "{}", file.display());
+            assert_eq!(parse(&text).line_starts, [starts_as_reported(&text)]);
             for _ in 0..20 {
                 let mut changed = text.clone();
                 let mut at = next(changed.len() + 1);
@@ -1873,12 +1926,14 @@ view PostStats {
                 } else {
                     changed.insert_str(at, strays[next(strays.len())]);
                 }
+                let read = parse(&changed);
                 assert_eq!(
-                    parse(&changed),
+                    read,
                     slowly(&changed),
                     "{} changed at byte {at}",
                     file.display()
                 );
+                assert_eq!(read.line_starts, [starts_as_reported(&changed)]);
                 checked += 1;
             }
         }

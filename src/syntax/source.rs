@@ -30,6 +30,13 @@ impl SourceFile {
         }
     }
 
+    /// This file with its line starts already known (the Prisma schema reader notes them as it reads): the byte
+    /// offset of each line, as [`SourceFile::line_starts`] finds them.
+    pub fn with_line_starts(self, starts: Vec<usize>) -> Self {
+        let _ = self.line_starts.set(starts);
+        self
+    }
+
     /// A placeholder for an applied migration that is not on disk, so findings about it have a file to point at.
     pub fn missing(path: PathBuf, display: String, migration: String) -> Self {
         SourceFile {
@@ -72,7 +79,8 @@ impl SourceFile {
         (line + 1, col + 1)
     }
 
-    fn line_starts(&self) -> &[usize] {
+    /// The byte offset of each line: 0, and each offset after a line break (`\n`, `\r\n` or a lone `\r`).
+    pub fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             // memchr's vector search: a report can need every line of a corpus, and `match_indices` stops per line.
             // A lone CR is a line break too (old Mac files, and PostgreSQL ends a `--` comment there); CRLF is one.

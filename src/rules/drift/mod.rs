@@ -38,13 +38,15 @@ impl FoundSchema {
         project: Option<&Path>,
         display: &dyn Fn(&Path) -> String,
     ) -> Result<FoundSchema, ReadError> {
-        let (schema, texts) = Schema::load_with_texts(path, project)?;
+        let (mut schema, texts) = Schema::load_with_texts(path, project)?;
         let mut sources = Vec::with_capacity(schema.files.len());
-        for (file, text) in schema.files.iter().zip(texts) {
+        let line_starts = std::mem::take(&mut schema.line_starts);
+        for ((file, text), starts) in schema.files.iter().zip(texts).zip(line_starts) {
             let name = file
                 .file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-            sources.push(SourceFile::new(file.clone(), display(file), name, text));
+            let source = SourceFile::new(file.clone(), display(file), name, text);
+            sources.push(source.with_line_starts(starts));
         }
         Ok(FoundSchema { schema, sources })
     }
