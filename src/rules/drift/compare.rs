@@ -742,8 +742,8 @@ impl TypesCreated {
 }
 
 /// Each name's first position among `names`.
-fn first_by_name<'a>(names: impl Iterator<Item = &'a str>) -> Map<&'a str, usize> {
-    let mut first = Map::default();
+fn first_by_name<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> Map<&'a str, usize> {
+    let mut first = Map::with_capacity_and_hasher(names.len(), Default::default());
     for (i, name) in names.enumerate() {
         first.entry(name).or_insert(i);
     }

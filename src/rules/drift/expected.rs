@@ -219,7 +219,7 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
             continue;
         }
         let mut t = Table {
-            name: table.clone(),
+            name: table,
             label: Label::Model(&model.name),
             place: place(model.line),
             columns: Vec::with_capacity(model.fields.len()),
@@ -234,7 +234,8 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
                 model.fields.iter().find(|f| f.name == field)
             } else {
                 let index = by_name.get_or_init(|| {
-                    let mut index = Map::default();
+                    let mut index =
+                        Map::with_capacity_and_hasher(model.fields.len(), Default::default());
                     for f in &model.fields {
                         index.entry(f.name.as_str()).or_insert(f);
                     }
@@ -406,11 +407,10 @@ fn column<'a>(
     attrs: &FieldAttributes,
     place: Place,
 ) -> Option<Column<'a>> {
-    let enum_def = lookups.enums.get(field.type_name.as_str()).copied();
     let native = attrs.native;
     let default = attrs.default.and_then(|d| d.arg("value", true));
     let autoincrement = default == Some("autoincrement()");
-    let base = base_type(enum_def, multi, field, native, autoincrement)?;
+    let (base, enum_def) = base_type(&lookups.enums, multi, field, native, autoincrement)?;
     let sql_type = if field.list {
         Cow::Owned([&base, "[]"].concat())
     } else {
@@ -434,31 +434,32 @@ fn column<'a>(
     })
 }
 
-/// The SQL type of a field's column, without `[]`: its enum's (`enum_def`, qualified when in another schema than the
-/// default one), an `Unsupported` type's, or a scalar's; None for a relation field (or a type Prisma would reject).
-fn base_type(
-    enum_def: Option<&EnumDef>,
+/// The SQL type of a field's column, without `[]`: a scalar's, its enum's (qualified when in another schema than the
+/// default one; the enum is returned too) or an `Unsupported` type's; None for a relation field (or a type Prisma
+/// would reject).
+fn base_type<'a>(
+    enums: &Map<&str, &'a EnumDef>,
     multi: bool,
     field: &Field,
     native: Option<&Attribute>,
     autoincrement: bool,
-) -> Option<Cow<'static, str>> {
-    if let Some(e) = enum_def {
-        return Some(Cow::Owned(
-            match e.schema.as_deref().filter(|s| multi && *s != "public") {
-                Some(s) => format!("{}.{}", quoted(s), quoted(&e.db_name)),
-                None => quoted(&e.db_name),
-            },
-        ));
+) -> Option<(Cow<'static, str>, Option<&'a EnumDef>)> {
+    // Scalars first: Prisma rejects an enum named as one, and most fields are scalars.
+    if let Some(sql) = sql_type(&field.type_name, native, autoincrement) {
+        return Some((sql, None));
     }
-    if let Some(inner) = field
+    if let Some(&e) = enums.get(field.type_name.as_str()) {
+        let sql = match e.schema.as_deref().filter(|s| multi && *s != "public") {
+            Some(s) => format!("{}.{}", quoted(s), quoted(&e.db_name)),
+            None => quoted(&e.db_name),
+        };
+        return Some((Cow::Owned(sql), Some(e)));
+    }
+    let inner = field
         .type_name
         .strip_prefix("Unsupported(")
-        .and_then(|t| t.strip_suffix(')'))
-    {
-        return parse_string_literal(inner).map(Cow::Owned);
-    }
-    sql_type(&field.type_name, native, autoincrement)
+        .and_then(|t| t.strip_suffix(')'))?;
+    parse_string_literal(inner).map(|sql| (Cow::Owned(sql), None))
 }
 
 /// Prisma's SQL type for a scalar, with its `@db.*` native type when one is given, in the catalog's spelling of the
@@ -665,147 +666,151 @@ fn implicit_many_to_many<'a>(
     foreign_keys: bool,
 ) -> Vec<Table<'a>> {
     let file_of = |path: &std::path::Path| file_index(schema, path);
-    let relation_name = |f: &Field| {
-        FieldAttributes::of(&f.attributes, &lookups.native)
-            .relation
-            .and_then(|r| r.string_arg("name", true))
-    };
-    // Every list field's name by (its model, the model it lists, its relation's name): the other side of a relation
-    // is looked up, not searched for among the other model's fields.
-    let mut lists: Map<(*const Model, &str, Option<String>), Vec<&str>> = Map::default();
-    for model in models {
-        for f in model.fields.iter().filter(|f| f.list) {
-            let key = (
-                *model as *const Model,
-                f.type_name.as_str(),
-                relation_name(f),
-            );
-            lists.entry(key).or_default().push(&f.name);
-        }
-    }
-    // Each `_AToB` table made, with where it is in `tables` and for which pair of models: a relation is met from both
-    // sides, and two pairs may share a relation's name (Prisma then makes the table of the pair declared last).
-    let mut made: Map<String, (usize, [*const Model; 2])> = Map::default();
-    let mut tables: Vec<Table> = Vec::new();
-    for model in models {
+    // The list fields of a model type, each with (its model, the model it lists, its relation, the relation's name),
+    // read once.
+    let mut list_fields = Vec::new();
+    for &model in models {
         for field in model.fields.iter().filter(|f| f.list) {
             let Some(&other) = lookups.tables.get(field.type_name.as_str()) else {
                 continue;
             };
             let relation = FieldAttributes::of(&field.attributes, &lookups.native).relation;
-            if relation.is_some_and(|r| r.arg("fields", false).is_some()) {
-                continue;
-            }
             let relation_name = relation.and_then(|r| r.string_arg("name", true));
-            // The other side must be a list too (else it is a one-to-many relation).
-            let key = (other as *const Model, model.name.as_str(), relation_name);
-            let opposite = lists.get(&key).is_some_and(|names| {
-                names
-                    .iter()
-                    .any(|name| other.name != model.name || *name != field.name)
-            });
-            let (_, _, relation_name) = key;
-            if !opposite {
-                continue;
-            }
-            let (a, b) = if model.name <= other.name {
-                (*model, other)
-            } else {
-                (other, *model)
-            };
-            let name = relation_name.unwrap_or_else(|| format!("{}To{}", a.name, b.name));
-            let table = format!("_{name}");
-            let pair = [a as *const Model, b as *const Model];
-            let replaces = match made.get(&table) {
-                Some(&(_, seen)) if seen == pair => continue,
-                Some(&(at, _)) => Some(at),
-                None => None,
-            };
-            // The model's id column, with its type (an enum's too).
-            let id_column = |m: &'a Model| -> Option<(&'a str, Cow<'static, str>, ObjName)> {
-                let id = m.id.first()?;
-                let f = m.fields.iter().find(|f| &f.name == id)?;
-                let enum_def = lookups.enums.get(f.type_name.as_str()).copied();
-                let native = FieldAttributes::of(&f.attributes, &lookups.native).native;
-                Some((
-                    f.db_name(),
-                    base_type(enum_def, multi, f, native, false)?,
-                    ObjName::new(schema_of(&m.attributes), m.db_name.clone()),
-                ))
-            };
-            let (Some((a_id, a_type, a_table)), Some((b_id, b_type, b_table))) =
-                (id_column(a), id_column(b))
-            else {
-                continue;
-            };
-            let place = Place {
-                file: file_of(&model.file),
-                line: field.line,
-            };
-            let column = |n: &'static str, sql_type: Cow<'static, str>| Column {
-                name: n,
-                label: ColumnLabel {
-                    owner: Cow::Owned(table.clone()),
-                    field: n,
-                },
+            list_fields.push((model, field, other, relation, relation_name));
+        }
+    }
+    // Every list field's name by (its model, the model it lists, its relation's name): the other side of a relation
+    // is looked up, not searched for among the other model's fields.
+    let mut lists: Map<(*const Model, &str, Option<&str>), Vec<&str>> = Map::default();
+    for (model, field, _, _, relation_name) in &list_fields {
+        let key = (
+            *model as *const Model,
+            field.type_name.as_str(),
+            relation_name.as_deref(),
+        );
+        lists.entry(key).or_default().push(&field.name);
+    }
+    // Each `_AToB` table made, with where it is in `tables` and for which pair of models: a relation is met from both
+    // sides, and two pairs may share a relation's name (Prisma then makes the table of the pair declared last).
+    let mut made: Map<String, (usize, [*const Model; 2])> = Map::default();
+    let mut tables: Vec<Table> = Vec::new();
+    for &(model, field, other, relation, ref relation_name) in &list_fields {
+        if relation.is_some_and(|r| r.arg("fields", false).is_some()) {
+            continue;
+        }
+        // The other side must be a list too (else it is a one-to-many relation).
+        let key = (
+            other as *const Model,
+            model.name.as_str(),
+            relation_name.as_deref(),
+        );
+        let opposite = lists.get(&key).is_some_and(|names| {
+            names
+                .iter()
+                .any(|name| other.name != model.name || *name != field.name)
+        });
+        if !opposite {
+            continue;
+        }
+        let (a, b) = if model.name <= other.name {
+            (model, other)
+        } else {
+            (other, model)
+        };
+        let name = match relation_name {
+            Some(name) => Cow::Borrowed(name.as_str()),
+            None => Cow::Owned(format!("{}To{}", a.name, b.name)),
+        };
+        let table = format!("_{name}");
+        let pair = [a as *const Model, b as *const Model];
+        let replaces = match made.get(&table) {
+            Some(&(_, seen)) if seen == pair => continue,
+            Some(&(at, _)) => Some(at),
+            None => None,
+        };
+        // The model's id column, with its type (an enum's too).
+        let id_column = |m: &'a Model| -> Option<(&'a str, Cow<'static, str>, ObjName)> {
+            let id = m.id.first()?;
+            let f = m.fields.iter().find(|f| &f.name == id)?;
+            let native = FieldAttributes::of(&f.attributes, &lookups.native).native;
+            Some((
+                f.db_name(),
+                base_type(&lookups.enums, multi, f, native, false)?.0,
+                ObjName::new(schema_of(&m.attributes), m.db_name.clone()),
+            ))
+        };
+        let (Some((a_id, a_type, a_table)), Some((b_id, b_type, b_table))) =
+            (id_column(a), id_column(b))
+        else {
+            continue;
+        };
+        let place = Place {
+            file: file_of(&model.file),
+            line: field.line,
+        };
+        let column = |n: &'static str, sql_type: Cow<'static, str>| Column {
+            name: n,
+            label: ColumnLabel {
+                owner: Cow::Owned(table.clone()),
+                field: n,
+            },
+            place,
+            sql_type,
+            list: false,
+            not_null: true,
+            default: DefaultValue::None,
+        };
+        // A long table name is cut before `_AB_pkey`, `_B_index`, `_A_fkey` and `_B_fkey`, which Prisma keeps whole
+        // (unlike a model's key and index names, whose columns are cut too): by bytes for the foreign keys, by
+        // characters for the other two, which PostgreSQL then cuts to 63 bytes (compared so).
+        let by_chars = |suffix: &str| {
+            let limit = MAX_IDENTIFIER - suffix.len() - 1;
+            let end = table
+                .char_indices()
+                .nth(limit)
+                .map_or(table.len(), |(at, _)| at);
+            format!("{}_{suffix}", &table[..end])
+        };
+        let fk = |col: &'static str, ref_table: ObjName, ref_column: &'a str| ForeignKey {
+            name: prisma_name(&table, &[], &format!("{col}_fkey")),
+            columns: vec![col],
+            ref_table,
+            ref_columns: vec![ref_column],
+            on_delete: "CASCADE",
+            on_update: "CASCADE",
+            label: Label::Text(format!("many-to-many relation {name}")),
+            place,
+        };
+        let at = replaces.unwrap_or(tables.len());
+        made.insert(table.clone(), (at, pair));
+        let made_table = Table {
+            name: ObjName::new(schema_of(&a.attributes), table.clone()),
+            label: Label::Text(format!("many-to-many relation {name} (table {table})")),
+            place,
+            columns: vec![column("A", a_type), column("B", b_type)],
+            primary_key: Some(Key {
+                name: by_chars("AB_pkey"),
+                columns: vec!["A", "B"],
                 place,
-                sql_type,
-                list: false,
-                not_null: true,
-                default: DefaultValue::None,
-            };
-            // A long table name is cut before `_AB_pkey`, `_B_index`, `_A_fkey` and `_B_fkey`, which Prisma keeps whole
-            // (unlike a model's key and index names, whose columns are cut too): by bytes for the foreign keys, by
-            // characters for the other two, which PostgreSQL then cuts to 63 bytes (compared so).
-            let by_chars = |suffix: &str| {
-                let limit = MAX_IDENTIFIER - suffix.len() - 1;
-                let end = table
-                    .char_indices()
-                    .nth(limit)
-                    .map_or(table.len(), |(at, _)| at);
-                format!("{}_{suffix}", &table[..end])
-            };
-            let fk = |col: &'static str, ref_table: ObjName, ref_column: &'a str| ForeignKey {
-                name: prisma_name(&table, &[], &format!("{col}_fkey")),
-                columns: vec![col],
-                ref_table,
-                ref_columns: vec![ref_column],
-                on_delete: "CASCADE",
-                on_update: "CASCADE",
+            }),
+            indexes: vec![Index {
+                name: by_chars("B_index"),
+                columns: vec!["B"],
+                unique: false,
+                method: Cow::Borrowed("btree"),
+                keys: vec![IndexKey::default()],
                 label: Label::Text(format!("many-to-many relation {name}")),
                 place,
-            };
-            let at = replaces.unwrap_or(tables.len());
-            made.insert(table.clone(), (at, pair));
-            let made_table = Table {
-                name: ObjName::new(schema_of(&a.attributes), table.clone()),
-                label: Label::Text(format!("many-to-many relation {name} (table {table})")),
-                place,
-                columns: vec![column("A", a_type), column("B", b_type)],
-                primary_key: Some(Key {
-                    name: by_chars("AB_pkey"),
-                    columns: vec!["A", "B"],
-                    place,
-                }),
-                indexes: vec![Index {
-                    name: by_chars("B_index"),
-                    columns: vec!["B"],
-                    unique: false,
-                    method: Cow::Borrowed("btree"),
-                    keys: vec![IndexKey::default()],
-                    label: Label::Text(format!("many-to-many relation {name}")),
-                    place,
-                }],
-                foreign_keys: if foreign_keys {
-                    vec![fk("A", a_table, a_id), fk("B", b_table, b_id)]
-                } else {
-                    Vec::new()
-                },
-            };
-            match replaces {
-                Some(at) => tables[at] = made_table,
-                None => tables.push(made_table),
-            }
+            }],
+            foreign_keys: if foreign_keys {
+                vec![fk("A", a_table, a_id), fk("B", b_table, b_id)]
+            } else {
+                Vec::new()
+            },
+        };
+        match replaces {
+            Some(at) => tables[at] = made_table,
+            None => tables.push(made_table),
         }
     }
     tables
