@@ -7,7 +7,7 @@ use std::cell::OnceCell;
 use std::fmt;
 
 use crate::input::prisma_schema::{
-    field_refs, parse_field_refs, parse_string_literal, Attribute, EnumDef, Field, Model, Schema,
+    field_refs, parse_string_literal, Attribute, EnumDef, Field, Model, Schema,
 };
 use crate::ops::{IndexKey, ObjName};
 
@@ -290,7 +290,8 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
         }
         for attr in &model.attributes {
             // Only keys and indexes list fields (`@@map("x")` and `@@schema("x")` have a positional string).
-            if !matches!(attr.name(), "id" | "unique" | "index") {
+            let kind = attr.name();
+            if !matches!(kind, "id" | "unique" | "index") {
                 continue;
             }
             // `fields:` may also be written as the first unnamed argument.
@@ -301,13 +302,20 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
                 Some("map"),
                 Some("name"),
             ]);
-            let fields = named_fields
-                .or(unnamed)
-                .map(parse_field_refs)
-                .unwrap_or_default();
-            let columns: Vec<&str> = fields.iter().map(|f| column_of(f.name)).collect();
+            // The listed fields' columns, and for an index how each key is sorted and compared, in one pass.
+            let mut columns = Vec::new();
+            let mut keys = Vec::new();
+            for f in named_fields.or(unnamed).into_iter().flat_map(field_refs) {
+                columns.push(column_of(f.name));
+                if kind != "id" {
+                    keys.push(IndexKey {
+                        descending: f.arg("sort") == Some("Desc"),
+                        opclass: f.arg("ops").and_then(opclass),
+                    });
+                }
+            }
             let map = || map.and_then(parse_string_literal);
-            match attr.name() {
+            match kind {
                 "id" if !columns.is_empty() => {
                     t.primary_key = Some(Key {
                         name: map().unwrap_or_else(|| prisma_name(&model.db_name, &[], "pkey")),
@@ -316,7 +324,7 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
                     });
                 }
                 "unique" | "index" if !columns.is_empty() => {
-                    let unique = attr.name() == "unique";
+                    let unique = kind == "unique";
                     let suffix = if unique { "key" } else { "idx" };
                     let method = match index_type {
                         Some(kind) => Cow::Owned(kind.to_ascii_lowercase()),
@@ -330,13 +338,7 @@ pub fn expected<'a>(schema: &'a Schema) -> Expected<'a> {
                     });
                     t.indexes.push(Index {
                         name: name.unwrap_or_else(|| prisma_name(&model.db_name, &columns, suffix)),
-                        keys: fields
-                            .iter()
-                            .map(|f| IndexKey {
-                                descending: f.arg("sort") == Some("Desc"),
-                                opclass: f.arg("ops").and_then(opclass),
-                            })
-                            .collect(),
+                        keys,
                         columns,
                         unique,
                         method,
