@@ -265,7 +265,7 @@ fn mutations(text: &str) -> Vec<Mutation> {
             .chain(keys)
             .flat_map(parse_field_refs)
             .map(|r| r.name.to_string())
-            .chain(model.id.iter().cloned())
+            .chain(model.id_fields().map(str::to_string))
             .chain(
                 model
                     .fields

@@ -176,14 +176,14 @@ fn change(
                 .ok_or_else(|| format!("no enum maps to {type_name:?} at the base"))?;
             let old_text = state
                 .base_texts
-                .get(&old.file)
+                .get(&*old.file)
                 .ok_or("base schema text missing")?;
             let old_end = block_end(old_text, old.line);
             let lines = state.base_lines(&old.file, old.line, old_end);
             let why = format!("enum `{}` keeps its values until the rows move", old.name);
             match state.current.enum_for_type(type_name) {
                 Some(now) => {
-                    let text = state.texts.get(&now.file).ok_or("schema text missing")?;
+                    let text = state.texts.get(&*now.file).ok_or("schema text missing")?;
                     let end = block_end(text, now.line);
                     Ok(edit_at(&now.file, now.line, end + 1 - now.line, lines, why))
                 }
@@ -246,7 +246,7 @@ fn change(
                 .current
                 .files
                 .iter()
-                .find(|f| **f == old.file)
+                .find(|f| f.as_path() == &*old.file)
                 .or(state.current.files.first())
                 .ok_or("no schema file")?
                 .clone();

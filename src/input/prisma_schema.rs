@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::input::project_file::{self, ReadError};
 
@@ -31,14 +32,15 @@ pub struct Model {
     pub name: String,
     /// `@@map("x")` value, else the model name.
     pub db_name: String,
-    pub file: PathBuf,
+    /// Shared by the blocks of one file.
+    pub file: Arc<Path>,
     /// 1-based line of `model X {`.
     pub line: usize,
     /// 1-based line of the closing `}` (last line of the file if unclosed).
     pub end_line: usize,
     pub fields: Vec<Field>,
-    /// `@@id([a, b])` field names, or the field(s) marked `@id`.
-    pub id: Vec<String>,
+    /// `@@id([a, b])` field names, when written ([`Model::id_fields`] also reads the fields marked `@id`).
+    pub block_id: Vec<String>,
     /// Declared with `view`, not `model`.
     pub is_view: bool,
     /// Every block attribute (`@@id`, `@@index`, `@@schema`, ...) with its arguments and 1-based line.
@@ -245,7 +247,8 @@ pub struct EnumDef {
     pub schema: Option<String>,
     /// (Prisma name, database name from `@map` or the name).
     pub values: Vec<(String, String)>,
-    pub file: PathBuf,
+    /// Shared by the blocks of one file.
+    pub file: Arc<Path>,
     pub line: usize,
 }
 
@@ -335,6 +338,14 @@ impl Schema {
 }
 
 impl Model {
+    /// The id's field names: `@@id([a, b])`, else the field(s) marked `@id`.
+    pub fn id_fields(&self) -> impl Iterator<Item = &str> {
+        let marked = self.block_id.is_empty();
+        let block = self.block_id.iter().map(String::as_str);
+        let fields = self.fields.iter().filter(move |f| marked && f.is_id);
+        block.chain(fields.map(|f| f.name.as_str()))
+    }
+
     /// Field whose `db_name` matches the column: exact, then case-insensitive.
     pub fn field_for_column(&self, column: &str) -> Option<&Field> {
         self.fields
@@ -1246,7 +1257,7 @@ enum Block {
 }
 
 struct Parser {
-    file: PathBuf,
+    file: Arc<Path>,
     schema: Schema,
     current: Block,
     /// Plain lines are read in place ([`Parser::simple_line`]); off only for the test that checks that reading
@@ -1257,7 +1268,7 @@ struct Parser {
 impl Parser {
     fn new(file: &Path) -> Self {
         Parser {
-            file: file.to_path_buf(),
+            file: Arc::from(file),
             schema: Schema {
                 files: vec![file.to_path_buf()],
                 ..Schema::default()
@@ -1385,7 +1396,7 @@ impl Parser {
                 end_line: line,
                 // Room for a dozen or so fields up front saves a model's (or view's) first regrowths of the list.
                 fields: Vec::with_capacity(16),
-                id: Vec::new(),
+                block_id: Vec::new(),
             }),
             BlockKind::Enum => Block::Enum(EnumDef {
                 db_name: header.name.clone(),
@@ -1407,14 +1418,6 @@ impl Parser {
         match std::mem::replace(&mut self.current, Block::None) {
             Block::Model(mut m) => {
                 m.end_line = end_line.max(m.line);
-                if m.id.is_empty() {
-                    m.id = m
-                        .fields
-                        .iter()
-                        .filter(|f| f.is_id)
-                        .map(|f| f.name.clone())
-                        .collect();
-                }
                 self.schema.models.push(m);
             }
             Block::Enum(e) => self.schema.enums.push(e),
@@ -1460,7 +1463,7 @@ fn add_model_attributes<'a>(model: &mut Model, attrs: impl Iterator<Item = Attr<
                     model.db_name = name;
                 }
             }
-            "id" => model.id = fields_arg(&attr),
+            "id" => model.block_id = fields_arg(&attr),
             _ => {}
         }
         model.attributes.push(attr);
@@ -1982,7 +1985,7 @@ view PostStats {
         let user = s.model_for_table("users").unwrap();
         assert_eq!(user.name, "User");
         assert_eq!((user.line, user.end_line), (12, 22));
-        assert_eq!(user.id, names(&["id"]));
+        assert_eq!(user.id_fields().collect::<Vec<_>>(), ["id"]);
         assert_eq!(uniques(user), vec![names(&["email"])]);
 
         let email = user.field_for_column("email").unwrap();
@@ -2028,7 +2031,7 @@ view PostStats {
         let tag = s.model_for_table("posttag").unwrap();
         assert_eq!(tag.name, "PostTag");
         assert!(tag.attributes.iter().any(|a| a.name() == "ignore"));
-        assert_eq!(tag.id, names(&["postId", "tagId"]));
+        assert_eq!(tag.id_fields().collect::<Vec<_>>(), ["postId", "tagId"]);
         assert_eq!(uniques(tag), vec![names(&["tagId", "postId"])]);
         assert_eq!(tag.fields.len(), 3);
 
@@ -2277,7 +2280,7 @@ view PostStats {
         assert_eq!(m.field_for_column("nämé").unwrap().name, "näme");
         assert_eq!(m.field_for_column("nämé").unwrap().line, 4);
         assert_eq!(lists(m, "index"), vec![names(&["näme", "id"])]);
-        assert_eq!(m.id, names(&["id"]));
+        assert_eq!(m.id_fields().collect::<Vec<_>>(), ["id"]);
     }
 
     #[test]
@@ -2291,7 +2294,7 @@ view PostStats {
         let b = &s.models[1];
         assert_eq!((b.line, b.end_line), (6, 8));
         assert_eq!(b.fields.len(), 2);
-        assert_eq!(b.id, names(&["id"]));
+        assert_eq!(b.id_fields().collect::<Vec<_>>(), ["id"]);
 
         // Fields named like block keywords are still fields.
         let s = parse("model T {\n  type String\n  model Int @default(1)\n}\n");
@@ -2350,7 +2353,7 @@ view PostStats {
         assert_eq!(s.files.len(), 4);
         assert_eq!(
             s.model_for_table("users").unwrap().file,
-            root.join("user.prisma")
+            Arc::from(root.join("user.prisma"))
         );
 
         let single = Schema::load(&root.join("user.prisma"), None).unwrap();

@@ -732,8 +732,8 @@ fn implicit_many_to_many<'a>(
         };
         // The model's id column, with its type (an enum's too).
         let id_column = |m: &'a Model| -> Option<(&'a str, Cow<'static, str>, ObjName)> {
-            let id = m.id.first()?;
-            let f = m.fields.iter().find(|f| &f.name == id)?;
+            let id = m.id_fields().next()?;
+            let f = m.fields.iter().find(|f| f.name == id)?;
             let native = FieldAttributes::of(&f.attributes, &lookups.native).native;
             Some((
                 f.db_name(),
