@@ -164,7 +164,17 @@ impl Catalog {
     pub fn indexes_of<'a>(&'a self, table: &'a ObjName) -> impl Iterator<Item = &'a Index> + 'a {
         self.table(table)
             .into_iter()
-            .flat_map(|t| t.index_keys.iter())
+            .flat_map(|t| self.indexes_of_table(t))
+    }
+
+    /// [`Catalog::indexes_of`] for a table already looked up.
+    pub fn indexes_of_table<'a>(
+        &'a self,
+        table: &'a Table,
+    ) -> impl Iterator<Item = &'a Index> + 'a {
+        table
+            .index_keys
+            .iter()
             .filter_map(|key| self.indexes.get(key).map(|i| &**i))
     }
 

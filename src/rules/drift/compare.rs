@@ -343,7 +343,7 @@ fn compare_indexes(
 ) {
     // Partial and expression indexes are beyond what a schema can say: Prisma leaves them alone.
     let found: Vec<_> = catalog
-        .indexes_of(&actual.name)
+        .indexes_of_table(actual)
         .filter(|i| !i.partial && !has_predicate(files, &i.origin))
         .filter(|i| i.columns.iter().all(Option::is_some))
         .filter(|i| Some(i.name.as_str()) != pk_name)
