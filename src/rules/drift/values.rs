@@ -47,7 +47,7 @@ impl DefaultValue {
             // A quote would be doubled in SQL, and a call such as `nextval(` inside the quotes is classified apart.
             DefaultValue::Value(v) if !v.contains(['\'', '(']) => {
                 sql.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) == Some(v.as_str())
-                    || (sql == v && (v == "true" || v == "false" || v.parse::<f64>().is_ok()))
+                    || (sql == v && (v == "true" || v == "false" || is_plain_number(v)))
             }
             _ => false,
         }
@@ -67,6 +67,11 @@ impl DefaultValue {
             (a, b) => a == b,
         }
     }
+}
+
+/// A number equal to itself (NaN is not: two of them are two different defaults to [`same_literal`]).
+fn is_plain_number(text: &str) -> bool {
+    text.parse::<f64>().is_ok_and(|x| !x.is_nan())
 }
 
 /// `2020-01-01T00:00:00Z` and `2020-01-01 00:00:00 +00:00` (Prisma's SQL spelling) as digits and offset.
@@ -509,7 +514,8 @@ mod tests {
             (value("0"), "0", true),
             (value("-1.5"), "-1.5", true),
             (value("0"), "'0'", true),
-            // Each of these is left to classify.
+            // Each of these is left to classify (NaN is no number equal to itself).
+            (value("NaN"), "NaN", false),
             (value("it's"), "'it''s'", false),
             (value("nextval(x)"), "'nextval(x)'", false),
             (value("ACTIVE"), "ACTIVE", false),
