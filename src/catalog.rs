@@ -74,6 +74,17 @@ pub struct Column {
     pub origin: Origin,
 }
 
+impl Column {
+    /// Sets or drops the default. Once its sequence's default is set or dropped, a serial is the plain integer type
+    /// PostgreSQL made.
+    fn replace_default(&mut self, default: Option<DefaultExpr>) {
+        if let Some(integer) = integer_of_serial(&self.ty.text) {
+            self.ty = SqlType::new(integer);
+        }
+        self.default = default;
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ConstraintInfo {
     /// The constraint's name, PostgreSQL's generated one when the SQL gave none.
@@ -331,20 +342,10 @@ impl Catalog {
                 table,
                 column,
                 default,
-            } => self.with_column(table, column, |c| {
-                // Once its sequence's default is set or dropped, a serial is the plain integer type PostgreSQL made.
-                if let Some(integer) = integer_of_serial(&c.ty.text) {
-                    c.ty = SqlType::new(integer);
-                }
-                c.default = Some(default.clone());
-            }),
-            OpKind::DropDefault { table, column } => self.with_column(table, column, |c| {
-                // Once its sequence's default is set or dropped, a serial is the plain integer type PostgreSQL made.
-                if let Some(integer) = integer_of_serial(&c.ty.text) {
-                    c.ty = SqlType::new(integer);
-                }
-                c.default = None;
-            }),
+            } => self.with_column(table, column, |c| c.replace_default(Some(default.clone()))),
+            OpKind::DropDefault { table, column } => {
+                self.with_column(table, column, |c| c.replace_default(None))
+            }
             OpKind::AddConstraint {
                 table,
                 constraint,
