@@ -404,20 +404,21 @@ pub fn default_opclass(method: &str, sql_type: &str) -> Option<String> {
         return matches!(method, "gin" | "btree" | "hash").then(|| "array_ops".to_string());
     }
     let base = normalized.split('(').next().unwrap_or("").trim();
+    // From `normalize_type`'s one spelling of each type (its aliases are already folded) to PostgreSQL's type name.
     let type_name = match base {
-        "integer" | "int" | "int4" | "serial" | "serial4" => "int4",
-        "bigint" | "int8" | "bigserial" | "serial8" => "int8",
-        "smallint" | "int2" | "smallserial" | "serial2" => "int2",
-        "real" | "float4" => "float4",
-        "double precision" | "float8" => "float8",
-        "numeric" | "decimal" => "numeric",
-        "text" | "varchar" | "character varying" => "text",
-        "char" | "character" | "bpchar" => "bpchar",
-        "timestamp" | "timestamp without time zone" => "timestamp",
-        "timestamptz" | "timestamp with time zone" => "timestamptz",
-        "time" | "time without time zone" => "time",
-        "timetz" | "time with time zone" => "timetz",
-        "boolean" | "bool" => "bool",
+        "integer" | "serial" | "serial4" => "int4",
+        "bigint" | "bigserial" | "serial8" => "int8",
+        "smallint" | "smallserial" | "serial2" => "int2",
+        "real" => "float4",
+        "double precision" => "float8",
+        "numeric" => "numeric",
+        "text" | "varchar" => "text",
+        "char" => "bpchar",
+        "timestamp" => "timestamp",
+        "timestamptz" => "timestamptz",
+        "time" => "time",
+        "timetz" => "timetz",
+        "boolean" => "bool",
         other
         @ ("date" | "uuid" | "bytea" | "inet" | "jsonb" | "tsvector" | "oid" | "interval") => other,
         _ => return None,
@@ -498,6 +499,66 @@ mod tests {
         let value = |s: &str| DefaultValue::Value(s.to_string());
         assert!(value("\\x68656C6C6F").same(&value("\\x68656c6c6f")));
         assert!(!value("\\x68656c6c6f").same(&value("\\x68656c6c6e")));
+    }
+
+    /// Every spelling of a type gives its class: `normalize_type` folds the aliases first.
+    #[test]
+    fn an_operator_class_default_is_found_for_each_spelling_of_a_type() {
+        for (method, spellings, class) in [
+            (
+                "btree",
+                &["integer", "INT", "int4", "serial", "serial4"][..],
+                "int4_ops",
+            ),
+            ("btree", &["bigint", "INT8", "bigserial"], "int8_ops"),
+            ("hash", &["smallint", "int2", "smallserial"], "int2_ops"),
+            ("btree", &["real", "float4"], "float4_ops"),
+            (
+                "btree",
+                &["double precision", "float8", "FLOAT"],
+                "float8_ops",
+            ),
+            (
+                "btree",
+                &["numeric(65,30)", "DECIMAL(10, 2)"],
+                "numeric_ops",
+            ),
+            (
+                "spgist",
+                &["text", "varchar(255)", "character varying"],
+                "text_ops",
+            ),
+            (
+                "btree",
+                &["char(2)", "character(2)", "bpchar"],
+                "bpchar_ops",
+            ),
+            (
+                "brin",
+                &["timestamp(3)", "timestamp without time zone"],
+                "timestamp_minmax_ops",
+            ),
+            (
+                "btree",
+                &["timestamptz", "timestamp(3) with time zone"],
+                "timestamptz_ops",
+            ),
+            ("btree", &["time", "time without time zone"], "time_ops"),
+            ("btree", &["timetz", "time with time zone"], "timetz_ops"),
+            ("btree", &["boolean", "bool"], "bool_ops"),
+            ("gin", &["jsonb", "JSONB"], "jsonb_ops"),
+            ("gin", &["text[]", "varchar(3)[]"], "array_ops"),
+        ] {
+            for spelling in spellings {
+                assert_eq!(
+                    default_opclass(method, spelling).as_deref(),
+                    Some(class),
+                    "{spelling}"
+                );
+            }
+        }
+        assert_eq!(default_opclass("btree", "tsvector"), None);
+        assert_eq!(default_opclass("brin", "bool"), None);
     }
 
     /// `written_as` is a shortcut: where it says yes, classifying the text gives the same default back.
