@@ -17,16 +17,8 @@ const BEFORE: usize = 80;
 /// so every byte offset still points where it did; `None` when there is none. Line breaks stay: a shown line never
 /// holds one.
 pub fn shown_text(text: &str) -> Option<String> {
-    // Bytes first: the ASCII controls but the tabs and line breaks every file has, and the lead bytes of the C1 (0xC2)
-    // and bidirectional (0xD8, 0xE2) controls.
-    let suspect = |b: &u8| {
-        (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2)
-    };
-    if !text.as_bytes().iter().any(suspect) {
-        return None;
-    }
     let keep = |c: char| matches!(c, '\t' | '\n' | '\r') || !super::unsafe_on_terminal(c);
-    if !super::any_unsafe(text, |c| !keep(c)) {
+    if !super::any_unsafe(text, true, |c| !keep(c)) {
         return None;
     }
     Some(

@@ -148,7 +148,7 @@ pub fn escape_controls_but_lines(text: &str) -> std::borrow::Cow<'_, str> {
 
 fn escape_unsafe(text: &str, keep: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
     let escaped = |c: char| unsafe_on_terminal(c) && !keep(c);
-    if !any_unsafe(text, escaped) {
+    if !any_unsafe(text, false, escaped) {
         return std::borrow::Cow::Borrowed(text);
     }
     text.chars()
@@ -163,8 +163,15 @@ fn escape_unsafe(text: &str, keep: impl Fn(char) -> bool) -> std::borrow::Cow<'_
 /// characters that start with a byte one of those can start with are decoded: an ASCII control or DEL, or the lead
 /// byte of the C1 controls (0xC2), of U+061C (0xD8) or of the other bidirectional controls (0xE2). Messages, help
 /// texts and whole files with findings go through here, nearly all without any such byte.
-pub(crate) fn any_unsafe(text: &str, unsafe_here: impl Fn(char) -> bool) -> bool {
-    let may_start_one = |b: u8| (b < 0x20) | (b == 0x7f) | (b == 0xc2) | (b == 0xd8) | (b == 0xe2);
+/// With `breaks_kept`, tabs and line breaks are never unsafe here (every file has them), so they are not looked at.
+pub(crate) fn any_unsafe(
+    text: &str,
+    breaks_kept: bool,
+    unsafe_here: impl Fn(char) -> bool,
+) -> bool {
+    let kept = |b: u8| breaks_kept & ((b == b'\t') | (b == b'\n') | (b == b'\r'));
+    let may_start_one =
+        |b: u8| ((b < 0x20) & !kept(b)) | (b == 0x7f) | (b == 0xc2) | (b == 0xd8) | (b == 0xe2);
     let bytes = text.as_bytes();
     // Without an early exit the compiler tests a vector of bytes at a time: nearly every text has none of them.
     if !bytes.iter().fold(false, |seen, &b| seen | may_start_one(b)) {
@@ -208,9 +215,17 @@ mod tests {
         for c in chars {
             for text in [c.to_string(), format!("ab\u{e9}{c}z")] {
                 assert_eq!(
-                    any_unsafe(&text, unsafe_on_terminal),
+                    any_unsafe(&text, false, unsafe_on_terminal),
                     text.chars().any(unsafe_on_terminal),
                     "U+{:04X}",
+                    u32::from(c)
+                );
+                let shown_as_is = |c: char| matches!(c, '\t' | '\n' | '\r');
+                let unsafe_but_breaks = |c: char| unsafe_on_terminal(c) && !shown_as_is(c);
+                assert_eq!(
+                    any_unsafe(&text, true, unsafe_but_breaks),
+                    text.chars().any(unsafe_but_breaks),
+                    "U+{:04X} with tabs and line breaks kept",
                     u32::from(c)
                 );
             }
