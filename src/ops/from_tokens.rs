@@ -352,16 +352,22 @@ pub(super) fn unread_table(src: &str, tokens: &[Token]) -> Option<ObjName> {
     if !c.eat("create") {
         return None;
     }
+    create_table_head(&mut c)
+        .filter(|(_, temporary)| !temporary)
+        .map(|(table, _)| table)
+}
+
+/// After `CREATE`: `[GLOBAL | LOCAL] [TEMPORARY | TEMP] [UNLOGGED] TABLE [IF NOT EXISTS] name`, the table and whether
+/// it is temporary.
+fn create_table_head(c: &mut Cursor<'_>) -> Option<(ObjName, bool)> {
     let _ = c.eat("global") || c.eat("local");
-    if c.eat("temporary") || c.eat("temp") {
-        return None;
-    }
+    let temporary = c.eat("temporary") || c.eat("temp");
     c.eat("unlogged");
     if !c.eat("table") {
         return None;
     }
     c.eat_all(&["if", "not", "exists"]);
-    c.name()
+    Some((c.name()?, temporary))
 }
 
 /// What we can still tell from the tokens of a statement sqlparser rejected.
@@ -439,17 +445,13 @@ fn lower_other_tokens(src: &str, tokens: &[Token], span: &Range<usize>) -> Vec<O
                 .map(|spec| op(OpKind::CreateIndex(spec)))
                 .unwrap_or_default();
         }
-        c.eat("unlogged");
-        if c.eat("table") {
-            c.eat_all(&["if", "not", "exists"]);
-            if let Some(table) = c.name() {
-                // Columns are unknown, but knowing the table exists keeps later rules from guessing.
-                return op(OpKind::CreateTable {
-                    table,
-                    columns: Vec::new(),
-                    constraints: Vec::new(),
-                });
-            }
+        if let Some((table, false)) = create_table_head(&mut c) {
+            // Columns are unknown, but knowing the table exists keeps later rules from guessing.
+            return op(OpKind::CreateTable {
+                table,
+                columns: Vec::new(),
+                constraints: Vec::new(),
+            });
         }
     }
     // ALTER TABLE forms sqlparser rejects (SET STORAGE, SET SCHEMA, ...) still lock the table.
